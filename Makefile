@@ -1,0 +1,62 @@
+# Switchboard: the two commands are `make run` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+# cargo-leptos builds the debug server with this flag; tests use it too so they share one cache.
+TEST_RUSTFLAGS := --cfg erase_components
+ADDR ?= 127.0.0.1:3000
+DATABASE_URL ?= sqlite://data/switchboard.db?mode=rwc
+
+.PHONY: help setup setup-tests assets build build-release run dev test test-rust test-e2e check fmt lint
+
+help:
+	@echo "make run    set up what is missing, build a release and serve http://$(ADDR)"
+	@echo "make test   set up what is missing and run every test (unit, integration, browser)"
+	@echo "make dev    rebuild and reload on change (cargo leptos watch)"
+	@echo "make check  quick compile check of the server and the wasm front end"
+
+setup:
+	@scripts/setup.sh
+
+setup-tests:
+	@scripts/setup.sh --tests
+
+# Front-end files from the npm registry, copied where the site is assembled from.
+assets:
+	@scripts/vendor-assets.sh
+
+build: setup assets
+	cargo leptos build
+
+build-release: setup assets
+	cargo leptos build --release
+
+run: build-release
+	@echo "Switchboard: open http://$(ADDR)"
+	SWITCHBOARD_ADDR=$(ADDR) DATABASE_URL='$(DATABASE_URL)' LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
+		target/release/switchboard serve
+
+dev: setup assets
+	cargo leptos watch
+
+test: setup-tests assets
+	cargo leptos build
+	$(MAKE) --no-print-directory test-rust
+	$(MAKE) --no-print-directory test-e2e
+
+test-rust:
+	RUSTFLAGS="$(TEST_RUSTFLAGS)" cargo test -p switchboard-core -p server
+
+test-e2e:
+	cd end2end && npx playwright test
+
+check:
+	RUSTFLAGS="$(TEST_RUSTFLAGS)" cargo check -p server --tests
+	cargo check -p frontend --target wasm32-unknown-unknown
+
+fmt:
+	cargo fmt --all
+
+lint:
+	RUSTFLAGS="$(TEST_RUSTFLAGS)" cargo clippy -p switchboard-core -p server --tests -- -D warnings

@@ -1,0 +1,51 @@
+use leptos::prelude::*;
+
+/// The icons the UI uses, drawn as 24×24 strokes so they follow the text colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IconName {
+    Dashboard,
+    System,
+    Sun,
+    Moon,
+    Menu,
+    Refresh,
+    Inbox,
+    Alert,
+    Compass,
+}
+
+impl IconName {
+    fn path(self) -> &'static str {
+        match self {
+            IconName::Dashboard => "M3 3h7v9H3zM14 3h7v5h-7zM14 12h7v9h-7zM3 16h7v5H3z",
+            IconName::System => "M3 12h4l3-8 4 16 3-8h4",
+            IconName::Sun => "M12 4V2M12 22v-2M4.9 4.9 3.5 3.5M20.5 20.5l-1.4-1.4M4 12H2M22 12h-2M4.9 19.1l-1.4 1.4M20.5 3.5l-1.4 1.4M12 17a5 5 0 1 0 0-10 5 5 0 0 0 0 10z",
+            IconName::Moon => "M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8z",
+            IconName::Menu => "M3 6h18M3 12h18M3 18h18",
+            IconName::Refresh => "M21 12a9 9 0 1 1-3-6.7L21 8M21 3v5h-5",
+            IconName::Inbox => "M22 12h-6l-2 3h-4l-2-3H2M5.5 5.1 2 12v6a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2v-6l-3.5-6.9A2 2 0 0 0 16.8 4H7.2a2 2 0 0 0-1.7 1.1z",
+            IconName::Alert => "M12 9v4M12 17h.01M10.3 3.9 1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z",
+            IconName::Compass => "M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM16.2 7.8l-2.1 6.3-6.3 2.1 2.1-6.3z",
+        }
+    }
+}
+
+#[component]
+pub fn Icon(name: IconName, #[prop(optional)] class: &'static str) -> impl IntoView {
+    view! {
+        <svg
+            class=format!("icon {class}")
+            viewBox="0 0 24 24"
+            width="20"
+            height="20"
+            fill="none"
+            stroke="currentColor"
+            stroke-width="1.8"
+            stroke-linecap="round"
+            stroke-linejoin="round"
+            aria-hidden="true"
+        >
+            <path d=name.path() />
+        </svg>
+    }
+}

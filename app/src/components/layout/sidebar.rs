@@ -1,0 +1,57 @@
+use crate::components::{Icon, IconName};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// One area of the product in the navigation.
+#[derive(Debug, Clone, Copy)]
+pub struct NavArea {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub icon: IconName,
+}
+
+/// The areas that exist, in the order the sidebar lists them.
+pub const NAV_AREAS: &[NavArea] = &[
+    NavArea {
+        href: "/",
+        label: "Dashboard",
+        icon: IconName::Dashboard,
+    },
+    NavArea {
+        href: "/system",
+        label: "System",
+        icon: IconName::System,
+    },
+];
+
+#[component]
+pub fn Sidebar() -> impl IntoView {
+    view! {
+        <aside class="sidebar glass" aria-label="Main navigation">
+            <a class="brand" href="/">
+                <span class="brand__mark" aria-hidden="true">
+                    "S"
+                </span>
+                <span class="brand__name">"Switchboard"</span>
+            </a>
+            <nav>
+                <ul class="nav">
+                    {NAV_AREAS
+                        .iter()
+                        .map(|area| {
+                            view! {
+                                <li>
+                                    <A href=area.href exact=true attr:class="nav__link">
+                                        <Icon name=area.icon />
+                                        <span>{area.label}</span>
+                                    </A>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+            <p class="sidebar__footer">"v" {env!("CARGO_PKG_VERSION")}</p>
+        </aside>
+    }
+}

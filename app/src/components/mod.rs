@@ -1,0 +1,14 @@
+//! Reusable pieces of the UI.
+
+mod empty_state;
+mod error_panel;
+mod icon;
+pub mod layout;
+mod page_header;
+mod stat_card;
+
+pub use empty_state::EmptyState;
+pub use error_panel::ErrorPanel;
+pub use icon::{Icon, IconName};
+pub use page_header::PageHeader;
+pub use stat_card::StatCard;

@@ -1,0 +1,76 @@
+//! The error type of the UI layer: what a server function can answer besides success. It crosses the
+//! wire as JSON; `Internal` never carries the cause (that stays in the server's log).
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::JsonEncoding;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{field}: {message}")]
+    Validation { field: String, message: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("please sign in")]
+    Unauthorized,
+    #[error("something went wrong on the server; the details are in its log")]
+    Internal,
+    /// The request did not reach the server or its answer could not be read.
+    #[error("could not reach the server: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The HTTP status a page showing this error should carry.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::NotFound(_) => 404,
+            AppError::Validation { .. } => 422,
+            AppError::Conflict(_) => 409,
+            AppError::Unauthorized => 401,
+            AppError::Internal => 500,
+            AppError::Transport(_) => 502,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => AppError::Validation {
+                field: "request".to_owned(),
+                message: msg,
+            },
+            ServerFnErrorErr::Request(msg) | ServerFnErrorErr::Deserialization(msg) => {
+                AppError::Transport(msg)
+            }
+            other => {
+                tracing::error!(error = %other, "server function failed");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<switchboard_core::RepoError> for AppError {
+    fn from(error: switchboard_core::RepoError) -> Self {
+        use switchboard_core::RepoError;
+        match error {
+            RepoError::NotFound { entity, id } => AppError::NotFound(format!("{entity} '{id}' was not found")),
+            RepoError::Conflict(msg) => AppError::Conflict(msg),
+            RepoError::Invalid(e) => AppError::Validation {
+                field: "data".to_owned(),
+                message: e.to_string(),
+            },
+            RepoError::Storage(source) => {
+                tracing::error!(error = %source, "storage error");
+                AppError::Internal
+            }
+        }
+    }
+}

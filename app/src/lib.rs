@@ -1,0 +1,63 @@
+//! Switchboard's user interface: the HTML shell, the router, pages and the server functions they call.
+//! Rendered on the server (feature `ssr`) and hydrated in the browser (feature `hydrate`).
+
+pub mod components;
+pub mod error;
+pub mod pages;
+pub mod server_fns;
+
+use components::layout::AppLayout;
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+use pages::{DashboardPage, NotFoundPage, SystemPage};
+
+/// Applies the saved colour theme before the first paint, so a dark-mode user never sees a flash.
+const THEME_BOOT: &str = r#"(function(){try{var t=localStorage.getItem("switchboard-theme");if(t==="light"||t==="dark"){document.documentElement.dataset.theme=t;}}catch(e){}})();"#;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <meta name="description" content="Switchboard: ad operations across Google, Meta and Pinterest" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <script inner_html=THEME_BOOT></script>
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/switchboard.css" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Switchboard".to_owned() } else { format!("{page} · Switchboard") }
+        } />
+        <Router>
+            <AppLayout>
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/system") view=SystemPage ssr=SsrMode::Async />
+                </Routes>
+            </AppLayout>
+        </Router>
+    }
+}

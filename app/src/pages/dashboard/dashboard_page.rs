@@ -1,0 +1,127 @@
+use crate::components::{EmptyState, ErrorPanel, Icon, IconName, PageHeader, StatCard};
+use crate::server_fns::get_dashboard_summary;
+use leptos::prelude::*;
+use switchboard_core::dashboard::DashboardSummary;
+use switchboard_core::format::format_count;
+
+/// The first page: what exists and what is running, read from the database.
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    // Bumped by the refresh button; the resource reloads when it changes.
+    let version = RwSignal::new(0_u32);
+    let summary = Resource::new(move || version.get(), |_| get_dashboard_summary());
+
+    let refresh = move |ev: leptos::ev::MouseEvent| {
+        // Without JavaScript the link reloads the page; with it, only the figures reload.
+        ev.prevent_default();
+        version.update(|v| *v += 1);
+    };
+
+    view! {
+        <PageHeader title="Dashboard" subtitle="Your projects, campaigns and workflows at a glance">
+            <a href="/" class="button button--ghost" data-testid="refresh" on:click=refresh>
+                <Icon name=IconName::Refresh />
+                <span>"Refresh"</span>
+            </a>
+        </PageHeader>
+        <Transition fallback=|| view! { <SummarySkeleton /> }>
+            {move || Suspend::new(async move {
+                match summary.await {
+                    Ok(s) => view! { <SummaryView summary=s /> }.into_any(),
+                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                }
+            })}
+        </Transition>
+        <p class="refresh-count visually-hidden" data-testid="refresh-count">{move || version.get()}</p>
+    }
+}
+
+#[component]
+fn SummaryView(summary: DashboardSummary) -> impl IntoView {
+    let empty = summary.is_empty();
+    let platform_detail = summary
+        .campaigns
+        .by_platform
+        .iter()
+        .map(|(p, n)| format!("{} {}", p.label(), format_count(*n)))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    view! {
+        <section class="stat-grid" aria-label="Totals">
+            <StatCard
+                label="Projects"
+                value=summary.projects.total
+                detail=format!("{} active", format_count(summary.projects.active))
+                testid="stat-projects"
+            />
+            <StatCard
+                label="Campaigns"
+                value=summary.campaigns.total
+                detail=format!("{} active", format_count(summary.campaigns.active))
+                testid="stat-campaigns"
+            />
+            <StatCard
+                label="Workflows"
+                value=summary.workflows
+                detail="defined".to_owned()
+                testid="stat-workflows"
+            />
+            <StatCard
+                label="Executions"
+                value=summary.executions.total
+                detail=format!(
+                    "{} running · {} failed",
+                    format_count(summary.executions.running),
+                    format_count(summary.executions.failed),
+                )
+                testid="stat-executions"
+            />
+        </section>
+        <section class="panel glass" aria-label="Campaigns by platform">
+            <h2 class="panel__title">"Campaigns by platform"</h2>
+            <ul class="platform-list" data-testid="platform-counts">
+                {summary
+                    .campaigns
+                    .by_platform
+                    .iter()
+                    .map(|(platform, n)| {
+                        let share = if summary.campaigns.total == 0 {
+                            0.0
+                        } else {
+                            *n as f64 * 100.0 / summary.campaigns.total as f64
+                        };
+                        view! {
+                            <li class=format!("platform-list__item platform--{}", platform.as_str())>
+                                <span class="platform-list__name">{platform.label()}</span>
+                                <span class="platform-list__bar" aria-hidden="true">
+                                    <span style=format!("width: {share:.1}%")></span>
+                                </span>
+                                <span class="platform-list__count">{format_count(*n)}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <p class="visually-hidden">{platform_detail}</p>
+        </section>
+        {empty
+            .then(|| {
+                view! {
+                    <EmptyState
+                        title="Nothing here yet"
+                        message="Projects, their campaigns and the workflows your agents run will show up here as soon as they exist."
+                        icon=IconName::Compass
+                    />
+                }
+            })}
+    }
+}
+
+#[component]
+fn SummarySkeleton() -> impl IntoView {
+    view! {
+        <section class="stat-grid" aria-busy="true" aria-label="Loading totals">
+            {(0..4).map(|_| view! { <div class="stat-card glass skeleton"></div> }).collect_view()}
+        </section>
+    }
+}

@@ -1,0 +1,3 @@
+mod system_page;
+
+pub use system_page::SystemPage;

@@ -1,0 +1,9 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+use switchboard_core::dashboard::DashboardSummary;
+
+/// The counts behind the dashboard's tiles.
+#[server]
+pub async fn get_dashboard_summary() -> Result<DashboardSummary, AppError> {
+    Ok(super::ssr::services()?.dashboard.summary().await?)
+}

@@ -1,0 +1,72 @@
+import { defineConfig } from "@playwright/test";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+// The server under test: the binary built by `cargo leptos build` (debug unless SWITCHBOARD_BIN says
+// otherwise), a throwaway SQLite file, and its own port.
+const root = path.resolve(__dirname, "..");
+const port = Number(process.env.E2E_PORT ?? 3131);
+const baseURL = `http://127.0.0.1:${port}`;
+const bin = process.env.SWITCHBOARD_BIN ?? path.join(root, "target", "debug", "switchboard");
+const dataDir = process.env.E2E_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-e2e-"));
+
+// Debian's Chromium, with nothing that reaches for the network (this machine has none).
+const chromiumArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+];
+
+export default defineConfig({
+  testDir: "./tests",
+  outputDir: "./test-results",
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  workers: 2,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: chromiumArgs,
+    },
+  },
+  projects: [
+    {
+      name: "hydrate",
+      testIgnore: /\.ssr\.spec\.ts$/,
+      use: { javaScriptEnabled: true },
+    },
+    {
+      name: "ssr",
+      testIgnore: /\.hydrate\.spec\.ts$/,
+      use: { javaScriptEnabled: false },
+    },
+  ],
+  webServer: {
+    command: `"${bin}" serve`,
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      DATABASE_URL: `sqlite://${dataDir}/switchboard.db?mode=rwc`,
+      SWITCHBOARD_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
+      RUST_LOG: "warn",
+    },
+  },
+});

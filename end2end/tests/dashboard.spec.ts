@@ -1,0 +1,35 @@
+import { expect, test } from "@playwright/test";
+import { tileValue } from "./fixtures/app-page";
+
+// Runs with and without JavaScript: the server-rendered page is complete on its own.
+test.describe("dashboard", () => {
+  test("shows the counts, the navigation and the empty state", async ({ page }) => {
+    const response = await page.goto("/");
+    expect(response?.status()).toBe(200);
+    await expect(page).toHaveTitle("Dashboard · Switchboard");
+    await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+    for (const tile of ["stat-projects", "stat-campaigns", "stat-workflows", "stat-executions"]) {
+      await expect(page.getByTestId(tile)).toBeVisible();
+      expect(await tileValue(page, tile)).toBeGreaterThanOrEqual(0);
+    }
+    await expect(page.getByTestId("platform-counts")).toContainText("Pinterest Ads");
+    const nav = page.getByRole("navigation");
+    await expect(nav.getByRole("link", { name: "Dashboard" })).toHaveAttribute("aria-current", "page");
+    await expect(nav.getByRole("link", { name: "System" })).toBeVisible();
+  });
+
+  test("the sidebar leads to the system page", async ({ page }) => {
+    await page.goto("/");
+    await page.getByRole("navigation").getByRole("link", { name: "System" }).click();
+    await expect(page).toHaveURL(/\/system$/);
+    await expect(page.getByRole("heading", { level: 1, name: "System" })).toBeVisible();
+    await expect(page.getByTestId("system-health")).toContainText("Healthy");
+  });
+
+  test("an unknown address is a readable 404 page", async ({ page }) => {
+    const response = await page.goto("/does-not-exist");
+    expect(response?.status()).toBe(404);
+    await expect(page.getByText("This page does not exist")).toBeVisible();
+    await expect(page.getByRole("link", { name: "Go to the dashboard" })).toBeVisible();
+  });
+});

@@ -1,0 +1,51 @@
+//! Configuration from the command line and the environment.
+
+use anyhow::{Context, bail};
+use leptos::config::LeptosOptions;
+use sqlx::sqlite::SqliteConnectOptions;
+use std::net::SocketAddr;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/switchboard.db?mode=rwc";
+pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
+const ADDR_VAR: &str = "SWITCHBOARD_ADDR";
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database: SqliteConnectOptions,
+    pub addr: SocketAddr,
+    /// Where the built site (wasm, JS, CSS, public files) is, and its names; cargo-leptos sets the
+    /// `LEPTOS_*` variables, the defaults match its layout (`target/site`).
+    pub leptos: LeptosOptions,
+}
+
+impl Config {
+    /// Reads the configuration; `addr` from the command line wins over `SWITCHBOARD_ADDR`.
+    pub fn load(database_url: &str, addr: Option<SocketAddr>) -> anyhow::Result<Self> {
+        let database = crate::db::connect_options(database_url)?;
+        let addr = match addr {
+            Some(addr) => addr,
+            None => address_from_env()?,
+        };
+        let mut leptos = leptos::config::get_configuration(None)
+            .context("could not read the site configuration (LEPTOS_* variables)")?
+            .leptos_options;
+        leptos.site_addr = addr;
+        Ok(Config {
+            database,
+            addr,
+            leptos,
+        })
+    }
+}
+
+fn address_from_env() -> anyhow::Result<SocketAddr> {
+    let text = match std::env::var(ADDR_VAR) {
+        Ok(value) if !value.trim().is_empty() => value,
+        Ok(_) | Err(std::env::VarError::NotPresent) => DEFAULT_ADDR.to_owned(),
+        Err(std::env::VarError::NotUnicode(_)) => bail!("{ADDR_VAR} is not valid UTF-8"),
+    };
+    text.trim()
+        .parse()
+        .with_context(|| format!("{ADDR_VAR} '{text}' is not an address like 127.0.0.1:3000"))
+}

@@ -1,0 +1,103 @@
+//! SQLite through sqlx: connection options, the pool, migrations, and one repository per area.
+
+mod dashboard_repo;
+mod health_probe;
+
+pub use dashboard_repo::SqliteDashboardRepo;
+pub use health_probe::SqliteHealthProbe;
+
+use anyhow::{Context, bail};
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+use switchboard_core::RepoError;
+
+/// The migrations in `migrations/`, compiled into the binary.
+pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
+
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+const MAX_CONNECTIONS: u32 = 8;
+
+/// Parses and checks a `DATABASE_URL`, and sets the options Switchboard relies on: WAL journal,
+/// foreign keys, a busy timeout. Creates the database file's folder if it is missing.
+pub fn connect_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
+    let trimmed = url.trim();
+    if !trimmed.starts_with("sqlite:") {
+        let scheme = trimmed.split(':').next().unwrap_or_default();
+        bail!(
+            "DATABASE_URL '{url}' is not supported: use a sqlite: URL such as {} (got scheme '{scheme}')",
+            crate::config::DEFAULT_DATABASE_URL
+        );
+    }
+    let mut options = SqliteConnectOptions::from_str(trimmed)
+        .with_context(|| format!("DATABASE_URL '{url}' is not a valid SQLite URL"))?;
+    if !trimmed.contains("mode=") {
+        options = options.create_if_missing(true);
+    }
+    let options = options
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(BUSY_TIMEOUT);
+
+    let file = options.get_filename();
+    let in_memory = file.as_os_str().is_empty() || file.to_string_lossy().contains(":memory:");
+    if !in_memory {
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| {
+                format!("cannot create the database folder '{}' (from DATABASE_URL)", dir.display())
+            })?;
+        }
+    }
+    Ok(options)
+}
+
+/// Opens the pool and checks that the database answers.
+pub async fn connect(options: SqliteConnectOptions) -> anyhow::Result<SqlitePool> {
+    let file = options.get_filename().display().to_string();
+    SqlitePoolOptions::new()
+        .max_connections(MAX_CONNECTIONS)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .with_context(|| format!("cannot open the database '{file}'"))
+}
+
+/// Applies pending migrations; returns how many were applied now.
+pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<usize> {
+    let before = applied_migrations(pool).await?;
+    MIGRATOR
+        .run(pool)
+        .await
+        .context("database migration failed")?;
+    let after = applied_migrations(pool).await?;
+    Ok(after.saturating_sub(before))
+}
+
+async fn applied_migrations(pool: &SqlitePool) -> anyhow::Result<usize> {
+    let table: Option<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_optional(pool)
+    .await
+    .context("cannot read the database schema")?;
+    if table.is_none() {
+        return Ok(0);
+    }
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+        .fetch_one(pool)
+        .await
+        .context("cannot read the migration history")?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// Storage failures become the port's opaque `Storage` error; the cause is kept for the log.
+pub(crate) fn storage(error: sqlx::Error) -> RepoError {
+    RepoError::Storage(Box::new(error))
+}
+
+/// SQLite counts are never negative; anything else is a bug worth a zero rather than a panic.
+pub(crate) fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}

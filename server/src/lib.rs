@@ -1,0 +1,12 @@
+//! The Switchboard server: configuration, database, HTTP routes and the `switchboard` command line.
+//! A library as well as a binary, so integration tests start the real application.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Config;
+pub use startup::Application;

@@ -1,0 +1,5 @@
+//! HTTP routes outside the Leptos pages.
+
+mod health;
+
+pub use health::healthz;

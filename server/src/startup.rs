@@ -1,0 +1,143 @@
+//! Builds the application (database, services, router) and runs it until a shutdown signal.
+
+use crate::config::Config;
+use crate::db::{self, SqliteDashboardRepo, SqliteHealthProbe};
+use crate::routes;
+use anyhow::Context;
+use app::{App, shell};
+use axum::Router;
+use axum::extract::FromRef;
+use axum::routing::get;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use sqlx::SqlitePool;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use switchboard_core::ports::Services;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub services: Services,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// A built application: the listener is bound (so the port is known) but nothing is served yet.
+pub struct Application {
+    listener: TcpListener,
+    address: SocketAddr,
+    router: Router,
+    pool: SqlitePool,
+}
+
+impl Application {
+    /// Opens and migrates the database, wires the services and binds the address (port 0 picks a
+    /// free one, which tests use).
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let pool = db::connect(config.database.clone()).await?;
+        let applied = db::migrate(&pool).await?;
+        if applied > 0 {
+            tracing::info!(applied, "database migrations applied");
+        }
+        let services = Services {
+            dashboard: Arc::new(SqliteDashboardRepo::new(pool.clone())),
+            health: Arc::new(SqliteHealthProbe::new(pool.clone())),
+        };
+
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.addr))?;
+        let address = listener.local_addr().context("cannot read the bound address")?;
+        let mut leptos_options = config.leptos;
+        leptos_options.site_addr = address;
+
+        let router = router(AppState {
+            leptos_options,
+            services,
+        });
+        Ok(Application {
+            listener,
+            address,
+            router,
+            pool,
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    /// Serves until `shutdown` resolves, then lets requests in flight finish and closes the database.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("the HTTP server failed")?;
+        self.pool.close().await;
+        tracing::info!("Switchboard stopped");
+        Ok(())
+    }
+}
+
+fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let services = state.services.clone();
+    let context = move || provide_context(services.clone());
+    let leptos_options = state.leptos_options.clone();
+
+    Router::new()
+        .route("/healthz", get(routes::healthz))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let leptos_options = leptos_options.clone();
+            move || shell(leptos_options.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing requests in flight");
+}

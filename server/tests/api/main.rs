@@ -1,0 +1,8 @@
+//! Integration tests: the real application on port 0 against a temporary SQLite file, and the
+//! `switchboard` binary itself. One test binary for all of them.
+
+mod cli;
+mod dashboard;
+mod health;
+mod helpers;
+mod pages;

@@ -1,0 +1,17 @@
+//! Switchboard's domain: typed ids, money, platforms, wire types and the ports the server implements.
+//! Pure Rust, no I/O; compiles to wasm32 for the browser as well as for the server.
+
+pub mod dashboard;
+pub mod error;
+pub mod format;
+pub mod health;
+pub mod ids;
+pub mod money;
+pub mod platform;
+#[cfg(feature = "server")]
+pub mod ports;
+
+pub use error::{ParseError, RepoError};
+pub use ids::{CampaignId, ExecutionId, ProjectId, WorkflowId};
+pub use money::{Currency, Micros};
+pub use platform::Platform;
