@@ -9,8 +9,8 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            let status = leptos_axum::http::StatusCode::from_u16(error.status_code())
-                .unwrap_or(leptos_axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+            let status = http::StatusCode::from_u16(error.status_code())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
             response.set_status(status);
         }
     }

@@ -8,7 +8,7 @@ pub fn NotFoundPage() -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(leptos_axum::http::StatusCode::NOT_FOUND);
+            response.set_status(http::StatusCode::NOT_FOUND);
         }
     }
     view! {
