@@ -41,13 +41,4 @@ test.describe("dashboard with JavaScript", () => {
     await expect(page.getByTestId("stat-projects")).toBeVisible();
     expect(errors).toEqual([]);
   });
-
-  test("the menu opens on a phone-sized screen", async ({ page }) => {
-    await page.setViewportSize({ width: 390, height: 800 });
-    await gotoHydrated(page, "/");
-    const sidebar = page.getByRole("complementary", { name: "Main navigation" });
-    await expect(sidebar).not.toBeInViewport();
-    await page.getByTitle("Menu").click();
-    await expect(sidebar).toBeInViewport();
-  });
 });

@@ -32,4 +32,21 @@ test.describe("dashboard", () => {
     await expect(page.getByText("This page does not exist")).toBeVisible();
     await expect(page.getByRole("link", { name: "Go to the dashboard" })).toBeVisible();
   });
+
+  test("on a phone-sized screen the menu opens from the top bar", async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto("/");
+    const sidebar = page.getByRole("complementary", { name: "Main navigation" });
+    await expect(sidebar).not.toBeInViewport();
+    await page.getByTitle("Menu").click();
+    await expect(sidebar).toBeInViewport();
+    await expect(sidebar.getByRole("link", { name: "System" })).toBeVisible();
+  });
+
+  test("on a wide screen the sidebar is always there and the menu button is not", async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto("/");
+    await expect(page.getByRole("complementary", { name: "Main navigation" })).toBeInViewport();
+    await expect(page.getByTitle("Menu")).toBeHidden();
+  });
 });
