@@ -41,4 +41,15 @@ test.describe("dashboard with JavaScript", () => {
     await expect(page.getByTestId("stat-projects")).toBeVisible();
     expect(errors).toEqual([]);
   });
+
+  test("on a phone the menu closes after moving to another page", async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    await gotoHydrated(page, "/");
+    const sidebar = page.getByRole("complementary", { name: "Main navigation" });
+    await page.getByTitle("Menu").click();
+    await expect(sidebar).toBeInViewport();
+    await sidebar.getByRole("link", { name: "System" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "System" })).toBeVisible();
+    await expect(sidebar).not.toBeInViewport();
+  });
 });

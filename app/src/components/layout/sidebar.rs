@@ -1,4 +1,6 @@
+use super::app_layout::NAV_TOGGLE_ID;
 use crate::components::{Icon, IconName};
+use leptos::wasm_bindgen::JsCast;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -34,7 +36,7 @@ pub fn Sidebar() -> impl IntoView {
                 </span>
                 <span class="brand__name">"Switchboard"</span>
             </a>
-            <nav>
+            <nav on:click=|_| close_mobile_menu()>
                 <ul class="nav">
                     {NAV_AREAS
                         .iter()
@@ -53,5 +55,15 @@ pub fn Sidebar() -> impl IntoView {
             </nav>
             <p class="sidebar__footer">"v" {env!("CARGO_PKG_VERSION")}</p>
         </aside>
+    }
+}
+
+/// Unchecks the mobile menu's checkbox; client-side navigation would otherwise leave it open.
+fn close_mobile_menu() {
+    let toggle = document()
+        .get_element_by_id(NAV_TOGGLE_ID)
+        .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlInputElement>().ok());
+    if let Some(toggle) = toggle {
+        toggle.set_checked(false);
     }
 }
