@@ -67,7 +67,11 @@ mod tests {
         let c = CampaignCounts::with_platforms(5, 2, &[(Platform::Meta, 3), (Platform::Google, 2)]);
         assert_eq!(
             c.by_platform,
-            vec![(Platform::Google, 2), (Platform::Meta, 3), (Platform::Pinterest, 0)]
+            vec![
+                (Platform::Google, 2),
+                (Platform::Meta, 3),
+                (Platform::Pinterest, 0)
+            ]
         );
     }
 

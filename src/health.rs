@@ -45,9 +45,21 @@ mod tests {
 
     #[test]
     fn status_follows_database() {
-        let up = HealthReport::new("1.0.0", DatabaseHealth { reachable: true, latency_ms: Some(1) });
+        let up = HealthReport::new(
+            "1.0.0",
+            DatabaseHealth {
+                reachable: true,
+                latency_ms: Some(1),
+            },
+        );
         assert_eq!(up.status, HealthStatus::Ok);
-        let down = HealthReport::new("1.0.0", DatabaseHealth { reachable: false, latency_ms: None });
+        let down = HealthReport::new(
+            "1.0.0",
+            DatabaseHealth {
+                reachable: false,
+                latency_ms: None,
+            },
+        );
         assert_eq!(down.status, HealthStatus::Degraded);
         let json = serde_json::to_value(&down).unwrap_or_default();
         assert_eq!(json["status"], "degraded");

@@ -1,5 +1,6 @@
-//! Typed, prefixed string ids (`proj_0001`, `camp_9f3k…`). Legacy ids keep their text on import, so an
-//! id is its prefix, an underscore and 1 to 64 ASCII letters, digits, `-` or `_`.
+//! Typed, prefixed string ids (`proj_0001`, `camp_9f3k…`). Legacy ids keep their text on import (some
+//! hold non-ASCII letters, such as `proj_ü01`), so an id is its prefix, an underscore and 1 to 64
+//! letters or digits (any script), `-` or `_`: never spaces, punctuation or control characters.
 
 use crate::error::ParseError;
 use serde::{Deserialize, Serialize};
@@ -69,12 +70,17 @@ fn validate_id(value: &str, prefix: &str, what: &'static str) -> Result<(), Pars
         .strip_prefix(prefix)
         .and_then(|rest| rest.strip_prefix('_'))
         .ok_or_else(|| ParseError::invalid(what, value, "wrong prefix"))?;
-    if suffix.is_empty() || suffix.len() > MAX_SUFFIX {
-        return Err(ParseError::invalid(what, value, "must have 1 to 64 characters after the prefix"));
+    let chars = suffix.chars().count();
+    if chars == 0 || chars > MAX_SUFFIX {
+        return Err(ParseError::invalid(
+            what,
+            value,
+            "must have 1 to 64 characters after the prefix",
+        ));
     }
     if !suffix
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
     {
         return Err(ParseError::invalid(
             what,
@@ -108,16 +114,40 @@ mod tests {
 
     #[test]
     fn parses_legacy_and_new_ids() {
-        assert_eq!(ProjectId::parse("proj_0001").map(|i| i.to_string()), Ok("proj_0001".into()));
+        assert_eq!(
+            ProjectId::parse("proj_0001").map(|i| i.to_string()),
+            Ok("proj_0001".into())
+        );
         assert!(CampaignId::parse("camp_01HZX3-abc_9").is_ok());
+        assert!(
+            ProjectId::parse("proj_ü01").is_ok(),
+            "legacy ids may hold non-ASCII letters"
+        );
+        assert!(ProjectId::parse(&format!("proj_{}", "é".repeat(64))).is_ok());
         assert!(WorkflowId::from_suffix("001").is_ok());
-        assert_eq!(ExecutionId::parse("exec_000001").map(String::from), Ok("exec_000001".into()));
+        assert_eq!(
+            ExecutionId::parse("exec_000001").map(String::from),
+            Ok("exec_000001".into())
+        );
     }
 
     #[test]
     fn rejects_bad_ids_with_a_reason() {
-        assert_eq!(ProjectId::parse(""), Err(ParseError::Empty { what: "project id" }));
-        for bad in ["camp_1", "proj", "proj_", "proj_a b", "proj_é", "PROJ_1", "projx_1"] {
+        assert_eq!(
+            ProjectId::parse(""),
+            Err(ParseError::Empty { what: "project id" })
+        );
+        for bad in [
+            "camp_1",
+            "proj",
+            "proj_",
+            "proj_a b",
+            "proj_a/b",
+            "proj_x?y",
+            "proj_\u{0}",
+            "PROJ_1",
+            "projx_1",
+        ] {
             assert!(ProjectId::parse(bad).is_err(), "{bad} should be refused");
         }
         let long = format!("proj_{}", "a".repeat(65));
@@ -131,6 +161,9 @@ mod tests {
         assert!(ok.is_ok());
         let bad: Result<ProjectId, _> = serde_json::from_str("\"camp_7\"");
         assert!(bad.is_err());
-        assert_eq!(serde_json::to_string(&ok.ok()).ok(), Some("\"proj_7\"".to_owned()));
+        assert_eq!(
+            serde_json::to_string(&ok.ok()).ok(),
+            Some("\"proj_7\"".to_owned())
+        );
     }
 }

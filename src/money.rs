@@ -43,7 +43,11 @@ impl Micros {
             return Err(ParseError::invalid(WHAT, text, "no digits"));
         }
         if !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ParseError::invalid(WHAT, text, "expected a decimal number such as 12.34"));
+            return Err(ParseError::invalid(
+                WHAT,
+                text,
+                "expected a decimal number such as 12.34",
+            ));
         }
         let (kept, extra) = frac.split_at(frac.len().min(6));
         if extra.bytes().any(|b| b != b'0') {
@@ -71,7 +75,11 @@ impl Micros {
     pub fn from_units_f64(units: f64) -> Result<Self, ParseError> {
         let micros = (units * MICROS_PER_UNIT as f64).round();
         if !micros.is_finite() || micros.abs() >= i64::MAX as f64 {
-            return Err(ParseError::invalid("amount", &units.to_string(), "not a finite amount"));
+            return Err(ParseError::invalid(
+                "amount",
+                &units.to_string(),
+                "not a finite amount",
+            ));
         }
         Ok(Micros(micros as i64))
     }
@@ -124,8 +132,8 @@ pub struct Currency([u8; 3]);
 
 /// Currencies without minor units, and those with three decimals (ISO 4217); all others have two.
 const ZERO_DECIMAL: [&str; 17] = [
-    "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV",
-    "XAF", "XOF", "XPF",
+    "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF",
+    "XOF", "XPF",
 ];
 const THREE_DECIMAL: [&str; 7] = ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
 
@@ -141,7 +149,11 @@ impl Currency {
         let upper = t.to_ascii_uppercase();
         match <[u8; 3]>::try_from(upper.as_bytes()) {
             Ok(bytes) if bytes.iter().all(u8::is_ascii_uppercase) => Ok(Currency(bytes)),
-            _ => Err(ParseError::invalid("currency", code, "expected a three-letter ISO 4217 code")),
+            _ => Err(ParseError::invalid(
+                "currency",
+                code,
+                "expected a three-letter ISO 4217 code",
+            )),
         }
     }
 
@@ -213,7 +225,18 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_an_amount() {
-        for bad in ["", "abc", "1,5", "1.2.3", "1e3", ".", "-", "0.0000001", "9223372036854.775808", "--1"] {
+        for bad in [
+            "",
+            "abc",
+            "1,5",
+            "1.2.3",
+            "1e3",
+            ".",
+            "-",
+            "0.0000001",
+            "9223372036854.775808",
+            "--1",
+        ] {
             assert!(Micros::parse_units(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -224,9 +247,15 @@ mod tests {
         assert_eq!(Micros::from_units_f64(0.1 + 0.2), Ok(Micros::new(300_000)));
         assert!(Micros::from_units_f64(f64::NAN).is_err());
         assert!(Micros::from_units_f64(f64::INFINITY).is_err());
-        assert_eq!(Micros::from_minor_units(1250, Currency::USD), Some(Micros::new(12_500_000)));
+        assert_eq!(
+            Micros::from_minor_units(1250, Currency::USD),
+            Some(Micros::new(12_500_000))
+        );
         let jpy = Currency::parse("jpy").ok();
-        assert_eq!(jpy.and_then(|c| Micros::from_minor_units(500, c)), Some(Micros::new(500_000_000)));
+        assert_eq!(
+            jpy.and_then(|c| Micros::from_minor_units(500, c)),
+            Some(Micros::new(500_000_000))
+        );
     }
 
     #[test]
@@ -239,7 +268,10 @@ mod tests {
         assert_eq!(Micros::new(1_234_500_000).format_units(jpy), "1,235");
         let kwd = Currency::parse("KWD").unwrap_or(Currency::USD);
         assert_eq!(Micros::new(1_234_500).format_units(kwd), "1.235");
-        assert_eq!(Micros::new(999_999_999_000_000).format_units(Currency::USD), "999,999,999.00");
+        assert_eq!(
+            Micros::new(999_999_999_000_000).format_units(Currency::USD),
+            "999,999,999.00"
+        );
     }
 
     #[test]

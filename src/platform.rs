@@ -81,7 +81,10 @@ mod tests {
     #[test]
     fn refuses_unknown_platforms() {
         assert!("tiktok".parse::<Platform>().is_err());
-        assert_eq!("".parse::<Platform>(), Err(ParseError::Empty { what: "platform" }));
+        assert_eq!(
+            "".parse::<Platform>(),
+            Err(ParseError::Empty { what: "platform" })
+        );
         assert!(serde_json::from_str::<Platform>("\"bing\"").is_err());
     }
 

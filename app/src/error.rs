@@ -61,7 +61,9 @@ impl From<switchboard_core::RepoError> for AppError {
     fn from(error: switchboard_core::RepoError) -> Self {
         use switchboard_core::RepoError;
         match error {
-            RepoError::NotFound { entity, id } => AppError::NotFound(format!("{entity} '{id}' was not found")),
+            RepoError::NotFound { entity, id } => {
+                AppError::NotFound(format!("{entity} '{id}' was not found"))
+            }
             RepoError::Conflict(msg) => AppError::Conflict(msg),
             RepoError::Invalid(e) => AppError::Validation {
                 field: "data".to_owned(),

@@ -28,11 +28,17 @@ impl HealthProbe for SqliteHealthProbe {
             },
             Ok(Err(error)) => {
                 tracing::warn!(%error, "database health probe failed");
-                DatabaseHealth { reachable: false, latency_ms: None }
+                DatabaseHealth {
+                    reachable: false,
+                    latency_ms: None,
+                }
             }
             Err(_) => {
                 tracing::warn!("database health probe timed out");
-                DatabaseHealth { reachable: false, latency_ms: None }
+                DatabaseHealth {
+                    reachable: false,
+                    latency_ms: None,
+                }
             }
         }
     }

@@ -8,7 +8,9 @@ pub use health_probe::SqliteHealthProbe;
 
 use anyhow::{Context, bail};
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::str::FromStr;
 use std::time::Duration;
 use switchboard_core::RepoError;
@@ -46,7 +48,10 @@ pub fn connect_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
     if !in_memory {
         if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).with_context(|| {
-                format!("cannot create the database folder '{}' (from DATABASE_URL)", dir.display())
+                format!(
+                    "cannot create the database folder '{}' (from DATABASE_URL)",
+                    dir.display()
+                )
             })?;
         }
     }
@@ -67,10 +72,7 @@ pub async fn connect(options: SqliteConnectOptions) -> anyhow::Result<SqlitePool
 /// Applies pending migrations; returns how many were applied now.
 pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<usize> {
     let before = applied_migrations(pool).await?;
-    MIGRATOR
-        .run(pool)
-        .await
-        .context("database migration failed")?;
+    MIGRATOR.run(pool).await.context("database migration failed")?;
     let after = applied_migrations(pool).await?;
     Ok(after.saturating_sub(before))
 }

@@ -4,13 +4,20 @@ use std::time::{Duration, Instant};
 
 fn switchboard() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_switchboard"));
-    cmd.env_remove("DATABASE_URL").env_remove("SWITCHBOARD_ADDR").env("RUST_LOG", "info");
+    cmd.env_remove("DATABASE_URL")
+        .env_remove("SWITCHBOARD_ADDR")
+        .env("RUST_LOG", "info");
     cmd
 }
 
 #[test]
 fn help_is_available_for_every_command() {
-    for args in [vec!["--help"], vec!["serve", "--help"], vec!["migrate", "--help"], vec!["help", "serve"]] {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["help", "serve"],
+    ] {
         let out = switchboard().args(&args).output().expect("run");
         assert!(out.status.success(), "{args:?}");
         let text = String::from_utf8_lossy(&out.stdout);
@@ -26,12 +33,20 @@ fn migrate_creates_the_database_and_its_folder() {
     let dir = tempfile::tempdir().expect("tmp");
     let file = dir.path().join("nested/folder/sb.db");
     let url = format!("sqlite://{}", file.display());
-    let out = switchboard().arg("migrate").env("DATABASE_URL", &url).output().expect("run");
+    let out = switchboard()
+        .arg("migrate")
+        .env("DATABASE_URL", &url)
+        .output()
+        .expect("run");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("migration(s) applied now"));
     assert!(file.exists());
     // Running it again is harmless and applies nothing.
-    let again = switchboard().arg("migrate").env("DATABASE_URL", &url).output().expect("run");
+    let again = switchboard()
+        .arg("migrate")
+        .env("DATABASE_URL", &url)
+        .output()
+        .expect("run");
     assert!(again.status.success());
     assert!(String::from_utf8_lossy(&again.stdout).contains("(0 migration(s) applied now)"));
 }
@@ -49,13 +64,20 @@ fn bad_database_urls_fail_with_one_line_and_no_panic() {
     ];
     for url in cases {
         for args in [vec!["migrate"], vec!["serve"]] {
-            let out = switchboard().args(&args).env("DATABASE_URL", &url).output().expect("run");
+            let out = switchboard()
+                .args(&args)
+                .env("DATABASE_URL", &url)
+                .output()
+                .expect("run");
             let stderr = String::from_utf8_lossy(&out.stderr);
             assert!(!out.status.success(), "{url} {args:?} should fail");
             assert!(!stderr.contains("panicked"), "{url}: {stderr}");
             let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
             assert_eq!(errors.len(), 1, "{url}: {stderr}");
-            assert!(errors[0].contains("DATABASE_URL") || errors[0].contains("database"), "{url}: {stderr}");
+            assert!(
+                errors[0].contains("DATABASE_URL") || errors[0].contains("database"),
+                "{url}: {stderr}"
+            );
         }
     }
 }
@@ -102,7 +124,10 @@ fn serve_stops_gracefully_on_sigterm() {
     }
     assert!(listening, "the server did not say where it listens");
 
-    let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
     assert!(kill.success());
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     let status = child.wait().expect("wait");

@@ -4,9 +4,11 @@ use sqlx::SqlitePool;
 /// The number shown on a dashboard tile, read from the server-rendered HTML.
 fn tile_value(html: &str, testid: &str) -> String {
     let marker = format!("data-testid=\"{testid}\"");
-    let start = html.find(&marker).unwrap_or_else(|| panic!("tile {testid} missing"));
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("tile {testid} missing"));
     let rest = &html[start..];
-    let value_at = rest.find("stat-card__value").expect("value") ;
+    let value_at = rest.find("stat-card__value").expect("value");
     let rest = &rest[value_at..];
     let open = rest.find('>').expect(">") + 1;
     let close = rest[open..].find('<').expect("<") + open;
@@ -59,7 +61,11 @@ async fn seed(pool: &SqlitePool) {
         .execute(pool)
         .await
         .expect("workflow");
-    for (id, status) in [("exec_1", "running"), ("exec_2", "failed"), ("exec_3", "completed")] {
+    for (id, status) in [
+        ("exec_1", "running"),
+        ("exec_2", "failed"),
+        ("exec_3", "completed"),
+    ] {
         sqlx::query("INSERT INTO executions (id, workflow_id, project_id, status, created_at) VALUES (?, 'wf_1', 'proj_a', ?, ?)")
             .bind(id)
             .bind(status)
@@ -74,7 +80,12 @@ async fn seed(pool: &SqlitePool) {
 async fn empty_database_shows_zeros_and_the_empty_state() {
     let app = spawn_app().await;
     let html = dashboard_html(&app).await;
-    for tile in ["stat-projects", "stat-campaigns", "stat-workflows", "stat-executions"] {
+    for tile in [
+        "stat-projects",
+        "stat-campaigns",
+        "stat-workflows",
+        "stat-executions",
+    ] {
         assert_eq!(tile_value(&html, tile), "0", "{tile}");
     }
     assert!(html.contains("data-testid=\"empty-state\""));
@@ -95,7 +106,9 @@ async fn dashboard_counts_what_is_in_the_database() {
     assert!(html.contains("1 running · 1 failed"));
     assert!(!html.contains("data-testid=\"empty-state\""));
     // Per platform: Google 2, Meta 1, Pinterest 2.
-    let list_at = html.find("data-testid=\"platform-counts\"").expect("platform list");
+    let list_at = html
+        .find("data-testid=\"platform-counts\"")
+        .expect("platform list");
     let list = &html[list_at..];
     let counts: Vec<String> = list
         .match_indices("platform-list__count\">")

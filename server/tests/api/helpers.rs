@@ -20,7 +20,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request failed")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed")
     }
 
     /// A second connection to the same database, to arrange data as another process would.
@@ -47,8 +51,7 @@ pub async fn spawn_app() -> TestApp {
     }
     let dir = tempfile::tempdir().expect("no temp dir");
     let database_url = format!("sqlite://{}/switchboard.db?mode=rwc", dir.path().display());
-    let config = Config::load(&database_url, Some("127.0.0.1:0".parse().expect("addr")))
-        .expect("config");
+    let config = Config::load(&database_url, Some("127.0.0.1:0".parse().expect("addr"))).expect("config");
     let app = Application::build(config).await.expect("the app did not build");
     let address = app.address();
     let (stop, stopped) = oneshot::channel::<()>();

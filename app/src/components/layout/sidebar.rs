@@ -1,7 +1,7 @@
 use super::app_layout::NAV_TOGGLE_ID;
 use crate::components::{Icon, IconName};
-use leptos::wasm_bindgen::JsCast;
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
 use leptos_router::components::A;
 
 /// One area of the product in the navigation.

@@ -26,7 +26,11 @@ fn HealthView(report: HealthReport) -> impl IntoView {
         HealthStatus::Ok => ("Healthy", "badge badge--ok"),
         HealthStatus::Degraded => ("Degraded", "badge badge--bad"),
     };
-    let db = if report.database.reachable { "Reachable" } else { "Not reachable" };
+    let db = if report.database.reachable {
+        "Reachable"
+    } else {
+        "Not reachable"
+    };
     let latency = report
         .database
         .latency_ms
