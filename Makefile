@@ -42,6 +42,7 @@ dev: setup assets
 
 test: setup-tests assets
 	cargo leptos build
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-rust
 	$(MAKE) --no-print-directory test-e2e
 
@@ -59,4 +60,4 @@ fmt:
 	cargo fmt --all
 
 lint:
-	RUSTFLAGS="$(TEST_RUSTFLAGS)" cargo clippy -p switchboard-core -p server --tests -- -D warnings
+	RUSTFLAGS="$(TEST_RUSTFLAGS)" cargo clippy -p switchboard-core -p app -p server --tests -- -D warnings

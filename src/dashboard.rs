@@ -78,8 +78,10 @@ mod tests {
     #[test]
     fn empty_means_nothing_created() {
         assert!(DashboardSummary::default().is_empty());
-        let mut s = DashboardSummary::default();
-        s.workflows = 1;
+        let s = DashboardSummary {
+            workflows: 1,
+            ..Default::default()
+        };
         assert!(!s.is_empty());
     }
 }

@@ -45,15 +45,14 @@ pub fn connect_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
 
     let file = options.get_filename();
     let in_memory = file.as_os_str().is_empty() || file.to_string_lossy().contains(":memory:");
-    if !in_memory {
-        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| {
-                format!(
-                    "cannot create the database folder '{}' (from DATABASE_URL)",
-                    dir.display()
-                )
-            })?;
-        }
+    let folder = file.parent().filter(|d| !in_memory && !d.as_os_str().is_empty());
+    if let Some(dir) = folder {
+        std::fs::create_dir_all(dir).with_context(|| {
+            format!(
+                "cannot create the database folder '{}' (from DATABASE_URL)",
+                dir.display()
+            )
+        })?;
     }
     Ok(options)
 }
