@@ -1,15 +1,22 @@
 //! Switchboard's domain: typed ids, money, platforms, wire types and the ports the server implements.
 //! Pure Rust, no I/O; compiles to wasm32 for the browser as well as for the server.
 
+pub mod campaign;
 pub mod dashboard;
 pub mod error;
+pub mod execution;
 pub mod format;
 pub mod health;
 pub mod ids;
+pub mod metrics;
 pub mod money;
 pub mod platform;
 #[cfg(feature = "server")]
 pub mod ports;
+pub mod project;
+pub mod time;
+pub mod validation;
+pub mod workflow;
 
 pub use error::{ParseError, RepoError};
 pub use ids::{CampaignId, ExecutionId, ProjectId, WorkflowId};

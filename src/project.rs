@@ -1,0 +1,305 @@
+//! Projects: a client's advertising, with its budget, platforms and campaigns.
+
+use crate::error::ParseError;
+use crate::ids::ProjectId;
+use crate::money::{Currency, Micros};
+use crate::platform::Platform;
+use crate::time::Timestamp;
+use crate::validation::{FieldErrors, optional_text};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+pub const NAME_MAX: usize = 120;
+pub const CLIENT_MAX: usize = 120;
+pub const VERTICAL_MAX: usize = 60;
+pub const DESCRIPTION_MAX: usize = 2000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProjectStatus {
+    Active,
+    Paused,
+    Archived,
+}
+
+impl ProjectStatus {
+    pub const ALL: [ProjectStatus; 3] = [
+        ProjectStatus::Active,
+        ProjectStatus::Paused,
+        ProjectStatus::Archived,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProjectStatus::Active => "active",
+            ProjectStatus::Paused => "paused",
+            ProjectStatus::Archived => "archived",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ProjectStatus::Active => "Active",
+            ProjectStatus::Paused => "Paused",
+            ProjectStatus::Archived => "Archived",
+        }
+    }
+}
+
+impl fmt::Display for ProjectStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ProjectStatus {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim().to_ascii_lowercase();
+        ProjectStatus::ALL
+            .into_iter()
+            .find(|st| st.as_str() == t)
+            .ok_or_else(|| ParseError::invalid("project status", s, "expected active, paused or archived"))
+    }
+}
+
+/// A project as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Project {
+    pub id: ProjectId,
+    pub name: String,
+    pub client: Option<String>,
+    pub vertical: Option<String>,
+    pub description: Option<String>,
+    pub status: ProjectStatus,
+    /// Monthly budget in micros of `currency`.
+    pub monthly_budget: Option<Micros>,
+    pub currency: Currency,
+    pub platforms: Vec<Platform>,
+    pub created_at: Timestamp,
+    pub updated_at: Option<Timestamp>,
+}
+
+/// What a person types into the project form, as text. Validation turns it into a [`ProjectDraft`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectInput {
+    pub name: String,
+    #[serde(default)]
+    pub client: Option<String>,
+    #[serde(default)]
+    pub vertical: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// A decimal amount in currency units, e.g. `15000` or `2500.50`.
+    #[serde(default)]
+    pub monthly_budget: Option<String>,
+    #[serde(default)]
+    pub currency: Option<String>,
+    #[serde(default)]
+    pub platforms: Vec<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+/// A valid set of project fields, ready to create or to replace an existing project's fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectDraft {
+    pub name: String,
+    pub client: Option<String>,
+    pub vertical: Option<String>,
+    pub description: Option<String>,
+    pub status: ProjectStatus,
+    pub monthly_budget: Option<Micros>,
+    pub currency: Currency,
+    pub platforms: Vec<Platform>,
+}
+
+impl ProjectInput {
+    /// Checks every field and reports all problems at once.
+    pub fn validate(&self) -> Result<ProjectDraft, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = self.name.trim();
+        if name.is_empty() {
+            errors.add("name", "Enter a name for the project");
+        } else if name.chars().count() > NAME_MAX {
+            errors.add("name", format!("must be at most {NAME_MAX} characters"));
+        }
+        let client = optional_text(&mut errors, "client", self.client.as_deref(), CLIENT_MAX);
+        let vertical = optional_text(&mut errors, "vertical", self.vertical.as_deref(), VERTICAL_MAX);
+        let description = optional_text(
+            &mut errors,
+            "description",
+            self.description.as_deref(),
+            DESCRIPTION_MAX,
+        );
+
+        let currency = match self.currency.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            None => Currency::USD,
+            Some(code) => Currency::parse(code).unwrap_or_else(|_| {
+                errors.add("currency", "Use a three-letter currency code such as USD or EUR");
+                Currency::USD
+            }),
+        };
+        let monthly_budget = match self
+            .monthly_budget
+            .as_deref()
+            .map(str::trim)
+            .filter(|b| !b.is_empty())
+        {
+            None => None,
+            Some(text) => match Micros::parse_units(&text.replace([',', ' ', '_'], "")) {
+                Ok(m) if m.get() < 0 => {
+                    errors.add("monthly_budget", "The budget cannot be negative");
+                    None
+                }
+                Ok(m) => Some(m),
+                Err(_) => {
+                    errors.add("monthly_budget", "Enter an amount such as 15000 or 2500.50");
+                    None
+                }
+            },
+        };
+        let mut platforms = Vec::new();
+        for p in &self.platforms {
+            match p.parse::<Platform>() {
+                Ok(platform) if !platforms.contains(&platform) => platforms.push(platform),
+                Ok(_) => {}
+                Err(_) => errors.add(
+                    "platforms",
+                    format!("'{p}' is not a platform Switchboard supports"),
+                ),
+            }
+        }
+        platforms.sort();
+        let status = match self.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => ProjectStatus::Active,
+            Some(s) => s.parse().unwrap_or_else(|_| {
+                errors.add("status", "Choose active, paused or archived");
+                ProjectStatus::Active
+            }),
+        };
+        let draft = ProjectDraft {
+            name: name.to_owned(),
+            client,
+            vertical,
+            description,
+            status,
+            monthly_budget,
+            currency,
+            platforms,
+        };
+        errors.into_result(draft)
+    }
+}
+
+impl From<&Project> for ProjectInput {
+    /// The form pre-filled with a project's current values.
+    fn from(p: &Project) -> Self {
+        ProjectInput {
+            name: p.name.clone(),
+            client: p.client.clone(),
+            vertical: p.vertical.clone(),
+            description: p.description.clone(),
+            monthly_budget: p
+                .monthly_budget
+                .map(|m| m.format_units(p.currency).replace(',', "")),
+            currency: Some(p.currency.to_string()),
+            platforms: p.platforms.iter().map(|pl| pl.as_str().to_owned()).collect(),
+            status: Some(p.status.as_str().to_owned()),
+        }
+    }
+}
+
+/// Filters for the project list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectFilter {
+    pub status: Option<ProjectStatus>,
+    /// Case-insensitive match on name or client.
+    pub search: Option<String>,
+}
+
+/// A project in a list, with counts of what it holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectSummary {
+    pub project: Project,
+    pub campaigns: u64,
+    pub active_campaigns: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(name: &str) -> ProjectInput {
+        ProjectInput {
+            name: name.to_owned(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_name_is_enough() {
+        let draft = input("  Travel Brand  ").validate();
+        let draft = draft.ok().unwrap_or_else(|| panic!("valid"));
+        assert_eq!(draft.name, "Travel Brand");
+        assert_eq!(draft.status, ProjectStatus::Active);
+        assert_eq!(draft.currency, Currency::USD);
+        assert_eq!(draft.monthly_budget, None);
+    }
+
+    #[test]
+    fn every_bad_field_is_reported() {
+        let bad = ProjectInput {
+            name: "   ".into(),
+            monthly_budget: Some("12,5x".into()),
+            currency: Some("dollars".into()),
+            platforms: vec!["google".into(), "tiktok".into()],
+            status: Some("deleted".into()),
+            vertical: Some("v".repeat(61)),
+            ..Default::default()
+        };
+        let errors = bad.validate().err().unwrap_or_default();
+        for field in [
+            "name",
+            "monthly_budget",
+            "currency",
+            "platforms",
+            "status",
+            "vertical",
+        ] {
+            assert!(
+                errors.get(field).is_some(),
+                "{field} should be reported: {errors}"
+            );
+        }
+        assert_eq!(errors.get("name"), Some("Enter a name for the project"));
+    }
+
+    #[test]
+    fn budgets_and_platforms_are_parsed() {
+        let ok = ProjectInput {
+            name: "x".into(),
+            monthly_budget: Some("15,000.50".into()),
+            currency: Some("eur".into()),
+            platforms: vec!["meta".into(), "google".into(), "Meta".into()],
+            ..Default::default()
+        };
+        let draft = ok.validate().ok().unwrap_or_else(|| panic!("valid"));
+        assert_eq!(draft.monthly_budget, Some(Micros::new(15_000_500_000)));
+        assert_eq!(draft.currency, Currency::EUR);
+        assert_eq!(draft.platforms, vec![Platform::Google, Platform::Meta]);
+        let negative = ProjectInput {
+            name: "x".into(),
+            monthly_budget: Some("-5".into()),
+            ..Default::default()
+        };
+        assert!(negative.validate().is_err());
+    }
+
+    #[test]
+    fn statuses_parse() {
+        assert_eq!("Archived".parse::<ProjectStatus>(), Ok(ProjectStatus::Archived));
+        assert!("gone".parse::<ProjectStatus>().is_err());
+    }
+}

@@ -1,0 +1,104 @@
+//! Errors about the fields of a form or request, reported next to each field.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// One message for one field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Every problem found in an input, so the user can fix them all at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first message for `field`, if any.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &FieldError> {
+        self.0.iter()
+    }
+
+    /// `Ok(value)` when nothing was added, else the errors.
+    pub fn into_result<T>(self, value: T) -> Result<T, FieldErrors> {
+        if self.is_empty() { Ok(value) } else { Err(self) }
+    }
+}
+
+impl fmt::Display for FieldErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+
+impl std::error::Error for FieldErrors {}
+
+/// Trims a text input; empty becomes `None`. Refuses more than `max` characters.
+pub fn optional_text(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Option<String> {
+    let t = value.map(str::trim).filter(|t| !t.is_empty())?;
+    if t.chars().count() > max {
+        errors.add(field, format!("must be at most {max} characters"));
+        return None;
+    }
+    Some(t.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_and_finds_messages() {
+        let mut e = FieldErrors::new();
+        assert!(e.clone().into_result(1).is_ok());
+        e.add("name", "is required");
+        e.add("budget", "must be positive");
+        assert_eq!(e.get("name"), Some("is required"));
+        assert_eq!(e.get("currency"), None);
+        assert_eq!(e.to_string(), "name: is required; budget: must be positive");
+    }
+
+    #[test]
+    fn optional_text_trims_and_limits() {
+        let mut e = FieldErrors::new();
+        assert_eq!(optional_text(&mut e, "a", Some("  x "), 5), Some("x".to_owned()));
+        assert_eq!(optional_text(&mut e, "a", Some("   "), 5), None);
+        assert_eq!(optional_text(&mut e, "a", None, 5), None);
+        assert!(e.is_empty());
+        assert_eq!(optional_text(&mut e, "b", Some("toolong"), 5), None);
+        assert_eq!(e.get("b"), Some("must be at most 5 characters"));
+    }
+}
