@@ -8,6 +8,7 @@ pub mod execution;
 pub mod format;
 pub mod health;
 pub mod ids;
+pub mod legacy;
 pub mod metrics;
 pub mod money;
 pub mod platform;
