@@ -5,6 +5,8 @@ use crate::db;
 use crate::startup::{Application, shutdown_signal};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Instant;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -40,6 +42,17 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations, then exit.
     Migrate,
+    /// Import a folder of the earlier version's JSON files (projects.json, campaigns.json, …) in one
+    /// transaction. Safe to run again: records already imported are left alone.
+    ImportJson {
+        /// The folder holding the legacy files.
+        dir: PathBuf,
+    },
+    /// Write the database out in the earlier version's JSON format, one file per kind.
+    ExportJson {
+        /// The folder to write into (created if missing; existing files of the same names are replaced).
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Args, Default)]
@@ -47,6 +60,10 @@ pub struct ServeArgs {
     /// Address to listen on [env: SWITCHBOARD_ADDR] [default: 127.0.0.1:3000]
     #[arg(long)]
     pub addr: Option<SocketAddr>,
+}
+
+async fn open_database(url: &str) -> anyhow::Result<sqlx::SqlitePool> {
+    db::connect(db::connect_options(url)?).await
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -58,11 +75,44 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             app.run_until(shutdown_signal()).await
         }
         Command::Migrate => {
-            let options = db::connect_options(&cli.database.database_url)?;
-            let pool = db::connect(options).await?;
+            let pool = open_database(&cli.database.database_url).await?;
             let applied = db::migrate(&pool).await?;
             println!("database is up to date ({applied} migration(s) applied now)");
             pool.close().await;
+            Ok(())
+        }
+        Command::ImportJson { dir } => {
+            let pool = open_database(&cli.database.database_url).await?;
+            db::migrate(&pool).await?;
+            let started = Instant::now();
+            let result = crate::legacy::import_dir(&pool, &dir, &|line| eprintln!("{line}")).await;
+            pool.close().await;
+            let report = result.map_err(|e| anyhow::anyhow!("import of '{}' failed: {e}", dir.display()))?;
+            let seconds = started.elapsed().as_secs_f64();
+            print!("{report}");
+            println!(
+                "{} records read, {} written, in {seconds:.2} s ({:.0} records/s)",
+                report.records(),
+                report.changed(),
+                report.records() as f64 / seconds.max(1e-9)
+            );
+            Ok(())
+        }
+        Command::ExportJson { dir } => {
+            let pool = open_database(&cli.database.database_url).await?;
+            db::migrate(&pool).await?;
+            let result = crate::legacy::export_dir(&pool, &dir).await;
+            pool.close().await;
+            let report = result.map_err(|e| anyhow::anyhow!("export to '{}' failed: {e}", dir.display()))?;
+            for (file, n) in &report.files {
+                println!("{file:<24} {n:>9} records");
+            }
+            if report.rejects > 0 {
+                println!(
+                    "{:<24} {:>9} records refused by earlier imports",
+                    "import-rejects.json", report.rejects
+                );
+            }
             Ok(())
         }
     }

@@ -5,4 +5,5 @@ mod cli;
 mod dashboard;
 mod health;
 mod helpers;
+mod legacy;
 mod pages;
