@@ -18,6 +18,57 @@ pub struct MetricValues {
     pub conversion_value: Micros,
 }
 
+impl MetricValues {
+    /// Clicks per impression; `None` without impressions.
+    pub fn ctr(&self) -> Option<f64> {
+        ratio(self.clicks as f64, self.impressions as f64)
+    }
+    /// Spend per click, in currency units.
+    pub fn cpc(&self) -> Option<f64> {
+        ratio(self.spend.as_units_f64(), self.clicks as f64)
+    }
+    /// Spend per thousand impressions, in currency units.
+    pub fn cpm(&self) -> Option<f64> {
+        ratio(self.spend.as_units_f64() * 1000.0, self.impressions as f64)
+    }
+    /// Conversions per click.
+    pub fn cvr(&self) -> Option<f64> {
+        ratio(self.conversions, self.clicks as f64)
+    }
+    /// Spend per conversion, in currency units.
+    pub fn cpa(&self) -> Option<f64> {
+        ratio(self.spend.as_units_f64(), self.conversions)
+    }
+    /// Conversion value per unit of spend.
+    pub fn roas(&self) -> Option<f64> {
+        ratio(self.conversion_value.as_units_f64(), self.spend.as_units_f64())
+    }
+
+    /// Adds another day's figures (money saturates rather than overflowing).
+    pub fn add(&mut self, other: &MetricValues) {
+        self.spend = self.spend.checked_add(other.spend).unwrap_or(Micros::new(i64::MAX));
+        self.impressions = self.impressions.saturating_add(other.impressions);
+        self.clicks = self.clicks.saturating_add(other.clicks);
+        self.conversions += other.conversions;
+        self.conversion_value = self
+            .conversion_value
+            .checked_add(other.conversion_value)
+            .unwrap_or(Micros::new(i64::MAX));
+    }
+}
+
+/// `a / b`, or `None` when `b` is zero (never NaN or infinity).
+pub fn ratio(a: f64, b: f64) -> Option<f64> {
+    if b == 0.0 || !a.is_finite() || !b.is_finite() { None } else { Some(a / b) }
+}
+
+/// One day of one campaign.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DailyMetric {
+    pub date: chrono::NaiveDate,
+    pub values: MetricValues,
+}
+
 /// Meta reports many action types; the first of these present counts as the conversions (they
 /// overlap, so they are never summed).
 pub const META_CONVERSION_ACTIONS: [&str; 5] = [
@@ -232,6 +283,29 @@ mod tests {
         assert_eq!((m.impressions, m.clicks), (1000, 12));
         assert_eq!(m.conversions, 2.0);
         assert_eq!(m.conversion_value, Micros::new(90_000_000));
+    }
+
+    #[test]
+    fn derived_ratios_have_no_value_when_dividing_by_zero() {
+        let m = MetricValues {
+            spend: Micros::new(50_000_000),
+            impressions: 1000,
+            clicks: 20,
+            conversions: 2.0,
+            conversion_value: Micros::new(150_000_000),
+        };
+        assert_eq!(m.ctr(), Some(0.02));
+        assert_eq!(m.cpc(), Some(2.5));
+        assert_eq!(m.cpm(), Some(50.0));
+        assert_eq!(m.cvr(), Some(0.1));
+        assert_eq!(m.cpa(), Some(25.0));
+        assert_eq!(m.roas(), Some(3.0));
+        let empty = MetricValues::default();
+        assert_eq!((empty.ctr(), empty.cpc(), empty.cpm(), empty.cvr(), empty.cpa(), empty.roas()), (None, None, None, None, None, None));
+        let mut total = m;
+        total.add(&m);
+        assert_eq!(total.clicks, 40);
+        assert_eq!(total.spend, Micros::new(100_000_000));
     }
 
     #[test]

@@ -1,10 +1,16 @@
 //! The ports: traits the server implements over its storage and services. Server functions, the REST
 //! API and background jobs all reach infrastructure through these, bundled in [`Services`].
 
+use crate::activity::ActivityEntry;
+use crate::campaign::{Campaign, CampaignPage, CampaignQuery};
 use crate::dashboard::DashboardSummary;
 use crate::error::RepoError;
 use crate::health::DatabaseHealth;
+use crate::ids::{CampaignId, ProjectId};
+use crate::metrics::DailyMetric;
+use crate::project::{Project, ProjectDraft, ProjectFilter, ProjectStatus, ProjectSummary};
 use async_trait::async_trait;
+use chrono::NaiveDate;
 use std::sync::Arc;
 
 /// Reads the dashboard's counts.
@@ -19,9 +25,47 @@ pub trait HealthProbe: Send + Sync {
     async fn database(&self) -> DatabaseHealth;
 }
 
+/// Projects. Changes are recorded in the activity feed as the given actor.
+#[async_trait]
+pub trait ProjectRepo: Send + Sync {
+    async fn list(&self, filter: &ProjectFilter) -> Result<Vec<ProjectSummary>, RepoError>;
+    async fn get(&self, id: &ProjectId) -> Result<Project, RepoError>;
+    async fn create(&self, draft: ProjectDraft, actor: &str) -> Result<Project, RepoError>;
+    async fn update(&self, id: &ProjectId, draft: ProjectDraft, actor: &str) -> Result<Project, RepoError>;
+    async fn set_status(&self, id: &ProjectId, status: ProjectStatus, actor: &str) -> Result<Project, RepoError>;
+}
+
+#[async_trait]
+pub trait CampaignRepo: Send + Sync {
+    async fn list(&self, query: &CampaignQuery) -> Result<CampaignPage, RepoError>;
+    async fn get(&self, id: &CampaignId) -> Result<Campaign, RepoError>;
+}
+
+/// Daily campaign performance in the common metric model.
+#[async_trait]
+pub trait MetricsRepo: Send + Sync {
+    /// Days of one campaign within `from..=to` (either end open), oldest first.
+    async fn campaign_daily(
+        &self,
+        id: &CampaignId,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<DailyMetric>, RepoError>;
+}
+
+#[async_trait]
+pub trait ActivityRepo: Send + Sync {
+    /// The newest entries first; all projects when `project` is `None`.
+    async fn recent(&self, project: Option<&ProjectId>, limit: u32) -> Result<Vec<ActivityEntry>, RepoError>;
+}
+
 /// Everything the UI and API layers may call, cheap to clone.
 #[derive(Clone)]
 pub struct Services {
     pub dashboard: Arc<dyn DashboardRepo>,
     pub health: Arc<dyn HealthProbe>,
+    pub projects: Arc<dyn ProjectRepo>,
+    pub campaigns: Arc<dyn CampaignRepo>,
+    pub metrics: Arc<dyn MetricsRepo>,
+    pub activity: Arc<dyn ActivityRepo>,
 }

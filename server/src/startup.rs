@@ -1,7 +1,7 @@
 //! Builds the application (database, services, router) and runs it until a shutdown signal.
 
 use crate::config::Config;
-use crate::db::{self, SqliteDashboardRepo, SqliteHealthProbe};
+use crate::db;
 use crate::routes;
 use anyhow::Context;
 use app::{App, shell};
@@ -14,7 +14,6 @@ use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_ro
 use sqlx::SqlitePool;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use switchboard_core::ports::Services;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
@@ -50,10 +49,7 @@ impl Application {
         if applied > 0 {
             tracing::info!(applied, "database migrations applied");
         }
-        let services = Services {
-            dashboard: Arc::new(SqliteDashboardRepo::new(pool.clone())),
-            health: Arc::new(SqliteHealthProbe::new(pool.clone())),
-        };
+        let services = db::services(&pool);
 
         let listener = TcpListener::bind(config.addr)
             .await

@@ -65,14 +65,44 @@ pub fn record_label(file: LegacyFile, v: &serde_json::Value) -> Option<String> {
     }
 }
 
-/// A stable 64-bit FNV-1a hash, for recognising a record seen before.
-pub fn fingerprint(text: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(FNV_PRIME);
     }
-    format!("{h:016x}")
+    h
+}
+
+/// A stable 64-bit FNV-1a hash of a text, for recognising a record seen before.
+pub fn fingerprint(text: &str) -> String {
+    format!("{:016x}", fnv(FNV_OFFSET, text.as_bytes()))
+}
+
+/// The same kind of hash over a JSON value's structure, without writing it out as text. Equal values
+/// (keys in any order) hash equally.
+pub fn value_fingerprint(v: &serde_json::Value) -> u64 {
+    fn walk(h: u64, v: &serde_json::Value) -> u64 {
+        use serde_json::Value;
+        match v {
+            Value::Null => fnv(h, b"n"),
+            Value::Bool(b) => fnv(h, if *b { b"t" } else { b"f" }),
+            Value::Number(n) => fnv(fnv(h, b"#"), n.to_string().as_bytes()),
+            Value::String(s) => fnv(fnv(h, b"\""), s.as_bytes()),
+            Value::Array(items) => {
+                let h = items.iter().fold(fnv(h, b"["), walk);
+                fnv(h, b"]")
+            }
+            // serde_json's map keeps keys sorted, so equal objects walk alike.
+            Value::Object(map) => {
+                let h = map.iter().fold(fnv(h, b"{"), |h, (k, v)| walk(fnv(fnv(h, k.as_bytes()), b":"), v));
+                fnv(h, b"}")
+            }
+        }
+    }
+    walk(FNV_OFFSET, v)
 }
 
 #[cfg(test)]

@@ -1,10 +1,32 @@
 //! SQLite through sqlx: connection options, the pool, migrations, and one repository per area.
 
+mod activity_repo;
+mod campaign_repo;
 mod dashboard_repo;
 mod health_probe;
+pub(crate) mod ids;
+mod metrics_repo;
+mod project_repo;
 
+pub use activity_repo::SqliteActivityRepo;
+pub use campaign_repo::SqliteCampaignRepo;
 pub use dashboard_repo::SqliteDashboardRepo;
 pub use health_probe::SqliteHealthProbe;
+pub use metrics_repo::SqliteMetricsRepo;
+pub use project_repo::SqliteProjectRepo;
+
+/// Every repository over one pool.
+pub fn services(pool: &SqlitePool) -> switchboard_core::ports::Services {
+    use std::sync::Arc;
+    switchboard_core::ports::Services {
+        dashboard: Arc::new(SqliteDashboardRepo::new(pool.clone())),
+        health: Arc::new(SqliteHealthProbe::new(pool.clone())),
+        projects: Arc::new(SqliteProjectRepo::new(pool.clone())),
+        campaigns: Arc::new(SqliteCampaignRepo::new(pool.clone())),
+        metrics: Arc::new(SqliteMetricsRepo::new(pool.clone())),
+        activity: Arc::new(SqliteActivityRepo::new(pool.clone())),
+    }
+}
 
 use anyhow::{Context, bail};
 use sqlx::migrate::Migrator;

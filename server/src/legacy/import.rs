@@ -4,12 +4,13 @@
 use super::batch::{self, BATCH_ROWS, Cell, Table};
 use super::known::KnownIds;
 use super::report::{FileReport, ImportReport, Issue};
-use super::stream::{FileError, for_each_record};
+use super::stream::{FileError, check_records, for_each_record};
 use serde_json::Value;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use switchboard_core::legacy::{self, LegacyFile, Read, Refusal, fingerprint, record_label};
+use switchboard_core::legacy::{self, LegacyFile, Read, Refusal, fingerprint, record_label, value_fingerprint};
+use switchboard_core::Currency;
 use switchboard_core::time::Timestamp;
 
 #[derive(Debug, thiserror::Error)]
@@ -48,15 +49,18 @@ pub async fn import_dir(
     let mut counts = HashMap::new();
     for (file, path) in &files {
         let path = path.clone();
-        let count = tokio::task::spawn_blocking(move || for_each_record(&path, |_, _| Ok(())))
+        let count = tokio::task::spawn_blocking(move || check_records(&path))
             .await
             .map_err(|_| ImportError::Interrupted)?
             .map_err(ImportError::BadFile)?;
         counts.insert(*file, count);
     }
 
-    // Pass 2: write, in one transaction.
+    // Pass 2: read and check each record on a worker thread while this task writes the batches,
+    // all in one transaction.
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    // Keep the transaction's pages in memory instead of spilling them to the log mid-way.
+    sqlx::query("PRAGMA cache_size = -262144").execute(&mut *tx).await?;
     let mut known = KnownIds::load(&mut tx).await?;
     let now = Timestamp::from_datetime(chrono::Utc::now());
     let mut report = ImportReport::default();
@@ -69,40 +73,29 @@ pub async fn import_dir(
             continue;
         };
         let total = counts.get(&file).copied().unwrap_or(0);
-        let mut importer = FileImporter::new(file, &mut tx, total).await?;
-        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<(usize, Value)>>(4);
+        let existing = existing_keys(&mut tx, file).await?;
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Batch>(4);
         let reader_path = path.clone();
-        let reader = tokio::task::spawn_blocking(move || {
-            let mut chunk = Vec::with_capacity(BATCH_ROWS);
-            let result = for_each_record(&reader_path, |i, v| {
-                chunk.push((i, v));
-                if chunk.len() == BATCH_ROWS {
-                    sender
-                        .blocking_send(std::mem::replace(&mut chunk, Vec::with_capacity(BATCH_ROWS)))
-                        .map_err(|_| "the import stopped".to_owned())?;
-                }
-                Ok(())
-            });
-            if !chunk.is_empty() {
-                let _ = sender.blocking_send(chunk);
-            }
-            result
-        });
+        let checker = FileChecker::new(file, total, known);
+        let reader = tokio::task::spawn_blocking(move || checker.run(&reader_path, now, &sender));
+        let mut writer = FileWriter { existing, report: FileReport::default() };
         let mut done = 0;
         let mut last_said = 0;
-        while let Some(chunk) = receiver.recv().await {
-            done += chunk.len();
-            importer.chunk(&mut tx, &mut known, now, chunk).await?;
+        while let Some(batch) = receiver.recv().await {
+            done += batch.records;
+            writer.write(&mut tx, batch).await?;
             if total >= 100_000 && done - last_said >= 100_000 {
                 progress(&format!("{}: {done} of {total} records", file.file_name()));
                 last_said = done;
             }
         }
-        reader
-            .await
-            .map_err(|_| ImportError::Interrupted)?
-            .map_err(ImportError::BadFile)?;
-        let file_report = importer.finish(&mut tx, now).await?;
+        let (checked, known_after) = reader.await.map_err(|_| ImportError::Interrupted)?;
+        known = known_after;
+        let mut file_report = checked.map_err(ImportError::BadFile)?;
+        file_report.imported = writer.report.imported;
+        file_report.updated = writer.report.updated;
+        file_report.unchanged = writer.report.unchanged;
+        store_rejects(&mut tx, file, &file_report, now).await?;
         progress(&format!(
             "{}: {} records ({} imported, {} updated, {} unchanged, {} refused)",
             file.file_name(),
@@ -114,49 +107,54 @@ pub async fn import_dir(
         ));
         report.files.push(file_report);
     }
+    sqlx::query("PRAGMA cache_size = -2000").execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(report)
 }
 
-/// A refused record, kept whole.
-struct Reject {
-    position: usize,
-    record_id: Option<String>,
-    reason: String,
-    record: String,
+async fn existing_keys(tx: &mut Transaction<'_, Sqlite>, file: LegacyFile) -> Result<HashSet<String>, sqlx::Error> {
+    let sql = match file {
+        LegacyFile::Projects => "SELECT id FROM projects",
+        LegacyFile::Workflows => "SELECT id FROM workflows",
+        LegacyFile::Campaigns => "SELECT id FROM campaigns",
+        LegacyFile::Executions => "SELECT id FROM executions",
+        LegacyFile::Events => "SELECT id FROM events",
+        LegacyFile::Activity => "SELECT id FROM activity",
+        LegacyFile::CampaignMetrics => "SELECT campaign_id || '/' || date FROM campaign_daily_metrics",
+    };
+    Ok(sqlx::query_scalar(sql).fetch_all(&mut **tx).await?.into_iter().collect())
 }
 
-struct FileImporter {
+/// Rows of one kind, checked and ready to write.
+enum Rows {
+    Projects(Vec<ProjectRow>),
+    Workflows(Vec<WorkflowRow>),
+    Campaigns(Vec<CampaignRow>),
+    Executions(Vec<ExecutionRow>),
+    Events(Vec<EventRow>),
+    Activity(Vec<ActivityRow>),
+    Metrics(Vec<MetricRow>),
+}
+
+struct Batch {
+    /// How many records of the file this batch covers (accepted or not).
+    records: usize,
+    rows: Rows,
+}
+
+/// Reads and checks a file's records on a worker thread: duplicates, refusals, warnings, and the
+/// links between records (it owns what is known while it runs).
+struct FileChecker {
     file: LegacyFile,
     report: FileReport,
-    /// Keys already in the table before this file.
-    existing: HashSet<String>,
+    known: KnownIds,
     /// Key -> fingerprint of records seen in this file.
-    seen: HashMap<String, String>,
-    rejects: Vec<Reject>,
+    seen: HashMap<String, u64>,
 }
 
-impl FileImporter {
-    async fn new(
-        file: LegacyFile,
-        tx: &mut Transaction<'_, Sqlite>,
-        total: usize,
-    ) -> Result<Self, sqlx::Error> {
-        let existing_sql = match file {
-            LegacyFile::Projects => "SELECT id FROM projects",
-            LegacyFile::Workflows => "SELECT id FROM workflows",
-            LegacyFile::Campaigns => "SELECT id FROM campaigns",
-            LegacyFile::Executions => "SELECT id FROM executions",
-            LegacyFile::Events => "SELECT id FROM events",
-            LegacyFile::Activity => "SELECT id FROM activity",
-            LegacyFile::CampaignMetrics => "SELECT campaign_id || '/' || date FROM campaign_daily_metrics",
-        };
-        let existing: HashSet<String> = sqlx::query_scalar(existing_sql)
-            .fetch_all(&mut **tx)
-            .await?
-            .into_iter()
-            .collect();
-        Ok(FileImporter {
+impl FileChecker {
+    fn new(file: LegacyFile, total: usize, known: KnownIds) -> Self {
+        FileChecker {
             file,
             report: FileReport {
                 file: file.file_name(),
@@ -164,23 +162,42 @@ impl FileImporter {
                 records: total,
                 ..Default::default()
             },
-            existing,
+            known,
             seen: HashMap::with_capacity(total),
-            rejects: Vec::new(),
-        })
+        }
+    }
+
+    fn run(
+        mut self,
+        path: &Path,
+        now: Timestamp,
+        sender: &tokio::sync::mpsc::Sender<Batch>,
+    ) -> (Result<FileReport, FileError>, KnownIds) {
+        let mut chunk = Vec::with_capacity(BATCH_ROWS);
+        let result = for_each_record(path, |i, v| {
+            chunk.push((i, v));
+            if chunk.len() == BATCH_ROWS {
+                let batch = self.check(std::mem::take(&mut chunk), now);
+                sender.blocking_send(batch).map_err(|_| "the import stopped".to_owned())?;
+            }
+            Ok(())
+        });
+        let result = result.and_then(|_| {
+            if !chunk.is_empty() {
+                let batch = self.check(std::mem::take(&mut chunk), now);
+                let _ = sender.blocking_send(batch);
+            }
+            Ok(())
+        });
+        (result.map(|()| self.report), self.known)
     }
 
     fn refuse(&mut self, position: usize, record_id: Option<String>, reason: String, record: &Value) {
         self.report.refused.push(Issue {
             position,
-            record_id: record_id.clone(),
-            message: reason.clone(),
-        });
-        self.rejects.push(Reject {
-            position,
             record_id,
-            reason,
-            record: record.to_string(),
+            message: reason,
+            record: Some(record.to_string()),
         });
     }
 
@@ -189,7 +206,7 @@ impl FileImporter {
         let Some(key) = record_label(self.file, value) else {
             return true; // no key: the record's own reading will refuse it
         };
-        let print = fingerprint(&value.to_string());
+        let print = value_fingerprint(value);
         match self.seen.get(&key) {
             None => {
                 self.seen.insert(key, print);
@@ -200,31 +217,117 @@ impl FileImporter {
                 false
             }
             Some(_) => {
-                let reason = format!(
-                    "'{key}' appears earlier in this file with different content; the first was kept"
-                );
+                let reason = format!("'{key}' appears earlier in this file with different content; the first was kept");
                 self.refuse(position, Some(key), reason, value);
                 false
             }
         }
     }
 
-    fn note<R>(&mut self, position: usize, id: &str, read: &Read<R>) {
-        for w in &read.warnings {
+    fn note(&mut self, position: usize, id: &str, warnings: &[String]) {
+        for w in warnings {
             self.report.warnings.push(Issue {
                 position,
                 record_id: Some(id.to_owned()),
                 message: w.clone(),
+                record: None,
             });
         }
     }
 
+    /// Reads each record, keeping the rows and recording refusals and warnings.
+    fn accept<R>(&mut self, records: &[(usize, Value)], read: impl Fn(&KnownIds, &Value) -> Result<Read<R>, Refusal>) -> Vec<R> {
+        let mut rows = Vec::with_capacity(records.len());
+        for (i, v) in records {
+            match read(&self.known, v) {
+                Ok(r) => {
+                    if !r.warnings.is_empty() {
+                        let label = record_label(self.file, v).unwrap_or_default();
+                        self.note(*i, &label, &r.warnings);
+                    }
+                    rows.push(r.row);
+                }
+                Err(Refusal(reason)) => self.refuse(*i, record_label(self.file, v), reason, v),
+            }
+        }
+        rows
+    }
+
+    fn check(&mut self, records: Vec<(usize, Value)>, now: Timestamp) -> Batch {
+        let count = records.len();
+        let records: Vec<(usize, Value)> = records.into_iter().filter(|(i, v)| self.first_time(*i, v)).collect();
+        let rows = match self.file {
+            LegacyFile::Projects => {
+                let rows = self.accept(&records, |_, v| legacy::records::read_project(v));
+                for r in &rows {
+                    let currency = Currency::parse(&r.currency).unwrap_or(Currency::USD);
+                    self.known.projects.insert(r.id.clone(), currency);
+                }
+                Rows::Projects(rows)
+            }
+            LegacyFile::Workflows => {
+                let rows = self.accept(&records, |_, v| legacy::records::read_workflow(v));
+                self.known.workflows.extend(rows.iter().map(|r| r.id.clone()));
+                Rows::Workflows(rows)
+            }
+            LegacyFile::Campaigns => {
+                let mut rows = Vec::new();
+                for (i, v) in &records {
+                    match legacy::records::read_campaign(v, &self.known) {
+                        Ok(read) => {
+                            let r = &read.row;
+                            let key = (r.project_id.clone(), r.platform.clone(), r.external_id.clone());
+                            if let Some(other) = self.known.campaign_keys.get(&key).filter(|o| **o != r.id) {
+                                let reason = format!(
+                                    "campaign '{other}' already has {} id '{}' in project '{}'",
+                                    r.platform, r.external_id, r.project_id
+                                );
+                                self.refuse(*i, Some(r.id.clone()), reason, v);
+                                continue;
+                            }
+                            self.known.campaign_keys.insert(key, r.id.clone());
+                            if let Ok(p) = r.platform.parse() {
+                                let c = Currency::parse(&r.currency).unwrap_or(Currency::USD);
+                                self.known.campaigns.insert(r.id.clone(), (p, c));
+                            }
+                            let id = r.id.clone();
+                            self.note(*i, &id, &read.warnings);
+                            rows.push(read.row);
+                        }
+                        Err(Refusal(reason)) => self.refuse(*i, record_label(self.file, v), reason, v),
+                    }
+                }
+                Rows::Campaigns(rows)
+            }
+            LegacyFile::Executions => {
+                let rows = self.accept(&records, |k, v| legacy::records::read_execution(v, k, now));
+                self.known.executions.extend(rows.iter().map(|r| r.id.clone()));
+                Rows::Executions(rows)
+            }
+            LegacyFile::Events => Rows::Events(self.accept(&records, |k, v| legacy::records::read_event(v, k))),
+            LegacyFile::Activity => Rows::Activity(self.accept(&records, |k, v| legacy::records::read_activity(v, k))),
+            LegacyFile::CampaignMetrics => {
+                Rows::Metrics(self.accept(&records, |k, v| legacy::records::read_metric(v, k)))
+            }
+        };
+        Batch { records: count, rows }
+    }
+}
+
+/// Writes checked batches and counts what changed.
+struct FileWriter {
+    /// Keys already in the table before this file.
+    existing: HashSet<String>,
+    report: FileReport,
+}
+
+impl FileWriter {
     /// Counts each accepted key as imported, updated or unchanged from the keys the writes returned.
-    fn classify(&mut self, accepted: &[String], written: &HashSet<String>) {
+    fn classify(&mut self, accepted: impl Iterator<Item = String>, written: &HashSet<String>) {
         for key in accepted {
-            if !written.contains(key) {
+            if !written.contains(&key) {
                 self.report.unchanged += 1;
-            } else if self.existing.contains(key) {
+            } else if self.existing.contains(&key) {
                 self.report.updated += 1;
             } else {
                 self.report.imported += 1;
@@ -232,76 +335,23 @@ impl FileImporter {
         }
     }
 
-    async fn chunk(
-        &mut self,
-        tx: &mut Transaction<'_, Sqlite>,
-        known: &mut KnownIds,
-        now: Timestamp,
-        records: Vec<(usize, Value)>,
-    ) -> Result<(), sqlx::Error> {
-        let records: Vec<(usize, Value)> = records
-            .into_iter()
-            .filter(|(i, v)| self.first_time(*i, v))
-            .collect();
-        match self.file {
-            LegacyFile::Projects => {
-                let rows = self.accept(&records, |v| legacy::records::read_project(v));
-                let cells: Vec<Vec<Cell>> = rows.iter().map(|r| project_cells(r)).collect();
-                let written = upsert(tx, &batch::PROJECTS, &cells).await?;
-                for r in &rows {
-                    known.projects.insert(
-                        r.id.clone(),
-                        switchboard_core::Currency::parse(&r.currency)
-                            .unwrap_or(switchboard_core::Currency::USD),
-                    );
-                }
-                self.classify(&rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), &written);
+    async fn write(&mut self, tx: &mut Transaction<'_, Sqlite>, batch: Batch) -> Result<(), sqlx::Error> {
+        match batch.rows {
+            Rows::Projects(rows) => {
+                let written = upsert(tx, &batch::PROJECTS, &rows.iter().map(project_cells).collect::<Vec<_>>()).await?;
+                self.classify(rows.into_iter().map(|r| r.id), &written);
             }
-            LegacyFile::Workflows => {
-                let rows = self.accept(&records, |v| legacy::records::read_workflow(v));
-                let cells: Vec<Vec<Cell>> = rows.iter().map(|r| workflow_cells(r)).collect();
-                let written = upsert(tx, &batch::WORKFLOWS, &cells).await?;
-                known.workflows.extend(rows.iter().map(|r| r.id.clone()));
-                self.classify(&rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), &written);
+            Rows::Workflows(rows) => {
+                let written = upsert(tx, &batch::WORKFLOWS, &rows.iter().map(workflow_cells).collect::<Vec<_>>()).await?;
+                self.classify(rows.into_iter().map(|r| r.id), &written);
             }
-            LegacyFile::Campaigns => {
-                let mut rows = Vec::new();
-                for (i, v) in &records {
-                    match legacy::records::read_campaign(v, &*known) {
-                        Ok(read) => {
-                            let r = &read.row;
-                            let key = (r.project_id.clone(), r.platform.clone(), r.external_id.clone());
-                            match known.campaign_keys.get(&key) {
-                                Some(other) if *other != r.id => {
-                                    let reason = format!(
-                                        "campaign '{other}' already has {} id '{}' in project '{}'",
-                                        r.platform, r.external_id, r.project_id
-                                    );
-                                    self.refuse(*i, Some(r.id.clone()), reason, v);
-                                }
-                                _ => {
-                                    known.campaign_keys.insert(key, r.id.clone());
-                                    if let Ok(p) = r.platform.parse() {
-                                        let c = switchboard_core::Currency::parse(&r.currency)
-                                            .unwrap_or(switchboard_core::Currency::USD);
-                                        known.campaigns.insert(r.id.clone(), (p, c));
-                                    }
-                                    self.note(*i, &r.id.clone(), &read);
-                                    rows.push(read.row);
-                                }
-                            }
-                        }
-                        Err(Refusal(reason)) => self.refuse(*i, record_label(self.file, v), reason, v),
-                    }
-                }
-                let cells: Vec<Vec<Cell>> = rows.iter().map(|r| campaign_cells(r)).collect();
-                let written = upsert(tx, &batch::CAMPAIGNS, &cells).await?;
-                self.classify(&rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), &written);
+            Rows::Campaigns(rows) => {
+                let written = upsert(tx, &batch::CAMPAIGNS, &rows.iter().map(campaign_cells).collect::<Vec<_>>()).await?;
+                self.classify(rows.into_iter().map(|r| r.id), &written);
             }
-            LegacyFile::Executions => {
-                let rows = self.accept(&records, |v| legacy::records::read_execution(v, &*known, now));
-                let cells: Vec<Vec<Cell>> = rows.iter().map(|r| execution_cells(r)).collect();
-                let mut written = upsert(tx, &batch::EXECUTIONS, &cells).await?;
+            Rows::Executions(rows) => {
+                let mut written =
+                    upsert(tx, &batch::EXECUTIONS, &rows.iter().map(execution_cells).collect::<Vec<_>>()).await?;
                 let stage_cells: Vec<Vec<Cell>> = rows
                     .iter()
                     .flat_map(|r| r.stages.iter().map(move |s| stage_cells(&r.id, s)))
@@ -317,78 +367,50 @@ impl FileImporter {
                     .await?;
                     written.extend(removed);
                 }
-                known.executions.extend(rows.iter().map(|r| r.id.clone()));
-                self.classify(&rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), &written);
+                self.classify(rows.into_iter().map(|r| r.id), &written);
             }
-            LegacyFile::Events => {
-                let rows = self.accept(&records, |v| legacy::records::read_event(v, &*known));
-                let cells: Vec<Vec<Cell>> = rows.iter().map(|r| event_cells(r)).collect();
-                let written = upsert(tx, &batch::EVENTS, &cells).await?;
-                self.classify(&rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), &written);
+            Rows::Events(rows) => {
+                let written = upsert(tx, &batch::EVENTS, &rows.iter().map(event_cells).collect::<Vec<_>>()).await?;
+                self.classify(rows.into_iter().map(|r| r.id), &written);
             }
-            LegacyFile::Activity => {
-                let rows = self.accept(&records, |v| legacy::records::read_activity(v, &*known));
-                let cells: Vec<Vec<Cell>> = rows.iter().map(|r| activity_cells(r)).collect();
-                let written = upsert(tx, &batch::ACTIVITY, &cells).await?;
-                self.classify(&rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), &written);
+            Rows::Activity(rows) => {
+                let written = upsert(tx, &batch::ACTIVITY, &rows.iter().map(activity_cells).collect::<Vec<_>>()).await?;
+                self.classify(rows.into_iter().map(|r| r.id), &written);
             }
-            LegacyFile::CampaignMetrics => {
-                let rows = self.accept(&records, |v| legacy::records::read_metric(v, &*known));
-                let cells: Vec<Vec<Cell>> = rows.iter().map(|r| metric_cells(r)).collect();
-                let written = upsert(tx, &batch::METRICS, &cells).await?;
-                let keys: Vec<String> = rows
-                    .iter()
-                    .map(|r| format!("{}/{}", r.campaign_id, r.date))
-                    .collect();
-                self.classify(&keys, &written);
+            Rows::Metrics(rows) => {
+                let written = upsert(tx, &batch::METRICS, &rows.iter().map(metric_cells).collect::<Vec<_>>()).await?;
+                self.classify(rows.into_iter().map(|r| format!("{}/{}", r.campaign_id, r.date)), &written);
             }
         }
         Ok(())
     }
+}
 
-    /// Reads each record, keeping the rows and recording refusals and warnings.
-    fn accept<R>(
-        &mut self,
-        records: &[(usize, Value)],
-        read: impl Fn(&Value) -> Result<Read<R>, Refusal>,
-    ) -> Vec<R> {
-        let mut rows = Vec::with_capacity(records.len());
-        for (i, v) in records {
-            match read(v) {
-                Ok(r) => {
-                    let label = record_label(self.file, v).unwrap_or_default();
-                    self.note(*i, &label, &r);
-                    rows.push(r.row);
-                }
-                Err(Refusal(reason)) => self.refuse(*i, record_label(self.file, v), reason, v),
-            }
-        }
-        rows
+/// Keeps every refused record whole, with its reason (once, however often the folder is imported).
+async fn store_rejects(
+    tx: &mut Transaction<'_, Sqlite>,
+    file: LegacyFile,
+    report: &FileReport,
+    now: Timestamp,
+) -> Result<(), sqlx::Error> {
+    let at = now.to_text();
+    for issue in &report.refused {
+        let record = issue.record.as_deref().unwrap_or("null");
+        sqlx::query(
+            "INSERT OR IGNORE INTO import_rejects (file, position, record_id, reason, record, record_hash, imported_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(file.file_name())
+        .bind(issue.position as i64)
+        .bind(issue.record_id.as_deref())
+        .bind(&issue.message)
+        .bind(record)
+        .bind(fingerprint(record))
+        .bind(&at)
+        .execute(&mut **tx)
+        .await?;
     }
-
-    async fn finish(
-        self,
-        tx: &mut Transaction<'_, Sqlite>,
-        now: Timestamp,
-    ) -> Result<FileReport, sqlx::Error> {
-        let at = now.to_text();
-        for r in &self.rejects {
-            sqlx::query(
-                "INSERT OR IGNORE INTO import_rejects (file, position, record_id, reason, record, record_hash, imported_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(self.file.file_name())
-            .bind(r.position as i64)
-            .bind(r.record_id.as_deref())
-            .bind(&r.reason)
-            .bind(&r.record)
-            .bind(fingerprint(&r.record))
-            .bind(&at)
-            .execute(&mut **tx)
-            .await?;
-        }
-        Ok(self.report)
-    }
+    Ok(())
 }
 
 async fn upsert(

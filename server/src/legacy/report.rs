@@ -26,6 +26,8 @@ pub struct Issue {
     pub position: usize,
     pub record_id: Option<String>,
     pub message: String,
+    /// The record as it was, for refusals.
+    pub record: Option<String>,
 }
 
 impl fmt::Display for Issue {
