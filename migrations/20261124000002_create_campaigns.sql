@@ -28,7 +28,8 @@ CREATE INDEX campaigns_platform_status ON campaigns (platform, status);
 CREATE INDEX campaigns_name ON campaigns (name);
 
 -- One row per campaign and day (the ad account's local date). `raw` is the platform's own record,
--- kept as it came.
+-- kept as it came. A rowid table: rows are a few hundred bytes, too large to sit well in the key's
+-- b-tree.
 CREATE TABLE campaign_daily_metrics (
     campaign_id             TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
     date                    TEXT NOT NULL,
@@ -41,6 +42,6 @@ CREATE TABLE campaign_daily_metrics (
     conversion_value_micros INTEGER NOT NULL DEFAULT 0 CHECK (conversion_value_micros >= 0),
     raw                     TEXT NOT NULL DEFAULT '{}',
     extra                   TEXT NOT NULL DEFAULT '{}',
-    PRIMARY KEY (campaign_id, date)
-) WITHOUT ROWID;
+    UNIQUE (campaign_id, date)
+);
 CREATE INDEX campaign_daily_metrics_date ON campaign_daily_metrics (date, platform);

@@ -46,7 +46,10 @@ impl MetricValues {
 
     /// Adds another day's figures (money saturates rather than overflowing).
     pub fn add(&mut self, other: &MetricValues) {
-        self.spend = self.spend.checked_add(other.spend).unwrap_or(Micros::new(i64::MAX));
+        self.spend = self
+            .spend
+            .checked_add(other.spend)
+            .unwrap_or(Micros::new(i64::MAX));
         self.impressions = self.impressions.saturating_add(other.impressions);
         self.clicks = self.clicks.saturating_add(other.clicks);
         self.conversions += other.conversions;
@@ -59,7 +62,11 @@ impl MetricValues {
 
 /// `a / b`, or `None` when `b` is zero (never NaN or infinity).
 pub fn ratio(a: f64, b: f64) -> Option<f64> {
-    if b == 0.0 || !a.is_finite() || !b.is_finite() { None } else { Some(a / b) }
+    if b == 0.0 || !a.is_finite() || !b.is_finite() {
+        None
+    } else {
+        Some(a / b)
+    }
 }
 
 /// One day of one campaign.
@@ -301,7 +308,17 @@ mod tests {
         assert_eq!(m.cpa(), Some(25.0));
         assert_eq!(m.roas(), Some(3.0));
         let empty = MetricValues::default();
-        assert_eq!((empty.ctr(), empty.cpc(), empty.cpm(), empty.cvr(), empty.cpa(), empty.roas()), (None, None, None, None, None, None));
+        assert_eq!(
+            (
+                empty.ctr(),
+                empty.cpc(),
+                empty.cpm(),
+                empty.cvr(),
+                empty.cpa(),
+                empty.roas()
+            ),
+            (None, None, None, None, None, None)
+        );
         let mut total = m;
         total.add(&m);
         assert_eq!(total.clicks, 40);

@@ -32,7 +32,12 @@ pub trait ProjectRepo: Send + Sync {
     async fn get(&self, id: &ProjectId) -> Result<Project, RepoError>;
     async fn create(&self, draft: ProjectDraft, actor: &str) -> Result<Project, RepoError>;
     async fn update(&self, id: &ProjectId, draft: ProjectDraft, actor: &str) -> Result<Project, RepoError>;
-    async fn set_status(&self, id: &ProjectId, status: ProjectStatus, actor: &str) -> Result<Project, RepoError>;
+    async fn set_status(
+        &self,
+        id: &ProjectId,
+        status: ProjectStatus,
+        actor: &str,
+    ) -> Result<Project, RepoError>;
 }
 
 #[async_trait]

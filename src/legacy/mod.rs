@@ -97,7 +97,9 @@ pub fn value_fingerprint(v: &serde_json::Value) -> u64 {
             }
             // serde_json's map keeps keys sorted, so equal objects walk alike.
             Value::Object(map) => {
-                let h = map.iter().fold(fnv(h, b"{"), |h, (k, v)| walk(fnv(fnv(h, k.as_bytes()), b":"), v));
+                let h = map
+                    .iter()
+                    .fold(fnv(h, b"{"), |h, (k, v)| walk(fnv(fnv(h, k.as_bytes()), b":"), v));
                 fnv(h, b"}")
             }
         }

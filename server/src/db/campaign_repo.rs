@@ -103,7 +103,11 @@ impl CampaignRepo for SqliteCampaignRepo {
         let mut tx = self.pool.begin().await.map_err(storage)?;
         let mut total_qb: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM campaigns");
         push_filters(&mut total_qb, q);
-        let total: i64 = total_qb.build_query_scalar().fetch_one(&mut *tx).await.map_err(storage)?;
+        let total: i64 = total_qb
+            .build_query_scalar()
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(storage)?;
 
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COLUMNS} FROM campaigns"));
         push_filters(&mut qb, q);
@@ -118,7 +122,10 @@ impl CampaignRepo for SqliteCampaignRepo {
         .push_bind(i64::from(q.offset));
         let rows: Vec<CampaignDbRow> = qb.build_query_as().fetch_all(&mut *tx).await.map_err(storage)?;
         tx.commit().await.map_err(storage)?;
-        let items = rows.into_iter().map(Campaign::try_from).collect::<Result<Vec<_>, _>>()?;
+        let items = rows
+            .into_iter()
+            .map(Campaign::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(CampaignPage {
             items,
             total: count(total),
@@ -129,12 +136,13 @@ impl CampaignRepo for SqliteCampaignRepo {
 
     #[tracing::instrument(skip(self), err(Debug))]
     async fn get(&self, id: &CampaignId) -> Result<Campaign, RepoError> {
-        let row: Option<CampaignDbRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM campaigns WHERE id = ?")))
-                .bind(id.as_str())
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(storage)?;
+        let row: Option<CampaignDbRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM campaigns WHERE id = ?"
+        )))
+        .bind(id.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(storage)?;
         let row = row.ok_or_else(|| RepoError::NotFound {
             entity: "campaign",
             id: id.to_string(),

@@ -67,7 +67,8 @@ fn now() -> Timestamp {
 }
 
 fn platforms_json(platforms: &[Platform]) -> String {
-    serde_json::to_string(&platforms.iter().map(|p| p.as_str()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
+    serde_json::to_string(&platforms.iter().map(|p| p.as_str()).collect::<Vec<_>>())
+        .unwrap_or_else(|_| "[]".into())
 }
 
 async fn record_activity(
@@ -119,10 +120,15 @@ impl ProjectRepo for SqliteProjectRepo {
             campaigns: i64,
             active_campaigns: i64,
         }
-        let pattern = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| {
-            let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            format!("%{escaped}%")
-        });
+        let pattern = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                format!("%{escaped}%")
+            });
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT p.id, p.name, p.client, p.vertical, p.description, p.status, p.monthly_budget_micros, \
                     p.currency, p.platforms, p.created_at, p.updated_at, \
@@ -180,8 +186,15 @@ impl ProjectRepo for SqliteProjectRepo {
         .execute(&mut *tx)
         .await
         .map_err(storage)?;
-        record_activity(&mut tx, id.as_str(), actor, "project.created", &format!("Created project {}", draft.name), &at)
-            .await?;
+        record_activity(
+            &mut tx,
+            id.as_str(),
+            actor,
+            "project.created",
+            &format!("Created project {}", draft.name),
+            &at,
+        )
+        .await?;
         let project = self.fetch(&mut tx, &id).await?;
         tx.commit().await.map_err(storage)?;
         Ok(project)
@@ -210,9 +223,15 @@ impl ProjectRepo for SqliteProjectRepo {
         .await
         .map_err(storage)?;
         let (action, summary) = if before.status != draft.status {
-            (format!("project.{}", draft.status.as_str()), format!("Set {} to {}", draft.name, draft.status.label()))
+            (
+                format!("project.{}", draft.status.as_str()),
+                format!("Set {} to {}", draft.name, draft.status.label()),
+            )
         } else {
-            ("project.updated".to_owned(), format!("Edited project {}", draft.name))
+            (
+                "project.updated".to_owned(),
+                format!("Edited project {}", draft.name),
+            )
         };
         record_activity(&mut tx, id.as_str(), actor, &action, &summary, &at).await?;
         let project = self.fetch(&mut tx, id).await?;
@@ -221,7 +240,12 @@ impl ProjectRepo for SqliteProjectRepo {
     }
 
     #[tracing::instrument(skip(self), err(Debug))]
-    async fn set_status(&self, id: &ProjectId, status: ProjectStatus, actor: &str) -> Result<Project, RepoError> {
+    async fn set_status(
+        &self,
+        id: &ProjectId,
+        status: ProjectStatus,
+        actor: &str,
+    ) -> Result<Project, RepoError> {
         let at = now();
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
         let before = self.fetch(&mut tx, id).await?;
@@ -237,7 +261,15 @@ impl ProjectRepo for SqliteProjectRepo {
             .await
             .map_err(storage)?;
         let summary = format!("Set {} to {}", before.name, status.label());
-        record_activity(&mut tx, id.as_str(), actor, &format!("project.{}", status.as_str()), &summary, &at).await?;
+        record_activity(
+            &mut tx,
+            id.as_str(),
+            actor,
+            &format!("project.{}", status.as_str()),
+            &summary,
+            &at,
+        )
+        .await?;
         let project = self.fetch(&mut tx, id).await?;
         tx.commit().await.map_err(storage)?;
         Ok(project)

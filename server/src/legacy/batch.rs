@@ -27,7 +27,7 @@ pub struct Table {
 }
 
 impl Table {
-    fn on_conflict(&self) -> String {
+    fn on_conflict(&self, returning: bool) -> String {
         let updated: Vec<&str> = self
             .columns
             .iter()
@@ -39,13 +39,55 @@ impl Table {
             .iter()
             .map(|c| format!("{c} IS NOT excluded.{c}"))
             .collect();
-        format!(
-            " ON CONFLICT ({}) DO UPDATE SET {} WHERE {} RETURNING {}",
+        let mut sql = format!(
+            " ON CONFLICT ({}) DO UPDATE SET {} WHERE {}",
             self.key.join(", "),
             set.join(", "),
-            changed.join(" OR "),
-            self.returning
-        )
+            changed.join(" OR ")
+        );
+        if returning {
+            sql.push_str(" RETURNING ");
+            sql.push_str(self.returning);
+        }
+        sql
+    }
+
+    /// Inserts new rows and updates rows that differ; returns how many rows it wrote (rows equal to
+    /// what is stored are left alone and not counted).
+    pub async fn upsert_count(
+        &self,
+        tx: &mut Transaction<'_, Sqlite>,
+        rows: &[Vec<Cell<'_>>],
+    ) -> Result<u64, sqlx::Error> {
+        let per_statement = (MAX_VALUES / self.columns.len()).max(1);
+        let on_conflict = self.on_conflict(false);
+        let mut written = 0;
+        for chunk in rows.chunks(per_statement) {
+            let mut qb = self.values(chunk);
+            qb.push(&on_conflict);
+            written += qb.build().execute(&mut **tx).await?.rows_affected();
+        }
+        Ok(written)
+    }
+
+    fn values<'a>(&self, chunk: &[Vec<Cell<'a>>]) -> QueryBuilder<Sqlite> {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "INSERT INTO {} ({}) ",
+            self.name,
+            self.columns.join(", ")
+        ));
+        qb.push_values(chunk, |mut b, row| {
+            for cell in row {
+                match cell {
+                    Cell::Text(s) => b.push_bind(*s),
+                    Cell::OptText(s) => b.push_bind(*s),
+                    Cell::Int(n) => b.push_bind(*n),
+                    Cell::OptInt(n) => b.push_bind(*n),
+                    Cell::Real(f) => b.push_bind(*f),
+                };
+            }
+        });
+        qb
     }
 
     /// Inserts new rows and updates rows that differ; returns the keys of the rows it wrote (rows
@@ -56,25 +98,10 @@ impl Table {
         rows: &[Vec<Cell<'_>>],
     ) -> Result<Vec<String>, sqlx::Error> {
         let per_statement = (MAX_VALUES / self.columns.len()).max(1);
-        let on_conflict = self.on_conflict();
+        let on_conflict = self.on_conflict(true);
         let mut written = Vec::new();
         for chunk in rows.chunks(per_statement) {
-            let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-                "INSERT INTO {} ({}) ",
-                self.name,
-                self.columns.join(", ")
-            ));
-            qb.push_values(chunk, |mut b, row| {
-                for cell in row {
-                    match cell {
-                        Cell::Text(s) => b.push_bind(*s),
-                        Cell::OptText(s) => b.push_bind(*s),
-                        Cell::Int(n) => b.push_bind(*n),
-                        Cell::OptInt(n) => b.push_bind(*n),
-                        Cell::Real(f) => b.push_bind(*f),
-                    };
-                }
-            });
+            let mut qb = self.values(chunk);
             qb.push(&on_conflict);
             let keys: Vec<String> = qb.build_query_scalar().fetch_all(&mut **tx).await?;
             written.extend(keys);

@@ -83,7 +83,10 @@ impl<'de, F: FnMut(usize, Value) -> Result<(), String>> Visitor<'de> for ArrayVi
 
 /// Checks that a file is a JSON array of objects without building the values (fast, no allocation).
 pub fn check_records(path: &Path) -> Result<usize, FileError> {
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let bytes = std::fs::read(path).map_err(|e| FileError {
         file: file_name.clone(),
         position: "opening".to_owned(),
@@ -139,7 +142,10 @@ impl<'de> Visitor<'de> for ObjectShape {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
         Ok(())
     }
 }
@@ -187,8 +193,17 @@ mod tests {
 
     #[test]
     fn the_quick_check_agrees() {
-        assert_eq!(check_records(file_with(r#"[{"a": [1, {"b": null}]}, {}]"#).path()), Ok(2));
-        for bad in ["[{\"id\": 1},\n {\"id\": ", r#"{"id": 1}"#, "[1, 2]", "[] x", "[{\"a\": tru}]"] {
+        assert_eq!(
+            check_records(file_with(r#"[{"a": [1, {"b": null}]}, {}]"#).path()),
+            Ok(2)
+        );
+        for bad in [
+            "[{\"id\": 1},\n {\"id\": ",
+            r#"{"id": 1}"#,
+            "[1, 2]",
+            "[] x",
+            "[{\"a\": tru}]",
+        ] {
             assert!(check_records(file_with(bad).path()).is_err(), "{bad}");
         }
         let e = check_records(file_with("[1]").path()).expect_err("number");
