@@ -8,7 +8,7 @@ TEST_RUSTFLAGS := --cfg erase_components
 ADDR ?= 127.0.0.1:3000
 DATABASE_URL ?= sqlite://data/switchboard.db?mode=rwc
 
-.PHONY: help setup setup-tests assets build build-release run dev test test-rust test-e2e check fmt lint
+.PHONY: help setup setup-tests assets build build-release run dev test test-rust test-e2e check fmt lint bench-import
 
 help:
 	@echo "make run    set up what is missing, build a release and serve http://$(ADDR)"
@@ -61,3 +61,7 @@ fmt:
 
 lint:
 	RUSTFLAGS="$(TEST_RUSTFLAGS)" cargo clippy -p switchboard-core -p app -p server --tests -- -D warnings
+
+# Import throughput on the legacy sample copied 100 times (README: Benchmarks).
+bench-import:
+	scripts/bench-import.sh
