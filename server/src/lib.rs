@@ -1,6 +1,7 @@
 //! The Switchboard server: configuration, database, HTTP routes and the `switchboard` command line.
 //! A library as well as a binary, so integration tests start the real application.
 
+pub mod api;
 pub mod cli;
 pub mod config;
 pub mod db;

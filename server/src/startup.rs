@@ -98,6 +98,7 @@ fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(routes::healthz))
+        .nest("/api/v1", crate::api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos_options = leptos_options.clone();
             move || shell(leptos_options.clone())

@@ -107,6 +107,7 @@ pub fn parse_platforms(v: &Value) -> Result<Vec<Platform>, String> {
         .map(|p| parse_string(p).and_then(|s| s.parse::<Platform>().map_err(|e| e.to_string())))
         .collect()
 }
+#[allow(clippy::ptr_arg, reason = "a Render<Vec<Platform>> takes &Vec")]
 pub fn render_platforms(ps: &Vec<Platform>) -> Value {
     Value::Array(ps.iter().map(|p| Value::String(p.as_str().to_owned())).collect())
 }

@@ -215,6 +215,7 @@ pub fn parse_string(v: &Value) -> Result<String, String> {
     }
 }
 
+#[allow(clippy::ptr_arg, reason = "a Render<String> takes &String")]
 pub fn render_string(s: &String) -> Value {
     Value::String(s.clone())
 }

@@ -210,10 +210,10 @@ pub fn read_campaign(v: &Value, known: &impl Known) -> Result<Read<CampaignRow>,
         .unwrap_or(project_currency);
     let start = r.optional("startDate", parse_day, render_day);
     let end = r.optional("endDate", parse_day, render_day);
-    if let (Some(s), Some(e)) = (start, end) {
-        if e < s {
-            return Err(Refusal(format!("endDate {e} is before startDate {s}")));
-        }
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        return Err(Refusal(format!("endDate {e} is before startDate {s}")));
     }
     // The legacy campaign had no `updatedAt`; one found is kept with the unknown fields.
     let created_at = r.required("createdAt", parse_ts, render_ts)?;

@@ -199,14 +199,11 @@ impl FileChecker {
             }
             Ok(())
         });
-        let result = result.and_then(|_| {
-            if !chunk.is_empty() {
-                let batch = self.check(std::mem::take(&mut chunk), now);
-                let _ = sender.blocking_send(batch);
-            }
-            Ok(())
-        });
-        (result.map(|()| self.report), self.known)
+        if result.is_ok() && !chunk.is_empty() {
+            let batch = self.check(std::mem::take(&mut chunk), now);
+            let _ = sender.blocking_send(batch);
+        }
+        (result.map(|_| self.report), self.known)
     }
 
     fn refuse(&mut self, position: usize, record_id: Option<String>, reason: String, record: &Value) {

@@ -1,0 +1,63 @@
+//! Extractors whose refusals are API errors with a useful message.
+
+use super::ApiError;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+
+/// A JSON body; a missing or malformed one is a 400 that says what is wrong.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(ApiError::BadRequest(match rejection {
+                JsonRejection::MissingJsonContentType(_) => {
+                    "send the body as JSON with 'Content-Type: application/json'".to_owned()
+                }
+                other => other.body_text(),
+            })),
+        }
+    }
+}
+
+/// Query parameters, read as text so each can be parsed with a clear message.
+pub struct Params(pub HashMap<String, String>);
+
+impl Params {
+    /// A parameter parsed with `parse`, or `None` when absent or empty.
+    pub fn get<T, E: std::fmt::Display>(
+        &self,
+        name: &str,
+        parse: impl Fn(&str) -> Result<T, E>,
+    ) -> Result<Option<T>, ApiError> {
+        match self.0.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+            None => Ok(None),
+            Some(v) => parse(v)
+                .map(Some)
+                .map_err(|e| ApiError::BadRequest(format!("query parameter '{name}': {e}"))),
+        }
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Params {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map(|q| Params(q.0))
+            .map_err(|e| ApiError::BadRequest(e.body_text()))
+    }
+}

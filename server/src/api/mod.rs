@@ -1,0 +1,18 @@
+//! The public REST API under `/api/v1`: JSON in and out, errors as `{"error": {"code", "message"}}`.
+
+mod campaigns;
+mod error;
+mod extract;
+mod projects;
+
+pub use error::ApiError;
+
+use crate::startup::AppState;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(projects::router())
+        .merge(campaigns::router())
+        .fallback(|| async { ApiError::NotFound("no such API route".to_owned()) })
+}
