@@ -56,7 +56,8 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `"${bin}" serve`,
+    // Starts from the legacy sample (5 projects, 60 campaigns, 90 days of metrics each).
+    command: `"${bin}" import-json "${path.join(root, "server", "tests", "fixtures", "legacy-sample")}" && "${bin}" serve`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

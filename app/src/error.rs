@@ -4,13 +4,14 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
+use switchboard_core::validation::FieldErrors;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     #[error("{0}")]
     NotFound(String),
-    #[error("{field}: {message}")]
-    Validation { field: String, message: String },
+    #[error("{0}")]
+    Validation(FieldErrors),
     #[error("{0}")]
     Conflict(String),
     #[error("please sign in")]
@@ -23,11 +24,19 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The message for one form field, when this is a validation error about it.
+    pub fn field(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Validation(errors) => errors.get(name).map(str::to_owned),
+            _ => None,
+        }
+    }
+
     /// The HTTP status a page showing this error should carry.
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::NotFound(_) => 404,
-            AppError::Validation { .. } => 422,
+            AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::Unauthorized => 401,
             AppError::Internal => 500,
@@ -41,10 +50,11 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => AppError::Validation {
-                field: "request".to_owned(),
-                message: msg,
-            },
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
+                let mut errors = FieldErrors::new();
+                errors.add("request", msg);
+                AppError::Validation(errors)
+            }
             ServerFnErrorErr::Request(msg) | ServerFnErrorErr::Deserialization(msg) => {
                 AppError::Transport(msg)
             }
@@ -65,10 +75,10 @@ impl From<switchboard_core::RepoError> for AppError {
                 AppError::NotFound(format!("{entity} '{id}' was not found"))
             }
             RepoError::Conflict(msg) => AppError::Conflict(msg),
-            RepoError::Invalid(e) => AppError::Validation {
-                field: "data".to_owned(),
-                message: e.to_string(),
-            },
+            RepoError::Invalid(e) => {
+                tracing::error!(error = %e, "stored data failed to parse");
+                AppError::Internal
+            }
             RepoError::Storage(source) => {
                 tracing::error!(error = %source, "storage error");
                 AppError::Internal

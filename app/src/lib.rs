@@ -14,7 +14,10 @@ use leptos_router::{
     components::{Route, Router, Routes},
     path,
 };
-use pages::{DashboardPage, NotFoundPage, SystemPage};
+use pages::{
+    CampaignPage, CampaignsPage, DashboardPage, EditProjectPage, NewProjectPage, NotFoundPage, ProjectPage,
+    ProjectsPage, SystemPage,
+};
 
 /// Applies the saved colour theme before the first paint, so a dark-mode user never sees a flash.
 const THEME_BOOT: &str = r#"(function(){try{var t=localStorage.getItem("switchboard-theme");if(t==="light"||t==="dark"){document.documentElement.dataset.theme=t;}}catch(e){}})();"#;
@@ -55,6 +58,12 @@ pub fn App() -> impl IntoView {
             <AppLayout>
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/projects") view=ProjectsPage ssr=SsrMode::Async />
+                    <Route path=path!("/projects/new") view=NewProjectPage ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:id") view=ProjectPage ssr=SsrMode::Async />
+                    <Route path=path!("/projects/:id/edit") view=EditProjectPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns") view=CampaignsPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns/:id") view=CampaignPage ssr=SsrMode::Async />
                     <Route path=path!("/system") view=SystemPage ssr=SsrMode::Async />
                 </Routes>
             </AppLayout>

@@ -12,6 +12,9 @@ pub enum IconName {
     Inbox,
     Alert,
     Compass,
+    Folder,
+    Megaphone,
+    Plus,
 }
 
 impl IconName {
@@ -34,6 +37,11 @@ impl IconName {
             IconName::Compass => {
                 "M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM16.2 7.8l-2.1 6.3-6.3 2.1 2.1-6.3z"
             }
+            IconName::Folder => "M3 6a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z",
+            IconName::Megaphone => {
+                "M3 11v2a1 1 0 0 0 1 1h3l5 4V6L7 10H4a1 1 0 0 0-1 1zM16 8a5 5 0 0 1 0 8M19 5a9 9 0 0 1 0 14"
+            }
+            IconName::Plus => "M12 5v14M5 12h14",
         }
     }
 }

@@ -2,6 +2,7 @@
 
 mod empty_state;
 mod error_panel;
+pub mod format;
 mod icon;
 pub mod layout;
 mod page_header;

@@ -1,10 +1,17 @@
 //! Server functions, one module per area. Each is a thin adapter over the ports in
 //! `switchboard_core::ports`, reached through the `Services` the server puts in context.
 
+pub mod campaigns;
 pub mod dashboard;
+pub mod projects;
 pub mod system;
 
+pub use campaigns::{get_campaign_detail, list_campaigns};
 pub use dashboard::get_dashboard_summary;
+pub use projects::{
+    CreateProject, SetProjectStatus, UpdateProject, create_project, get_project_detail, list_projects,
+    set_project_status, update_project,
+};
 pub use system::get_system_health;
 
 #[cfg(feature = "ssr")]
@@ -12,6 +19,29 @@ pub(crate) mod ssr {
     use crate::error::AppError;
     use leptos::prelude::use_context;
     use switchboard_core::ports::Services;
+
+    /// Gives a failed server function the HTTP status of its error (422 for validation, 404, ...),
+    /// except for plain HTML form posts, which must stay redirects back to the form.
+    pub async fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+        if let Err(error) = &result {
+            let form_post = leptos_axum::extract::<http::HeaderMap>()
+                .await
+                .ok()
+                .and_then(|h| {
+                    h.get(http::header::ACCEPT)
+                        .and_then(|v| v.to_str().ok())
+                        .map(|v| v.contains("text/html"))
+                })
+                .unwrap_or(false);
+            if !form_post
+                && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+                && let Ok(status) = http::StatusCode::from_u16(error.status_code())
+            {
+                response.set_status(status);
+            }
+        }
+        result
+    }
 
     /// The services the server provided for this request.
     pub fn services() -> Result<Services, AppError> {

@@ -5,7 +5,13 @@ use switchboard_core::health::HealthReport;
 /// The server's version and whether its database answers.
 #[server]
 pub async fn get_system_health() -> Result<HealthReport, AppError> {
-    let services = super::ssr::services()?;
-    let database = services.health.database().await;
-    Ok(HealthReport::new(env!("CARGO_PKG_VERSION"), database))
+    super::ssr::respond(
+        async move {
+            let services = super::ssr::services()?;
+            let database = services.health.database().await;
+            Ok(HealthReport::new(env!("CARGO_PKG_VERSION"), database))
+        }
+        .await,
+    )
+    .await
 }

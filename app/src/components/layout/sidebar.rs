@@ -20,6 +20,16 @@ pub const NAV_AREAS: &[NavArea] = &[
         icon: IconName::Dashboard,
     },
     NavArea {
+        href: "/projects",
+        label: "Projects",
+        icon: IconName::Folder,
+    },
+    NavArea {
+        href: "/campaigns",
+        label: "Campaigns",
+        icon: IconName::Megaphone,
+    },
+    NavArea {
         href: "/system",
         label: "System",
         icon: IconName::System,
@@ -43,7 +53,7 @@ pub fn Sidebar() -> impl IntoView {
                         .map(|area| {
                             view! {
                                 <li>
-                                    <A href=area.href exact=true attr:class="nav__link">
+                                    <A href=area.href exact=area.href == "/" attr:class="nav__link">
                                         <Icon name=area.icon />
                                         <span>{area.label}</span>
                                     </A>

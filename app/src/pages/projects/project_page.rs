@@ -1,0 +1,110 @@
+use super::projects_page::StatusBadge;
+use crate::components::format::{day, money};
+use crate::components::{EmptyState, ErrorPanel, IconName};
+use crate::pages::campaigns::CampaignRows;
+use crate::server_fns::projects::ProjectDetail;
+use crate::server_fns::{SetProjectStatus, get_project_detail};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use switchboard_core::project::ProjectStatus;
+
+#[component]
+pub fn ProjectPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let set_status = ServerAction::<SetProjectStatus>::new();
+    let detail = Resource::new(
+        move || (id(), set_status.version().get()),
+        |(id, _)| get_project_detail(id),
+    );
+    view! {
+        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    Ok(d) => view! { <ProjectView detail=d set_status /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ProjectView(detail: ProjectDetail, set_status: ServerAction<SetProjectStatus>) -> impl IntoView {
+    let p = detail.project;
+    let archived = p.status == ProjectStatus::Archived;
+    let platforms = if p.platforms.is_empty() {
+        "—".to_owned()
+    } else {
+        p.platforms
+            .iter()
+            .map(|x| x.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    view! {
+        <Title text=p.name.clone() />
+        <header class="page-header">
+            <div>
+                <p class="page-header__crumb"><a href="/projects">"Projects"</a></p>
+                <h1 class="page-header__title" data-testid="project-name">{p.name.clone()}</h1>
+                <p class="page-header__subtitle">
+                    <StatusBadge status=p.status />
+                    " "
+                    {p.client.clone().unwrap_or_default()}
+                </p>
+            </div>
+            <div class="page-header__actions">
+                <a class="button button--ghost" href=format!("/projects/{}/edit", p.id) data-testid="edit-project">"Edit"</a>
+                <ActionForm action=set_status>
+                    <input type="hidden" name="id" value=p.id.to_string() />
+                    <input type="hidden" name="status" value=if archived { "active" } else { "archived" } />
+                    <button type="submit" class="button button--ghost" data-testid="archive-project">
+                        {if archived { "Restore" } else { "Archive" }}
+                    </button>
+                </ActionForm>
+            </div>
+        </header>
+        <section class="panel glass">
+            <dl class="facts">
+                <dt>"Monthly budget"</dt>
+                <dd>{money(p.monthly_budget, p.currency)}</dd>
+                <dt>"Platforms"</dt>
+                <dd>{platforms}</dd>
+                <dt>"Vertical"</dt>
+                <dd>{p.vertical.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                <dt>"Created"</dt>
+                <dd>{day(&p.created_at)}</dd>
+            </dl>
+            {p.description.clone().map(|d| view! { <p class="panel__note">{d}</p> })}
+        </section>
+        <section class="panel glass" aria-label="Campaigns">
+            <h2 class="panel__title">{format!("Campaigns ({})", detail.campaigns.total)}</h2>
+            {if detail.campaigns.items.is_empty() {
+                view! { <p class="muted">"No campaigns in this project yet."</p> }.into_any()
+            } else {
+                view! { <CampaignRows campaigns=detail.campaigns.items show_project=false /> }.into_any()
+            }}
+        </section>
+        <section class="panel glass" aria-label="Activity">
+            <h2 class="panel__title">"Activity"</h2>
+            {if detail.activity.is_empty() {
+                view! { <EmptyState title="No activity yet" message="What people and agents do in this project shows up here." icon=IconName::Inbox /> }.into_any()
+            } else {
+                view! {
+                    <ul class="feed" data-testid="activity-feed">
+                        {detail.activity.into_iter().map(|a| view! {
+                            <li class="feed__item">
+                                <span class="feed__time">{a.occurred_at.as_datetime().format("%Y-%m-%d %H:%M").to_string()}</span>
+                                <span class="feed__actor">{a.actor}</span>
+                                <span class="feed__summary">{a.summary}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,103 @@
+use crate::components::format::money;
+use crate::components::{EmptyState, ErrorPanel, Icon, IconName, PageHeader};
+use crate::server_fns::list_projects;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use switchboard_core::project::{ProjectStatus, ProjectSummary};
+
+/// All projects, filtered by status and a search (both in the URL, so the page works without
+/// JavaScript and can be bookmarked).
+#[component]
+pub fn ProjectsPage() -> impl IntoView {
+    let query = use_query_map();
+    let status = move || query.read().get("status").filter(|s| !s.is_empty());
+    let q = move || query.read().get("q").filter(|s| !s.is_empty());
+    let projects = Resource::new(move || (status(), q()), |(status, q)| list_projects(status, q));
+    view! {
+        <PageHeader title="Projects" subtitle="Each client's advertising across platforms">
+            <a class="button" href="/projects/new" data-testid="new-project">
+                <Icon name=IconName::Plus />
+                <span>"New project"</span>
+            </a>
+        </PageHeader>
+        <form method="get" action="/projects" class="filters glass" role="search">
+            <label class="filters__item">
+                <span>"Status"</span>
+                <select name="status">
+                    <option value="" selected=move || status().is_none()>"Any"</option>
+                    {ProjectStatus::ALL.into_iter().map(|s| view! {
+                        <option value=s.as_str() selected=move || status().as_deref() == Some(s.as_str())>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label class="filters__item filters__item--grow">
+                <span>"Search"</span>
+                <input type="search" name="q" placeholder="Name or client" value=move || q().unwrap_or_default() />
+            </label>
+            <button type="submit" class="button button--ghost">"Filter"</button>
+        </form>
+        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
+            {move || Suspend::new(async move {
+                match projects.await {
+                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    Ok(list) if list.is_empty() => view! {
+                        <EmptyState
+                            title="No projects here"
+                            message="Create a project for each client, or import the earlier version's files with switchboard import-json."
+                            icon=IconName::Folder
+                        >
+                            <a class="button" href="/projects/new">"New project"</a>
+                        </EmptyState>
+                    }.into_any(),
+                    Ok(list) => view! { <ProjectTable list /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ProjectTable(list: Vec<ProjectSummary>) -> impl IntoView {
+    view! {
+        <div class="table-wrap glass">
+            <table class="table" data-testid="projects-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Project"</th>
+                        <th scope="col">"Client"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col" class="num">"Monthly budget"</th>
+                        <th scope="col">"Platforms"</th>
+                        <th scope="col" class="num">"Campaigns"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {list.into_iter().map(|s| {
+                        let p = s.project;
+                        let platforms = p.platforms.iter().map(|x| x.label()).collect::<Vec<_>>().join(", ");
+                        view! {
+                            <tr>
+                                <td><a href=format!("/projects/{}", p.id)>{p.name.clone()}</a></td>
+                                <td>{p.client.clone().unwrap_or_default()}</td>
+                                <td><StatusBadge status=p.status /></td>
+                                <td class="num">{money(p.monthly_budget, p.currency)}</td>
+                                <td>{platforms}</td>
+                                <td class="num">{format!("{} ({} active)", s.campaigns, s.active_campaigns)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+pub fn StatusBadge(status: ProjectStatus) -> impl IntoView {
+    let class = match status {
+        ProjectStatus::Active => "badge badge--ok",
+        ProjectStatus::Paused => "badge badge--warn",
+        ProjectStatus::Archived => "badge badge--muted",
+    };
+    view! { <span class=class>{status.label()}</span> }
+}
