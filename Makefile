@@ -33,6 +33,7 @@ build-release: setup assets
 	cargo leptos build --release
 
 run: build-release
+	DATABASE_URL='$(DATABASE_URL)' target/release/switchboard seed-demo
 	@echo "Switchboard: open http://$(ADDR)"
 	SWITCHBOARD_ADDR=$(ADDR) DATABASE_URL='$(DATABASE_URL)' LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
 		target/release/switchboard serve

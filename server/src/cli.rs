@@ -48,6 +48,14 @@ pub enum Command {
         /// The folder holding the legacy files.
         dir: PathBuf,
     },
+    /// Fill an empty database with a realistic demo data set: projects, campaigns on Google, Meta and
+    /// Pinterest with 60 days of performance ending yesterday, workflows and their runs. Does nothing
+    /// when the database already holds projects.
+    SeedDemo {
+        /// The same seed gives the same data (for the same day).
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
     /// Write the database out in the earlier version's JSON format, one file per kind.
     ExportJson {
         /// The folder to write into (created if missing; existing files of the same names are replaced).
@@ -97,6 +105,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 report.records() as f64 / seconds.max(1e-9)
             );
             Ok(())
+        }
+        Command::SeedDemo { seed } => {
+            let pool = open_database(&cli.database.database_url).await?;
+            db::migrate(&pool).await?;
+            let scratch =
+                tempfile::tempdir().map_err(|e| anyhow::anyhow!("cannot make a scratch folder: {e}"))?;
+            let result = crate::demo::seed(&pool, seed, scratch.path()).await;
+            pool.close().await;
+            match result {
+                Ok(report) => {
+                    println!("demo data added: {} records", report.changed());
+                    Ok(())
+                }
+                Err(e @ crate::demo::DemoError::NotEmpty) => {
+                    println!("{e}; nothing was added");
+                    Ok(())
+                }
+                Err(e) => Err(anyhow::anyhow!("seed-demo failed: {e}")),
+            }
         }
         Command::ExportJson { dir } => {
             let pool = open_database(&cli.database.database_url).await?;

@@ -5,6 +5,7 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod legacy;
 pub mod routes;
 pub mod startup;

@@ -7,4 +7,5 @@ mod health;
 mod helpers;
 mod legacy;
 mod pages;
+mod repos;
 mod rest;

@@ -1,0 +1,237 @@
+//! The repositories directly, against a temporary SQLite file holding the legacy sample.
+
+use server::db;
+use sqlx::SqlitePool;
+use std::path::Path;
+use switchboard_core::campaign::{CampaignQuery, CampaignSort, CampaignStatus};
+use switchboard_core::ports::Services;
+use switchboard_core::project::{ProjectFilter, ProjectInput, ProjectStatus};
+use switchboard_core::{CampaignId, Platform, ProjectId, RepoError};
+
+async fn services() -> (Services, SqlitePool, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let url = format!("sqlite://{}/sb.db", dir.path().display());
+    let pool = db::connect(db::connect_options(&url).expect("url"))
+        .await
+        .expect("open");
+    db::migrate(&pool).await.expect("migrate");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/legacy-sample");
+    server::legacy::import_dir(&pool, &sample, &|_| {})
+        .await
+        .expect("import");
+    (db::services(&pool), pool, dir)
+}
+
+fn id(s: &str) -> ProjectId {
+    ProjectId::parse(s).expect("id")
+}
+
+#[tokio::test]
+async fn project_repo_lists_creates_updates_and_archives() {
+    let (s, _pool, _dir) = services().await;
+    let all = s.projects.list(&ProjectFilter::default()).await.expect("list");
+    assert_eq!(all.len(), 5);
+    assert!(all.iter().all(|p| p.campaigns == 12));
+    // Archived projects sort last.
+    assert_eq!(
+        all.last().map(|p| p.project.status),
+        Some(ProjectStatus::Archived)
+    );
+    let found = s
+        .projects
+        .list(&ProjectFilter {
+            status: None,
+            search: Some("finance".into()),
+        })
+        .await
+        .expect("search");
+    assert_eq!(found.len(), 1);
+    let none = s
+        .projects
+        .list(&ProjectFilter {
+            status: None,
+            search: Some("100%_".into()),
+        })
+        .await
+        .expect("wildcards are literal");
+    assert!(none.is_empty());
+
+    let draft = ProjectInput {
+        name: "Repo Test".into(),
+        ..Default::default()
+    }
+    .validate()
+    .expect("valid");
+    let created = s.projects.create(draft, "user").await.expect("create");
+    assert_eq!(s.projects.get(&created.id).await.expect("get"), created);
+    let renamed = ProjectInput {
+        name: "Repo Test 2".into(),
+        ..Default::default()
+    }
+    .validate()
+    .expect("valid");
+    let updated = s
+        .projects
+        .update(&created.id, renamed, "user")
+        .await
+        .expect("update");
+    assert_eq!(updated.name, "Repo Test 2");
+    assert!(updated.updated_at.is_some());
+    let archived = s
+        .projects
+        .set_status(&created.id, ProjectStatus::Archived, "user")
+        .await
+        .expect("archive");
+    assert_eq!(archived.status, ProjectStatus::Archived);
+
+    let feed = s.activity.recent(Some(&created.id), 10).await.expect("feed");
+    let actions: Vec<&str> = feed.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["project.archived", "project.updated", "project.created"]
+    );
+
+    let missing = s.projects.get(&id("proj_nothere")).await;
+    assert!(matches!(missing, Err(RepoError::NotFound { .. })));
+    let draft = ProjectInput {
+        name: "x".into(),
+        ..Default::default()
+    }
+    .validate()
+    .expect("valid");
+    assert!(matches!(
+        s.projects.update(&id("proj_nothere"), draft, "user").await,
+        Err(RepoError::NotFound { .. })
+    ));
+}
+
+#[tokio::test]
+async fn campaign_repo_filters_sorts_and_pages() {
+    let (s, _pool, _dir) = services().await;
+    let page = s.campaigns.list(&CampaignQuery::default()).await.expect("list");
+    assert_eq!((page.total, page.items.len()), (60, 50));
+    let second = s
+        .campaigns
+        .list(&CampaignQuery {
+            offset: 50,
+            ..Default::default()
+        })
+        .await
+        .expect("page 2");
+    assert_eq!(second.items.len(), 10);
+    assert!(
+        second.items.iter().all(|c| !page.items.contains(c)),
+        "pages do not overlap"
+    );
+
+    let q = CampaignQuery {
+        project_id: Some(id("proj_0001")),
+        platform: Some(Platform::Google),
+        status: Some(CampaignStatus::Active),
+        sort: CampaignSort::DailyBudget,
+        descending: true,
+        ..Default::default()
+    };
+    let list = s.campaigns.list(&q).await.expect("filtered");
+    assert!(
+        list.items
+            .iter()
+            .all(|c| c.platform == Platform::Google && c.status == CampaignStatus::Active)
+    );
+    let budgets: Vec<i64> = list
+        .items
+        .iter()
+        .filter_map(|c| c.daily_budget.map(|m| m.get()))
+        .collect();
+    assert!(budgets.windows(2).all(|w| w[0] >= w[1]));
+
+    let by_text = s
+        .campaigns
+        .list(&CampaignQuery {
+            search: Some("5664107866".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("search by platform id");
+    assert_eq!(by_text.total, 1);
+
+    let one = s
+        .campaigns
+        .get(&CampaignId::parse("camp_00001").expect("id"))
+        .await
+        .expect("get");
+    assert_eq!(one.external_id, "5664107866");
+    assert!(matches!(
+        s.campaigns
+            .get(&CampaignId::parse("camp_nothere").expect("id"))
+            .await,
+        Err(RepoError::NotFound { .. })
+    ));
+}
+
+#[tokio::test]
+async fn metrics_repo_reads_a_date_range() {
+    let (s, _pool, _dir) = services().await;
+    let camp = CampaignId::parse("camp_00001").expect("id");
+    let all = s.metrics.campaign_daily(&camp, None, None).await.expect("all");
+    assert_eq!(all.len(), 90);
+    assert!(all.windows(2).all(|w| w[0].date < w[1].date), "oldest first");
+    let from = chrono::NaiveDate::from_ymd_opt(2026, 6, 10);
+    let to = chrono::NaiveDate::from_ymd_opt(2026, 6, 19);
+    let range = s.metrics.campaign_daily(&camp, from, to).await.expect("range");
+    assert_eq!(range.len(), 10);
+    assert_eq!(Some(range[0].date), from);
+    // 2026-06-01 from the raw record: costMicros "38906681", 619 impressions, 19 clicks.
+    let first = &all[0].values;
+    assert_eq!(
+        (first.spend.get(), first.impressions, first.clicks),
+        (38_906_681, 619, 19)
+    );
+}
+
+#[tokio::test]
+async fn activity_repo_returns_the_newest_first() {
+    let (s, _pool, _dir) = services().await;
+    let recent = s.activity.recent(None, 5).await.expect("recent");
+    assert_eq!(recent.len(), 5);
+    assert!(recent.windows(2).all(|w| w[0].occurred_at >= w[1].occurred_at));
+    let project = s
+        .activity
+        .recent(Some(&id("proj_0004")), 500)
+        .await
+        .expect("project");
+    assert!(!project.is_empty());
+    assert!(
+        project
+            .iter()
+            .all(|a| a.project_id.as_ref().map(|p| p.as_str()) == Some("proj_0004"))
+    );
+}
+
+#[tokio::test]
+async fn seed_demo_fills_an_empty_database_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let url = format!("sqlite://{}/sb.db", dir.path().display());
+    let pool = db::connect(db::connect_options(&url).expect("url"))
+        .await
+        .expect("open");
+    db::migrate(&pool).await.expect("migrate");
+    let scratch = tempfile::tempdir().expect("scratch");
+    let report = server::demo::seed(&pool, 7, scratch.path()).await.expect("seed");
+    assert!(
+        report
+            .files
+            .iter()
+            .all(|f| f.refused.is_empty() && f.warnings.is_empty()),
+        "{report}"
+    );
+    let summary = db::services(&pool).dashboard.summary().await.expect("summary");
+    assert_eq!(summary.projects.total, 4);
+    assert!(
+        summary.campaigns.by_platform.iter().all(|(_, n)| *n > 0),
+        "every platform has campaigns"
+    );
+    assert_eq!(summary.workflows, 6);
+    let again = server::demo::seed(&pool, 7, scratch.path()).await;
+    assert!(matches!(again, Err(server::demo::DemoError::NotEmpty)));
+}
