@@ -11,6 +11,9 @@ use std::path::Path;
 
 const LOOKBACKS: [u32; 3] = [7, 14, 30];
 
+/// A demo workflow: id, name, and its stages as (agent, action).
+type Flow = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+
 /// How many days of performance each campaign gets.
 const DAYS: i64 = 60;
 
@@ -191,7 +194,7 @@ pub fn build(seed: u64, today: NaiveDate) -> Vec<(&'static str, Vec<Value>)> {
     }
 
     let agents = ["Strategist", "SocialMediaBuyer", "Trader", "Analyst"];
-    let flows: [(&str, &str, &[(&str, &str)]); 6] = [
+    let flows: [Flow; 6] = [
         (
             "wf_demo1",
             "Cross-channel weekly report",
