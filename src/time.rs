@@ -40,7 +40,22 @@ impl Timestamp {
 
     /// The canonical text form.
     pub fn to_text(&self) -> String {
-        self.0.to_rfc3339_opts(SecondsFormat::Millis, true)
+        use chrono::{Datelike, Timelike};
+        let t = &self.0;
+        if (0..=9999).contains(&t.year()) {
+            format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second(),
+                t.timestamp_subsec_millis().min(999)
+            )
+        } else {
+            t.to_rfc3339_opts(SecondsFormat::Millis, true)
+        }
     }
 }
 
@@ -76,23 +91,26 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, ParseError> {
     if t.is_empty() {
         return Err(ParseError::Empty { what: "date" });
     }
-    let shaped = t.len() == 10
-        && t.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
+    let b = t.as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        b.get(range)?.iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let shaped = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
     shaped
-        .then(|| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok())
+        .then(|| {
+            let year = i32::try_from(digits(0..4)?).ok()?;
+            NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
+        })
         .flatten()
         .ok_or_else(|| ParseError::invalid("date", text, "expected YYYY-MM-DD"))
 }
 
 /// The text form of a date: `2026-06-01`.
 pub fn date_text(date: NaiveDate) -> String {
-    date.format("%Y-%m-%d").to_string()
+    use chrono::Datelike;
+    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
 }
 
 #[cfg(test)]
@@ -121,6 +139,22 @@ mod tests {
     }
 
     #[test]
+    fn fast_text_matches_chrono() {
+        for text in [
+            "2026-06-01T09:00:00.000Z",
+            "1999-12-31T23:59:59.999Z",
+            "2026-02-28T00:00:00.007Z",
+        ] {
+            let t = Timestamp::parse(text).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(
+                t.to_text(),
+                t.as_datetime().to_rfc3339_opts(SecondsFormat::Millis, true)
+            );
+            assert_eq!(t.to_text(), text);
+        }
+    }
+
+    #[test]
     fn dates() {
         assert_eq!(
             parse_date("2026-02-28").map(date_text),
@@ -128,5 +162,18 @@ mod tests {
         );
         assert!(parse_date("2026-02-30").is_err());
         assert!(parse_date("26-2-3").is_err());
+        for bad in [
+            "2026-1-01",
+            "2026/06/01",
+            "2026-06-0x",
+            "+026-06-01",
+            "2026-06-011",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            parse_date(" 2024-02-29 ").map(date_text),
+            Ok("2024-02-29".to_owned())
+        );
     }
 }

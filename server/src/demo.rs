@@ -12,7 +12,11 @@ use std::path::Path;
 const LOOKBACKS: [u32; 3] = [7, 14, 30];
 
 /// A demo workflow: id, name, and its stages as (agent, action).
-type Flow = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+type Flow = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
 
 /// How many days of performance each campaign gets.
 const DAYS: i64 = 60;

@@ -106,6 +106,35 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A JSON field kept as it is (it has no other form): copied once, never re-rendered.
+    pub fn required_json(&mut self, key: &'static str) -> Result<Value, FieldProblem> {
+        self.known.push(key);
+        match self.obj.get(key) {
+            None => Err(FieldProblem {
+                field: key.to_owned(),
+                reason: "is missing".to_owned(),
+            }),
+            Some(Value::Null) => Err(FieldProblem {
+                field: key.to_owned(),
+                reason: "is null".to_owned(),
+            }),
+            Some(v) => Ok(v.clone()),
+        }
+    }
+
+    /// An optional JSON field kept as it is.
+    pub fn optional_json(&mut self, key: &'static str) -> Option<Value> {
+        self.known.push(key);
+        match self.obj.get(key) {
+            None => {
+                self.absent.push(Value::String(key.to_owned()));
+                None
+            }
+            Some(Value::Null) => None,
+            Some(v) => Some(v.clone()),
+        }
+    }
+
     /// A reference to another record, resolved by `exists`. A reference to a record that does not
     /// exist reads as `None`, with a warning, and is kept for export.
     pub fn reference(&mut self, key: &'static str, exists: impl Fn(&str) -> bool) -> Option<String> {

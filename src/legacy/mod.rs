@@ -89,7 +89,15 @@ pub fn value_fingerprint(v: &serde_json::Value) -> u64 {
         match v {
             Value::Null => fnv(h, b"n"),
             Value::Bool(b) => fnv(h, if *b { b"t" } else { b"f" }),
-            Value::Number(n) => fnv(fnv(h, b"#"), n.to_string().as_bytes()),
+            Value::Number(n) => {
+                let h = fnv(h, b"#");
+                match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                    (Some(u), _, _) => fnv(fnv(h, b"u"), &u.to_le_bytes()),
+                    (_, Some(i), _) => fnv(fnv(h, b"i"), &i.to_le_bytes()),
+                    (_, _, Some(f)) => fnv(fnv(h, b"f"), &f.to_bits().to_le_bytes()),
+                    _ => fnv(h, n.to_string().as_bytes()),
+                }
+            }
             Value::String(s) => fnv(fnv(h, b"\""), s.as_bytes()),
             Value::Array(items) => {
                 let h = items.iter().fold(fnv(h, b"["), walk);

@@ -46,7 +46,11 @@ fn json_text(v: &Value) -> String {
 }
 
 fn extra_text(extra: Map<String, Value>) -> String {
-    Value::Object(extra).to_string()
+    if extra.is_empty() {
+        "{}".to_owned()
+    } else {
+        Value::Object(extra).to_string()
+    }
 }
 
 fn parse_extra(text: &str) -> Map<String, Value> {
@@ -371,7 +375,7 @@ fn read_stage(position: usize, v: &Value) -> Result<Read<StageRow>, Refusal> {
         .map_err(in_stage)?;
     let started_at = r.optional("startedAt", parse_ts, render_ts);
     let completed_at = r.optional("completedAt", parse_ts, render_ts);
-    let output = r.optional("output", parse_json, render_json);
+    let output = r.optional_json("output");
     let error = r.optional("error", parse_string, render_string);
     let warnings = std::mem::take(&mut r.warnings)
         .into_iter()
@@ -401,9 +405,9 @@ pub fn read_execution(v: &Value, known: &impl Known, now: Timestamp) -> Result<R
     let status = r.required("status", parse_execution_status, render_execution_status)?;
     let started_at = r.optional("startedAt", parse_ts, render_ts);
     let completed_at = r.optional("completedAt", parse_ts, render_ts);
-    let input = r.optional("input", parse_json, render_json);
-    let stages_value = r.optional("stages", parse_json, render_json);
-    let result = r.optional("result", parse_json, render_json);
+    let input = r.optional_json("input");
+    let stages_value = r.optional_json("stages");
+    let result = r.optional_json("result");
     let mut warnings = std::mem::take(&mut r.warnings);
     let mut stages = Vec::new();
     if let Some(list) = &stages_value {
@@ -524,7 +528,7 @@ pub fn read_event(v: &Value, known: &impl Known) -> Result<Read<EventRow>, Refus
     let execution_id = r.reference("executionId", |e| known.execution_exists(e));
     let event_type = r.required("type", parse_nonempty, render_string)?;
     let occurred_at = r.required("timestamp", parse_ts, render_ts)?;
-    let data = r.optional("data", parse_json, render_json);
+    let data = r.optional_json("data");
     let warnings = std::mem::take(&mut r.warnings);
     let row = EventRow {
         id,
@@ -577,7 +581,7 @@ pub fn read_activity(v: &Value, known: &impl Known) -> Result<Read<ActivityRow>,
     let action = r.required("action", parse_nonempty, render_string)?;
     let summary = r.optional("summary", parse_string, render_string);
     let occurred_at = r.required("timestamp", parse_ts, render_ts)?;
-    let meta = r.optional("meta", parse_json, render_json);
+    let meta = r.optional_json("meta");
     let warnings = std::mem::take(&mut r.warnings);
     let row = ActivityRow {
         id,
@@ -639,7 +643,7 @@ pub fn read_metric(v: &Value, known: &impl Known) -> Result<Read<MetricRow>, Ref
         )));
     }
     let date = r.required("date", parse_day, render_day)?;
-    let raw = r.required("raw", parse_json, render_json)?;
+    let raw = r.required_json("raw")?;
     if !raw.is_object() {
         return Err(Refusal("field 'raw': expected an object".to_owned()));
     }
