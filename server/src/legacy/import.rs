@@ -447,16 +447,20 @@ impl FileWriter {
                 self.count(rows.into_iter().map(|r| r.id), written);
             }
             Rows::Executions(rows) => {
-                let mut written = upsert(
-                    tx,
-                    &batch::EXECUTIONS,
-                    &rows.iter().map(execution_cells).collect::<Vec<_>>(),
-                )
-                .await?;
+                let executions: Vec<Vec<Cell>> = rows.iter().map(execution_cells).collect();
                 let stage_cells: Vec<Vec<Cell>> = rows
                     .iter()
                     .flat_map(|r| r.stages.iter().map(move |s| stage_cells(&r.id, s)))
                     .collect();
+                if !rows.iter().any(|r| self.existing.contains(&r.id)) {
+                    // All new: nothing to compare, so count instead of naming each written row.
+                    batch::EXECUTIONS.upsert_count(tx, &executions).await?;
+                    batch::STAGES.upsert_count(tx, &stage_cells).await?;
+                    self.report.imported += rows.len();
+                    return Ok(());
+                }
+                // An execution changed when its row or any of its stages did.
+                let mut written = upsert(tx, &batch::EXECUTIONS, &executions).await?;
                 written.extend(upsert(tx, &batch::STAGES, &stage_cells).await?);
                 for r in rows.iter().filter(|r| self.existing.contains(&r.id)) {
                     let removed: Vec<String> = sqlx::query_scalar(
