@@ -94,6 +94,21 @@ impl Micros {
         self.0.checked_add(other.0).map(Micros)
     }
 
+    /// The exact amount in currency units as a plain decimal, without trailing zeros or grouping:
+    /// `2500.505`, `15000`, `-0.000001`. `parse_units` reads it back to the same value.
+    pub fn to_decimal(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let magnitude = self.0.unsigned_abs();
+        let whole = magnitude / MICROS_PER_UNIT as u64;
+        let frac = magnitude % MICROS_PER_UNIT as u64;
+        if frac == 0 {
+            format!("{sign}{whole}")
+        } else {
+            let digits = format!("{frac:06}");
+            format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
+        }
+    }
+
     /// The amount in currency units as a float, for charts and ratios only (never for storage).
     pub fn as_units_f64(self) -> f64 {
         self.0 as f64 / MICROS_PER_UNIT as f64
@@ -272,6 +287,16 @@ mod tests {
             Micros::new(999_999_999_000_000).format_units(Currency::USD),
             "999,999,999.00"
         );
+    }
+
+    #[test]
+    fn exact_decimals_round_trip() {
+        for m in [0, 1, -1, 2_500_505_000, 15_000_000_000, i64::MAX, i64::MIN + 1] {
+            let text = Micros::new(m).to_decimal();
+            assert_eq!(Micros::parse_units(&text), Ok(Micros::new(m)), "{text}");
+        }
+        assert_eq!(Micros::new(2_500_505_000).to_decimal(), "2500.505");
+        assert_eq!(Micros::new(15_000_000_000).to_decimal(), "15000");
     }
 
     #[test]

@@ -83,6 +83,7 @@ pub struct Project {
 
 /// What a person types into the project form, as text. Validation turns it into a [`ProjectDraft`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProjectInput {
     pub name: String,
     #[serde(default)]
@@ -201,9 +202,8 @@ impl From<&Project> for ProjectInput {
             client: p.client.clone(),
             vertical: p.vertical.clone(),
             description: p.description.clone(),
-            monthly_budget: p
-                .monthly_budget
-                .map(|m| m.format_units(p.currency).replace(',', "")),
+            // Exact, so saving the form unchanged never rounds the budget.
+            monthly_budget: p.monthly_budget.map(Micros::to_decimal),
             currency: Some(p.currency.to_string()),
             platforms: p.platforms.iter().map(|pl| pl.as_str().to_owned()).collect(),
             status: Some(p.status.as_str().to_owned()),

@@ -79,8 +79,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => {
             let config = Config::load(&cli.database.database_url, args.addr)?;
             let app = Application::build(config).await?;
+            let shutdown = shutdown_signal();
             tracing::info!(address = %app.address(), "Switchboard is listening on http://{}", app.address());
-            app.run_until(shutdown_signal()).await
+            app.run_until(shutdown).await
         }
         Command::Migrate => {
             let pool = open_database(&cli.database.database_url).await?;

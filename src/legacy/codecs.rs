@@ -19,8 +19,13 @@ pub fn render_ts(t: &Timestamp) -> Value {
     Value::String(t.to_text())
 }
 
+/// A date exactly as `YYYY-MM-DD` (no spaces: the text is also the record's key).
 pub fn parse_day(v: &Value) -> Result<NaiveDate, String> {
-    parse_date(&parse_string(v)?).map_err(|e| e.to_string())
+    let text = parse_string(v)?;
+    if text.trim() != text {
+        return Err(format!("'{text}' has spaces around the date"));
+    }
+    parse_date(&text).map_err(|e| e.to_string())
 }
 pub fn render_day(d: &NaiveDate) -> Value {
     Value::String(date_text(*d))

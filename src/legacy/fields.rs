@@ -3,15 +3,23 @@
 //! Each known field is parsed into its domain value. When the text a file held differs from the
 //! canonical way of writing that value (a number written as a string, a timestamp without
 //! milliseconds), the original is kept under `$legacy`; a field the record did not have is listed
-//! under `$absent`; a reference to a record that no longer exists is kept under `$dangling`. Fields
-//! Switchboard does not model stay as they are. Writing back uses the original form only while it still
-//! means the current value, so edits made in Switchboard always win.
+//! under `$absent`; a reference to a record that no longer exists is kept under `$dangling`; where a
+//! missing, null or unusable value was replaced by a default, the default is noted under `$defaulted`.
+//! Fields Switchboard does not model stay as they are (their names escaped when they start with `$`).
+//! Writing back uses the original form only while it still means the current value, so edits made in
+//! Switchboard always win.
 
 use serde_json::{Map, Value};
 
 pub const LEGACY: &str = "$legacy";
 pub const ABSENT: &str = "$absent";
 pub const DANGLING: &str = "$dangling";
+pub const DEFAULTED: &str = "$defaulted";
+
+/// Notes start with one `$`; a record's own field starting with `$` is stored with one more.
+fn is_note(key: &str) -> bool {
+    key.starts_with('$') && !key.starts_with("$$")
+}
 
 /// Parses one field's JSON into a value, or says why it cannot.
 pub type Parse<T> = fn(&Value) -> Result<T, String>;
@@ -37,6 +45,7 @@ pub struct Reader<'a> {
     legacy: Map<String, Value>,
     absent: Vec<Value>,
     dangling: Map<String, Value>,
+    defaulted: Map<String, Value>,
     pub warnings: Vec<String>,
 }
 
@@ -48,7 +57,30 @@ impl<'a> Reader<'a> {
             legacy: Map::new(),
             absent: Vec::new(),
             dangling: Map::new(),
+            defaulted: Map::new(),
             warnings: Vec::new(),
+        }
+    }
+
+    /// An optional field with a default used when it is missing, null or unusable.
+    pub fn optional_or<T>(&mut self, key: &'static str, parse: Parse<T>, render: Render<T>, default: T) -> T {
+        match self.optional(key, parse, render) {
+            Some(v) => v,
+            None => {
+                self.defaulted.insert(key.to_owned(), render(&default));
+                default
+            }
+        }
+    }
+
+    /// An optional JSON field with a default used when it is missing or null.
+    pub fn optional_json_or(&mut self, key: &'static str, default: Value) -> Value {
+        match self.optional_json(key) {
+            Some(v) => v,
+            None => {
+                self.defaulted.insert(key.to_owned(), default.clone());
+                default
+            }
         }
     }
 
@@ -156,7 +188,14 @@ impl<'a> Reader<'a> {
             .obj
             .iter()
             .filter(|(k, _)| !self.known.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
+            .map(|(k, v)| {
+                let key = if k.starts_with('$') {
+                    format!("${k}")
+                } else {
+                    k.clone()
+                };
+                (key, v.clone())
+            })
             .collect();
         if !self.legacy.is_empty() {
             extra.insert(LEGACY.to_owned(), Value::Object(self.legacy));
@@ -166,6 +205,9 @@ impl<'a> Reader<'a> {
         }
         if !self.dangling.is_empty() {
             extra.insert(DANGLING.to_owned(), Value::Object(self.dangling));
+        }
+        if !self.defaulted.is_empty() {
+            extra.insert(DEFAULTED.to_owned(), Value::Object(self.defaulted));
         }
         extra
     }
@@ -203,6 +245,20 @@ impl<'a> Writer<'a> {
         self.out.insert(key.to_owned(), out);
     }
 
+    /// A field that may hold a default the reader put in: while the value is still that default, the
+    /// record is written as it was (the field missing, null, or its unusable original).
+    pub fn put_defaulted<T: PartialEq>(&mut self, key: &str, value: &T, parse: Parse<T>, render: Render<T>) {
+        let rendered = render(value);
+        let still_default = self.extra.get(DEFAULTED).and_then(|d| d.get(key)) == Some(&rendered);
+        if !still_default {
+            self.put(key, value, parse, render);
+        } else if let Some(orig) = self.original(key) {
+            self.out.insert(key.to_owned(), orig.clone());
+        } else if !self.was_absent(key) {
+            self.out.insert(key.to_owned(), Value::Null);
+        }
+    }
+
     pub fn put_opt<T: PartialEq>(
         &mut self,
         key: &str,
@@ -226,8 +282,12 @@ impl<'a> Writer<'a> {
 
     pub fn finish(mut self) -> Value {
         for (k, v) in self.extra {
-            if k != LEGACY && k != ABSENT && k != DANGLING && !self.out.contains_key(k) {
-                self.out.insert(k.clone(), v.clone());
+            if is_note(k) {
+                continue;
+            }
+            let key = k.strip_prefix('$').filter(|_| k.starts_with("$$")).unwrap_or(k);
+            if !self.out.contains_key(key) {
+                self.out.insert(key.to_owned(), v.clone());
             }
         }
         Value::Object(self.out)
@@ -341,6 +401,30 @@ mod tests {
         w.put_opt::<i64>("n", None, parse_int, render_int);
         w.put_opt::<String>("ref", None, parse_string, render_string);
         assert_eq!(w.finish(), json!({"n": [1], "ref": "wf_gone"}));
+    }
+
+    #[test]
+    fn defaults_write_back_as_the_record_had_them() {
+        let obj = json!({"b": null, "c": "x", "$own": 1})
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        let mut r = Reader::new(&obj);
+        assert_eq!(r.optional_or("a", parse_int, render_int, 7), 7);
+        assert_eq!(r.optional_or("b", parse_int, render_int, 7), 7);
+        assert_eq!(r.optional_or("c", parse_int, render_int, 7), 7);
+        let extra = r.finish();
+        let mut w = Writer::new(&extra);
+        for k in ["a", "b", "c"] {
+            w.put_defaulted(k, &7, parse_int, render_int);
+        }
+        assert_eq!(w.finish(), json!({"b": null, "c": "x", "$own": 1}));
+        // A value changed since is written.
+        let mut w = Writer::new(&extra);
+        w.put_defaulted("a", &8, parse_int, render_int);
+        w.put_defaulted("b", &7, parse_int, render_int);
+        w.put_defaulted("c", &9, parse_int, render_int);
+        assert_eq!(w.finish(), json!({"a": 8, "b": null, "c": 9, "$own": 1}));
     }
 
     #[test]

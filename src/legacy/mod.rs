@@ -98,16 +98,21 @@ pub fn value_fingerprint(v: &serde_json::Value) -> u64 {
                     _ => fnv(h, n.to_string().as_bytes()),
                 }
             }
-            Value::String(s) => fnv(fnv(h, b"\""), s.as_bytes()),
+            // Lengths first, so ["a\"b"] and ["a", "b"] never hash alike.
+            Value::String(s) => fnv(fnv(fnv(h, b"\""), &s.len().to_le_bytes()), s.as_bytes()),
             Value::Array(items) => {
-                let h = items.iter().fold(fnv(h, b"["), walk);
+                let h = items
+                    .iter()
+                    .fold(fnv(fnv(h, b"["), &items.len().to_le_bytes()), walk);
                 fnv(h, b"]")
             }
             // serde_json's map keeps keys sorted, so equal objects walk alike.
             Value::Object(map) => {
                 let h = map
                     .iter()
-                    .fold(fnv(h, b"{"), |h, (k, v)| walk(fnv(fnv(h, k.as_bytes()), b":"), v));
+                    .fold(fnv(fnv(h, b"{"), &map.len().to_le_bytes()), |h, (k, v)| {
+                        walk(fnv(fnv(fnv(h, &k.len().to_le_bytes()), k.as_bytes()), b":"), v)
+                    });
                 fnv(h, b"}")
             }
         }
@@ -117,3 +122,27 @@ pub fn value_fingerprint(v: &serde_json::Value) -> u64 {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod fingerprint_tests {
+    use super::value_fingerprint;
+    use serde_json::json;
+
+    #[test]
+    fn different_values_hash_differently() {
+        let pairs = [
+            (json!(["a\"b"]), json!(["a", "b"])),
+            (json!(["", ""]), json!(["\""])),
+            (json!({"ab": "c"}), json!({"a": "bc"})),
+            (json!([1]), json!([1.0])),
+            (json!({"a": [1, 2]}), json!({"a": [[1], 2]})),
+        ];
+        for (a, b) in pairs {
+            assert_ne!(value_fingerprint(&a), value_fingerprint(&b), "{a} vs {b}");
+        }
+        assert_eq!(
+            value_fingerprint(&json!({"b": 1, "a": 2})),
+            value_fingerprint(&json!({"a": 2, "b": 1}))
+        );
+    }
+}

@@ -80,17 +80,25 @@ pub struct ProjectRow {
 }
 
 pub fn read_project(v: &Value) -> Result<Read<ProjectRow>, Refusal> {
+    use crate::project::ProjectStatus;
     let mut r = Reader::new(object(v)?);
     let id = r.required("id", parse_project_id, render_string)?;
     let name = r.required("name", parse_nonempty, render_string)?;
     let client = r.optional("client", parse_string, render_string);
     let vertical = r.optional("vertical", parse_string, render_string);
     let description = r.optional("description", parse_string, render_string);
-    let status = r.optional("status", parse_project_status, render_project_status);
-    let budget = r.optional("budget", parse_budget, render_budget);
-    let platforms = r
-        .optional("platforms", parse_platforms, render_platforms)
-        .unwrap_or_default();
+    let status = r.optional_or(
+        "status",
+        parse_project_status,
+        render_project_status,
+        ProjectStatus::Active,
+    );
+    let no_budget = Budget {
+        monthly: None,
+        currency: Currency::USD,
+    };
+    let budget = r.optional_or("budget", parse_budget, render_budget, no_budget);
+    let platforms = r.optional_or("platforms", parse_platforms, render_platforms, Vec::new());
     let created_at = r.required("createdAt", parse_ts, render_ts)?;
     let updated_at = r.optional("updatedAt", parse_ts, render_ts);
     let warnings = std::mem::take(&mut r.warnings);
@@ -100,16 +108,9 @@ pub fn read_project(v: &Value) -> Result<Read<ProjectRow>, Refusal> {
         client,
         vertical,
         description,
-        status: status
-            .unwrap_or(crate::project::ProjectStatus::Active)
-            .as_str()
-            .to_owned(),
-        monthly_budget_micros: budget.as_ref().and_then(|b| b.monthly).map(|m| m.get()),
-        currency: budget
-            .as_ref()
-            .map(|b| b.currency)
-            .unwrap_or(Currency::USD)
-            .to_string(),
+        status: status.as_str().to_owned(),
+        monthly_budget_micros: budget.monthly.map(|m| m.get()),
+        currency: budget.currency.to_string(),
         platforms: json_text(&render_platforms(&platforms)),
         extra: extra_text(r.finish()),
         created_at: created_at.to_text(),
@@ -119,6 +120,7 @@ pub fn read_project(v: &Value) -> Result<Read<ProjectRow>, Refusal> {
 }
 
 pub fn write_project(row: &ProjectRow) -> Value {
+    use crate::project::ProjectStatus;
     let extra = parse_extra(&row.extra);
     let mut w = Writer::new(&extra);
     w.put("id", &row.id, parse_project_id, render_string);
@@ -131,42 +133,18 @@ pub fn write_project(row: &ProjectRow) -> Value {
         parse_string,
         render_string,
     );
-    let status = row.status.parse().ok();
-    w.put_opt(
-        "status",
-        status.as_ref(),
-        parse_project_status,
-        render_project_status,
-    );
+    let status = row.status.parse().unwrap_or(ProjectStatus::Active);
+    w.put_defaulted("status", &status, parse_project_status, render_project_status);
     let budget = Budget {
         monthly: row.monthly_budget_micros.map(crate::money::Micros::new),
         currency: Currency::parse(&row.currency).unwrap_or(Currency::USD),
     };
-    let has_budget = row.monthly_budget_micros.is_some() || !extra_says_absent(&extra, "budget");
-    w.put_opt(
-        "budget",
-        has_budget.then_some(&budget),
-        parse_budget,
-        render_budget,
-    );
+    w.put_defaulted("budget", &budget, parse_budget, render_budget);
     let platforms: Vec<Platform> = serde_json::from_str::<Vec<Platform>>(&row.platforms).unwrap_or_default();
-    let keep_platforms = !platforms.is_empty() || !extra_says_absent(&extra, "platforms");
-    w.put_opt(
-        "platforms",
-        keep_platforms.then_some(&platforms),
-        parse_platforms,
-        render_platforms,
-    );
+    w.put_defaulted("platforms", &platforms, parse_platforms, render_platforms);
     put_ts(&mut w, "createdAt", Some(&row.created_at));
     put_ts(&mut w, "updatedAt", row.updated_at.as_deref());
     w.finish()
-}
-
-fn extra_says_absent(extra: &Map<String, Value>, key: &str) -> bool {
-    extra
-        .get(super::fields::ABSENT)
-        .and_then(Value::as_array)
-        .is_some_and(|a| a.iter().any(|k| k.as_str() == Some(key)))
 }
 
 fn put_ts(w: &mut Writer<'_>, key: &str, text: Option<&str>) {
@@ -209,9 +187,7 @@ pub fn read_campaign(v: &Value, known: &impl Known) -> Result<Read<CampaignRow>,
     let native = r.required("status", parse_nonempty, render_string)?;
     let status = normalized_status(platform, &native).map_err(|e| Refusal(format!("field 'status': {e}")))?;
     let daily_budget = r.optional("dailyBudget", parse_amount, render_amount_float);
-    let currency = r
-        .optional("currency", parse_currency, render_currency)
-        .unwrap_or(project_currency);
+    let currency = r.optional_or("currency", parse_currency, render_currency, project_currency);
     let start = r.optional("startDate", parse_day, render_day);
     let end = r.optional("endDate", parse_day, render_day);
     if let (Some(s), Some(e)) = (start, end)
@@ -256,7 +232,7 @@ pub fn write_campaign(row: &CampaignRow) -> Value {
     let budget = row.daily_budget_micros.map(crate::money::Micros::new);
     w.put_opt("dailyBudget", budget.as_ref(), parse_amount, render_amount_float);
     let currency = Currency::parse(&row.currency).unwrap_or(Currency::USD);
-    w.put("currency", &currency, parse_currency, render_currency);
+    w.put_defaulted("currency", &currency, parse_currency, render_currency);
     let start = row
         .start_date
         .as_deref()
@@ -290,7 +266,12 @@ pub fn read_workflow(v: &Value) -> Result<Read<WorkflowRow>, Refusal> {
     let id = r.required("id", parse_workflow_id, render_string)?;
     let name = r.required("name", parse_nonempty, render_string)?;
     let description = r.optional("description", parse_string, render_string);
-    let trigger = r.optional("trigger", parse_trigger, render_trigger);
+    let trigger = r.optional_or(
+        "trigger",
+        parse_trigger,
+        render_trigger,
+        crate::workflow::Trigger::Manual,
+    );
     let stages = r.required("stages", parse_stages, render_json)?;
     let created_at = r.required("createdAt", parse_ts, render_ts)?;
     let updated_at = r.optional("updatedAt", parse_ts, render_ts);
@@ -299,10 +280,7 @@ pub fn read_workflow(v: &Value) -> Result<Read<WorkflowRow>, Refusal> {
         id,
         name,
         description,
-        trigger: trigger
-            .unwrap_or(crate::workflow::Trigger::Manual)
-            .as_str()
-            .to_owned(),
+        trigger: trigger.as_str().to_owned(),
         stages: json_text(&stages),
         extra: extra_text(r.finish()),
         created_at: created_at.to_text(),
@@ -322,8 +300,8 @@ pub fn write_workflow(row: &WorkflowRow) -> Value {
         parse_string,
         render_string,
     );
-    let trigger = row.trigger.parse().ok();
-    w.put_opt("trigger", trigger.as_ref(), parse_trigger, render_trigger);
+    let trigger = row.trigger.parse().unwrap_or(crate::workflow::Trigger::Manual);
+    w.put_defaulted("trigger", &trigger, parse_trigger, render_trigger);
     let stages = serde_json::from_str::<Value>(&row.stages).unwrap_or(Value::Array(Vec::new()));
     w.put("stages", &stages, parse_json, render_json);
     put_ts(&mut w, "createdAt", Some(&row.created_at));
@@ -405,40 +383,27 @@ pub fn read_execution(v: &Value, known: &impl Known, now: Timestamp) -> Result<R
     let status = r.required("status", parse_execution_status, render_execution_status)?;
     let started_at = r.optional("startedAt", parse_ts, render_ts);
     let completed_at = r.optional("completedAt", parse_ts, render_ts);
-    let input = r.optional_json("input");
-    let stages_value = r.optional_json("stages");
+    let input = r.optional_json_or("input", Value::Object(Map::new()));
+    let stages_value = r.optional_json_or("stages", Value::Array(Vec::new()));
     let result = r.optional_json("result");
     let mut warnings = std::mem::take(&mut r.warnings);
-    let mut stages = Vec::new();
-    if let Some(list) = &stages_value {
-        let items = list
-            .as_array()
-            .ok_or_else(|| Refusal("field 'stages': expected a list".to_owned()))?;
-        for (i, s) in items.iter().enumerate() {
-            let read = read_stage(i, s)?;
-            warnings.extend(read.warnings);
-            stages.push(read.row);
-        }
-    }
-    let mut extra = r.finish();
-    if stages_value.is_none() {
-        // `stages` was missing or null: remember which, since the table has no place for it.
-        let absent = extra
-            .get(super::fields::ABSENT)
-            .and_then(Value::as_array)
-            .is_some_and(|a| a.iter().any(|k| k == "stages"));
-        if !absent {
-            extra.insert("$stagesNull".to_owned(), Value::Bool(true));
-        }
+    let items = stages_value
+        .as_array()
+        .ok_or_else(|| Refusal("field 'stages': expected a list".to_owned()))?;
+    let mut stages = Vec::with_capacity(items.len());
+    for (i, s) in items.iter().enumerate() {
+        let read = read_stage(i, s)?;
+        warnings.extend(read.warnings);
+        stages.push(read.row);
     }
     let row = ExecutionRow {
         id,
         workflow_id,
         project_id,
         status: status.as_str().to_owned(),
-        input: json_text(&input.unwrap_or(Value::Object(Map::new()))),
+        input: json_text(&input),
         result: result.map(|v| json_text(&v)),
-        extra: extra_text(extra),
+        extra: extra_text(r.finish()),
         created_at: started_at.unwrap_or(now).to_text(),
         started_at: started_at.map(|t| t.to_text()),
         completed_at: completed_at.map(|t| t.to_text()),
@@ -467,7 +432,6 @@ fn write_stage(row: &StageRow) -> Value {
 
 pub fn write_execution(row: &ExecutionRow) -> Value {
     let extra = parse_extra(&row.extra);
-    let stages_null = extra.get("$stagesNull") == Some(&Value::Bool(true));
     let mut w = Writer::new(&extra);
     w.put("id", &row.id, parse_execution_id, render_string);
     w.put_opt(
@@ -482,32 +446,16 @@ pub fn write_execution(row: &ExecutionRow) -> Value {
     }
     put_ts(&mut w, "startedAt", row.started_at.as_deref());
     put_ts(&mut w, "completedAt", row.completed_at.as_deref());
-    let input = serde_json::from_str::<Value>(&row.input).ok();
-    let input_absent = extra_says_absent(&extra, "input") && input == Some(Value::Object(Map::new()));
-    w.put_opt(
-        "input",
-        input.as_ref().filter(|_| !input_absent),
-        parse_json,
-        render_json,
-    );
+    let input = serde_json::from_str::<Value>(&row.input).unwrap_or(Value::Object(Map::new()));
+    w.put_defaulted("input", &input, parse_json, render_json);
     let stages = Value::Array(row.stages.iter().map(write_stage).collect());
-    let stages_missing = row.stages.is_empty() && (stages_null || extra_says_absent(&extra, "stages"));
-    w.put_opt(
-        "stages",
-        (!stages_missing).then_some(&stages),
-        parse_json,
-        render_json,
-    );
+    w.put_defaulted("stages", &stages, parse_json, render_json);
     let result = row
         .result
         .as_deref()
         .and_then(|r| serde_json::from_str::<Value>(r).ok());
     w.put_opt("result", result.as_ref(), parse_json, render_json);
-    let mut out = w.finish();
-    if let Some(obj) = out.as_object_mut() {
-        obj.remove("$stagesNull");
-    }
-    out
+    w.finish()
 }
 
 // ---------------------------------------------------------------- events
@@ -528,14 +476,14 @@ pub fn read_event(v: &Value, known: &impl Known) -> Result<Read<EventRow>, Refus
     let execution_id = r.reference("executionId", |e| known.execution_exists(e));
     let event_type = r.required("type", parse_nonempty, render_string)?;
     let occurred_at = r.required("timestamp", parse_ts, render_ts)?;
-    let data = r.optional_json("data");
+    let data = r.optional_json_or("data", Value::Object(Map::new()));
     let warnings = std::mem::take(&mut r.warnings);
     let row = EventRow {
         id,
         execution_id,
         event_type,
         occurred_at: occurred_at.to_text(),
-        data: json_text(&data.unwrap_or(Value::Object(Map::new()))),
+        data: json_text(&data),
         extra: extra_text(r.finish()),
     };
     Ok(Read { row, warnings })
@@ -553,9 +501,8 @@ pub fn write_event(row: &EventRow) -> Value {
     );
     w.put("type", &row.event_type, parse_nonempty, render_string);
     put_ts(&mut w, "timestamp", Some(&row.occurred_at));
-    let data = serde_json::from_str::<Value>(&row.data).ok();
-    let absent = extra_says_absent(&extra, "data") && data == Some(Value::Object(Map::new()));
-    w.put_opt("data", data.as_ref().filter(|_| !absent), parse_json, render_json);
+    let data = serde_json::from_str::<Value>(&row.data).unwrap_or(Value::Object(Map::new()));
+    w.put_defaulted("data", &data, parse_json, render_json);
     w.finish()
 }
 
@@ -579,18 +526,18 @@ pub fn read_activity(v: &Value, known: &impl Known) -> Result<Read<ActivityRow>,
     let project_id = r.reference("projectId", |p| known.project_currency(p).is_some());
     let actor = r.required("actor", parse_actor, render_string)?;
     let action = r.required("action", parse_nonempty, render_string)?;
-    let summary = r.optional("summary", parse_string, render_string);
+    let summary = r.optional_or("summary", parse_string, render_string, String::new());
     let occurred_at = r.required("timestamp", parse_ts, render_ts)?;
-    let meta = r.optional_json("meta");
+    let meta = r.optional_json_or("meta", Value::Object(Map::new()));
     let warnings = std::mem::take(&mut r.warnings);
     let row = ActivityRow {
         id,
         project_id,
         actor,
         action,
-        summary: summary.unwrap_or_default(),
+        summary,
         occurred_at: occurred_at.to_text(),
-        meta: json_text(&meta.unwrap_or(Value::Object(Map::new()))),
+        meta: json_text(&meta),
         extra: extra_text(r.finish()),
     };
     Ok(Read { row, warnings })
@@ -603,17 +550,10 @@ pub fn write_activity(row: &ActivityRow) -> Value {
     w.put_opt("projectId", row.project_id.as_ref(), parse_string, render_string);
     w.put("actor", &row.actor, parse_actor, render_string);
     w.put("action", &row.action, parse_nonempty, render_string);
-    let summary_absent = extra_says_absent(&extra, "summary") && row.summary.is_empty();
-    w.put_opt(
-        "summary",
-        (!summary_absent).then_some(&row.summary),
-        parse_string,
-        render_string,
-    );
+    w.put_defaulted("summary", &row.summary, parse_string, render_string);
     put_ts(&mut w, "timestamp", Some(&row.occurred_at));
-    let meta = serde_json::from_str::<Value>(&row.meta).ok();
-    let absent = extra_says_absent(&extra, "meta") && meta == Some(Value::Object(Map::new()));
-    w.put_opt("meta", meta.as_ref().filter(|_| !absent), parse_json, render_json);
+    let meta = serde_json::from_str::<Value>(&row.meta).unwrap_or(Value::Object(Map::new()));
+    w.put_defaulted("meta", &meta, parse_json, render_json);
     w.finish()
 }
 

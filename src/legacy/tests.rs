@@ -157,3 +157,46 @@ fn workflows_need_known_agents() {
         "createdAt": "2026-06-01T09:00:00.000Z"});
     assert!(read_workflow(&bad).is_err());
 }
+
+#[test]
+fn missing_and_null_fields_with_defaults_round_trip() {
+    let project = json!({"id": "proj_9", "name": "N", "budget": null, "platforms": null, "createdAt": "2026-06-01T09:00:00Z"});
+    let read = read_project(&project).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(read.row.status, "active");
+    assert_eq!(write_project(&read.row), project);
+    let odd = json!({"id": "proj_8", "name": "N", "status": "deleted", "platforms": ["tiktok"], "createdAt": "2026-06-01T09:00:00Z"});
+    let read = read_project(&odd).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(read.warnings.len(), 2, "{:?}", read.warnings);
+    assert_eq!(
+        write_project(&read.row),
+        odd,
+        "unusable values are written back as they were"
+    );
+
+    let campaign = json!({"id": "camp_9", "projectId": "proj_1", "platform": "google", "externalId": 42,
+        "name": "x", "status": "ENABLED", "createdAt": "2026-06-01T09:00:00Z"});
+    let read = read_campaign(&campaign, &Everything).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(read.row.currency, "USD");
+    assert_eq!(write_campaign(&read.row), campaign);
+
+    let exec = json!({"id": "exec_9", "workflowId": 42, "status": "pending"});
+    let read = read_execution(&exec, &Everything, now()).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        write_execution(&read.row),
+        exec,
+        "a numeric dangling link stays a number"
+    );
+
+    let event = json!({"id": "evt_9", "type": "x", "timestamp": "2026-06-01T09:00:00Z", "data": null});
+    let read = read_event(&event, &Everything).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(write_event(&read.row), event);
+    let act = json!({"id": "act_9", "actor": "user", "action": "x", "timestamp": "2026-06-01T09:00:00Z", "$note": 1});
+    let read = read_activity(&act, &Everything).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(write_activity(&read.row), act, "fields named like notes are kept");
+
+    let spaced = json!({"campaignId": "camp_g", "platform": "google", "date": " 2026-06-01", "raw": {}});
+    assert!(
+        read_metric(&spaced, &Everything).is_err(),
+        "a date with spaces would not match its key"
+    );
+}

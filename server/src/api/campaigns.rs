@@ -1,9 +1,9 @@
 //! `/api/v1/campaigns`
 
 use super::ApiError;
-use super::extract::Params;
+use super::extract::{Params, Segment};
 use crate::startup::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
@@ -55,7 +55,7 @@ async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Camp
     Ok(Json(state.services.campaigns.list(&query).await?))
 }
 
-async fn show(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Campaign>, ApiError> {
+async fn show(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<Campaign>, ApiError> {
     Ok(Json(state.services.campaigns.get(&campaign_id(&id)?).await?))
 }
 
@@ -70,7 +70,7 @@ struct MetricsResponse {
 
 async fn metrics(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Segment(id): Segment,
     params: Params,
 ) -> Result<Json<MetricsResponse>, ApiError> {
     let id = campaign_id(&id)?;

@@ -14,6 +14,7 @@ pub enum ApiError {
     /// Well-formed, but some fields are not valid.
     Validation(FieldErrors),
     NotFound(String),
+    MethodNotAllowed,
     Conflict(String),
     Internal,
 }
@@ -41,6 +42,11 @@ impl ApiError {
                 f.to_string(),
             ),
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m.clone()),
+            ApiError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this route does not take that method".to_owned(),
+            ),
             ApiError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
             ApiError::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,

@@ -61,3 +61,20 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Params {
             .map_err(|e| ApiError::BadRequest(e.body_text()))
     }
 }
+
+/// One path segment as text; a malformed one (bad percent-encoding) is a 400 in the API's shape.
+pub struct Segment(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Segment {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|p| Segment(p.0))
+            .map_err(|e| ApiError::BadRequest(e.body_text()))
+    }
+}

@@ -15,4 +15,5 @@ pub fn router() -> Router<AppState> {
         .merge(projects::router())
         .merge(campaigns::router())
         .fallback(|| async { ApiError::NotFound("no such API route".to_owned()) })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }

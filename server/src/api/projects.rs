@@ -1,9 +1,9 @@
 //! `/api/v1/projects`
 
 use super::ApiError;
-use super::extract::{ApiJson, Params};
+use super::extract::{ApiJson, Params, Segment};
 use crate::startup::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -32,7 +32,7 @@ async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Vec<
     Ok(Json(state.services.projects.list(&filter).await?))
 }
 
-async fn show(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Project>, ApiError> {
+async fn show(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<Project>, ApiError> {
     Ok(Json(state.services.projects.get(&project_id(&id)?).await?))
 }
 
@@ -74,7 +74,7 @@ where
 
 async fn update(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Segment(id): Segment,
     ApiJson(patch): ApiJson<ProjectPatch>,
 ) -> Result<Json<Project>, ApiError> {
     let id = project_id(&id)?;

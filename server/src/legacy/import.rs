@@ -258,6 +258,16 @@ impl FileChecker {
         });
     }
 
+    /// Refuses a record that could not be read. Nothing was kept under its key, so a later record
+    /// with the same key may still import.
+    fn refuse_read(&mut self, position: usize, record: &Value, reason: String) {
+        let label = record_label(self.file, record);
+        if let Some(key) = &label {
+            self.seen.remove(key);
+        }
+        self.refuse(position, label, reason, record);
+    }
+
     /// Checks a record's key against the file's earlier records: `false` means skip it.
     fn first_time(&mut self, position: usize, value: &Value) -> bool {
         let Some(key) = record_label(self.file, value) else {
@@ -302,6 +312,9 @@ impl FileChecker {
     ) -> Vec<R> {
         let mut rows = Vec::with_capacity(records.len());
         for (i, v) in records {
+            if !self.first_time(*i, v) {
+                continue;
+            }
             match read(&self.known, v) {
                 Ok(r) => {
                     if !r.warnings.is_empty() {
@@ -310,7 +323,7 @@ impl FileChecker {
                     }
                     rows.push(r.row);
                 }
-                Err(Refusal(reason)) => self.refuse(*i, record_label(self.file, v), reason, v),
+                Err(Refusal(reason)) => self.refuse_read(*i, v, reason),
             }
         }
         rows
@@ -318,10 +331,7 @@ impl FileChecker {
 
     fn check(&mut self, records: Vec<(usize, Value)>, now: Timestamp) -> Batch {
         let count = records.len();
-        let records: Vec<(usize, Value)> = records
-            .into_iter()
-            .filter(|(i, v)| self.first_time(*i, v))
-            .collect();
+
         let rows = match self.file {
             LegacyFile::Projects => {
                 let rows = self.accept(&records, |_, v| legacy::records::read_project(v));
@@ -339,6 +349,9 @@ impl FileChecker {
             LegacyFile::Campaigns => {
                 let mut rows = Vec::new();
                 for (i, v) in &records {
+                    if !self.first_time(*i, v) {
+                        continue;
+                    }
                     match legacy::records::read_campaign(v, &self.known) {
                         Ok(read) => {
                             let r = &read.row;
@@ -348,7 +361,7 @@ impl FileChecker {
                                     "campaign '{other}' already has {} id '{}' in project '{}'",
                                     r.platform, r.external_id, r.project_id
                                 );
-                                self.refuse(*i, Some(r.id.clone()), reason, v);
+                                self.refuse_read(*i, v, reason);
                                 continue;
                             }
                             self.known.campaign_keys.insert(key, r.id.clone());
@@ -360,7 +373,7 @@ impl FileChecker {
                             self.note(*i, &id, &read.warnings);
                             rows.push(read.row);
                         }
-                        Err(Refusal(reason)) => self.refuse(*i, record_label(self.file, v), reason, v),
+                        Err(Refusal(reason)) => self.refuse_read(*i, v, reason),
                     }
                 }
                 Rows::Campaigns(rows)
@@ -507,6 +520,22 @@ async fn store_rejects(
     report: &FileReport,
     now: Timestamp,
 ) -> Result<(), sqlx::Error> {
+    // Records refused by an earlier import that are now in the database are no longer rejects.
+    let key = match file {
+        LegacyFile::Projects => "SELECT id FROM projects",
+        LegacyFile::Workflows => "SELECT id FROM workflows",
+        LegacyFile::Campaigns => "SELECT id FROM campaigns",
+        LegacyFile::Executions => "SELECT id FROM executions",
+        LegacyFile::Events => "SELECT id FROM events",
+        LegacyFile::Activity => "SELECT id FROM activity",
+        LegacyFile::CampaignMetrics => "SELECT campaign_id || '/' || date FROM campaign_daily_metrics",
+    };
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DELETE FROM import_rejects WHERE file = ? AND record_id IN ({key})"
+    )))
+    .bind(file.file_name())
+    .execute(&mut **tx)
+    .await?;
     let at = now.to_text();
     for issue in &report.refused {
         let record = issue.record.as_deref().unwrap_or("null");

@@ -396,3 +396,52 @@ fn the_cli_prints_counts_per_file() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("campaign-metrics.json"));
 }
+
+#[tokio::test]
+async fn a_corrected_record_imports_and_is_no_longer_a_reject() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (pool, _) = fresh_pool(dir.path()).await;
+    let src = dir.path().join("legacy");
+    std::fs::create_dir_all(&src).expect("mkdir");
+    // proj_1 is refused (bad createdAt), then comes again corrected: the second one imports.
+    write(
+        &src,
+        "projects.json",
+        r#"[
+        {"id": "proj_1", "name": "One", "createdAt": "soon"},
+        {"id": "proj_1", "name": "One", "createdAt": "2026-06-01T09:00:00Z"}
+    ]"#,
+    );
+    write(
+        &src,
+        "campaigns.json",
+        r#"[
+        {"id": "camp_1", "projectId": "proj_2", "platform": "meta", "externalId": "1", "name": "A", "status": "ACTIVE", "createdAt": "2026-06-01T09:00:00Z"}
+    ]"#,
+    );
+    let report = import_dir(&pool, &src, &quiet).await.expect("import");
+    assert_eq!(file(&report.files, "projects.json").imported, 1);
+    assert_eq!(file(&report.files, "projects.json").refused.len(), 1);
+    assert_eq!(file(&report.files, "campaigns.json").refused.len(), 1);
+
+    // The campaign's project arrives later: the campaign imports and leaves the rejects.
+    write(
+        &src,
+        "projects.json",
+        r#"[
+        {"id": "proj_1", "name": "One", "createdAt": "2026-06-01T09:00:00Z"},
+        {"id": "proj_2", "name": "Two", "createdAt": "2026-06-01T09:00:00Z"}
+    ]"#,
+    );
+    let report = import_dir(&pool, &src, &quiet).await.expect("import again");
+    assert_eq!(file(&report.files, "campaigns.json").imported, 1);
+    let left: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT file, record_id FROM import_rejects ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .expect("q");
+    assert!(
+        left.is_empty(),
+        "records now in the database are no longer rejects: {left:?}"
+    );
+}

@@ -228,3 +228,54 @@ async fn campaign_detail_and_daily_metrics() {
         assert!(body["error"]["message"].is_string(), "{path}");
     }
 }
+
+#[tokio::test]
+async fn every_api_refusal_is_json() {
+    let app = app_with_sample().await;
+    let r = app
+        .client
+        .delete(app.url("/api/v1/projects/proj_0001"))
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(r.status(), 405);
+    assert_eq!(error_code(&r.json().await.expect("json")), "method_not_allowed");
+    let r = app.get("/api/v1/projects/%FF%FE").await;
+    assert_eq!(r.status(), 400);
+    assert_eq!(error_code(&r.json().await.expect("json")), "bad_request");
+    let r = app
+        .client
+        .post(app.url("/api/v1/projects"))
+        .json(&json!({"name": "x", "colour": "red"}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), 400, "unknown fields are refused on create too");
+}
+
+#[tokio::test]
+async fn a_patch_keeps_an_exact_budget() {
+    let app = app_with_sample().await;
+    let created: Value = app
+        .client
+        .post(app.url("/api/v1/projects"))
+        .json(&json!({"name": "Exact", "monthly_budget": "2500.505"}))
+        .send()
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
+    let id = created["id"].as_str().expect("id");
+    let patched: Value = app
+        .client
+        .patch(app.url(&format!("/api/v1/projects/{id}")))
+        .json(&json!({"name": "Exact 2"}))
+        .send()
+        .await
+        .expect("patch")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(patched["monthly_budget"], 2_500_505_000_i64);
+}
