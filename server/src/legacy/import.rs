@@ -163,11 +163,9 @@ async fn defer_indexes(tx: &mut Transaction<'_, Sqlite>) -> Result<Vec<(String, 
     Ok(deferred)
 }
 
-async fn existing_keys(
-    tx: &mut Transaction<'_, Sqlite>,
-    file: LegacyFile,
-) -> Result<HashSet<String>, sqlx::Error> {
-    let sql = match file {
+/// The query naming every stored record of a file's kind by its key (`campaignId/date` for metrics).
+fn key_query(file: LegacyFile) -> &'static str {
+    match file {
         LegacyFile::Projects => "SELECT id FROM projects",
         LegacyFile::Workflows => "SELECT id FROM workflows",
         LegacyFile::Campaigns => "SELECT id FROM campaigns",
@@ -175,8 +173,14 @@ async fn existing_keys(
         LegacyFile::Events => "SELECT id FROM events",
         LegacyFile::Activity => "SELECT id FROM activity",
         LegacyFile::CampaignMetrics => "SELECT campaign_id || '/' || date FROM campaign_daily_metrics",
-    };
-    Ok(sqlx::query_scalar(sql)
+    }
+}
+
+async fn existing_keys(
+    tx: &mut Transaction<'_, Sqlite>,
+    file: LegacyFile,
+) -> Result<HashSet<String>, sqlx::Error> {
+    Ok(sqlx::query_scalar(key_query(file))
         .fetch_all(&mut **tx)
         .await?
         .into_iter()
@@ -521,15 +525,7 @@ async fn store_rejects(
     now: Timestamp,
 ) -> Result<(), sqlx::Error> {
     // Records refused by an earlier import that are now in the database are no longer rejects.
-    let key = match file {
-        LegacyFile::Projects => "SELECT id FROM projects",
-        LegacyFile::Workflows => "SELECT id FROM workflows",
-        LegacyFile::Campaigns => "SELECT id FROM campaigns",
-        LegacyFile::Executions => "SELECT id FROM executions",
-        LegacyFile::Events => "SELECT id FROM events",
-        LegacyFile::Activity => "SELECT id FROM activity",
-        LegacyFile::CampaignMetrics => "SELECT campaign_id || '/' || date FROM campaign_daily_metrics",
-    };
+    let key = key_query(file);
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "DELETE FROM import_rejects WHERE file = ? AND record_id IN ({key})"
     )))

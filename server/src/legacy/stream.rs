@@ -26,30 +26,39 @@ pub fn for_each_record(
     path: &Path,
     mut each: impl FnMut(usize, Value) -> Result<(), String>,
 ) -> Result<usize, FileError> {
+    let (file_name, bytes) = read_whole(path)?;
+    let mut de = serde_json::Deserializer::from_slice(&bytes);
+    de.deserialize_seq(ArrayVisitor { each: &mut each })
+        .and_then(|n| de.end().map(|()| n))
+        .map_err(|e| at_position(file_name, &e))
+}
+
+/// The whole file in memory: parsing from a slice is several times faster than from a reader.
+fn read_whole(path: &Path) -> Result<(String, Vec<u8>), FileError> {
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    // The whole file in memory: parsing from a slice is several times faster than from a reader.
-    let bytes = std::fs::read(path).map_err(|e| FileError {
-        file: file_name.clone(),
-        position: "opening".to_owned(),
-        reason: e.to_string(),
-    })?;
-    let mut de = serde_json::Deserializer::from_slice(&bytes);
-    let count = de
-        .deserialize_seq(ArrayVisitor { each: &mut each })
-        .and_then(|n| de.end().map(|()| n))
-        .map_err(|e| FileError {
-            file: file_name.clone(),
-            position: if e.line() == 0 {
-                "whole file".to_owned()
-            } else {
-                format!("line {}, column {}", e.line(), e.column())
-            },
-            reason: strip_position(&e.to_string()),
-        })?;
-    Ok(count)
+    match std::fs::read(path) {
+        Ok(bytes) => Ok((file_name, bytes)),
+        Err(e) => Err(FileError {
+            file: file_name,
+            position: "opening".to_owned(),
+            reason: e.to_string(),
+        }),
+    }
+}
+
+fn at_position(file: String, e: &serde_json::Error) -> FileError {
+    FileError {
+        file,
+        position: if e.line() == 0 {
+            "whole file".to_owned()
+        } else {
+            format!("line {}, column {}", e.line(), e.column())
+        },
+        reason: strip_position(&e.to_string()),
+    }
 }
 
 /// serde_json ends its messages with " at line L column C"; the position is reported separately.
@@ -83,27 +92,11 @@ impl<'de, F: FnMut(usize, Value) -> Result<(), String>> Visitor<'de> for ArrayVi
 
 /// Checks that a file is a JSON array of objects without building the values (fast, no allocation).
 pub fn check_records(path: &Path) -> Result<usize, FileError> {
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let bytes = std::fs::read(path).map_err(|e| FileError {
-        file: file_name.clone(),
-        position: "opening".to_owned(),
-        reason: e.to_string(),
-    })?;
+    let (file_name, bytes) = read_whole(path)?;
     let mut de = serde_json::Deserializer::from_slice(&bytes);
     de.deserialize_seq(CountVisitor)
         .and_then(|n| de.end().map(|()| n))
-        .map_err(|e| FileError {
-            file: file_name,
-            position: if e.line() == 0 {
-                "whole file".to_owned()
-            } else {
-                format!("line {}, column {}", e.line(), e.column())
-            },
-            reason: strip_position(&e.to_string()),
-        })
+        .map_err(|e| at_position(file_name, &e))
 }
 
 struct CountVisitor;
