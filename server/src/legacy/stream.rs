@@ -117,7 +117,8 @@ impl<'de> Visitor<'de> for CountVisitor {
     }
 }
 
-/// An element that must be an object; its contents are only checked for syntax.
+/// An element that must be an object; its contents are checked as the full read will see them
+/// (syntax, and numbers in range), without being kept.
 struct ObjectShape;
 
 impl<'de> DeserializeSeed<'de> for ObjectShape {
@@ -135,10 +136,55 @@ impl<'de> Visitor<'de> for ObjectShape {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while map
-            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
-            .is_some()
-        {}
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(AnyValue)?;
+        }
+        Ok(())
+    }
+}
+
+/// Any JSON value, walked so that the parser checks every number; nothing is kept.
+struct AnyValue;
+
+impl<'de> DeserializeSeed<'de> for AnyValue {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(AnyValue)
+    }
+}
+
+impl<'de> Visitor<'de> for AnyValue {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(AnyValue)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(AnyValue)?;
+        }
         Ok(())
     }
 }
@@ -196,6 +242,8 @@ mod tests {
             "[1, 2]",
             "[] x",
             "[{\"a\": tru}]",
+            r#"[{"x": [1e400]}]"#,
+            r#"[{"x": {"y": -1e999}}]"#,
         ] {
             assert!(check_records(file_with(bad).path()).is_err(), "{bad}");
         }
