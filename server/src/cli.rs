@@ -70,8 +70,9 @@ pub struct ServeArgs {
     pub addr: Option<SocketAddr>,
 }
 
+/// The maintenance commands work one step at a time: one connection.
 async fn open_database(url: &str) -> anyhow::Result<sqlx::SqlitePool> {
-    db::connect(db::connect_options(url)?).await
+    db::connect_with_limit(db::connect_options(url)?, 1).await
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {

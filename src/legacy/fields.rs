@@ -10,6 +10,7 @@
 //! Switchboard always win.
 
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 pub const LEGACY: &str = "$legacy";
 pub const ABSENT: &str = "$absent";
@@ -74,12 +75,12 @@ impl<'a> Reader<'a> {
     }
 
     /// An optional JSON field with a default used when it is missing or null.
-    pub fn optional_json_or(&mut self, key: &'static str, default: Value) -> Value {
+    pub fn optional_json_or(&mut self, key: &'static str, default: Value) -> Cow<'a, Value> {
         match self.optional_json(key) {
-            Some(v) => v,
+            Some(v) => Cow::Borrowed(v),
             None => {
                 self.defaulted.insert(key.to_owned(), default.clone());
-                default
+                Cow::Owned(default)
             }
         }
     }
@@ -138,8 +139,8 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A JSON field kept as it is (it has no other form): copied once, never re-rendered.
-    pub fn required_json(&mut self, key: &'static str) -> Result<Value, FieldProblem> {
+    /// A JSON field kept as it is (it has no other form), never re-rendered.
+    pub fn required_json(&mut self, key: &'static str) -> Result<&'a Value, FieldProblem> {
         self.known.push(key);
         match self.obj.get(key) {
             None => Err(FieldProblem {
@@ -150,12 +151,12 @@ impl<'a> Reader<'a> {
                 field: key.to_owned(),
                 reason: "is null".to_owned(),
             }),
-            Some(v) => Ok(v.clone()),
+            Some(v) => Ok(v),
         }
     }
 
     /// An optional JSON field kept as it is.
-    pub fn optional_json(&mut self, key: &'static str) -> Option<Value> {
+    pub fn optional_json(&mut self, key: &'static str) -> Option<&'a Value> {
         self.known.push(key);
         match self.obj.get(key) {
             None => {
@@ -163,7 +164,7 @@ impl<'a> Reader<'a> {
                 None
             }
             Some(Value::Null) => None,
-            Some(v) => Some(v.clone()),
+            Some(v) => Some(v),
         }
     }
 

@@ -368,7 +368,7 @@ fn read_stage(position: usize, v: &Value) -> Result<Read<StageRow>, Refusal> {
         attempt,
         started_at: started_at.map(|t| t.to_text()),
         completed_at: completed_at.map(|t| t.to_text()),
-        output: output.map(|o| json_text(&o)),
+        output: output.map(json_text),
         error,
         extra: extra_text(r.finish()),
     };
@@ -402,7 +402,7 @@ pub fn read_execution(v: &Value, known: &impl Known, now: Timestamp) -> Result<R
         project_id,
         status: status.as_str().to_owned(),
         input: json_text(&input),
-        result: result.map(|v| json_text(&v)),
+        result: result.map(json_text),
         extra: extra_text(r.finish()),
         created_at: started_at.unwrap_or(now).to_text(),
         started_at: started_at.map(|t| t.to_text()),
@@ -587,7 +587,7 @@ pub fn read_metric(v: &Value, known: &impl Known) -> Result<Read<MetricRow>, Ref
     if !raw.is_object() {
         return Err(Refusal("field 'raw': expected an object".to_owned()));
     }
-    let values = normalize(platform, &raw).map_err(|e| Refusal(format!("field 'raw': {e}")))?;
+    let values = normalize(platform, raw).map_err(|e| Refusal(format!("field 'raw': {e}")))?;
     let warnings = std::mem::take(&mut r.warnings);
     let row = MetricRow {
         campaign_id,
@@ -595,7 +595,7 @@ pub fn read_metric(v: &Value, known: &impl Known) -> Result<Read<MetricRow>, Ref
         platform: platform.as_str().to_owned(),
         currency: currency.to_string(),
         values,
-        raw: json_text(&raw),
+        raw: json_text(raw),
         extra: extra_text(r.finish()),
     };
     Ok(Read { row, warnings })

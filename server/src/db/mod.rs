@@ -63,6 +63,8 @@ pub fn connect_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
+        // Sorts and statement journals in memory rather than in temporary files.
+        .pragma("temp_store", "memory")
         // Takes effect when the database is created: larger pages suit rows of a few hundred bytes.
         .page_size(16_384)
         .busy_timeout(BUSY_TIMEOUT);
@@ -83,9 +85,15 @@ pub fn connect_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
 
 /// Opens the pool and checks that the database answers.
 pub async fn connect(options: SqliteConnectOptions) -> anyhow::Result<SqlitePool> {
+    connect_with_limit(options, MAX_CONNECTIONS).await
+}
+
+/// Opens a pool of at most `max_connections`. The maintenance commands use one: an import that is
+/// the database's only user can bypass the WAL (see `legacy::import`).
+pub async fn connect_with_limit(options: SqliteConnectOptions, max_connections: u32) -> anyhow::Result<SqlitePool> {
     let file = options.get_filename().display().to_string();
     SqlitePoolOptions::new()
-        .max_connections(MAX_CONNECTIONS)
+        .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(10))
         .connect_with(options)
         .await

@@ -7,10 +7,11 @@ const MAX_VALUES: usize = 30_000;
 /// Rows per statement: enough to amortise the round trip to SQLite's worker thread.
 pub const BATCH_ROWS: usize = 1_000;
 
-/// One bound value.
-pub enum Cell<'a> {
-    Text(&'a str),
-    OptText(Option<&'a str>),
+/// One bound value. Texts are owned and moved into the statement's arguments: the import binds
+/// a quarter of a gigabyte of text, and binding borrowed text would copy all of it once more.
+pub enum Cell {
+    Text(String),
+    OptText(Option<String>),
     Int(i64),
     OptInt(Option<i64>),
     Real(f64),
@@ -57,33 +58,35 @@ impl Table {
     pub async fn upsert_count(
         &self,
         tx: &mut Transaction<'_, Sqlite>,
-        rows: &[Vec<Cell<'_>>],
+        rows: Vec<Vec<Cell>>,
     ) -> Result<u64, sqlx::Error> {
-        let per_statement = (MAX_VALUES / self.columns.len()).max(1);
         let on_conflict = self.on_conflict(false);
         let mut written = 0;
-        for chunk in rows.chunks(per_statement) {
-            let mut qb = self.values(chunk);
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let mut qb = self.values(&mut rows);
             qb.push(&on_conflict);
             written += qb.build().execute(&mut **tx).await?.rows_affected();
         }
         Ok(written)
     }
 
-    fn values<'a>(&self, chunk: &[Vec<Cell<'a>>]) -> QueryBuilder<Sqlite> {
+    /// An `INSERT` of as many of `rows` as one statement may bind.
+    fn values(&self, rows: &mut impl Iterator<Item = Vec<Cell>>) -> QueryBuilder<Sqlite> {
+        let per_statement = (MAX_VALUES / self.columns.len()).max(1);
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
             "INSERT INTO {} ({}) ",
             self.name,
             self.columns.join(", ")
         ));
-        qb.push_values(chunk, |mut b, row| {
+        qb.push_values(rows.take(per_statement), |mut b, row| {
             for cell in row {
                 match cell {
-                    Cell::Text(s) => b.push_bind(*s),
-                    Cell::OptText(s) => b.push_bind(*s),
-                    Cell::Int(n) => b.push_bind(*n),
-                    Cell::OptInt(n) => b.push_bind(*n),
-                    Cell::Real(f) => b.push_bind(*f),
+                    Cell::Text(s) => b.push_bind(s),
+                    Cell::OptText(s) => b.push_bind(s),
+                    Cell::Int(n) => b.push_bind(n),
+                    Cell::OptInt(n) => b.push_bind(n),
+                    Cell::Real(f) => b.push_bind(f),
                 };
             }
         });
@@ -95,13 +98,13 @@ impl Table {
     pub async fn upsert(
         &self,
         tx: &mut Transaction<'_, Sqlite>,
-        rows: &[Vec<Cell<'_>>],
+        rows: Vec<Vec<Cell>>,
     ) -> Result<Vec<String>, sqlx::Error> {
-        let per_statement = (MAX_VALUES / self.columns.len()).max(1);
         let on_conflict = self.on_conflict(true);
         let mut written = Vec::new();
-        for chunk in rows.chunks(per_statement) {
-            let mut qb = self.values(chunk);
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let mut qb = self.values(&mut rows);
             qb.push(&on_conflict);
             let keys: Vec<String> = qb.build_query_scalar().fetch_all(&mut **tx).await?;
             written.extend(keys);

@@ -4,14 +4,15 @@
 use super::batch::{self, BATCH_ROWS, Cell, Table};
 use super::known::KnownIds;
 use super::report::{FileReport, ImportReport, Issue};
-use super::stream::{FileError, check_records, for_each_record};
+use super::stream::{FileError, check_records, each_element, read_whole};
 use serde_json::Value;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use switchboard_core::Currency;
 use switchboard_core::legacy::{
-    self, LegacyFile, Read, Refusal, fingerprint, record_label, value_fingerprint,
+    self, LegacyFile, Read, Refusal, fingerprint, record_label,
 };
 use switchboard_core::time::Timestamp;
 
@@ -47,20 +48,27 @@ pub async fn import_dir(
         return Err(ImportError::NothingToImport(dir.to_owned()));
     }
 
+    let started = std::time::Instant::now();
     // Pass 1: every file must be a JSON array of objects before anything is written.
-    let mut counts = HashMap::new();
-    for (file, path) in &files {
-        let path = path.clone();
-        let count = tokio::task::spawn_blocking(move || check_records(&path))
-            .await
-            .map_err(|_| ImportError::Interrupted)?
-            .map_err(ImportError::BadFile)?;
-        counts.insert(*file, count);
-    }
+    let to_check = files.clone();
+    let (counts, mut buf) = tokio::task::spawn_blocking(move || check_all(&to_check))
+        .await
+        .map_err(|_| ImportError::Interrupted)?;
+    let counts = counts.map_err(ImportError::BadFile)?;
+    tracing::debug!(elapsed = ?started.elapsed(), "import: every file checked");
 
     // Pass 2: read and check each record on a worker thread while this task writes the batches,
     // all in one transaction.
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    // The import's own connection, closed afterwards rather than returned to the pool: it runs
+    // without SQLite's foreign-key enforcement, which costs a parent lookup per written row. The
+    // checker already refuses a record whose required parent is unknown and keeps an optional
+    // dangling link out of its column (see `KnownIds`), and the links are verified before the
+    // commit in debug builds (every test run).
+    let mut conn = pool.acquire().await?;
+    conn.close_on_drop();
+    sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *conn).await?;
+    let journal = BulkJournal::enter(&mut conn).await;
+    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
     // A large page cache for the transaction (256 MiB): pages stay in memory instead of spilling
     // to the log mid-way (about 20% faster on big imports).
     sqlx::query("PRAGMA cache_size = -262144")
@@ -83,7 +91,8 @@ pub async fn import_dir(
         let (sender, mut receiver) = tokio::sync::mpsc::channel::<Batch>(4);
         let reader_path = path.clone();
         let checker = FileChecker::new(file, total, known);
-        let reader = tokio::task::spawn_blocking(move || checker.run(&reader_path, now, &sender));
+        let reader =
+            tokio::task::spawn_blocking(move || checker.run(&reader_path, buf, now, &sender));
         let mut writer = FileWriter {
             existing,
             report: FileReport::default(),
@@ -98,8 +107,9 @@ pub async fn import_dir(
                 last_said = done;
             }
         }
-        let (checked, known_after) = reader.await.map_err(|_| ImportError::Interrupted)?;
+        let (checked, known_after, returned) = reader.await.map_err(|_| ImportError::Interrupted)?;
         known = known_after;
+        buf = returned;
         let mut file_report = checked.map_err(ImportError::BadFile)?;
         file_report.imported = writer.report.imported;
         file_report.updated = writer.report.updated;
@@ -114,6 +124,7 @@ pub async fn import_dir(
             file_report.unchanged,
             file_report.refused.len()
         ));
+        tracing::debug!(elapsed = ?started.elapsed(), file = file.file_name(), "import: file written");
         report.files.push(file_report);
     }
     for (_, sql) in &deferred {
@@ -121,9 +132,102 @@ pub async fn import_dir(
             .execute(&mut *tx)
             .await?;
     }
+    tracing::debug!(elapsed = ?started.elapsed(), "import: indexes built");
+    if cfg!(debug_assertions) {
+        let broken: Vec<(String, i64, String)> =
+            sqlx::query_as("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")
+                .fetch_all(&mut *tx)
+                .await?;
+        assert!(broken.is_empty(), "the import wrote rows whose parent does not exist: {broken:?}");
+    }
     sqlx::query("PRAGMA cache_size = -2000").execute(&mut *tx).await?;
     tx.commit().await?;
+    tracing::debug!(elapsed = ?started.elapsed(), "import: committed");
+    journal.leave(&mut conn).await;
+    tracing::debug!(elapsed = ?started.elapsed(), "import: back in WAL mode");
     Ok(report)
+}
+
+/// While nothing else has the database open, the import writes its pages straight into the
+/// database file under a rollback journal instead of through the WAL: the WAL would hold every
+/// page once and then copy it into the file again at the checkpoint. New pages need no journal,
+/// so a large first import writes about half as much. The database is put back in WAL mode after
+/// the commit (and every new connection asks for WAL anyway, so an import that dies half-way
+/// leaves a database that the next start recovers from the journal and puts back in WAL).
+struct BulkJournal {
+    switched: bool,
+}
+
+impl BulkJournal {
+    async fn enter(conn: &mut sqlx::SqliteConnection) -> Self {
+        let mode: Result<String, _> = sqlx::query_scalar("PRAGMA journal_mode = DELETE")
+            .fetch_one(&mut *conn)
+            .await;
+        let switched = matches!(&mode, Ok(m) if m.eq_ignore_ascii_case("delete"));
+        if !switched {
+            tracing::debug!(?mode, "import: the database is in use elsewhere; writing through the WAL");
+        }
+        BulkJournal { switched }
+    }
+
+    async fn leave(self, conn: &mut sqlx::SqliteConnection) {
+        if self.switched {
+            let back = sqlx::query_scalar::<_, String>("PRAGMA journal_mode = WAL")
+                .fetch_one(&mut *conn)
+                .await;
+            if !matches!(&back, Ok(m) if m.eq_ignore_ascii_case("wal")) {
+                tracing::warn!(?back, "import: could not put the database back in WAL mode; the next connection will");
+            }
+        }
+    }
+}
+
+/// Checks that every file is a JSON array of objects, on two threads (largest files first), and
+/// counts its records. On failure, names the first bad file in import order. Also returns a read
+/// buffer as large as the largest file, for the second pass.
+fn check_all(files: &[(LegacyFile, PathBuf)]) -> (Result<HashMap<LegacyFile, usize>, FileError>, Vec<u8>) {
+    let mut queue: Vec<(LegacyFile, &Path, u64)> = files
+        .iter()
+        .map(|(f, p)| (*f, p.as_path(), std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)))
+        .collect();
+    queue.sort_by_key(|(_, _, size)| std::cmp::Reverse(*size));
+    let queue = std::sync::Mutex::new(queue.into_iter());
+    let worker = || {
+        let mut buf = Vec::new();
+        let mut results = Vec::new();
+        loop {
+            let next = queue.lock().ok().and_then(|mut q| q.next());
+            let Some((file, path, _)) = next else { break };
+            results.push((file, check_records(path, &mut buf)));
+        }
+        (results, buf)
+    };
+    let ((mut results, first_buf), (others, second_buf)) = std::thread::scope(|scope| {
+        let other = scope.spawn(worker);
+        let mine = worker();
+        (mine, other.join().unwrap_or_else(|_| (Vec::new(), Vec::new())))
+    });
+    results.extend(others);
+    results.sort_by_key(|(file, _)| LegacyFile::ALL.iter().position(|f| f == file));
+    let buf = if first_buf.capacity() >= second_buf.capacity() {
+        first_buf
+    } else {
+        second_buf
+    };
+    if results.len() < files.len() {
+        let file = files.first().map(|(f, _)| f.file_name()).unwrap_or_default();
+        let error = FileError {
+            file: file.to_owned(),
+            position: "whole file".to_owned(),
+            reason: "the check stopped unexpectedly".to_owned(),
+        };
+        return (Err(error), buf);
+    }
+    let counts = results
+        .into_iter()
+        .map(|(file, count)| count.map(|n| (file, n)))
+        .collect();
+    (counts, buf)
 }
 
 /// Tables the import fills from empty: their secondary indexes are dropped for the load and built
@@ -204,14 +308,35 @@ struct Batch {
     rows: Rows,
 }
 
+/// A record as the parsing stage hands it to the checking stage.
+struct Parsed {
+    index: usize,
+    value: Value,
+    /// Where the record's text lies in the file.
+    text: Range<usize>,
+    /// A hash of that text.
+    hash: u128,
+    /// The key the record is known by (`None` when it has none; its reading will refuse it).
+    label: Option<String>,
+}
+
+/// The first record seen under a key.
+struct Seen {
+    hash: u128,
+    text: Range<usize>,
+}
+
 /// Reads and checks a file's records on a worker thread: duplicates, refusals, warnings, and the
 /// links between records (it owns what is known while it runs).
 struct FileChecker {
     file: LegacyFile,
     report: FileReport,
     known: KnownIds,
-    /// Key -> fingerprint of records seen in this file.
-    seen: HashMap<String, u64>,
+    /// The first record of each key in this file.
+    seen: HashMap<String, Seen>,
+    /// Checked records, handed back to the parsing thread to free: freeing a few thousand JSON
+    /// trees is a fifth of the checking, and memory is freed fastest by the thread that allocated it.
+    spent: Vec<Vec<Parsed>>,
 }
 
 impl FileChecker {
@@ -226,31 +351,66 @@ impl FileChecker {
             },
             known,
             seen: HashMap::with_capacity(total),
+            spent: Vec::new(),
         }
     }
 
+    /// Returns the report, what is known after the file, and the read buffer for the next file.
     fn run(
         mut self,
         path: &Path,
+        mut buf: Vec<u8>,
         now: Timestamp,
         sender: &tokio::sync::mpsc::Sender<Batch>,
-    ) -> (Result<FileReport, FileError>, KnownIds) {
-        let mut chunk = Vec::with_capacity(BATCH_ROWS);
-        let result = for_each_record(path, |i, v| {
-            chunk.push((i, v));
-            if chunk.len() == BATCH_ROWS {
-                let batch = self.check(std::mem::take(&mut chunk), now);
-                sender
-                    .blocking_send(batch)
-                    .map_err(|_| "the import stopped".to_owned())?;
+    ) -> (Result<FileReport, FileError>, KnownIds, Vec<u8>) {
+        let name = match read_whole(path, &mut buf) {
+            Ok(name) => name,
+            Err(e) => return (Err(e), self.known, buf),
+        };
+        let bytes = buf.as_slice();
+        let file = self.file;
+        // Two stages on two threads: this one parses the JSON into records, the other checks
+        // them (in file order, so "the first was kept" still holds) and hands batches to the writer.
+        let (chunks, checking) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(2);
+        let (give_back, spent) = std::sync::mpsc::channel::<Vec<Parsed>>();
+        let checker = &mut self;
+        let result = std::thread::scope(|scope| {
+            scope.spawn(move || {
+                for chunk in checking {
+                    let batch = checker.check(chunk, bytes, now);
+                    for done in checker.spent.drain(..) {
+                        let _ = give_back.send(done);
+                    }
+                    if sender.blocking_send(batch).is_err() {
+                        return; // the writer stopped; the parser learns it from the channel
+                    }
+                }
+            });
+            let mut chunk = Vec::with_capacity(BATCH_ROWS);
+            let result = each_element(&name, bytes, |e| {
+                if chunk.is_empty() {
+                    spent.try_iter().for_each(drop);
+                }
+                chunk.push(Parsed {
+                    index: e.index,
+                    hash: xxhash_rust::xxh3::xxh3_128(&bytes[e.text.clone()]),
+                    label: record_label(file, &e.value),
+                    value: e.value,
+                    text: e.text,
+                });
+                if chunk.len() == BATCH_ROWS {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(BATCH_ROWS));
+                    chunks.send(full).map_err(|_| "the import stopped".to_owned())?;
+                }
+                Ok(())
+            });
+            if result.is_ok() && !chunk.is_empty() {
+                let _ = chunks.send(chunk);
             }
-            Ok(())
+            drop(chunks);
+            result
         });
-        if result.is_ok() && !chunk.is_empty() {
-            let batch = self.check(std::mem::take(&mut chunk), now);
-            let _ = sender.blocking_send(batch);
-        }
-        (result.map(|_| self.report), self.known)
+        (result.map(|_| self.report), self.known, buf)
     }
 
     fn refuse(&mut self, position: usize, record_id: Option<String>, reason: String, record: &Value) {
@@ -264,37 +424,44 @@ impl FileChecker {
 
     /// Refuses a record that could not be read. Nothing was kept under its key, so a later record
     /// with the same key may still import.
-    fn refuse_read(&mut self, position: usize, record: &Value, reason: String) {
-        let label = record_label(self.file, record);
-        if let Some(key) = &label {
+    fn refuse_read(&mut self, record: &Parsed, reason: String) {
+        if let Some(key) = &record.label {
             self.seen.remove(key);
         }
-        self.refuse(position, label, reason, record);
+        self.refuse(record.index, record.label.clone(), reason, &record.value);
     }
 
-    /// Checks a record's key against the file's earlier records: `false` means skip it.
-    fn first_time(&mut self, position: usize, value: &Value) -> bool {
-        let Some(key) = record_label(self.file, value) else {
+    /// Checks a record's key against the file's earlier records: `false` means skip it (a
+    /// duplicate, or a different record under a key already taken, which is refused).
+    fn first_time(&mut self, record: &Parsed, bytes: &[u8]) -> bool {
+        let Some(key) = &record.label else {
             return true; // no key: the record's own reading will refuse it
         };
-        let print = value_fingerprint(value);
-        match self.seen.get(&key) {
+        let same = match self.seen.get(key) {
             None => {
-                self.seen.insert(key, print);
-                true
+                let first = Seen {
+                    hash: record.hash,
+                    text: record.text.clone(),
+                };
+                self.seen.insert(key.clone(), first);
+                return true;
             }
-            Some(earlier) if *earlier == print => {
-                self.report.duplicates += 1;
-                false
-            }
-            Some(_) => {
-                let reason = format!(
-                    "'{key}' appears earlier in this file with different content; the first was kept"
-                );
-                self.refuse(position, Some(key), reason, value);
-                false
-            }
+            Some(first) if first.hash == record.hash && first.text.len() == record.text.len() => true,
+            // Written differently: the same record only if the values are equal (keys in another
+            // order, other spacing). Rare, so the first is parsed again rather than kept.
+            Some(first) => bytes
+                .get(first.text.clone())
+                .and_then(|text| serde_json::from_slice::<Value>(text).ok())
+                .is_some_and(|v| v == record.value),
+        };
+        if same {
+            self.report.duplicates += 1;
+        } else {
+            let reason =
+                format!("'{key}' appears earlier in this file with different content; the first was kept");
+            self.refuse(record.index, Some(key.clone()), reason, &record.value);
         }
+        false
     }
 
     fn note(&mut self, position: usize, id: &str, warnings: &[String]) {
@@ -311,34 +478,35 @@ impl FileChecker {
     /// Reads each record, keeping the rows and recording refusals and warnings.
     fn accept<R>(
         &mut self,
-        records: &[(usize, Value)],
+        records: &[Parsed],
+        bytes: &[u8],
         read: impl Fn(&KnownIds, &Value) -> Result<Read<R>, Refusal>,
     ) -> Vec<R> {
         let mut rows = Vec::with_capacity(records.len());
-        for (i, v) in records {
-            if !self.first_time(*i, v) {
+        for record in records {
+            if !self.first_time(record, bytes) {
                 continue;
             }
-            match read(&self.known, v) {
+            match read(&self.known, &record.value) {
                 Ok(r) => {
                     if !r.warnings.is_empty() {
-                        let label = record_label(self.file, v).unwrap_or_default();
-                        self.note(*i, &label, &r.warnings);
+                        let label = record.label.clone().unwrap_or_default();
+                        self.note(record.index, &label, &r.warnings);
                     }
                     rows.push(r.row);
                 }
-                Err(Refusal(reason)) => self.refuse_read(*i, v, reason),
+                Err(Refusal(reason)) => self.refuse_read(record, reason),
             }
         }
         rows
     }
 
-    fn check(&mut self, records: Vec<(usize, Value)>, now: Timestamp) -> Batch {
+    fn check(&mut self, records: Vec<Parsed>, bytes: &[u8], now: Timestamp) -> Batch {
         let count = records.len();
 
         let rows = match self.file {
             LegacyFile::Projects => {
-                let rows = self.accept(&records, |_, v| legacy::records::read_project(v));
+                let rows = self.accept(&records, bytes, |_, v| legacy::records::read_project(v));
                 for r in &rows {
                     let currency = Currency::parse(&r.currency).unwrap_or(Currency::USD);
                     self.known.projects.insert(r.id.clone(), currency);
@@ -346,17 +514,17 @@ impl FileChecker {
                 Rows::Projects(rows)
             }
             LegacyFile::Workflows => {
-                let rows = self.accept(&records, |_, v| legacy::records::read_workflow(v));
+                let rows = self.accept(&records, bytes, |_, v| legacy::records::read_workflow(v));
                 self.known.workflows.extend(rows.iter().map(|r| r.id.clone()));
                 Rows::Workflows(rows)
             }
             LegacyFile::Campaigns => {
                 let mut rows = Vec::new();
-                for (i, v) in &records {
-                    if !self.first_time(*i, v) {
+                for record in &records {
+                    if !self.first_time(record, bytes) {
                         continue;
                     }
-                    match legacy::records::read_campaign(v, &self.known) {
+                    match legacy::records::read_campaign(&record.value, &self.known) {
                         Ok(read) => {
                             let r = &read.row;
                             let key = (r.project_id.clone(), r.platform.clone(), r.external_id.clone());
@@ -365,7 +533,7 @@ impl FileChecker {
                                     "campaign '{other}' already has {} id '{}' in project '{}'",
                                     r.platform, r.external_id, r.project_id
                                 );
-                                self.refuse_read(*i, v, reason);
+                                self.refuse_read(record, reason);
                                 continue;
                             }
                             self.known.campaign_keys.insert(key, r.id.clone());
@@ -374,29 +542,30 @@ impl FileChecker {
                                 self.known.campaigns.insert(r.id.clone(), (p, c));
                             }
                             let id = r.id.clone();
-                            self.note(*i, &id, &read.warnings);
+                            self.note(record.index, &id, &read.warnings);
                             rows.push(read.row);
                         }
-                        Err(Refusal(reason)) => self.refuse_read(*i, v, reason),
+                        Err(Refusal(reason)) => self.refuse_read(record, reason),
                     }
                 }
                 Rows::Campaigns(rows)
             }
             LegacyFile::Executions => {
-                let rows = self.accept(&records, |k, v| legacy::records::read_execution(v, k, now));
+                let rows = self.accept(&records, bytes, |k, v| legacy::records::read_execution(v, k, now));
                 self.known.executions.extend(rows.iter().map(|r| r.id.clone()));
                 Rows::Executions(rows)
             }
             LegacyFile::Events => {
-                Rows::Events(self.accept(&records, |k, v| legacy::records::read_event(v, k)))
+                Rows::Events(self.accept(&records, bytes, |k, v| legacy::records::read_event(v, k)))
             }
             LegacyFile::Activity => {
-                Rows::Activity(self.accept(&records, |k, v| legacy::records::read_activity(v, k)))
+                Rows::Activity(self.accept(&records, bytes, |k, v| legacy::records::read_activity(v, k)))
             }
             LegacyFile::CampaignMetrics => {
-                Rows::Metrics(self.accept(&records, |k, v| legacy::records::read_metric(v, k)))
+                Rows::Metrics(self.accept(&records, bytes, |k, v| legacy::records::read_metric(v, k)))
             }
         };
+        self.spent.push(records);
         Batch { records: count, rows }
     }
 }
@@ -409,18 +578,20 @@ struct FileWriter {
 }
 
 impl FileWriter {
+    /// How many of a batch's keys are new to the table and how many were stored before.
+    fn split<'k>(&self, keys: impl Iterator<Item = &'k str>) -> (usize, usize) {
+        keys.fold((0, 0), |(new, old), key| {
+            if self.existing.contains(key) {
+                (new, old + 1)
+            } else {
+                (new + 1, old)
+            }
+        })
+    }
+
     /// Counts a batch from how many rows the write changed: keys not stored before were inserted,
     /// the rest of the changes were updates.
-    fn count(&mut self, accepted: impl Iterator<Item = String>, written: u64) {
-        let mut new = 0;
-        let mut old = 0;
-        for key in accepted {
-            if self.existing.contains(&key) {
-                old += 1;
-            } else {
-                new += 1;
-            }
-        }
+    fn count(&mut self, (new, old): (usize, usize), written: u64) {
         let updated = usize::try_from(written)
             .unwrap_or(usize::MAX)
             .saturating_sub(new)
@@ -443,74 +614,93 @@ impl FileWriter {
         }
     }
 
+    /// Writes one batch, moving its rows into the statements.
     async fn write(&mut self, tx: &mut Transaction<'_, Sqlite>, batch: Batch) -> Result<(), sqlx::Error> {
         match batch.rows {
             Rows::Projects(rows) => {
-                let written = batch::PROJECTS
-                    .upsert_count(tx, &rows.iter().map(project_cells).collect::<Vec<_>>())
-                    .await?;
-                self.count(rows.into_iter().map(|r| r.id), written);
+                let split = self.split(rows.iter().map(|r| r.id.as_str()));
+                let cells = rows.into_iter().map(project_cells).collect();
+                let written = batch::PROJECTS.upsert_count(tx, cells).await?;
+                self.count(split, written);
             }
             Rows::Workflows(rows) => {
-                let written = batch::WORKFLOWS
-                    .upsert_count(tx, &rows.iter().map(workflow_cells).collect::<Vec<_>>())
-                    .await?;
-                self.count(rows.into_iter().map(|r| r.id), written);
+                let split = self.split(rows.iter().map(|r| r.id.as_str()));
+                let cells = rows.into_iter().map(workflow_cells).collect();
+                let written = batch::WORKFLOWS.upsert_count(tx, cells).await?;
+                self.count(split, written);
             }
             Rows::Campaigns(rows) => {
-                let written = batch::CAMPAIGNS
-                    .upsert_count(tx, &rows.iter().map(campaign_cells).collect::<Vec<_>>())
-                    .await?;
-                self.count(rows.into_iter().map(|r| r.id), written);
+                let split = self.split(rows.iter().map(|r| r.id.as_str()));
+                let cells = rows.into_iter().map(campaign_cells).collect();
+                let written = batch::CAMPAIGNS.upsert_count(tx, cells).await?;
+                self.count(split, written);
             }
             Rows::Executions(rows) => {
-                let executions: Vec<Vec<Cell>> = rows.iter().map(execution_cells).collect();
-                let stage_cells: Vec<Vec<Cell>> = rows
+                let all_new = !rows.iter().any(|r| self.existing.contains(&r.id));
+                // Existing executions whose stored stages run past their new list, and every id.
+                let shrunk: Vec<(String, i64)> = rows
                     .iter()
-                    .flat_map(|r| r.stages.iter().map(move |s| stage_cells(&r.id, s)))
+                    .filter(|r| self.existing.contains(&r.id))
+                    .map(|r| (r.id.clone(), r.stages.len() as i64))
                     .collect();
-                if !rows.iter().any(|r| self.existing.contains(&r.id)) {
+                let ids: Vec<String> = if all_new {
+                    Vec::new()
+                } else {
+                    rows.iter().map(|r| r.id.clone()).collect()
+                };
+                let count = rows.len();
+                let mut executions = Vec::with_capacity(count);
+                let mut stages = Vec::new();
+                for mut r in rows {
+                    let row_stages = std::mem::take(&mut r.stages);
+                    stages.extend(row_stages.into_iter().map(|s| stage_cells(r.id.clone(), s)));
+                    executions.push(execution_cells(r));
+                }
+                if all_new {
                     // All new: nothing to compare, so count instead of naming each written row.
-                    batch::EXECUTIONS.upsert_count(tx, &executions).await?;
-                    batch::STAGES.upsert_count(tx, &stage_cells).await?;
-                    self.report.imported += rows.len();
+                    batch::EXECUTIONS.upsert_count(tx, executions).await?;
+                    batch::STAGES.upsert_count(tx, stages).await?;
+                    self.report.imported += count;
                     return Ok(());
                 }
                 // An execution changed when its row or any of its stages did.
-                let mut written = upsert(tx, &batch::EXECUTIONS, &executions).await?;
-                written.extend(upsert(tx, &batch::STAGES, &stage_cells).await?);
-                for r in rows.iter().filter(|r| self.existing.contains(&r.id)) {
+                let mut written = upsert(tx, &batch::EXECUTIONS, executions).await?;
+                written.extend(upsert(tx, &batch::STAGES, stages).await?);
+                for (id, stage_count) in shrunk {
                     let removed: Vec<String> = sqlx::query_scalar(
                         "DELETE FROM execution_stages WHERE execution_id = ? AND position >= ? RETURNING execution_id",
                     )
-                    .bind(&r.id)
-                    .bind(r.stages.len() as i64)
+                    .bind(id)
+                    .bind(stage_count)
                     .fetch_all(&mut **tx)
                     .await?;
                     written.extend(removed);
                 }
-                self.classify(rows.into_iter().map(|r| r.id), &written);
+                self.classify(ids.into_iter(), &written);
             }
             Rows::Events(rows) => {
-                let written = batch::EVENTS
-                    .upsert_count(tx, &rows.iter().map(event_cells).collect::<Vec<_>>())
-                    .await?;
-                self.count(rows.into_iter().map(|r| r.id), written);
+                let split = self.split(rows.iter().map(|r| r.id.as_str()));
+                let cells = rows.into_iter().map(event_cells).collect();
+                let written = batch::EVENTS.upsert_count(tx, cells).await?;
+                self.count(split, written);
             }
             Rows::Activity(rows) => {
-                let written = batch::ACTIVITY
-                    .upsert_count(tx, &rows.iter().map(activity_cells).collect::<Vec<_>>())
-                    .await?;
-                self.count(rows.into_iter().map(|r| r.id), written);
+                let split = self.split(rows.iter().map(|r| r.id.as_str()));
+                let cells = rows.into_iter().map(activity_cells).collect();
+                let written = batch::ACTIVITY.upsert_count(tx, cells).await?;
+                self.count(split, written);
             }
             Rows::Metrics(rows) => {
-                let written = batch::METRICS
-                    .upsert_count(tx, &rows.iter().map(metric_cells).collect::<Vec<_>>())
-                    .await?;
-                self.count(
-                    rows.into_iter().map(|r| format!("{}/{}", r.campaign_id, r.date)),
-                    written,
-                );
+                let split = if self.existing.is_empty() {
+                    (rows.len(), 0)
+                } else {
+                    let keys: Vec<String> =
+                        rows.iter().map(|r| format!("{}/{}", r.campaign_id, r.date)).collect();
+                    self.split(keys.iter().map(String::as_str))
+                };
+                let cells = rows.into_iter().map(metric_cells).collect();
+                let written = batch::METRICS.upsert_count(tx, cells).await?;
+                self.count(split, written);
             }
         }
         Ok(())
@@ -555,7 +745,7 @@ async fn store_rejects(
 async fn upsert(
     tx: &mut Transaction<'_, Sqlite>,
     table: &Table,
-    rows: &[Vec<Cell<'_>>],
+    rows: Vec<Vec<Cell>>,
 ) -> Result<HashSet<String>, sqlx::Error> {
     if rows.is_empty() {
         return Ok(HashSet::new());
@@ -567,121 +757,121 @@ use legacy::{
     ActivityRow, CampaignRow, EventRow, ExecutionRow, MetricRow, ProjectRow, StageRow, WorkflowRow,
 };
 
-fn project_cells(r: &ProjectRow) -> Vec<Cell<'_>> {
+fn project_cells(r: ProjectRow) -> Vec<Cell> {
     vec![
-        Cell::Text(&r.id),
-        Cell::Text(&r.name),
-        Cell::OptText(r.client.as_deref()),
-        Cell::OptText(r.vertical.as_deref()),
-        Cell::OptText(r.description.as_deref()),
-        Cell::Text(&r.status),
+        Cell::Text(r.id),
+        Cell::Text(r.name),
+        Cell::OptText(r.client),
+        Cell::OptText(r.vertical),
+        Cell::OptText(r.description),
+        Cell::Text(r.status),
         Cell::OptInt(r.monthly_budget_micros),
-        Cell::Text(&r.currency),
-        Cell::Text(&r.platforms),
-        Cell::Text(&r.extra),
-        Cell::Text(&r.created_at),
-        Cell::OptText(r.updated_at.as_deref()),
+        Cell::Text(r.currency),
+        Cell::Text(r.platforms),
+        Cell::Text(r.extra),
+        Cell::Text(r.created_at),
+        Cell::OptText(r.updated_at),
     ]
 }
 
-fn workflow_cells(r: &WorkflowRow) -> Vec<Cell<'_>> {
+fn workflow_cells(r: WorkflowRow) -> Vec<Cell> {
     vec![
-        Cell::Text(&r.id),
-        Cell::Text(&r.name),
-        Cell::OptText(r.description.as_deref()),
-        Cell::Text(&r.trigger),
-        Cell::Text(&r.stages),
-        Cell::Text(&r.extra),
-        Cell::Text(&r.created_at),
-        Cell::OptText(r.updated_at.as_deref()),
+        Cell::Text(r.id),
+        Cell::Text(r.name),
+        Cell::OptText(r.description),
+        Cell::Text(r.trigger),
+        Cell::Text(r.stages),
+        Cell::Text(r.extra),
+        Cell::Text(r.created_at),
+        Cell::OptText(r.updated_at),
     ]
 }
 
-fn campaign_cells(r: &CampaignRow) -> Vec<Cell<'_>> {
+fn campaign_cells(r: CampaignRow) -> Vec<Cell> {
     vec![
-        Cell::Text(&r.id),
-        Cell::Text(&r.project_id),
-        Cell::Text(&r.platform),
-        Cell::Text(&r.external_id),
-        Cell::Text(&r.name),
-        Cell::OptText(r.objective.as_deref()),
-        Cell::Text(&r.status),
-        Cell::Text(&r.platform_status),
+        Cell::Text(r.id),
+        Cell::Text(r.project_id),
+        Cell::Text(r.platform),
+        Cell::Text(r.external_id),
+        Cell::Text(r.name),
+        Cell::OptText(r.objective),
+        Cell::Text(r.status),
+        Cell::Text(r.platform_status),
         Cell::OptInt(r.daily_budget_micros),
-        Cell::Text(&r.currency),
-        Cell::OptText(r.start_date.as_deref()),
-        Cell::OptText(r.end_date.as_deref()),
-        Cell::Text(&r.extra),
-        Cell::Text(&r.created_at),
+        Cell::Text(r.currency),
+        Cell::OptText(r.start_date),
+        Cell::OptText(r.end_date),
+        Cell::Text(r.extra),
+        Cell::Text(r.created_at),
     ]
 }
 
-fn execution_cells(r: &ExecutionRow) -> Vec<Cell<'_>> {
+fn execution_cells(r: ExecutionRow) -> Vec<Cell> {
     vec![
-        Cell::Text(&r.id),
-        Cell::OptText(r.workflow_id.as_deref()),
-        Cell::OptText(r.project_id.as_deref()),
-        Cell::Text(&r.status),
-        Cell::Text(&r.input),
-        Cell::OptText(r.result.as_deref()),
-        Cell::Text(&r.extra),
-        Cell::Text(&r.created_at),
-        Cell::OptText(r.started_at.as_deref()),
-        Cell::OptText(r.completed_at.as_deref()),
+        Cell::Text(r.id),
+        Cell::OptText(r.workflow_id),
+        Cell::OptText(r.project_id),
+        Cell::Text(r.status),
+        Cell::Text(r.input),
+        Cell::OptText(r.result),
+        Cell::Text(r.extra),
+        Cell::Text(r.created_at),
+        Cell::OptText(r.started_at),
+        Cell::OptText(r.completed_at),
     ]
 }
 
-fn stage_cells<'a>(execution_id: &'a str, s: &'a StageRow) -> Vec<Cell<'a>> {
+fn stage_cells(execution_id: String, s: StageRow) -> Vec<Cell> {
     vec![
         Cell::Text(execution_id),
         Cell::Int(s.position),
-        Cell::Text(&s.stage_id),
-        Cell::Text(&s.status),
+        Cell::Text(s.stage_id),
+        Cell::Text(s.status),
         Cell::Int(s.attempt),
-        Cell::OptText(s.started_at.as_deref()),
-        Cell::OptText(s.completed_at.as_deref()),
-        Cell::OptText(s.output.as_deref()),
-        Cell::OptText(s.error.as_deref()),
-        Cell::Text(&s.extra),
+        Cell::OptText(s.started_at),
+        Cell::OptText(s.completed_at),
+        Cell::OptText(s.output),
+        Cell::OptText(s.error),
+        Cell::Text(s.extra),
     ]
 }
 
-fn event_cells(r: &EventRow) -> Vec<Cell<'_>> {
+fn event_cells(r: EventRow) -> Vec<Cell> {
     vec![
-        Cell::Text(&r.id),
-        Cell::OptText(r.execution_id.as_deref()),
-        Cell::Text(&r.event_type),
-        Cell::Text(&r.occurred_at),
-        Cell::Text(&r.data),
-        Cell::Text(&r.extra),
+        Cell::Text(r.id),
+        Cell::OptText(r.execution_id),
+        Cell::Text(r.event_type),
+        Cell::Text(r.occurred_at),
+        Cell::Text(r.data),
+        Cell::Text(r.extra),
     ]
 }
 
-fn activity_cells(r: &ActivityRow) -> Vec<Cell<'_>> {
+fn activity_cells(r: ActivityRow) -> Vec<Cell> {
     vec![
-        Cell::Text(&r.id),
-        Cell::OptText(r.project_id.as_deref()),
-        Cell::Text(&r.actor),
-        Cell::Text(&r.action),
-        Cell::Text(&r.summary),
-        Cell::Text(&r.occurred_at),
-        Cell::Text(&r.meta),
-        Cell::Text(&r.extra),
+        Cell::Text(r.id),
+        Cell::OptText(r.project_id),
+        Cell::Text(r.actor),
+        Cell::Text(r.action),
+        Cell::Text(r.summary),
+        Cell::Text(r.occurred_at),
+        Cell::Text(r.meta),
+        Cell::Text(r.extra),
     ]
 }
 
-fn metric_cells(r: &MetricRow) -> Vec<Cell<'_>> {
+fn metric_cells(r: MetricRow) -> Vec<Cell> {
     vec![
-        Cell::Text(&r.campaign_id),
-        Cell::Text(&r.date),
-        Cell::Text(&r.platform),
-        Cell::Text(&r.currency),
+        Cell::Text(r.campaign_id),
+        Cell::Text(r.date),
+        Cell::Text(r.platform),
+        Cell::Text(r.currency),
         Cell::Int(r.values.spend.get()),
         Cell::Int(i64::try_from(r.values.impressions).unwrap_or(i64::MAX)),
         Cell::Int(i64::try_from(r.values.clicks).unwrap_or(i64::MAX)),
         Cell::Real(r.values.conversions),
         Cell::Int(r.values.conversion_value.get()),
-        Cell::Text(&r.raw),
-        Cell::Text(&r.extra),
+        Cell::Text(r.raw),
+        Cell::Text(r.extra),
     ]
 }

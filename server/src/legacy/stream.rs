@@ -1,9 +1,10 @@
 //! Reads a legacy file's top-level JSON array one element at a time, so files of any size import in
 //! constant memory.
 
-use serde::de::{DeserializeSeed, Deserializer, Error as _, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
 use std::fmt;
+use std::ops::Range;
 use std::path::Path;
 
 /// Why a file cannot be read as a legacy file: not JSON, or not a list of objects.
@@ -20,27 +21,126 @@ impl fmt::Display for FileError {
     }
 }
 
-/// Calls `each(index, element)` for every element of the file's top-level array. `each` returning
-/// `Err` stops the reading with that message. Returns the number of elements.
-pub fn for_each_record(
-    path: &Path,
-    mut each: impl FnMut(usize, Value) -> Result<(), String>,
-) -> Result<usize, FileError> {
-    let (file_name, bytes) = read_whole(path)?;
-    let mut de = serde_json::Deserializer::from_slice(&bytes);
-    de.deserialize_seq(ArrayVisitor { each: &mut each })
-        .and_then(|n| de.end().map(|()| n))
-        .map_err(|e| at_position(file_name, &e))
+/// One element of a file's top-level array: its index, its value, and where its text lies in the
+/// file (so that it can be compared or read again without keeping the value).
+pub struct Element {
+    pub index: usize,
+    pub value: Value,
+    pub text: Range<usize>,
 }
 
-/// The whole file in memory: parsing from a slice is several times faster than from a reader.
-fn read_whole(path: &Path) -> Result<(String, Vec<u8>), FileError> {
+/// Calls `each` for every element of the array in `bytes` (the whole of `file`). `each` returning
+/// `Err` stops the reading with that message. Returns the number of elements.
+pub fn each_element(
+    file: &str,
+    bytes: &[u8],
+    mut each: impl FnMut(Element) -> Result<(), String>,
+) -> Result<usize, FileError> {
+    let fail = |at: usize, reason: &str| FileError {
+        file: file.to_owned(),
+        position: position_at(bytes, at),
+        reason: reason.to_owned(),
+    };
+    let mut pos = skip_space(bytes, 0);
+    if bytes.get(pos) != Some(&b'[') {
+        let reason = if pos == bytes.len() {
+            "EOF while parsing a JSON array of records"
+        } else {
+            "expected a JSON array of records"
+        };
+        return Err(fail(pos, reason));
+    }
+    pos = skip_space(bytes, pos + 1);
+    let mut index = 0;
+    if bytes.get(pos) == Some(&b']') {
+        pos += 1;
+    } else {
+        loop {
+            // One value at a time, so its extent in the file is known.
+            let mut values = serde_json::Deserializer::from_slice(&bytes[pos..]).into_iter::<Value>();
+            let value = match values.next() {
+                Some(Ok(v)) => v,
+                Some(Err(e)) => return Err(relative_error(file, bytes, pos, &e)),
+                None => return Err(fail(bytes.len(), "EOF while parsing a list")),
+            };
+            let end = pos + values.byte_offset();
+            if !value.is_object() {
+                let reason = format!(
+                    "expected every element to be a record (a JSON object), found {}",
+                    switchboard_core::legacy::fields::kind(&value)
+                );
+                return Err(fail(pos, &reason));
+            }
+            each(Element { index, value, text: pos..end }).map_err(|reason| fail(pos, &reason))?;
+            index += 1;
+            pos = skip_space(bytes, end);
+            match bytes.get(pos) {
+                Some(b',') => pos = skip_space(bytes, pos + 1),
+                Some(b']') => {
+                    pos += 1;
+                    break;
+                }
+                None => return Err(fail(pos, "EOF while parsing a list")),
+                Some(_) => return Err(fail(pos, "expected `,` or `]`")),
+            }
+        }
+    }
+    let rest = skip_space(bytes, pos);
+    if rest != bytes.len() {
+        return Err(fail(rest, "trailing characters"));
+    }
+    Ok(index)
+}
+
+fn skip_space(bytes: &[u8], mut pos: usize) -> usize {
+    while matches!(bytes.get(pos), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+        pos += 1;
+    }
+    pos
+}
+
+/// `line L, column C` of a byte offset (both from 1, as serde_json counts them).
+fn position_at(bytes: &[u8], at: usize) -> String {
+    let before = &bytes[..at.min(bytes.len())];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+    format!("line {line}, column {column}")
+}
+
+/// An error serde_json reported for the text starting at `start`, placed in the whole file.
+fn relative_error(file: &str, bytes: &[u8], start: usize, e: &serde_json::Error) -> FileError {
+    let before = &bytes[..start.min(bytes.len())];
+    let lines_before = before.iter().filter(|b| **b == b'\n').count();
+    let column_before = before.iter().rev().take_while(|b| **b != b'\n').count();
+    let (line, column) = if e.line() <= 1 {
+        (lines_before + 1, column_before + e.column())
+    } else {
+        (lines_before + e.line(), e.column())
+    };
+    FileError {
+        file: file.to_owned(),
+        position: format!("line {line}, column {column}"),
+        reason: strip_position(&e.to_string()),
+    }
+}
+
+/// The whole file in memory (parsing from a slice is several times faster than from a reader), in a
+/// buffer kept from file to file: fresh memory for every file costs the kernel as much time as
+/// the reading itself.
+pub fn read_whole(path: &Path, buf: &mut Vec<u8>) -> Result<String, FileError> {
+    use std::io::Read;
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    match std::fs::read(path) {
-        Ok(bytes) => Ok((file_name, bytes)),
+    buf.clear();
+    let read = std::fs::File::open(path).and_then(|mut f| {
+        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+        buf.reserve(usize::try_from(size).unwrap_or(0));
+        f.read_to_end(buf)
+    });
+    match read {
+        Ok(_) => Ok(file_name),
         Err(e) => Err(FileError {
             file: file_name,
             position: "opening".to_owned(),
@@ -69,31 +169,10 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-struct ArrayVisitor<'a, F> {
-    each: &'a mut F,
-}
-
-impl<'de, F: FnMut(usize, Value) -> Result<(), String>> Visitor<'de> for ArrayVisitor<'_, F> {
-    type Value = usize;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON array of records")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
-        let mut index = 0;
-        while let Some(value) = seq.next_element_seed(ObjectSeed)? {
-            (self.each)(index, value).map_err(A::Error::custom)?;
-            index += 1;
-        }
-        Ok(index)
-    }
-}
-
 /// Checks that a file is a JSON array of objects without building the values (fast, no allocation).
-pub fn check_records(path: &Path) -> Result<usize, FileError> {
-    let (file_name, bytes) = read_whole(path)?;
-    let mut de = serde_json::Deserializer::from_slice(&bytes);
+pub fn check_records(path: &Path, buf: &mut Vec<u8>) -> Result<usize, FileError> {
+    let file_name = read_whole(path, buf)?;
+    let mut de = serde_json::Deserializer::from_slice(buf);
     de.deserialize_seq(CountVisitor)
         .and_then(|n| de.end().map(|()| n))
         .map_err(|e| at_position(file_name, &e))
@@ -189,24 +268,6 @@ impl<'de> Visitor<'de> for AnyValue {
     }
 }
 
-/// One element, which must be a JSON object.
-struct ObjectSeed;
-
-impl<'de> DeserializeSeed<'de> for ObjectSeed {
-    type Value = Value;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        let v = <Value as serde::Deserialize>::deserialize(d)?;
-        if v.is_object() {
-            Ok(v)
-        } else {
-            Err(D::Error::custom(format!(
-                "expected every element to be a record (a JSON object), found {}",
-                switchboard_core::legacy::fields::kind(&v)
-            )))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,22 +279,34 @@ mod tests {
         f
     }
 
-    #[test]
-    fn reads_every_element() {
-        let f = file_with(r#"[{"id": 1}, {"id": 2}]"#);
+    /// Reads a file's elements the way the import does.
+    fn elements(f: &tempfile::NamedTempFile) -> Result<Vec<(usize, Value, String)>, FileError> {
+        let mut buf = Vec::new();
+        let name = read_whole(f.path(), &mut buf)?;
         let mut seen = Vec::new();
-        let n = for_each_record(f.path(), |i, v| {
-            seen.push((i, v["id"].clone()));
+        each_element(&name, &buf, |e| {
+            let text = String::from_utf8_lossy(&buf[e.text.clone()]).into_owned();
+            seen.push((e.index, e.value, text));
             Ok(())
-        });
-        assert_eq!(n, Ok(2));
+        })?;
+        Ok(seen)
+    }
+
+    #[test]
+    fn reads_every_element_with_its_text() {
+        let f = file_with("[{\"id\": 1},\n  {\"id\": 2, \"x\": [1, \"]\"]} ]\n");
+        let seen = elements(&f).expect("read");
         assert_eq!(seen.len(), 2);
+        assert_eq!(seen[0].1["id"], 1);
+        assert_eq!(seen[0].2, "{\"id\": 1}");
+        assert_eq!(seen[1].2, "{\"id\": 2, \"x\": [1, \"]\"]}");
+        assert_eq!(elements(&file_with(" [ ] ")).map(|s| s.len()), Ok(0));
     }
 
     #[test]
     fn the_quick_check_agrees() {
         assert_eq!(
-            check_records(file_with(r#"[{"a": [1, {"b": null}]}, {}]"#).path()),
+            check_records(file_with(r#"[{"a": [1, {"b": null}]}, {}]"#).path(), &mut Vec::new()),
             Ok(2)
         );
         for bad in [
@@ -245,25 +318,32 @@ mod tests {
             r#"[{"x": [1e400]}]"#,
             r#"[{"x": {"y": -1e999}}]"#,
         ] {
-            assert!(check_records(file_with(bad).path()).is_err(), "{bad}");
+            assert!(check_records(file_with(bad).path(), &mut Vec::new()).is_err(), "{bad}");
         }
-        let e = check_records(file_with("[1]").path()).expect_err("number");
+        let e = check_records(file_with("[1]").path(), &mut Vec::new()).expect_err("number");
         assert!(e.reason.contains("record"), "{e}");
     }
 
     #[test]
     fn reports_position_and_reason() {
-        let f = file_with("[{\"id\": 1},\n {\"id\": ");
-        let e = for_each_record(f.path(), |_, _| Ok(())).expect_err("truncated");
+        let e = elements(&file_with("[{\"id\": 1},\n {\"id\": ")).expect_err("truncated");
         assert_eq!(e.position, "line 2, column 8");
         assert!(e.reason.contains("EOF"), "{e}");
-        let not_list = file_with(r#"{"id": 1}"#);
-        let e = for_each_record(not_list.path(), |_, _| Ok(())).expect_err("object");
+        let e = elements(&file_with("[{\"id\": 1},\n {\"id\" 2}]")).expect_err("no colon");
+        assert_eq!(e.position, "line 2, column 8");
+        assert!(e.reason.contains("expected `:`"), "{e}");
+        let e = elements(&file_with(r#"{"id": 1}"#)).expect_err("object");
         assert!(e.reason.contains("array"), "{e}");
-        let not_objects = file_with("[1, 2]");
-        let e = for_each_record(not_objects.path(), |_, _| Ok(())).expect_err("numbers");
+        let e = elements(&file_with("[1, 2]")).expect_err("numbers");
         assert!(e.reason.contains("record"), "{e}");
-        let trailing = file_with("[] x");
-        assert!(for_each_record(trailing.path(), |_, _| Ok(())).is_err());
+        for bad in ["[] x", "[{}, ]", "[{} {}]", "[{}", "", "[{\"a\": tru}]"] {
+            assert!(elements(&file_with(bad)).is_err(), "{bad}");
+        }
+        // The quick check and the full reading agree on where a file goes wrong.
+        for bad in ["[{\"id\": 1},\n {\"id\": ", "[{}, {\"a\":\n\n  [1,, 2]}]", "[{}]\n x"] {
+            let quick = check_records(file_with(bad).path(), &mut Vec::new()).expect_err("quick");
+            let full = elements(&file_with(bad)).expect_err("full");
+            assert_eq!(quick.position, full.position, "{bad}");
+        }
     }
 }

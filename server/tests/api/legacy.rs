@@ -445,3 +445,32 @@ async fn a_corrected_record_imports_and_is_no_longer_a_reject() {
         "records now in the database are no longer rejects: {left:?}"
     );
 }
+
+#[tokio::test]
+async fn a_record_repeated_in_another_layout_is_a_duplicate() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (pool, _) = fresh_pool(dir.path()).await;
+    let src = dir.path().join("legacy");
+    std::fs::create_dir_all(&src).expect("mkdir");
+    write(
+        &src,
+        "activity.json",
+        r#"[
+        {"id": "act_1", "actor": "system", "action": "sync", "timestamp": "2026-06-01T09:00:00Z", "meta": {"n": 1}},
+        {"id": "act_1", "actor": "system", "action": "sync", "timestamp": "2026-06-01T09:00:00Z", "meta": {"n": 1}},
+        {  "meta" : { "n" : 1 }, "timestamp": "2026-06-01T09:00:00Z", "action": "sync",
+           "actor": "system", "id": "act_1" },
+        {"id": "act_1", "actor": "system", "action": "sync", "timestamp": "2026-06-01T09:00:00Z", "meta": {"n": 1.0}},
+        {"id": "act_2", "actor": "system", "action": "sync", "timestamp": "2026-06-01T09:00:00Z"}
+    ]"#,
+    );
+    let report = import_dir(&pool, &src, &quiet).await.expect("import");
+    let activity = file(&report.files, "activity.json");
+    assert_eq!(activity.imported, 2);
+    // Byte for byte, and the same record with its keys in another order and other spacing.
+    assert_eq!(activity.duplicates, 2);
+    // 1.0 is not 1: a different record under a key already taken.
+    assert_eq!(activity.refused.len(), 1, "{:?}", activity.refused);
+    assert_eq!(activity.refused[0].position, 3);
+    assert!(activity.refused[0].message.contains("different content"));
+}
