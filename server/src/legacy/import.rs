@@ -51,14 +51,12 @@ pub async fn import_dir(
     let started = std::time::Instant::now();
     // Pass 1: every file must be a JSON array of objects before anything is written.
     let to_check = files.clone();
-    let (counts, mut buf) = tokio::task::spawn_blocking(move || check_all(&to_check))
+    let (counts, buf) = tokio::task::spawn_blocking(move || check_all(&to_check))
         .await
         .map_err(|_| ImportError::Interrupted)?;
     let counts = counts.map_err(ImportError::BadFile)?;
     tracing::debug!(elapsed = ?started.elapsed(), "import: every file checked");
 
-    // Pass 2: read and check each record on a worker thread while this task writes the batches,
-    // all in one transaction.
     // The import's own connection, closed afterwards rather than returned to the pool: it runs
     // without SQLite's foreign-key enforcement, which costs a parent lookup per written row. The
     // checker already refuses a record whose required parent is unknown and keeps an optional
@@ -68,7 +66,23 @@ pub async fn import_dir(
     conn.close_on_drop();
     sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *conn).await?;
     let journal = BulkJournal::enter(&mut conn).await;
-    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    let result = write_files(&mut conn, &files, &counts, buf, progress, started).await;
+    journal.leave(&mut conn).await;
+    tracing::debug!(elapsed = ?started.elapsed(), "import: done");
+    result
+}
+
+/// Pass 2: reads and checks each file's records on worker threads while this task writes the
+/// batches, all in one transaction.
+async fn write_files(
+    conn: &mut sqlx::SqliteConnection,
+    files: &[(LegacyFile, PathBuf)],
+    counts: &HashMap<LegacyFile, usize>,
+    mut buf: Vec<u8>,
+    progress: &(dyn Fn(&str) + Sync),
+    started: std::time::Instant,
+) -> Result<ImportReport, ImportError> {
+    let mut tx = sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?;
     // A large page cache for the transaction (256 MiB): pages stay in memory instead of spilling
     // to the log mid-way (about 20% faster on big imports).
     sqlx::query("PRAGMA cache_size = -262144")
@@ -143,8 +157,6 @@ pub async fn import_dir(
     sqlx::query("PRAGMA cache_size = -2000").execute(&mut *tx).await?;
     tx.commit().await?;
     tracing::debug!(elapsed = ?started.elapsed(), "import: committed");
-    journal.leave(&mut conn).await;
-    tracing::debug!(elapsed = ?started.elapsed(), "import: back in WAL mode");
     Ok(report)
 }
 

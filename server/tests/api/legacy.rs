@@ -309,6 +309,12 @@ fn switchboard(url: &str, args: &[&str]) -> std::process::Output {
         .expect("run")
 }
 
+/// Whether a database file's header says WAL mode (bytes 18 and 19 are 2; 1 for a rollback journal).
+fn wal_in_header(path: &Path) -> Option<bool> {
+    let bytes = std::fs::read(path).ok()?;
+    Some(bytes.get(18..20)? == [2, 2])
+}
+
 fn file_bytes(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_default()
 }
@@ -389,6 +395,8 @@ fn the_cli_prints_counts_per_file() {
         .expect("metrics line");
     let cols: Vec<&str> = line.split_whitespace().collect();
     assert_eq!(cols[1..4], ["5400", "5400", "0"], "{line}");
+    // The import wrote around the WAL (it was the database's only user) and put it back after.
+    assert_eq!(wal_in_header(&dir.path().join("sb.db")), Some(true));
     let out = switchboard(
         &url,
         &["export-json", dir.path().join("out").to_str().expect("path")],
@@ -473,4 +481,34 @@ async fn a_record_repeated_in_another_layout_is_a_duplicate() {
     assert_eq!(activity.refused.len(), 1, "{:?}", activity.refused);
     assert_eq!(activity.refused[0].position, 3);
     assert!(activity.refused[0].message.contains("different content"));
+}
+
+#[tokio::test]
+async fn an_import_beside_other_connections_goes_through_the_wal() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (pool, _) = fresh_pool(dir.path()).await;
+    // Another user of the database, as a running server would be.
+    let mut other = pool.acquire().await.expect("conn");
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM projects")
+        .fetch_one(&mut *other)
+        .await
+        .expect("q");
+    assert_eq!(n, 0);
+    let report = import_dir(&pool, &fixture("legacy-sample"), &quiet)
+        .await
+        .expect("import");
+    assert_eq!(report.changed(), report.records());
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut *other)
+        .await
+        .expect("q");
+    assert_eq!(mode, "wal");
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM campaign_daily_metrics")
+        .fetch_one(&mut *other)
+        .await
+        .expect("q");
+    assert_eq!(n, 5400);
+    drop(other);
+    pool.close().await;
+    assert_eq!(wal_in_header(&dir.path().join("sb.db")), Some(true));
 }
