@@ -4,7 +4,7 @@
 use super::batch::{self, BATCH_ROWS, Cell, Table};
 use super::known::KnownIds;
 use super::report::{FileReport, ImportReport, Issue};
-use super::stream::{FileError, check_records, each_element, read_whole};
+use super::stream::{FileError, as_text, check_records, each_element, read_whole};
 use serde_json::Value;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::collections::{HashMap, HashSet};
@@ -379,7 +379,10 @@ impl FileChecker {
             Ok(name) => name,
             Err(e) => return (Err(e), self.known, buf),
         };
-        let bytes = buf.as_slice();
+        let bytes = match as_text(&name, &buf) {
+            Ok(text) => text,
+            Err(e) => return (Err(e), self.known, buf),
+        };
         let file = self.file;
         // Two stages on two threads: this one parses the JSON into records, the other checks
         // them (in file order, so "the first was kept" still holds) and hands batches to the writer.
@@ -405,7 +408,7 @@ impl FileChecker {
                 }
                 chunk.push(Parsed {
                     index: e.index,
-                    hash: xxhash_rust::xxh3::xxh3_128(&bytes[e.text.clone()]),
+                    hash: xxhash_rust::xxh3::xxh3_128(bytes.as_bytes().get(e.text.clone()).unwrap_or_default()),
                     label: record_label(file, &e.value),
                     value: e.value,
                     text: e.text,
@@ -445,7 +448,7 @@ impl FileChecker {
 
     /// Checks a record's key against the file's earlier records: `false` means skip it (a
     /// duplicate, or a different record under a key already taken, which is refused).
-    fn first_time(&mut self, record: &Parsed, bytes: &[u8]) -> bool {
+    fn first_time(&mut self, record: &Parsed, bytes: &str) -> bool {
         let Some(key) = &record.label else {
             return true; // no key: the record's own reading will refuse it
         };
@@ -463,7 +466,7 @@ impl FileChecker {
             // order, other spacing). Rare, so the first is parsed again rather than kept.
             Some(first) => bytes
                 .get(first.text.clone())
-                .and_then(|text| serde_json::from_slice::<Value>(text).ok())
+                .and_then(|text| serde_json::from_str::<Value>(text).ok())
                 .is_some_and(|v| v == record.value),
         };
         if same {
@@ -491,7 +494,7 @@ impl FileChecker {
     fn accept<R>(
         &mut self,
         records: &[Parsed],
-        bytes: &[u8],
+        bytes: &str,
         read: impl Fn(&KnownIds, &Value) -> Result<Read<R>, Refusal>,
     ) -> Vec<R> {
         let mut rows = Vec::with_capacity(records.len());
@@ -513,7 +516,7 @@ impl FileChecker {
         rows
     }
 
-    fn check(&mut self, records: Vec<Parsed>, bytes: &[u8], now: Timestamp) -> Batch {
+    fn check(&mut self, records: Vec<Parsed>, bytes: &str, now: Timestamp) -> Batch {
         let count = records.len();
 
         let rows = match self.file {

@@ -29,13 +29,24 @@ pub struct Element {
     pub text: Range<usize>,
 }
 
-/// Calls `each` for every element of the array in `bytes` (the whole of `file`). `each` returning
+/// The file's bytes as text, or where they stop being UTF-8. Checked once for the whole file, the
+/// parser then need not check every string it reads (a tenth of the parsing time).
+pub fn as_text<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, FileError> {
+    std::str::from_utf8(bytes).map_err(|e| FileError {
+        file: file.to_owned(),
+        position: position_at(bytes, e.valid_up_to()),
+        reason: "invalid UTF-8: the file must be UTF-8 text".to_owned(),
+    })
+}
+
+/// Calls `each` for every element of the array in `text` (the whole of `file`). `each` returning
 /// `Err` stops the reading with that message. Returns the number of elements.
 pub fn each_element(
     file: &str,
-    bytes: &[u8],
+    text: &str,
     mut each: impl FnMut(Element) -> Result<(), String>,
 ) -> Result<usize, FileError> {
+    let bytes = text.as_bytes();
     let fail = |at: usize, reason: &str| FileError {
         file: file.to_owned(),
         position: position_at(bytes, at),
@@ -57,7 +68,9 @@ pub fn each_element(
     } else {
         loop {
             // One value at a time, so its extent in the file is known.
-            let mut values = serde_json::Deserializer::from_slice(&bytes[pos..]).into_iter::<Value>();
+            // `pos` is at an ASCII byte (`[`, `,` or a value's first byte), so a char boundary.
+            let rest = text.get(pos..).unwrap_or_default();
+            let mut values = serde_json::Deserializer::from_str(rest).into_iter::<Value>();
             let value = match values.next() {
                 Some(Ok(v)) => v,
                 Some(Err(e)) => return Err(relative_error(file, bytes, pos, &e)),
@@ -172,7 +185,8 @@ fn strip_position(message: &str) -> String {
 /// Checks that a file is a JSON array of objects without building the values (fast, no allocation).
 pub fn check_records(path: &Path, buf: &mut Vec<u8>) -> Result<usize, FileError> {
     let file_name = read_whole(path, buf)?;
-    let mut de = serde_json::Deserializer::from_slice(buf);
+    let text = as_text(&file_name, buf)?;
+    let mut de = serde_json::Deserializer::from_str(text);
     de.deserialize_seq(CountVisitor)
         .and_then(|n| de.end().map(|()| n))
         .map_err(|e| at_position(file_name, &e))
@@ -273,9 +287,9 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    fn file_with(text: &str) -> tempfile::NamedTempFile {
+    fn file_with(text: impl AsRef<[u8]>) -> tempfile::NamedTempFile {
         let mut f = tempfile::Builder::new().suffix(".json").tempfile().expect("tmp");
-        f.write_all(text.as_bytes()).expect("write");
+        f.write_all(text.as_ref()).expect("write");
         f
     }
 
@@ -283,8 +297,9 @@ mod tests {
     fn elements(f: &tempfile::NamedTempFile) -> Result<Vec<(usize, Value, String)>, FileError> {
         let mut buf = Vec::new();
         let name = read_whole(f.path(), &mut buf)?;
+        let text = as_text(&name, &buf)?;
         let mut seen = Vec::new();
-        each_element(&name, &buf, |e| {
+        each_element(&name, text, |e| {
             let text = String::from_utf8_lossy(&buf[e.text.clone()]).into_owned();
             seen.push((e.index, e.value, text));
             Ok(())
@@ -339,6 +354,9 @@ mod tests {
         for bad in ["[] x", "[{}, ]", "[{} {}]", "[{}", "", "[{\"a\": tru}]"] {
             assert!(elements(&file_with(bad)).is_err(), "{bad}");
         }
+        let e = elements(&file_with(b"[{\"a\": \"ok\"},\n {\"b\": \"\xc3\xa9\xff\"}]")).expect_err("latin-1");
+        assert_eq!(e.position, "line 2, column 11");
+        assert!(e.reason.contains("UTF-8"), "{e}");
         // The quick check and the full reading agree on where a file goes wrong.
         for bad in ["[{\"id\": 1},\n {\"id\": ", "[{}, {\"a\":\n\n  [1,, 2]}]", "[{}]\n x"] {
             let quick = check_records(file_with(bad).path(), &mut Vec::new()).expect_err("quick");
