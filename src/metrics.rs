@@ -112,17 +112,16 @@ pub fn normalize_google(raw: &Value) -> Result<MetricValues, ParseError> {
 /// Meta insights row: `spend` a decimal string in currency units, counts as strings, conversions and
 /// their value from the `actions` / `action_values` lists.
 pub fn normalize_meta(raw: &Value) -> Result<MetricValues, ParseError> {
-    let action_type = META_CONVERSION_ACTIONS
+    let found = META_CONVERSION_ACTIONS
         .iter()
-        .find(|t| action_value(raw, "actions", t).is_some());
-    let (conversions, conversion_value) = match action_type {
+        .find_map(|t| action_value(raw, "actions", t).map(|count| (t, count)));
+    let (conversions, conversion_value) = match found {
         None => (0.0, Micros::ZERO),
-        Some(t) => {
-            let count = action_value(raw, "actions", t).unwrap_or(Value::Null);
-            let value = action_value(raw, "action_values", t).unwrap_or(Value::Null);
+        Some((t, count)) => {
+            let value = action_value(raw, "action_values", t).unwrap_or(&Value::Null);
             (
-                number_value(&count, "actions.value")?.unwrap_or(0.0),
-                units_value(&value, "action_values.value")?.unwrap_or(Micros::ZERO),
+                number_value(count, "actions.value")?.unwrap_or(0.0),
+                units_value(value, "action_values.value")?.unwrap_or(Micros::ZERO),
             )
         }
     };
@@ -155,12 +154,12 @@ pub fn normalize_pinterest(raw: &Value) -> Result<MetricValues, ParseError> {
     })
 }
 
-fn action_value(raw: &Value, list: &str, action_type: &str) -> Option<Value> {
+fn action_value<'v>(raw: &'v Value, list: &str, action_type: &str) -> Option<&'v Value> {
     raw.get(list)?
         .as_array()?
         .iter()
         .find(|a| a.get("action_type").and_then(Value::as_str) == Some(action_type))
-        .and_then(|a| a.get("value").cloned())
+        .and_then(|a| a.get("value"))
 }
 
 fn bad(field: &'static str, v: &Value, reason: &'static str) -> ParseError {

@@ -58,7 +58,12 @@ pub fn record_label(file: LegacyFile, v: &serde_json::Value) -> Option<String> {
     };
     match file {
         LegacyFile::CampaignMetrics => match (text("campaignId"), text("date")) {
-            (Some(c), Some(d)) => Some(format!("{c}/{d}")),
+            (Some(mut c), Some(d)) => {
+                c.reserve(d.len() + 1);
+                c.push('/');
+                c.push_str(&d);
+                Some(c)
+            }
             (c, d) => c.or(d),
         },
         _ => text("id"),
