@@ -261,7 +261,7 @@ fn check_all(files: &[(LegacyFile, PathBuf)]) -> (Result<HashMap<LegacyFile, usi
 async fn defer_indexes(
     tx: &mut Transaction<'_, Sqlite>,
 ) -> Result<Vec<(&'static str, String)>, sqlx::Error> {
-    const TABLES: [&'static str; 6] = [
+    const TABLES: [&str; 6] = [
         "campaigns",
         "executions",
         "events",
