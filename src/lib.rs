@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod campaign;
+pub mod connectors;
 pub mod dashboard;
 pub mod error;
 pub mod execution;
