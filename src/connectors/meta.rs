@@ -222,7 +222,11 @@ pub fn tools() -> Vec<ToolSpec> {
                 "properties": {
                     "campaign_id": graph_id(),
                     "since": {"type": "string", "format": "date"},
-                    "until": {"type": "string", "format": "date"}
+                    "until": {"type": "string", "format": "date"},
+                    "limit": {"type": "integer", "minimum": 1, "maximum": 500, "default": 25,
+                              "description": "Rows per page."},
+                    "after": {"type": "string", "minLength": 1,
+                              "description": "The `paging.cursors.after` of the previous page."}
                 }
             }),
             result: page_of(json!({

@@ -7,6 +7,7 @@ pub mod error;
 pub mod google;
 pub mod meta;
 pub mod schema;
+pub mod testmode;
 pub mod tool;
 
 pub use error::ConnectorError;

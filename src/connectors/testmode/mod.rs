@@ -1,0 +1,404 @@
+//! Test mode: a seeded, stateful ad account per connection that answers every tool in the
+//! platform's own shapes and units, without credentials or network.
+//!
+//! The account is plain data (it serializes, so the server can keep it between calls and restarts).
+//! Campaigns, ad groups and ads are generated from the seed; tools that create or change them
+//! change the account, and what a list call returns next. Daily metrics are drawn from the seed,
+//! the campaign and the date, so they are the same on every call, and follow the campaign's
+//! budget and status as they were on that day (changes are kept with the date they took effect).
+//! Rates stay inside the benchmark bands of `../shared/reference/ad-platforms.md` section 5.
+
+mod google;
+mod meta;
+pub mod rng;
+
+use super::error::ConnectorError;
+use crate::money::Currency;
+use crate::platform::Platform;
+use chrono::NaiveDate;
+use rng::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The rate bands a platform's synthetic metrics stay inside (fractions and account-currency units).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bands {
+    pub ctr: (f64, f64),
+    pub cpc: (f64, f64),
+    pub cpm: (f64, f64),
+    pub cvr: (f64, f64),
+    pub roas: (f64, f64),
+}
+
+impl Bands {
+    pub fn of(platform: Platform) -> Bands {
+        match platform {
+            // Google Search (WordStream/LocaliQ 2024): CTR 2-12%, CPC $1-9, CVR 2-12%, CPM $40-300.
+            Platform::Google => Bands {
+                ctr: (0.02, 0.12),
+                cpc: (1.0, 9.0),
+                cpm: (40.0, 300.0),
+                cvr: (0.02, 0.12),
+                roas: (0.5, 5.0),
+            },
+            // Meta: CTR 0.8-3%, CPC $0.4-3, CPM $8-35, purchase CVR 1-10%, ROAS 0.5-5.
+            Platform::Meta => Bands {
+                ctr: (0.008, 0.03),
+                cpc: (0.4, 3.0),
+                cpm: (8.0, 35.0),
+                cvr: (0.01, 0.10),
+                roas: (0.5, 5.0),
+            },
+            // Pinterest (unverified working band): CTR 0.2-1.5%, CPC $0.1-2, CPM $2-15, CVR 0.5-3%.
+            Platform::Pinterest => Bands {
+                ctr: (0.002, 0.015),
+                cpc: (0.1, 2.0),
+                cpm: (2.0, 15.0),
+                cvr: (0.005, 0.03),
+                roas: (0.5, 4.0),
+            },
+        }
+    }
+}
+
+/// Something that changed on a date: the value holds from that day on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dated<T> {
+    pub from: NaiveDate,
+    pub value: T,
+}
+
+/// The value in effect on `day`, if any was set by then.
+fn on<T: Clone>(history: &[Dated<T>], day: NaiveDate) -> Option<T> {
+    history.iter().rev().find(|d| d.from <= day).map(|d| d.value.clone())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestCampaign {
+    pub id: String,
+    pub name: String,
+    /// Google's advertising channel type or Meta's objective.
+    pub kind: String,
+    /// The platform's own status word, with the day each took effect.
+    pub status: Vec<Dated<String>>,
+    /// Daily budget in micros of the account currency, with the day each took effect.
+    pub budget_micros: Vec<Dated<i64>>,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    /// Google's campaign budget resource id.
+    pub budget_id: String,
+}
+
+impl TestCampaign {
+    pub fn current_status(&self) -> &str {
+        self.status.last().map(|d| d.value.as_str()).unwrap_or("PAUSED")
+    }
+
+    pub fn current_budget(&self) -> i64 {
+        self.budget_micros.last().map(|d| d.value).unwrap_or(0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestAdGroup {
+    pub id: String,
+    pub campaign_id: String,
+    pub name: String,
+    pub status: String,
+    /// CPC bid (Google) or bid amount (Meta), micros.
+    pub bid_micros: Option<i64>,
+    /// Meta ad sets may carry their own daily budget, micros.
+    pub budget_micros: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestAd {
+    pub id: String,
+    pub ad_group_id: String,
+    pub campaign_id: String,
+    pub name: String,
+    pub status: String,
+    pub headline: String,
+    pub final_url: String,
+}
+
+/// One campaign-day of delivery, in account-currency micros and counts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DayMetrics {
+    pub spend_micros: i64,
+    pub impressions: u64,
+    pub clicks: u64,
+    pub conversions: u64,
+    pub conversion_value_micros: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestAccount {
+    pub platform: Platform,
+    pub seed: u64,
+    /// Digits only (Google's customer id; Meta's account id without `act_`).
+    pub account_id: String,
+    pub name: String,
+    pub currency: Currency,
+    pub time_zone: String,
+    pub campaigns: Vec<TestCampaign>,
+    pub ad_groups: Vec<TestAdGroup>,
+    pub ads: Vec<TestAd>,
+    /// How many objects this account has created: the next id's offset.
+    pub serial: u64,
+}
+
+const BRANDS: [&str; 8] = [
+    "Northwind", "Bluebird", "Acme", "Evergreen", "Lumen", "Harbor", "Copper & Co", "Juniper",
+];
+const THEMES: [&str; 10] = [
+    "Brand", "Spring Sale", "Retargeting", "Prospecting", "Best Sellers", "New Arrivals",
+    "Holiday", "Lookalike", "Clearance", "Loyalty",
+];
+const AUDIENCES: [&str; 6] = ["US 25-44", "Cart abandoners", "Site visitors 30d", "Interests: home", "Broad", "UK & IE"];
+const TIME_ZONES: [&str; 4] = ["America/New_York", "America/Los_Angeles", "Europe/London", "Europe/Berlin"];
+
+impl TestAccount {
+    /// A new account for `platform`, generated from `seed` as of `today`.
+    pub fn generate(platform: Platform, seed: u64, currency: Currency, today: NaiveDate) -> TestAccount {
+        let mut r = Rng::for_parts(seed, &["account", platform.as_str()]);
+        let digits = if platform == Platform::Google { 10 } else { 15 };
+        let account_id = random_digits(&mut r, digits);
+        let brand = *r.pick(&BRANDS);
+        let mut account = TestAccount {
+            platform,
+            seed,
+            account_id,
+            name: format!("{brand} — {}", platform.label()),
+            currency,
+            time_zone: (*r.pick(&TIME_ZONES)).to_owned(),
+            campaigns: Vec::new(),
+            ad_groups: Vec::new(),
+            ads: Vec::new(),
+            serial: 0,
+        };
+        let n = r.int(3, 7);
+        for i in 0..n {
+            let theme = THEMES[(i as usize + r.int(0, 9) as usize) % THEMES.len()];
+            let kind = match platform {
+                Platform::Google => *r.pick(&["SEARCH", "SEARCH", "SEARCH", "PERFORMANCE_MAX", "DISPLAY"]),
+                _ => *r.pick(&["OUTCOME_SALES", "OUTCOME_SALES", "OUTCOME_TRAFFIC", "OUTCOME_LEADS"]),
+            };
+            let started = today - chrono::Days::new(r.int(20, 150));
+            let budget_units = r.int(2, 40) * 10; // 20 to 400 a day
+            let budget = i64::try_from(budget_units).unwrap_or(100) * 1_000_000 * unit_scale(currency);
+            let mut status = vec![Dated {
+                from: started,
+                value: active_word(platform).to_owned(),
+            }];
+            if r.unit() < 0.25 {
+                let paused = started + chrono::Days::new(r.int(5, 15));
+                status.push(Dated {
+                    from: paused.min(today),
+                    value: "PAUSED".to_owned(),
+                });
+            }
+            let id = account.next_id("campaign");
+            let budget_id = account.next_id("budget");
+            account.campaigns.push(TestCampaign {
+                id: id.clone(),
+                name: format!("{brand} | {theme}"),
+                kind: kind.to_owned(),
+                status,
+                budget_micros: vec![Dated {
+                    from: started,
+                    value: budget,
+                }],
+                start_date: started,
+                end_date: None,
+                budget_id,
+            });
+            account.add_children(&id, &format!("{brand} | {theme}"), &mut r);
+        }
+        account
+    }
+
+    /// Ad groups and ads for a new campaign.
+    fn add_children(&mut self, campaign_id: &str, campaign_name: &str, r: &mut Rng) {
+        for _ in 0..r.int(1, 3) {
+            let group_id = self.next_id("ad_group");
+            let audience = *r.pick(&AUDIENCES);
+            let bid = i64::try_from(r.int(50, 400)).unwrap_or(100) * 10_000 * unit_scale(self.currency);
+            self.ad_groups.push(TestAdGroup {
+                id: group_id.clone(),
+                campaign_id: campaign_id.to_owned(),
+                name: format!("{campaign_name} | {audience}"),
+                status: active_word(self.platform).to_owned(),
+                bid_micros: Some(bid),
+                budget_micros: None,
+            });
+            for k in 0..r.int(1, 3) {
+                let ad_id = self.next_id("ad");
+                self.ads.push(TestAd {
+                    id: ad_id,
+                    ad_group_id: group_id.clone(),
+                    campaign_id: campaign_id.to_owned(),
+                    name: format!("{audience} — variant {}", k + 1),
+                    status: active_word(self.platform).to_owned(),
+                    headline: format!("{} — {}", campaign_name.split(" | ").last().unwrap_or("Shop"), audience),
+                    final_url: format!("https://www.example.com/{}", campaign_id),
+                });
+            }
+        }
+    }
+
+    /// A new id in the platform's format: Google's are 11 to 12 digits, Meta's 18 starting 120.
+    fn next_id(&mut self, kind: &str) -> String {
+        self.serial += 1;
+        let mut r = Rng::for_parts(self.seed, &["id", kind, &self.account_id]);
+        match self.platform {
+            Platform::Google => {
+                let digits = if kind == "campaign" || kind == "budget" { 11 } else { 12 };
+                let base: u64 = random_digits(&mut r, digits).parse().unwrap_or(10_000_000_000);
+                (base + self.serial * 1_009).to_string()
+            }
+            _ => {
+                let base = 120_200_000_000_000_000u64 + r.int(0, 99_999_999) * 1_000_000;
+                (base + self.serial).to_string()
+            }
+        }
+    }
+
+    pub fn campaign(&self, id: &str) -> Result<&TestCampaign, ConnectorError> {
+        self.campaigns.iter().find(|c| c.id == id).ok_or_else(|| ConnectorError::NotFound {
+            what: "campaign",
+            id: id.to_owned(),
+        })
+    }
+
+    fn campaign_mut(&mut self, id: &str) -> Result<&mut TestCampaign, ConnectorError> {
+        self.campaigns
+            .iter_mut()
+            .find(|c| c.id == id)
+            .ok_or_else(|| ConnectorError::NotFound {
+                what: "campaign",
+                id: id.to_owned(),
+            })
+    }
+
+    fn ad_group_mut(&mut self, id: &str, what: &'static str) -> Result<&mut TestAdGroup, ConnectorError> {
+        self.ad_groups
+            .iter_mut()
+            .find(|g| g.id == id)
+            .ok_or_else(|| ConnectorError::NotFound { what, id: id.to_owned() })
+    }
+
+    /// A campaign's delivery on `day`, or `None` if it did not run that day (before its start,
+    /// after its end, after `today`, or not active then).
+    pub fn day_metrics(&self, campaign: &TestCampaign, day: NaiveDate, today: NaiveDate) -> Option<DayMetrics> {
+        if day < campaign.start_date || day > today || campaign.end_date.is_some_and(|e| day > e) {
+            return None;
+        }
+        if on(&campaign.status, day)? != active_word(self.platform) {
+            return None;
+        }
+        let budget = on(&campaign.budget_micros, day)?;
+        let bands = Bands::of(self.platform);
+        let scale = unit_scale(self.currency) as f64;
+        // The campaign's own level inside the bands, then the day's variation around it.
+        let mut base = Rng::for_parts(self.seed, &["campaign", &campaign.id]);
+        let cpc_level = base.between(bands.cpc.0, bands.cpc.1);
+        let ctr_level = base.between(bands.ctr.0, bands.ctr.1);
+        let cvr_level = base.between(bands.cvr.0, bands.cvr.1);
+        let roas_level = base.between(bands.roas.0, bands.roas.1);
+        let date = crate::time::date_text(day);
+        let mut r = Rng::for_parts(self.seed, &["day", &campaign.id, &date]);
+        let weekday = match chrono::Datelike::weekday(&day) {
+            chrono::Weekday::Sat | chrono::Weekday::Sun => 0.9,
+            _ => 1.0,
+        };
+        // Platforms pace to the budget: a day's spend is 70% to 105% of it.
+        let spend = (budget as f64 * r.between(0.70, 1.05) * weekday).round();
+        let cpc = (cpc_level * r.between(0.85, 1.15)).clamp(bands.cpc.0, bands.cpc.1) * scale;
+        // CTR kept where CPM = CPC x CTR x 1000 stays inside its band as well.
+        let ctr_lo = bands.ctr.0.max(bands.cpm.0 * scale / (cpc * 1000.0));
+        let ctr_hi = bands.ctr.1.min(bands.cpm.1 * scale / (cpc * 1000.0));
+        let ctr = (ctr_level * r.between(0.85, 1.15)).clamp(ctr_lo.min(ctr_hi), ctr_hi);
+        let clicks = (spend / 1_000_000.0 / cpc).round().max(0.0);
+        let impressions = (clicks / ctr).round().max(clicks);
+        let cvr = (cvr_level * r.between(0.8, 1.2)).clamp(bands.cvr.0, bands.cvr.1);
+        let conversions = (clicks * cvr).round().min(clicks);
+        let roas = (roas_level * r.between(0.8, 1.2)).clamp(bands.roas.0, bands.roas.1);
+        let value = if conversions > 0.0 { (spend * roas).round() } else { 0.0 };
+        Some(DayMetrics {
+            spend_micros: spend as i64,
+            impressions: impressions as u64,
+            clicks: clicks as u64,
+            conversions: conversions as u64,
+            conversion_value_micros: value as i64,
+        })
+    }
+
+    /// Runs a tool (its parameters already checked against its schema) as of `today`.
+    pub fn call(&mut self, tool: &str, params: &Value, today: NaiveDate) -> Result<Value, ConnectorError> {
+        match self.platform {
+            Platform::Google => google::call(self, tool, params, today),
+            Platform::Meta => meta::call(self, tool, params, today),
+            Platform::Pinterest => Err(ConnectorError::UnknownTool {
+                platform: self.platform,
+                name: tool.to_owned(),
+            }),
+        }
+    }
+}
+
+/// The platform's word for a running object.
+fn active_word(platform: Platform) -> &'static str {
+    match platform {
+        Platform::Google => "ENABLED",
+        _ => "ACTIVE",
+    }
+}
+
+/// Budgets and bands are written for dollars; zero-decimal currencies (JPY, KRW, …) get a
+/// hundred times the units so amounts look like real ones.
+fn unit_scale(currency: Currency) -> i64 {
+    if currency.decimals() == 0 { 100 } else { 1 }
+}
+
+fn random_digits(r: &mut Rng, digits: u32) -> String {
+    let lo = 10u64.pow(digits - 1);
+    r.int(lo, 10 * lo - 1).to_string()
+}
+
+// Parameter readers for the handlers (the schema has been checked; these only extract).
+fn text<'a>(params: &'a Value, key: &str) -> Option<&'a str> {
+    params.get(key).and_then(Value::as_str)
+}
+
+fn int(params: &Value, key: &str) -> Option<i64> {
+    params
+        .get(key)
+        .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+}
+
+fn date(params: &Value, key: &str) -> Result<NaiveDate, ConnectorError> {
+    let t = text(params, key).unwrap_or_default();
+    crate::time::parse_date(t).map_err(|e| ConnectorError::invalid(format!("params.{key}"), e.to_string()))
+}
+
+/// A date range of at most `max_days`, start before end.
+fn range(params: &Value, from: &str, to: &str, max_days: i64) -> Result<(NaiveDate, NaiveDate), ConnectorError> {
+    let (a, b) = (date(params, from)?, date(params, to)?);
+    if b < a {
+        return Err(ConnectorError::invalid(
+            format!("params.{to}"),
+            format!("must not be before {from}"),
+        ));
+    }
+    if (b - a).num_days() >= max_days {
+        return Err(ConnectorError::invalid(
+            format!("params.{to}"),
+            format!("the range may cover at most {max_days} days"),
+        ));
+    }
+    Ok((a, b))
+}
+
+#[cfg(test)]
+mod tests;
