@@ -107,6 +107,10 @@ prefixed_id!(
     /// One run of a workflow.
     ExecutionId, "exec", "execution id"
 );
+prefixed_id!(
+    /// An ad account connection: one project's account on one platform.
+    ConnectionId, "conn", "connection id"
+);
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod campaign;
+pub mod connection;
 pub mod connectors;
 pub mod dashboard;
 pub mod error;
@@ -22,6 +23,6 @@ pub mod validation;
 pub mod workflow;
 
 pub use error::{ParseError, RepoError};
-pub use ids::{CampaignId, ExecutionId, ProjectId, WorkflowId};
+pub use ids::{CampaignId, ConnectionId, ExecutionId, ProjectId, WorkflowId};
 pub use money::{Currency, Micros};
 pub use platform::Platform;

@@ -3,10 +3,13 @@
 
 use crate::activity::ActivityEntry;
 use crate::campaign::{Campaign, CampaignPage, CampaignQuery};
+use crate::connection::{Connection, ConnectionDraft};
+use crate::connectors::ConnectorError;
+use crate::connectors::testmode::TestAccount;
 use crate::dashboard::DashboardSummary;
 use crate::error::RepoError;
 use crate::health::DatabaseHealth;
-use crate::ids::{CampaignId, ProjectId};
+use crate::ids::{CampaignId, ConnectionId, ProjectId};
 use crate::metrics::DailyMetric;
 use crate::project::{Project, ProjectDraft, ProjectFilter, ProjectStatus, ProjectSummary};
 use async_trait::async_trait;
@@ -64,6 +67,47 @@ pub trait ActivityRepo: Send + Sync {
     async fn recent(&self, project: Option<&ProjectId>, limit: u32) -> Result<Vec<ActivityEntry>, RepoError>;
 }
 
+/// Ad account connections, and the state of their test-mode accounts.
+#[async_trait]
+pub trait ConnectionRepo: Send + Sync {
+    /// Connections of one project, or of all; newest first.
+    async fn list(&self, project: Option<&ProjectId>) -> Result<Vec<Connection>, RepoError>;
+    async fn get(&self, id: &ConnectionId) -> Result<Connection, RepoError>;
+    /// Makes a test-mode connection around a generated account.
+    async fn create_test(&self, draft: ConnectionDraft, account: &TestAccount, actor: &str)
+    -> Result<Connection, RepoError>;
+    async fn delete(&self, id: &ConnectionId, actor: &str) -> Result<(), RepoError>;
+    async fn test_account(&self, id: &ConnectionId) -> Result<TestAccount, RepoError>;
+    async fn save_test_account(&self, id: &ConnectionId, account: &TestAccount) -> Result<(), RepoError>;
+}
+
+/// Why a tool did not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ToolRunError {
+    #[error(transparent)]
+    Connector(#[from] ConnectorError),
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+    #[error("connection '{connection}' is a {actual} connection, not {asked}")]
+    WrongPlatform {
+        connection: ConnectionId,
+        actual: crate::Platform,
+        asked: crate::Platform,
+    },
+}
+
+/// Runs connector tools on connections: parameters checked against the tool's schema first.
+#[async_trait]
+pub trait ToolRunner: Send + Sync {
+    async fn run(
+        &self,
+        platform: crate::Platform,
+        tool: &str,
+        connection: &ConnectionId,
+        params: serde_json::Value,
+    ) -> Result<serde_json::Value, ToolRunError>;
+}
+
 /// Everything the UI and API layers may call, cheap to clone.
 #[derive(Clone)]
 pub struct Services {
@@ -73,4 +117,6 @@ pub struct Services {
     pub campaigns: Arc<dyn CampaignRepo>,
     pub metrics: Arc<dyn MetricsRepo>,
     pub activity: Arc<dyn ActivityRepo>,
+    pub connections: Arc<dyn ConnectionRepo>,
+    pub tools: Arc<dyn ToolRunner>,
 }

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod connectors;
 pub mod db;
 pub mod demo;
 pub mod legacy;

@@ -16,6 +16,8 @@ pub enum ApiError {
     NotFound(String),
     MethodNotAllowed,
     Conflict(String),
+    /// Any other refusal with its own status and code (tool runs: 422, 429, 502, …).
+    Status(StatusCode, &'static str, String),
     Internal,
 }
 
@@ -48,6 +50,7 @@ impl ApiError {
                 "this route does not take that method".to_owned(),
             ),
             ApiError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
+            ApiError::Status(status, code, m) => (*status, code, m.clone()),
             ApiError::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -100,5 +103,26 @@ impl From<RepoError> for ApiError {
 impl From<switchboard_core::ParseError> for ApiError {
     fn from(e: switchboard_core::ParseError) -> Self {
         ApiError::BadRequest(e.to_string())
+    }
+}
+
+impl From<switchboard_core::ports::ToolRunError> for ApiError {
+    fn from(e: switchboard_core::ports::ToolRunError) -> Self {
+        use switchboard_core::connectors::ConnectorError as C;
+        use switchboard_core::ports::ToolRunError as T;
+        let message = e.to_string();
+        match e {
+            T::Repo(r) => ApiError::from(r),
+            T::WrongPlatform { .. } => ApiError::Status(StatusCode::UNPROCESSABLE_ENTITY, "wrong_platform", message),
+            T::Connector(c) => match c {
+                C::UnknownTool { .. } => ApiError::NotFound(message),
+                C::InvalidParams(_) => ApiError::Status(StatusCode::UNPROCESSABLE_ENTITY, "invalid_params", message),
+                C::NotFound { .. } => ApiError::NotFound(message),
+                C::RateLimited { .. } => ApiError::Status(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message),
+                C::Unauthorized(_) => ApiError::Status(StatusCode::CONFLICT, "needs_reauth", message),
+                C::Transient(_) => ApiError::Status(StatusCode::BAD_GATEWAY, "platform_unavailable", message),
+                C::Permanent(_) => ApiError::Status(StatusCode::BAD_GATEWAY, "platform_refused", message),
+            },
+        }
     }
 }

@@ -1,6 +1,8 @@
 //! The public REST API under `/api/v1`: JSON in and out, errors as `{"error": {"code", "message"}}`.
 
 mod campaigns;
+mod connections;
+mod connectors;
 mod error;
 mod extract;
 mod projects;
@@ -14,6 +16,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(projects::router())
         .merge(campaigns::router())
+        .merge(connections::router())
+        .merge(connectors::router())
         .fallback(|| async { ApiError::NotFound("no such API route".to_owned()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }

@@ -2,6 +2,7 @@
 
 mod activity_repo;
 mod campaign_repo;
+mod connection_repo;
 mod dashboard_repo;
 mod health_probe;
 pub(crate) mod ids;
@@ -10,6 +11,7 @@ mod project_repo;
 
 pub use activity_repo::SqliteActivityRepo;
 pub use campaign_repo::SqliteCampaignRepo;
+pub use connection_repo::SqliteConnectionRepo;
 pub use dashboard_repo::SqliteDashboardRepo;
 pub use health_probe::SqliteHealthProbe;
 pub use metrics_repo::SqliteMetricsRepo;
@@ -18,6 +20,8 @@ pub use project_repo::SqliteProjectRepo;
 /// Every repository over one pool.
 pub fn services(pool: &SqlitePool) -> switchboard_core::ports::Services {
     use std::sync::Arc;
+    let connections: Arc<dyn switchboard_core::ports::ConnectionRepo> =
+        Arc::new(SqliteConnectionRepo::new(pool.clone()));
     switchboard_core::ports::Services {
         dashboard: Arc::new(SqliteDashboardRepo::new(pool.clone())),
         health: Arc::new(SqliteHealthProbe::new(pool.clone())),
@@ -25,6 +29,8 @@ pub fn services(pool: &SqlitePool) -> switchboard_core::ports::Services {
         campaigns: Arc::new(SqliteCampaignRepo::new(pool.clone())),
         metrics: Arc::new(SqliteMetricsRepo::new(pool.clone())),
         activity: Arc::new(SqliteActivityRepo::new(pool.clone())),
+        connections: connections.clone(),
+        tools: Arc::new(crate::connectors::LocalToolRunner::new(connections)),
     }
 }
 
@@ -133,4 +139,28 @@ pub(crate) fn storage(error: sqlx::Error) -> RepoError {
 /// SQLite counts are never negative; anything else is a bug worth a zero rather than a panic.
 pub(crate) fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
+}
+
+/// Adds an entry to a project's activity feed, inside the change's own transaction.
+pub(crate) async fn record_activity(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    project: &str,
+    actor: &str,
+    action: &str,
+    summary: &str,
+    at: &switchboard_core::time::Timestamp,
+) -> Result<(), RepoError> {
+    sqlx::query(
+        "INSERT INTO activity (id, project_id, actor, action, summary, occurred_at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(format!("act_{}", ids::new_suffix()))
+    .bind(project)
+    .bind(actor)
+    .bind(action)
+    .bind(summary)
+    .bind(at.to_text())
+    .execute(&mut **tx)
+    .await
+    .map_err(storage)?;
+    Ok(())
 }

@@ -1,4 +1,4 @@
-use super::{count, ids::new_suffix, storage};
+use super::{count, ids::new_suffix, record_activity, storage};
 use async_trait::async_trait;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use switchboard_core::ports::ProjectRepo;
@@ -69,29 +69,6 @@ fn now() -> Timestamp {
 fn platforms_json(platforms: &[Platform]) -> String {
     serde_json::to_string(&platforms.iter().map(|p| p.as_str()).collect::<Vec<_>>())
         .unwrap_or_else(|_| "[]".into())
-}
-
-async fn record_activity(
-    tx: &mut Transaction<'_, Sqlite>,
-    project: &str,
-    actor: &str,
-    action: &str,
-    summary: &str,
-    at: &Timestamp,
-) -> Result<(), RepoError> {
-    sqlx::query(
-        "INSERT INTO activity (id, project_id, actor, action, summary, occurred_at) VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(format!("act_{}", new_suffix()))
-    .bind(project)
-    .bind(actor)
-    .bind(action)
-    .bind(summary)
-    .bind(at.to_text())
-    .execute(&mut **tx)
-    .await
-    .map_err(storage)?;
-    Ok(())
 }
 
 impl SqliteProjectRepo {

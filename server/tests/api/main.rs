@@ -2,6 +2,7 @@
 //! `switchboard` binary itself. One test binary for all of them.
 
 mod cli;
+mod connectors;
 mod dashboard;
 mod health;
 mod helpers;

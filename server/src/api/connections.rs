@@ -1,0 +1,50 @@
+//! `/api/v1/connections`: ad account connections (never their tokens).
+
+use super::ApiError;
+use super::extract::{ApiJson, Params, Segment};
+use crate::startup::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use switchboard_core::connection::{Connection, ConnectionInput};
+use switchboard_core::connectors::testmode::TestAccount;
+use switchboard_core::{ConnectionId, ProjectId};
+
+const ACTOR: &str = "user";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/connections", get(list).post(create))
+        .route("/connections/{id}", get(show).delete(remove))
+}
+
+pub(super) fn connection_id(text: &str) -> Result<ConnectionId, ApiError> {
+    ConnectionId::parse(text).map_err(|e| ApiError::NotFound(format!("no connection '{text}' ({e})")))
+}
+
+async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Vec<Connection>>, ApiError> {
+    let project = params.get("project_id", ProjectId::parse)?;
+    Ok(Json(state.services.connections.list(project.as_ref()).await?))
+}
+
+async fn show(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<Connection>, ApiError> {
+    Ok(Json(state.services.connections.get(&connection_id(&id)?).await?))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<ConnectionInput>,
+) -> Result<(StatusCode, Json<Connection>), ApiError> {
+    let draft = input.validate().map_err(ApiError::Validation)?;
+    let seed = draft.seed.unwrap_or_else(|| fastrand::u64(..));
+    let today = chrono::Utc::now().date_naive();
+    let account = TestAccount::generate(draft.platform, seed, draft.currency, today);
+    let connection = state.services.connections.create_test(draft, &account, ACTOR).await?;
+    Ok((StatusCode::CREATED, Json(connection)))
+}
+
+async fn remove(State(state): State<AppState>, Segment(id): Segment) -> Result<StatusCode, ApiError> {
+    state.services.connections.delete(&connection_id(&id)?, ACTOR).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
