@@ -42,8 +42,30 @@ pub struct Connection {
     pub status: ConnectionStatus,
     pub currency: Currency,
     pub time_zone: String,
+    /// Live mode: where the platform's API is and which version (the configured defaults when
+    /// absent), and for Google the manager account the calls go through.
+    #[serde(default, skip_serializing_if = "ApiSettings::is_default")]
+    pub api: ApiSettings,
     pub created_at: Timestamp,
     pub updated_at: Option<Timestamp>,
+}
+
+/// Where a live connection's calls go. Empty fields take the server's configured defaults.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiSettings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Google Ads: the manager account (digits) sent as `login-customer-id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_customer_id: Option<String>,
+}
+
+impl ApiSettings {
+    pub fn is_default(&self) -> bool {
+        self == &ApiSettings::default()
+    }
 }
 
 /// What a client sends to make a connection.
@@ -93,13 +115,15 @@ impl ConnectionInput {
             None | Some(Ok(ConnectionMode::Test)) => {}
             Some(Ok(ConnectionMode::Live)) => errors.add(
                 "mode",
-                "live connections are made by authorizing with the platform (OAuth), which this version does not offer yet",
+                "live connections are made by authorizing with the platform (OAuth): POST /api/v1/connections/authorize, or Connect on the Connections page",
             ),
             Some(Err(e)) => errors.add("mode", e.to_string()),
         }
         let currency = match self.currency.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             None => Some(Currency::USD),
-            Some(c) => Currency::parse(c).map_err(|e| errors.add("currency", e.to_string())).ok(),
+            Some(c) => Currency::parse(c)
+                .map_err(|e| errors.add("currency", e.to_string()))
+                .ok(),
         };
         let name = self.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
         if name.is_some_and(|n| n.chars().count() > 120) {
@@ -116,6 +140,196 @@ impl ConnectionInput {
             _ => Err(errors),
         }
     }
+}
+
+/// What a client sends to connect a live account: the server answers with the platform's
+/// authorization address, and the connection exists once the platform sends the user back.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorizeInput {
+    pub project_id: String,
+    pub platform: String,
+    /// Google customer id (`123-456-7890` or digits), Meta ad account id (`act_…` or digits).
+    pub account_id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub api_base_url: Option<String>,
+    #[serde(default)]
+    pub api_version: Option<String>,
+    #[serde(default)]
+    pub login_customer_id: Option<String>,
+}
+
+/// A checked request for a live connection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveConnectionDraft {
+    pub project_id: ProjectId,
+    pub platform: Platform,
+    /// Digits only.
+    pub account_id: String,
+    pub name: Option<String>,
+    pub api: ApiSettings,
+}
+
+fn blank_to_none(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// Digits, with the separators and prefixes people paste (`123-456-7890`, `act_123`) taken off.
+fn account_digits(platform: Platform, text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let text = match platform {
+        Platform::Meta => text.strip_prefix("act_").unwrap_or(text),
+        _ => text,
+    };
+    let digits: String = text.chars().filter(|c| *c != '-' && *c != ' ').collect();
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) || digits.len() > 20 {
+        let example = match platform {
+            Platform::Google => "a customer id like 123-456-7890",
+            Platform::Meta => "an ad account id like act_1234567890",
+            Platform::Pinterest => "an ad account id (digits)",
+        };
+        return Err(format!("must be {example}"));
+    }
+    Ok(digits)
+}
+
+fn check_base_url(text: &str) -> Result<String, String> {
+    let trimmed = text.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or("must start with https:// (or http:// for a local server)")?;
+    if rest.is_empty() || rest.contains(['?', '#', ' ']) {
+        return Err("must be an address like https://googleads.googleapis.com, without a query".into());
+    }
+    Ok(trimmed.to_owned())
+}
+
+fn check_version(platform: Platform, text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let number = text.strip_prefix('v').unwrap_or("");
+    let ok = match platform {
+        // Graph versions are `v25.0`.
+        Platform::Meta => number
+            .split_once('.')
+            .is_some_and(|(major, minor)| is_digits(major) && is_digits(minor)),
+        _ => is_digits(number),
+    };
+    if ok {
+        Ok(text.to_owned())
+    } else {
+        Err(match platform {
+            Platform::Meta => "must be a Graph API version like v25.0".into(),
+            _ => "must be an API version like v22".into(),
+        })
+    }
+}
+
+fn is_digits(text: &str) -> bool {
+    !text.is_empty() && text.len() <= 4 && text.chars().all(|c| c.is_ascii_digit())
+}
+
+impl AuthorizeInput {
+    pub fn validate(&self) -> Result<LiveConnectionDraft, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let project_id = ProjectId::parse(self.project_id.trim())
+            .map_err(|e| errors.add("project_id", e.to_string()))
+            .ok();
+        let platform = match self.platform.parse::<Platform>() {
+            Ok(Platform::Pinterest) => {
+                errors.add("platform", "the Pinterest connector is not available yet");
+                None
+            }
+            Ok(p) => Some(p),
+            Err(e) => {
+                errors.add("platform", e.to_string());
+                None
+            }
+        };
+        let mut api = ApiSettings::default();
+        let mut account_id = None;
+        if let Some(platform) = platform {
+            account_id = account_digits(platform, &self.account_id)
+                .map_err(|e| errors.add("account_id", e))
+                .ok();
+            if let Some(url) = blank_to_none(self.api_base_url.as_deref()) {
+                api.base_url = check_base_url(url)
+                    .map_err(|e| errors.add("api_base_url", e))
+                    .ok();
+            }
+            if let Some(version) = blank_to_none(self.api_version.as_deref()) {
+                api.version = check_version(platform, version)
+                    .map_err(|e| errors.add("api_version", e))
+                    .ok();
+            }
+            if let Some(login) = blank_to_none(self.login_customer_id.as_deref()) {
+                if platform == Platform::Google {
+                    api.login_customer_id = account_digits(platform, login)
+                        .map_err(|e| errors.add("login_customer_id", e))
+                        .ok();
+                } else {
+                    errors.add(
+                        "login_customer_id",
+                        "only Google Ads connections go through a manager account",
+                    );
+                }
+            }
+        }
+        let name = blank_to_none(self.name.as_deref());
+        if name.is_some_and(|n| n.chars().count() > 120) {
+            errors.add("name", "must be at most 120 characters");
+        }
+        match (project_id, platform, account_id) {
+            (Some(project_id), Some(platform), Some(account_id)) if errors.is_empty() => {
+                Ok(LiveConnectionDraft {
+                    project_id,
+                    platform,
+                    account_id,
+                    name: name.map(str::to_owned),
+                    api,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A secret sealed with an AEAD key; `key_id` names the key so keys can rotate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedSecret {
+    pub key_id: String,
+    pub nonce: Vec<u8>,
+    pub ciphertext: Vec<u8>,
+}
+
+/// A live connection's tokens as stored: sealed, with the access token's expiry in the clear so
+/// that a refresh can be planned without opening them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCredentials {
+    pub sealed: SealedSecret,
+    pub expires_at: Option<Timestamp>,
+}
+
+/// What the platform says about a live account when it is connected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveAccountInfo {
+    pub name: Option<String>,
+    pub currency: Currency,
+    pub time_zone: String,
+}
+
+/// An authorization in progress: kept between the redirect to the platform and its callback.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OAuthPending {
+    /// The `state` parameter: random, single use.
+    pub state: String,
+    pub draft: LiveConnectionDraft,
+    /// The PKCE verifier whose challenge went to the platform.
+    pub code_verifier: String,
+    pub redirect_uri: String,
+    pub expires_at: Timestamp,
 }
 
 #[cfg(test)]
@@ -150,12 +364,68 @@ mod tests {
             mode: Some("live".into()),
             ..input()
         };
-        assert!(live.validate().expect_err("live").get("mode").is_some_and(|m| m.contains("OAuth")));
+        assert!(
+            live.validate()
+                .expect_err("live")
+                .get("mode")
+                .is_some_and(|m| m.contains("OAuth"))
+        );
+    }
+
+    #[test]
+    fn a_live_draft_takes_pasted_ids_and_checks_the_api_settings() {
+        let input = AuthorizeInput {
+            project_id: "proj_abc".into(),
+            platform: "google".into(),
+            account_id: " 123-456-7890 ".into(),
+            api_base_url: Some("http://127.0.0.1:9000/".into()),
+            api_version: Some("v22".into()),
+            login_customer_id: Some("999-000-1111".into()),
+            ..Default::default()
+        };
+        let draft = input.validate().expect("valid");
+        assert_eq!(draft.account_id, "1234567890");
+        assert_eq!(draft.api.base_url.as_deref(), Some("http://127.0.0.1:9000"));
+        assert_eq!(draft.api.login_customer_id.as_deref(), Some("9990001111"));
+        let meta = AuthorizeInput {
+            platform: "meta".into(),
+            account_id: "act_42".into(),
+            api_version: Some("v25.0".into()),
+            login_customer_id: None,
+            ..input.clone()
+        };
+        assert_eq!(meta.validate().expect("meta").account_id, "42");
+        let bad = AuthorizeInput {
+            account_id: "acme".into(),
+            api_base_url: Some("ftp://x".into()),
+            api_version: Some("22".into()),
+            ..input
+        };
+        let errors = bad.validate().expect_err("invalid");
+        for field in ["account_id", "api_base_url", "api_version"] {
+            assert!(errors.get(field).is_some(), "{field}: {errors}");
+        }
+        let meta_login = AuthorizeInput {
+            platform: "meta".into(),
+            account_id: "42".into(),
+            login_customer_id: Some("1".into()),
+            ..Default::default()
+        };
+        assert!(
+            meta_login
+                .validate()
+                .expect_err("meta login")
+                .get("login_customer_id")
+                .is_some()
+        );
     }
 
     #[test]
     fn modes_and_statuses_read_their_stored_words() {
-        assert_eq!("needs_reauth".parse::<ConnectionStatus>(), Ok(ConnectionStatus::NeedsReauth));
+        assert_eq!(
+            "needs_reauth".parse::<ConnectionStatus>(),
+            Ok(ConnectionStatus::NeedsReauth)
+        );
         assert_eq!(ConnectionMode::Test.as_str(), "test");
         assert!("paused".parse::<ConnectionStatus>().is_err());
     }

@@ -3,7 +3,10 @@
 
 use crate::activity::ActivityEntry;
 use crate::campaign::{Campaign, CampaignPage, CampaignQuery};
-use crate::connection::{Connection, ConnectionDraft};
+use crate::connection::{
+    Connection, ConnectionDraft, ConnectionStatus, LiveAccountInfo, LiveConnectionDraft, OAuthPending,
+    StoredCredentials,
+};
 use crate::connectors::ConnectorError;
 use crate::connectors::testmode::TestAccount;
 use crate::dashboard::DashboardSummary;
@@ -74,11 +77,42 @@ pub trait ConnectionRepo: Send + Sync {
     async fn list(&self, project: Option<&ProjectId>) -> Result<Vec<Connection>, RepoError>;
     async fn get(&self, id: &ConnectionId) -> Result<Connection, RepoError>;
     /// Makes a test-mode connection around a generated account.
-    async fn create_test(&self, draft: ConnectionDraft, account: &TestAccount, actor: &str)
-    -> Result<Connection, RepoError>;
+    async fn create_test(
+        &self,
+        draft: ConnectionDraft,
+        account: &TestAccount,
+        actor: &str,
+    ) -> Result<Connection, RepoError>;
     async fn delete(&self, id: &ConnectionId, actor: &str) -> Result<(), RepoError>;
     async fn test_account(&self, id: &ConnectionId) -> Result<TestAccount, RepoError>;
     async fn save_test_account(&self, id: &ConnectionId, account: &TestAccount) -> Result<(), RepoError>;
+    /// Makes (or, for an account the project already has, re-authorizes) a live connection with
+    /// its sealed tokens, in one transaction.
+    async fn create_live(
+        &self,
+        draft: LiveConnectionDraft,
+        info: LiveAccountInfo,
+        credentials: &StoredCredentials,
+        actor: &str,
+    ) -> Result<Connection, RepoError>;
+    async fn credentials(&self, id: &ConnectionId) -> Result<StoredCredentials, RepoError>;
+    async fn save_credentials(
+        &self,
+        id: &ConnectionId,
+        credentials: &StoredCredentials,
+    ) -> Result<(), RepoError>;
+    /// Changes the status (a refused token marks the connection `needs_reauth`), with the reason
+    /// in the project's activity feed. Nothing is written when the status is already that.
+    async fn set_status(
+        &self,
+        id: &ConnectionId,
+        status: ConnectionStatus,
+        reason: &str,
+        actor: &str,
+    ) -> Result<(), RepoError>;
+    async fn save_oauth_pending(&self, pending: &OAuthPending) -> Result<(), RepoError>;
+    /// Takes an authorization in progress (single use); `None` when unknown, used or expired.
+    async fn take_oauth_pending(&self, state: &str) -> Result<Option<OAuthPending>, RepoError>;
 }
 
 /// Why a tool did not run.

@@ -17,6 +17,8 @@ pub struct Config {
     /// Where the built site (wasm, JS, CSS, public files) is, and its names; cargo-leptos sets the
     /// `LEPTOS_*` variables, the defaults match its layout (`target/site`).
     pub leptos: LeptosOptions,
+    /// Live-mode OAuth apps, API addresses and retries (`SWITCHBOARD_GOOGLE_*`, `SWITCHBOARD_META_*`).
+    pub connectors: crate::connectors::ConnectorSettings,
 }
 
 impl Config {
@@ -35,6 +37,7 @@ impl Config {
             database,
             addr,
             leptos,
+            connectors: crate::connectors::ConnectorSettings::from_env(),
         })
     }
 }

@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod legacy;
 pub mod routes;
+pub mod secrets;
 pub mod startup;
 pub mod telemetry;
 

@@ -1,8 +1,10 @@
 //! Builds the application (database, services, router) and runs it until a shutdown signal.
 
 use crate::config::Config;
+use crate::connectors::LiveConnectors;
 use crate::db;
 use crate::routes;
+use crate::secrets::Keyring;
 use anyhow::Context;
 use app::{App, shell};
 use axum::Router;
@@ -14,6 +16,7 @@ use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_ro
 use sqlx::SqlitePool;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use switchboard_core::ports::Services;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
@@ -24,6 +27,8 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub services: Services,
+    /// Live mode's OAuth flow (the tools themselves run through `services.tools`).
+    pub live: Arc<LiveConnectors>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -49,18 +54,31 @@ impl Application {
         if applied > 0 {
             tracing::info!(applied, "database migrations applied");
         }
-        let services = db::services(&pool);
-
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on {}", config.addr))?;
         let address = listener.local_addr().context("cannot read the bound address")?;
+
+        let database_file = config.database.get_filename();
+        let in_memory = database_file == std::path::Path::new(":memory:");
+        let (keyring, source) = Keyring::load((!in_memory).then_some(database_file))?;
+        tracing::info!(
+            key = keyring.current_key_id(),
+            ?source,
+            "connection tokens are sealed with AES-256-GCM"
+        );
+        let mut connectors = config.connectors;
+        connectors
+            .public_url
+            .get_or_insert_with(|| format!("http://{address}"));
+        let (services, live) = db::services(&pool, Arc::new(connectors), Arc::new(keyring))?;
         let mut leptos_options = config.leptos;
         leptos_options.site_addr = address;
 
         let router = router(AppState {
             leptos_options,
             services,
+            live,
         });
         Ok(Application {
             listener,
@@ -98,6 +116,8 @@ fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(routes::healthz))
+        .route("/oauth/{platform}/start", get(routes::oauth::start))
+        .route("/oauth/{platform}/callback", get(routes::oauth::callback))
         .nest("/api/v1", crate::api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos_options = leptos_options.clone();

@@ -33,6 +33,11 @@ fn paging_params() -> (Value, Value) {
     )
 }
 
+fn all_pages() -> Value {
+    json!({"type": "boolean", "default": false,
+           "description": "Follow the paging cursors and return every row in one list (up to 5,000)."})
+}
+
 fn page_of(row: Value) -> Value {
     json!({
         "type": "object",
@@ -108,7 +113,8 @@ pub fn tools() -> Vec<ToolSpec> {
                     "effective_status": {"type": "array", "items": {"type": "string", "enum": STATUSES},
                                           "description": "Only campaigns in these statuses."},
                     "limit": limit.clone(),
-                    "after": after.clone()
+                    "after": after.clone(),
+                    "all_pages": all_pages()
                 }
             }),
             result: page_of(campaign_row()),
@@ -156,7 +162,7 @@ pub fn tools() -> Vec<ToolSpec> {
             access: Access::Read,
             params: json!({
                 "type": "object", "additionalProperties": false,
-                "properties": {"campaign_id": graph_id(), "limit": limit.clone(), "after": after.clone()}
+                "properties": {"campaign_id": graph_id(), "limit": limit.clone(), "after": after.clone(), "all_pages": all_pages()}
             }),
             result: page_of(json!({
                 "type": "object", "required": ["id", "campaign_id", "name", "status"],
@@ -197,7 +203,7 @@ pub fn tools() -> Vec<ToolSpec> {
             access: Access::Read,
             params: json!({
                 "type": "object", "additionalProperties": false,
-                "properties": {"campaign_id": graph_id(), "ad_set_id": graph_id(), "limit": limit, "after": after}
+                "properties": {"campaign_id": graph_id(), "ad_set_id": graph_id(), "limit": limit, "after": after, "all_pages": all_pages()}
             }),
             result: page_of(json!({
                 "type": "object", "required": ["id", "adset_id", "campaign_id", "name", "status"],
@@ -226,7 +232,8 @@ pub fn tools() -> Vec<ToolSpec> {
                     "limit": {"type": "integer", "minimum": 1, "maximum": 500, "default": 25,
                               "description": "Rows per page."},
                     "after": {"type": "string", "minLength": 1,
-                              "description": "The `paging.cursors.after` of the previous page."}
+                              "description": "The `paging.cursors.after` of the previous page."},
+                    "all_pages": all_pages()
                 }
             }),
             result: page_of(json!({

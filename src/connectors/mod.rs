@@ -6,10 +6,12 @@
 pub mod error;
 pub mod google;
 pub mod meta;
+pub mod retry;
 pub mod schema;
 pub mod testmode;
 pub mod tool;
 
 pub use error::ConnectorError;
+pub use retry::{Retry, RetryPolicy};
 pub use schema::SchemaError;
 pub use tool::{Access, ToolSpec, catalog, find_tool};

@@ -49,7 +49,9 @@ const KEYWORDS: [&str; 20] = [
     "$schema",
 ];
 
-const TYPES: [&str; 7] = ["object", "array", "string", "integer", "number", "boolean", "null"];
+const TYPES: [&str; 7] = [
+    "object", "array", "string", "integer", "number", "boolean", "null",
+];
 const FORMATS: [&str; 4] = ["date", "date-time", "int64", "decimal"];
 
 /// Checks that a schema uses only the keywords, types and formats the validator enforces.
@@ -318,7 +320,11 @@ fn check_format(format: &str, s: &str) -> Result<(), &'static str> {
                 && !frac.is_empty()
                 && whole.bytes().all(|b| b.is_ascii_digit())
                 && frac.bytes().all(|b| b.is_ascii_digit());
-            if ok { Ok(()) } else { Err("expected a decimal number written as text") }
+            if ok {
+                Ok(())
+            } else {
+                Err("expected a decimal number written as text")
+            }
         }
         _ => Ok(()),
     }
@@ -357,13 +363,19 @@ mod tests {
         let ok = json!({"name": "Brand", "daily_budget": 5000, "status": "PAUSED", "start": "2026-06-01",
                         "ids": ["123", "-4"], "spend": "12.50"});
         assert_eq!(err(ok), "ok");
-        assert_eq!(err(json!({"name": "x", "daily_budget": 2.0, "spend": null})), "ok");
+        assert_eq!(
+            err(json!({"name": "x", "daily_budget": 2.0, "spend": null})),
+            "ok"
+        );
     }
 
     #[test]
     fn names_the_field_and_the_reason() {
         assert_eq!(err(json!({"daily_budget": 1})), "params.name: is required");
-        assert_eq!(err(json!({"name": "", "daily_budget": 1})), "params.name: must not be empty");
+        assert_eq!(
+            err(json!({"name": "", "daily_budget": 1})),
+            "params.name: must not be empty"
+        );
         assert_eq!(
             err(json!({"name": "x", "daily_budget": 0})),
             "params.daily_budget: must be at least 1"
@@ -396,9 +408,10 @@ mod tests {
             err(json!({"name": "x", "daily_budget": 1, "spend": "1e5"})),
             "params.spend: expected a decimal number written as text"
         );
-        assert!(err(json!({"name": "x", "daily_budget": 1, "budget": 3})).starts_with(
-            "params.budget: is not a known field (expected one of: "
-        ));
+        assert!(
+            err(json!({"name": "x", "daily_budget": 1, "budget": 3}))
+                .starts_with("params.budget: is not a known field (expected one of: ")
+        );
         assert_eq!(err(json!([1])), "params: expected an object, found a list");
         assert_eq!(
             err(json!({"name": "abcdefghijk", "daily_budget": 1})),

@@ -2,12 +2,13 @@
 
 use super::ApiError;
 use super::extract::{ApiJson, Params, Segment};
+use crate::connectors::live::Authorize;
 use crate::startup::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
-use switchboard_core::connection::{Connection, ConnectionInput};
+use switchboard_core::connection::{AuthorizeInput, Connection, ConnectionInput};
 use switchboard_core::connectors::testmode::TestAccount;
 use switchboard_core::{ConnectionId, ProjectId};
 
@@ -16,6 +17,7 @@ const ACTOR: &str = "user";
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/connections", get(list).post(create))
+        .route("/connections/authorize", post(authorize))
         .route("/connections/{id}", get(show).delete(remove))
 }
 
@@ -40,11 +42,29 @@ async fn create(
     let seed = draft.seed.unwrap_or_else(|| fastrand::u64(..));
     let today = chrono::Utc::now().date_naive();
     let account = TestAccount::generate(draft.platform, seed, draft.currency, today);
-    let connection = state.services.connections.create_test(draft, &account, ACTOR).await?;
+    let connection = state
+        .services
+        .connections
+        .create_test(draft, &account, ACTOR)
+        .await?;
     Ok((StatusCode::CREATED, Json(connection)))
 }
 
 async fn remove(State(state): State<AppState>, Segment(id): Segment) -> Result<StatusCode, ApiError> {
-    state.services.connections.delete(&connection_id(&id)?, ACTOR).await?;
+    state
+        .services
+        .connections
+        .delete(&connection_id(&id)?, ACTOR)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Starts connecting a live account: answers with the platform's authorization address. The
+/// connection exists once the user has authorized and the platform has called back.
+async fn authorize(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<AuthorizeInput>,
+) -> Result<Json<Authorize>, ApiError> {
+    let draft = input.validate().map_err(ApiError::Validation)?;
+    Ok(Json(state.live.authorize(draft).await?))
 }

@@ -113,16 +113,42 @@ impl From<switchboard_core::ports::ToolRunError> for ApiError {
         let message = e.to_string();
         match e {
             T::Repo(r) => ApiError::from(r),
-            T::WrongPlatform { .. } => ApiError::Status(StatusCode::UNPROCESSABLE_ENTITY, "wrong_platform", message),
+            T::WrongPlatform { .. } => {
+                ApiError::Status(StatusCode::UNPROCESSABLE_ENTITY, "wrong_platform", message)
+            }
             T::Connector(c) => match c {
                 C::UnknownTool { .. } => ApiError::NotFound(message),
-                C::InvalidParams(_) => ApiError::Status(StatusCode::UNPROCESSABLE_ENTITY, "invalid_params", message),
+                C::InvalidParams(_) => {
+                    ApiError::Status(StatusCode::UNPROCESSABLE_ENTITY, "invalid_params", message)
+                }
                 C::NotFound { .. } => ApiError::NotFound(message),
-                C::RateLimited { .. } => ApiError::Status(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message),
+                C::RateLimited { .. } => {
+                    ApiError::Status(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message)
+                }
                 C::Unauthorized(_) => ApiError::Status(StatusCode::CONFLICT, "needs_reauth", message),
                 C::Transient(_) => ApiError::Status(StatusCode::BAD_GATEWAY, "platform_unavailable", message),
                 C::Permanent(_) => ApiError::Status(StatusCode::BAD_GATEWAY, "platform_refused", message),
             },
+        }
+    }
+}
+
+impl From<crate::connectors::live::AuthorizationError> for ApiError {
+    fn from(e: crate::connectors::live::AuthorizationError) -> Self {
+        use crate::connectors::live::AuthorizationError as A;
+        let message = e.to_string();
+        match e {
+            A::NotConfigured(_) => {
+                ApiError::Status(StatusCode::SERVICE_UNAVAILABLE, "oauth_not_configured", message)
+            }
+            A::UnknownState => ApiError::Status(StatusCode::BAD_REQUEST, "invalid_state", message),
+            A::Denied(_) => ApiError::Status(StatusCode::BAD_REQUEST, "authorization_denied", message),
+            A::Connector(c) => ApiError::from(switchboard_core::ports::ToolRunError::Connector(c)),
+            A::Repo(r) => ApiError::from(r),
+            A::Secret(s) => {
+                tracing::error!(error = %s, "cannot seal tokens");
+                ApiError::Internal
+            }
         }
     }
 }

@@ -1,6 +1,10 @@
-//! Connectors at the server's edge: running tools on connections (test mode now; live mode's HTTP
-//! clients will sit beside it).
+//! Connectors at the server's edge: running tools on connections, test mode from the stored test
+//! account, live mode over HTTP with the connection's sealed OAuth tokens.
 
+pub mod live;
 mod runner;
+pub mod settings;
 
-pub use runner::LocalToolRunner;
+pub use live::LiveConnectors;
+pub use runner::{LocalToolRunner, MAX_ROWS};
+pub use settings::ConnectorSettings;

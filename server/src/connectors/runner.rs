@@ -1,25 +1,85 @@
 //! Runs a tool on a connection: the parameters are checked against the tool's schema, then a
-//! test-mode connection's account answers (and keeps what a write tool changed).
+//! test-mode connection's account answers (and keeps what a write tool changed) or, in live mode,
+//! the platform does. `all_pages` follows Graph's cursors to the end in either mode.
 
+use super::live::LiveConnectors;
 use async_trait::async_trait;
 use serde_json::Value;
 use std::sync::Arc;
-use switchboard_core::connection::{ConnectionMode, ConnectionStatus};
-use switchboard_core::connectors::{Access, ConnectorError, find_tool, schema};
+use switchboard_core::connection::{Connection, ConnectionMode, ConnectionStatus};
+use switchboard_core::connectors::{Access, ConnectorError, ToolSpec, find_tool, schema};
 use switchboard_core::ports::{ConnectionRepo, ToolRunError, ToolRunner};
 use switchboard_core::{ConnectionId, Platform};
 
+/// The most rows `all_pages` gathers; past it the result keeps the cursor to carry on from.
+pub const MAX_ROWS: usize = 5_000;
+
 pub struct LocalToolRunner {
     connections: Arc<dyn ConnectionRepo>,
+    live: Arc<LiveConnectors>,
     /// Write tools on test accounts read, change and save the account: one at a time.
     writes: tokio::sync::Mutex<()>,
 }
 
 impl LocalToolRunner {
-    pub fn new(connections: Arc<dyn ConnectionRepo>) -> Self {
+    pub fn new(connections: Arc<dyn ConnectionRepo>, live: Arc<LiveConnectors>) -> Self {
         Self {
             connections,
+            live,
             writes: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    async fn once(
+        &self,
+        connection: &Connection,
+        spec: &ToolSpec,
+        params: &Value,
+    ) -> Result<Value, ToolRunError> {
+        if connection.mode == ConnectionMode::Live {
+            return self.live.call(connection, spec.name, params).await;
+        }
+        // Test accounts keep the UTC calendar.
+        let today = chrono::Utc::now().date_naive();
+        let id = &connection.id;
+        if spec.access == Access::Write {
+            let _one_at_a_time = self.writes.lock().await;
+            let mut account = self.connections.test_account(id).await?;
+            let result = account.call(spec.name, params, today)?;
+            self.connections.save_test_account(id, &account).await?;
+            Ok(result)
+        } else {
+            Ok(self
+                .connections
+                .test_account(id)
+                .await?
+                .call(spec.name, params, today)?)
+        }
+    }
+
+    /// Every page of a Graph list, joined: `{ "data": [...] }`, with `paging` only when it stopped
+    /// at [`MAX_ROWS`].
+    async fn all_pages(
+        &self,
+        connection: &Connection,
+        spec: &ToolSpec,
+        mut params: Value,
+    ) -> Result<Value, ToolRunError> {
+        let mut rows = Vec::new();
+        loop {
+            let mut page = self.once(connection, spec, &params).await?;
+            if let Some(Value::Array(data)) = page.get_mut("data").map(Value::take) {
+                rows.extend(data);
+            }
+            let next = page["paging"]["cursors"]["after"]
+                .as_str()
+                .filter(|_| page["paging"].get("next").is_some())
+                .map(str::to_owned);
+            match next {
+                Some(after) if rows.len() < MAX_ROWS => params["after"] = Value::String(after),
+                Some(_) => return Ok(serde_json::json!({ "data": rows, "paging": page["paging"] })),
+                None => return Ok(serde_json::json!({ "data": rows })),
+            }
         }
     }
 }
@@ -32,7 +92,7 @@ impl ToolRunner for LocalToolRunner {
         platform: Platform,
         tool: &str,
         connection: &ConnectionId,
-        params: Value,
+        mut params: Value,
     ) -> Result<Value, ToolRunError> {
         let spec = find_tool(platform, tool)?;
         spec.check_params(&params)?;
@@ -47,31 +107,29 @@ impl ToolRunner for LocalToolRunner {
         match found.status {
             ConnectionStatus::Active => {}
             ConnectionStatus::NeedsReauth => {
-                return Err(ConnectorError::Unauthorized("the connection needs to be authorized again".into()).into());
+                return Err(ConnectorError::Unauthorized(
+                    "the connection needs to be authorized again (Connect on the Connections page)".into(),
+                )
+                .into());
             }
             other => {
                 return Err(ConnectorError::Permanent(format!("the connection is {other}")).into());
             }
         }
-        if found.mode == ConnectionMode::Live {
-            return Err(ConnectorError::Permanent("live mode is not available in this version".into()).into());
-        }
-        // Test accounts keep the UTC calendar.
-        let today = chrono::Utc::now().date_naive();
         let started = std::time::Instant::now();
-        let result = if spec.access == Access::Write {
-            let _one_at_a_time = self.writes.lock().await;
-            let mut account = self.connections.test_account(connection).await?;
-            let result = account.call(tool, &params, today)?;
-            self.connections.save_test_account(connection, &account).await?;
-            result
+        let all_pages = params
+            .as_object_mut()
+            .and_then(|p| p.remove("all_pages"))
+            .is_some_and(|v| v == Value::Bool(true));
+        let result = if all_pages {
+            self.all_pages(&found, spec, params).await?
         } else {
-            self.connections.test_account(connection).await?.call(tool, &params, today)?
+            self.once(&found, spec, &params).await?
         };
         if let Err(e) = schema::validate(&spec.result, &result, "result") {
             tracing::warn!(%platform, tool, error = %e, "a tool's result does not match its schema");
         }
-        tracing::debug!(%platform, tool, elapsed = ?started.elapsed(), "tool ran");
+        tracing::debug!(%platform, tool, mode = %found.mode, elapsed = ?started.elapsed(), "tool ran");
         Ok(result)
     }
 }

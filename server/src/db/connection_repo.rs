@@ -3,7 +3,10 @@
 use super::{ids::new_suffix, record_activity, storage};
 use async_trait::async_trait;
 use sqlx::{Sqlite, SqlitePool, Transaction};
-use switchboard_core::connection::{Connection, ConnectionDraft, ConnectionMode};
+use switchboard_core::connection::{
+    ApiSettings, Connection, ConnectionDraft, ConnectionMode, ConnectionStatus, LiveAccountInfo,
+    LiveConnectionDraft, OAuthPending, SealedSecret, StoredCredentials,
+};
 use switchboard_core::connectors::testmode::TestAccount;
 use switchboard_core::ports::ConnectionRepo;
 use switchboard_core::time::Timestamp;
@@ -30,6 +33,9 @@ struct ConnectionRow {
     status: String,
     currency: String,
     time_zone: String,
+    api_base_url: Option<String>,
+    api_version: Option<String>,
+    login_customer_id: Option<String>,
     created_at: String,
     updated_at: Option<String>,
 }
@@ -47,6 +53,11 @@ impl TryFrom<ConnectionRow> for Connection {
             status: r.status.parse()?,
             currency: Currency::parse(&r.currency)?,
             time_zone: r.time_zone,
+            api: ApiSettings {
+                base_url: r.api_base_url,
+                version: r.api_version,
+                login_customer_id: r.login_customer_id,
+            },
             created_at: Timestamp::parse(&r.created_at)?,
             updated_at: r.updated_at.as_deref().map(Timestamp::parse).transpose()?,
         })
@@ -54,7 +65,7 @@ impl TryFrom<ConnectionRow> for Connection {
 }
 
 const SELECT: &str = "SELECT id, project_id, platform, mode, account_id, name, status, currency, time_zone, \
-                      created_at, updated_at FROM connections";
+                      api_base_url, api_version, login_customer_id, created_at, updated_at FROM connections";
 
 fn not_found(id: &ConnectionId) -> RepoError {
     RepoError::NotFound {
@@ -74,6 +85,66 @@ async fn fetch(tx: &mut Transaction<'_, Sqlite>, id: &ConnectionId) -> Result<Co
         .await
         .map_err(storage)?;
     Ok(Connection::try_from(row.ok_or_else(|| not_found(id))?)?)
+}
+
+async fn project_name(tx: &mut Transaction<'_, Sqlite>, project: &ProjectId) -> Result<String, RepoError> {
+    let name: Option<String> = sqlx::query_scalar("SELECT name FROM projects WHERE id = ?")
+        .bind(project.as_str())
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(storage)?;
+    name.ok_or_else(|| RepoError::NotFound {
+        entity: "project",
+        id: project.to_string(),
+    })
+}
+
+async fn upsert_credentials(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: &ConnectionId,
+    credentials: &StoredCredentials,
+    at: &Timestamp,
+) -> Result<(), RepoError> {
+    sqlx::query(
+        "INSERT INTO connection_credentials (connection_id, key_id, nonce, ciphertext, expires_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (connection_id) DO UPDATE SET key_id = excluded.key_id, \
+         nonce = excluded.nonce, ciphertext = excluded.ciphertext, expires_at = excluded.expires_at, \
+         updated_at = excluded.updated_at",
+    )
+    .bind(id.as_str())
+    .bind(&credentials.sealed.key_id)
+    .bind(&credentials.sealed.nonce)
+    .bind(&credentials.sealed.ciphertext)
+    .bind(credentials.expires_at.as_ref().map(Timestamp::to_text))
+    .bind(at.to_text())
+    .execute(&mut **tx)
+    .await
+    .map_err(storage)?;
+    Ok(())
+}
+
+fn corrupt(what: &'static str, id: &str) -> RepoError {
+    RepoError::Invalid(ParseError::Invalid {
+        what,
+        value: id.to_owned(),
+        reason: "the stored value cannot be read",
+    })
+}
+
+/// Records the change in the project's feed, commits, and answers with the connection as stored.
+async fn finish(
+    mut tx: Transaction<'_, Sqlite>,
+    id: &ConnectionId,
+    project: &ProjectId,
+    actor: &str,
+    kind: &str,
+    summary: &str,
+    at: &Timestamp,
+) -> Result<Connection, RepoError> {
+    record_activity(&mut tx, project.as_str(), actor, kind, summary, at).await?;
+    let connection = fetch(&mut tx, id).await?;
+    tx.commit().await.map_err(storage)?;
+    Ok(connection)
 }
 
 fn state_json(account: &TestAccount) -> Result<String, RepoError> {
@@ -115,15 +186,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
         let id = ConnectionId::from_suffix(&new_suffix())?;
         let at = now();
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
-        let project: Option<String> = sqlx::query_scalar("SELECT name FROM projects WHERE id = ?")
-            .bind(draft.project_id.as_str())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(storage)?;
-        let project_name = project.ok_or_else(|| RepoError::NotFound {
-            entity: "project",
-            id: draft.project_id.to_string(),
-        })?;
+        let project_name = project_name(&mut tx, &draft.project_id).await?;
         let inserted = sqlx::query(
             "INSERT INTO connections (id, project_id, platform, account_id, name, mode, status, currency, \
                                       time_zone, created_at) VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)",
@@ -165,10 +228,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
             draft.platform.label(),
             account.account_id
         );
-        record_activity(&mut tx, draft.project_id.as_str(), actor, "connection.created", &summary, &at).await?;
-        let connection = fetch(&mut tx, &id).await?;
-        tx.commit().await.map_err(storage)?;
-        Ok(connection)
+        finish(tx, &id, &draft.project_id, actor, "connection.created", &summary, &at).await
     }
 
     #[tracing::instrument(skip(self), err(Debug))]
@@ -187,7 +247,15 @@ impl ConnectionRepo for SqliteConnectionRepo {
             connection.platform.label(),
             connection.account_id
         );
-        record_activity(&mut tx, connection.project_id.as_str(), actor, "connection.deleted", &summary, &at).await?;
+        record_activity(
+            &mut tx,
+            connection.project_id.as_str(),
+            actor,
+            "connection.deleted",
+            &summary,
+            &at,
+        )
+        .await?;
         tx.commit().await.map_err(storage)?;
         Ok(())
     }
@@ -225,5 +293,222 @@ impl ConnectionRepo for SqliteConnectionRepo {
             return Err(not_found(id));
         }
         Ok(())
+    }
+
+    #[tracing::instrument(skip(self, draft, info, credentials), fields(project = %draft.project_id), err(Debug))]
+    async fn create_live(
+        &self,
+        draft: LiveConnectionDraft,
+        info: LiveAccountInfo,
+        credentials: &StoredCredentials,
+        actor: &str,
+    ) -> Result<Connection, RepoError> {
+        let at = now();
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
+        let project_name = project_name(&mut tx, &draft.project_id).await?;
+        let existing: Option<(String, String)> = sqlx::query_as(
+            "SELECT id, mode FROM connections WHERE project_id = ? AND platform = ? AND account_id = ?",
+        )
+        .bind(draft.project_id.as_str())
+        .bind(draft.platform.as_str())
+        .bind(&draft.account_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(storage)?;
+        let name = draft.name.clone().or(info.name);
+        let (id, verb) = match existing {
+            Some((_, mode)) if mode != ConnectionMode::Live.as_str() => {
+                return Err(RepoError::Conflict(format!(
+                    "project '{}' already has {} account {} as a test connection; disconnect it first",
+                    draft.project_id,
+                    draft.platform.label(),
+                    draft.account_id
+                )));
+            }
+            Some((id, _)) => {
+                let id = ConnectionId::try_from(id)?;
+                sqlx::query(
+                    "UPDATE connections SET status = 'active', name = ?, currency = ?, time_zone = ?, \
+                     api_base_url = ?, api_version = ?, login_customer_id = ?, updated_at = ? WHERE id = ?",
+                )
+                .bind(&name)
+                .bind(info.currency.as_str())
+                .bind(&info.time_zone)
+                .bind(&draft.api.base_url)
+                .bind(&draft.api.version)
+                .bind(&draft.api.login_customer_id)
+                .bind(at.to_text())
+                .bind(id.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(storage)?;
+                (id, "Re-authorized")
+            }
+            None => {
+                let id = ConnectionId::from_suffix(&new_suffix())?;
+                sqlx::query(
+                    "INSERT INTO connections (id, project_id, platform, account_id, name, mode, status, currency, \
+                     time_zone, api_base_url, api_version, login_customer_id, created_at) \
+                     VALUES (?, ?, ?, ?, ?, 'live', 'active', ?, ?, ?, ?, ?, ?)",
+                )
+                .bind(id.as_str())
+                .bind(draft.project_id.as_str())
+                .bind(draft.platform.as_str())
+                .bind(&draft.account_id)
+                .bind(&name)
+                .bind(info.currency.as_str())
+                .bind(&info.time_zone)
+                .bind(&draft.api.base_url)
+                .bind(&draft.api.version)
+                .bind(&draft.api.login_customer_id)
+                .bind(at.to_text())
+                .execute(&mut *tx)
+                .await
+                .map_err(storage)?;
+                (id, "Connected")
+            }
+        };
+        upsert_credentials(&mut tx, &id, credentials, &at).await?;
+        let summary = format!(
+            "{verb} {} account {} (live) for {project_name}",
+            draft.platform.label(),
+            draft.account_id
+        );
+        finish(tx, &id, &draft.project_id, actor, "connection.authorized", &summary, &at).await
+    }
+
+    #[tracing::instrument(skip(self), err(Debug))]
+    async fn credentials(&self, id: &ConnectionId) -> Result<StoredCredentials, RepoError> {
+        let row: Option<(String, Vec<u8>, Vec<u8>, Option<String>)> = sqlx::query_as(
+            "SELECT key_id, nonce, ciphertext, expires_at FROM connection_credentials WHERE connection_id = ?",
+        )
+        .bind(id.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(storage)?;
+        let (key_id, nonce, ciphertext, expires_at) = row.ok_or_else(|| RepoError::NotFound {
+            entity: "credentials of connection",
+            id: id.to_string(),
+        })?;
+        let expires_at = match expires_at.as_deref().map(Timestamp::parse).transpose() {
+            Ok(at) => at,
+            Err(_) => return Err(corrupt("token expiry", id.as_str())),
+        };
+        Ok(StoredCredentials {
+            sealed: SealedSecret {
+                key_id,
+                nonce,
+                ciphertext,
+            },
+            expires_at,
+        })
+    }
+
+    #[tracing::instrument(skip(self, credentials), err(Debug))]
+    async fn save_credentials(
+        &self,
+        id: &ConnectionId,
+        credentials: &StoredCredentials,
+    ) -> Result<(), RepoError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
+        fetch(&mut tx, id).await?;
+        upsert_credentials(&mut tx, id, credentials, &now()).await?;
+        tx.commit().await.map_err(storage)?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip(self), err(Debug))]
+    async fn set_status(
+        &self,
+        id: &ConnectionId,
+        status: ConnectionStatus,
+        reason: &str,
+        actor: &str,
+    ) -> Result<(), RepoError> {
+        let at = now();
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
+        let connection = fetch(&mut tx, id).await?;
+        if connection.status == status {
+            return Ok(());
+        }
+        sqlx::query("UPDATE connections SET status = ?, updated_at = ? WHERE id = ?")
+            .bind(status.as_str())
+            .bind(at.to_text())
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(storage)?;
+        let summary = format!(
+            "{} account {} is now {status}: {reason}",
+            connection.platform.label(),
+            connection.account_id
+        );
+        record_activity(
+            &mut tx,
+            connection.project_id.as_str(),
+            actor,
+            "connection.status",
+            &summary,
+            &at,
+        )
+        .await?;
+        tx.commit().await.map_err(storage)?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip(self, pending), err(Debug))]
+    async fn save_oauth_pending(&self, pending: &OAuthPending) -> Result<(), RepoError> {
+        let draft = serde_json::to_string(&pending.draft).map_err(|e| RepoError::Storage(Box::new(e)))?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
+        project_name(&mut tx, &pending.draft.project_id).await?;
+        sqlx::query("DELETE FROM oauth_pending WHERE expires_at < ?")
+            .bind(now().to_text())
+            .execute(&mut *tx)
+            .await
+            .map_err(storage)?;
+        sqlx::query(
+            "INSERT INTO oauth_pending (state, project_id, platform, draft, code_verifier, redirect_uri, expires_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&pending.state)
+        .bind(pending.draft.project_id.as_str())
+        .bind(pending.draft.platform.as_str())
+        .bind(draft)
+        .bind(&pending.code_verifier)
+        .bind(&pending.redirect_uri)
+        .bind(pending.expires_at.to_text())
+        .execute(&mut *tx)
+        .await
+        .map_err(storage)?;
+        tx.commit().await.map_err(storage)?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip(self, state), err(Debug))]
+    async fn take_oauth_pending(&self, state: &str) -> Result<Option<OAuthPending>, RepoError> {
+        let row: Option<(String, String, String, String)> = sqlx::query_as(
+            "DELETE FROM oauth_pending WHERE state = ? RETURNING draft, code_verifier, redirect_uri, expires_at",
+        )
+        .bind(state)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(storage)?;
+        let Some((draft, code_verifier, redirect_uri, expires_at)) = row else {
+            return Ok(None);
+        };
+        let draft: LiveConnectionDraft = serde_json::from_str(&draft)
+            .map_err(|_| corrupt("authorization in progress", "oauth_pending"))?;
+        let expires_at =
+            Timestamp::parse(&expires_at).map_err(|_| corrupt("authorization expiry", "oauth_pending"))?;
+        if expires_at < now() {
+            return Ok(None);
+        }
+        Ok(Some(OAuthPending {
+            state: state.to_owned(),
+            draft,
+            code_verifier,
+            redirect_uri,
+            expires_at,
+        }))
     }
 }

@@ -18,11 +18,23 @@ pub use metrics_repo::SqliteMetricsRepo;
 pub use project_repo::SqliteProjectRepo;
 
 /// Every repository over one pool.
-pub fn services(pool: &SqlitePool) -> switchboard_core::ports::Services {
+pub fn services(
+    pool: &SqlitePool,
+    settings: std::sync::Arc<crate::connectors::ConnectorSettings>,
+    keyring: std::sync::Arc<crate::secrets::Keyring>,
+) -> anyhow::Result<(
+    switchboard_core::ports::Services,
+    std::sync::Arc<crate::connectors::LiveConnectors>,
+)> {
     use std::sync::Arc;
     let connections: Arc<dyn switchboard_core::ports::ConnectionRepo> =
         Arc::new(SqliteConnectionRepo::new(pool.clone()));
-    switchboard_core::ports::Services {
+    let live = Arc::new(crate::connectors::LiveConnectors::new(
+        settings,
+        keyring,
+        connections.clone(),
+    )?);
+    let services = switchboard_core::ports::Services {
         dashboard: Arc::new(SqliteDashboardRepo::new(pool.clone())),
         health: Arc::new(SqliteHealthProbe::new(pool.clone())),
         projects: Arc::new(SqliteProjectRepo::new(pool.clone())),
@@ -30,8 +42,9 @@ pub fn services(pool: &SqlitePool) -> switchboard_core::ports::Services {
         metrics: Arc::new(SqliteMetricsRepo::new(pool.clone())),
         activity: Arc::new(SqliteActivityRepo::new(pool.clone())),
         connections: connections.clone(),
-        tools: Arc::new(crate::connectors::LocalToolRunner::new(connections)),
-    }
+        tools: Arc::new(crate::connectors::LocalToolRunner::new(connections, live.clone())),
+    };
+    Ok((services, live))
 }
 
 use anyhow::{Context, bail};
@@ -96,7 +109,10 @@ pub async fn connect(options: SqliteConnectOptions) -> anyhow::Result<SqlitePool
 
 /// Opens a pool of at most `max_connections`. The maintenance commands use one: an import that is
 /// the database's only user can bypass the WAL (see `legacy::import`).
-pub async fn connect_with_limit(options: SqliteConnectOptions, max_connections: u32) -> anyhow::Result<SqlitePool> {
+pub async fn connect_with_limit(
+    options: SqliteConnectOptions,
+    max_connections: u32,
+) -> anyhow::Result<SqlitePool> {
     let file = options.get_filename().display().to_string();
     SqlitePoolOptions::new()
         .max_connections(max_connections)

@@ -11,9 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use switchboard_core::Currency;
-use switchboard_core::legacy::{
-    self, LegacyFile, Read, Refusal, fingerprint, record_label,
-};
+use switchboard_core::legacy::{self, LegacyFile, Read, Refusal, fingerprint, record_label};
 use switchboard_core::time::Timestamp;
 
 #[derive(Debug, thiserror::Error)]
@@ -64,7 +62,9 @@ pub async fn import_dir(
     // commit in debug builds (every test run).
     let mut conn = pool.acquire().await?;
     conn.close_on_drop();
-    sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *conn).await?;
+    sqlx::query("PRAGMA foreign_keys = OFF")
+        .execute(&mut *conn)
+        .await?;
     let journal = BulkJournal::enter(&mut conn).await;
     let result = write_files(&mut conn, &files, &counts, buf, progress, started).await;
     journal.leave(&mut conn).await;
@@ -108,8 +108,7 @@ async fn write_files(
         let (sender, mut receiver) = tokio::sync::mpsc::channel::<Batch>(4);
         let reader_path = path.clone();
         let checker = FileChecker::new(file, total, known);
-        let reader =
-            tokio::task::spawn_blocking(move || checker.run(&reader_path, buf, now, &sender));
+        let reader = tokio::task::spawn_blocking(move || checker.run(&reader_path, buf, now, &sender));
         for sql in ready.drain(..) {
             sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
         }
@@ -147,11 +146,7 @@ async fn write_files(
         tracing::debug!(elapsed = ?started.elapsed(), file = file.file_name(), "import: file written");
         report.files.push(file_report);
         let table = table_of(file);
-        ready.extend(
-            deferred
-                .extract_if(.., |(t, _)| *t == table)
-                .map(|(_, sql)| sql),
-        );
+        ready.extend(deferred.extract_if(.., |(t, _)| *t == table).map(|(_, sql)| sql));
     }
     // Whatever is left (the last file's indexes, and any of a file that was not there).
     ready.extend(deferred.into_iter().map(|(_, sql)| sql));
@@ -164,7 +159,10 @@ async fn write_files(
             sqlx::query_as("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")
                 .fetch_all(&mut *tx)
                 .await?;
-        assert!(broken.is_empty(), "the import wrote rows whose parent does not exist: {broken:?}");
+        assert!(
+            broken.is_empty(),
+            "the import wrote rows whose parent does not exist: {broken:?}"
+        );
     }
     sqlx::query("PRAGMA cache_size = -2000").execute(&mut *tx).await?;
     tx.commit().await?;
@@ -189,7 +187,10 @@ impl BulkJournal {
             .await;
         let switched = matches!(&mode, Ok(m) if m.eq_ignore_ascii_case("delete"));
         if !switched {
-            tracing::debug!(?mode, "import: the database is in use elsewhere; writing through the WAL");
+            tracing::debug!(
+                ?mode,
+                "import: the database is in use elsewhere; writing through the WAL"
+            );
         }
         BulkJournal { switched }
     }
@@ -200,7 +201,10 @@ impl BulkJournal {
                 .fetch_one(&mut *conn)
                 .await;
             if !matches!(&back, Ok(m) if m.eq_ignore_ascii_case("wal")) {
-                tracing::warn!(?back, "import: could not put the database back in WAL mode; the next connection will");
+                tracing::warn!(
+                    ?back,
+                    "import: could not put the database back in WAL mode; the next connection will"
+                );
             }
         }
     }
@@ -212,7 +216,13 @@ impl BulkJournal {
 fn check_all(files: &[(LegacyFile, PathBuf)]) -> (Result<HashMap<LegacyFile, usize>, FileError>, Vec<u8>) {
     let mut queue: Vec<(LegacyFile, &Path, u64)> = files
         .iter()
-        .map(|(f, p)| (*f, p.as_path(), std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)))
+        .map(|(f, p)| {
+            (
+                *f,
+                p.as_path(),
+                std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            )
+        })
         .collect();
     queue.sort_by_key(|(_, _, size)| std::cmp::Reverse(*size));
     let queue = std::sync::Mutex::new(queue.into_iter());
@@ -258,9 +268,7 @@ fn check_all(files: &[(LegacyFile, PathBuf)]) -> (Result<HashMap<LegacyFile, usi
 /// again from their own definitions before the commit (building an index once over sorted data is
 /// much cheaper than growing it row by row). Returns each index's table and `CREATE INDEX` statement.
 /// Each file's indexes are built while the next file is being read.
-async fn defer_indexes(
-    tx: &mut Transaction<'_, Sqlite>,
-) -> Result<Vec<(&'static str, String)>, sqlx::Error> {
+async fn defer_indexes(tx: &mut Transaction<'_, Sqlite>) -> Result<Vec<(&'static str, String)>, sqlx::Error> {
     const TABLES: [&str; 6] = [
         "campaigns",
         "executions",
@@ -436,7 +444,9 @@ impl FileChecker {
                 }
                 chunk.push(Parsed {
                     index: e.index,
-                    hash: xxhash_rust::xxh3::xxh3_128(bytes.as_bytes().get(e.text.clone()).unwrap_or_default()),
+                    hash: xxhash_rust::xxh3::xxh3_128(
+                        bytes.as_bytes().get(e.text.clone()).unwrap_or_default(),
+                    ),
                     label: record_label(file, &e.value),
                     value: e.value,
                     text: e.text,
@@ -737,8 +747,10 @@ impl FileWriter {
                 let split = if self.existing.is_empty() {
                     (rows.len(), 0)
                 } else {
-                    let keys: Vec<String> =
-                        rows.iter().map(|r| format!("{}/{}", r.campaign_id, r.date)).collect();
+                    let keys: Vec<String> = rows
+                        .iter()
+                        .map(|r| format!("{}/{}", r.campaign_id, r.date))
+                        .collect();
                     self.split(keys.iter().map(String::as_str))
                 };
                 let cells = rows.into_iter().map(metric_cells).collect();

@@ -84,7 +84,12 @@ pub fn each_element(
                 );
                 return Err(fail(pos, &reason));
             }
-            each(Element { index, value, text: pos..end }).map_err(|reason| fail(pos, &reason))?;
+            each(Element {
+                index,
+                value,
+                text: pos..end,
+            })
+            .map_err(|reason| fail(pos, &reason))?;
             index += 1;
             pos = skip_space(bytes, end);
             match bytes.get(pos) {
@@ -321,7 +326,10 @@ mod tests {
     #[test]
     fn the_quick_check_agrees() {
         assert_eq!(
-            check_records(file_with(r#"[{"a": [1, {"b": null}]}, {}]"#).path(), &mut Vec::new()),
+            check_records(
+                file_with(r#"[{"a": [1, {"b": null}]}, {}]"#).path(),
+                &mut Vec::new()
+            ),
             Ok(2)
         );
         for bad in [
@@ -333,7 +341,10 @@ mod tests {
             r#"[{"x": [1e400]}]"#,
             r#"[{"x": {"y": -1e999}}]"#,
         ] {
-            assert!(check_records(file_with(bad).path(), &mut Vec::new()).is_err(), "{bad}");
+            assert!(
+                check_records(file_with(bad).path(), &mut Vec::new()).is_err(),
+                "{bad}"
+            );
         }
         let e = check_records(file_with("[1]").path(), &mut Vec::new()).expect_err("number");
         assert!(e.reason.contains("record"), "{e}");
@@ -358,7 +369,11 @@ mod tests {
         assert_eq!(e.position, "line 2, column 11");
         assert!(e.reason.contains("UTF-8"), "{e}");
         // The quick check and the full reading agree on where a file goes wrong.
-        for bad in ["[{\"id\": 1},\n {\"id\": ", "[{}, {\"a\":\n\n  [1,, 2]}]", "[{}]\n x"] {
+        for bad in [
+            "[{\"id\": 1},\n {\"id\": ",
+            "[{}, {\"a\":\n\n  [1,, 2]}]",
+            "[{}]\n x",
+        ] {
             let quick = check_records(file_with(bad).path(), &mut Vec::new()).expect_err("quick");
             let full = elements(&file_with(bad)).expect_err("full");
             assert_eq!(quick.position, full.position, "{bad}");

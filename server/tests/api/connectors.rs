@@ -18,7 +18,12 @@ async fn post(app: &TestApp, path: &str, body: Value) -> (u16, Value) {
 }
 
 async fn project(app: &TestApp) -> String {
-    let (status, p) = post(app, "/api/v1/projects", json!({"name": "Acme", "currency": "USD"})).await;
+    let (status, p) = post(
+        app,
+        "/api/v1/projects",
+        json!({"name": "Acme", "currency": "USD"}),
+    )
+    .await;
     assert_eq!(status, 201, "{p}");
     p["id"].as_str().unwrap_or_default().to_owned()
 }
@@ -51,7 +56,12 @@ async fn a_test_connection_runs_every_tool_and_keeps_what_changed() {
     assert_eq!(meta["tools"][0]["params"]["type"], "object");
 
     let run = |tool: &str| format!("/api/v1/connectors/meta/tools/{tool}");
-    let (status, listed) = post(&app, &run("list_campaigns"), json!({"connection_id": id, "params": {"limit": 100}})).await;
+    let (status, listed) = post(
+        &app,
+        &run("list_campaigns"),
+        json!({"connection_id": id, "params": {"limit": 100}}),
+    )
+    .await;
     assert_eq!(status, 200, "{listed}");
     let before = listed["data"].as_array().map(Vec::len).unwrap_or(0);
     assert!(before >= 3);
@@ -64,7 +74,12 @@ async fn a_test_connection_runs_every_tool_and_keeps_what_changed() {
     .await;
     assert_eq!(status, 200, "{created}");
     // Kept in the database: the next call sees it.
-    let (_, listed) = post(&app, &run("list_campaigns"), json!({"connection_id": id, "params": {"limit": 100}})).await;
+    let (_, listed) = post(
+        &app,
+        &run("list_campaigns"),
+        json!({"connection_id": id, "params": {"limit": 100}}),
+    )
+    .await;
     assert_eq!(listed["data"].as_array().map(Vec::len), Some(before + 1));
     assert_eq!(listed["data"][0]["id"], created["id"]);
     assert_eq!(listed["data"][0]["status"], "PAUSED");
@@ -79,11 +94,29 @@ async fn a_test_connection_runs_every_tool_and_keeps_what_changed() {
     assert!(insights["data"][0]["spend"].is_string());
 
     // The connection is listed for its project, and can be removed.
-    let (_, list) = send(&app, reqwest::Method::GET, &format!("/api/v1/connections?project_id={project}"), None).await;
+    let (_, list) = send(
+        &app,
+        reqwest::Method::GET,
+        &format!("/api/v1/connections?project_id={project}"),
+        None,
+    )
+    .await;
     assert_eq!(list.as_array().map(Vec::len), Some(1));
-    let (status, _) = send(&app, reqwest::Method::DELETE, &format!("/api/v1/connections/{id}"), None).await;
+    let (status, _) = send(
+        &app,
+        reqwest::Method::DELETE,
+        &format!("/api/v1/connections/{id}"),
+        None,
+    )
+    .await;
     assert_eq!(status, 204);
-    let (status, _) = send(&app, reqwest::Method::GET, &format!("/api/v1/connections/{id}"), None).await;
+    let (status, _) = send(
+        &app,
+        reqwest::Method::GET,
+        &format!("/api/v1/connections/{id}"),
+        None,
+    )
+    .await;
     assert_eq!(status, 404);
 }
 
@@ -91,7 +124,12 @@ async fn a_test_connection_runs_every_tool_and_keeps_what_changed() {
 async fn bad_tool_requests_are_4xx_naming_the_problem() {
     let app = spawn_app().await;
     let project = project(&app).await;
-    let (_, conn) = post(&app, "/api/v1/connections", json!({"project_id": project, "platform": "google"})).await;
+    let (_, conn) = post(
+        &app,
+        "/api/v1/connections",
+        json!({"project_id": project, "platform": "google"}),
+    )
+    .await;
     let id = conn["id"].as_str().unwrap_or_default().to_owned();
 
     let (status, body) = post(
@@ -102,11 +140,24 @@ async fn bad_tool_requests_are_4xx_naming_the_problem() {
     .await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"]["code"], "invalid_params");
-    assert_eq!(body["error"]["message"], "params.budget_micros: expected a whole number, found text");
+    assert_eq!(
+        body["error"]["message"],
+        "params.budget_micros: expected a whole number, found text"
+    );
 
-    let (status, body) = post(&app, "/api/v1/connectors/google/tools/fly_to_moon", json!({"connection_id": id})).await;
+    let (status, body) = post(
+        &app,
+        "/api/v1/connectors/google/tools/fly_to_moon",
+        json!({"connection_id": id}),
+    )
+    .await;
     assert_eq!(status, 404, "{body}");
-    let (status, body) = post(&app, "/api/v1/connectors/meta/tools/list_campaigns", json!({"connection_id": id})).await;
+    let (status, body) = post(
+        &app,
+        "/api/v1/connectors/meta/tools/list_campaigns",
+        json!({"connection_id": id}),
+    )
+    .await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"]["code"], "wrong_platform");
     let (status, body) = post(
@@ -116,16 +167,36 @@ async fn bad_tool_requests_are_4xx_naming_the_problem() {
     )
     .await;
     assert_eq!(status, 404, "{body}");
-    let (status, _) = post(&app, "/api/v1/connectors/google/tools/list_campaigns", json!({"connection_id": "conn_nope"})).await;
+    let (status, _) = post(
+        &app,
+        "/api/v1/connectors/google/tools/list_campaigns",
+        json!({"connection_id": "conn_nope"}),
+    )
+    .await;
     assert_eq!(status, 404);
-    let (status, body) = post(&app, "/api/v1/connectors/google/tools/list_campaigns", json!({"params": {}})).await;
+    let (status, body) = post(
+        &app,
+        "/api/v1/connectors/google/tools/list_campaigns",
+        json!({"params": {}}),
+    )
+    .await;
     assert_eq!(status, 400, "{body}");
 
     // Connections: bad input is a 422 with the fields; the same account twice is a conflict.
-    let (status, body) = post(&app, "/api/v1/connections", json!({"project_id": project, "platform": "myspace", "mode": "live"})).await;
+    let (status, body) = post(
+        &app,
+        "/api/v1/connections",
+        json!({"project_id": project, "platform": "myspace", "mode": "live"}),
+    )
+    .await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"]["code"], "validation_failed");
-    let (status, _) = post(&app, "/api/v1/connections", json!({"project_id": "proj_missing", "platform": "meta"})).await;
+    let (status, _) = post(
+        &app,
+        "/api/v1/connections",
+        json!({"project_id": "proj_missing", "platform": "meta"}),
+    )
+    .await;
     assert_eq!(status, 404);
     let seeded = json!({"project_id": project, "platform": "meta", "seed": 9});
     assert_eq!(post(&app, "/api/v1/connections", seeded.clone()).await.0, 201);

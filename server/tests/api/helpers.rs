@@ -46,12 +46,18 @@ impl Drop for TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// An application whose configuration `configure` adjusts first (live-mode settings, retries).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         server::telemetry::init();
     }
     let dir = tempfile::tempdir().expect("no temp dir");
     let database_url = format!("sqlite://{}/switchboard.db?mode=rwc", dir.path().display());
-    let config = Config::load(&database_url, Some("127.0.0.1:0".parse().expect("addr"))).expect("config");
+    let mut config = Config::load(&database_url, Some("127.0.0.1:0".parse().expect("addr"))).expect("config");
+    configure(&mut config);
     let app = Application::build(config).await.expect("the app did not build");
     let address = app.address();
     let (stop, stopped) = oneshot::channel::<()>();

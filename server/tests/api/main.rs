@@ -7,6 +7,8 @@ mod dashboard;
 mod health;
 mod helpers;
 mod legacy;
+mod live;
 mod pages;
 mod repos;
 mod rest;
+mod stub;

@@ -8,6 +8,13 @@ use switchboard_core::ports::Services;
 use switchboard_core::project::{ProjectFilter, ProjectInput, ProjectStatus};
 use switchboard_core::{CampaignId, Platform, ProjectId, RepoError};
 
+/// The services over `pool`, with default connector settings and a throwaway key.
+pub fn wired(pool: &SqlitePool) -> Services {
+    let settings = std::sync::Arc::new(server::connectors::ConnectorSettings::from_env());
+    let keyring = std::sync::Arc::new(server::secrets::Keyring::new(&[3; 32], &[]));
+    db::services(pool, settings, keyring).expect("services").0
+}
+
 async fn services() -> (Services, SqlitePool, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tmp");
     let url = format!("sqlite://{}/sb.db", dir.path().display());
@@ -19,7 +26,7 @@ async fn services() -> (Services, SqlitePool, tempfile::TempDir) {
     server::legacy::import_dir(&pool, &sample, &|_| {})
         .await
         .expect("import");
-    (db::services(&pool), pool, dir)
+    (wired(&pool), pool, dir)
 }
 
 fn id(s: &str) -> ProjectId {
@@ -225,7 +232,7 @@ async fn seed_demo_fills_an_empty_database_once() {
             .all(|f| f.refused.is_empty() && f.warnings.is_empty()),
         "{report}"
     );
-    let summary = db::services(&pool).dashboard.summary().await.expect("summary");
+    let summary = wired(&pool).dashboard.summary().await.expect("summary");
     assert_eq!(summary.projects.total, 4);
     assert!(
         summary.campaigns.by_platform.iter().all(|(_, n)| *n > 0),

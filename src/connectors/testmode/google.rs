@@ -24,7 +24,9 @@ pub fn call(a: &mut TestAccount, tool: &str, p: &Value, today: NaiveDate) -> Res
                 .filter(|c| status.is_none_or(|s| c.current_status() == s))
                 .map(|c| campaign_row(a, c))
                 .collect();
-            Ok(json!({"results": results, "fieldMask": "campaign.resourceName,campaign.id,campaign.name,campaign.status,campaign.advertisingChannelType,campaign.startDate,campaign.endDate,campaign.campaignBudget,campaignBudget.resourceName,campaignBudget.amountMicros"}))
+            Ok(
+                json!({"results": results, "fieldMask": "campaign.resourceName,campaign.id,campaign.name,campaign.status,campaign.advertisingChannelType,campaign.startDate,campaign.endDate,campaign.campaignBudget,campaignBudget.resourceName,campaignBudget.amountMicros"}),
+            )
         }
         "create_campaign" => {
             let start = match text(p, "start_date") {
@@ -36,7 +38,10 @@ pub fn call(a: &mut TestAccount, tool: &str, p: &Value, today: NaiveDate) -> Res
                 None => None,
             };
             if end.is_some_and(|e| e < start) {
-                return Err(ConnectorError::invalid("params.end_date", "must not be before start_date"));
+                return Err(ConnectorError::invalid(
+                    "params.end_date",
+                    "must not be before start_date",
+                ));
             }
             let id = a.next_id("campaign");
             let budget_id = a.next_id("budget");
@@ -46,8 +51,14 @@ pub fn call(a: &mut TestAccount, tool: &str, p: &Value, today: NaiveDate) -> Res
                 id: id.clone(),
                 name: name.clone(),
                 kind: text(p, "advertising_channel_type").unwrap_or("SEARCH").to_owned(),
-                status: vec![Dated { from: start.max(today), value: status.to_owned() }],
-                budget_micros: vec![Dated { from: start.max(today), value: int(p, "budget_micros").unwrap_or(0) }],
+                status: vec![Dated {
+                    from: start.max(today),
+                    value: status.to_owned(),
+                }],
+                budget_micros: vec![Dated {
+                    from: start.max(today),
+                    value: int(p, "budget_micros").unwrap_or(0),
+                }],
                 start_date: start,
                 end_date: end,
                 budget_id: budget_id.clone(),
@@ -67,11 +78,17 @@ pub fn call(a: &mut TestAccount, tool: &str, p: &Value, today: NaiveDate) -> Res
                 c.name = name.to_owned();
             }
             if let Some(status) = text(p, "status") {
-                c.status.push(Dated { from: today, value: status.to_owned() });
+                c.status.push(Dated {
+                    from: today,
+                    value: status.to_owned(),
+                });
             }
             let budget_id = c.budget_id.clone();
             if let Some(budget) = int(p, "budget_micros") {
-                c.budget_micros.push(Dated { from: today, value: budget });
+                c.budget_micros.push(Dated {
+                    from: today,
+                    value: budget,
+                });
                 responses.push(json!({"campaignBudgetResult": {"resourceName": budget_name(a, &budget_id)}}));
             }
             responses.push(json!({"campaignResult": {"resourceName": campaign_name(a, &id)}}));
@@ -102,7 +119,9 @@ pub fn call(a: &mut TestAccount, tool: &str, p: &Value, today: NaiveDate) -> Res
                     json!({"adGroup": group, "campaign": {"resourceName": campaign_name(a, &g.campaign_id), "id": g.campaign_id}})
                 })
                 .collect();
-            Ok(json!({"results": results, "fieldMask": "adGroup.resourceName,adGroup.id,adGroup.name,adGroup.status,adGroup.campaign,adGroup.cpcBidMicros,campaign.id"}))
+            Ok(
+                json!({"results": results, "fieldMask": "adGroup.resourceName,adGroup.id,adGroup.name,adGroup.status,adGroup.campaign,adGroup.cpcBidMicros,campaign.id"}),
+            )
         }
         "update_ad_group" => {
             let id = text(p, "ad_group_id").unwrap_or_default().to_owned();
@@ -144,7 +163,9 @@ pub fn call(a: &mut TestAccount, tool: &str, p: &Value, today: NaiveDate) -> Res
                     }})
                 })
                 .collect();
-            Ok(json!({"results": results, "fieldMask": "adGroupAd.resourceName,adGroupAd.status,adGroupAd.adGroup,adGroupAd.ad"}))
+            Ok(
+                json!({"results": results, "fieldMask": "adGroupAd.resourceName,adGroupAd.status,adGroupAd.adGroup,adGroupAd.ad"}),
+            )
         }
         "get_campaign_performance" => {
             let (from, to) = range(p, "start_date", "end_date", MAX_DAYS)?;
@@ -164,7 +185,9 @@ pub fn call(a: &mut TestAccount, tool: &str, p: &Value, today: NaiveDate) -> Res
                     }
                 }
             }
-            Ok(json!({"results": results, "fieldMask": "campaign.resourceName,campaign.id,campaign.name,segments.date,metrics.impressions,metrics.clicks,metrics.costMicros,metrics.conversions,metrics.conversionsValue,metrics.ctr,metrics.averageCpc"}))
+            Ok(
+                json!({"results": results, "fieldMask": "campaign.resourceName,campaign.id,campaign.name,segments.date,metrics.impressions,metrics.clicks,metrics.costMicros,metrics.conversions,metrics.conversionsValue,metrics.ctr,metrics.averageCpc"}),
+            )
         }
         other => Err(ConnectorError::UnknownTool {
             platform: a.platform,
@@ -206,7 +229,10 @@ fn metrics(m: &super::DayMetrics) -> Value {
     }
     if m.clicks > 0 {
         out.insert("clicks".into(), json!(m.clicks.to_string()));
-        out.insert("averageCpc".into(), json!((m.spend_micros as f64 / m.clicks as f64).round()));
+        out.insert(
+            "averageCpc".into(),
+            json!((m.spend_micros as f64 / m.clicks as f64).round()),
+        );
     }
     if m.spend_micros > 0 {
         out.insert("costMicros".into(), json!(m.spend_micros.to_string()));

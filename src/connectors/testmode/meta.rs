@@ -40,13 +40,21 @@ pub fn call(a: &mut TestAccount, tool: &str, p: &Value, today: NaiveDate) -> Res
             let id = a.next_id("campaign");
             let name = text(p, "name").unwrap_or_default().to_owned();
             let status = text(p, "status").unwrap_or("PAUSED");
-            let budget = int(p, "daily_budget").map(|minor| from_minor(a.currency, minor)).unwrap_or(0);
+            let budget = int(p, "daily_budget")
+                .map(|minor| from_minor(a.currency, minor))
+                .unwrap_or(0);
             a.campaigns.push(TestCampaign {
                 id: id.clone(),
                 name: name.clone(),
                 kind: text(p, "objective").unwrap_or("OUTCOME_SALES").to_owned(),
-                status: vec![Dated { from: today, value: status.to_owned() }],
-                budget_micros: vec![Dated { from: today, value: budget }],
+                status: vec![Dated {
+                    from: today,
+                    value: status.to_owned(),
+                }],
+                budget_micros: vec![Dated {
+                    from: today,
+                    value: budget,
+                }],
                 start_date: today,
                 end_date: None,
                 budget_id: String::new(),
@@ -63,10 +71,16 @@ pub fn call(a: &mut TestAccount, tool: &str, p: &Value, today: NaiveDate) -> Res
                 c.name = name.to_owned();
             }
             if let Some(status) = text(p, "status") {
-                c.status.push(Dated { from: today, value: status.to_owned() });
+                c.status.push(Dated {
+                    from: today,
+                    value: status.to_owned(),
+                });
             }
             if let Some(minor) = int(p, "daily_budget") {
-                c.budget_micros.push(Dated { from: today, value: from_minor(currency, minor) });
+                c.budget_micros.push(Dated {
+                    from: today,
+                    value: from_minor(currency, minor),
+                });
             }
             Ok(json!({"success": true}))
         }
@@ -181,7 +195,12 @@ fn major(currency: Currency, micros: i64) -> String {
         minor.to_string()
     } else {
         let scale = 10_i64.pow(decimals);
-        format!("{}.{:0width$}", minor / scale, minor % scale, width = decimals as usize)
+        format!(
+            "{}.{:0width$}",
+            minor / scale,
+            minor % scale,
+            width = decimals as usize
+        )
     }
 }
 
@@ -252,7 +271,10 @@ fn page(rows: Vec<Value>, p: &Value) -> Result<Value, ConnectorError> {
         "after": encode_cursor(end)
     }});
     if end < rows.len() {
-        paging["next"] = json!(format!("https://graph.facebook.com/v25.0/?after={}", encode_cursor(end)));
+        paging["next"] = json!(format!(
+            "https://graph.facebook.com/v25.0/?after={}",
+            encode_cursor(end)
+        ));
     }
     Ok(json!({"data": data, "paging": paging}))
 }

@@ -70,7 +70,11 @@ pub struct Dated<T> {
 
 /// The value in effect on `day`, if any was set by then.
 fn on<T: Clone>(history: &[Dated<T>], day: NaiveDate) -> Option<T> {
-    history.iter().rev().find(|d| d.from <= day).map(|d| d.value.clone())
+    history
+        .iter()
+        .rev()
+        .find(|d| d.from <= day)
+        .map(|d| d.value.clone())
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -149,14 +153,41 @@ pub struct TestAccount {
 }
 
 const BRANDS: [&str; 8] = [
-    "Northwind", "Bluebird", "Acme", "Evergreen", "Lumen", "Harbor", "Copper & Co", "Juniper",
+    "Northwind",
+    "Bluebird",
+    "Acme",
+    "Evergreen",
+    "Lumen",
+    "Harbor",
+    "Copper & Co",
+    "Juniper",
 ];
 const THEMES: [&str; 10] = [
-    "Brand", "Spring Sale", "Retargeting", "Prospecting", "Best Sellers", "New Arrivals",
-    "Holiday", "Lookalike", "Clearance", "Loyalty",
+    "Brand",
+    "Spring Sale",
+    "Retargeting",
+    "Prospecting",
+    "Best Sellers",
+    "New Arrivals",
+    "Holiday",
+    "Lookalike",
+    "Clearance",
+    "Loyalty",
 ];
-const AUDIENCES: [&str; 6] = ["US 25-44", "Cart abandoners", "Site visitors 30d", "Interests: home", "Broad", "UK & IE"];
-const TIME_ZONES: [&str; 4] = ["America/New_York", "America/Los_Angeles", "Europe/London", "Europe/Berlin"];
+const AUDIENCES: [&str; 6] = [
+    "US 25-44",
+    "Cart abandoners",
+    "Site visitors 30d",
+    "Interests: home",
+    "Broad",
+    "UK & IE",
+];
+const TIME_ZONES: [&str; 4] = [
+    "America/New_York",
+    "America/Los_Angeles",
+    "Europe/London",
+    "Europe/Berlin",
+];
 
 impl TestAccount {
     /// A new account for `platform`, generated from `seed` as of `today`.
@@ -182,7 +213,12 @@ impl TestAccount {
             let theme = THEMES[(i as usize + r.int(0, 9) as usize) % THEMES.len()];
             let kind = match platform {
                 Platform::Google => *r.pick(&["SEARCH", "SEARCH", "SEARCH", "PERFORMANCE_MAX", "DISPLAY"]),
-                _ => *r.pick(&["OUTCOME_SALES", "OUTCOME_SALES", "OUTCOME_TRAFFIC", "OUTCOME_LEADS"]),
+                _ => *r.pick(&[
+                    "OUTCOME_SALES",
+                    "OUTCOME_SALES",
+                    "OUTCOME_TRAFFIC",
+                    "OUTCOME_LEADS",
+                ]),
             };
             let started = today - chrono::Days::new(r.int(20, 150));
             let budget_units = r.int(2, 40) * 10; // 20 to 400 a day
@@ -240,7 +276,11 @@ impl TestAccount {
                     campaign_id: campaign_id.to_owned(),
                     name: format!("{audience} — variant {}", k + 1),
                     status: active_word(self.platform).to_owned(),
-                    headline: format!("{} — {}", campaign_name.split(" | ").last().unwrap_or("Shop"), audience),
+                    headline: format!(
+                        "{} — {}",
+                        campaign_name.split(" | ").last().unwrap_or("Shop"),
+                        audience
+                    ),
                     final_url: format!("https://www.example.com/{}", campaign_id),
                 });
             }
@@ -253,7 +293,11 @@ impl TestAccount {
         let mut r = Rng::for_parts(self.seed, &["id", kind, &self.account_id]);
         match self.platform {
             Platform::Google => {
-                let digits = if kind == "campaign" || kind == "budget" { 11 } else { 12 };
+                let digits = if kind == "campaign" || kind == "budget" {
+                    11
+                } else {
+                    12
+                };
                 let base: u64 = random_digits(&mut r, digits).parse().unwrap_or(10_000_000_000);
                 (base + self.serial * 1_009).to_string()
             }
@@ -265,10 +309,13 @@ impl TestAccount {
     }
 
     pub fn campaign(&self, id: &str) -> Result<&TestCampaign, ConnectorError> {
-        self.campaigns.iter().find(|c| c.id == id).ok_or_else(|| ConnectorError::NotFound {
-            what: "campaign",
-            id: id.to_owned(),
-        })
+        self.campaigns
+            .iter()
+            .find(|c| c.id == id)
+            .ok_or_else(|| ConnectorError::NotFound {
+                what: "campaign",
+                id: id.to_owned(),
+            })
     }
 
     fn campaign_mut(&mut self, id: &str) -> Result<&mut TestCampaign, ConnectorError> {
@@ -285,12 +332,20 @@ impl TestAccount {
         self.ad_groups
             .iter_mut()
             .find(|g| g.id == id)
-            .ok_or_else(|| ConnectorError::NotFound { what, id: id.to_owned() })
+            .ok_or_else(|| ConnectorError::NotFound {
+                what,
+                id: id.to_owned(),
+            })
     }
 
     /// A campaign's delivery on `day`, or `None` if it did not run that day (before its start,
     /// after its end, after `today`, or not active then).
-    pub fn day_metrics(&self, campaign: &TestCampaign, day: NaiveDate, today: NaiveDate) -> Option<DayMetrics> {
+    pub fn day_metrics(
+        &self,
+        campaign: &TestCampaign,
+        day: NaiveDate,
+        today: NaiveDate,
+    ) -> Option<DayMetrics> {
         if day < campaign.start_date || day > today || campaign.end_date.is_some_and(|e| day > e) {
             return None;
         }
@@ -324,7 +379,11 @@ impl TestAccount {
         let cvr = (cvr_level * r.between(0.8, 1.2)).clamp(bands.cvr.0, bands.cvr.1);
         let conversions = (clicks * cvr).round().min(clicks);
         let roas = (roas_level * r.between(0.8, 1.2)).clamp(bands.roas.0, bands.roas.1);
-        let value = if conversions > 0.0 { (spend * roas).round() } else { 0.0 };
+        let value = if conversions > 0.0 {
+            (spend * roas).round()
+        } else {
+            0.0
+        };
         Some(DayMetrics {
             spend_micros: spend as i64,
             impressions: impressions as u64,
@@ -383,7 +442,12 @@ fn date(params: &Value, key: &str) -> Result<NaiveDate, ConnectorError> {
 }
 
 /// A date range of at most `max_days`, start before end.
-fn range(params: &Value, from: &str, to: &str, max_days: i64) -> Result<(NaiveDate, NaiveDate), ConnectorError> {
+fn range(
+    params: &Value,
+    from: &str,
+    to: &str,
+    max_days: i64,
+) -> Result<(NaiveDate, NaiveDate), ConnectorError> {
     let (a, b) = (date(params, from)?, date(params, to)?);
     if b < a {
         return Err(ConnectorError::invalid(

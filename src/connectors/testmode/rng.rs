@@ -56,7 +56,9 @@ mod tests {
 
     #[test]
     fn same_parts_same_numbers_and_different_parts_differ() {
-        let a: Vec<u64> = (0..4).map(|_| Rng::for_parts(7, &["c1", "2026-06-01"]).next_u64()).collect();
+        let a: Vec<u64> = (0..4)
+            .map(|_| Rng::for_parts(7, &["c1", "2026-06-01"]).next_u64())
+            .collect();
         assert!(a.windows(2).all(|w| w[0] == w[1]));
         assert_ne!(
             Rng::for_parts(7, &["c1", "2026-06-01"]).next_u64(),

@@ -35,7 +35,11 @@ fn the_same_seed_gives_the_same_account_and_metrics() {
         assert_ne!(account(platform, 42), account(platform, 43));
         let mut a = account(platform, 42);
         let mut b = account(platform, 42);
-        let tool = if platform == Platform::Google { "get_campaign_performance" } else { "get_campaign_insights" };
+        let tool = if platform == Platform::Google {
+            "get_campaign_performance"
+        } else {
+            "get_campaign_insights"
+        };
         let params = if platform == Platform::Google {
             json!({"start_date": "2026-10-01", "end_date": "2026-11-24"})
         } else {
@@ -56,10 +60,22 @@ fn every_tool_answers_in_its_result_schema() {
                 ("list_campaigns", json!({"status": "PAUSED"})),
                 ("list_ad_groups", json!({})),
                 ("list_ads", json!({})),
-                ("get_campaign_performance", json!({"start_date": "2026-11-01", "end_date": "2026-11-24"})),
-                ("create_campaign", json!({"name": "New", "budget_micros": 25_000_000, "advertising_channel_type": "SEARCH"})),
-                ("update_campaign", json!({"campaign_id": "FIRST", "status": "PAUSED"})),
-                ("update_ad_group", json!({"ad_group_id": "FIRST_GROUP", "cpc_bid_micros": 1_500_000})),
+                (
+                    "get_campaign_performance",
+                    json!({"start_date": "2026-11-01", "end_date": "2026-11-24"}),
+                ),
+                (
+                    "create_campaign",
+                    json!({"name": "New", "budget_micros": 25_000_000, "advertising_channel_type": "SEARCH"}),
+                ),
+                (
+                    "update_campaign",
+                    json!({"campaign_id": "FIRST", "status": "PAUSED"}),
+                ),
+                (
+                    "update_ad_group",
+                    json!({"ad_group_id": "FIRST_GROUP", "cpc_bid_micros": 1_500_000}),
+                ),
             ],
         ),
         (
@@ -69,10 +85,22 @@ fn every_tool_answers_in_its_result_schema() {
                 ("list_campaigns", json!({"limit": 2})),
                 ("list_ad_sets", json!({})),
                 ("list_ads", json!({})),
-                ("get_campaign_insights", json!({"since": "2026-11-01", "until": "2026-11-24"})),
-                ("create_campaign", json!({"name": "New", "objective": "OUTCOME_SALES", "special_ad_categories": [], "daily_budget": 5000})),
-                ("update_campaign", json!({"campaign_id": "FIRST", "daily_budget": 9000})),
-                ("update_ad_set", json!({"ad_set_id": "FIRST_GROUP", "bid_amount": 150})),
+                (
+                    "get_campaign_insights",
+                    json!({"since": "2026-11-01", "until": "2026-11-24"}),
+                ),
+                (
+                    "create_campaign",
+                    json!({"name": "New", "objective": "OUTCOME_SALES", "special_ad_categories": [], "daily_budget": 5000}),
+                ),
+                (
+                    "update_campaign",
+                    json!({"campaign_id": "FIRST", "daily_budget": 9000}),
+                ),
+                (
+                    "update_ad_set",
+                    json!({"ad_set_id": "FIRST_GROUP", "bid_amount": 150}),
+                ),
             ],
         ),
     ] {
@@ -80,7 +108,10 @@ fn every_tool_answers_in_its_result_schema() {
         let first = first_campaign(&a);
         let group = a.ad_groups.first().map(|g| g.id.clone()).unwrap_or_default();
         for (tool, params) in calls {
-            let text = params.to_string().replace("FIRST_GROUP", &group).replace("FIRST", &first);
+            let text = params
+                .to_string()
+                .replace("FIRST_GROUP", &group)
+                .replace("FIRST", &first);
             let params: Value = serde_json::from_str(&text).unwrap_or_default();
             run(&mut a, tool, params).unwrap_or_else(|e| panic!("{platform} {tool}: {e}"));
         }
@@ -104,9 +135,22 @@ fn a_created_campaign_is_listed_and_an_update_changes_it() {
     let listed = run(&mut a, "list_campaigns", json!({"limit": 1})).expect("list");
     assert_eq!(listed["data"][0]["id"], id.as_str(), "newest first");
     assert_eq!(listed["data"][0]["daily_budget"], "12345");
-    run(&mut a, "update_campaign", json!({"campaign_id": id, "name": "BF", "status": "PAUSED"})).expect("update");
-    let listed = run(&mut a, "list_campaigns", json!({"effective_status": ["PAUSED"], "limit": 100})).expect("list");
-    let row = listed["data"].as_array().and_then(|d| d.iter().find(|c| c["id"] == id.as_str())).cloned();
+    run(
+        &mut a,
+        "update_campaign",
+        json!({"campaign_id": id, "name": "BF", "status": "PAUSED"}),
+    )
+    .expect("update");
+    let listed = run(
+        &mut a,
+        "list_campaigns",
+        json!({"effective_status": ["PAUSED"], "limit": 100}),
+    )
+    .expect("list");
+    let row = listed["data"]
+        .as_array()
+        .and_then(|d| d.iter().find(|c| c["id"] == id.as_str()))
+        .cloned();
     assert_eq!(row.map(|r| r["name"].clone()), Some(json!("BF")));
     // Its children exist and can be listed by campaign.
     let sets = run(&mut a, "list_ad_sets", json!({"campaign_id": id})).expect("ad sets");
@@ -121,38 +165,89 @@ fn a_created_campaign_is_listed_and_an_update_changes_it() {
         json!({"name": "Generic", "budget_micros": 40_000_000, "advertising_channel_type": "SEARCH", "status": "ENABLED"}),
     )
     .expect("create");
-    let resource = created["mutateOperationResponses"][1]["campaignResult"]["resourceName"].as_str().unwrap_or_default();
-    assert!(resource.starts_with(&format!("customers/{}/campaigns/", g.account_id)), "{resource}");
+    let resource = created["mutateOperationResponses"][1]["campaignResult"]["resourceName"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        resource.starts_with(&format!("customers/{}/campaigns/", g.account_id)),
+        "{resource}"
+    );
     let listed = run(&mut g, "list_campaigns", json!({})).expect("list");
     assert_eq!(listed["results"].as_array().map(Vec::len), Some(before + 1));
     let new_id = resource.rsplit('/').next().unwrap_or_default().to_owned();
-    run(&mut g, "update_campaign", json!({"campaign_id": new_id, "budget_micros": 80_000_000})).expect("update");
+    run(
+        &mut g,
+        "update_campaign",
+        json!({"campaign_id": new_id, "budget_micros": 80_000_000}),
+    )
+    .expect("update");
     let row = run(&mut g, "list_campaigns", json!({"status": "ENABLED"})).expect("list")["results"]
         .as_array()
         .and_then(|r| r.iter().find(|r| r["campaign"]["id"] == new_id.as_str()).cloned());
-    assert_eq!(row.map(|r| r["campaignBudget"]["amountMicros"].clone()), Some(json!("80000000")));
+    assert_eq!(
+        row.map(|r| r["campaignBudget"]["amountMicros"].clone()),
+        Some(json!("80000000"))
+    );
     // Today it delivers against the new budget.
-    let perf = run(&mut g, "get_campaign_performance", json!({"campaign_id": new_id, "start_date": TODAY, "end_date": TODAY}))
-        .expect("perf");
-    let cost: i64 = perf["results"][0]["metrics"]["costMicros"].as_str().and_then(|s| s.parse().ok()).unwrap_or(0);
-    assert!((80_000_000 * 60 / 100..=80_000_000 * 105 / 100).contains(&cost), "{cost}");
+    let perf = run(
+        &mut g,
+        "get_campaign_performance",
+        json!({"campaign_id": new_id, "start_date": TODAY, "end_date": TODAY}),
+    )
+    .expect("perf");
+    let cost: i64 = perf["results"][0]["metrics"]["costMicros"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        (80_000_000 * 60 / 100..=80_000_000 * 105 / 100).contains(&cost),
+        "{cost}"
+    );
 }
 
 #[test]
 fn bad_requests_name_the_field_or_the_object() {
     let mut a = account(Platform::Google, 1);
-    let e = run(&mut a, "get_campaign_performance", json!({"start_date": "2026-11-10", "end_date": "2026-11-01"}));
-    assert_eq!(e.map_err(|e| e.to_string()), Err("params.end_date: must not be before start_date".to_owned()));
-    let e = run(&mut a, "update_campaign", json!({"campaign_id": "999", "status": "PAUSED"}));
-    assert!(matches!(e, Err(ConnectorError::NotFound { what: "campaign", .. })), "{e:?}");
-    let e = run(&mut a, "create_campaign", json!({"name": "x", "budget_micros": 5, "advertising_channel_type": "SEARCH"}));
-    assert_eq!(e.map_err(|e| e.to_string()), Err("params.budget_micros: must be at least 10000".to_owned()));
+    let e = run(
+        &mut a,
+        "get_campaign_performance",
+        json!({"start_date": "2026-11-10", "end_date": "2026-11-01"}),
+    );
+    assert_eq!(
+        e.map_err(|e| e.to_string()),
+        Err("params.end_date: must not be before start_date".to_owned())
+    );
+    let e = run(
+        &mut a,
+        "update_campaign",
+        json!({"campaign_id": "999", "status": "PAUSED"}),
+    );
+    assert!(
+        matches!(e, Err(ConnectorError::NotFound { what: "campaign", .. })),
+        "{e:?}"
+    );
+    let e = run(
+        &mut a,
+        "create_campaign",
+        json!({"name": "x", "budget_micros": 5, "advertising_channel_type": "SEARCH"}),
+    );
+    assert_eq!(
+        e.map_err(|e| e.to_string()),
+        Err("params.budget_micros: must be at least 10000".to_owned())
+    );
     let mut m = account(Platform::Meta, 1);
     let e = run(&mut m, "list_campaigns", json!({"after": "garbage"}));
     assert!(matches!(e, Err(ConnectorError::InvalidParams(_))), "{e:?}");
-    let e = run(&mut m, "create_campaign", json!({"name": "x", "objective": "SALES", "special_ad_categories": []}));
+    let e = run(
+        &mut m,
+        "create_campaign",
+        json!({"name": "x", "objective": "SALES", "special_ad_categories": []}),
+    );
     let message = e.map_err(|e| e.to_string()).expect_err("bad objective");
-    assert!(message.starts_with("params.objective: must be one of"), "{message}");
+    assert!(
+        message.starts_with("params.objective: must be one of"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -200,27 +295,48 @@ fn native_rows_normalize_to_the_generated_metrics() {
     for platform in [Platform::Google, Platform::Meta] {
         let mut a = account(platform, 5);
         let rows = if platform == Platform::Google {
-            run(&mut a, "get_campaign_performance", json!({"start_date": "2026-11-01", "end_date": "2026-11-24"}))
-                .expect("perf")["results"]
+            run(
+                &mut a,
+                "get_campaign_performance",
+                json!({"start_date": "2026-11-01", "end_date": "2026-11-24"}),
+            )
+            .expect("perf")["results"]
                 .clone()
         } else {
-            run(&mut a, "get_campaign_insights", json!({"since": "2026-11-01", "until": "2026-11-24", "limit": 100}))
-                .expect("insights")["data"]
+            run(
+                &mut a,
+                "get_campaign_insights",
+                json!({"since": "2026-11-01", "until": "2026-11-24", "limit": 100}),
+            )
+            .expect("insights")["data"]
                 .clone()
         };
         let rows = rows.as_array().cloned().unwrap_or_default();
         assert!(!rows.is_empty());
         for row in rows {
             let (id, date, values) = if platform == Platform::Google {
-                (row["campaign"]["id"].clone(), row["segments"]["date"].clone(), normalize_google(&row))
+                (
+                    row["campaign"]["id"].clone(),
+                    row["segments"]["date"].clone(),
+                    normalize_google(&row),
+                )
             } else {
-                (row["campaign_id"].clone(), row["date_start"].clone(), normalize_meta(&row))
+                (
+                    row["campaign_id"].clone(),
+                    row["date_start"].clone(),
+                    normalize_meta(&row),
+                )
             };
             let values = values.unwrap_or_else(|e| panic!("{platform}: {e}: {row}"));
             let c = a.campaign(id.as_str().unwrap_or_default()).expect("campaign");
-            let m = a.day_metrics(c, day(date.as_str().unwrap_or_default()), day(TODAY)).expect("metrics");
+            let m = a
+                .day_metrics(c, day(date.as_str().unwrap_or_default()), day(TODAY))
+                .expect("metrics");
             // Meta writes money in cents: within half a cent.
-            assert!((values.spend.get() - m.spend_micros).abs() <= 5_000, "{platform} {row}");
+            assert!(
+                (values.spend.get() - m.spend_micros).abs() <= 5_000,
+                "{platform} {row}"
+            );
             assert_eq!(values.impressions, m.impressions);
             assert_eq!(values.clicks, m.clicks);
             assert_eq!(values.conversions, m.conversions as f64);

@@ -1,0 +1,115 @@
+//! Live-mode settings from the environment: each platform's OAuth app, its API address and version,
+//! and how calls are retried. A connection may override the address and version (tests point them at
+//! a local server).
+
+use std::time::Duration;
+use switchboard_core::Platform;
+use switchboard_core::connectors::RetryPolicy;
+
+/// One platform's OAuth app and API defaults.
+#[derive(Clone, Default)]
+pub struct PlatformSettings {
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    pub auth_url: String,
+    pub token_url: String,
+    pub scopes: String,
+    pub api_base_url: String,
+    pub api_version: String,
+    /// Google Ads: the developer token sent with every call.
+    pub developer_token: Option<String>,
+}
+
+impl std::fmt::Debug for PlatformSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlatformSettings")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "[set]"))
+            .field("auth_url", &self.auth_url)
+            .field("token_url", &self.token_url)
+            .field("api_base_url", &self.api_base_url)
+            .field("api_version", &self.api_version)
+            .field("developer_token", &self.developer_token.as_ref().map(|_| "[set]"))
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ConnectorSettings {
+    pub google: PlatformSettings,
+    pub meta: PlatformSettings,
+    /// The address users reach Switchboard at; OAuth callbacks go to `{public_url}/oauth/{platform}/callback`.
+    /// Defaults to the address the server listens on.
+    pub public_url: Option<String>,
+    pub retry: RetryPolicy,
+    /// One HTTP request's time limit.
+    pub timeout: Duration,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+fn var_or(name: &str, default: &str) -> String {
+    var(name).unwrap_or_else(|| default.to_owned())
+}
+
+impl ConnectorSettings {
+    pub fn from_env() -> Self {
+        let google = PlatformSettings {
+            client_id: var("SWITCHBOARD_GOOGLE_CLIENT_ID"),
+            client_secret: var("SWITCHBOARD_GOOGLE_CLIENT_SECRET"),
+            auth_url: var_or(
+                "SWITCHBOARD_GOOGLE_AUTH_URL",
+                "https://accounts.google.com/o/oauth2/v2/auth",
+            ),
+            token_url: var_or(
+                "SWITCHBOARD_GOOGLE_TOKEN_URL",
+                "https://oauth2.googleapis.com/token",
+            ),
+            scopes: "https://www.googleapis.com/auth/adwords".into(),
+            api_base_url: var_or("SWITCHBOARD_GOOGLE_API_URL", "https://googleads.googleapis.com"),
+            api_version: var_or("SWITCHBOARD_GOOGLE_API_VERSION", "v22"),
+            developer_token: var("SWITCHBOARD_GOOGLE_DEVELOPER_TOKEN"),
+        };
+        let meta_version = var_or("SWITCHBOARD_META_API_VERSION", "v25.0");
+        let meta = PlatformSettings {
+            client_id: var("SWITCHBOARD_META_APP_ID"),
+            client_secret: var("SWITCHBOARD_META_APP_SECRET"),
+            auth_url: var("SWITCHBOARD_META_AUTH_URL")
+                .unwrap_or_else(|| format!("https://www.facebook.com/{meta_version}/dialog/oauth")),
+            token_url: var("SWITCHBOARD_META_TOKEN_URL")
+                .unwrap_or_else(|| format!("https://graph.facebook.com/{meta_version}/oauth/access_token")),
+            scopes: "ads_management,ads_read".into(),
+            api_base_url: var_or("SWITCHBOARD_META_API_URL", "https://graph.facebook.com"),
+            api_version: meta_version,
+            developer_token: None,
+        };
+        ConnectorSettings {
+            google,
+            meta,
+            public_url: var("SWITCHBOARD_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
+            retry: RetryPolicy::default(),
+            timeout: Duration::from_secs(60),
+        }
+    }
+
+    pub fn platform(&self, platform: Platform) -> Option<&PlatformSettings> {
+        match platform {
+            Platform::Google => Some(&self.google),
+            Platform::Meta => Some(&self.meta),
+            Platform::Pinterest => None,
+        }
+    }
+
+    pub fn redirect_uri(&self, platform: Platform) -> String {
+        format!(
+            "{}/oauth/{}/callback",
+            self.public_url.as_deref().unwrap_or("http://127.0.0.1:3000"),
+            platform.as_str()
+        )
+    }
+}
