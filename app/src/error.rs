@@ -16,6 +16,9 @@ pub enum AppError {
     Conflict(String),
     #[error("please sign in")]
     Unauthorized,
+    /// An ad platform refused or failed a call (rate limit, refused credentials, its own error).
+    #[error("{0}")]
+    Platform(String),
     #[error("something went wrong on the server; the details are in its log")]
     Internal,
     /// The request did not reach the server or its answer could not be read.
@@ -39,6 +42,7 @@ impl AppError {
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::Unauthorized => 401,
+            AppError::Platform(_) => 502,
             AppError::Internal => 500,
             AppError::Transport(_) => 502,
         }
@@ -83,6 +87,26 @@ impl From<switchboard_core::RepoError> for AppError {
                 tracing::error!(error = %source, "storage error");
                 AppError::Internal
             }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<switchboard_core::ports::ToolRunError> for AppError {
+    fn from(error: switchboard_core::ports::ToolRunError) -> Self {
+        use switchboard_core::connectors::ConnectorError as C;
+        use switchboard_core::ports::ToolRunError as T;
+        match error {
+            T::Repo(e) => e.into(),
+            T::Connector(C::InvalidParams(e)) => {
+                let mut errors = FieldErrors::new();
+                errors.add(e.path.strip_prefix("params.").unwrap_or(&e.path), e.reason);
+                AppError::Validation(errors)
+            }
+            T::Connector(e @ (C::UnknownTool { .. } | C::NotFound { .. })) => {
+                AppError::NotFound(e.to_string())
+            }
+            other => AppError::Platform(other.to_string()),
         }
     }
 }

@@ -116,6 +116,7 @@ fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(routes::healthz))
+        .route("/oauth/start", get(routes::oauth::start_from_form))
         .route("/oauth/{platform}/start", get(routes::oauth::start))
         .route("/oauth/{platform}/callback", get(routes::oauth::callback))
         .nest("/api/v1", crate::api::router())

@@ -4,10 +4,12 @@
 //! in the platform's own shapes and units; live mode (the server crate) calls the real API.
 
 pub mod error;
+pub mod form;
 pub mod google;
 pub mod meta;
 pub mod retry;
 pub mod schema;
+pub mod table;
 pub mod testmode;
 pub mod tool;
 

@@ -1,12 +1,14 @@
 //! One folder per area, one file per page.
 
 pub mod campaigns;
+mod connections;
 mod dashboard;
 mod not_found_page;
 mod projects;
 mod system;
 
 pub use campaigns::{CampaignPage, CampaignsPage};
+pub use connections::{ConnectionsPage, ExplorerPage};
 pub use dashboard::DashboardPage;
 pub use not_found_page::NotFoundPage;
 pub use projects::{EditProjectPage, NewProjectPage, ProjectPage, ProjectsPage};

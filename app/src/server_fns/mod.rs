@@ -2,11 +2,16 @@
 //! `switchboard_core::ports`, reached through the `Services` the server puts in context.
 
 pub mod campaigns;
+pub mod connections;
 pub mod dashboard;
 pub mod projects;
 pub mod system;
 
 pub use campaigns::{get_campaign_detail, list_campaigns};
+pub use connections::{
+    CheckConnection, CreateTestConnection, DeleteConnection, RunTool, check_connection,
+    create_test_connection, delete_connection, get_connections, get_explorer, run_tool,
+};
 pub use dashboard::get_dashboard_summary;
 pub use projects::{
     CreateProject, SetProjectStatus, UpdateProject, create_project, get_project_detail, list_projects,

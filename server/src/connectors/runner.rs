@@ -86,8 +86,35 @@ impl LocalToolRunner {
 
 #[async_trait]
 impl ToolRunner for LocalToolRunner {
-    #[tracing::instrument(skip(self, params), fields(connection = %connection), err(Display))]
+    #[tracing::instrument(skip(self, params), fields(connection = %connection))]
     async fn run(
+        &self,
+        platform: Platform,
+        tool: &str,
+        connection: &ConnectionId,
+        params: Value,
+    ) -> Result<Value, ToolRunError> {
+        let outcome = self.run_checked(platform, tool, connection, params).await;
+        if let Err(e) = &outcome {
+            // A caller's mistake gets its message back; the log need not shout about it.
+            let callers_mistake = matches!(
+                e,
+                ToolRunError::Connector(
+                    ConnectorError::InvalidParams(_) | ConnectorError::UnknownTool { .. } | ConnectorError::NotFound { .. }
+                )
+            );
+            if callers_mistake {
+                tracing::debug!(%platform, tool, error = %e, "tool refused");
+            } else {
+                tracing::warn!(%platform, tool, error = %e, "tool failed");
+            }
+        }
+        outcome
+    }
+}
+
+impl LocalToolRunner {
+    async fn run_checked(
         &self,
         platform: Platform,
         tool: &str,

@@ -228,7 +228,16 @@ impl ConnectionRepo for SqliteConnectionRepo {
             draft.platform.label(),
             account.account_id
         );
-        finish(tx, &id, &draft.project_id, actor, "connection.created", &summary, &at).await
+        finish(
+            tx,
+            &id,
+            &draft.project_id,
+            actor,
+            "connection.created",
+            &summary,
+            &at,
+        )
+        .await
     }
 
     #[tracing::instrument(skip(self), err(Debug))]
@@ -374,7 +383,16 @@ impl ConnectionRepo for SqliteConnectionRepo {
             draft.platform.label(),
             draft.account_id
         );
-        finish(tx, &id, &draft.project_id, actor, "connection.authorized", &summary, &at).await
+        finish(
+            tx,
+            &id,
+            &draft.project_id,
+            actor,
+            "connection.authorized",
+            &summary,
+            &at,
+        )
+        .await
     }
 
     #[tracing::instrument(skip(self), err(Debug))]

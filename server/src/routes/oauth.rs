@@ -19,11 +19,26 @@ fn back(key: &str, value: &str) -> Redirect {
     Redirect::to(&format!("{}?{}", url.path(), url.query().unwrap_or_default()))
 }
 
+/// `/oauth/{platform}/start?project_id=…&account_id=…`
 pub async fn start(
     State(state): State<AppState>,
     Path(platform): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Redirect {
+    start_for(&state, platform, &query).await
+}
+
+/// `/oauth/start?platform=…&project_id=…`: the Connections page's form, which picks the platform
+/// in a field.
+pub async fn start_from_form(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Redirect {
+    let platform = query.get("platform").cloned().unwrap_or_default();
+    start_for(&state, platform, &query).await
+}
+
+async fn start_for(state: &AppState, platform: String, query: &HashMap<String, String>) -> Redirect {
     let field = |name: &str| query.get(name).cloned();
     let input = AuthorizeInput {
         project_id: field("project_id").unwrap_or_default(),

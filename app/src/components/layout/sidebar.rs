@@ -30,6 +30,11 @@ pub const NAV_AREAS: &[NavArea] = &[
         icon: IconName::Megaphone,
     },
     NavArea {
+        href: "/connections",
+        label: "Connections",
+        icon: IconName::Plug,
+    },
+    NavArea {
         href: "/system",
         label: "System",
         icon: IconName::System,
