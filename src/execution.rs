@@ -37,6 +37,27 @@ impl ExecutionStatus {
     }
 }
 
+/// One entry of an execution's event log (`stage.started`, `tool.called`, ...), in the order it
+/// happened (`seq`, which also resumes a live stream after a reconnect).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExecutionEvent {
+    pub seq: i64,
+    pub id: String,
+    pub execution_id: crate::ids::ExecutionId,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub occurred_at: crate::time::Timestamp,
+    pub data: serde_json::Value,
+}
+
+/// Where a tool call happens inside a workflow run: its events go to this execution's log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolCallScope {
+    pub execution: crate::ids::ExecutionId,
+    pub stage_id: Option<String>,
+    pub agent: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -140,6 +140,35 @@ pub trait ToolRunner: Send + Sync {
         connection: &ConnectionId,
         params: serde_json::Value,
     ) -> Result<serde_json::Value, ToolRunError>;
+
+    /// The same, inside a workflow run: the call (tool, params, duration, outcome) is recorded as a
+    /// `tool.called` event in the execution's log, whatever the outcome.
+    async fn run_in(
+        &self,
+        scope: &crate::execution::ToolCallScope,
+        platform: crate::Platform,
+        tool: &str,
+        connection: &ConnectionId,
+        params: serde_json::Value,
+    ) -> Result<serde_json::Value, ToolRunError>;
+}
+
+/// Executions' event logs.
+#[async_trait]
+pub trait EventLog: Send + Sync {
+    /// Appends an event; answers with it as stored (its `seq` and id).
+    async fn append(
+        &self,
+        execution: &crate::ids::ExecutionId,
+        kind: &str,
+        data: serde_json::Value,
+    ) -> Result<crate::execution::ExecutionEvent, RepoError>;
+    /// An execution's events after `after_seq` (all with 0), oldest first.
+    async fn list(
+        &self,
+        execution: &crate::ids::ExecutionId,
+        after_seq: i64,
+    ) -> Result<Vec<crate::execution::ExecutionEvent>, RepoError>;
 }
 
 /// Everything the UI and API layers may call, cheap to clone.
@@ -153,4 +182,5 @@ pub struct Services {
     pub activity: Arc<dyn ActivityRepo>,
     pub connections: Arc<dyn ConnectionRepo>,
     pub tools: Arc<dyn ToolRunner>,
+    pub events: Arc<dyn EventLog>,
 }

@@ -63,14 +63,16 @@ pub fn tabulate(result: &Value) -> Option<ResultTable> {
             cells
         })
         .collect();
-    // Who and what first: ids, names, statuses; then the rest as they came.
+    // Who and what first: ids, names, dates, statuses; then the rest as they came; resource names last.
     columns.sort_by_key(|c| {
         let last = c.rsplit('.').next().unwrap_or(c);
         match last {
             _ if last == "id" || last.ends_with("_id") => 0,
             "name" | "campaign_name" | "descriptiveName" => 1,
-            "status" | "effective_status" => 2,
-            _ => 3,
+            "date" | "date_start" | "date_stop" => 2,
+            "status" | "effective_status" => 3,
+            "resourceName" => 5,
+            _ => 4,
         }
     });
     let rows = flat

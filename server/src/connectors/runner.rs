@@ -8,7 +8,8 @@ use serde_json::Value;
 use std::sync::Arc;
 use switchboard_core::connection::{Connection, ConnectionMode, ConnectionStatus};
 use switchboard_core::connectors::{Access, ConnectorError, ToolSpec, find_tool, schema};
-use switchboard_core::ports::{ConnectionRepo, ToolRunError, ToolRunner};
+use switchboard_core::execution::ToolCallScope;
+use switchboard_core::ports::{ConnectionRepo, EventLog, ToolRunError, ToolRunner};
 use switchboard_core::{ConnectionId, Platform};
 
 /// The most rows `all_pages` gathers; past it the result keeps the cursor to carry on from.
@@ -17,15 +18,21 @@ pub const MAX_ROWS: usize = 5_000;
 pub struct LocalToolRunner {
     connections: Arc<dyn ConnectionRepo>,
     live: Arc<LiveConnectors>,
+    events: Arc<dyn EventLog>,
     /// Write tools on test accounts read, change and save the account: one at a time.
     writes: tokio::sync::Mutex<()>,
 }
 
 impl LocalToolRunner {
-    pub fn new(connections: Arc<dyn ConnectionRepo>, live: Arc<LiveConnectors>) -> Self {
+    pub fn new(
+        connections: Arc<dyn ConnectionRepo>,
+        live: Arc<LiveConnectors>,
+        events: Arc<dyn EventLog>,
+    ) -> Self {
         Self {
             connections,
             live,
+            events,
             writes: tokio::sync::Mutex::new(()),
         }
     }
@@ -100,7 +107,9 @@ impl ToolRunner for LocalToolRunner {
             let callers_mistake = matches!(
                 e,
                 ToolRunError::Connector(
-                    ConnectorError::InvalidParams(_) | ConnectorError::UnknownTool { .. } | ConnectorError::NotFound { .. }
+                    ConnectorError::InvalidParams(_)
+                        | ConnectorError::UnknownTool { .. }
+                        | ConnectorError::NotFound { .. }
                 )
             );
             if callers_mistake {
@@ -108,6 +117,48 @@ impl ToolRunner for LocalToolRunner {
             } else {
                 tracing::warn!(%platform, tool, error = %e, "tool failed");
             }
+        }
+        outcome
+    }
+
+    async fn run_in(
+        &self,
+        scope: &ToolCallScope,
+        platform: Platform,
+        tool: &str,
+        connection: &ConnectionId,
+        params: Value,
+    ) -> Result<Value, ToolRunError> {
+        let started = std::time::Instant::now();
+        let recorded_params = params.clone();
+        let outcome = self.run(platform, tool, connection, params).await;
+        let mut data = serde_json::json!({
+            "tool": tool,
+            "platform": platform.as_str(),
+            "connectionId": connection.as_str(),
+            "params": recorded_params,
+            "durationMs": u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        });
+        if let Some(stage) = &scope.stage_id {
+            data["stageId"] = Value::String(stage.clone());
+        }
+        if let Some(agent) = &scope.agent {
+            data["agent"] = Value::String(agent.clone());
+        }
+        match &outcome {
+            Ok(result) => {
+                data["outcome"] = Value::String("ok".into());
+                if let Some(rows) = ["data", "results"].iter().find_map(|k| result[*k].as_array()) {
+                    data["rows"] = Value::from(rows.len());
+                }
+            }
+            Err(e) => {
+                data["outcome"] = Value::String("error".into());
+                data["error"] = Value::String(e.to_string());
+            }
+        }
+        if let Err(e) = self.events.append(&scope.execution, "tool.called", data).await {
+            tracing::error!(execution = %scope.execution, tool, error = %e, "cannot record a tool call");
         }
         outcome
     }

@@ -4,6 +4,7 @@ mod activity_repo;
 mod campaign_repo;
 mod connection_repo;
 mod dashboard_repo;
+mod event_repo;
 mod health_probe;
 pub(crate) mod ids;
 mod metrics_repo;
@@ -13,6 +14,7 @@ pub use activity_repo::SqliteActivityRepo;
 pub use campaign_repo::SqliteCampaignRepo;
 pub use connection_repo::SqliteConnectionRepo;
 pub use dashboard_repo::SqliteDashboardRepo;
+pub use event_repo::SqliteEventLog;
 pub use health_probe::SqliteHealthProbe;
 pub use metrics_repo::SqliteMetricsRepo;
 pub use project_repo::SqliteProjectRepo;
@@ -34,6 +36,7 @@ pub fn services(
         keyring,
         connections.clone(),
     )?);
+    let events: Arc<dyn switchboard_core::ports::EventLog> = Arc::new(SqliteEventLog::new(pool.clone()));
     let services = switchboard_core::ports::Services {
         dashboard: Arc::new(SqliteDashboardRepo::new(pool.clone())),
         health: Arc::new(SqliteHealthProbe::new(pool.clone())),
@@ -42,7 +45,12 @@ pub fn services(
         metrics: Arc::new(SqliteMetricsRepo::new(pool.clone())),
         activity: Arc::new(SqliteActivityRepo::new(pool.clone())),
         connections: connections.clone(),
-        tools: Arc::new(crate::connectors::LocalToolRunner::new(connections, live.clone())),
+        tools: Arc::new(crate::connectors::LocalToolRunner::new(
+            connections,
+            live.clone(),
+            events.clone(),
+        )),
+        events,
     };
     Ok((services, live))
 }

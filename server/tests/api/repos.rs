@@ -242,3 +242,95 @@ async fn seed_demo_fills_an_empty_database_once() {
     let again = server::demo::seed(&pool, 7, scratch.path()).await;
     assert!(matches!(again, Err(server::demo::DemoError::NotEmpty)));
 }
+
+#[tokio::test]
+async fn tool_calls_inside_a_run_are_recorded_in_its_event_log() {
+    use serde_json::json;
+    use switchboard_core::connection::ConnectionInput;
+    use switchboard_core::connectors::testmode::TestAccount;
+    use switchboard_core::execution::ToolCallScope;
+    use switchboard_core::{Currency, ExecutionId};
+
+    let (services, _pool, _dir) = services().await;
+    let draft = ConnectionInput {
+        project_id: "proj_0001".into(),
+        platform: "meta".into(),
+        seed: Some(3),
+        ..Default::default()
+    }
+    .validate()
+    .expect("draft");
+    let today = chrono::Utc::now().date_naive();
+    let account = TestAccount::generate(Platform::Meta, 3, Currency::USD, today);
+    let connection = services
+        .connections
+        .create_test(draft, &account, "user")
+        .await
+        .expect("connection");
+    let execution = ExecutionId::parse("exec_000001").expect("id");
+    let last = services
+        .events
+        .list(&execution, 0)
+        .await
+        .expect("events")
+        .last()
+        .map_or(0, |e| e.seq);
+    let scope = ToolCallScope {
+        execution: execution.clone(),
+        stage_id: Some("s2".into()),
+        agent: Some("Trader".into()),
+    };
+    let listed = services
+        .tools
+        .run_in(
+            &scope,
+            Platform::Meta,
+            "list_campaigns",
+            &connection.id,
+            json!({"limit": 3}),
+        )
+        .await
+        .expect("runs");
+    assert_eq!(listed["data"].as_array().map(Vec::len), Some(3));
+    let refused = services
+        .tools
+        .run_in(
+            &scope,
+            Platform::Meta,
+            "list_campaigns",
+            &connection.id,
+            json!({"limit": "many"}),
+        )
+        .await;
+    assert!(refused.is_err());
+
+    let events = services.events.list(&execution, last).await.expect("events");
+    assert_eq!(events.len(), 2);
+    assert!(events[0].seq > last && events[1].seq > events[0].seq);
+    let ok = &events[0];
+    assert_eq!(ok.kind, "tool.called");
+    assert_eq!(ok.data["tool"], "list_campaigns");
+    assert_eq!(ok.data["platform"], "meta");
+    assert_eq!(ok.data["connectionId"], connection.id.as_str());
+    assert_eq!(ok.data["params"], json!({"limit": 3}));
+    assert_eq!(ok.data["outcome"], "ok");
+    assert_eq!(ok.data["rows"], 3);
+    assert_eq!(ok.data["stageId"], "s2");
+    assert_eq!(ok.data["agent"], "Trader");
+    assert!(ok.data["durationMs"].is_u64());
+    let failed = &events[1].data;
+    assert_eq!(failed["outcome"], "error");
+    assert!(
+        failed["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("params.limit")),
+        "{failed}"
+    );
+
+    // An unknown execution does not stop the tool; the log refuses the event.
+    let unknown = ExecutionId::parse("exec_nope").expect("id");
+    assert!(matches!(
+        services.events.append(&unknown, "tool.called", json!({})).await,
+        Err(RepoError::NotFound { .. })
+    ));
+}

@@ -119,8 +119,8 @@ fn ConnectionRow(item: ConnectionItem, delete: ServerAction<DeleteConnection>) -
     let check = ServerAction::<CheckConnection>::new();
     let outcome = move || {
         check.value().get().map(|r| match r {
-            Ok(message) => view! { <span class="badge badge--ok">{message}</span> }.into_any(),
-            Err(e) => view! { <span class="badge badge--bad">{e.to_string()}</span> }.into_any(),
+            Ok(message) => view! { <p class="check-result check-result--ok" data-testid="check-result">{message}</p> }.into_any(),
+            Err(e) => view! { <p class="check-result check-result--bad" data-testid="check-result">{e.to_string()}</p> }.into_any(),
         })
     };
     let label = c.name.clone().unwrap_or_else(|| c.account_id.clone());
@@ -135,7 +135,7 @@ fn ConnectionRow(item: ConnectionItem, delete: ServerAction<DeleteConnection>) -
             <td><a href=format!("/projects/{}", c.project_id)>{item.project_name}</a></td>
             <td><span class=format!("platform-dot platform--{}", c.platform.as_str())></span>" "{c.platform.label()}</td>
             <td>{mode_badge(c.mode)}</td>
-            <td>{status_badge(c.status)}<div>{outcome}</div></td>
+            <td>{status_badge(c.status)}{outcome}</td>
             <td>{c.currency.as_str().to_owned()}" · "{c.time_zone.clone()}</td>
             <td class="row-actions">
                 <ActionForm action=check>
