@@ -139,6 +139,10 @@ fn meta_platform(seen: &Seen, _: usize) -> Answer {
             json!({"id": "act_42", "account_id": "42", "name": "Stub Ads", "currency": "EUR",
                                      "timezone_name": "Europe/Paris", "account_status": 1}),
         ),
+        "/v25.0/act_42/campaigns" if seen.method == reqwest::Method::POST => {
+            ok(json!({"id": "120200000000099"}))
+        }
+        "/v25.0/120200000000099" if seen.method == reqwest::Method::POST => ok(json!({"success": true})),
         "/v25.0/act_42/insights" => match seen.query.get("after").map(String::as_str) {
             None => ok(page(0..2, "c1", true)),
             Some("c1") => ok(page(2..4, "c2", true)),
@@ -324,6 +328,9 @@ fn google_platform(
             )
         }
         "/v22/customers/1234567890/googleAds:searchStream" => search(seen),
+        "/v22/customers/1234567890/googleAds:mutate" => ok(json!({"mutateOperationResponses": [
+            {"campaignBudgetResult": {"resourceName": "customers/1234567890/campaignBudgets/77"}},
+            {"campaignResult": {"resourceName": "customers/1234567890/campaigns/88"}}]})),
         _ => (
             StatusCode::NOT_FOUND,
             vec![],
@@ -502,6 +509,38 @@ async fn a_token_about_to_expire_is_refreshed_before_the_call() {
     assert_ne!(sealed_after, sealed_before);
     let expires = chrono::DateTime::parse_from_rfc3339(&expires_at).expect("time");
     assert!(expires > chrono::Utc::now() + chrono::Duration::minutes(30));
+
+    // A campaign is made with its budget in one mutate: the budget first, under a temporary id.
+    let (status, created) = post(
+        &app,
+        "/api/v1/connectors/google/tools/create_campaign",
+        json!({"connection_id": id, "params": {"name": "Brand", "budget_micros": 25_000_000,
+               "advertising_channel_type": "SEARCH", "start_date": "2026-12-01"}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    assert_eq!(
+        created["mutateOperationResponses"][1]["campaignResult"]["resourceName"],
+        "customers/1234567890/campaigns/88"
+    );
+    let mutate = stub.seen_at("googleAds:mutate")[0].json();
+    let ops = &mutate["mutateOperations"];
+    let budget = &ops[0]["campaignBudgetOperation"]["create"];
+    assert_eq!(budget["amountMicros"], "25000000");
+    assert_eq!(budget["resourceName"], "customers/1234567890/campaignBudgets/-1");
+    let campaign = &ops[1]["campaignOperation"]["create"];
+    assert_eq!(
+        campaign["campaignBudget"],
+        "customers/1234567890/campaignBudgets/-1"
+    );
+    assert_eq!(campaign["status"], "PAUSED");
+    assert_eq!(campaign["advertisingChannelType"], "SEARCH");
+    assert_eq!(campaign["startDate"], "2026-12-01");
+    assert!(campaign["manualCpc"].is_object());
+    assert_eq!(
+        stub.seen_at("googleAds:mutate")[0].header("developer-token"),
+        Some("dev-token-1")
+    );
 }
 
 #[tokio::test]
