@@ -101,7 +101,7 @@ fn ConnectionTable(items: Vec<ConnectionItem>, delete: ServerAction<DeleteConnec
                         <th scope="col">"Platform"</th>
                         <th scope="col">"Mode"</th>
                         <th scope="col">"Status"</th>
-                        <th scope="col">"Currency"</th>
+                        <th scope="col">"Currency, time zone"</th>
                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>
                 </thead>
@@ -136,7 +136,7 @@ fn ConnectionRow(item: ConnectionItem, delete: ServerAction<DeleteConnection>) -
             <td><span class=format!("platform-dot platform--{}", c.platform.as_str())></span>" "{c.platform.label()}</td>
             <td>{mode_badge(c.mode)}</td>
             <td>{status_badge(c.status)}{outcome}</td>
-            <td>{c.currency.as_str().to_owned()}" · "{c.time_zone.clone()}</td>
+            <td>{c.currency.as_str().to_owned()}<div class="muted">{c.time_zone.clone()}</div></td>
             <td class="row-actions">
                 <ActionForm action=check>
                     <input type="hidden" name="id" value=check_id.clone() />
