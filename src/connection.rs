@@ -108,9 +108,6 @@ impl ConnectionInput {
             .parse::<Platform>()
             .map_err(|e| errors.add("platform", e.to_string()))
             .ok();
-        if platform == Some(Platform::Pinterest) {
-            errors.add("platform", "the Pinterest connector is not available yet");
-        }
         match self.mode.as_deref().map(str::parse::<ConnectionMode>) {
             None | Some(Ok(ConnectionMode::Test)) => {}
             Some(Ok(ConnectionMode::Live)) => errors.add(
@@ -215,14 +212,15 @@ fn check_version(platform: Platform, text: &str) -> Result<String, String> {
         Platform::Meta => number
             .split_once('.')
             .is_some_and(|(major, minor)| is_digits(major) && is_digits(minor)),
-        _ => is_digits(number),
+        Platform::Google | Platform::Pinterest => is_digits(number),
     };
     if ok {
         Ok(text.to_owned())
     } else {
         Err(match platform {
             Platform::Meta => "must be a Graph API version like v25.0".into(),
-            _ => "must be an API version like v22".into(),
+            Platform::Pinterest => "must be an API version like v5".into(),
+            Platform::Google => "must be an API version like v22".into(),
         })
     }
 }
@@ -237,17 +235,11 @@ impl AuthorizeInput {
         let project_id = ProjectId::parse(self.project_id.trim())
             .map_err(|e| errors.add("project_id", e.to_string()))
             .ok();
-        let platform = match self.platform.parse::<Platform>() {
-            Ok(Platform::Pinterest) => {
-                errors.add("platform", "the Pinterest connector is not available yet");
-                None
-            }
-            Ok(p) => Some(p),
-            Err(e) => {
-                errors.add("platform", e.to_string());
-                None
-            }
-        };
+        let platform = self
+            .platform
+            .parse::<Platform>()
+            .map_err(|e| errors.add("platform", e.to_string()))
+            .ok();
         let mut api = ApiSettings::default();
         let mut account_id = None;
         if let Some(platform) = platform {

@@ -67,6 +67,7 @@ pub fn tools() -> Vec<ToolSpec> {
     vec![
         ToolSpec {
             name: "get_account_info",
+            endpoint: "POST /customers/{customer_id}/googleAds:searchStream",
             title: "Get account info",
             description: "The customer account's name, currency and time zone.",
             access: Access::Read,
@@ -84,6 +85,7 @@ pub fn tools() -> Vec<ToolSpec> {
         },
         ToolSpec {
             name: "list_campaigns",
+            endpoint: "POST /customers/{customer_id}/googleAds:searchStream",
             title: "List campaigns",
             description: "Campaigns with their status, channel, dates and budget (GAQL over `campaign`).",
             access: Access::Read,
@@ -104,6 +106,7 @@ pub fn tools() -> Vec<ToolSpec> {
         },
         ToolSpec {
             name: "create_campaign",
+            endpoint: "POST /customers/{customer_id}/googleAds:mutate",
             title: "Create a campaign",
             description: "Creates a daily campaign budget and a campaign using it (paused unless told otherwise), in one mutate call.",
             access: Access::Write,
@@ -123,6 +126,7 @@ pub fn tools() -> Vec<ToolSpec> {
         },
         ToolSpec {
             name: "update_campaign",
+            endpoint: "POST /customers/{customer_id}/googleAds:mutate",
             title: "Update a campaign",
             description: "Renames a campaign, changes its status or its daily budget.",
             access: Access::Write,
@@ -140,6 +144,7 @@ pub fn tools() -> Vec<ToolSpec> {
         },
         ToolSpec {
             name: "list_ad_groups",
+            endpoint: "POST /customers/{customer_id}/googleAds:searchStream",
             title: "List ad groups",
             description: "Ad groups of the account or of one campaign, with their status and CPC bid.",
             access: Access::Read,
@@ -164,6 +169,7 @@ pub fn tools() -> Vec<ToolSpec> {
         },
         ToolSpec {
             name: "update_ad_group",
+            endpoint: "POST /customers/{customer_id}/googleAds:mutate",
             title: "Update an ad group",
             description: "Renames an ad group, changes its status or its CPC bid.",
             access: Access::Write,
@@ -181,6 +187,7 @@ pub fn tools() -> Vec<ToolSpec> {
         },
         ToolSpec {
             name: "list_ads",
+            endpoint: "POST /customers/{customer_id}/googleAds:searchStream",
             title: "List ads",
             description: "Ads of the account, of a campaign or of an ad group, with their headlines and final URLs.",
             access: Access::Read,
@@ -200,6 +207,7 @@ pub fn tools() -> Vec<ToolSpec> {
         },
         ToolSpec {
             name: "get_campaign_performance",
+            endpoint: "POST /customers/{customer_id}/googleAds:searchStream",
             title: "Campaign performance by day",
             description: "Daily metrics per campaign for a date range (cost in micros, counts as int64 text, conversions and their value as numbers), in the account's time zone.",
             access: Access::Read,

@@ -85,6 +85,7 @@ pub fn tools() -> Vec<ToolSpec> {
     vec![
         ToolSpec {
             name: "get_account_info",
+            endpoint: "GET /act_{ad_account_id}",
             title: "Get account info",
             description: "The ad account's name, currency, time zone and status.",
             access: Access::Read,
@@ -104,6 +105,7 @@ pub fn tools() -> Vec<ToolSpec> {
         },
         ToolSpec {
             name: "list_campaigns",
+            endpoint: "GET /act_{ad_account_id}/campaigns",
             title: "List campaigns",
             description: "The account's campaigns, newest first, one page at a time.",
             access: Access::Read,
@@ -121,6 +123,7 @@ pub fn tools() -> Vec<ToolSpec> {
         },
         ToolSpec {
             name: "create_campaign",
+            endpoint: "POST /act_{ad_account_id}/campaigns",
             title: "Create a campaign",
             description: "Creates a campaign (paused unless told otherwise). A daily budget here turns on campaign budget optimization.",
             access: Access::Write,
@@ -140,6 +143,7 @@ pub fn tools() -> Vec<ToolSpec> {
         },
         ToolSpec {
             name: "update_campaign",
+            endpoint: "POST /{campaign_id}",
             title: "Update a campaign",
             description: "Renames a campaign, changes its status or its daily budget.",
             access: Access::Write,
@@ -157,6 +161,7 @@ pub fn tools() -> Vec<ToolSpec> {
         },
         ToolSpec {
             name: "list_ad_sets",
+            endpoint: "GET /act_{ad_account_id}/adsets",
             title: "List ad sets",
             description: "Ad sets of the account or of one campaign, with their budgets and bids.",
             access: Access::Read,
@@ -180,6 +185,7 @@ pub fn tools() -> Vec<ToolSpec> {
         },
         ToolSpec {
             name: "update_ad_set",
+            endpoint: "POST /{ad_set_id}",
             title: "Update an ad set",
             description: "Renames an ad set, changes its status, daily budget or bid.",
             access: Access::Write,
@@ -198,6 +204,7 @@ pub fn tools() -> Vec<ToolSpec> {
         },
         ToolSpec {
             name: "list_ads",
+            endpoint: "GET /act_{ad_account_id}/ads",
             title: "List ads",
             description: "Ads of the account, of a campaign or of an ad set.",
             access: Access::Read,
@@ -219,6 +226,7 @@ pub fn tools() -> Vec<ToolSpec> {
         },
         ToolSpec {
             name: "get_campaign_insights",
+            endpoint: "GET /act_{ad_account_id}/insights",
             title: "Campaign performance by day",
             description: "Daily insights (spend, impressions, clicks, actions and their values) per campaign for a date range, in the account's time zone.",
             access: Access::Read,

@@ -7,6 +7,7 @@ pub mod error;
 pub mod form;
 pub mod google;
 pub mod meta;
+pub mod pinterest;
 pub mod retry;
 pub mod schema;
 pub mod table;

@@ -18,6 +18,8 @@ pub enum Access {
 #[derive(Debug, Clone, Serialize)]
 pub struct ToolSpec {
     pub name: &'static str,
+    /// The platform endpoint the tool calls in live mode (`GET /ad_accounts/{ad_account_id}/campaigns`).
+    pub endpoint: &'static str,
     pub title: &'static str,
     pub description: &'static str,
     pub access: Access,
@@ -36,13 +38,14 @@ impl ToolSpec {
 
 static GOOGLE: LazyLock<Vec<ToolSpec>> = LazyLock::new(super::google::tools);
 static META: LazyLock<Vec<ToolSpec>> = LazyLock::new(super::meta::tools);
+static PINTEREST: LazyLock<Vec<ToolSpec>> = LazyLock::new(super::pinterest::tools);
 
 /// Every tool a platform's connector offers.
 pub fn catalog(platform: Platform) -> &'static [ToolSpec] {
     match platform {
         Platform::Google => &GOOGLE,
         Platform::Meta => &META,
-        Platform::Pinterest => &[],
+        Platform::Pinterest => &PINTEREST,
     }
 }
 
@@ -62,7 +65,8 @@ mod tests {
 
     #[test]
     fn every_schema_is_enforceable_and_every_name_unique() {
-        for platform in [Platform::Google, Platform::Meta] {
+        assert_eq!(catalog(Platform::Pinterest).len(), 18);
+        for platform in Platform::ALL {
             let tools = catalog(platform);
             assert!(tools.len() >= 8, "{platform}");
             for t in tools {

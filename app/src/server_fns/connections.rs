@@ -32,6 +32,8 @@ pub struct ConnectionsOverview {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ToolInfo {
     pub name: String,
+    /// The platform endpoint it calls (`GET /ad_accounts/{ad_account_id}/campaigns`).
+    pub endpoint: String,
     pub title: String,
     pub description: String,
     pub write: bool,
@@ -190,6 +192,27 @@ pub async fn check_connection(id: String) -> Result<String, AppError> {
             let id = ssr::connection_id(&id)?;
             let services = super::ssr::services()?;
             let connection = services.connections.get(&id).await?;
+            if connection.platform == switchboard_core::Platform::Pinterest {
+                // Pinterest's tools have no account read; a one-item campaign list proves the token.
+                let page = services
+                    .tools
+                    .run(
+                        connection.platform,
+                        "list_campaigns",
+                        &id,
+                        serde_json::json!({"page_size": 1}),
+                    )
+                    .await?;
+                let more = if page["bookmark"].is_string() {
+                    "campaigns"
+                } else {
+                    "campaign list"
+                };
+                return Ok(format!(
+                    "Works: the {more} of ad account {} answered",
+                    connection.account_id
+                ));
+            }
             let info = services
                 .tools
                 .run(
@@ -230,6 +253,7 @@ pub async fn get_explorer(id: String) -> Result<ExplorerData, AppError> {
                 .iter()
                 .map(|t| ToolInfo {
                     name: t.name.to_owned(),
+                    endpoint: t.endpoint.to_owned(),
                     title: t.title.to_owned(),
                     description: t.description.to_owned(),
                     write: t.access == Access::Write,

@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
         .route("/connections", get(list).post(create))
         .route("/connections/authorize", post(authorize))
         .route("/connections/{id}", get(show).delete(remove))
+        .route("/connections/{id}/test-reports/{token}", get(test_report))
 }
 
 pub(super) fn connection_id(text: &str) -> Result<ConnectionId, ApiError> {
@@ -67,4 +68,29 @@ async fn authorize(
 ) -> Result<Json<Authorize>, ApiError> {
     let draft = input.validate().map_err(ApiError::Validation)?;
     Ok(Json(state.live.authorize(draft).await?))
+}
+
+/// A finished test-mode Pinterest report, where `get_async_report` said it would be.
+async fn test_report(
+    State(state): State<AppState>,
+    path: Result<axum::extract::Path<(String, String)>, axum::extract::rejection::PathRejection>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let axum::extract::Path((id, token)) = path.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let id = connection_id(&id)?;
+    let account = state.services.connections.test_account(&id).await?;
+    let missing = || ApiError::NotFound(format!("no finished report '{token}' on this connection"));
+    let report = account
+        .reports
+        .iter()
+        .find(|r| r.token == token)
+        .ok_or_else(missing)?;
+    let age = chrono::Utc::now().timestamp() - report.requested_at;
+    if !(2..=3_600).contains(&age) {
+        return Err(missing());
+    }
+    let (content_type, body) = account
+        .report_file(&token, chrono::Utc::now().date_naive())
+        .ok_or_else(missing)?;
+    Ok(([(axum::http::header::CONTENT_TYPE, content_type)], body).into_response())
 }

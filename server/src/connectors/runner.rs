@@ -4,9 +4,10 @@
 
 use super::live::LiveConnectors;
 use async_trait::async_trait;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::sync::Arc;
 use switchboard_core::connection::{Connection, ConnectionMode, ConnectionStatus};
+use switchboard_core::connectors::testmode::CallContext;
 use switchboard_core::connectors::{Access, ConnectorError, ToolSpec, find_tool, schema};
 use switchboard_core::execution::ToolCallScope;
 use switchboard_core::ports::{ConnectionRepo, EventLog, ToolRunError, ToolRunner};
@@ -46,13 +47,17 @@ impl LocalToolRunner {
         if connection.mode == ConnectionMode::Live {
             return self.live.call(connection, spec.name, params).await;
         }
-        // Test accounts keep the UTC calendar.
-        let today = chrono::Utc::now().date_naive();
+        // Test accounts keep the UTC calendar; their reports download from this server.
         let id = &connection.id;
+        let base = format!("{}/api/v1/connections/{id}/test-reports", self.live.public_url());
+        let at = CallContext {
+            now: chrono::Utc::now(),
+            download_base: &base,
+        };
         if spec.access == Access::Write {
             let _one_at_a_time = self.writes.lock().await;
             let mut account = self.connections.test_account(id).await?;
-            let result = account.call(spec.name, params, today)?;
+            let result = account.call_at(spec.name, params, at)?;
             self.connections.save_test_account(id, &account).await?;
             Ok(result)
         } else {
@@ -60,12 +65,13 @@ impl LocalToolRunner {
                 .connections
                 .test_account(id)
                 .await?
-                .call(spec.name, params, today)?)
+                .call_at(spec.name, params, at)?)
         }
     }
 
-    /// Every page of a Graph list, joined: `{ "data": [...] }`, with `paging` only when it stopped
-    /// at [`MAX_ROWS`].
+    /// Every page of a list, joined: Graph's `{data, paging}` (cursor `after`) or Pinterest's
+    /// `{items, bookmark}`. The result is `{data}` or `{items}`, with the cursor to carry on from
+    /// only when it stopped at [`MAX_ROWS`].
     async fn all_pages(
         &self,
         connection: &Connection,
@@ -75,17 +81,24 @@ impl LocalToolRunner {
         let mut rows = Vec::new();
         loop {
             let mut page = self.once(connection, spec, &params).await?;
-            if let Some(Value::Array(data)) = page.get_mut("data").map(Value::take) {
+            let (key, cursor_param, next) = if page.get("items").is_some() {
+                ("items", "bookmark", page["bookmark"].as_str().map(str::to_owned))
+            } else {
+                let next = page["paging"]["cursors"]["after"]
+                    .as_str()
+                    .filter(|_| page["paging"].get("next").is_some())
+                    .map(str::to_owned);
+                ("data", "after", next)
+            };
+            if let Some(Value::Array(data)) = page.get_mut(key).map(Value::take) {
                 rows.extend(data);
             }
-            let next = page["paging"]["cursors"]["after"]
-                .as_str()
-                .filter(|_| page["paging"].get("next").is_some())
-                .map(str::to_owned);
             match next {
-                Some(after) if rows.len() < MAX_ROWS => params["after"] = Value::String(after),
-                Some(_) => return Ok(serde_json::json!({ "data": rows, "paging": page["paging"] })),
-                None => return Ok(serde_json::json!({ "data": rows })),
+                Some(cursor) if rows.len() < MAX_ROWS => params[cursor_param] = Value::String(cursor),
+                Some(cursor) if key == "items" => return Ok(json!({ "items": rows, "bookmark": cursor })),
+                Some(_) => return Ok(json!({ "data": rows, "paging": page["paging"] })),
+                None if key == "items" => return Ok(json!({ "items": rows, "bookmark": null })),
+                None => return Ok(json!({ "data": rows })),
             }
         }
     }

@@ -38,6 +38,7 @@ impl std::fmt::Debug for PlatformSettings {
 pub struct ConnectorSettings {
     pub google: PlatformSettings,
     pub meta: PlatformSettings,
+    pub pinterest: PlatformSettings,
     /// The address users reach Switchboard at; OAuth callbacks go to `{public_url}/oauth/{platform}/callback`.
     /// Defaults to the address the server listens on.
     pub public_url: Option<String>,
@@ -88,9 +89,27 @@ impl ConnectorSettings {
             api_version: meta_version,
             developer_token: None,
         };
+        let pinterest = PlatformSettings {
+            client_id: var("SWITCHBOARD_PINTEREST_APP_ID"),
+            client_secret: var("SWITCHBOARD_PINTEREST_APP_SECRET"),
+            auth_url: var_or(
+                "SWITCHBOARD_PINTEREST_AUTH_URL",
+                "https://www.pinterest.com/oauth/",
+            ),
+            token_url: var_or(
+                "SWITCHBOARD_PINTEREST_TOKEN_URL",
+                "https://api.pinterest.com/v5/oauth/token",
+            ),
+            scopes: "ads:read,ads:write,boards:read,boards:write,pins:read,pins:write,user_accounts:read"
+                .into(),
+            api_base_url: var_or("SWITCHBOARD_PINTEREST_API_URL", "https://api.pinterest.com"),
+            api_version: var_or("SWITCHBOARD_PINTEREST_API_VERSION", "v5"),
+            developer_token: None,
+        };
         ConnectorSettings {
             google,
             meta,
+            pinterest,
             public_url: var("SWITCHBOARD_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(60),
@@ -101,7 +120,7 @@ impl ConnectorSettings {
         match platform {
             Platform::Google => Some(&self.google),
             Platform::Meta => Some(&self.meta),
-            Platform::Pinterest => None,
+            Platform::Pinterest => Some(&self.pinterest),
         }
     }
 

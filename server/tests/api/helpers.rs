@@ -27,6 +27,37 @@ impl TestApp {
             .expect("request failed")
     }
 
+    /// POSTs JSON; answers the status and the JSON body (null when there is none).
+    pub async fn post_json(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        let r = self
+            .client
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("request failed");
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let r = self.get(path).await;
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// Creates a project through the API; answers its id.
+    pub async fn new_project(&self, name: &str, currency: &str) -> String {
+        let (status, p) = self
+            .post_json(
+                "/api/v1/projects",
+                serde_json::json!({"name": name, "currency": currency}),
+            )
+            .await;
+        assert_eq!(status, 201, "{p}");
+        p["id"].as_str().unwrap_or_default().to_owned()
+    }
+
     /// A second connection to the same database, to arrange data as another process would.
     pub async fn pool(&self) -> SqlitePool {
         SqlitePoolOptions::new()

@@ -38,35 +38,6 @@ fn configure(stub: &Stub) -> impl FnOnce(&mut Config) {
     }
 }
 
-async fn post(app: &TestApp, path: &str, body: Value) -> (u16, Value) {
-    let r = app
-        .client
-        .post(app.url(path))
-        .json(&body)
-        .send()
-        .await
-        .expect("request");
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
-async fn get(app: &TestApp, path: &str) -> (u16, Value) {
-    let r = app.get(path).await;
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
-async fn project(app: &TestApp) -> String {
-    let (status, p) = post(
-        app,
-        "/api/v1/projects",
-        json!({"name": "Live Co", "currency": "EUR"}),
-    )
-    .await;
-    assert_eq!(status, 201, "{p}");
-    p["id"].as_str().unwrap_or_default().to_owned()
-}
-
 fn query_of(url: &str) -> HashMap<String, String> {
     reqwest::Url::parse(url)
         .expect("authorization url")
@@ -78,7 +49,7 @@ fn query_of(url: &str) -> HashMap<String, String> {
 /// Connect → the platform (skipped: the user says yes) → the callback. Returns the connection id
 /// and the authorization address's query.
 async fn connect(app: &TestApp, body: Value) -> (String, HashMap<String, String>) {
-    let (status, started) = post(app, "/api/v1/connections/authorize", body).await;
+    let (status, started) = app.post_json("/api/v1/connections/authorize", body).await;
     assert_eq!(status, 200, "{started}");
     let url = started["authorization_url"].as_str().expect("url").to_owned();
     let query = query_of(&url);
@@ -160,7 +131,7 @@ fn meta_platform(seen: &Seen, _: usize) -> Answer {
 async fn a_meta_account_connects_through_oauth_and_its_tokens_are_sealed() {
     let stub = Stub::start(meta_platform).await;
     let app = spawn_app_with(configure(&stub)).await;
-    let project = project(&app).await;
+    let project = app.new_project("Live Co", "EUR").await;
     let (id, query) = connect(
         &app,
         json!({"project_id": project, "platform": "meta", "account_id": "act_42"}),
@@ -198,7 +169,7 @@ async fn a_meta_account_connects_through_oauth_and_its_tokens_are_sealed() {
     assert!(account.query["fields"].contains("currency"));
     assert!(!account.query.contains_key("access_token"));
 
-    let (status, connection) = get(&app, &format!("/api/v1/connections/{id}")).await;
+    let (status, connection) = app.get_json(&format!("/api/v1/connections/{id}")).await;
     assert_eq!(status, 200);
     assert_eq!(connection["mode"], "live");
     assert_eq!(connection["status"], "active");
@@ -207,7 +178,7 @@ async fn a_meta_account_connects_through_oauth_and_its_tokens_are_sealed() {
     assert_eq!(connection["time_zone"], "Europe/Paris");
     assert_eq!(connection["name"], "Stub Ads");
     assert!(!connection.to_string().contains("SECRET"));
-    let (_, all) = get(&app, "/api/v1/connections").await;
+    let (_, all) = app.get_json("/api/v1/connections").await;
     assert!(!all.to_string().contains("SECRET"));
 
     // The raw columns, and the database files themselves, never hold a token in the clear.
@@ -257,8 +228,7 @@ async fn a_meta_account_connects_through_oauth_and_its_tokens_are_sealed() {
     assert!(location.contains("already"), "{location}");
 
     // Insights: the Graph request shape, and every page followed to the end.
-    let (status, insights) = post(
-        &app,
+    let (status, insights) = app.post_json(
         "/api/v1/connectors/meta/tools/get_campaign_insights",
         json!({"connection_id": id, "params": {"since": "2026-11-01", "until": "2026-11-05", "all_pages": true}}),
     )
@@ -376,7 +346,7 @@ async fn google_calls_carry_their_headers_retry_rate_limits_and_stop_on_refused_
     }))
     .await;
     let app = spawn_app_with(configure(&stub)).await;
-    let project = project(&app).await;
+    let project = app.new_project("Live Co", "EUR").await;
     let (id, query) = connect(
         &app,
         json!({"project_id": project, "platform": "google", "account_id": "123-456-7890",
@@ -399,8 +369,7 @@ async fn google_calls_carry_their_headers_retry_rate_limits_and_stop_on_refused_
     assert_eq!(account.header("login-customer-id"), Some("1112223333"));
 
     // 429 twice, then the answer: three requests, the batches joined.
-    let (status, performance) = post(
-        &app,
+    let (status, performance) = app.post_json(
         "/api/v1/connectors/google/tools/get_campaign_performance",
         json!({"connection_id": id, "params": {"start_date": "2026-11-01", "end_date": "2026-11-03", "campaign_id": "555"}}),
     )
@@ -425,23 +394,23 @@ async fn google_calls_carry_their_headers_retry_rate_limits_and_stop_on_refused_
 
     // 401: not retried; the connection now needs re-authorization and stops calling out.
     let before = stub.seen().len();
-    let (status, refused) = post(
-        &app,
-        "/api/v1/connectors/google/tools/list_campaigns",
-        json!({"connection_id": id, "params": {}}),
-    )
-    .await;
+    let (status, refused) = app
+        .post_json(
+            "/api/v1/connectors/google/tools/list_campaigns",
+            json!({"connection_id": id, "params": {}}),
+        )
+        .await;
     assert_eq!(status, 409, "{refused}");
     assert_eq!(refused["error"]["code"], "needs_reauth");
     assert_eq!(stub.seen().len(), before + 1);
-    let (_, connection) = get(&app, &format!("/api/v1/connections/{id}")).await;
+    let (_, connection) = app.get_json(&format!("/api/v1/connections/{id}")).await;
     assert_eq!(connection["status"], "needs_reauth");
-    let (status, _) = post(
-        &app,
-        "/api/v1/connectors/google/tools/list_campaigns",
-        json!({"connection_id": id, "params": {}}),
-    )
-    .await;
+    let (status, _) = app
+        .post_json(
+            "/api/v1/connectors/google/tools/list_campaigns",
+            json!({"connection_id": id, "params": {}}),
+        )
+        .await;
     assert_eq!(status, 409);
     assert_eq!(stub.seen().len(), before + 1);
 
@@ -452,7 +421,7 @@ async fn google_calls_carry_their_headers_retry_rate_limits_and_stop_on_refused_
     )
     .await;
     assert_eq!(again, id);
-    let (_, connection) = get(&app, &format!("/api/v1/connections/{id}")).await;
+    let (_, connection) = app.get_json(&format!("/api/v1/connections/{id}")).await;
     assert_eq!(connection["status"], "active");
 }
 
@@ -464,7 +433,7 @@ async fn a_token_about_to_expire_is_refreshed_before_the_call() {
     }))
     .await;
     let app = spawn_app_with(configure(&stub)).await;
-    let project = project(&app).await;
+    let project = app.new_project("Live Co", "EUR").await;
     let (id, _) = connect(
         &app,
         json!({"project_id": project, "platform": "google", "account_id": "1234567890"}),
@@ -478,12 +447,12 @@ async fn a_token_about_to_expire_is_refreshed_before_the_call() {
             .await
             .expect("row");
 
-    let (status, listed) = post(
-        &app,
-        "/api/v1/connectors/google/tools/list_campaigns",
-        json!({"connection_id": id, "params": {"status": "ENABLED"}}),
-    )
-    .await;
+    let (status, listed) = app
+        .post_json(
+            "/api/v1/connectors/google/tools/list_campaigns",
+            json!({"connection_id": id, "params": {"status": "ENABLED"}}),
+        )
+        .await;
     assert_eq!(status, 200, "{listed}");
     assert_eq!(listed["results"][0]["campaign"]["id"], "1");
     let refresh = stub.seen_at("/token");
@@ -511,13 +480,13 @@ async fn a_token_about_to_expire_is_refreshed_before_the_call() {
     assert!(expires > chrono::Utc::now() + chrono::Duration::minutes(30));
 
     // A campaign is made with its budget in one mutate: the budget first, under a temporary id.
-    let (status, created) = post(
-        &app,
-        "/api/v1/connectors/google/tools/create_campaign",
-        json!({"connection_id": id, "params": {"name": "Brand", "budget_micros": 25_000_000,
+    let (status, created) = app
+        .post_json(
+            "/api/v1/connectors/google/tools/create_campaign",
+            json!({"connection_id": id, "params": {"name": "Brand", "budget_micros": 25_000_000,
                "advertising_channel_type": "SEARCH", "start_date": "2026-12-01"}}),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(status, 200, "{created}");
     assert_eq!(
         created["mutateOperationResponses"][1]["campaignResult"]["resourceName"],
@@ -546,13 +515,13 @@ async fn a_token_about_to_expire_is_refreshed_before_the_call() {
 #[tokio::test]
 async fn connecting_without_an_oauth_app_or_with_bad_fields_is_refused_with_the_reason() {
     let app = spawn_app().await;
-    let project = project(&app).await;
-    let (status, body) = post(
-        &app,
-        "/api/v1/connections/authorize",
-        json!({"project_id": project, "platform": "google", "account_id": "123-456-7890"}),
-    )
-    .await;
+    let project = app.new_project("Live Co", "EUR").await;
+    let (status, body) = app
+        .post_json(
+            "/api/v1/connections/authorize",
+            json!({"project_id": project, "platform": "google", "account_id": "123-456-7890"}),
+        )
+        .await;
     assert_eq!(status, 503, "{body}");
     assert_eq!(body["error"]["code"], "oauth_not_configured");
     assert!(
@@ -561,8 +530,7 @@ async fn connecting_without_an_oauth_app_or_with_bad_fields_is_refused_with_the_
             .is_some_and(|m| m.contains("SWITCHBOARD_GOOGLE_CLIENT_ID"))
     );
 
-    let (status, body) = post(
-        &app,
+    let (status, body) = app.post_json(
         "/api/v1/connections/authorize",
         json!({"project_id": project, "platform": "meta", "account_id": "my account", "api_base_url": "graph.local"}),
     )

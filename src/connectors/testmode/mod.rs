@@ -10,6 +10,7 @@
 
 mod google;
 mod meta;
+mod pinterest;
 pub mod rng;
 
 use super::error::ConnectorError;
@@ -49,10 +50,11 @@ impl Bands {
                 cvr: (0.01, 0.10),
                 roas: (0.5, 5.0),
             },
-            // Pinterest (unverified working band): CTR 0.2-1.5%, CPC $0.1-2, CPM $2-15, CVR 0.5-3%.
+            // Pinterest (unverified working band): CTR 0.2-1.5%, CPC $0.15-2, CPM $2-15, CVR 0.5-3%.
+            // CPC starts at $0.15 so that the best CTR still reaches the lowest CPM.
             Platform::Pinterest => Bands {
                 ctr: (0.002, 0.015),
-                cpc: (0.1, 2.0),
+                cpc: (0.15, 2.0),
                 cpm: (2.0, 15.0),
                 cvr: (0.005, 0.03),
                 roas: (0.5, 4.0),
@@ -113,6 +115,9 @@ pub struct TestAdGroup {
     pub bid_micros: Option<i64>,
     /// Meta ad sets may carry their own daily budget, micros.
     pub budget_micros: Option<i64>,
+    /// Pinterest: the ad group's targeting spec as the platform writes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub targeting: Option<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -124,6 +129,50 @@ pub struct TestAd {
     pub status: String,
     pub headline: String,
     pub final_url: String,
+    /// Pinterest: the Pin the ad promotes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin_id: Option<String>,
+}
+
+/// A Pinterest Pin (the creative a Pinterest ad promotes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestPin {
+    pub id: String,
+    pub board_id: String,
+    pub title: String,
+    pub description: String,
+    pub link: String,
+    pub image_url: String,
+    pub created: NaiveDate,
+    pub promoted: bool,
+}
+
+/// A Pinterest audience.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestAudience {
+    pub id: String,
+    pub name: String,
+    pub audience_type: String,
+    pub description: Option<String>,
+    pub rule: Value,
+    pub size: Option<u64>,
+    pub created: NaiveDate,
+}
+
+/// A Pinterest asynchronous report: what was asked, and when (Unix seconds).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestReport {
+    pub token: String,
+    pub requested_at: i64,
+    pub request: Value,
+}
+
+/// What a tool call needs from outside the account: the time, and where the server serves
+/// test-mode report downloads (`{download_base}/{token}`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CallContext<'a> {
+    pub now: chrono::DateTime<chrono::Utc>,
+    pub download_base: &'a str,
 }
 
 /// One campaign-day of delivery, in account-currency micros and counts.
@@ -150,6 +199,15 @@ pub struct TestAccount {
     pub ads: Vec<TestAd>,
     /// How many objects this account has created: the next id's offset.
     pub serial: u64,
+    /// Pinterest: boards, Pins, audiences and asynchronous reports.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub boards: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pins: Vec<TestPin>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audiences: Vec<TestAudience>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reports: Vec<TestReport>,
 }
 
 const BRANDS: [&str; 8] = [
@@ -193,7 +251,11 @@ impl TestAccount {
     /// A new account for `platform`, generated from `seed` as of `today`.
     pub fn generate(platform: Platform, seed: u64, currency: Currency, today: NaiveDate) -> TestAccount {
         let mut r = Rng::for_parts(seed, &["account", platform.as_str()]);
-        let digits = if platform == Platform::Google { 10 } else { 15 };
+        let digits = match platform {
+            Platform::Google => 10,
+            Platform::Meta => 15,
+            Platform::Pinterest => 12,
+        };
         let account_id = random_digits(&mut r, digits);
         let brand = *r.pick(&BRANDS);
         let mut account = TestAccount {
@@ -207,13 +269,24 @@ impl TestAccount {
             ad_groups: Vec::new(),
             ads: Vec::new(),
             serial: 0,
+            boards: Vec::new(),
+            pins: Vec::new(),
+            audiences: Vec::new(),
+            reports: Vec::new(),
         };
         let n = r.int(3, 7);
         for i in 0..n {
             let theme = THEMES[(i as usize + r.int(0, 9) as usize) % THEMES.len()];
             let kind = match platform {
                 Platform::Google => *r.pick(&["SEARCH", "SEARCH", "SEARCH", "PERFORMANCE_MAX", "DISPLAY"]),
-                _ => *r.pick(&[
+                Platform::Pinterest => *r.pick(&[
+                    "WEB_CONVERSION",
+                    "WEB_CONVERSION",
+                    "CONSIDERATION",
+                    "CATALOG_SALES",
+                    "AWARENESS",
+                ]),
+                Platform::Meta => *r.pick(&[
                     "OUTCOME_SALES",
                     "OUTCOME_SALES",
                     "OUTCOME_TRAFFIC",
@@ -251,6 +324,9 @@ impl TestAccount {
             });
             account.add_children(&id, &format!("{brand} | {theme}"), &mut r);
         }
+        if platform == Platform::Pinterest {
+            pinterest::add_generated(&mut account, &mut r, today);
+        }
         account
     }
 
@@ -267,6 +343,7 @@ impl TestAccount {
                 status: active_word(self.platform).to_owned(),
                 bid_micros: Some(bid),
                 budget_micros: None,
+                targeting: None,
             });
             for k in 0..r.int(1, 3) {
                 let ad_id = self.next_id("ad");
@@ -282,6 +359,7 @@ impl TestAccount {
                         audience
                     ),
                     final_url: format!("https://www.example.com/{}", campaign_id),
+                    pin_id: None,
                 });
             }
         }
@@ -301,9 +379,18 @@ impl TestAccount {
                 let base: u64 = random_digits(&mut r, digits).parse().unwrap_or(10_000_000_000);
                 (base + self.serial * 1_009).to_string()
             }
-            _ => {
+            Platform::Meta => {
                 let base = 120_200_000_000_000_000u64 + r.int(0, 99_999_999) * 1_000_000;
                 (base + self.serial).to_string()
+            }
+            // Campaigns, ad groups and ads have 12 to 13 digits; Pins 18.
+            Platform::Pinterest => {
+                let (lo, hi) = if kind == "pin" {
+                    (800_000_000_000_000_000u64, 899_000_000_000_000_000u64)
+                } else {
+                    (500_000_000_000u64, 2_600_000_000_000u64)
+                };
+                (r.int(lo, hi) + self.serial * 7_919).to_string()
             }
         }
     }
@@ -395,14 +482,35 @@ impl TestAccount {
 
     /// Runs a tool (its parameters already checked against its schema) as of `today`.
     pub fn call(&mut self, tool: &str, params: &Value, today: NaiveDate) -> Result<Value, ConnectorError> {
+        let now = today.and_time(chrono::NaiveTime::MIN).and_utc();
+        self.call_at(
+            tool,
+            params,
+            CallContext {
+                now,
+                download_base: "",
+            },
+        )
+    }
+
+    /// Runs a tool at a moment (reports finish after a while) with the server's download address.
+    pub fn call_at(
+        &mut self,
+        tool: &str,
+        params: &Value,
+        at: CallContext<'_>,
+    ) -> Result<Value, ConnectorError> {
+        let today = at.now.date_naive();
         match self.platform {
             Platform::Google => google::call(self, tool, params, today),
             Platform::Meta => meta::call(self, tool, params, today),
-            Platform::Pinterest => Err(ConnectorError::UnknownTool {
-                platform: self.platform,
-                name: tool.to_owned(),
-            }),
+            Platform::Pinterest => pinterest::call(self, tool, params, at),
         }
+    }
+
+    /// A finished test-mode report's file: its content type and body (`None` for an unknown token).
+    pub fn report_file(&self, token: &str, today: NaiveDate) -> Option<(&'static str, String)> {
+        pinterest::report_file(self, token, today)
     }
 }
 

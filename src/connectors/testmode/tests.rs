@@ -1,6 +1,6 @@
 use super::*;
 use crate::connectors::tool::{catalog, find_tool};
-use crate::metrics::{normalize_google, normalize_meta};
+use crate::metrics::{normalize_google, normalize_meta, normalize_pinterest};
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -349,8 +349,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
-    fn generated_days_are_consistent_and_inside_the_bands(seed in any::<u64>(), google in any::<bool>(), back in 0u64..120) {
-        let platform = if google { Platform::Google } else { Platform::Meta };
+    fn generated_days_are_consistent_and_inside_the_bands(seed in any::<u64>(), which in 0usize..3, back in 0u64..120) {
+        let platform = Platform::ALL[which];
         let a = account(platform, seed);
         let today = day(TODAY);
         let on_day = today - chrono::Days::new(back);
@@ -382,4 +382,107 @@ proptest! {
             }
         }
     }
+}
+
+fn pinterest_analytics(a: &mut TestAccount, granularity: &str) -> Vec<Value> {
+    let ids: Vec<String> = a.campaigns.iter().map(|c| c.id.clone()).collect();
+    let columns = crate::connectors::pinterest::COLUMNS;
+    run(
+        a,
+        "get_campaign_analytics",
+        json!({"campaign_ids": ids, "start_date": "2026-10-01", "end_date": "2026-11-23",
+               "columns": columns, "granularity": granularity}),
+    )
+    .expect("analytics")
+    .as_array()
+    .cloned()
+    .unwrap_or_default()
+}
+
+#[test]
+fn pinterest_accounts_are_the_same_for_the_same_seed_and_their_rows_normalize_to_the_days() {
+    assert_eq!(account(Platform::Pinterest, 8), account(Platform::Pinterest, 8));
+    assert_ne!(account(Platform::Pinterest, 8), account(Platform::Pinterest, 9));
+    let mut a = account(Platform::Pinterest, 8);
+    let mut b = account(Platform::Pinterest, 8);
+    let rows = pinterest_analytics(&mut a, "DAY");
+    assert_eq!(rows, pinterest_analytics(&mut b, "DAY"));
+    assert!(!rows.is_empty());
+    for row in &rows {
+        let values = normalize_pinterest(row).unwrap_or_else(|e| panic!("{e}: {row}"));
+        let c = a
+            .campaign(row["CAMPAIGN_ID"].as_str().unwrap_or_default())
+            .expect("campaign");
+        let m = a
+            .day_metrics(c, day(row["DATE"].as_str().unwrap_or_default()), day(TODAY))
+            .expect("a day with delivery");
+        assert_eq!(values.spend.get(), m.spend_micros);
+        assert_eq!(values.impressions, m.impressions);
+        assert_eq!(values.clicks, m.clicks);
+        assert_eq!(values.conversion_value.get(), m.conversion_value_micros);
+        assert!(values.conversions >= m.conversions as f64);
+        assert!(values.conversions <= row["TOTAL_CLICKTHROUGH"].as_f64().unwrap_or(0.0));
+    }
+    // Weeks, months and the total add up to the days.
+    let sum = |rows: &[Value], key: &str| rows.iter().map(|r| r[key].as_i64().unwrap_or(0)).sum::<i64>();
+    for granularity in ["WEEK", "MONTH", "TOTAL"] {
+        let grouped = pinterest_analytics(&mut a, granularity);
+        for key in [
+            "SPEND_IN_MICRO_DOLLAR",
+            "IMPRESSION_1",
+            "CLICKTHROUGH_1",
+            "TOTAL_CHECKOUT",
+        ] {
+            assert_eq!(sum(&grouped, key), sum(&rows, key), "{granularity} {key}");
+        }
+    }
+}
+
+#[test]
+fn pinterest_bookmarks_reach_every_row_once_and_bulk_items_fail_alone() {
+    let mut a = account(Platform::Pinterest, 21);
+    let mut seen = Vec::new();
+    let mut bookmark: Option<String> = None;
+    loop {
+        let mut params = json!({"page_size": 2, "entity_statuses": ["ACTIVE", "PAUSED", "ARCHIVED"]});
+        if let Some(b) = &bookmark {
+            params["bookmark"] = json!(b);
+        }
+        let page = run(&mut a, "list_ad_groups", params).expect("page");
+        for item in page["items"].as_array().into_iter().flatten() {
+            seen.push(item["id"].as_str().unwrap_or_default().to_owned());
+        }
+        match page["bookmark"].as_str() {
+            Some(b) => bookmark = Some(b.to_owned()),
+            None => break,
+        }
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len());
+    assert_eq!(seen.len(), a.ad_groups.len());
+
+    let before = a.campaigns.len();
+    let answer = run(
+        &mut a,
+        "create_campaigns",
+        json!({"items": [
+            {"name": "Fine", "objective_type": "CONSIDERATION", "daily_spend_cap": 5_000_000},
+            {"name": "CBO without a cap", "objective_type": "CONSIDERATION", "is_campaign_budget_optimization": true},
+            {"name": "Also fine", "objective_type": "AWARENESS"}
+        ]}),
+    )
+    .expect("bulk");
+    assert_eq!(a.campaigns.len(), before + 2);
+    assert!(
+        answer["items"][1]["exceptions"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("cap"))
+    );
+    assert!(answer["items"][2]["data"]["id"].is_string());
+    assert!(matches!(
+        run(&mut a, "list_campaigns", json!({"bookmark": "forged"})),
+        Err(ConnectorError::InvalidParams(_))
+    ));
 }

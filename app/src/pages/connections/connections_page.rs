@@ -197,6 +197,7 @@ fn TestAccountForm(
                         <select id="test-platform" name="platform">
                             <option value="meta">"Meta Ads"</option>
                             <option value="google">"Google Ads"</option>
+                            <option value="pinterest">"Pinterest Ads"</option>
                         </select>
                         <p class="field__error">{message("platform")}</p>
                     </div>
@@ -237,11 +238,12 @@ fn LiveAccountForm(projects: Vec<ProjectChoice>) -> impl IntoView {
                         <select id="live-platform" name="platform">
                             <option value="google">"Google Ads"</option>
                             <option value="meta">"Meta Ads"</option>
+                            <option value="pinterest">"Pinterest Ads"</option>
                         </select>
                     </div>
                     <div class="field">
                         <label for="live-account">"Account id"</label>
-                        <input id="live-account" name="account_id" type="text" required placeholder="123-456-7890 or act_123…" />
+                        <input id="live-account" name="account_id" type="text" required placeholder="123-456-7890, act_123… or 549755885175" />
                     </div>
                 </div>
                 <details class="advanced">
@@ -257,7 +259,7 @@ fn LiveAccountForm(projects: Vec<ProjectChoice>) -> impl IntoView {
                         </div>
                         <div class="field">
                             <label for="live-version">"API version"</label>
-                            <input id="live-version" name="api_version" type="text" placeholder="v22 / v25.0" />
+                            <input id="live-version" name="api_version" type="text" placeholder="v22 / v25.0 / v5" />
                         </div>
                     </div>
                 </details>

@@ -94,7 +94,7 @@ fn ToolPanel(tool: ToolInfo, connection_id: String) -> impl IntoView {
     view! {
         <section class="panel glass" aria-labelledby="tool-title">
             <h2 class="panel__title" id="tool-title">{tool.title.clone()}<code class="tool-name">{tool.name.clone()}</code></h2>
-            <p class="panel__note">{tool.description.clone()}</p>
+            <p class="panel__note">{tool.description.clone()}<br /><code class="endpoint">{tool.endpoint.clone()}</code></p>
             <ToolForm tool=tool.clone() connection_id run error />
         </section>
         {move || result().map(|r| view! { <ToolResult run=r /> })}

@@ -6,6 +6,7 @@ mod google;
 mod http;
 mod meta;
 mod oauth;
+mod pinterest;
 
 pub use http::Http;
 pub use oauth::{AuthorizationError, Authorize};
@@ -45,7 +46,9 @@ fn seal_context(project: &ProjectId, platform: Platform, account_id: &str) -> St
 fn refresh_lead(platform: Platform) -> Span {
     match platform {
         Platform::Meta => Span::days(7),
-        _ => Span::minutes(5),
+        // Pinterest's access tokens last 30 days; its refresh tokens renew on every refresh.
+        Platform::Pinterest => Span::days(1),
+        Platform::Google => Span::minutes(5),
     }
 }
 
@@ -78,6 +81,14 @@ impl LiveConnectors {
             connections,
             refreshing: tokio::sync::Mutex::new(()),
         })
+    }
+
+    /// The address users reach this server at.
+    pub fn public_url(&self) -> &str {
+        self.settings
+            .public_url
+            .as_deref()
+            .unwrap_or("http://127.0.0.1:3000")
     }
 
     fn platform_settings(&self, platform: Platform) -> Result<&PlatformSettings, ConnectorError> {
@@ -165,9 +176,16 @@ impl LiveConnectors {
                 .call(tool, params)
                 .await
             }
-            Platform::Pinterest => Err(ConnectorError::Permanent(
-                "Pinterest has no live connector yet".into(),
-            )),
+            Platform::Pinterest => {
+                pinterest::PinterestAds {
+                    http: &self.http,
+                    root,
+                    ad_account_id: account_id,
+                    access_token: token,
+                }
+                .call(tool, params)
+                .await
+            }
         }
     }
 

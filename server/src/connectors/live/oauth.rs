@@ -3,7 +3,7 @@
 //! checked against the account and sealed. Refresh uses the refresh token (Google) or exchanges the
 //! long-lived token for a new one (Meta).
 
-use super::{LiveConnectors, Tokens, meta};
+use super::{LiveConnectors, Tokens, meta, pinterest};
 use crate::secrets::{SecretError, pkce_challenge};
 use chrono::{Duration as Span, Utc};
 use reqwest::StatusCode;
@@ -84,7 +84,8 @@ impl LiveConnectors {
         let settings = self.platform_settings(platform)?;
         let (id_var, secret_var) = match platform {
             Platform::Google => ("SWITCHBOARD_GOOGLE_CLIENT_ID", "SWITCHBOARD_GOOGLE_CLIENT_SECRET"),
-            _ => ("SWITCHBOARD_META_APP_ID", "SWITCHBOARD_META_APP_SECRET"),
+            Platform::Meta => ("SWITCHBOARD_META_APP_ID", "SWITCHBOARD_META_APP_SECRET"),
+            Platform::Pinterest => ("SWITCHBOARD_PINTEREST_APP_ID", "SWITCHBOARD_PINTEREST_APP_SECRET"),
         };
         match (settings.client_id.as_deref(), settings.client_secret.as_deref()) {
             (Some(id), Some(secret)) => Ok((id, secret)),
@@ -180,11 +181,23 @@ impl LiveConnectors {
         platform: Platform,
         form: &[(&str, &str)],
     ) -> Result<Refreshed, ConnectorError> {
-        let url = &self.platform_settings(platform)?.token_url;
+        let settings = self.platform_settings(platform)?;
+        let url = &settings.token_url;
         let answer = match platform {
             // Graph's token endpoint takes a GET with the parameters in the query.
             Platform::Meta => self.http.send(|c| c.get(url).query(form), classify_token).await?,
-            _ => self.http.send(|c| c.post(url).form(form), classify_token).await?,
+            // Pinterest's takes the app's credentials as HTTP Basic auth.
+            Platform::Pinterest => {
+                let id = settings.client_id.as_deref().unwrap_or_default();
+                let secret = settings.client_secret.as_deref();
+                self.http
+                    .send(
+                        |c| c.post(url).basic_auth(id, secret).form(form),
+                        pinterest::classify_token,
+                    )
+                    .await?
+            }
+            Platform::Google => self.http.send(|c| c.post(url).form(form), classify_token).await?,
         };
         let answer: TokenAnswer = serde_json::from_value(answer).map_err(|_| {
             ConnectorError::Permanent("the platform's token answer has no access_token".into())
@@ -205,6 +218,18 @@ impl LiveConnectors {
         pending: &OAuthPending,
     ) -> Result<Refreshed, AuthorizationError> {
         let (client_id, client_secret) = self.oauth_app(platform)?;
+        if platform == Platform::Pinterest {
+            // Basic auth carries the app; `continuous_refresh` asks for the 60-day refresh token
+            // that renews on every refresh (apps made before 2025-09-25 must ask for it).
+            let form = [
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("redirect_uri", pending.redirect_uri.as_str()),
+                ("code_verifier", pending.code_verifier.as_str()),
+                ("continuous_refresh", "true"),
+            ];
+            return Ok(self.token_request(platform, &form).await?);
+        }
         let form = [
             ("grant_type", "authorization_code"),
             ("code", code),
@@ -250,14 +275,21 @@ impl LiveConnectors {
         let (client_id, client_secret) = self
             .oauth_app(platform)
             .map_err(|e| ConnectorError::Permanent(e.to_string()))?;
-        let form = [
+        let google_form = [
             ("grant_type", "refresh_token"),
             ("refresh_token", refresh_token),
             ("client_id", client_id),
             ("client_secret", client_secret),
         ];
-        let mut refreshed = self.token_request(platform, &form).await?;
-        // Google returns a new refresh token only sometimes; keep the one we have otherwise.
+        let pinterest_form = [("grant_type", "refresh_token"), ("refresh_token", refresh_token)];
+        let form: &[(&str, &str)] = if platform == Platform::Pinterest {
+            &pinterest_form
+        } else {
+            &google_form
+        };
+        let mut refreshed = self.token_request(platform, form).await?;
+        // Google returns a new refresh token only sometimes (Pinterest every time); keep the one we
+        // have otherwise.
         if refreshed.tokens.refresh_token.is_none() {
             refreshed.tokens.refresh_token = Some(refresh_token.to_owned());
         }
