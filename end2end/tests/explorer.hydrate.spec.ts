@@ -43,3 +43,30 @@ test.describe("tool explorer", () => {
     await expect(page.getByTestId("tool-result")).toHaveCount(0);
   });
 });
+
+test("a Pinterest test account lists its campaigns and answers a bulk write item by item", async ({ page }) => {
+  await gotoHydrated(page, "/connections");
+  await page.locator("#test-platform").selectOption("pinterest");
+  await page.locator("#test-seed").fill(String((Date.now() % 1_000_000) + 7));
+  await page.getByTestId("add-test-account").click();
+  await expect(page).toHaveURL(/connected=conn_/);
+  const id = new URL(page.url()).searchParams.get("connected");
+  await gotoHydrated(page, `/connections/${id}/explorer`);
+  await expect(page.getByText("GET /ad_accounts/{ad_account_id}/campaigns")).toBeVisible();
+  await page.getByTestId("run-tool").click();
+  const table = page.getByTestId("result-table");
+  await expect(table.locator("thead")).toContainText("objective_type");
+  expect(await table.locator("tbody tr").count()).toBeGreaterThan(0);
+
+  await page.getByTestId("tool-create_campaigns").click();
+  await expect(page).toHaveURL(/tool=create_campaigns/);
+  await page.getByLabel("items").fill(
+    JSON.stringify([
+      { name: "Winter looks", objective_type: "CONSIDERATION", daily_spend_cap: 20000000 },
+      { name: "Two caps", objective_type: "AWARENESS", daily_spend_cap: 1000000, lifetime_spend_cap: 5000000 },
+    ]),
+  );
+  await page.getByTestId("run-tool").click();
+  await expect(page.getByTestId("result-table")).toContainText("Winter looks");
+  await expect(page.getByTestId("result-table")).toContainText("cannot both be set");
+});
