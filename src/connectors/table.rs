@@ -1,5 +1,5 @@
 //! A tool result as a table for people: the rows of a Graph page (`data`), of a GAQL answer
-//! (`results`) or of a mutate (`mutateOperationResponses`), nested objects flattened to dotted
+//! (`results`), of a Pinterest page or bulk write (`items`) or of a mutate (`mutateOperationResponses`), nested objects flattened to dotted
 //! columns (`campaign.name`, `metrics.costMicros`), lists shown as compact JSON.
 
 use serde::{Deserialize, Serialize};
@@ -44,7 +44,7 @@ fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
 
 /// The table of a result, when it has rows.
 pub fn tabulate(result: &Value) -> Option<ResultTable> {
-    let rows = ["data", "results", "mutateOperationResponses"]
+    let rows = ["data", "results", "items", "mutateOperationResponses"]
         .iter()
         .find_map(|k| result.get(*k).and_then(Value::as_array))
         .or_else(|| result.as_array())?;
@@ -98,7 +98,7 @@ pub fn tabulate(result: &Value) -> Option<ResultTable> {
 }
 
 fn result_len(result: &Value) -> usize {
-    ["data", "results", "mutateOperationResponses"]
+    ["data", "results", "items", "mutateOperationResponses"]
         .iter()
         .find_map(|k| result.get(*k).and_then(Value::as_array))
         .or_else(|| result.as_array())
@@ -131,6 +131,12 @@ mod tests {
             ["campaign.id", "campaign.name", "metrics.clicks", "metrics.ctr"]
         );
         assert_eq!(t.rows[0], ["9", "Brand", "4", "0.05"]);
+
+        let pinterest = json!({"items": [{"data": {"id": "7", "name": "Winter"}, "exceptions": []},
+                                         {"exceptions": [{"code": 1, "message": "no"}]}], "bookmark": null});
+        let t = tabulate(&pinterest).expect("table");
+        assert_eq!(t.columns, ["data.id", "data.name", "exceptions"]);
+        assert_eq!(t.rows[1], ["", "", r#"[{"code":1,"message":"no"}]"#]);
 
         assert_eq!(tabulate(&json!({"id": "act_1"})), None);
     }
