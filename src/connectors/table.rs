@@ -56,25 +56,27 @@ pub fn tabulate(result: &Value) -> Option<ResultTable> {
             let mut cells = Vec::new();
             flatten("", row, &mut cells);
             for (key, _) in &cells {
-                if !columns.contains(key) && columns.len() < MAX_COLUMNS {
+                if !columns.contains(key) {
                     columns.push(key.clone());
                 }
             }
             cells
         })
         .collect();
-    // Who and what first: ids, names, dates, statuses; then the rest as they came; resource names last.
+    // Who and what first: ids, names and failures, dates, statuses; then the rest as they came;
+    // resource names last. Past MAX_COLUMNS the least telling go.
     columns.sort_by_key(|c| {
         let last = c.rsplit('.').next().unwrap_or(c);
         match last {
             _ if last == "id" || last.ends_with("_id") => 0,
-            "name" | "campaign_name" | "descriptiveName" => 1,
+            "name" | "campaign_name" | "descriptiveName" | "exceptions" => 1,
             "date" | "date_start" | "date_stop" => 2,
             "status" | "effective_status" => 3,
             "resourceName" => 5,
             _ => 4,
         }
     });
+    columns.truncate(MAX_COLUMNS);
     let rows = flat
         .into_iter()
         .map(|cells| {
@@ -137,6 +139,11 @@ mod tests {
         let t = tabulate(&pinterest).expect("table");
         assert_eq!(t.columns, ["data.id", "data.name", "exceptions"]);
         assert_eq!(t.rows[1], ["", "", r#"[{"code":1,"message":"no"}]"#]);
+        let wide: Value = json!({"items": [{"data": (0..30).map(|i| (format!("f{i}"), json!(i))).collect::<serde_json::Map<_, _>>()},
+                                           {"exceptions": [{"code": 1, "message": "no"}]}]});
+        let t = tabulate(&wide).expect("table");
+        assert_eq!(t.columns.len(), MAX_COLUMNS);
+        assert!(t.columns.contains(&"exceptions".to_owned()));
 
         assert_eq!(tabulate(&json!({"id": "act_1"})), None);
     }

@@ -161,7 +161,10 @@ impl ToolRunner for LocalToolRunner {
         match &outcome {
             Ok(result) => {
                 data["outcome"] = Value::String("ok".into());
-                if let Some(rows) = ["data", "results", "items"].iter().find_map(|k| result[*k].as_array()) {
+                if let Some(rows) = ["data", "results", "items"]
+                    .iter()
+                    .find_map(|k| result[*k].as_array())
+                {
                     data["rows"] = Value::from(rows.len());
                 }
             }
