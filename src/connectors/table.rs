@@ -71,10 +71,15 @@ pub fn tabulate(result: &Value) -> Option<ResultTable> {
             _ if last == "id" || last.ends_with("_id") => 0,
             "name" | "campaign_name" | "descriptiveName" | "exceptions" => 1,
             "date" | "date_start" | "date_stop" => 2,
-            "status" | "effective_status" => 3,
+            "status" | "effective_status" | "objective" | "objective_type" => 3,
             "resourceName" => 5,
             _ => 4,
         }
+    });
+    // A column no row fills says nothing.
+    columns.retain(|c| {
+        flat.iter()
+            .any(|cells| cells.iter().any(|(k, v)| k == c && !v.is_empty() && v != "null"))
     });
     columns.truncate(MAX_COLUMNS);
     let rows = flat
