@@ -50,12 +50,75 @@ pub struct ExecutionEvent {
     pub data: serde_json::Value,
 }
 
-/// Where a tool call happens inside a workflow run: its events go to this execution's log.
+/// Where a tool call happens inside a workflow run: its events go to this execution's log, and a
+/// write with an idempotency key runs once however often the stage is resumed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ToolCallScope {
     pub execution: crate::ids::ExecutionId,
     pub stage_id: Option<String>,
     pub agent: Option<String>,
+    pub idempotency_key: Option<String>,
+}
+
+/// One run of a workflow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Execution {
+    pub id: crate::ids::ExecutionId,
+    pub workflow_id: Option<crate::ids::WorkflowId>,
+    pub workflow_name: Option<String>,
+    pub project_id: Option<crate::ids::ProjectId>,
+    pub status: ExecutionStatus,
+    pub input: serde_json::Value,
+    pub result: Option<serde_json::Value>,
+    pub error: Option<String>,
+    pub created_at: crate::time::Timestamp,
+    pub started_at: Option<crate::time::Timestamp>,
+    pub completed_at: Option<crate::time::Timestamp>,
+}
+
+/// One stage of a run: the definition it ran with, and how it went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageRun {
+    pub position: u32,
+    pub stage_id: String,
+    pub name: String,
+    pub agent: Option<crate::workflow::Agent>,
+    pub action: Option<String>,
+    #[serde(default)]
+    pub params: serde_json::Value,
+    pub status: StageStatus,
+    pub attempt: u32,
+    pub started_at: Option<crate::time::Timestamp>,
+    pub completed_at: Option<crate::time::Timestamp>,
+    pub output: Option<serde_json::Value>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExecutionDetail {
+    #[serde(flatten)]
+    pub execution: Execution,
+    pub stages: Vec<StageRun>,
+}
+
+/// Event types the executor writes.
+pub mod events {
+    pub const EXECUTION_CREATED: &str = "execution.created";
+    pub const EXECUTION_STARTED: &str = "execution.started";
+    pub const EXECUTION_COMPLETED: &str = "execution.completed";
+    pub const EXECUTION_FAILED: &str = "execution.failed";
+    pub const EXECUTION_CANCELLED: &str = "execution.cancelled";
+    pub const STAGE_STARTED: &str = "stage.started";
+    pub const STAGE_COMPLETED: &str = "stage.completed";
+    pub const STAGE_FAILED: &str = "stage.failed";
+    pub const STAGE_RETRYING: &str = "stage.retrying";
+    pub const AGENT_REASONING: &str = "agent.reasoning";
+    pub const TOOL_CALLED: &str = "tool.called";
+
+    /// Whether this event ends its execution's stream.
+    pub fn is_final(kind: &str) -> bool {
+        matches!(kind, EXECUTION_COMPLETED | EXECUTION_FAILED | EXECUTION_CANCELLED)
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! Pure Rust, no I/O; compiles to wasm32 for the browser as well as for the server.
 
 pub mod activity;
+pub mod agents;
 pub mod campaign;
 pub mod connection;
 pub mod connectors;
@@ -18,6 +19,7 @@ pub mod platform;
 #[cfg(feature = "server")]
 pub mod ports;
 pub mod project;
+pub mod schedule;
 pub mod time;
 pub mod validation;
 pub mod workflow;

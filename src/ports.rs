@@ -111,6 +111,26 @@ pub trait ConnectionRepo: Send + Sync {
         actor: &str,
     ) -> Result<(), RepoError>;
     async fn save_oauth_pending(&self, pending: &OAuthPending) -> Result<(), RepoError>;
+    /// The answer a write already got under this idempotency key.
+    async fn recorded_result(&self, key: &str) -> Result<Option<serde_json::Value>, RepoError>;
+    /// Saves a test account changed by a keyed write together with the write's answer, in one
+    /// transaction: a crash leaves both or neither.
+    async fn save_test_account_once(
+        &self,
+        id: &ConnectionId,
+        account: &TestAccount,
+        key: &str,
+        tool: &str,
+        result: &serde_json::Value,
+    ) -> Result<(), RepoError>;
+    /// Records a live write's answer under its key.
+    async fn record_result(
+        &self,
+        id: &ConnectionId,
+        key: &str,
+        tool: &str,
+        result: &serde_json::Value,
+    ) -> Result<(), RepoError>;
     /// Takes an authorization in progress (single use); `None` when unknown, used or expired.
     async fn take_oauth_pending(&self, state: &str) -> Result<Option<OAuthPending>, RepoError>;
 }
@@ -153,6 +173,67 @@ pub trait ToolRunner: Send + Sync {
     ) -> Result<serde_json::Value, ToolRunError>;
 }
 
+/// Workflow definitions.
+#[async_trait]
+pub trait WorkflowRepo: Send + Sync {
+    async fn list(&self, project: Option<&ProjectId>) -> Result<Vec<crate::workflow::Workflow>, RepoError>;
+    async fn get(&self, id: &crate::ids::WorkflowId) -> Result<crate::workflow::Workflow, RepoError>;
+    async fn create(
+        &self,
+        draft: crate::workflow::WorkflowDraft,
+        actor: &str,
+    ) -> Result<crate::workflow::Workflow, RepoError>;
+    async fn update(
+        &self,
+        id: &crate::ids::WorkflowId,
+        draft: crate::workflow::WorkflowDraft,
+        actor: &str,
+    ) -> Result<crate::workflow::Workflow, RepoError>;
+}
+
+/// Executions and their stages. Every change is written with its event in one transaction and
+/// answers with that event (the bus publishes it after the commit).
+#[async_trait]
+pub trait ExecutionRepo: Send + Sync {
+    /// Records a new run of `workflow` (stages pending, definitions copied) and its created event.
+    async fn create(
+        &self,
+        workflow: &crate::workflow::Workflow,
+        project: Option<&ProjectId>,
+        input: serde_json::Value,
+    ) -> Result<(crate::execution::Execution, crate::execution::ExecutionEvent), RepoError>;
+    async fn get(&self, id: &crate::ids::ExecutionId)
+    -> Result<crate::execution::ExecutionDetail, RepoError>;
+    async fn list(
+        &self,
+        status: Option<crate::execution::ExecutionStatus>,
+        project: Option<&ProjectId>,
+        limit: u32,
+    ) -> Result<Vec<crate::execution::Execution>, RepoError>;
+    /// Executions to run after a restart: pending or running, oldest first.
+    async fn unfinished(&self) -> Result<Vec<crate::ids::ExecutionId>, RepoError>;
+    async fn set_status(
+        &self,
+        id: &crate::ids::ExecutionId,
+        status: crate::execution::ExecutionStatus,
+        result: Option<serde_json::Value>,
+        error: Option<String>,
+        event: (&str, serde_json::Value),
+    ) -> Result<crate::execution::ExecutionEvent, RepoError>;
+    /// Changes a stage (status, attempt, output or error, timings) with its event.
+    #[allow(clippy::too_many_arguments)]
+    async fn set_stage(
+        &self,
+        id: &crate::ids::ExecutionId,
+        position: u32,
+        status: crate::execution::StageStatus,
+        attempt: u32,
+        output: Option<serde_json::Value>,
+        error: Option<String>,
+        event: (&str, serde_json::Value),
+    ) -> Result<crate::execution::ExecutionEvent, RepoError>;
+}
+
 /// Executions' event logs.
 #[async_trait]
 pub trait EventLog: Send + Sync {
@@ -169,6 +250,14 @@ pub trait EventLog: Send + Sync {
         execution: &crate::ids::ExecutionId,
         after_seq: i64,
     ) -> Result<Vec<crate::execution::ExecutionEvent>, RepoError>;
+    /// Every execution's events after `after_seq`, oldest first, at most `limit`.
+    async fn since(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<crate::execution::ExecutionEvent>, RepoError>;
+    /// The newest event's number (0 when there is none).
+    async fn last_seq(&self) -> Result<i64, RepoError>;
 }
 
 /// Everything the UI and API layers may call, cheap to clone.
@@ -183,4 +272,6 @@ pub struct Services {
     pub connections: Arc<dyn ConnectionRepo>,
     pub tools: Arc<dyn ToolRunner>,
     pub events: Arc<dyn EventLog>,
+    pub workflows: Arc<dyn WorkflowRepo>,
+    pub executions: Arc<dyn ExecutionRepo>,
 }

@@ -63,6 +63,209 @@ text_enum!(
     }
 );
 
+/// One stage of a workflow: an agent doing an action with parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageDef {
+    pub id: String,
+    pub name: String,
+    pub agent: Agent,
+    pub action: String,
+    #[serde(default = "empty_object")]
+    pub params: serde_json::Value,
+}
+
+fn empty_object() -> serde_json::Value {
+    serde_json::Value::Object(serde_json::Map::new())
+}
+
+/// A workflow definition: ordered stages, how it starts, which project it works for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workflow {
+    pub id: crate::ids::WorkflowId,
+    pub project_id: Option<crate::ids::ProjectId>,
+    pub name: String,
+    pub description: Option<String>,
+    pub trigger: Trigger,
+    /// A cron expression, for `schedule` triggers.
+    pub schedule: Option<String>,
+    pub stages: Vec<StageDef>,
+    /// The template it was made from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<String>,
+    pub created_at: crate::time::Timestamp,
+    pub updated_at: Option<crate::time::Timestamp>,
+}
+
+/// A stage as a client writes it (the id and name may be left out).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageInput {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub agent: String,
+    pub action: String,
+    #[serde(default = "empty_object")]
+    pub params: serde_json::Value,
+}
+
+/// A whole workflow definition as a client sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkflowInput {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub project_id: Option<String>,
+    #[serde(default)]
+    pub trigger: Option<String>,
+    #[serde(default)]
+    pub schedule: Option<String>,
+    pub stages: Vec<StageInput>,
+}
+
+/// A checked definition, ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkflowDraft {
+    pub project_id: Option<crate::ids::ProjectId>,
+    pub name: String,
+    pub description: Option<String>,
+    pub trigger: Trigger,
+    pub schedule: Option<String>,
+    pub stages: Vec<StageDef>,
+    pub template_id: Option<String>,
+}
+
+/// The most stages a workflow may have.
+pub const MAX_STAGES: usize = 20;
+
+impl WorkflowInput {
+    /// Checks every field and every stage (its agent, that the agent has the action, its
+    /// parameters against the action's schema); the errors name `stages[2].params.lookback_days`.
+    pub fn validate(&self) -> Result<WorkflowDraft, crate::validation::FieldErrors> {
+        let mut errors = crate::validation::FieldErrors::new();
+        let name = self.name.trim();
+        if name.is_empty() {
+            errors.add("name", "is required");
+        } else if name.chars().count() > 120 {
+            errors.add("name", "must be at most 120 characters");
+        }
+        let project_id = match self
+            .project_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            None => None,
+            Some(p) => crate::ids::ProjectId::parse(p)
+                .map_err(|e| errors.add("project_id", e.to_string()))
+                .ok(),
+        };
+        let trigger = match self.trigger.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            None => Some(Trigger::Manual),
+            Some(t) => t
+                .parse::<Trigger>()
+                .map_err(|e| errors.add("trigger", e.to_string()))
+                .ok(),
+        };
+        let schedule = self.schedule.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        match (trigger, schedule) {
+            (Some(Trigger::Schedule), None) => {
+                errors.add("schedule", "a scheduled workflow needs a cron expression")
+            }
+            (Some(Trigger::Schedule), Some(cron)) => {
+                if let Err(e) = crate::schedule::Cron::parse(cron) {
+                    errors.add("schedule", e.to_string());
+                }
+            }
+            (Some(_), Some(_)) => errors.add("schedule", "only scheduled workflows take a cron expression"),
+            _ => {}
+        }
+        if self.stages.is_empty() {
+            errors.add("stages", "a workflow needs at least one stage");
+        }
+        if self.stages.len() > MAX_STAGES {
+            errors.add("stages", format!("at most {MAX_STAGES} stages"));
+        }
+        let mut stages = Vec::new();
+        for (i, s) in self.stages.iter().enumerate() {
+            let at = format!("stages[{i}]");
+            let id =
+                s.id.as_deref()
+                    .map(str::trim)
+                    .filter(|x| !x.is_empty())
+                    .map_or_else(|| format!("s{}", i + 1), str::to_owned);
+            if id.len() > 40
+                || !id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                errors.add(&format!("{at}.id"), "letters, digits, - and _ (at most 40)");
+            }
+            if stages.iter().any(|x: &StageDef| x.id == id) {
+                errors.add(&format!("{at}.id"), format!("'{id}' is used by another stage"));
+            }
+            let agent = match s.agent.parse::<Agent>() {
+                Ok(a) => a,
+                Err(e) => {
+                    errors.add(&format!("{at}.agent"), e.to_string());
+                    continue;
+                }
+            };
+            let action = s.action.trim();
+            match crate::agents::find_action(agent, action) {
+                None => errors.add(
+                    &format!("{at}.action"),
+                    format!(
+                        "{agent} has no action '{action}' (it has: {})",
+                        crate::agents::actions_of(agent)
+                            .map(|a| a.name)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
+                Some(spec) => {
+                    if let Err(e) = crate::connectors::schema::validate(&spec.params, &s.params, "params") {
+                        errors.add(&format!("{at}.{}", e.path), e.reason);
+                    }
+                }
+            }
+            let name = s
+                .name
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map_or_else(|| format!("{agent}: {action}"), str::to_owned);
+            stages.push(StageDef {
+                id,
+                name,
+                agent,
+                action: action.to_owned(),
+                params: s.params.clone(),
+            });
+        }
+        match trigger {
+            Some(trigger) if errors.is_empty() => Ok(WorkflowDraft {
+                project_id,
+                name: name.to_owned(),
+                description: self
+                    .description
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|d| !d.is_empty())
+                    .map(str::to_owned),
+                trigger,
+                schedule: schedule.map(str::to_owned),
+                stages,
+                template_id: None,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

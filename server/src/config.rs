@@ -19,6 +19,8 @@ pub struct Config {
     pub leptos: LeptosOptions,
     /// Live-mode OAuth apps, API addresses and retries (`SWITCHBOARD_GOOGLE_*`, `SWITCHBOARD_META_*`).
     pub connectors: crate::connectors::ConnectorSettings,
+    /// The workflow executor (`SWITCHBOARD_MAX_RUNNING`, `SWITCHBOARD_STAGE_TIMEOUT_SECS`, …).
+    pub engine: crate::workflows::EngineSettings,
 }
 
 impl Config {
@@ -38,6 +40,7 @@ impl Config {
             addr,
             leptos,
             connectors: crate::connectors::ConnectorSettings::from_env(),
+            engine: crate::workflows::EngineSettings::from_env(),
         })
     }
 }

@@ -12,6 +12,7 @@ pub mod routes;
 pub mod secrets;
 pub mod startup;
 pub mod telemetry;
+pub mod workflows;
 
 pub use config::Config;
 pub use startup::Application;

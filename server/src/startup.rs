@@ -5,6 +5,7 @@ use crate::connectors::LiveConnectors;
 use crate::db;
 use crate::routes;
 use crate::secrets::Keyring;
+use crate::workflows::Engine;
 use anyhow::Context;
 use app::{App, shell};
 use axum::Router;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub services: Services,
     /// Live mode's OAuth flow (the tools themselves run through `services.tools`).
     pub live: Arc<LiveConnectors>,
+    /// The workflow executor and its event bus.
+    pub engine: Arc<Engine>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -71,7 +74,11 @@ impl Application {
         connectors
             .public_url
             .get_or_insert_with(|| format!("http://{address}"));
-        let (services, live) = db::services(&pool, Arc::new(connectors), Arc::new(keyring))?;
+        let wiring = db::services(&pool, Arc::new(connectors), Arc::new(keyring))?;
+        let engine = Engine::new(wiring.services.clone(), wiring.bus.clone(), config.engine.clone());
+        // Runs that were under way when the server stopped carry on where they were.
+        engine.resume_all().await?;
+        let (services, live) = (wiring.services, wiring.live);
         let mut leptos_options = config.leptos;
         leptos_options.site_addr = address;
 
@@ -79,6 +86,7 @@ impl Application {
             leptos_options,
             services,
             live,
+            engine,
         });
         Ok(Application {
             listener,

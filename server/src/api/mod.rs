@@ -4,8 +4,10 @@ mod campaigns;
 mod connections;
 mod connectors;
 mod error;
+mod executions;
 mod extract;
 mod projects;
+mod workflows;
 
 pub use error::ApiError;
 
@@ -18,6 +20,8 @@ pub fn router() -> Router<AppState> {
         .merge(campaigns::router())
         .merge(connections::router())
         .merge(connectors::router())
+        .merge(workflows::router())
+        .merge(executions::router())
         .fallback(|| async { ApiError::NotFound("no such API route".to_owned()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }

@@ -38,14 +38,26 @@ impl LocalToolRunner {
         }
     }
 
+    /// One call. A write with an idempotency key is stored with its answer: for a test account
+    /// in the same transaction as the account's new state.
     async fn once(
         &self,
         connection: &Connection,
         spec: &ToolSpec,
         params: &Value,
+        key: Option<&str>,
     ) -> Result<Value, ToolRunError> {
         if connection.mode == ConnectionMode::Live {
-            return self.live.call(connection, spec.name, params).await;
+            let result = self.live.call(connection, spec.name, params).await?;
+            if let Some(key) = key.filter(|_| spec.access == Access::Write)
+                && let Err(e) = self
+                    .connections
+                    .record_result(&connection.id, key, spec.name, &result)
+                    .await
+            {
+                tracing::error!(key, error = %e, "cannot record a live write's answer");
+            }
+            return Ok(result);
         }
         // Test accounts keep the UTC calendar; their reports download from this server.
         let id = &connection.id;
@@ -58,7 +70,14 @@ impl LocalToolRunner {
             let _one_at_a_time = self.writes.lock().await;
             let mut account = self.connections.test_account(id).await?;
             let result = account.call_at(spec.name, params, at)?;
-            self.connections.save_test_account(id, &account).await?;
+            match key {
+                Some(key) => {
+                    self.connections
+                        .save_test_account_once(id, &account, key, spec.name, &result)
+                        .await?
+                }
+                None => self.connections.save_test_account(id, &account).await?,
+            }
             Ok(result)
         } else {
             Ok(self
@@ -80,7 +99,7 @@ impl LocalToolRunner {
     ) -> Result<Value, ToolRunError> {
         let mut rows = Vec::new();
         loop {
-            let mut page = self.once(connection, spec, &params).await?;
+            let mut page = self.once(connection, spec, &params, None).await?;
             let (key, cursor_param, next) = if page.get("items").is_some() {
                 ("items", "bookmark", page["bookmark"].as_str().map(str::to_owned))
             } else {
@@ -114,7 +133,7 @@ impl ToolRunner for LocalToolRunner {
         connection: &ConnectionId,
         params: Value,
     ) -> Result<Value, ToolRunError> {
-        let outcome = self.run_checked(platform, tool, connection, params).await;
+        let outcome = self.run_checked(platform, tool, connection, params, None).await;
         if let Err(e) = &outcome {
             // A caller's mistake gets its message back; the log need not shout about it.
             let callers_mistake = matches!(
@@ -144,7 +163,17 @@ impl ToolRunner for LocalToolRunner {
     ) -> Result<Value, ToolRunError> {
         let started = std::time::Instant::now();
         let recorded_params = params.clone();
-        let outcome = self.run(platform, tool, connection, params).await;
+        let key = scope.idempotency_key.as_deref();
+        // A write already made under this key answers as it did then.
+        let replayed = match key {
+            Some(key) => self.connections.recorded_result(key).await?,
+            None => None,
+        };
+        let was_replayed = replayed.is_some();
+        let outcome = match replayed {
+            Some(result) => Ok(result),
+            None => self.run_checked(platform, tool, connection, params, key).await,
+        };
         let mut data = serde_json::json!({
             "tool": tool,
             "platform": platform.as_str(),
@@ -157,6 +186,9 @@ impl ToolRunner for LocalToolRunner {
         }
         if let Some(agent) = &scope.agent {
             data["agent"] = Value::String(agent.clone());
+        }
+        if was_replayed {
+            data["replayed"] = Value::Bool(true);
         }
         match &outcome {
             Ok(result) => {
@@ -187,6 +219,7 @@ impl LocalToolRunner {
         tool: &str,
         connection: &ConnectionId,
         mut params: Value,
+        key: Option<&str>,
     ) -> Result<Value, ToolRunError> {
         let spec = find_tool(platform, tool)?;
         spec.check_params(&params)?;
@@ -218,7 +251,7 @@ impl LocalToolRunner {
         let result = if all_pages {
             self.all_pages(&found, spec, params).await?
         } else {
-            self.once(&found, spec, &params).await?
+            self.once(&found, spec, &params, key).await?
         };
         if let Err(e) = schema::validate(&spec.result, &result, "result") {
             tracing::warn!(%platform, tool, error = %e, "a tool's result does not match its schema");

@@ -529,4 +529,81 @@ impl ConnectionRepo for SqliteConnectionRepo {
             expires_at,
         }))
     }
+
+    #[tracing::instrument(skip(self), err(Debug))]
+    async fn recorded_result(&self, key: &str) -> Result<Option<serde_json::Value>, RepoError> {
+        let text: Option<String> =
+            sqlx::query_scalar("SELECT result FROM tool_call_results WHERE idempotency_key = ?")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(storage)?;
+        text.map(|t| serde_json::from_str(&t).map_err(|_| corrupt("recorded tool result", key)))
+            .transpose()
+    }
+
+    #[tracing::instrument(skip(self, account, result), err(Debug))]
+    async fn save_test_account_once(
+        &self,
+        id: &ConnectionId,
+        account: &TestAccount,
+        key: &str,
+        tool: &str,
+        result: &serde_json::Value,
+    ) -> Result<(), RepoError> {
+        let at = now();
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
+        let done = sqlx::query(
+            "UPDATE connector_test_accounts SET state = ?, updated_at = ? WHERE connection_id = ?",
+        )
+        .bind(state_json(account)?)
+        .bind(at.to_text())
+        .bind(id.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(storage)?;
+        if done.rows_affected() == 0 {
+            return Err(not_found(id));
+        }
+        insert_result(&mut tx, id, key, tool, result, &at).await?;
+        tx.commit().await.map_err(storage)?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip(self, result), err(Debug))]
+    async fn record_result(
+        &self,
+        id: &ConnectionId,
+        key: &str,
+        tool: &str,
+        result: &serde_json::Value,
+    ) -> Result<(), RepoError> {
+        let mut tx = self.pool.begin().await.map_err(storage)?;
+        insert_result(&mut tx, id, key, tool, result, &now()).await?;
+        tx.commit().await.map_err(storage)?;
+        Ok(())
+    }
+}
+
+async fn insert_result(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: &ConnectionId,
+    key: &str,
+    tool: &str,
+    result: &serde_json::Value,
+    at: &Timestamp,
+) -> Result<(), RepoError> {
+    sqlx::query(
+        "INSERT INTO tool_call_results (idempotency_key, connection_id, tool, result, created_at) VALUES (?, ?, ?, ?, ?) \
+         ON CONFLICT (idempotency_key) DO NOTHING",
+    )
+    .bind(key)
+    .bind(id.as_str())
+    .bind(tool)
+    .bind(result.to_string())
+    .bind(at.to_text())
+    .execute(&mut **tx)
+    .await
+    .map_err(storage)?;
+    Ok(())
 }

@@ -5,30 +5,39 @@ mod campaign_repo;
 mod connection_repo;
 mod dashboard_repo;
 mod event_repo;
+mod execution_repo;
 mod health_probe;
 pub(crate) mod ids;
 mod metrics_repo;
 mod project_repo;
+mod workflow_repo;
 
 pub use activity_repo::SqliteActivityRepo;
 pub use campaign_repo::SqliteCampaignRepo;
 pub use connection_repo::SqliteConnectionRepo;
 pub use dashboard_repo::SqliteDashboardRepo;
 pub use event_repo::SqliteEventLog;
+pub use execution_repo::SqliteExecutionRepo;
 pub use health_probe::SqliteHealthProbe;
 pub use metrics_repo::SqliteMetricsRepo;
 pub use project_repo::SqliteProjectRepo;
+pub use workflow_repo::SqliteWorkflowRepo;
+
+/// Everything the server wires from one pool: the services, live mode, the event bus.
+pub struct Wiring {
+    pub services: switchboard_core::ports::Services,
+    pub live: std::sync::Arc<crate::connectors::LiveConnectors>,
+    pub bus: crate::workflows::EventBus,
+}
 
 /// Every repository over one pool.
 pub fn services(
     pool: &SqlitePool,
     settings: std::sync::Arc<crate::connectors::ConnectorSettings>,
     keyring: std::sync::Arc<crate::secrets::Keyring>,
-) -> anyhow::Result<(
-    switchboard_core::ports::Services,
-    std::sync::Arc<crate::connectors::LiveConnectors>,
-)> {
+) -> anyhow::Result<Wiring> {
     use std::sync::Arc;
+    let bus = crate::workflows::EventBus::new();
     let connections: Arc<dyn switchboard_core::ports::ConnectionRepo> =
         Arc::new(SqliteConnectionRepo::new(pool.clone()));
     let live = Arc::new(crate::connectors::LiveConnectors::new(
@@ -36,7 +45,8 @@ pub fn services(
         keyring,
         connections.clone(),
     )?);
-    let events: Arc<dyn switchboard_core::ports::EventLog> = Arc::new(SqliteEventLog::new(pool.clone()));
+    let events: Arc<dyn switchboard_core::ports::EventLog> =
+        Arc::new(SqliteEventLog::new(pool.clone(), bus.clone()));
     let services = switchboard_core::ports::Services {
         dashboard: Arc::new(SqliteDashboardRepo::new(pool.clone())),
         health: Arc::new(SqliteHealthProbe::new(pool.clone())),
@@ -51,8 +61,10 @@ pub fn services(
             events.clone(),
         )),
         events,
+        workflows: Arc::new(SqliteWorkflowRepo::new(pool.clone())),
+        executions: Arc::new(SqliteExecutionRepo::new(pool.clone())),
     };
-    Ok((services, live))
+    Ok(Wiring { services, live, bus })
 }
 
 use anyhow::{Context, bail};

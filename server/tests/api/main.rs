@@ -14,3 +14,4 @@ mod pinterest;
 mod repos;
 mod rest;
 mod stub;
+mod workflows;

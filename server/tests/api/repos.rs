@@ -12,7 +12,7 @@ use switchboard_core::{CampaignId, Platform, ProjectId, RepoError};
 pub fn wired(pool: &SqlitePool) -> Services {
     let settings = std::sync::Arc::new(server::connectors::ConnectorSettings::from_env());
     let keyring = std::sync::Arc::new(server::secrets::Keyring::new(&[3; 32], &[]));
-    db::services(pool, settings, keyring).expect("services").0
+    db::services(pool, settings, keyring).expect("services").services
 }
 
 async fn services() -> (Services, SqlitePool, tempfile::TempDir) {
@@ -279,6 +279,7 @@ async fn tool_calls_inside_a_run_are_recorded_in_its_event_log() {
         execution: execution.clone(),
         stage_id: Some("s2".into()),
         agent: Some("Trader".into()),
+        idempotency_key: None,
     };
     let listed = services
         .tools

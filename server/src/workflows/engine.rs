@@ -1,0 +1,390 @@
+//! The durable executor. An execution is a state machine kept in the database: each stage's
+//! status, attempt, output and error are written (with their event) before the next step, so a
+//! server that stops (even killed) resumes every unfinished run at its first stage not completed.
+//! Writes inside a stage carry idempotency keys, so a resumed stage never changes a platform twice.
+//! Each execution runs in its own task; a semaphore bounds how many run at once.
+
+use super::agents::{self, StageContext, StageError};
+use super::bus::EventBus;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use switchboard_core::connectors::{Retry, RetryPolicy};
+use switchboard_core::execution::{Execution, ExecutionStatus, StageStatus, events};
+use switchboard_core::ports::Services;
+use switchboard_core::workflow::StageDef;
+use switchboard_core::{ExecutionId, ProjectId, RepoError, WorkflowId};
+use tokio::sync::{Mutex, Semaphore, watch};
+
+#[derive(Debug, Clone)]
+pub struct EngineSettings {
+    /// Executions running at once; the rest wait their turn.
+    pub max_running: usize,
+    pub stage_timeout: Duration,
+    /// Attempts per stage and the backoff between them.
+    pub stage_retry: RetryPolicy,
+}
+
+impl Default for EngineSettings {
+    fn default() -> Self {
+        EngineSettings {
+            max_running: 8,
+            stage_timeout: Duration::from_secs(300),
+            stage_retry: RetryPolicy {
+                max_attempts: 3,
+                base: Duration::from_secs(2),
+                cap: Duration::from_secs(60),
+                max_wait: Duration::from_secs(120),
+            },
+        }
+    }
+}
+
+impl EngineSettings {
+    /// `SWITCHBOARD_MAX_RUNNING`, `SWITCHBOARD_STAGE_TIMEOUT_SECS`, `SWITCHBOARD_STAGE_ATTEMPTS`.
+    pub fn from_env() -> Self {
+        let mut s = EngineSettings::default();
+        let var = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        if let Some(n) = var("SWITCHBOARD_MAX_RUNNING").filter(|n| *n > 0) {
+            s.max_running = usize::try_from(n).unwrap_or(8);
+        }
+        if let Some(secs) = var("SWITCHBOARD_STAGE_TIMEOUT_SECS").filter(|n| *n > 0) {
+            s.stage_timeout = Duration::from_secs(secs);
+        }
+        if let Some(n) = var("SWITCHBOARD_STAGE_ATTEMPTS").filter(|n| *n > 0) {
+            s.stage_retry.max_attempts = u32::try_from(n).unwrap_or(3);
+        }
+        s
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+pub struct Engine {
+    services: Services,
+    bus: EventBus,
+    settings: EngineSettings,
+    permits: Arc<Semaphore>,
+    /// Cancel switches of the executions this process runs.
+    running: Mutex<HashMap<ExecutionId, watch::Sender<bool>>>,
+}
+
+enum Outcome {
+    Completed,
+    Failed(String),
+    Cancelled,
+}
+
+impl Engine {
+    pub fn new(services: Services, bus: EventBus, settings: EngineSettings) -> Arc<Self> {
+        Arc::new(Engine {
+            permits: Arc::new(Semaphore::new(settings.max_running.max(1))),
+            services,
+            bus,
+            settings,
+            running: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn bus(&self) -> &EventBus {
+        &self.bus
+    }
+
+    /// Records a run (durably, before answering) and starts it.
+    pub async fn start(
+        self: &Arc<Self>,
+        workflow: &WorkflowId,
+        project: Option<&ProjectId>,
+        input: Value,
+    ) -> Result<Execution, EngineError> {
+        let workflow = self.services.workflows.get(workflow).await?;
+        let project = project.or(workflow.project_id.as_ref());
+        let (execution, event) = self.services.executions.create(&workflow, project, input).await?;
+        self.bus.publish(event);
+        self.spawn(execution.id.clone());
+        Ok(execution)
+    }
+
+    /// Runs (or resumes) an execution in its own task.
+    pub fn spawn(self: &Arc<Self>, id: ExecutionId) {
+        let engine = self.clone();
+        tokio::spawn(async move {
+            let (cancel_tx, cancel_rx) = watch::channel(false);
+            {
+                let mut running = engine.running.lock().await;
+                if running.contains_key(&id) {
+                    return;
+                }
+                running.insert(id.clone(), cancel_tx);
+            }
+            if let Err(e) = engine.run(&id, cancel_rx).await {
+                tracing::error!(execution = %id, error = %e, "execution stopped on an error");
+            }
+            engine.running.lock().await.remove(&id);
+        });
+    }
+
+    /// Resumes every execution that was pending or running when the server stopped.
+    pub async fn resume_all(self: &Arc<Self>) -> Result<usize, EngineError> {
+        let ids = self.services.executions.unfinished().await?;
+        let n = ids.len();
+        for id in ids {
+            self.spawn(id);
+        }
+        if n > 0 {
+            tracing::info!(executions = n, "resuming executions");
+        }
+        Ok(n)
+    }
+
+    /// Cancels a run: a running one stops at its next step; a waiting one ends at once.
+    pub async fn cancel(&self, id: &ExecutionId) -> Result<(), EngineError> {
+        if let Some(switch) = self.running.lock().await.get(id) {
+            let _ = switch.send(true);
+            return Ok(());
+        }
+        let detail = self.services.executions.get(id).await?;
+        if detail.execution.status.is_terminal() {
+            return Err(EngineError::Invalid(format!(
+                "execution {id} has already ended ({})",
+                detail.execution.status
+            )));
+        }
+        self.finish(id, Outcome::Cancelled, None).await
+    }
+
+    async fn publish(
+        &self,
+        event: Result<switchboard_core::execution::ExecutionEvent, RepoError>,
+    ) -> Result<(), EngineError> {
+        self.bus.publish(event?);
+        Ok(())
+    }
+
+    async fn finish(
+        &self,
+        id: &ExecutionId,
+        outcome: Outcome,
+        result: Option<Value>,
+    ) -> Result<(), EngineError> {
+        let (status, kind, error) = match &outcome {
+            Outcome::Completed => (ExecutionStatus::Completed, events::EXECUTION_COMPLETED, None),
+            Outcome::Failed(e) => (ExecutionStatus::Failed, events::EXECUTION_FAILED, Some(e.clone())),
+            Outcome::Cancelled => (ExecutionStatus::Cancelled, events::EXECUTION_CANCELLED, None),
+        };
+        let data = json!({"status": status, "error": error, "result": result});
+        self.publish(
+            self.services
+                .executions
+                .set_status(id, status, result, error, (kind, data))
+                .await,
+        )
+        .await
+    }
+
+    async fn run(&self, id: &ExecutionId, mut cancel: watch::Receiver<bool>) -> Result<(), EngineError> {
+        let _permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| EngineError::Invalid("the engine is shutting down".into()))?;
+        let detail = self.services.executions.get(id).await?;
+        if detail.execution.status.is_terminal() {
+            return Ok(());
+        }
+        let cancelled = *cancel.borrow();
+        if cancelled {
+            return self.finish(id, Outcome::Cancelled, None).await;
+        }
+        if detail.execution.status == ExecutionStatus::Pending {
+            let data = json!({"stages": detail.stages.len()});
+            self.publish(
+                self.services
+                    .executions
+                    .set_status(
+                        id,
+                        ExecutionStatus::Running,
+                        None,
+                        None,
+                        (events::EXECUTION_STARTED, data),
+                    )
+                    .await,
+            )
+            .await?;
+        }
+        let project = detail.execution.project_id.clone();
+        let mut outputs: HashMap<String, Value> = HashMap::new();
+        for stage in &detail.stages {
+            if matches!(stage.status, StageStatus::Completed | StageStatus::Skipped) {
+                if let Some(output) = &stage.output {
+                    outputs.insert(stage.stage_id.clone(), output.clone());
+                }
+                continue;
+            }
+            let (Some(agent), Some(action)) = (stage.agent, stage.action.clone()) else {
+                let error = format!("stage {} has no definition to run", stage.stage_id);
+                return self.finish(id, Outcome::Failed(error), None).await;
+            };
+            let def = StageDef {
+                id: stage.stage_id.clone(),
+                name: stage.name.clone(),
+                agent,
+                action,
+                params: stage.params.clone(),
+            };
+            let mut attempt = stage.attempt;
+            loop {
+                let cancelled = *cancel.borrow();
+                if cancelled {
+                    return self
+                        .finish(id, Outcome::Cancelled, Some(agents::summarize(&outputs)))
+                        .await;
+                }
+                attempt += 1;
+                let started = Instant::now();
+                let data = json!({"stageId": def.id, "position": stage.position, "name": def.name, "agent": def.agent,
+                                  "action": def.action, "attempt": attempt});
+                self.publish(
+                    self.services
+                        .executions
+                        .set_stage(
+                            id,
+                            stage.position,
+                            StageStatus::Running,
+                            attempt,
+                            None,
+                            None,
+                            (events::STAGE_STARTED, data),
+                        )
+                        .await,
+                )
+                .await?;
+                let ctx = StageContext {
+                    services: &self.services,
+                    execution: id,
+                    project: project.as_ref(),
+                    stage: &def,
+                    today: chrono::Utc::now().date_naive(),
+                };
+                let result = tokio::select! {
+                    r = tokio::time::timeout(self.settings.stage_timeout, agents::run(&ctx)) => Some(match r {
+                        Ok(r) => r,
+                        Err(_) => Err(StageError::Retryable(format!(
+                            "the stage took longer than {} s", self.settings.stage_timeout.as_secs()))),
+                    }),
+                    _ = cancelled_signal(&mut cancel) => None,
+                };
+                let Some(result) = result else {
+                    return self
+                        .finish(id, Outcome::Cancelled, Some(agents::summarize(&outputs)))
+                        .await;
+                };
+                let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                match result {
+                    Ok(output) => {
+                        let data = json!({"stageId": def.id, "position": stage.position, "durationMs": ms,
+                                          "summary": output.get("summary"), "output": output});
+                        self.publish(
+                            self.services
+                                .executions
+                                .set_stage(
+                                    id,
+                                    stage.position,
+                                    StageStatus::Completed,
+                                    attempt,
+                                    Some(output.clone()),
+                                    None,
+                                    (events::STAGE_COMPLETED, data),
+                                )
+                                .await,
+                        )
+                        .await?;
+                        outputs.insert(def.id.clone(), output);
+                        break;
+                    }
+                    Err(error) => {
+                        let retry = match &error {
+                            StageError::Retryable(_) => {
+                                self.settings
+                                    .stage_retry
+                                    .after_failure(attempt, None, fastrand::f64())
+                            }
+                            StageError::Fatal(_) => Retry::GiveUp,
+                        };
+                        if let Retry::After(wait) = retry {
+                            let data = json!({"stageId": def.id, "position": stage.position, "attempt": attempt,
+                                              "error": error.to_string(), "retryInMs": wait.as_millis() as u64});
+                            self.publish(
+                                self.services
+                                    .executions
+                                    .set_stage(
+                                        id,
+                                        stage.position,
+                                        StageStatus::Pending,
+                                        attempt,
+                                        None,
+                                        Some(error.to_string()),
+                                        (events::STAGE_RETRYING, data),
+                                    )
+                                    .await,
+                            )
+                            .await?;
+                            let waited = tokio::select! {
+                                _ = tokio::time::sleep(wait) => true,
+                                _ = cancelled_signal(&mut cancel) => false,
+                            };
+                            if waited {
+                                continue;
+                            }
+                            return self
+                                .finish(id, Outcome::Cancelled, Some(agents::summarize(&outputs)))
+                                .await;
+                        }
+                        let data = json!({"stageId": def.id, "position": stage.position, "attempt": attempt,
+                                          "durationMs": ms, "error": error.to_string()});
+                        self.publish(
+                            self.services
+                                .executions
+                                .set_stage(
+                                    id,
+                                    stage.position,
+                                    StageStatus::Failed,
+                                    attempt,
+                                    None,
+                                    Some(error.to_string()),
+                                    (events::STAGE_FAILED, data),
+                                )
+                                .await,
+                        )
+                        .await?;
+                        let message = format!("stage '{}' failed: {error}", def.name);
+                        return self
+                            .finish(id, Outcome::Failed(message), Some(agents::summarize(&outputs)))
+                            .await;
+                    }
+                }
+            }
+        }
+        self.finish(id, Outcome::Completed, Some(agents::summarize(&outputs)))
+            .await
+    }
+}
+
+/// Resolves when the run is cancelled (never, if its switch is dropped).
+async fn cancelled_signal(cancel: &mut watch::Receiver<bool>) {
+    if cancel.wait_for(|c| *c).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}

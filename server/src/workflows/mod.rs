@@ -1,0 +1,9 @@
+//! Workflows at run time: the durable executor, the agents' work, and the event bus that carries
+//! progress to the browser.
+
+pub mod agents;
+pub mod bus;
+pub mod engine;
+
+pub use bus::EventBus;
+pub use engine::{Engine, EngineError, EngineSettings};

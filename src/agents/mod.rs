@@ -1,0 +1,230 @@
+//! Agents: deterministic, explainable procedures (no language model). Each action reads through
+//! connector tools, decides with the pure functions in [`decide`], and writes through tools, saying
+//! what it read, what it decided and why. The catalog here names each agent's actions, which
+//! platforms they work on, and the JSON Schema of their parameters.
+
+pub mod decide;
+pub mod platform;
+pub mod templates;
+
+use crate::platform::Platform;
+use crate::workflow::Agent;
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionSpec {
+    pub agent: Agent,
+    pub name: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    /// The platforms it works on (the project's connections on them).
+    pub platforms: &'static [Platform],
+    /// Whether it changes anything on the platforms.
+    pub writes: bool,
+    pub params: Value,
+}
+
+const ALL: &[Platform] = &[Platform::Google, Platform::Meta, Platform::Pinterest];
+const SOCIAL: &[Platform] = &[Platform::Meta, Platform::Pinterest];
+const SEARCH: &[Platform] = &[Platform::Google];
+
+fn lookback(default: u64) -> Value {
+    json!({"type": "integer", "minimum": 1, "maximum": 90, "default": default,
+           "description": "Days of performance to read, ending yesterday."})
+}
+
+fn params(props: Value) -> Value {
+    json!({"type": "object", "additionalProperties": false, "properties": props})
+}
+
+fn platforms_param(of: &[Platform]) -> Value {
+    json!({"type": "array", "items": {"type": "string", "enum": of.iter().map(|p| p.as_str()).collect::<Vec<_>>()},
+           "description": "Only these platforms (all the action supports when left out)."})
+}
+
+static ACTIONS: LazyLock<Vec<ActionSpec>> = LazyLock::new(|| {
+    vec![
+        ActionSpec {
+            agent: Agent::Strategist,
+            name: "plan",
+            title: "Plan the budget split",
+            description: "Reads each platform's recent performance and splits the budget toward the platforms that return the most per unit spent, keeping every platform between a floor and a cap.",
+            platforms: ALL,
+            writes: false,
+            params: params(json!({
+                "lookback_days": lookback(30),
+                "daily_budget": {"type": "number", "exclusiveMinimum": 0, "description": "The daily budget to split, in the project's currency (today's total when left out)."},
+                "min_share": {"type": "number", "minimum": 0, "maximum": 0.5, "default": 0.1, "description": "No platform gets less than this share."},
+                "max_share": {"type": "number", "minimum": 0.2, "maximum": 1, "default": 0.7, "description": "No platform gets more than this share."}
+            })),
+        },
+        ActionSpec {
+            agent: Agent::SocialMediaBuyer,
+            name: "launch",
+            title: "Launch a campaign",
+            description: "Creates a campaign on each social platform the project is connected to (Meta, Pinterest), paused unless told otherwise, with the daily budget given.",
+            platforms: SOCIAL,
+            writes: true,
+            params: json!({"type": "object", "additionalProperties": false, "required": ["name", "daily_budget"], "properties": {
+                "name": {"type": "string", "minLength": 1, "maxLength": 200},
+                "daily_budget": {"type": "number", "exclusiveMinimum": 0, "description": "Per platform, in the account's currency."},
+                "goal": {"type": "string", "enum": ["sales", "traffic", "awareness", "leads", "catalog"], "default": "sales",
+                         "description": "catalog: a shopping campaign from the product catalog (Pinterest CATALOG_SALES)."},
+                "active": {"type": "boolean", "default": false, "description": "Start delivering at once."},
+                "platforms": platforms_param(SOCIAL)
+            }}),
+        },
+        ActionSpec {
+            agent: Agent::SocialMediaBuyer,
+            name: "promote_pins",
+            title: "Promote Pins",
+            description: "Promotes the account's best organic Pins (or the ones given): a Pinterest campaign, an ad group with its budget and targeting, and an ad per Pin.",
+            platforms: &[Platform::Pinterest],
+            writes: true,
+            params: json!({"type": "object", "additionalProperties": false, "required": ["daily_budget"], "properties": {
+                "name": {"type": "string", "minLength": 1, "maxLength": 200, "default": "Pin promotion"},
+                "daily_budget": {"type": "number", "exclusiveMinimum": 0, "description": "In the account's currency."},
+                "pin_ids": {"type": "array", "items": {"type": "string", "format": "int64"}, "maxItems": 10,
+                            "description": "The Pins to promote (the newest organic ones when left out)."},
+                "max_pins": {"type": "integer", "minimum": 1, "maximum": 10, "default": 3},
+                "countries": {"type": "array", "items": {"type": "string", "minLength": 2, "maxLength": 2}, "default": ["US"]},
+                "active": {"type": "boolean", "default": false}
+            }}),
+        },
+        ActionSpec {
+            agent: Agent::SocialMediaBuyer,
+            name: "pause_underperformers",
+            title: "Pause underperformers",
+            description: "Pauses active social campaigns whose cost per conversion is well above the account's, once they have spent enough to judge.",
+            platforms: SOCIAL,
+            writes: true,
+            params: params(json!({
+                "lookback_days": lookback(14),
+                "min_spend": {"type": "number", "minimum": 0, "default": 50, "description": "Campaigns that spent less are not judged yet."},
+                "cpa_multiple": {"type": "number", "minimum": 1, "maximum": 10, "default": 1.5, "description": "Paused when its cost per conversion is this many times the account's."},
+                "platforms": platforms_param(SOCIAL)
+            })),
+        },
+        ActionSpec {
+            agent: Agent::Trader,
+            name: "rebalance_budgets",
+            title: "Rebalance budgets",
+            description: "Moves daily budget from campaigns with a low return on spend to those with a high one, keeping the total, each change within a limit.",
+            platforms: ALL,
+            writes: true,
+            params: params(json!({
+                "lookback_days": lookback(14),
+                "max_change": {"type": "number", "minimum": 0.01, "maximum": 0.5, "default": 0.2, "description": "The largest change to one budget, as a fraction."},
+                "platforms": platforms_param(ALL)
+            })),
+        },
+        ActionSpec {
+            agent: Agent::Trader,
+            name: "adjust_bids",
+            title: "Adjust bids",
+            description: "Moves Google ad groups' CPC bids toward a target cost per conversion (the account's when none is given), within a limit per change.",
+            platforms: SEARCH,
+            writes: true,
+            params: params(json!({
+                "lookback_days": lookback(14),
+                "target_cpa": {"type": "number", "exclusiveMinimum": 0, "description": "Target cost per conversion in the account's currency."},
+                "max_change": {"type": "number", "minimum": 0.01, "maximum": 0.5, "default": 0.2}
+            })),
+        },
+        ActionSpec {
+            agent: Agent::Analyst,
+            name: "report",
+            title: "Cross-platform report",
+            description: "Reads every connected platform's performance for the period and reports spend, results and rates per platform and campaign, in one model.",
+            platforms: ALL,
+            writes: false,
+            params: params(json!({"lookback_days": lookback(7), "platforms": platforms_param(ALL)})),
+        },
+    ]
+});
+
+/// Earlier versions' action words, read as today's read-only actions.
+const LEGACY: [(&str, &str); 4] = [
+    ("analyze", "report"),
+    ("review", "report"),
+    ("execute", "report"),
+    ("plan", "report"),
+];
+
+/// The legacy stage parameters (`lookbackDays`) are accepted too.
+fn legacy_params() -> Value {
+    json!({"type": "object", "properties": {
+        "lookbackDays": {"type": "integer", "minimum": 1, "maximum": 90},
+        "lookback_days": {"type": "integer", "minimum": 1, "maximum": 90}
+    }})
+}
+
+static LEGACY_SPECS: LazyLock<Vec<ActionSpec>> = LazyLock::new(|| {
+    [Agent::Strategist, Agent::SocialMediaBuyer, Agent::Trader, Agent::Analyst]
+        .into_iter()
+        .flat_map(|agent| {
+            LEGACY.iter().map(move |(word, _)| ActionSpec {
+                agent,
+                name: word,
+                title: "Review (earlier version)",
+                description: "A stage from the earlier version: reads the agent's platforms and reports what it sees, without changing anything.",
+                platforms: match agent {
+                    Agent::SocialMediaBuyer => SOCIAL,
+                    Agent::Trader => ALL,
+                    _ => ALL,
+                },
+                writes: false,
+                params: legacy_params(),
+            })
+        })
+        .collect()
+});
+
+/// Every current action.
+pub fn actions() -> &'static [ActionSpec] {
+    &ACTIONS
+}
+
+pub fn actions_of(agent: Agent) -> impl Iterator<Item = &'static ActionSpec> {
+    ACTIONS.iter().filter(move |a| a.agent == agent)
+}
+
+/// The action an agent does under this name (current first, then an earlier version's word).
+pub fn find_action(agent: Agent, name: &str) -> Option<&'static ActionSpec> {
+    ACTIONS
+        .iter()
+        .chain(LEGACY_SPECS.iter())
+        .find(|a| a.agent == agent && a.name == name)
+}
+
+/// The action an earlier version's word runs as.
+pub fn legacy_meaning(name: &str) -> Option<&'static str> {
+    LEGACY.iter().find(|(w, _)| *w == name).map(|(_, m)| *m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_schema_is_enforceable_and_each_agent_has_work() {
+        for a in actions().iter().chain(LEGACY_SPECS.iter()) {
+            crate::connectors::schema::check_schema(&a.params, &format!("{}.{}", a.agent, a.name))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        for agent in [
+            Agent::Strategist,
+            Agent::SocialMediaBuyer,
+            Agent::Trader,
+            Agent::Analyst,
+        ] {
+            assert!(actions_of(agent).count() >= 1, "{agent}");
+        }
+        assert!(find_action(Agent::Trader, "rebalance_budgets").is_some_and(|a| a.writes));
+        assert!(find_action(Agent::Trader, "execute").is_some_and(|a| !a.writes));
+        assert!(find_action(Agent::Analyst, "launch").is_none());
+        assert_eq!(legacy_meaning("analyze"), Some("report"));
+    }
+}
