@@ -172,6 +172,27 @@ impl Engine {
         Ok(())
     }
 
+    /// Writes a stage change with its event, then publishes the event.
+    #[allow(clippy::too_many_arguments)]
+    async fn set_stage(
+        &self,
+        id: &ExecutionId,
+        position: u32,
+        status: StageStatus,
+        attempt: u32,
+        output: Option<Value>,
+        error: Option<String>,
+        event: (&str, Value),
+    ) -> Result<(), EngineError> {
+        self.publish(
+            self.services
+                .executions
+                .set_stage(id, position, status, attempt, output, error, event)
+                .await,
+        )
+        .await
+    }
+
     async fn finish(
         &self,
         id: &ExecutionId,
@@ -256,19 +277,14 @@ impl Engine {
                 let started = Instant::now();
                 let data = json!({"stageId": def.id, "position": stage.position, "name": def.name, "agent": def.agent,
                                   "action": def.action, "attempt": attempt});
-                self.publish(
-                    self.services
-                        .executions
-                        .set_stage(
-                            id,
-                            stage.position,
-                            StageStatus::Running,
-                            attempt,
-                            None,
-                            None,
-                            (events::STAGE_STARTED, data),
-                        )
-                        .await,
+                self.set_stage(
+                    id,
+                    stage.position,
+                    StageStatus::Running,
+                    attempt,
+                    None,
+                    None,
+                    (events::STAGE_STARTED, data),
                 )
                 .await?;
                 let ctx = StageContext {
@@ -296,19 +312,14 @@ impl Engine {
                     Ok(output) => {
                         let data = json!({"stageId": def.id, "position": stage.position, "durationMs": ms,
                                           "summary": output.get("summary"), "output": output});
-                        self.publish(
-                            self.services
-                                .executions
-                                .set_stage(
-                                    id,
-                                    stage.position,
-                                    StageStatus::Completed,
-                                    attempt,
-                                    Some(output.clone()),
-                                    None,
-                                    (events::STAGE_COMPLETED, data),
-                                )
-                                .await,
+                        self.set_stage(
+                            id,
+                            stage.position,
+                            StageStatus::Completed,
+                            attempt,
+                            Some(output.clone()),
+                            None,
+                            (events::STAGE_COMPLETED, data),
                         )
                         .await?;
                         outputs.insert(def.id.clone(), output);
@@ -326,19 +337,14 @@ impl Engine {
                         if let Retry::After(wait) = retry {
                             let data = json!({"stageId": def.id, "position": stage.position, "attempt": attempt,
                                               "error": error.to_string(), "retryInMs": wait.as_millis() as u64});
-                            self.publish(
-                                self.services
-                                    .executions
-                                    .set_stage(
-                                        id,
-                                        stage.position,
-                                        StageStatus::Pending,
-                                        attempt,
-                                        None,
-                                        Some(error.to_string()),
-                                        (events::STAGE_RETRYING, data),
-                                    )
-                                    .await,
+                            self.set_stage(
+                                id,
+                                stage.position,
+                                StageStatus::Pending,
+                                attempt,
+                                None,
+                                Some(error.to_string()),
+                                (events::STAGE_RETRYING, data),
                             )
                             .await?;
                             let waited = tokio::select! {
@@ -354,19 +360,14 @@ impl Engine {
                         }
                         let data = json!({"stageId": def.id, "position": stage.position, "attempt": attempt,
                                           "durationMs": ms, "error": error.to_string()});
-                        self.publish(
-                            self.services
-                                .executions
-                                .set_stage(
-                                    id,
-                                    stage.position,
-                                    StageStatus::Failed,
-                                    attempt,
-                                    None,
-                                    Some(error.to_string()),
-                                    (events::STAGE_FAILED, data),
-                                )
-                                .await,
+                        self.set_stage(
+                            id,
+                            stage.position,
+                            StageStatus::Failed,
+                            attempt,
+                            None,
+                            Some(error.to_string()),
+                            (events::STAGE_FAILED, data),
                         )
                         .await?;
                         let message = format!("stage '{}' failed: {error}", def.name);
