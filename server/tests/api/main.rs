@@ -3,6 +3,7 @@
 
 mod cli;
 mod connectors;
+mod crash;
 mod dashboard;
 mod health;
 mod helpers;

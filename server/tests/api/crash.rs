@@ -1,0 +1,186 @@
+//! The crash test: twenty runs under way, the server killed with SIGKILL, started again. Every run
+//! completes, no stage completes twice, no campaign is created twice.
+
+use serde_json::{Value, json};
+use sqlx::Row;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Starts `switchboard serve` on a free port; answers the process and its address.
+fn start(url: &str) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .arg("serve")
+        .env("DATABASE_URL", url)
+        .env("SWITCHBOARD_ADDR", "127.0.0.1:0")
+        .env("SWITCHBOARD_MAX_RUNNING", "2")
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut address = None;
+    for line in lines.by_ref() {
+        let line = line.expect("line");
+        if let Some(at) = line.find("listening on http://") {
+            let rest = &line[at + "listening on ".len()..];
+            address = Some(
+                rest.split_whitespace()
+                    .next()
+                    .unwrap_or(rest)
+                    .trim_end_matches('/')
+                    .to_owned(),
+            );
+            break;
+        }
+        assert!(Instant::now() < deadline, "the server did not start");
+    }
+    // Keep reading so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, address.expect("the server said where it listens"))
+}
+
+async fn post(client: &reqwest::Client, url: String, body: Value) -> Value {
+    let r = client.post(url).json(&body).send().await.expect("request");
+    assert!(r.status().is_success(), "{}", r.status());
+    r.json().await.expect("json")
+}
+
+async fn statuses(client: &reqwest::Client, base: &str, ids: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for id in ids {
+        let detail: Value = client
+            .get(format!("{base}/api/v1/executions/{id}"))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
+        out.push(detail["status"].as_str().unwrap_or_default().to_owned());
+    }
+    out
+}
+
+#[tokio::test]
+async fn twenty_runs_survive_a_sigkill_without_doing_anything_twice() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let url = format!("sqlite://{}/crash.db?mode=rwc", dir.path().display());
+    let client = reqwest::Client::new();
+    let (mut first, base) = start(&url);
+
+    let project = post(
+        &client,
+        format!("{base}/api/v1/projects"),
+        json!({"name": "Crash Co"}),
+    )
+    .await;
+    let project = project["id"].as_str().expect("project").to_owned();
+    for (platform, seed) in [("google", 5), ("meta", 6), ("pinterest", 7)] {
+        post(
+            &client,
+            format!("{base}/api/v1/connections"),
+            json!({"project_id": project, "platform": platform, "seed": seed}),
+        )
+        .await;
+    }
+    let workflow = post(
+        &client,
+        format!("{base}/api/v1/workflows"),
+        json!({"template_id": "multi_platform_launch", "project_id": project}),
+    )
+    .await;
+    let mut ids = Vec::new();
+    for _ in 0..20 {
+        let started = post(
+            &client,
+            format!("{base}/api/v1/executions"),
+            json!({"workflow_id": workflow["id"]}),
+        )
+        .await;
+        ids.push(started["id"].as_str().expect("id").to_owned());
+    }
+
+    // Kill it while runs are under way.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let done = statuses(&client, &base, &ids)
+            .await
+            .iter()
+            .filter(|s| *s == "completed")
+            .count();
+        if done >= 2 || Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let kill = Command::new("kill")
+        .args(["-KILL", &first.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    let _ = first.wait();
+
+    let (mut second, base) = start(&url);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let now = statuses(&client, &base, &ids).await;
+        if now.iter().all(|s| s == "completed") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not every run completed: {now:?}");
+        assert!(!now.iter().any(|s| s == "failed" || s == "cancelled"), "{now:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect(&url)
+        .await
+        .expect("db");
+    let twice: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT execution_id, json_extract(data, '$.stageId'), COUNT(*) FROM events WHERE type = 'stage.completed' \
+         GROUP BY 1, 2 HAVING COUNT(*) > 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("query");
+    assert!(twice.is_empty(), "stages completed twice: {twice:?}");
+    let completed: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM execution_stages WHERE status = 'completed'")
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+    assert_eq!(completed, 20 * 5);
+    // One launch per run on each social platform: 20 campaigns named "New launch" on each.
+    let rows = sqlx::query("SELECT c.platform, a.state FROM connector_test_accounts a JOIN connections c ON c.id = a.connection_id")
+        .fetch_all(&pool)
+        .await
+        .expect("accounts");
+    for row in rows {
+        let platform: String = row.get(0);
+        let state: String = row.get(1);
+        let state: Value = serde_json::from_str(&state).expect("state");
+        let launched = state["campaigns"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["name"] == "New launch")
+            .count();
+        let expected = if platform == "google" { 0 } else { 20 };
+        assert_eq!(launched, expected, "{platform}");
+    }
+    let resumed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM execution_stages WHERE attempt > 1")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    println!("stages resumed after the kill: {resumed}");
+    pool.close().await;
+    let _ = Command::new("kill")
+        .args(["-TERM", &second.id().to_string()])
+        .status();
+    let _ = second.wait();
+}
