@@ -15,8 +15,8 @@ use leptos_router::{
     path,
 };
 use pages::{
-    CampaignPage, CampaignsPage, ConnectionsPage, DashboardPage, EditProjectPage, ExplorerPage,
-    NewProjectPage, NotFoundPage, ProjectPage, ProjectsPage, SystemPage,
+    CampaignPage, CampaignsPage, ConnectionsPage, DashboardPage, EditProjectPage, ExecutionPage, ExecutionsPage,
+    ExplorerPage, NewProjectPage, NotFoundPage, ProjectPage, ProjectsPage, SystemPage, WorkflowPage, WorkflowsPage,
 };
 
 /// Applies the saved colour theme before the first paint, so a dark-mode user never sees a flash.
@@ -64,6 +64,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/projects/:id/edit") view=EditProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns") view=CampaignsPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns/:id") view=CampaignPage ssr=SsrMode::Async />
+                    <Route path=path!("/workflows") view=WorkflowsPage ssr=SsrMode::Async />
+                    <Route path=path!("/workflows/:id") view=WorkflowPage ssr=SsrMode::Async />
+                    <Route path=path!("/executions") view=ExecutionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/executions/:id") view=ExecutionPage ssr=SsrMode::Async />
                     <Route path=path!("/connections") view=ConnectionsPage ssr=SsrMode::Async />
                     <Route path=path!("/connections/:id/explorer") view=ExplorerPage ssr=SsrMode::Async />
                     <Route path=path!("/system") view=SystemPage ssr=SsrMode::Async />

@@ -119,7 +119,12 @@ impl Application {
 fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let services = state.services.clone();
-    let context = move || provide_context(services.clone());
+    let starter: Arc<dyn app::server_fns::workflows::RunStarter> =
+        Arc::new(crate::workflows::EngineStarter(state.engine.clone()));
+    let context = move || {
+        provide_context(services.clone());
+        provide_context(starter.clone());
+    };
     let leptos_options = state.leptos_options.clone();
 
     Router::new()

@@ -16,6 +16,8 @@ pub enum IconName {
     Megaphone,
     Plus,
     Plug,
+    Flow,
+    Play,
 }
 
 impl IconName {
@@ -26,6 +28,8 @@ impl IconName {
             IconName::Sun => {
                 "M12 4V2M12 22v-2M4.9 4.9 3.5 3.5M20.5 20.5l-1.4-1.4M4 12H2M22 12h-2M4.9 19.1l-1.4 1.4M20.5 3.5l-1.4 1.4M12 17a5 5 0 1 0 0-10 5 5 0 0 0 0 10z"
             }
+            IconName::Flow => "M4 6h6v4H4zM14 14h6v4h-6zM7 10v4a2 2 0 0 0 2 2h5",
+            IconName::Play => "M6 4l14 8-14 8z",
             IconName::Plug => "M9 2v6M15 2v6M6 8h12v4a6 6 0 0 1-12 0zM12 18v4",
             IconName::Moon => "M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8z",
             IconName::Menu => "M3 6h18M3 12h18M3 18h18",

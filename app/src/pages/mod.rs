@@ -3,13 +3,17 @@
 pub mod campaigns;
 mod connections;
 mod dashboard;
+mod executions;
 mod not_found_page;
 mod projects;
 mod system;
+mod workflows;
 
 pub use campaigns::{CampaignPage, CampaignsPage};
 pub use connections::{ConnectionsPage, ExplorerPage};
 pub use dashboard::DashboardPage;
+pub use executions::{ExecutionPage, ExecutionsPage};
 pub use not_found_page::NotFoundPage;
 pub use projects::{EditProjectPage, NewProjectPage, ProjectPage, ProjectsPage};
 pub use system::SystemPage;
+pub use workflows::{WorkflowPage, WorkflowsPage};

@@ -6,6 +6,7 @@ pub mod connections;
 pub mod dashboard;
 pub mod projects;
 pub mod system;
+pub mod workflows;
 
 pub use campaigns::{get_campaign_detail, list_campaigns};
 pub use connections::{
@@ -18,6 +19,10 @@ pub use projects::{
     set_project_status, update_project,
 };
 pub use system::get_system_health;
+pub use workflows::{
+    CancelRun, CreateFromTemplate, StartRun, cancel_run, create_from_template, get_run, get_workflow, get_workflows,
+    list_runs, start_run,
+};
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {

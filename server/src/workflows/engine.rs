@@ -24,6 +24,9 @@ pub struct EngineSettings {
     pub stage_timeout: Duration,
     /// Attempts per stage and the backoff between them.
     pub stage_retry: RetryPolicy,
+    /// A pause before each stage, for demonstrations that should be watched (test mode answers in
+    /// milliseconds). Zero by default.
+    pub stage_pause: Duration,
 }
 
 impl Default for EngineSettings {
@@ -37,12 +40,14 @@ impl Default for EngineSettings {
                 cap: Duration::from_secs(60),
                 max_wait: Duration::from_secs(120),
             },
+            stage_pause: Duration::ZERO,
         }
     }
 }
 
 impl EngineSettings {
-    /// `SWITCHBOARD_MAX_RUNNING`, `SWITCHBOARD_STAGE_TIMEOUT_SECS`, `SWITCHBOARD_STAGE_ATTEMPTS`.
+    /// `SWITCHBOARD_MAX_RUNNING`, `SWITCHBOARD_STAGE_TIMEOUT_SECS`, `SWITCHBOARD_STAGE_ATTEMPTS`,
+    /// `SWITCHBOARD_STAGE_PAUSE_MS`.
     pub fn from_env() -> Self {
         let mut s = EngineSettings::default();
         let var = |name: &str| {
@@ -55,6 +60,9 @@ impl EngineSettings {
         }
         if let Some(secs) = var("SWITCHBOARD_STAGE_TIMEOUT_SECS").filter(|n| *n > 0) {
             s.stage_timeout = Duration::from_secs(secs);
+        }
+        if let Some(ms) = var("SWITCHBOARD_STAGE_PAUSE_MS") {
+            s.stage_pause = Duration::from_millis(ms.min(60_000));
         }
         if let Some(n) = var("SWITCHBOARD_STAGE_ATTEMPTS").filter(|n| *n > 0) {
             s.stage_retry.max_attempts = u32::try_from(n).unwrap_or(3);
@@ -272,6 +280,15 @@ impl Engine {
                     return self
                         .finish(id, Outcome::Cancelled, Some(agents::summarize(&outputs)))
                         .await;
+                }
+                if !self.settings.stage_pause.is_zero() {
+                    let paused = tokio::select! {
+                        _ = tokio::time::sleep(self.settings.stage_pause) => true,
+                        _ = cancelled_signal(&mut cancel) => false,
+                    };
+                    if !paused {
+                        return self.finish(id, Outcome::Cancelled, Some(agents::summarize(&outputs))).await;
+                    }
                 }
                 attempt += 1;
                 let started = Instant::now();

@@ -4,6 +4,8 @@
 pub mod agents;
 pub mod bus;
 pub mod engine;
+mod starter;
 
 pub use bus::EventBus;
 pub use engine::{Engine, EngineError, EngineSettings};
+pub use starter::EngineStarter;

@@ -30,6 +30,16 @@ pub const NAV_AREAS: &[NavArea] = &[
         icon: IconName::Megaphone,
     },
     NavArea {
+        href: "/workflows",
+        label: "Workflows",
+        icon: IconName::Flow,
+    },
+    NavArea {
+        href: "/executions",
+        label: "Executions",
+        icon: IconName::Play,
+    },
+    NavArea {
         href: "/connections",
         label: "Connections",
         icon: IconName::Plug,

@@ -1,0 +1,151 @@
+use super::live::{LiveRun, follow};
+use super::report_view::StageOutput;
+use super::{RunStatusBadge, stage_badge};
+use crate::components::ErrorPanel;
+use crate::server_fns::workflows::RunView;
+use crate::server_fns::{CancelRun, get_run};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use switchboard_core::execution::{ExecutionEvent, StageRun, StageStatus, events};
+
+/// One run: its stages with status, timing and progress, the agents' reasoning and tool calls as
+/// they happen, and what each stage produced. Follows the run live (SSE) until it ends.
+#[component]
+pub fn ExecutionPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let view_data = Resource::new(id, get_run);
+    view! {
+        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
+            {move || Suspend::new(async move {
+                match view_data.await {
+                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    Ok(v) => view! { <RunView view=v /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn duration(s: &StageRun) -> String {
+    match (s.started_at, s.completed_at) {
+        (Some(a), Some(b)) => format!("{:.2} s", (b.as_datetime() - a.as_datetime()).num_milliseconds() as f64 / 1000.0),
+        (Some(_), None) => "running…".to_owned(),
+        _ => String::new(),
+    }
+}
+
+#[component]
+fn RunView(view: RunView) -> impl IntoView {
+    let RunView { detail, events: history, project_name } = view;
+    let e = detail.execution;
+    let run = LiveRun {
+        status: RwSignal::new(e.status),
+        stages: RwSignal::new(detail.stages),
+        timeline: RwSignal::new(Vec::new()),
+    };
+    let last = history.last().map_or(0, |x| x.seq);
+    for event in &history {
+        run.timeline.update(|t| t.push(event.clone()));
+    }
+    if !e.status.is_terminal() {
+        let id = e.id.to_string();
+        Effect::new(move |started: Option<bool>| {
+            if started.is_none() {
+                follow(id.clone(), last, run);
+            }
+            true
+        });
+    }
+    let cancel = ServerAction::<CancelRun>::new();
+    let total = move || run.stages.with(Vec::len);
+    let done = move || run.stages.with(|s| s.iter().filter(|x| x.status == StageStatus::Completed).count());
+    let percent = move || if total() == 0 { 0 } else { done() * 100 / total() };
+    let title = e.workflow_name.clone().unwrap_or_else(|| e.id.to_string());
+    let run_id = StoredValue::new(e.id.to_string());
+    view! {
+        <Title text=format!("Run · {title}") />
+        <header class="page-header">
+            <div>
+                <p class="page-header__crumb"><a href="/executions">"Executions"</a></p>
+                <h1 class="page-header__title">{title.clone()}</h1>
+                <p class="page-header__subtitle">
+                    <RunStatusBadge status=run.status />
+                    " "{project_name.unwrap_or_default()}" · "{e.id.to_string()}
+                </p>
+            </div>
+            <div class="page-header__actions">
+                <Show when=move || !run.status.get().is_terminal()>
+                    <ActionForm action=cancel>
+                        <input type="hidden" name="id" value=run_id.get_value() />
+                        <button type="submit" class="button button--ghost" data-testid="cancel-run">"Cancel"</button>
+                    </ActionForm>
+                </Show>
+            </div>
+        </header>
+        <section class="panel glass" aria-label="Progress">
+            <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=move || percent().to_string()>
+                <div class="progress__bar" style=move || format!("width: {}%", percent())></div>
+            </div>
+            <p class="muted" data-testid="progress-text">{move || format!("{} of {} stages complete", done(), total())}</p>
+            <ol class="run-stages" data-testid="run-stages">
+                <For each=move || run.stages.get().into_iter().enumerate() key=|(i, s)| (*i, s.status, s.attempt) let:item>
+                    {
+                        let (_, s) = item;
+                        view! {
+                            <li class="run-stage" data-testid="run-stage" data-status=s.status.as_str()>
+                                <div class="run-stage__head">
+                                    <span class=stage_badge(s.status)>{s.status.as_str()}</span>
+                                    <strong>{s.name.clone()}</strong>
+                                    <span class="muted">{format!(" · {} · {}", s.agent.map(|a| a.as_str()).unwrap_or("—"), s.action.clone().unwrap_or_default())}</span>
+                                    <span class="run-stage__time">{duration(&s)}{(s.attempt > 1).then(|| format!(" · attempt {}", s.attempt))}</span>
+                                </div>
+                                {s.error.clone().map(|err| view! { <p class="field__error">{err}</p> })}
+                                {s.output.clone().map(|o| view! { <StageOutput output=o /> })}
+                            </li>
+                        }
+                    }
+                </For>
+            </ol>
+        </section>
+        <section class="panel glass" aria-label="Activity">
+            <h2 class="panel__title">"What the agents did"</h2>
+            <ul class="feed" data-testid="run-timeline">
+                <For each=move || run.timeline.get().into_iter().filter(|x| x.kind == events::AGENT_REASONING || x.kind == events::TOOL_CALLED) key=|x| x.seq let:x>
+                    <TimelineItem event=x />
+                </For>
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn TimelineItem(event: ExecutionEvent) -> impl IntoView {
+    let time = event.occurred_at.as_datetime().format("%H:%M:%S%.3f").to_string();
+    let d = &event.data;
+    let agent = d["agent"].as_str().unwrap_or("").to_owned();
+    let text = if event.kind == events::TOOL_CALLED {
+        let outcome = d["outcome"].as_str().unwrap_or("");
+        let rows = d["rows"].as_u64().map(|r| format!(", {r} rows")).unwrap_or_default();
+        let replay = if d["replayed"] == true { ", answered from the first call" } else { "" };
+        format!(
+            "called {}.{} ({} ms{rows}{replay}) {outcome}{}",
+            d["platform"].as_str().unwrap_or(""),
+            d["tool"].as_str().unwrap_or(""),
+            d["durationMs"],
+            d["error"].as_str().map(|e| format!(": {e}")).unwrap_or_default()
+        )
+    } else {
+        d["message"].as_str().unwrap_or("").to_owned()
+    };
+    let class = if event.kind == events::TOOL_CALLED { "feed__item feed__item--tool" } else { "feed__item" };
+    view! {
+        <li class=class>
+            <span class="feed__time">{time}</span>
+            <span class="feed__actor">{agent}</span>
+            <span class="feed__summary">{text}</span>
+        </li>
+    }
+}

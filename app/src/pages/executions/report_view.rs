@@ -1,0 +1,93 @@
+//! A stage's output for people: a report's lines and findings, a plan's split, a list of changes.
+
+use leptos::prelude::*;
+use serde_json::Value;
+
+fn money(micros: &Value) -> String {
+    micros.as_i64().map_or_else(|| "—".to_owned(), |m| format!("{:.2}", m as f64 / 1e6))
+}
+
+fn num(v: &Value, digits: usize) -> String {
+    v.as_f64().map_or_else(|| "—".to_owned(), |x| format!("{x:.digits$}"))
+}
+
+#[component]
+pub fn StageOutput(output: Value) -> impl IntoView {
+    let summary = output["summary"].as_str().map(str::to_owned);
+    let report = output.get("report").cloned();
+    let plan = output.get("plan").and_then(Value::as_array).cloned();
+    let changes = output
+        .get("changes")
+        .or_else(|| output.get("paused"))
+        .or_else(|| output.get("launched"))
+        .and_then(Value::as_array)
+        .cloned();
+    view! {
+        {summary.map(|s| view! { <p class="stage__summary">{s}</p> })}
+        {report.map(|r| view! { <ReportTable report=r /> })}
+        {plan.map(|p| view! {
+            <table class="table table--compact" data-testid="plan-table">
+                <thead><tr><th>"Platform"</th><th class="num">"Share"</th><th class="num">"Daily budget"</th><th>"Why"</th></tr></thead>
+                <tbody>
+                    {p.into_iter().map(|s| view! {
+                        <tr>
+                            <td>{s["platform"].as_str().unwrap_or_default().to_owned()}</td>
+                            <td class="num">{format!("{:.0}%", s["share"].as_f64().unwrap_or(0.0) * 100.0)}</td>
+                            <td class="num">{money(&s["daily_budget_micros"])}</td>
+                            <td>{s["reason"].as_str().unwrap_or_default().to_owned()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })}
+        {changes.filter(|c| !c.is_empty()).map(|c| view! {
+            <ul class="stage__changes">
+                {c.into_iter().map(|x| {
+                    let text = x["reason"].as_str().map(str::to_owned).unwrap_or_else(|| {
+                        let what = x["name"].as_str().or_else(|| x["campaign_id"].as_str()).or_else(|| x["ad_group_id"].as_str()).unwrap_or("");
+                        format!("{} {what} {}", x["platform"].as_str().unwrap_or(""), x["error"].as_str().unwrap_or(""))
+                    });
+                    view! { <li>{text}</li> }
+                }).collect_view()}
+            </ul>
+        })}
+    }
+}
+
+#[component]
+fn ReportTable(report: Value) -> impl IntoView {
+    let lines: Vec<Value> = report["platforms"].as_array().cloned().unwrap_or_default();
+    let total = report["total"].clone();
+    let findings: Vec<String> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.as_str().map(str::to_owned))
+        .collect();
+    let row = |l: &Value| {
+        view! {
+            <tr>
+                <td>{l["label"].as_str().unwrap_or_default().to_owned()}</td>
+                <td class="num">{money(&l["spend_micros"])}</td>
+                <td class="num">{l["impressions"].to_string()}</td>
+                <td class="num">{l["clicks"].to_string()}</td>
+                <td class="num">{num(&l["conversions"], 0)}</td>
+                <td class="num">{num(&l["cpa"], 2)}</td>
+                <td class="num">{num(&l["roas"], 2)}</td>
+            </tr>
+        }
+    };
+    view! {
+        <table class="table table--compact" data-testid="report-table">
+            <thead><tr>
+                <th>"Platform"</th><th class="num">"Spend"</th><th class="num">"Impressions"</th>
+                <th class="num">"Clicks"</th><th class="num">"Conversions"</th><th class="num">"CPA"</th><th class="num">"ROAS"</th>
+            </tr></thead>
+            <tbody>
+                {lines.iter().map(row).collect_view()}
+                {row(&total)}
+            </tbody>
+        </table>
+        <ul class="stage__findings">{findings.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
+    }
+}

@@ -1,0 +1,84 @@
+use super::super::executions::RunStatusBadge;
+use crate::components::ErrorPanel;
+use crate::components::format::day;
+use crate::server_fns::workflows::WorkflowDetail;
+use crate::server_fns::{StartRun, get_workflow};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn WorkflowPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let detail = Resource::new(id, get_workflow);
+    view! {
+        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    Ok(d) => view! { <WorkflowView detail=d /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn WorkflowView(detail: WorkflowDetail) -> impl IntoView {
+    let start = ServerAction::<StartRun>::new();
+    let w = detail.item.workflow;
+    let error = move || start.value().get().and_then(Result::err).map(|e| e.to_string());
+    view! {
+        <Title text=w.name.clone() />
+        <header class="page-header">
+            <div>
+                <p class="page-header__crumb"><a href="/workflows">"Workflows"</a></p>
+                <h1 class="page-header__title" data-testid="workflow-name">{w.name.clone()}</h1>
+                <p class="page-header__subtitle">{detail.item.project_name.clone().unwrap_or_default()}" · "{w.description.clone().unwrap_or_default()}</p>
+            </div>
+            <div class="page-header__actions">
+                <ActionForm action=start>
+                    <input type="hidden" name="workflow_id" value=w.id.to_string() />
+                    <button type="submit" class="button" data-testid="start-run">
+                        {move || if start.pending().get() { "Starting…" } else { "Run now" }}
+                    </button>
+                </ActionForm>
+            </div>
+        </header>
+        <Show when=move || error().is_some()>
+            <p class="notice notice--bad" role="alert">{error}</p>
+        </Show>
+        <section class="panel glass" aria-label="Stages">
+            <h2 class="panel__title">{format!("Stages ({})", w.stages.len())}</h2>
+            <ol class="stage-list">
+                {w.stages.iter().map(|s| view! {
+                    <li class="stage-list__item">
+                        <strong>{s.name.clone()}</strong>
+                        <span class="muted">{format!(" · {} · {}", s.agent, s.action)}</span>
+                        <code class="stage-list__params">{s.params.to_string()}</code>
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+        <section class="panel glass" aria-label="Runs">
+            <h2 class="panel__title">"Recent runs"</h2>
+            {if detail.runs.is_empty() {
+                view! { <p class="muted">"Not run yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="feed">
+                        {detail.runs.into_iter().map(|r| view! {
+                            <li class="feed__item">
+                                <a href=format!("/executions/{}", r.id)>{r.id.to_string()}</a>
+                                " "<RunStatusBadge status=r.status />
+                                <span class="feed__time">{day(&r.created_at)}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
