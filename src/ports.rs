@@ -189,6 +189,16 @@ pub trait WorkflowRepo: Send + Sync {
         draft: crate::workflow::WorkflowDraft,
         actor: &str,
     ) -> Result<crate::workflow::Workflow, RepoError>;
+    /// Workflows with a `schedule` trigger.
+    async fn scheduled(&self) -> Result<Vec<crate::workflow::Workflow>, RepoError>;
+    /// Records that the scheduler started it at `at`; `false` when another scheduler got there
+    /// first (the stored time was no longer `previous`).
+    async fn mark_scheduled(
+        &self,
+        id: &crate::ids::WorkflowId,
+        previous: Option<&crate::time::Timestamp>,
+        at: &crate::time::Timestamp,
+    ) -> Result<bool, RepoError>;
 }
 
 /// Executions and their stages. Every change is written with its event in one transaction and

@@ -92,6 +92,9 @@ pub struct Workflow {
     /// The template it was made from, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
+    /// When the scheduler last started it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_at: Option<crate::time::Timestamp>,
     pub created_at: crate::time::Timestamp,
     pub updated_at: Option<crate::time::Timestamp>,
 }
@@ -215,6 +218,12 @@ impl WorkflowInput {
                 }
             };
             let action = s.action.trim();
+            // No parameters (or `null`) means the action's defaults.
+            let params = if s.params.is_null() {
+                empty_object()
+            } else {
+                s.params.clone()
+            };
             match crate::agents::find_action(agent, action) {
                 None => errors.add(
                     &format!("{at}.action"),
@@ -227,7 +236,7 @@ impl WorkflowInput {
                     ),
                 ),
                 Some(spec) => {
-                    if let Err(e) = crate::connectors::schema::validate(&spec.params, &s.params, "params") {
+                    if let Err(e) = crate::connectors::schema::validate(&spec.params, &params, "params") {
                         errors.add(&format!("{at}.{}", e.path), e.reason);
                     }
                 }
@@ -243,7 +252,7 @@ impl WorkflowInput {
                 name,
                 agent,
                 action: action.to_owned(),
-                params: s.params.clone(),
+                params,
             });
         }
         match trigger {

@@ -15,8 +15,9 @@ use leptos_router::{
     path,
 };
 use pages::{
-    CampaignPage, CampaignsPage, ConnectionsPage, DashboardPage, EditProjectPage, ExecutionPage, ExecutionsPage,
-    ExplorerPage, NewProjectPage, NotFoundPage, ProjectPage, ProjectsPage, SystemPage, WorkflowPage, WorkflowsPage,
+    CampaignPage, CampaignsPage, ConnectionsPage, DashboardPage, EditProjectPage, ExecutionPage,
+    ExecutionsPage, ExplorerPage, NewProjectPage, NotFoundPage, ProjectPage, ProjectsPage, SystemPage,
+    WorkflowPage, WorkflowsPage,
 };
 
 /// Applies the saved colour theme before the first paint, so a dark-mode user never sees a flash.

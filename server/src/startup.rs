@@ -78,6 +78,7 @@ impl Application {
         let engine = Engine::new(wiring.services.clone(), wiring.bus.clone(), config.engine.clone());
         // Runs that were under way when the server stopped carry on where they were.
         engine.resume_all().await?;
+        crate::workflows::scheduler::spawn(engine.clone(), wiring.services.workflows.clone());
         let (services, live) = (wiring.services, wiring.live);
         let mut leptos_options = config.leptos;
         leptos_options.site_addr = address;

@@ -62,7 +62,8 @@ pub async fn get_workflows() -> Result<WorkflowsOverview, AppError> {
             let services = super::ssr::services()?;
             let projects = project_names(&services).await?;
             let name_of = |id: Option<&switchboard_core::ProjectId>| {
-                id.and_then(|id| projects.iter().find(|p| &p.project.id == id)).map(|p| p.project.name.clone())
+                id.and_then(|id| projects.iter().find(|p| &p.project.id == id))
+                    .map(|p| p.project.name.clone())
             };
             let workflows = services
                 .workflows
@@ -148,7 +149,10 @@ pub async fn get_workflow(id: String) -> Result<WorkflowDetail, AppError> {
                 .take(20)
                 .collect();
             Ok(WorkflowDetail {
-                item: WorkflowItem { workflow, project_name },
+                item: WorkflowItem {
+                    workflow,
+                    project_name,
+                },
                 runs,
             })
         }
@@ -164,8 +168,8 @@ pub async fn start_run(workflow_id: String) -> Result<String, AppError> {
         async move {
             let id = switchboard_core::WorkflowId::parse(&workflow_id)
                 .map_err(|_| AppError::NotFound(format!("workflow '{workflow_id}' was not found")))?;
-            let engine = leptos::prelude::use_context::<std::sync::Arc<dyn RunStarter>>()
-                .ok_or(AppError::Internal)?;
+            let engine =
+                leptos::prelude::use_context::<std::sync::Arc<dyn RunStarter>>().ok_or(AppError::Internal)?;
             let run = engine.start(&id).await?;
             leptos_axum::redirect(&format!("/executions/{run}"));
             Ok(run)
@@ -181,8 +185,8 @@ pub async fn cancel_run(id: String) -> Result<(), AppError> {
         async move {
             let id = switchboard_core::ExecutionId::parse(&id)
                 .map_err(|_| AppError::NotFound(format!("execution '{id}' was not found")))?;
-            let engine = leptos::prelude::use_context::<std::sync::Arc<dyn RunStarter>>()
-                .ok_or(AppError::Internal)?;
+            let engine =
+                leptos::prelude::use_context::<std::sync::Arc<dyn RunStarter>>().ok_or(AppError::Internal)?;
             engine.cancel(&id).await
         }
         .await,

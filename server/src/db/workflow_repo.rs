@@ -28,6 +28,7 @@ struct WorkflowRow {
     schedule: Option<String>,
     stages: String,
     template_id: Option<String>,
+    scheduled_at: Option<String>,
     created_at: String,
     updated_at: Option<String>,
 }
@@ -51,14 +52,15 @@ impl TryFrom<WorkflowRow> for Workflow {
             schedule: r.schedule,
             stages,
             template_id: r.template_id,
+            scheduled_at: r.scheduled_at.as_deref().map(Timestamp::parse).transpose()?,
             created_at: Timestamp::parse(&r.created_at)?,
             updated_at: r.updated_at.as_deref().map(Timestamp::parse).transpose()?,
         })
     }
 }
 
-const SELECT: &str = "SELECT id, project_id, name, description, trigger, schedule, stages, template_id, created_at, \
-                      updated_at FROM workflows";
+const SELECT: &str = "SELECT id, project_id, name, description, trigger, schedule, stages, template_id, \
+                      scheduled_at, created_at, updated_at FROM workflows";
 
 fn now() -> Timestamp {
     Timestamp::from_datetime(chrono::Utc::now())
@@ -199,5 +201,33 @@ impl WorkflowRepo for SqliteWorkflowRepo {
         let w = fetch(&mut tx, id).await?;
         tx.commit().await.map_err(storage)?;
         Ok(w)
+    }
+
+    #[tracing::instrument(skip(self), err(Debug))]
+    async fn scheduled(&self) -> Result<Vec<Workflow>, RepoError> {
+        let rows: Vec<WorkflowRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE trigger = 'schedule' AND schedule IS NOT NULL ORDER BY id"
+        )))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?;
+        rows.into_iter().map(Workflow::try_from).collect()
+    }
+
+    #[tracing::instrument(skip(self), err(Debug))]
+    async fn mark_scheduled(
+        &self,
+        id: &WorkflowId,
+        previous: Option<&Timestamp>,
+        at: &Timestamp,
+    ) -> Result<bool, RepoError> {
+        let done = sqlx::query("UPDATE workflows SET scheduled_at = ? WHERE id = ? AND scheduled_at IS ?")
+            .bind(at.to_text())
+            .bind(id.as_str())
+            .bind(previous.map(Timestamp::to_text))
+            .execute(&self.pool)
+            .await
+            .map_err(storage)?;
+        Ok(done.rows_affected() == 1)
     }
 }

@@ -287,7 +287,9 @@ impl Engine {
                         _ = cancelled_signal(&mut cancel) => false,
                     };
                     if !paused {
-                        return self.finish(id, Outcome::Cancelled, Some(agents::summarize(&outputs))).await;
+                        return self
+                            .finish(id, Outcome::Cancelled, Some(agents::summarize(&outputs)))
+                            .await;
                     }
                 }
                 attempt += 1;

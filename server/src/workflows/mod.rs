@@ -4,6 +4,7 @@
 pub mod agents;
 pub mod bus;
 pub mod engine;
+pub mod scheduler;
 mod starter;
 
 pub use bus::EventBus;

@@ -335,3 +335,68 @@ async fn tool_calls_inside_a_run_are_recorded_in_its_event_log() {
         Err(RepoError::NotFound { .. })
     ));
 }
+
+#[tokio::test]
+async fn the_scheduler_makes_up_a_missed_run_once() {
+    use server::workflows::{Engine, EngineSettings, scheduler};
+    use switchboard_core::workflow::WorkflowInput;
+    let (services, pool, _dir) = services().await;
+    let engine = Engine::new(
+        services.clone(),
+        server::workflows::EventBus::new(),
+        EngineSettings::default(),
+    );
+    let draft = WorkflowInput {
+        name: "Hourly report".into(),
+        project_id: Some("proj_0001".into()),
+        trigger: Some("schedule".into()),
+        schedule: Some("0 * * * *".into()),
+        stages: vec![switchboard_core::workflow::StageInput {
+            agent: "Analyst".into(),
+            action: "report".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    }
+    .validate()
+    .expect("draft");
+    let workflow = services.workflows.create(draft, "user").await.expect("create");
+    // Made yesterday, never run since: one run now, not twenty-four.
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1))
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string();
+    sqlx::query("UPDATE workflows SET created_at = ? WHERE id = ?")
+        .bind(&yesterday)
+        .bind(workflow.id.as_str())
+        .execute(&pool)
+        .await
+        .expect("backdate");
+    assert_eq!(
+        scheduler::tick(&engine, services.workflows.as_ref())
+            .await
+            .expect("tick"),
+        1
+    );
+    assert_eq!(
+        scheduler::tick(&engine, services.workflows.as_ref())
+            .await
+            .expect("tick"),
+        0
+    );
+    let runs = services.executions.list(None, None, 500).await.expect("runs");
+    let mine: Vec<_> = runs
+        .iter()
+        .filter(|r| r.workflow_id.as_ref() == Some(&workflow.id))
+        .collect();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].input["trigger"], "schedule");
+    assert!(
+        services
+            .workflows
+            .get(&workflow.id)
+            .await
+            .expect("get")
+            .scheduled_at
+            .is_some()
+    );
+}

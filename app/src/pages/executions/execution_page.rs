@@ -31,7 +31,10 @@ pub fn ExecutionPage() -> impl IntoView {
 
 fn duration(s: &StageRun) -> String {
     match (s.started_at, s.completed_at) {
-        (Some(a), Some(b)) => format!("{:.2} s", (b.as_datetime() - a.as_datetime()).num_milliseconds() as f64 / 1000.0),
+        (Some(a), Some(b)) => format!(
+            "{:.2} s",
+            (b.as_datetime() - a.as_datetime()).num_milliseconds() as f64 / 1000.0
+        ),
         (Some(_), None) => "running…".to_owned(),
         _ => String::new(),
     }
@@ -39,7 +42,11 @@ fn duration(s: &StageRun) -> String {
 
 #[component]
 fn RunView(view: RunView) -> impl IntoView {
-    let RunView { detail, events: history, project_name } = view;
+    let RunView {
+        detail,
+        events: history,
+        project_name,
+    } = view;
     let e = detail.execution;
     let run = LiveRun {
         status: RwSignal::new(e.status),
@@ -61,7 +68,10 @@ fn RunView(view: RunView) -> impl IntoView {
     }
     let cancel = ServerAction::<CancelRun>::new();
     let total = move || run.stages.with(Vec::len);
-    let done = move || run.stages.with(|s| s.iter().filter(|x| x.status == StageStatus::Completed).count());
+    let done = move || {
+        run.stages
+            .with(|s| s.iter().filter(|x| x.status == StageStatus::Completed).count())
+    };
     let percent = move || if total() == 0 { 0 } else { done() * 100 / total() };
     let title = e.workflow_name.clone().unwrap_or_else(|| e.id.to_string());
     let run_id = StoredValue::new(e.id.to_string());
@@ -128,8 +138,15 @@ fn TimelineItem(event: ExecutionEvent) -> impl IntoView {
     let agent = d["agent"].as_str().unwrap_or("").to_owned();
     let text = if event.kind == events::TOOL_CALLED {
         let outcome = d["outcome"].as_str().unwrap_or("");
-        let rows = d["rows"].as_u64().map(|r| format!(", {r} rows")).unwrap_or_default();
-        let replay = if d["replayed"] == true { ", answered from the first call" } else { "" };
+        let rows = d["rows"]
+            .as_u64()
+            .map(|r| format!(", {r} rows"))
+            .unwrap_or_default();
+        let replay = if d["replayed"] == true {
+            ", answered from the first call"
+        } else {
+            ""
+        };
         format!(
             "called {}.{} ({} ms{rows}{replay}) {outcome}{}",
             d["platform"].as_str().unwrap_or(""),
@@ -140,7 +157,11 @@ fn TimelineItem(event: ExecutionEvent) -> impl IntoView {
     } else {
         d["message"].as_str().unwrap_or("").to_owned()
     };
-    let class = if event.kind == events::TOOL_CALLED { "feed__item feed__item--tool" } else { "feed__item" };
+    let class = if event.kind == events::TOOL_CALLED {
+        "feed__item feed__item--tool"
+    } else {
+        "feed__item"
+    };
     view! {
         <li class=class>
             <span class="feed__time">{time}</span>

@@ -71,11 +71,17 @@ pub fn follow(id: String, after: i64, run: LiveRun) {
         use leptos::wasm_bindgen::JsCast;
         use leptos::wasm_bindgen::closure::Closure;
         let url = format!("/api/v1/executions/{id}/events?after={after}");
-        let Ok(source) = web_sys::EventSource::new(&url) else { return };
+        let Ok(source) = web_sys::EventSource::new(&url) else {
+            return;
+        };
         let handle = source.clone();
         let on_event = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |msg: web_sys::MessageEvent| {
-            let Some(text) = msg.data().as_string() else { return };
-            let Ok(event) = serde_json::from_str::<ExecutionEvent>(&text) else { return };
+            let Some(text) = msg.data().as_string() else {
+                return;
+            };
+            let Ok(event) = serde_json::from_str::<ExecutionEvent>(&text) else {
+                return;
+            };
             let last = events::is_final(&event.kind);
             apply(run, &event);
             if last {

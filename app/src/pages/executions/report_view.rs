@@ -4,11 +4,14 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 fn money(micros: &Value) -> String {
-    micros.as_i64().map_or_else(|| "—".to_owned(), |m| format!("{:.2}", m as f64 / 1e6))
+    micros
+        .as_i64()
+        .map_or_else(|| "—".to_owned(), |m| format!("{:.2}", m as f64 / 1e6))
 }
 
 fn num(v: &Value, digits: usize) -> String {
-    v.as_f64().map_or_else(|| "—".to_owned(), |x| format!("{x:.digits$}"))
+    v.as_f64()
+        .map_or_else(|| "—".to_owned(), |x| format!("{x:.digits$}"))
 }
 
 #[component]
@@ -43,7 +46,8 @@ pub fn StageOutput(output: Value) -> impl IntoView {
         {changes.filter(|c| !c.is_empty()).map(|c| view! {
             <ul class="stage__changes">
                 {c.into_iter().map(|x| {
-                    let text = x["reason"].as_str().map(str::to_owned).unwrap_or_else(|| {
+                    let named = x["name"].as_str().map(|n| format!("'{n}' on {}: ", x["platform"].as_str().unwrap_or(""))).unwrap_or_default();
+                    let text = x["reason"].as_str().map(|r| format!("{named}{r}")).unwrap_or_else(|| {
                         let what = x["name"].as_str().or_else(|| x["campaign_id"].as_str()).or_else(|| x["ad_group_id"].as_str()).unwrap_or("");
                         format!("{} {what} {}", x["platform"].as_str().unwrap_or(""), x["error"].as_str().unwrap_or(""))
                     });

@@ -24,7 +24,11 @@ pub fn WorkflowsPage() -> impl IntoView {
 
 #[component]
 fn Overview(overview: WorkflowsOverview, create: ServerAction<CreateFromTemplate>) -> impl IntoView {
-    let WorkflowsOverview { workflows, templates, projects } = overview;
+    let WorkflowsOverview {
+        workflows,
+        templates,
+        projects,
+    } = overview;
     let list = if workflows.is_empty() {
         view! {
             <EmptyState title="No workflows yet" message="Start from a template below: each is a complete workflow you can run at once." icon=IconName::Compass />
