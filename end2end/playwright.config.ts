@@ -69,7 +69,7 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
       RUST_LOG: "warn",
       // Runs take long enough to be watched: the run page must follow stages live.
-      SWITCHBOARD_STAGE_PAUSE_MS: "400",
+      SWITCHBOARD_STAGE_PAUSE_MS: "1000",
     },
   },
 });

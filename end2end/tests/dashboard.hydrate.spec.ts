@@ -31,7 +31,9 @@ test.describe("dashboard with JavaScript", () => {
   test("refresh reloads the figures through the server function, not the page", async ({ page }) => {
     const errors = watchConsole(page);
     await gotoHydrated(page, "/");
-    const rpc = page.waitForResponse((r) => r.url().includes("/rpc/") && r.request().method() === "POST");
+    const rpc = page.waitForResponse(
+      (r) => r.url().includes("/rpc/") && r.url().includes("dashboard_summary") && r.request().method() === "POST",
+    );
     await page.getByTestId("refresh").click();
     const response = await rpc;
     expect(response.status()).toBe(200);

@@ -12,7 +12,7 @@ mod workflows;
 pub use campaigns::{CampaignPage, CampaignsPage};
 pub use connections::{ConnectionsPage, ExplorerPage};
 pub use dashboard::DashboardPage;
-pub use executions::{ExecutionPage, ExecutionsPage};
+pub use executions::{ExecutionPage, ExecutionsPage, follow_runs};
 pub use not_found_page::NotFoundPage;
 pub use projects::{EditProjectPage, NewProjectPage, ProjectPage, ProjectsPage};
 pub use system::SystemPage;

@@ -281,17 +281,6 @@ impl Engine {
                         .finish(id, Outcome::Cancelled, Some(agents::summarize(&outputs)))
                         .await;
                 }
-                if !self.settings.stage_pause.is_zero() {
-                    let paused = tokio::select! {
-                        _ = tokio::time::sleep(self.settings.stage_pause) => true,
-                        _ = cancelled_signal(&mut cancel) => false,
-                    };
-                    if !paused {
-                        return self
-                            .finish(id, Outcome::Cancelled, Some(agents::summarize(&outputs)))
-                            .await;
-                    }
-                }
                 attempt += 1;
                 let started = Instant::now();
                 let data = json!({"stageId": def.id, "position": stage.position, "name": def.name, "agent": def.agent,
@@ -306,6 +295,18 @@ impl Engine {
                     (events::STAGE_STARTED, data),
                 )
                 .await?;
+                // The pause is spent running, so a watcher sees the stage at work.
+                if !self.settings.stage_pause.is_zero() {
+                    let paused = tokio::select! {
+                        _ = tokio::time::sleep(self.settings.stage_pause) => true,
+                        _ = cancelled_signal(&mut cancel) => false,
+                    };
+                    if !paused {
+                        return self
+                            .finish(id, Outcome::Cancelled, Some(agents::summarize(&outputs)))
+                            .await;
+                    }
+                }
                 let ctx = StageContext {
                     services: &self.services,
                     execution: id,

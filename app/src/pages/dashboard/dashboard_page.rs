@@ -1,5 +1,5 @@
 use crate::components::{EmptyState, ErrorPanel, Icon, IconName, PageHeader, StatCard};
-use crate::server_fns::get_dashboard_summary;
+use crate::server_fns::{get_dashboard_summary, list_runs};
 use leptos::prelude::*;
 use switchboard_core::dashboard::DashboardSummary;
 use switchboard_core::format::format_count;
@@ -9,7 +9,19 @@ use switchboard_core::format::format_count;
 pub fn DashboardPage() -> impl IntoView {
     // Bumped by the refresh button; the resource reloads when it changes.
     let version = RwSignal::new(0_u32);
-    let summary = Resource::new(move || version.get(), |_| get_dashboard_summary());
+    // Bumped by every run that starts or ends (the global event stream).
+    let live = RwSignal::new(0_u32);
+    let summary = Resource::new(move || (version.get(), live.get()), |_| get_dashboard_summary());
+    let running = Resource::new(
+        move || (version.get(), live.get()),
+        |_| list_runs(Some("running".to_owned())),
+    );
+    Effect::new(move |started: Option<bool>| {
+        if started.is_none() {
+            crate::pages::follow_runs(live);
+        }
+        true
+    });
 
     let refresh = move |ev: leptos::ev::MouseEvent| {
         // Without JavaScript the link reloads the page; with it, only the figures reload.
@@ -32,6 +44,27 @@ pub fn DashboardPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <section class="panel glass" aria-label="Running now">
+            <h2 class="panel__title">"Running now"</h2>
+            <Transition fallback=|| view! { <p class="muted">"…"</p> }>
+                {move || Suspend::new(async move {
+                    match running.await {
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="muted" data-testid="running-none">"No workflow is running."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="feed" data-testid="running-now">
+                                {list.into_iter().take(10).map(|r| view! {
+                                    <li class="feed__item">
+                                        <a href=format!("/executions/{}", r.id)>{r.workflow_name.clone().unwrap_or_else(|| r.id.to_string())}</a>
+                                        <span class="feed__time">{r.started_at.map(|t| t.as_datetime().format("since %H:%M:%S").to_string()).unwrap_or_default()}</span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
         <p class="refresh-count visually-hidden" data-testid="refresh-count">{move || version.get()}</p>
     }
 }

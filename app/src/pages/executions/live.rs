@@ -113,3 +113,33 @@ pub fn follow(id: String, after: i64, run: LiveRun) {
         let _ = (id, after, run);
     }
 }
+
+/// Follows every run's start and end on the global stream, bumping `version` each time (browser only).
+pub fn follow_runs(version: RwSignal<u32>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        use leptos::wasm_bindgen::closure::Closure;
+        let Ok(source) = web_sys::EventSource::new("/api/v1/events") else {
+            return;
+        };
+        let on_event = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
+            version.update(|v| *v += 1);
+        });
+        for kind in [
+            events::EXECUTION_STARTED,
+            events::EXECUTION_COMPLETED,
+            events::EXECUTION_FAILED,
+            events::EXECUTION_CANCELLED,
+        ] {
+            let _ = source.add_event_listener_with_callback(kind, on_event.as_ref().unchecked_ref());
+        }
+        on_event.forget();
+        let source = send_wrapper::SendWrapper::new(source);
+        on_cleanup(move || source.close());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = version;
+    }
+}

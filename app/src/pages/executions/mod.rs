@@ -5,6 +5,7 @@ mod report_view;
 
 pub use execution_page::ExecutionPage;
 pub use executions_page::ExecutionsPage;
+pub use live::follow_runs;
 
 use leptos::prelude::*;
 use switchboard_core::execution::{ExecutionStatus, StageStatus};
