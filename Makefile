@@ -8,7 +8,7 @@ TEST_RUSTFLAGS := --cfg erase_components
 ADDR ?= 127.0.0.1:3000
 DATABASE_URL ?= sqlite://data/switchboard.db?mode=rwc
 
-.PHONY: help setup setup-tests assets build build-release run dev test test-rust test-e2e check fmt lint bench-import
+.PHONY: help setup setup-tests assets build build-release run dev test test-rust test-e2e check fmt lint bench-import bench-runs
 
 help:
 	@echo "make run    set up what is missing, build a release and serve http://$(ADDR)"
@@ -66,3 +66,7 @@ lint:
 # Import throughput on the legacy sample copied 100 times (README: Benchmarks).
 bench-import:
 	scripts/bench-import.sh
+
+# Executor and SSE fan-out (README: Benchmarks); ARGS="--runs 1000 --subscribers 1000".
+bench-runs:
+	cargo run --release -p server --example bench_runs -- $(ARGS)
