@@ -54,7 +54,7 @@ async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyh
         }
         .validate()
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let project = services.projects.create(draft, "bench").await?;
+        let project = services.projects.create(draft, "user").await?;
         for (i, platform) in ["google", "meta", "pinterest"].iter().enumerate() {
             let seed = (p * 3 + i) as u64;
             let draft = ConnectionInput {
@@ -66,7 +66,7 @@ async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyh
             .validate()
             .map_err(|e| anyhow::anyhow!("{e}"))?;
             let account = TestAccount::generate(draft.platform, seed, draft.currency, today);
-            services.connections.create_test(draft, &account, "bench").await?;
+            services.connections.create_test(draft, &account, "user").await?;
         }
         let template = switchboard_core::agents::templates::find_template("multi_platform_launch")
             .ok_or_else(|| anyhow::anyhow!("template"))?;
@@ -74,7 +74,7 @@ async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyh
             .instantiate(None, Some(project.id.as_str()))
             .validate()
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        workflows.push(services.workflows.create(draft, "bench").await?.id);
+        workflows.push(services.workflows.create(draft, "user").await?.id);
     }
 
     let mut bus = wiring.bus.subscribe();
@@ -203,6 +203,7 @@ async fn bench_fanout(subscribers: usize, runs: usize) -> anyhow::Result<()> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    server::telemetry::init();
     let runs = arg("--runs", 1000);
     let per_project = arg("--per-project", 10);
     let max_running = arg("--max-running", 16);
