@@ -35,6 +35,22 @@ impl AppError {
         }
     }
 
+    /// The first message for a field or anything under it (`stages[1].params` also finds
+    /// `stages[1].params.lookback_days`), naming the sub-field.
+    pub fn validation_under(&self, prefix: &str) -> Option<String> {
+        match self {
+            AppError::Validation(errors) => errors.iter().find(|e| e.field.starts_with(prefix)).map(|e| {
+                let rest = e.field[prefix.len()..].trim_start_matches('.');
+                if rest.is_empty() {
+                    e.message.clone()
+                } else {
+                    format!("{rest}: {}", e.message)
+                }
+            }),
+            _ => None,
+        }
+    }
+
     /// The HTTP status a page showing this error should carry.
     pub fn status_code(&self) -> u16 {
         match self {

@@ -15,9 +15,9 @@ use leptos_router::{
     path,
 };
 use pages::{
-    CampaignPage, CampaignsPage, ConnectionsPage, DashboardPage, EditProjectPage, ExecutionPage,
-    ExecutionsPage, ExplorerPage, NewProjectPage, NotFoundPage, ProjectPage, ProjectsPage, SystemPage,
-    WorkflowPage, WorkflowsPage,
+    CampaignPage, CampaignsPage, ConnectionsPage, DashboardPage, EditProjectPage, EditWorkflowPage,
+    ExecutionPage, ExecutionsPage, ExplorerPage, NewProjectPage, NotFoundPage, ProjectPage, ProjectsPage,
+    SystemPage, WorkflowPage, WorkflowsPage,
 };
 
 /// Applies the saved colour theme before the first paint, so a dark-mode user never sees a flash.
@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/campaigns/:id") view=CampaignPage ssr=SsrMode::Async />
                     <Route path=path!("/workflows") view=WorkflowsPage ssr=SsrMode::Async />
                     <Route path=path!("/workflows/:id") view=WorkflowPage ssr=SsrMode::Async />
+                    <Route path=path!("/workflows/:id/edit") view=EditWorkflowPage ssr=SsrMode::Async />
                     <Route path=path!("/executions") view=ExecutionsPage ssr=SsrMode::Async />
                     <Route path=path!("/executions/:id") view=ExecutionPage ssr=SsrMode::Async />
                     <Route path=path!("/connections") view=ConnectionsPage ssr=SsrMode::Async />

@@ -47,3 +47,41 @@ test("start a template from the UI, watch its stages complete live and read the 
   await gotoHydrated(page, "/executions?status=completed");
   await expect(page.getByTestId("executions-table")).toContainText("Cross-channel performance report");
 });
+
+test("edit a workflow's stages: add, move, remove, with errors next to the field", async ({ page }) => {
+  await gotoHydrated(page, "/workflows");
+  const card = page.getByTestId("template-underperformer_pause");
+  await card.getByTestId("use-template").click();
+  await expect(page).toHaveURL(/\/workflows\/wf_[0-9a-f]+$/);
+  await page.getByTestId("edit-workflow").click();
+  await expect(page).toHaveURL(/\/edit$/);
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  const rows = page.getByTestId("stage-row");
+  await expect(rows).toHaveCount(2);
+
+  // A third stage, a Strategist plan, moved to the top; its parameters break the schema first.
+  await page.getByTestId("add-stage").click();
+  await expect(rows).toHaveCount(3);
+  const added = rows.nth(2);
+  await added.getByLabel("Name").fill("Plan first");
+  await added.getByLabel("Agent").selectOption("Strategist");
+  await added.getByLabel("Action").selectOption("plan");
+  await added.getByLabel("Parameters (JSON)").fill('{"lookback_days": 400}');
+  await added.getByTitle("Move up").click();
+  await rows.nth(1).getByTitle("Move up").click();
+  await expect(rows.nth(0).getByLabel("Name")).toHaveValue("Plan first");
+  await page.getByTestId("save-workflow").click();
+  await expect(page.getByTestId("error-stage-0-params")).toContainText("lookback_days");
+
+  await rows.nth(0).getByLabel("Parameters (JSON)").fill('{"lookback_days": 28}');
+  await rows.nth(2).getByTestId("remove-stage").click();
+  await expect(rows).toHaveCount(2);
+  await page.getByTestId("save-workflow").click();
+  await expect(page).toHaveURL(/\/workflows\/wf_[0-9a-f]+$/);
+  const stages = page.locator(".stage-list__item");
+  await expect(stages).toHaveCount(2);
+  await expect(stages.nth(0)).toContainText("Plan first");
+  await expect(stages.nth(0)).toContainText("Strategist · plan");
+  await expect(stages.nth(0)).toContainText('"lookback_days":28');
+  await expect(stages.nth(1)).toContainText("pause_underperformers");
+});

@@ -80,7 +80,9 @@ async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyh
     let mut bus = wiring.bus.subscribe();
     let started = Instant::now();
     for i in 0..runs {
-        engine.start(&workflows[i % workflows.len()], None, json!({"trigger": "bench"})).await?;
+        engine
+            .start(&workflows[i % workflows.len()], None, json!({"trigger": "bench"}))
+            .await?;
     }
     let accepted = started.elapsed();
     let (mut completed, mut failed) = (0, 0);
@@ -91,15 +93,26 @@ async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyh
             Ok(Ok(_)) => {}
             Ok(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => {
                 // Count from storage instead.
-                let done = services.executions.list(Some(switchboard_core::execution::ExecutionStatus::Completed), None, u32::MAX).await?;
+                let done = services
+                    .executions
+                    .list(
+                        Some(switchboard_core::execution::ExecutionStatus::Completed),
+                        None,
+                        u32::MAX,
+                    )
+                    .await?;
                 completed = done.len();
             }
             Ok(Err(_)) | Err(_) => anyhow::bail!("the runs did not finish"),
         }
     }
     let total = started.elapsed();
-    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(&pool).await?;
-    let calls: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE type = 'tool.called'").fetch_one(&pool).await?;
+    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
+        .fetch_one(&pool)
+        .await?;
+    let calls: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE type = 'tool.called'")
+        .fetch_one(&pool)
+        .await?;
     println!(
         "runs: {runs} five-stage runs over {projects} projects ({max_running} at a time): {completed} completed, {failed} failed \
          in {:.2} s ({:.0} runs/s; all accepted in {:.2} s); {events} events, {calls} tool calls",
@@ -127,8 +140,13 @@ async fn bench_fanout(subscribers: usize, runs: usize) -> anyhow::Result<()> {
     tokio::spawn(app.run_until(std::future::pending()));
     let client = reqwest::Client::new();
     let base = format!("http://{address}");
-    let project: serde_json::Value =
-        client.post(format!("{base}/api/v1/projects")).json(&json!({"name": "Fan-out"})).send().await?.json().await?;
+    let project: serde_json::Value = client
+        .post(format!("{base}/api/v1/projects"))
+        .json(&json!({"name": "Fan-out"}))
+        .send()
+        .await?
+        .json()
+        .await?;
     // One report stage on a project without connections: six events per run.
     let workflow: serde_json::Value = client
         .post(format!("{base}/api/v1/workflows"))
@@ -144,7 +162,9 @@ async fn bench_fanout(subscribers: usize, runs: usize) -> anyhow::Result<()> {
         let tx = tx.clone();
         let ready = ready.clone();
         tokio::spawn(async move {
-            let Ok(mut socket) = tokio::net::TcpStream::connect(address).await else { return };
+            let Ok(mut socket) = tokio::net::TcpStream::connect(address).await else {
+                return;
+            };
             let request = "GET /api/v1/events HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n";
             if socket.write_all(request.as_bytes()).await.is_err() {
                 return;
@@ -157,7 +177,9 @@ async fn bench_fanout(subscribers: usize, runs: usize) -> anyhow::Result<()> {
             }
             ready.wait().await;
             let mut seen = Vec::with_capacity(expected);
-            while let Ok(Ok(Some(line))) = tokio::time::timeout(Duration::from_secs(30), lines.next_line()).await {
+            while let Ok(Ok(Some(line))) =
+                tokio::time::timeout(Duration::from_secs(30), lines.next_line()).await
+            {
                 if line.contains("data:")
                     && let Some(ms) = latency_ms(&line)
                 {

@@ -16,4 +16,4 @@ pub use executions::{ExecutionPage, ExecutionsPage, follow_runs};
 pub use not_found_page::NotFoundPage;
 pub use projects::{EditProjectPage, NewProjectPage, ProjectPage, ProjectsPage};
 pub use system::SystemPage;
-pub use workflows::{WorkflowPage, WorkflowsPage};
+pub use workflows::{EditWorkflowPage, WorkflowPage, WorkflowsPage};

@@ -20,8 +20,8 @@ pub use projects::{
 };
 pub use system::get_system_health;
 pub use workflows::{
-    CancelRun, CreateFromTemplate, StartRun, cancel_run, create_from_template, get_run, get_workflow,
-    get_workflows, list_runs, start_run,
+    CancelRun, CreateFromTemplate, StartRun, UpdateWorkflow, cancel_run, create_from_template, get_run,
+    get_workflow, get_workflows, list_runs, start_run, update_workflow,
 };
 
 #[cfg(feature = "ssr")]

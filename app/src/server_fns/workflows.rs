@@ -237,6 +237,86 @@ pub async fn get_run(id: String) -> Result<RunView, AppError> {
     .await
 }
 
+/// A stage as the editor sends it: parameters as JSON text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StageForm {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub agent: String,
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub params: Option<String>,
+}
+
+/// The workflow editor's fields.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WorkflowForm {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub trigger: Option<String>,
+    #[serde(default)]
+    pub schedule: Option<String>,
+    #[serde(default)]
+    pub stages: Vec<StageForm>,
+}
+
+/// Saves a workflow's definition from the editor; errors name the stage and field.
+#[server]
+pub async fn update_workflow(id: String, form: WorkflowForm) -> Result<Workflow, AppError> {
+    super::ssr::respond(
+        async move {
+            use switchboard_core::workflow::{StageInput, WorkflowInput};
+            let id = switchboard_core::WorkflowId::parse(&id)
+                .map_err(|_| AppError::NotFound(format!("workflow '{id}' was not found")))?;
+            let services = super::ssr::services()?;
+            let before = services.workflows.get(&id).await?;
+            let mut errors = switchboard_core::validation::FieldErrors::new();
+            let stages: Vec<StageInput> = form
+                .stages
+                .iter()
+                .enumerate()
+                .map(|(i, s)| StageInput {
+                    id: s.id.clone(),
+                    name: s.name.clone(),
+                    agent: s.agent.clone(),
+                    action: s.action.clone(),
+                    params: match s.params.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+                        None => serde_json::json!({}),
+                        Some(text) => serde_json::from_str(text).unwrap_or_else(|e| {
+                            errors.add(&format!("stages[{i}].params"), format!("is not valid JSON: {e}"));
+                            serde_json::Value::Null
+                        }),
+                    },
+                })
+                .collect();
+            if !errors.is_empty() {
+                return Err(AppError::Validation(errors));
+            }
+            let input = WorkflowInput {
+                name: form.name,
+                description: form.description,
+                project_id: before.project_id.as_ref().map(ToString::to_string),
+                trigger: form.trigger,
+                schedule: form.schedule,
+                stages,
+            };
+            let mut draft = input.validate().map_err(AppError::Validation)?;
+            draft.template_id = before.template_id;
+            let workflow = services.workflows.update(&id, draft, ACTOR).await?;
+            leptos_axum::redirect(&format!("/workflows/{}", workflow.id));
+            Ok(workflow)
+        }
+        .await,
+    )
+    .await
+}
+
 /// What the pages need from the executor (the server provides it in context).
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]

@@ -39,6 +39,7 @@ fn WorkflowView(detail: WorkflowDetail) -> impl IntoView {
                 <p class="page-header__subtitle">{detail.item.project_name.clone().unwrap_or_default()}" · "{w.description.clone().unwrap_or_default()}</p>
             </div>
             <div class="page-header__actions">
+                <a class="button button--ghost" href=format!("/workflows/{}/edit", w.id) data-testid="edit-workflow">"Edit"</a>
                 <ActionForm action=start>
                     <input type="hidden" name="workflow_id" value=w.id.to_string() />
                     <button type="submit" class="button" data-testid="start-run">
