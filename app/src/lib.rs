@@ -1,5 +1,6 @@
 //! Switchboard's user interface: the HTML shell, the router, pages and the server functions they call.
 //! Rendered on the server (feature `ssr`) and hydrated in the browser (feature `hydrate`).
+#![recursion_limit = "256"]
 
 pub mod components;
 pub mod error;

@@ -25,7 +25,7 @@ pub fn StageOutput(output: Value) -> impl IntoView {
         .or_else(|| output.get("launched"))
         .and_then(Value::as_array)
         .cloned();
-    view! {
+    let view = view! {
         {summary.map(|s| view! { <p class="stage__summary">{s}</p> })}
         {report.map(|r| view! { <ReportTable report=r /> })}
         {plan.map(|p| view! {
@@ -55,7 +55,8 @@ pub fn StageOutput(output: Value) -> impl IntoView {
                 }).collect_view()}
             </ul>
         })}
-    }
+    };
+    view.into_any()
 }
 
 #[component]
@@ -81,7 +82,7 @@ fn ReportTable(report: Value) -> impl IntoView {
             </tr>
         }
     };
-    view! {
+    let view = view! {
         <table class="table table--compact" data-testid="report-table">
             <thead><tr>
                 <th>"Platform"</th><th class="num">"Spend"</th><th class="num">"Impressions"</th>
@@ -93,5 +94,6 @@ fn ReportTable(report: Value) -> impl IntoView {
             </tbody>
         </table>
         <ul class="stage__findings">{findings.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
-    }
+    };
+    view.into_any()
 }
