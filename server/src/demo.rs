@@ -31,6 +31,8 @@ pub enum DemoError {
     Database(#[from] sqlx::Error),
     #[error("{0}")]
     Import(#[from] crate::legacy::ImportError),
+    #[error("cannot connect the demo's test accounts: {0}")]
+    Connections(String),
 }
 
 struct Plan {
@@ -343,7 +345,42 @@ pub async fn seed(pool: &SqlitePool, seed: u64, scratch: &Path) -> Result<Import
         let text = serde_json::to_vec(&records).map_err(std::io::Error::other)?;
         std::fs::write(scratch.join(file), text)?;
     }
-    Ok(import_dir(pool, scratch, &|_| {}).await?)
+    let report = import_dir(pool, scratch, &|_| {}).await?;
+    connect_test_accounts(pool, seed, today).await?;
+    Ok(report)
+}
+
+/// A test-mode account on each platform a demo project uses, so its workflows have something to
+/// work on from the first start.
+async fn connect_test_accounts(pool: &SqlitePool, seed: u64, today: NaiveDate) -> Result<(), DemoError> {
+    use switchboard_core::connection::ConnectionInput;
+    use switchboard_core::connectors::testmode::TestAccount;
+    use switchboard_core::ports::ConnectionRepo;
+    let repo = crate::db::SqliteConnectionRepo::new(pool.clone());
+    let projects: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT id, platforms, currency FROM projects ORDER BY id")
+            .fetch_all(pool)
+            .await?;
+    for (n, (id, platforms, currency)) in projects.into_iter().enumerate() {
+        let platforms: Vec<String> = serde_json::from_str(&platforms).unwrap_or_default();
+        for (k, platform) in platforms.iter().enumerate() {
+            let account_seed = seed.wrapping_mul(1_000).wrapping_add((n * 10 + k) as u64);
+            let draft = ConnectionInput {
+                project_id: id.clone(),
+                platform: platform.clone(),
+                seed: Some(account_seed),
+                currency: Some(currency.clone()),
+                ..Default::default()
+            }
+            .validate();
+            let Ok(draft) = draft else { continue };
+            let account = TestAccount::generate(draft.platform, account_seed, draft.currency, today);
+            repo.create_test(draft, &account, "system")
+                .await
+                .map_err(|e| DemoError::Connections(e.to_string()))?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -239,6 +239,12 @@ async fn seed_demo_fills_an_empty_database_once() {
         "every platform has campaigns"
     );
     assert_eq!(summary.workflows, 6);
+    // Each demo project has a test account on each of its platforms, so its workflows can run.
+    let connections = wired(&pool).connections.list(None).await.expect("connections");
+    let platforms: std::collections::BTreeSet<&str> =
+        connections.iter().map(|c| c.platform.as_str()).collect();
+    assert_eq!(platforms.len(), 3, "{connections:?}");
+    assert!(connections.len() >= 4);
     let again = server::demo::seed(&pool, 7, scratch.path()).await;
     assert!(matches!(again, Err(server::demo::DemoError::NotEmpty)));
 }
