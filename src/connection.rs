@@ -97,17 +97,35 @@ pub struct ConnectionDraft {
     pub currency: Currency,
 }
 
+/// The project and platform every connection request names.
+fn project_and_platform(
+    project: &str,
+    platform: &str,
+    errors: &mut FieldErrors,
+) -> (Option<ProjectId>, Option<Platform>) {
+    let project_id = ProjectId::parse(project.trim())
+        .map_err(|e| errors.add("project_id", e.to_string()))
+        .ok();
+    let platform = platform
+        .parse::<Platform>()
+        .map_err(|e| errors.add("platform", e.to_string()))
+        .ok();
+    (project_id, platform)
+}
+
+/// An optional display name: blank is none, at most 120 characters.
+fn display_name<'a>(name: Option<&'a str>, errors: &mut FieldErrors) -> Option<&'a str> {
+    let name = name.map(str::trim).filter(|n| !n.is_empty());
+    if name.is_some_and(|n| n.chars().count() > 120) {
+        errors.add("name", "must be at most 120 characters");
+    }
+    name
+}
+
 impl ConnectionInput {
     pub fn validate(&self) -> Result<ConnectionDraft, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let project_id = ProjectId::parse(self.project_id.trim())
-            .map_err(|e| errors.add("project_id", e.to_string()))
-            .ok();
-        let platform = self
-            .platform
-            .parse::<Platform>()
-            .map_err(|e| errors.add("platform", e.to_string()))
-            .ok();
+        let (project_id, platform) = project_and_platform(&self.project_id, &self.platform, &mut errors);
         match self.mode.as_deref().map(str::parse::<ConnectionMode>) {
             None | Some(Ok(ConnectionMode::Test)) => {}
             Some(Ok(ConnectionMode::Live)) => errors.add(
@@ -122,10 +140,7 @@ impl ConnectionInput {
                 .map_err(|e| errors.add("currency", e.to_string()))
                 .ok(),
         };
-        let name = self.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
-        if name.is_some_and(|n| n.chars().count() > 120) {
-            errors.add("name", "must be at most 120 characters");
-        }
+        let name = display_name(self.name.as_deref(), &mut errors);
         match (project_id, platform, currency) {
             (Some(project_id), Some(platform), Some(currency)) if errors.is_empty() => Ok(ConnectionDraft {
                 project_id,
@@ -232,14 +247,7 @@ fn is_digits(text: &str) -> bool {
 impl AuthorizeInput {
     pub fn validate(&self) -> Result<LiveConnectionDraft, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let project_id = ProjectId::parse(self.project_id.trim())
-            .map_err(|e| errors.add("project_id", e.to_string()))
-            .ok();
-        let platform = self
-            .platform
-            .parse::<Platform>()
-            .map_err(|e| errors.add("platform", e.to_string()))
-            .ok();
+        let (project_id, platform) = project_and_platform(&self.project_id, &self.platform, &mut errors);
         let mut api = ApiSettings::default();
         let mut account_id = None;
         if let Some(platform) = platform {
@@ -269,10 +277,7 @@ impl AuthorizeInput {
                 }
             }
         }
-        let name = blank_to_none(self.name.as_deref());
-        if name.is_some_and(|n| n.chars().count() > 120) {
-            errors.add("name", "must be at most 120 characters");
-        }
+        let name = display_name(self.name.as_deref(), &mut errors);
         match (project_id, platform, account_id) {
             (Some(project_id), Some(platform), Some(account_id)) if errors.is_empty() => {
                 Ok(LiveConnectionDraft {

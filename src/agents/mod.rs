@@ -170,11 +170,7 @@ static LEGACY_SPECS: LazyLock<Vec<ActionSpec>> = LazyLock::new(|| {
                 name: word,
                 title: "Review (earlier version)",
                 description: "A stage from the earlier version: reads the agent's platforms and reports what it sees, without changing anything.",
-                platforms: match agent {
-                    Agent::SocialMediaBuyer => SOCIAL,
-                    Agent::Trader => ALL,
-                    _ => ALL,
-                },
+                platforms: if agent == Agent::SocialMediaBuyer { SOCIAL } else { ALL },
                 writes: false,
                 params: legacy_params(),
             })
@@ -199,9 +195,13 @@ pub fn find_action(agent: Agent, name: &str) -> Option<&'static ActionSpec> {
         .find(|a| a.agent == agent && a.name == name)
 }
 
-/// The action an earlier version's word runs as.
-pub fn legacy_meaning(name: &str) -> Option<&'static str> {
-    LEGACY.iter().find(|(w, _)| *w == name).map(|(_, m)| *m)
+/// The action an agent's stage runs: its own action of that name, else what an earlier version's
+/// word means (`None` when it is neither).
+pub fn resolve_action(agent: Agent, name: &str) -> Option<&'static str> {
+    actions_of(agent)
+        .find(|a| a.name == name)
+        .map(|a| a.name)
+        .or_else(|| LEGACY.iter().find(|(w, _)| *w == name).map(|(_, m)| *m))
 }
 
 #[cfg(test)]
@@ -225,6 +225,9 @@ mod tests {
         assert!(find_action(Agent::Trader, "rebalance_budgets").is_some_and(|a| a.writes));
         assert!(find_action(Agent::Trader, "execute").is_some_and(|a| !a.writes));
         assert!(find_action(Agent::Analyst, "launch").is_none());
-        assert_eq!(legacy_meaning("analyze"), Some("report"));
+        assert_eq!(resolve_action(Agent::Trader, "analyze"), Some("report"));
+        assert_eq!(resolve_action(Agent::Strategist, "plan"), Some("plan"));
+        assert_eq!(resolve_action(Agent::Trader, "plan"), Some("report"));
+        assert_eq!(resolve_action(Agent::Analyst, "launch"), None);
     }
 }

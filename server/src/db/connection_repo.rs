@@ -131,6 +131,19 @@ fn corrupt(what: &'static str, id: &str) -> RepoError {
     })
 }
 
+/// Records the change in the project's feed and commits.
+async fn commit_with_activity(
+    mut tx: Transaction<'_, Sqlite>,
+    project: &ProjectId,
+    actor: &str,
+    kind: &str,
+    summary: &str,
+    at: &Timestamp,
+) -> Result<(), RepoError> {
+    record_activity(&mut tx, project.as_str(), actor, kind, summary, at).await?;
+    tx.commit().await.map_err(storage)
+}
+
 /// Records the change in the project's feed, commits, and answers with the connection as stored.
 async fn finish(
     mut tx: Transaction<'_, Sqlite>,
@@ -141,9 +154,8 @@ async fn finish(
     summary: &str,
     at: &Timestamp,
 ) -> Result<Connection, RepoError> {
-    record_activity(&mut tx, project.as_str(), actor, kind, summary, at).await?;
     let connection = fetch(&mut tx, id).await?;
-    tx.commit().await.map_err(storage)?;
+    commit_with_activity(tx, project, actor, kind, summary, at).await?;
     Ok(connection)
 }
 
@@ -256,17 +268,15 @@ impl ConnectionRepo for SqliteConnectionRepo {
             connection.platform.label(),
             connection.account_id
         );
-        record_activity(
-            &mut tx,
-            connection.project_id.as_str(),
+        commit_with_activity(
+            tx,
+            &connection.project_id,
             actor,
             "connection.deleted",
             &summary,
             &at,
         )
-        .await?;
-        tx.commit().await.map_err(storage)?;
-        Ok(())
+        .await
     }
 
     #[tracing::instrument(skip(self), err(Debug))]
@@ -461,17 +471,15 @@ impl ConnectionRepo for SqliteConnectionRepo {
             connection.platform.label(),
             connection.account_id
         );
-        record_activity(
-            &mut tx,
-            connection.project_id.as_str(),
+        commit_with_activity(
+            tx,
+            &connection.project_id,
             actor,
             "connection.status",
             &summary,
             &at,
         )
-        .await?;
-        tx.commit().await.map_err(storage)?;
-        Ok(())
+        .await
     }
 
     #[tracing::instrument(skip(self, pending), err(Debug))]

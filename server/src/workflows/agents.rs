@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use switchboard_core::Platform;
 use switchboard_core::agents::decide::{self, CampaignPerf};
 use switchboard_core::agents::platform::{self as adapt, Call};
-use switchboard_core::agents::{find_action, legacy_meaning};
+use switchboard_core::agents::{find_action, resolve_action};
 use switchboard_core::connection::{Connection, ConnectionStatus};
 use switchboard_core::connectors::ConnectorError;
 use switchboard_core::execution::{ToolCallScope, events};
@@ -192,11 +192,7 @@ pub async fn run(ctx: &StageContext<'_>) -> Result<Value, StageError> {
     let def = ctx.stage;
     let spec = find_action(def.agent, &def.action)
         .ok_or_else(|| StageError::Fatal(format!("{} has no action '{}'", def.agent, def.action)))?;
-    let action = if spec.title == "Review (earlier version)" {
-        legacy_meaning(&def.action).unwrap_or("report")
-    } else {
-        spec.name
-    };
+    let action = resolve_action(def.agent, &def.action).unwrap_or("report");
     let connections = ctx.connections(spec.platforms).await?;
     if connections.is_empty() {
         let names: Vec<&str> = spec.platforms.iter().map(|p| p.label()).collect();

@@ -102,13 +102,24 @@ async fn a_five_stage_template_runs_to_completion_and_streams_every_event_in_ord
     assert_eq!(started, [0, 1, 2, 3, 4]);
     assert_eq!(kinds.iter().filter(|k| **k == "stage.completed").count(), 5);
     assert!(kinds.contains(&"tool.called") && kinds.contains(&"agent.reasoning"));
-    // Every stage's work comes between its start and its end.
-    let launch_start = kinds
-        .iter()
-        .position(|k| *k == "stage.started")
-        .map(|_| ())
-        .is_some();
-    assert!(launch_start);
+    // Every stage's tool calls come between its start and its end.
+    for (seq, kind, e) in &events {
+        if kind != "tool.called" {
+            continue;
+        }
+        let stage = e["data"]["stageId"].as_str().expect("a stage");
+        let bound = |k: &str| {
+            events
+                .iter()
+                .find(|(_, kind, d)| kind == k && d["data"]["stageId"] == stage)
+                .map(|(s, _, _)| *s)
+                .expect("stage event")
+        };
+        assert!(
+            bound("stage.started") < *seq && *seq < bound("stage.completed"),
+            "{e}"
+        );
+    }
 
     let (_, detail) = app.get_json(&format!("/api/v1/executions/{id}")).await;
     assert_eq!(detail["status"], "completed", "{detail}");

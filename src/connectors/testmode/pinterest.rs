@@ -286,8 +286,7 @@ pub fn call(
             });
             // Old reports go, as Pinterest keeps them for an hour.
             let now = at.now.timestamp();
-            a.reports
-                .retain(|r| now - r.requested_at <= REPORT_KEPT_SECS * 24);
+            a.reports.retain(|r| now - r.requested_at <= REPORT_KEPT_SECS);
             Ok(json!({"token": token, "report_status": "IN_PROGRESS", "message": null}))
         }
         "get_async_report" => {
