@@ -254,6 +254,15 @@ pub trait EventLog: Send + Sync {
         kind: &str,
         data: serde_json::Value,
     ) -> Result<crate::execution::ExecutionEvent, RepoError>;
+    /// Records an event without waiting for it to be stored: it is stored in order, before any
+    /// later change of the same execution, so a run's next recorded step never outlives it.
+    /// For what a run says as it goes (tool calls, reasoning); errors are logged by the store.
+    async fn record(
+        &self,
+        execution: &crate::ids::ExecutionId,
+        kind: &str,
+        data: serde_json::Value,
+    ) -> Result<(), RepoError>;
     /// An execution's events after `after_seq` (all with 0), oldest first.
     async fn list(
         &self,

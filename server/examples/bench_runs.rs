@@ -14,6 +14,10 @@ use switchboard_core::execution::events;
 use switchboard_core::project::ProjectInput;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
+// The allocator the server runs with.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn arg(name: &str, default: usize) -> usize {
     let args: Vec<String> = std::env::args().collect();
     args.iter()
@@ -34,7 +38,8 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
-    let pool = server::db::connect(server::db::connect_options(&url)?).await?;
+    let pool =
+        server::db::connect_with_limit(server::db::connect_options(&url)?, arg("--pool", 8) as u32).await?;
     server::db::migrate(&pool).await?;
     let settings = Arc::new(server::connectors::ConnectorSettings::from_env());
     let keyring = Arc::new(server::secrets::Keyring::new(&[9; 32], &[]));
@@ -79,10 +84,13 @@ async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyh
 
     let mut bus = wiring.bus.subscribe();
     let started = Instant::now();
-    for i in 0..runs {
-        engine
-            .start(&workflows[i % workflows.len()], None, json!({"trigger": "bench"}))
-            .await?;
+    // Requested all at once, as by many callers of `POST /api/v1/executions`.
+    let starts = (0..runs).map(|i| {
+        let (engine, workflow) = (engine.clone(), workflows[i % workflows.len()].clone());
+        tokio::spawn(async move { engine.start(&workflow, None, json!({"trigger": "bench"})).await })
+    });
+    for started in futures_util::future::join_all(starts).await {
+        started??;
     }
     let accepted = started.elapsed();
     let (mut completed, mut failed) = (0, 0);
@@ -107,6 +115,12 @@ async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyh
         }
     }
     let total = started.elapsed();
+    let (accounts, mean_state, max_state): (i64, f64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), AVG(LENGTH(state)), MAX(LENGTH(state)) FROM connector_test_accounts",
+    )
+    .fetch_one(&pool)
+    .await?;
+    println!("test accounts: {accounts}, state {mean_state:.0} bytes on average, {max_state} at most");
     let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
         .fetch_one(&pool)
         .await?;

@@ -4,6 +4,7 @@
 pub mod live;
 mod runner;
 pub mod settings;
+mod test_accounts;
 
 pub use live::LiveConnectors;
 pub use runner::{LocalToolRunner, MAX_ROWS};

@@ -1,18 +1,18 @@
+use super::Db;
 use super::storage;
 use async_trait::async_trait;
-use sqlx::SqlitePool;
 use switchboard_core::activity::ActivityEntry;
 use switchboard_core::ports::ActivityRepo;
 use switchboard_core::time::Timestamp;
 use switchboard_core::{ProjectId, RepoError};
 
 pub struct SqliteActivityRepo {
-    pool: SqlitePool,
+    db: Db,
 }
 
 impl SqliteActivityRepo {
-    pub fn new(pool: SqlitePool) -> Self {
-        Self { pool }
+    pub fn new(db: Db) -> Self {
+        Self { db }
     }
 }
 
@@ -26,7 +26,7 @@ impl ActivityRepo for SqliteActivityRepo {
         )
         .bind(project.map(ProjectId::as_str))
         .bind(i64::from(limit.clamp(1, 500)))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.read)
         .await
         .map_err(storage)?;
         rows.into_iter()

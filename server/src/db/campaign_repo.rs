@@ -1,18 +1,19 @@
+use super::Db;
 use super::{count, storage};
 use async_trait::async_trait;
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::{QueryBuilder, Sqlite};
 use switchboard_core::campaign::{Campaign, CampaignPage, CampaignQuery, CampaignSort, MAX_PAGE_SIZE};
 use switchboard_core::ports::CampaignRepo;
 use switchboard_core::time::{Timestamp, parse_date};
 use switchboard_core::{CampaignId, Currency, Micros, ParseError, ProjectId, RepoError};
 
 pub struct SqliteCampaignRepo {
-    pool: SqlitePool,
+    db: Db,
 }
 
 impl SqliteCampaignRepo {
-    pub fn new(pool: SqlitePool) -> Self {
-        Self { pool }
+    pub fn new(db: Db) -> Self {
+        Self { db }
     }
 }
 
@@ -100,7 +101,7 @@ impl CampaignRepo for SqliteCampaignRepo {
     #[tracing::instrument(skip(self), err(Debug))]
     async fn list(&self, q: &CampaignQuery) -> Result<CampaignPage, RepoError> {
         let limit = q.limit.clamp(1, MAX_PAGE_SIZE);
-        let mut tx = self.pool.begin().await.map_err(storage)?;
+        let mut tx = self.db.read.begin().await.map_err(storage)?;
         let mut total_qb: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT COUNT(*) FROM campaigns");
         push_filters(&mut total_qb, q);
         let total: i64 = total_qb
@@ -140,7 +141,7 @@ impl CampaignRepo for SqliteCampaignRepo {
             "SELECT {COLUMNS} FROM campaigns WHERE id = ?"
         )))
         .bind(id.as_str())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.read)
         .await
         .map_err(storage)?;
         let row = row.ok_or_else(|| RepoError::NotFound {

@@ -1,8 +1,10 @@
 //! Ad account connections and their test-mode accounts.
 
+use super::Db;
+use super::journal::Write;
 use super::{ids::new_suffix, record_activity, storage};
 use async_trait::async_trait;
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Sqlite, Transaction};
 use switchboard_core::connection::{
     ApiSettings, Connection, ConnectionDraft, ConnectionMode, ConnectionStatus, LiveAccountInfo,
     LiveConnectionDraft, OAuthPending, SealedSecret, StoredCredentials,
@@ -13,12 +15,12 @@ use switchboard_core::time::Timestamp;
 use switchboard_core::{ConnectionId, Currency, ParseError, ProjectId, RepoError};
 
 pub struct SqliteConnectionRepo {
-    pool: SqlitePool,
+    db: Db,
 }
 
 impl SqliteConnectionRepo {
-    pub fn new(pool: SqlitePool) -> Self {
-        Self { pool }
+    pub fn new(db: Db) -> Self {
+        Self { db }
     }
 }
 
@@ -78,10 +80,10 @@ fn now() -> Timestamp {
     Timestamp::from_datetime(chrono::Utc::now())
 }
 
-async fn fetch(tx: &mut Transaction<'_, Sqlite>, id: &ConnectionId) -> Result<Connection, RepoError> {
+async fn fetch(conn: &mut sqlx::SqliteConnection, id: &ConnectionId) -> Result<Connection, RepoError> {
     let row: Option<ConnectionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = ?")))
         .bind(id.as_str())
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *conn)
         .await
         .map_err(storage)?;
     Ok(Connection::try_from(row.ok_or_else(|| not_found(id))?)?)
@@ -172,7 +174,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
              ORDER BY created_at DESC, id DESC"
         )))
         .bind(project.map(ProjectId::as_str))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.read)
         .await
         .map_err(storage)?;
         rows.into_iter()
@@ -180,12 +182,10 @@ impl ConnectionRepo for SqliteConnectionRepo {
             .collect()
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(level = "debug", skip(self), err(Debug))]
     async fn get(&self, id: &ConnectionId) -> Result<Connection, RepoError> {
-        let mut tx = self.pool.begin().await.map_err(storage)?;
-        let connection = fetch(&mut tx, id).await?;
-        tx.commit().await.map_err(storage)?;
-        Ok(connection)
+        let mut conn = self.db.read.acquire().await.map_err(storage)?;
+        fetch(&mut conn, id).await
     }
 
     #[tracing::instrument(skip(self, draft, account), err(Debug))]
@@ -197,7 +197,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
     ) -> Result<Connection, RepoError> {
         let id = ConnectionId::from_suffix(&new_suffix())?;
         let at = now();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
+        let mut tx = self.db.begin_write().await?;
         let project_name = project_name(&mut tx, &draft.project_id).await?;
         let inserted = sqlx::query(
             "INSERT INTO connections (id, project_id, platform, account_id, name, mode, status, currency, \
@@ -255,7 +255,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
     #[tracing::instrument(skip(self), err(Debug))]
     async fn delete(&self, id: &ConnectionId, actor: &str) -> Result<(), RepoError> {
         let at = now();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
+        let mut tx = self.db.begin_write().await?;
         let connection = fetch(&mut tx, id).await?;
         // Campaigns keep their history; they lose the link (ON DELETE SET NULL).
         sqlx::query("DELETE FROM connections WHERE id = ?")
@@ -279,12 +279,12 @@ impl ConnectionRepo for SqliteConnectionRepo {
         .await
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(level = "debug", skip(self), err(Debug))]
     async fn test_account(&self, id: &ConnectionId) -> Result<TestAccount, RepoError> {
         let state: Option<String> =
             sqlx::query_scalar("SELECT state FROM connector_test_accounts WHERE connection_id = ?")
                 .bind(id.as_str())
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db.read)
                 .await
                 .map_err(storage)?;
         let state = state.ok_or_else(|| not_found(id))?;
@@ -297,20 +297,14 @@ impl ConnectionRepo for SqliteConnectionRepo {
         })
     }
 
-    #[tracing::instrument(skip(self, account), err(Debug))]
+    #[tracing::instrument(level = "debug", skip(self, account), err(Debug))]
     async fn save_test_account(&self, id: &ConnectionId, account: &TestAccount) -> Result<(), RepoError> {
-        let done = sqlx::query(
-            "UPDATE connector_test_accounts SET state = ?, updated_at = ? WHERE connection_id = ?",
-        )
-        .bind(state_json(account)?)
-        .bind(now().to_text())
-        .bind(id.as_str())
-        .execute(&self.pool)
-        .await
-        .map_err(storage)?;
-        if done.rows_affected() == 0 {
-            return Err(not_found(id));
-        }
+        let write = Write::Account {
+            connection: id.clone(),
+            state: state_json(account)?,
+            answer: None,
+        };
+        self.db.journal.write(write).await?;
         Ok(())
     }
 
@@ -323,7 +317,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
         actor: &str,
     ) -> Result<Connection, RepoError> {
         let at = now();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
+        let mut tx = self.db.begin_write().await?;
         let project_name = project_name(&mut tx, &draft.project_id).await?;
         let existing: Option<(String, String)> = sqlx::query_as(
             "SELECT id, mode FROM connections WHERE project_id = ? AND platform = ? AND account_id = ?",
@@ -411,7 +405,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
             "SELECT key_id, nonce, ciphertext, expires_at FROM connection_credentials WHERE connection_id = ?",
         )
         .bind(id.as_str())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.read)
         .await
         .map_err(storage)?;
         let (key_id, nonce, ciphertext, expires_at) = row.ok_or_else(|| RepoError::NotFound {
@@ -438,7 +432,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
         id: &ConnectionId,
         credentials: &StoredCredentials,
     ) -> Result<(), RepoError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
+        let mut tx = self.db.begin_write().await?;
         fetch(&mut tx, id).await?;
         upsert_credentials(&mut tx, id, credentials, &now()).await?;
         tx.commit().await.map_err(storage)?;
@@ -454,7 +448,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
         actor: &str,
     ) -> Result<(), RepoError> {
         let at = now();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
+        let mut tx = self.db.begin_write().await?;
         let connection = fetch(&mut tx, id).await?;
         if connection.status == status {
             return Ok(());
@@ -485,7 +479,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
     #[tracing::instrument(skip(self, pending), err(Debug))]
     async fn save_oauth_pending(&self, pending: &OAuthPending) -> Result<(), RepoError> {
         let draft = serde_json::to_string(&pending.draft).map_err(|e| RepoError::Storage(Box::new(e)))?;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
+        let mut tx = self.db.begin_write().await?;
         project_name(&mut tx, &pending.draft.project_id).await?;
         sqlx::query("DELETE FROM oauth_pending WHERE expires_at < ?")
             .bind(now().to_text())
@@ -516,7 +510,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
             "DELETE FROM oauth_pending WHERE state = ? RETURNING draft, code_verifier, redirect_uri, expires_at",
         )
         .bind(state)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db.read)
         .await
         .map_err(storage)?;
         let Some((draft, code_verifier, redirect_uri, expires_at)) = row else {
@@ -538,19 +532,19 @@ impl ConnectionRepo for SqliteConnectionRepo {
         }))
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(level = "debug", skip(self), err(Debug))]
     async fn recorded_result(&self, key: &str) -> Result<Option<serde_json::Value>, RepoError> {
         let text: Option<String> =
             sqlx::query_scalar("SELECT result FROM tool_call_results WHERE idempotency_key = ?")
                 .bind(key)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db.read)
                 .await
                 .map_err(storage)?;
         text.map(|t| serde_json::from_str(&t).map_err(|_| corrupt("recorded tool result", key)))
             .transpose()
     }
 
-    #[tracing::instrument(skip(self, account, result), err(Debug))]
+    #[tracing::instrument(level = "debug", skip(self, account, result), err(Debug))]
     async fn save_test_account_once(
         &self,
         id: &ConnectionId,
@@ -559,22 +553,13 @@ impl ConnectionRepo for SqliteConnectionRepo {
         tool: &str,
         result: &serde_json::Value,
     ) -> Result<(), RepoError> {
-        let at = now();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
-        let done = sqlx::query(
-            "UPDATE connector_test_accounts SET state = ?, updated_at = ? WHERE connection_id = ?",
-        )
-        .bind(state_json(account)?)
-        .bind(at.to_text())
-        .bind(id.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(storage)?;
-        if done.rows_affected() == 0 {
-            return Err(not_found(id));
-        }
-        insert_result(&mut tx, id, key, tool, result, &at).await?;
-        tx.commit().await.map_err(storage)?;
+        // The account's new state and the answer commit together: a resumed stage finds both.
+        let write = Write::Account {
+            connection: id.clone(),
+            state: state_json(account)?,
+            answer: Some((key.to_owned(), tool.to_owned(), result.to_string())),
+        };
+        self.db.journal.write(write).await?;
         Ok(())
     }
 
@@ -586,7 +571,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
         tool: &str,
         result: &serde_json::Value,
     ) -> Result<(), RepoError> {
-        let mut tx = self.pool.begin().await.map_err(storage)?;
+        let mut tx = self.db.write.begin().await.map_err(storage)?;
         insert_result(&mut tx, id, key, tool, result, &now()).await?;
         tx.commit().await.map_err(storage)?;
         Ok(())

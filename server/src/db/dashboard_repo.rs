@@ -1,17 +1,17 @@
+use super::Db;
 use super::{count, storage};
 use async_trait::async_trait;
-use sqlx::SqlitePool;
 use switchboard_core::dashboard::{CampaignCounts, DashboardSummary, ExecutionCounts, ProjectCounts};
 use switchboard_core::ports::DashboardRepo;
 use switchboard_core::{Platform, RepoError};
 
 pub struct SqliteDashboardRepo {
-    pool: SqlitePool,
+    db: Db,
 }
 
 impl SqliteDashboardRepo {
-    pub fn new(pool: SqlitePool) -> Self {
-        Self { pool }
+    pub fn new(db: Db) -> Self {
+        Self { db }
     }
 }
 
@@ -32,7 +32,7 @@ impl DashboardRepo for SqliteDashboardRepo {
     #[tracing::instrument(skip(self), err(Debug))]
     async fn summary(&self) -> Result<DashboardSummary, RepoError> {
         // One read transaction, so the tiles agree with each other.
-        let mut tx = self.pool.begin().await.map_err(storage)?;
+        let mut tx = self.db.read.begin().await.map_err(storage)?;
         let totals: TotalsRow = sqlx::query_as(
             "SELECT \
                (SELECT COUNT(*) FROM projects) AS projects, \

@@ -1,23 +1,23 @@
 //! Executions' event logs (`events`): appended in order, read back after a sequence number.
 
-use super::{ids::new_suffix, storage};
+use super::Db;
+use super::journal::{NewEvent, Write};
+use super::storage;
 use async_trait::async_trait;
 use serde_json::Value;
-use sqlx::SqlitePool;
 use switchboard_core::execution::ExecutionEvent;
 use switchboard_core::ports::EventLog;
 use switchboard_core::time::Timestamp;
 use switchboard_core::{ExecutionId, ParseError, RepoError};
 
-/// The log, publishing every event it stores on the bus.
+/// The log. Appends go through the journal (group commit), which publishes them on the bus.
 pub struct SqliteEventLog {
-    pool: SqlitePool,
-    bus: crate::workflows::EventBus,
+    db: Db,
 }
 
 impl SqliteEventLog {
-    pub fn new(pool: SqlitePool, bus: crate::workflows::EventBus) -> Self {
-        Self { pool, bus }
+    pub fn new(db: Db) -> Self {
+        Self { db }
     }
 }
 
@@ -45,36 +45,34 @@ const COLUMNS: &str = "seq, id, execution_id, type, occurred_at, data";
 
 #[async_trait]
 impl EventLog for SqliteEventLog {
-    #[tracing::instrument(skip(self, data), err(Debug))]
+    #[tracing::instrument(level = "debug", skip(self, data), err(Debug))]
     async fn append(
         &self,
         execution: &ExecutionId,
         kind: &str,
         data: Value,
     ) -> Result<ExecutionEvent, RepoError> {
-        let at = Timestamp::from_datetime(chrono::Utc::now());
-        let row: Result<Row, sqlx::Error> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO events (id, execution_id, type, occurred_at, data) VALUES (?, ?, ?, ?, ?) RETURNING {COLUMNS}"
-        )))
-        .bind(format!("evt_{}", new_suffix()))
-        .bind(execution.as_str())
-        .bind(kind)
-        .bind(at.to_text())
-        .bind(data.to_string())
-        .fetch_one(&self.pool)
-        .await;
-        match row {
-            Ok(row) => {
-                let stored = event(row)?;
-                self.bus.publish(stored.clone());
-                Ok(stored)
-            }
-            Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => Err(RepoError::NotFound {
-                entity: "execution",
-                id: execution.to_string(),
-            }),
-            Err(e) => Err(storage(e)),
-        }
+        let event = NewEvent::new(
+            execution,
+            kind,
+            data,
+            Timestamp::from_datetime(chrono::Utc::now()),
+        );
+        self.db
+            .journal
+            .write(Write::Event(event))
+            .await?
+            .ok_or_else(|| RepoError::Storage("an appended event was not stored".into()))
+    }
+
+    async fn record(&self, execution: &ExecutionId, kind: &str, data: Value) -> Result<(), RepoError> {
+        let event = NewEvent::new(
+            execution,
+            kind,
+            data,
+            Timestamp::from_datetime(chrono::Utc::now()),
+        );
+        self.db.journal.enqueue(Write::Event(event)).await
     }
 
     #[tracing::instrument(skip(self), err(Debug))]
@@ -84,7 +82,7 @@ impl EventLog for SqliteEventLog {
         )))
         .bind(execution.as_str())
         .bind(after_seq)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.read)
         .await
         .map_err(storage)?;
         rows.into_iter().map(event).collect()
@@ -97,7 +95,7 @@ impl EventLog for SqliteEventLog {
         )))
         .bind(after_seq)
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.read)
         .await
         .map_err(storage)?;
         rows.into_iter().map(event).collect()
@@ -105,31 +103,9 @@ impl EventLog for SqliteEventLog {
 
     async fn last_seq(&self) -> Result<i64, RepoError> {
         let seq: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM events")
-            .fetch_one(&self.pool)
+            .fetch_one(&self.db.read)
             .await
             .map_err(storage)?;
         Ok(seq.unwrap_or(0))
     }
-}
-
-/// Appends an event inside a caller's transaction (the change and its event commit together).
-pub(crate) async fn append_in(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    execution: &ExecutionId,
-    kind: &str,
-    data: &Value,
-    at: &Timestamp,
-) -> Result<ExecutionEvent, RepoError> {
-    let row: Row = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO events (id, execution_id, type, occurred_at, data) VALUES (?, ?, ?, ?, ?) RETURNING {COLUMNS}"
-    )))
-    .bind(format!("evt_{}", new_suffix()))
-    .bind(execution.as_str())
-    .bind(kind)
-    .bind(at.to_text())
-    .bind(data.to_string())
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(storage)?;
-    event(row)
 }

@@ -1,11 +1,11 @@
 //! Executions and their stages. Every change is written together with its event, so what the log
 //! says and what the tables hold never disagree, even after a crash.
 
-use super::event_repo::append_in;
+use super::Db;
+use super::journal::{NewEvent, NewRun, StageChange, StatusChange, Write};
 use super::{ids::new_suffix, storage};
 use async_trait::async_trait;
 use serde_json::{Value, json};
-use sqlx::{Sqlite, SqlitePool, Transaction};
 use switchboard_core::execution::{
     Execution, ExecutionDetail, ExecutionEvent, ExecutionStatus, StageRun, StageStatus, events,
 };
@@ -15,12 +15,12 @@ use switchboard_core::workflow::{StageDef, Workflow};
 use switchboard_core::{ExecutionId, ParseError, ProjectId, RepoError, WorkflowId};
 
 pub struct SqliteExecutionRepo {
-    pool: SqlitePool,
+    db: Db,
 }
 
 impl SqliteExecutionRepo {
-    pub fn new(pool: SqlitePool) -> Self {
-        Self { pool }
+    pub fn new(db: Db) -> Self {
+        Self { db }
     }
 }
 
@@ -102,6 +102,11 @@ const SELECT: &str = "SELECT e.id, e.workflow_id, w.name AS workflow_name, w.sta
                       e.status, e.input, e.result, e.error, e.created_at, e.started_at, e.completed_at \
                       FROM executions e LEFT JOIN workflows w ON w.id = e.workflow_id";
 
+/// The event a journal write answers with (every write made here has one).
+fn stored(event: Option<ExecutionEvent>) -> Result<ExecutionEvent, RepoError> {
+    event.ok_or_else(|| RepoError::Storage("a run's change was stored without its event".into()))
+}
+
 fn now() -> Timestamp {
     Timestamp::from_datetime(chrono::Utc::now())
 }
@@ -111,18 +116,6 @@ fn not_found(id: &ExecutionId) -> RepoError {
         entity: "execution",
         id: id.to_string(),
     }
-}
-
-async fn current_status(
-    tx: &mut Transaction<'_, Sqlite>,
-    id: &ExecutionId,
-) -> Result<ExecutionStatus, RepoError> {
-    let status: Option<String> = sqlx::query_scalar("SELECT status FROM executions WHERE id = ?")
-        .bind(id.as_str())
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(storage)?;
-    Ok(status.ok_or_else(|| not_found(id))?.parse()?)
 }
 
 #[async_trait]
@@ -136,11 +129,10 @@ impl ExecutionRepo for SqliteExecutionRepo {
     ) -> Result<(Execution, ExecutionEvent), RepoError> {
         let id = ExecutionId::from_suffix(&new_suffix())?;
         let at = now();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
         if let Some(project) = project {
             let found: Option<String> = sqlx::query_scalar("SELECT id FROM projects WHERE id = ?")
                 .bind(project.as_str())
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&self.db.read)
                 .await
                 .map_err(storage)?;
             if found.is_none() {
@@ -150,40 +142,28 @@ impl ExecutionRepo for SqliteExecutionRepo {
                 });
             }
         }
-        sqlx::query(
-            "INSERT INTO executions (id, workflow_id, project_id, status, input, created_at) VALUES (?, ?, ?, 'pending', ?, ?)",
-        )
-        .bind(id.as_str())
-        .bind(workflow.id.as_str())
-        .bind(project.map(ProjectId::as_str))
-        .bind(input.to_string())
-        .bind(at.to_text())
-        .execute(&mut *tx)
-        .await
-        .map_err(storage)?;
-        for (position, stage) in workflow.stages.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO execution_stages (execution_id, position, stage_id, status, attempt, extra) \
-                 VALUES (?, ?, ?, 'pending', 0, ?)",
-            )
-            .bind(id.as_str())
-            .bind(i64::try_from(position).unwrap_or(i64::MAX))
-            .bind(&stage.id)
-            .bind(json!({ "definition": stage }).to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(storage)?;
-        }
-        let event = append_in(
-            &mut tx,
-            &id,
-            events::EXECUTION_CREATED,
-            &json!({"workflowId": workflow.id, "workflowName": workflow.name, "stages": workflow.stages.len(),
-                    "projectId": project}),
-            &at,
-        )
-        .await?;
-        tx.commit().await.map_err(storage)?;
+        let run = NewRun {
+            id: id.clone(),
+            workflow: workflow.id.to_string(),
+            project: project.map(ToString::to_string),
+            input: input.to_string(),
+            stages: workflow
+                .stages
+                .iter()
+                .enumerate()
+                .map(|(position, stage)| {
+                    (
+                        i64::try_from(position).unwrap_or(i64::MAX),
+                        stage.id.clone(),
+                        json!({ "definition": stage }).to_string(),
+                    )
+                })
+                .collect(),
+        };
+        let data = json!({"workflowId": workflow.id, "workflowName": workflow.name, "stages": workflow.stages.len(),
+                          "projectId": project});
+        let event = NewEvent::new(&id, events::EXECUTION_CREATED, data, at);
+        let event = stored(self.db.journal.write(Write::Create(run, event)).await?)?;
         let execution = Execution {
             id,
             workflow_id: Some(workflow.id.clone()),
@@ -200,9 +180,9 @@ impl ExecutionRepo for SqliteExecutionRepo {
         Ok((execution, event))
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(level = "debug", skip(self), err(Debug))]
     async fn get(&self, id: &ExecutionId) -> Result<ExecutionDetail, RepoError> {
-        let mut tx = self.pool.begin().await.map_err(storage)?;
+        let mut tx = self.db.read.begin().await.map_err(storage)?;
         let row: Option<ExecutionRow> =
             sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE e.id = ?")))
                 .bind(id.as_str())
@@ -270,7 +250,7 @@ impl ExecutionRepo for SqliteExecutionRepo {
         .bind(status.map(ExecutionStatus::as_str))
         .bind(project.map(ProjectId::as_str))
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.read)
         .await
         .map_err(storage)?;
         rows.iter().map(ExecutionRow::execution).collect()
@@ -285,7 +265,7 @@ impl ExecutionRepo for SqliteExecutionRepo {
              (SELECT 1 FROM execution_stages s WHERE s.execution_id = e.id \
               AND json_extract(s.extra, '$.definition') IS NOT NULL) ORDER BY created_at, id",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.read)
         .await
         .map_err(storage)?;
         ids.iter()
@@ -293,7 +273,7 @@ impl ExecutionRepo for SqliteExecutionRepo {
             .collect()
     }
 
-    #[tracing::instrument(skip(self, result, event), err(Debug))]
+    #[tracing::instrument(level = "debug", skip(self, result, event), err(Debug))]
     async fn set_status(
         &self,
         id: &ExecutionId,
@@ -302,55 +282,18 @@ impl ExecutionRepo for SqliteExecutionRepo {
         error: Option<String>,
         event: (&str, Value),
     ) -> Result<ExecutionEvent, RepoError> {
-        let at = now();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
-        let before = current_status(&mut tx, id).await?;
-        if before.is_terminal() {
-            return Err(RepoError::Conflict(format!(
-                "execution {id} has already ended ({before})"
-            )));
-        }
-        sqlx::query(
-            "UPDATE executions SET status = ?, result = COALESCE(?, result), error = COALESCE(?, error), \
-             started_at = CASE WHEN ? = 'running' THEN COALESCE(started_at, ?) ELSE started_at END, \
-             completed_at = CASE WHEN ? IN ('completed', 'failed', 'cancelled') THEN ? ELSE completed_at END \
-             WHERE id = ?",
-        )
-        .bind(status.as_str())
-        .bind(result.as_ref().map(Value::to_string))
-        .bind(&error)
-        .bind(status.as_str())
-        .bind(at.to_text())
-        .bind(status.as_str())
-        .bind(at.to_text())
-        .bind(id.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(storage)?;
-        if status.is_terminal() {
-            // Stages that never ran end with their run.
-            let rest = if status == ExecutionStatus::Cancelled {
-                "cancelled"
-            } else {
-                "skipped"
-            };
-            sqlx::query(
-                "UPDATE execution_stages SET status = ?, completed_at = COALESCE(completed_at, ?) \
-                 WHERE execution_id = ? AND status IN ('pending', 'running')",
-            )
-            .bind(rest)
-            .bind(at.to_text())
-            .bind(id.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(storage)?;
-        }
-        let event = append_in(&mut tx, id, event.0, &event.1, &at).await?;
-        tx.commit().await.map_err(storage)?;
-        Ok(event)
+        let change = StatusChange {
+            status: status.as_str(),
+            terminal: status.is_terminal(),
+            cancelled: status == ExecutionStatus::Cancelled,
+            result: result.as_ref().map(Value::to_string),
+            error,
+        };
+        let event = NewEvent::new(id, event.0, event.1, now());
+        stored(self.db.journal.write(Write::Status(change, event)).await?)
     }
 
-    #[tracing::instrument(skip(self, output, event), err(Debug))]
+    #[tracing::instrument(level = "debug", skip(self, output, event), err(Debug))]
     async fn set_stage(
         &self,
         id: &ExecutionId,
@@ -361,42 +304,16 @@ impl ExecutionRepo for SqliteExecutionRepo {
         error: Option<String>,
         event: (&str, Value),
     ) -> Result<ExecutionEvent, RepoError> {
-        let at = now();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
-        let run = current_status(&mut tx, id).await?;
-        if run.is_terminal() {
-            return Err(RepoError::Conflict(format!(
-                "execution {id} has already ended ({run})"
-            )));
-        }
-        let running = status == StageStatus::Running;
-        let done = sqlx::query(
-            "UPDATE execution_stages SET status = ?, attempt = ?, output = ?, error = ?, \
-             started_at = CASE WHEN ? THEN ? ELSE started_at END, \
-             completed_at = CASE WHEN ? THEN NULL ELSE ? END \
-             WHERE execution_id = ? AND position = ?",
-        )
-        .bind(status.as_str())
-        .bind(i64::from(attempt))
-        .bind(output.as_ref().map(Value::to_string))
-        .bind(&error)
-        .bind(running)
-        .bind(at.to_text())
-        .bind(running || status == StageStatus::Pending)
-        .bind(at.to_text())
-        .bind(id.as_str())
-        .bind(i64::from(position))
-        .execute(&mut *tx)
-        .await
-        .map_err(storage)?;
-        if done.rows_affected() == 0 {
-            return Err(RepoError::NotFound {
-                entity: "stage",
-                id: format!("{id}/{position}"),
-            });
-        }
-        let event = append_in(&mut tx, id, event.0, &event.1, &at).await?;
-        tx.commit().await.map_err(storage)?;
-        Ok(event)
+        let change = StageChange {
+            position: i64::from(position),
+            status: status.as_str(),
+            attempt: i64::from(attempt),
+            output: output.as_ref().map(Value::to_string),
+            error,
+            running: status == StageStatus::Running,
+            reopened: status == StageStatus::Pending,
+        };
+        let event = NewEvent::new(id, event.0, event.1, now());
+        stored(self.db.journal.write(Write::Stage(change, event)).await?)
     }
 }

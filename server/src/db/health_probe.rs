@@ -1,5 +1,5 @@
+use super::Db;
 use async_trait::async_trait;
-use sqlx::SqlitePool;
 use std::time::{Duration, Instant};
 use switchboard_core::health::DatabaseHealth;
 use switchboard_core::ports::HealthProbe;
@@ -7,12 +7,12 @@ use switchboard_core::ports::HealthProbe;
 const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub struct SqliteHealthProbe {
-    pool: SqlitePool,
+    db: Db,
 }
 
 impl SqliteHealthProbe {
-    pub fn new(pool: SqlitePool) -> Self {
-        Self { pool }
+    pub fn new(db: Db) -> Self {
+        Self { db }
     }
 }
 
@@ -20,7 +20,7 @@ impl SqliteHealthProbe {
 impl HealthProbe for SqliteHealthProbe {
     async fn database(&self) -> DatabaseHealth {
         let started = Instant::now();
-        let probe = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&self.pool);
+        let probe = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&self.db.read);
         match tokio::time::timeout(PROBE_TIMEOUT, probe).await {
             Ok(Ok(_)) => DatabaseHealth {
                 reachable: true,

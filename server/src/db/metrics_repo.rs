@@ -1,19 +1,19 @@
+use super::Db;
 use super::storage;
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use sqlx::SqlitePool;
 use switchboard_core::metrics::{DailyMetric, MetricValues};
 use switchboard_core::ports::MetricsRepo;
 use switchboard_core::time::{date_text, parse_date};
 use switchboard_core::{CampaignId, Micros, RepoError};
 
 pub struct SqliteMetricsRepo {
-    pool: SqlitePool,
+    db: Db,
 }
 
 impl SqliteMetricsRepo {
-    pub fn new(pool: SqlitePool) -> Self {
-        Self { pool }
+    pub fn new(db: Db) -> Self {
+        Self { db }
     }
 }
 
@@ -35,7 +35,7 @@ impl MetricsRepo for SqliteMetricsRepo {
         .bind(id.as_str())
         .bind(from.map(date_text))
         .bind(to.map(date_text))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.read)
         .await
         .map_err(storage)?;
         rows.into_iter()

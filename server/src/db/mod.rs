@@ -8,6 +8,7 @@ mod event_repo;
 mod execution_repo;
 mod health_probe;
 pub(crate) mod ids;
+mod journal;
 mod metrics_repo;
 mod project_repo;
 mod workflow_repo;
@@ -30,7 +31,57 @@ pub struct Wiring {
     pub bus: crate::workflows::EventBus,
 }
 
-/// Every repository over one pool.
+/// One database seen through two pools. Reads share several connections; every write goes through
+/// a single connection, so writers queue in the order they came (an async wait) rather than
+/// colliding on SQLite's write lock and sleeping in its busy handler. Another process writing the
+/// same file (an import) still meets the busy timeout.
+/// The writes runs make as they go (events, stage and status changes, test accounts) go through
+/// the [`journal::Journal`] instead, committed in batches by its own writer.
+#[derive(Clone)]
+pub struct Db {
+    pub read: SqlitePool,
+    pub write: SqlitePool,
+    pub(crate) journal: std::sync::Arc<journal::Journal>,
+}
+
+impl Db {
+    /// The write pool is opened from the read pool's options, on first use; the journal publishes
+    /// the events it stores on `bus`.
+    pub fn new(read: &SqlitePool, bus: crate::workflows::EventBus) -> Db {
+        let options = (*read.connect_options()).clone();
+        let journal = std::sync::Arc::new(journal::Journal::new(options.clone(), bus));
+        let file = options.get_filename();
+        let in_memory = file.as_os_str().is_empty() || file.to_string_lossy().contains(":memory:");
+        if in_memory {
+            // A second pool could open a second, empty database.
+            return Db {
+                read: read.clone(),
+                write: read.clone(),
+                journal,
+            };
+        }
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            // Writers queue here under load; each holds the connection for one short transaction.
+            .acquire_timeout(Duration::from_secs(60))
+            .connect_lazy_with(options);
+        Db {
+            read: read.clone(),
+            write,
+            journal,
+        }
+    }
+}
+
+impl Db {
+    /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), on the
+    /// write connection.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, RepoError> {
+        self.write.begin_with("BEGIN IMMEDIATE").await.map_err(storage)
+    }
+}
+
+/// Every repository over one database.
 pub fn services(
     pool: &SqlitePool,
     settings: std::sync::Arc<crate::connectors::ConnectorSettings>,
@@ -38,22 +89,22 @@ pub fn services(
 ) -> anyhow::Result<Wiring> {
     use std::sync::Arc;
     let bus = crate::workflows::EventBus::new();
+    let db = Db::new(pool, bus.clone());
     let connections: Arc<dyn switchboard_core::ports::ConnectionRepo> =
-        Arc::new(SqliteConnectionRepo::new(pool.clone()));
+        Arc::new(SqliteConnectionRepo::new(db.clone()));
     let live = Arc::new(crate::connectors::LiveConnectors::new(
         settings,
         keyring,
         connections.clone(),
     )?);
-    let events: Arc<dyn switchboard_core::ports::EventLog> =
-        Arc::new(SqliteEventLog::new(pool.clone(), bus.clone()));
+    let events: Arc<dyn switchboard_core::ports::EventLog> = Arc::new(SqliteEventLog::new(db.clone()));
     let services = switchboard_core::ports::Services {
-        dashboard: Arc::new(SqliteDashboardRepo::new(pool.clone())),
-        health: Arc::new(SqliteHealthProbe::new(pool.clone())),
-        projects: Arc::new(SqliteProjectRepo::new(pool.clone())),
-        campaigns: Arc::new(SqliteCampaignRepo::new(pool.clone())),
-        metrics: Arc::new(SqliteMetricsRepo::new(pool.clone())),
-        activity: Arc::new(SqliteActivityRepo::new(pool.clone())),
+        dashboard: Arc::new(SqliteDashboardRepo::new(db.clone())),
+        health: Arc::new(SqliteHealthProbe::new(db.clone())),
+        projects: Arc::new(SqliteProjectRepo::new(db.clone())),
+        campaigns: Arc::new(SqliteCampaignRepo::new(db.clone())),
+        metrics: Arc::new(SqliteMetricsRepo::new(db.clone())),
+        activity: Arc::new(SqliteActivityRepo::new(db.clone())),
         connections: connections.clone(),
         tools: Arc::new(crate::connectors::LocalToolRunner::new(
             connections,
@@ -61,8 +112,8 @@ pub fn services(
             events.clone(),
         )),
         events,
-        workflows: Arc::new(SqliteWorkflowRepo::new(pool.clone())),
-        executions: Arc::new(SqliteExecutionRepo::new(pool.clone())),
+        workflows: Arc::new(SqliteWorkflowRepo::new(db.clone())),
+        executions: Arc::new(SqliteExecutionRepo::new(db.clone())),
     };
     Ok(Wiring { services, live, bus })
 }

@@ -1,18 +1,19 @@
+use super::Db;
 use super::{count, ids::new_suffix, record_activity, storage};
 use async_trait::async_trait;
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Sqlite, Transaction};
 use switchboard_core::ports::ProjectRepo;
 use switchboard_core::project::{Project, ProjectDraft, ProjectFilter, ProjectStatus, ProjectSummary};
 use switchboard_core::time::Timestamp;
 use switchboard_core::{Currency, Micros, ParseError, Platform, ProjectId, RepoError};
 
 pub struct SqliteProjectRepo {
-    pool: SqlitePool,
+    db: Db,
 }
 
 impl SqliteProjectRepo {
-    pub fn new(pool: SqlitePool) -> Self {
-        Self { pool }
+    pub fn new(db: Db) -> Self {
+        Self { db }
     }
 }
 
@@ -119,7 +120,7 @@ impl ProjectRepo for SqliteProjectRepo {
         )
         .bind(filter.status.map(ProjectStatus::as_str))
         .bind(pattern)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.read)
         .await
         .map_err(storage)?;
         rows.into_iter()
@@ -135,7 +136,7 @@ impl ProjectRepo for SqliteProjectRepo {
 
     #[tracing::instrument(skip(self), err(Debug))]
     async fn get(&self, id: &ProjectId) -> Result<Project, RepoError> {
-        let mut tx = self.pool.begin().await.map_err(storage)?;
+        let mut tx = self.db.read.begin().await.map_err(storage)?;
         let project = self.fetch(&mut tx, id).await?;
         tx.commit().await.map_err(storage)?;
         Ok(project)
@@ -145,7 +146,7 @@ impl ProjectRepo for SqliteProjectRepo {
     async fn create(&self, draft: ProjectDraft, actor: &str) -> Result<Project, RepoError> {
         let id = ProjectId::from_suffix(&new_suffix())?;
         let at = now();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
+        let mut tx = self.db.begin_write().await?;
         sqlx::query(
             "INSERT INTO projects (id, name, client, vertical, description, status, monthly_budget_micros, \
                                    currency, platforms, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -180,7 +181,7 @@ impl ProjectRepo for SqliteProjectRepo {
     #[tracing::instrument(skip(self, draft), err(Debug))]
     async fn update(&self, id: &ProjectId, draft: ProjectDraft, actor: &str) -> Result<Project, RepoError> {
         let at = now();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
+        let mut tx = self.db.begin_write().await?;
         let before = self.fetch(&mut tx, id).await?;
         sqlx::query(
             "UPDATE projects SET name = ?, client = ?, vertical = ?, description = ?, status = ?, \
@@ -224,7 +225,7 @@ impl ProjectRepo for SqliteProjectRepo {
         actor: &str,
     ) -> Result<Project, RepoError> {
         let at = now();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
+        let mut tx = self.db.begin_write().await?;
         let before = self.fetch(&mut tx, id).await?;
         if before.status == status {
             tx.commit().await.map_err(storage)?;

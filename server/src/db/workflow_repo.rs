@@ -1,20 +1,21 @@
 //! Workflow definitions (`workflows`; the stages as JSON in the earlier version's shape).
 
+use super::Db;
 use super::{ids::new_suffix, record_activity, storage};
 use async_trait::async_trait;
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Sqlite, Transaction};
 use switchboard_core::ports::WorkflowRepo;
 use switchboard_core::time::Timestamp;
 use switchboard_core::workflow::{StageDef, Workflow, WorkflowDraft};
 use switchboard_core::{ParseError, ProjectId, RepoError, WorkflowId};
 
 pub struct SqliteWorkflowRepo {
-    pool: SqlitePool,
+    db: Db,
 }
 
 impl SqliteWorkflowRepo {
-    pub fn new(pool: SqlitePool) -> Self {
-        Self { pool }
+    pub fn new(db: Db) -> Self {
+        Self { db }
     }
 }
 
@@ -107,7 +108,7 @@ impl WorkflowRepo for SqliteWorkflowRepo {
             "{SELECT} WHERE (?1 IS NULL OR project_id = ?1) ORDER BY created_at DESC, id DESC"
         )))
         .bind(project.map(ProjectId::as_str))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.read)
         .await
         .map_err(storage)?;
         rows.into_iter().map(Workflow::try_from).collect()
@@ -115,7 +116,7 @@ impl WorkflowRepo for SqliteWorkflowRepo {
 
     #[tracing::instrument(skip(self), err(Debug))]
     async fn get(&self, id: &WorkflowId) -> Result<Workflow, RepoError> {
-        let mut tx = self.pool.begin().await.map_err(storage)?;
+        let mut tx = self.db.read.begin().await.map_err(storage)?;
         let w = fetch(&mut tx, id).await?;
         tx.commit().await.map_err(storage)?;
         Ok(w)
@@ -125,7 +126,7 @@ impl WorkflowRepo for SqliteWorkflowRepo {
     async fn create(&self, draft: WorkflowDraft, actor: &str) -> Result<Workflow, RepoError> {
         let id = WorkflowId::from_suffix(&new_suffix())?;
         let at = now();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
+        let mut tx = self.db.begin_write().await?;
         check_project(&mut tx, draft.project_id.as_ref()).await?;
         sqlx::query(
             "INSERT INTO workflows (id, project_id, name, description, trigger, schedule, stages, template_id, created_at) \
@@ -168,7 +169,7 @@ impl WorkflowRepo for SqliteWorkflowRepo {
         actor: &str,
     ) -> Result<Workflow, RepoError> {
         let at = now();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(storage)?;
+        let mut tx = self.db.begin_write().await?;
         let before = fetch(&mut tx, id).await?;
         check_project(&mut tx, draft.project_id.as_ref()).await?;
         sqlx::query(
@@ -208,7 +209,7 @@ impl WorkflowRepo for SqliteWorkflowRepo {
         let rows: Vec<WorkflowRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{SELECT} WHERE trigger = 'schedule' AND schedule IS NOT NULL ORDER BY id"
         )))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db.read)
         .await
         .map_err(storage)?;
         rows.into_iter().map(Workflow::try_from).collect()
@@ -225,7 +226,7 @@ impl WorkflowRepo for SqliteWorkflowRepo {
             .bind(at.to_text())
             .bind(id.as_str())
             .bind(previous.map(Timestamp::to_text))
-            .execute(&self.pool)
+            .execute(&self.db.write)
             .await
             .map_err(storage)?;
         Ok(done.rows_affected() == 1)

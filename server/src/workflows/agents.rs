@@ -78,7 +78,7 @@ impl StageContext<'_> {
         if let Err(e) = self
             .services
             .events
-            .append(self.execution, events::AGENT_REASONING, data)
+            .record(self.execution, events::AGENT_REASONING, data)
             .await
         {
             tracing::warn!(execution = %self.execution, error = %e, "cannot record reasoning");

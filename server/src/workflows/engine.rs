@@ -118,8 +118,8 @@ impl Engine {
     ) -> Result<Execution, EngineError> {
         let workflow = self.services.workflows.get(workflow).await?;
         let project = project.or(workflow.project_id.as_ref());
-        let (execution, event) = self.services.executions.create(&workflow, project, input).await?;
-        self.bus.publish(event);
+        // The store publishes the event.
+        let (execution, _event) = self.services.executions.create(&workflow, project, input).await?;
         self.spawn(execution.id.clone());
         Ok(execution)
     }
@@ -172,11 +172,12 @@ impl Engine {
         self.finish(id, Outcome::Cancelled, None).await
     }
 
+    /// The store has published the event already; a failure to store it stops the run.
     async fn publish(
         &self,
         event: Result<switchboard_core::execution::ExecutionEvent, RepoError>,
     ) -> Result<(), EngineError> {
-        self.bus.publish(event?);
+        event?;
         Ok(())
     }
 

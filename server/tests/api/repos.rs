@@ -311,8 +311,15 @@ async fn tool_calls_inside_a_run_are_recorded_in_its_event_log() {
         .await;
     assert!(refused.is_err());
 
+    // Tool calls are recorded without waiting; a later awaited append commits after them.
+    let marker = services
+        .events
+        .append(&execution, "test.marker", json!({}))
+        .await
+        .expect("marker");
     let events = services.events.list(&execution, last).await.expect("events");
-    assert_eq!(events.len(), 2);
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[2].seq, marker.seq);
     assert!(events[0].seq > last && events[1].seq > events[0].seq);
     let ok = &events[0];
     assert_eq!(ok.kind, "tool.called");

@@ -486,3 +486,28 @@ fn pinterest_bookmarks_reach_every_row_once_and_bulk_items_fail_alone() {
         Err(ConnectorError::InvalidParams(_))
     ));
 }
+
+/// The server keeps test accounts in memory and stores them only after a write: a read tool must
+/// leave the account exactly as it found it, on success and on error.
+#[test]
+fn read_tools_leave_the_account_as_it_was() {
+    use crate::connectors::tool::Access;
+    for platform in [Platform::Google, Platform::Meta, Platform::Pinterest] {
+        let mut a = account(platform, 11);
+        let campaigns: Vec<String> = a.campaigns.iter().map(|c| c.id.clone()).collect();
+        for spec in catalog(platform).iter().filter(|s| s.access == Access::Read) {
+            let params = match spec.name {
+                "get_campaign_performance" => json!({"start_date": "2026-10-01", "end_date": "2026-11-24"}),
+                "get_campaign_insights" => json!({"since": "2026-10-01", "until": "2026-11-24"}),
+                "get_campaign_analytics" => json!({"campaign_ids": campaigns, "start_date": "2026-10-01",
+                    "end_date": "2026-11-23", "columns": crate::connectors::pinterest::COLUMNS, "granularity": "DAY"}),
+                "get_async_report" => json!({"token": "unknown"}),
+                _ => json!({}),
+            };
+            let before = serde_json::to_string(&a).unwrap_or_default();
+            let _ = a.call(spec.name, &params, day(TODAY));
+            let after = serde_json::to_string(&a).unwrap_or_default();
+            assert!(before == after, "{platform} {} changed the account", spec.name);
+        }
+    }
+}
