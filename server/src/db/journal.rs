@@ -19,6 +19,9 @@ use tokio::sync::{mpsc, oneshot};
 
 /// The most writes one transaction takes; the events of one batch go in one insert.
 const MAX_BATCH: usize = 256;
+/// A batch smaller than this waits [`LINGER`] for more before it commits.
+const LINGER_BELOW: usize = 16;
+const LINGER: std::time::Duration = std::time::Duration::from_micros(300);
 
 /// An event to store.
 pub(crate) struct NewEvent {
@@ -166,6 +169,15 @@ async fn writer(options: SqliteConnectOptions, bus: EventBus, mut rx: mpsc::Rece
     let mut conn: Option<SqliteConnection> = None;
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        if batch.len() < LINGER_BELOW {
+            // A moment for the writers just behind to join this commit.
+            std::thread::sleep(LINGER);
+            while batch.len() < MAX_BATCH
+                && let Ok(job) = rx.try_recv()
+            {
+                batch.push(job);
+            }
+        }
         if conn.is_none() {
             match options.connect().await {
                 Ok(c) => conn = Some(c),
