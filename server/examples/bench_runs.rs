@@ -38,8 +38,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
-    let pool =
-        server::db::connect_with_limit(server::db::connect_options(&url)?, arg("--pool", 8) as u32).await?;
+    let pool = server::db::connect(server::db::connect_options(&url)?).await?;
     server::db::migrate(&pool).await?;
     let settings = Arc::new(server::connectors::ConnectorSettings::from_env());
     let keyring = Arc::new(server::secrets::Keyring::new(&[9; 32], &[]));

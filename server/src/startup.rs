@@ -63,7 +63,7 @@ impl Application {
         let address = listener.local_addr().context("cannot read the bound address")?;
 
         let database_file = config.database.get_filename();
-        let in_memory = database_file == std::path::Path::new(":memory:");
+        let in_memory = db::in_memory(&config.database);
         let (keyring, source) = Keyring::load((!in_memory).then_some(database_file))?;
         tracing::info!(
             key = keyring.current_key_id(),

@@ -120,28 +120,24 @@ impl Journal {
     /// Commits one write (with others queued beside it) and answers its stored event, if any.
     pub(crate) async fn write(&self, write: Write) -> Reply {
         let (reply, answer) = oneshot::channel();
-        let at = write
-            .event()
-            .map_or_else(|| Timestamp::from_datetime(chrono::Utc::now()), |e| e.at);
-        let gone = || RepoError::Storage("the database writer has stopped".into());
-        self.queue()
-            .send(Job { write, at, reply })
-            .await
-            .map_err(|_| gone())?;
-        answer.await.map_err(|_| gone())?
+        self.send(write, reply).await?;
+        answer.await.map_err(|_| stopped())?
     }
 
     /// Queues a write without waiting for its commit: it commits in queue order, so before any
     /// write queued after it. A refusal is logged.
     pub(crate) async fn enqueue(&self, write: Write) -> Result<(), RepoError> {
-        let (reply, _) = oneshot::channel();
+        self.send(write, oneshot::channel().0).await
+    }
+
+    async fn send(&self, write: Write, reply: oneshot::Sender<Reply>) -> Result<(), RepoError> {
         let at = write
             .event()
             .map_or_else(|| Timestamp::from_datetime(chrono::Utc::now()), |e| e.at);
         self.queue()
             .send(Job { write, at, reply })
             .await
-            .map_err(|_| RepoError::Storage("the database writer has stopped".into()))
+            .map_err(|_| stopped())
     }
 
     /// The writer starts with the first write.
@@ -223,6 +219,10 @@ async fn writer(options: SqliteConnectOptions, bus: EventBus, mut rx: mpsc::Rece
             }
         }
     }
+}
+
+fn stopped() -> RepoError {
+    RepoError::Storage("the database writer has stopped".into())
 }
 
 /// Answers the writer of a job; a refusal nobody waits for is logged.

@@ -31,12 +31,12 @@ pub struct Wiring {
     pub bus: crate::workflows::EventBus,
 }
 
-/// One database seen through two pools. Reads share several connections; every write goes through
-/// a single connection, so writers queue in the order they came (an async wait) rather than
-/// colliding on SQLite's write lock and sleeping in its busy handler. Another process writing the
-/// same file (an import) still meets the busy timeout.
-/// The writes runs make as they go (events, stage and status changes, test accounts) go through
-/// the [`journal::Journal`] instead, committed in batches by its own writer.
+/// One database seen through two pools and a journal. Reads share several connections. The writes
+/// runs make as they go (nearly all writes under load) go through the journal's own connection;
+/// every other write goes through the single connection of the write pool, so those writers queue
+/// in the order they came (an async wait) rather than colliding on SQLite's write lock and sleeping
+/// in its busy handler. The two writers meet rarely; when they do, and when another process (an
+/// import) writes the same file, the busy timeout applies.
 #[derive(Clone)]
 pub struct Db {
     pub read: SqlitePool,
@@ -50,9 +50,7 @@ impl Db {
     pub fn new(read: &SqlitePool, bus: crate::workflows::EventBus) -> Db {
         let options = (*read.connect_options()).clone();
         let journal = std::sync::Arc::new(journal::Journal::new(options.clone(), bus));
-        let file = options.get_filename();
-        let in_memory = file.as_os_str().is_empty() || file.to_string_lossy().contains(":memory:");
-        if in_memory {
+        if in_memory(&options) {
             // A second pool could open a second, empty database.
             return Db {
                 read: read.clone(),
@@ -160,8 +158,8 @@ pub fn connect_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
         .busy_timeout(BUSY_TIMEOUT);
 
     let file = options.get_filename();
-    let in_memory = file.as_os_str().is_empty() || file.to_string_lossy().contains(":memory:");
-    let folder = file.parent().filter(|d| !in_memory && !d.as_os_str().is_empty());
+    let memory = in_memory(&options);
+    let folder = file.parent().filter(|d| !memory && !d.as_os_str().is_empty());
     if let Some(dir) = folder {
         std::fs::create_dir_all(dir).with_context(|| {
             format!(
@@ -171,6 +169,12 @@ pub fn connect_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
         })?;
     }
     Ok(options)
+}
+
+/// Whether the options name an in-memory database rather than a file.
+pub fn in_memory(options: &SqliteConnectOptions) -> bool {
+    let file = options.get_filename();
+    file.as_os_str().is_empty() || file.to_string_lossy().contains(":memory:")
 }
 
 /// Opens the pool and checks that the database answers.

@@ -172,16 +172,7 @@ impl Engine {
         self.finish(id, Outcome::Cancelled, None).await
     }
 
-    /// The store has published the event already; a failure to store it stops the run.
-    async fn publish(
-        &self,
-        event: Result<switchboard_core::execution::ExecutionEvent, RepoError>,
-    ) -> Result<(), EngineError> {
-        event?;
-        Ok(())
-    }
-
-    /// Writes a stage change with its event, then publishes the event.
+    /// Writes a stage change with its event (the store publishes it).
     #[allow(clippy::too_many_arguments)]
     async fn set_stage(
         &self,
@@ -193,13 +184,12 @@ impl Engine {
         error: Option<String>,
         event: (&str, Value),
     ) -> Result<(), EngineError> {
-        self.publish(
-            self.services
-                .executions
-                .set_stage(id, position, status, attempt, output, error, event)
-                .await,
-        )
-        .await
+        // The store publishes the event.
+        self.services
+            .executions
+            .set_stage(id, position, status, attempt, output, error, event)
+            .await?;
+        Ok(())
     }
 
     async fn finish(
@@ -214,13 +204,11 @@ impl Engine {
             Outcome::Cancelled => (ExecutionStatus::Cancelled, events::EXECUTION_CANCELLED, None),
         };
         let data = json!({"status": status, "error": error, "result": result});
-        self.publish(
-            self.services
-                .executions
-                .set_status(id, status, result, error, (kind, data))
-                .await,
-        )
-        .await
+        self.services
+            .executions
+            .set_status(id, status, result, error, (kind, data))
+            .await?;
+        Ok(())
     }
 
     async fn run(&self, id: &ExecutionId, mut cancel: watch::Receiver<bool>) -> Result<(), EngineError> {
@@ -240,19 +228,16 @@ impl Engine {
         }
         if detail.execution.status == ExecutionStatus::Pending {
             let data = json!({"stages": detail.stages.len()});
-            self.publish(
-                self.services
-                    .executions
-                    .set_status(
-                        id,
-                        ExecutionStatus::Running,
-                        None,
-                        None,
-                        (events::EXECUTION_STARTED, data),
-                    )
-                    .await,
-            )
-            .await?;
+            self.services
+                .executions
+                .set_status(
+                    id,
+                    ExecutionStatus::Running,
+                    None,
+                    None,
+                    (events::EXECUTION_STARTED, data),
+                )
+                .await?;
         }
         let project = detail.execution.project_id.clone();
         let mut outputs: HashMap<String, Value> = HashMap::new();

@@ -504,9 +504,9 @@ fn read_tools_leave_the_account_as_it_was() {
                 "get_async_report" => json!({"token": "unknown"}),
                 _ => json!({}),
             };
-            let before = serde_json::to_string(&a).unwrap_or_default();
+            let before = serde_json::to_string(&a).expect("account JSON");
             let _ = a.call(spec.name, &params, day(TODAY));
-            let after = serde_json::to_string(&a).unwrap_or_default();
+            let after = serde_json::to_string(&a).expect("account JSON");
             assert!(before == after, "{platform} {} changed the account", spec.name);
         }
     }
