@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod agents;
+pub mod analytics;
 pub mod campaign;
 pub mod connection;
 pub mod connectors;

@@ -332,4 +332,49 @@ mod tests {
         assert!(normalize_meta(&json!({"spend": "-3.00"})).is_err());
         assert!(normalize_meta(&json!({"spend": "1", "impressions": [1]})).is_err());
     }
+
+    /// The same underlying numbers as each platform would send them.
+    fn as_google(v: &MetricValues) -> Value {
+        json!({"campaign": {"id": "1"}, "segments": {"date": "2026-06-01"}, "metrics": {
+            "costMicros": v.spend.get().to_string(), "impressions": v.impressions.to_string(),
+            "clicks": v.clicks.to_string(), "conversions": v.conversions,
+            "conversionsValue": v.conversion_value.get() as f64 / 1e6}})
+    }
+    fn as_meta(v: &MetricValues) -> Value {
+        json!({"campaign_id": "1", "date_start": "2026-06-01", "spend": v.spend.to_decimal(),
+            "impressions": v.impressions.to_string(), "clicks": v.clicks.to_string(),
+            "actions": [{"action_type": "link_click", "value": v.clicks.to_string()},
+                        {"action_type": "omni_purchase", "value": v.conversions.to_string()}],
+            "action_values": [{"action_type": "omni_purchase", "value": v.conversion_value.to_decimal()}]})
+    }
+    fn as_pinterest(v: &MetricValues) -> Value {
+        json!({"CAMPAIGN_ID": "1", "DATE": "2026-06-01", "SPEND_IN_MICRO_DOLLAR": v.spend.get(),
+            "IMPRESSION_1": v.impressions, "CLICKTHROUGH_1": v.clicks, "TOTAL_CONVERSIONS": v.conversions,
+            "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR": v.conversion_value.get()})
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_platform_shape_normalizes_to_the_same_row(
+            spend in 0i64..10_000_000_000_000,
+            impressions in 0u64..100_000_000,
+            clicks in 0u64..10_000_000,
+            hundredths in 0u32..1_000_000,
+            value in 0i64..10_000_000_000_000,
+        ) {
+            let v = MetricValues {
+                spend: Micros::new(spend),
+                impressions,
+                clicks,
+                conversions: f64::from(hundredths) / 100.0,
+                conversion_value: Micros::new(value),
+            };
+            let google = normalize(Platform::Google, &as_google(&v));
+            let meta = normalize(Platform::Meta, &as_meta(&v));
+            let pinterest = normalize(Platform::Pinterest, &as_pinterest(&v));
+            proptest::prop_assert_eq!(&google, &Ok(v));
+            proptest::prop_assert_eq!(&meta, &Ok(v));
+            proptest::prop_assert_eq!(&pinterest, &Ok(v));
+        }
+    }
 }

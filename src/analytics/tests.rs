@@ -1,0 +1,413 @@
+//! The reports over a small hand-made book of campaigns, with expected figures worked out by hand.
+
+use super::benchmarks::benchmarks;
+use super::facts::{CampaignDim, CampaignFacts, Facts, Scope, Series};
+use super::fx::{ExchangeRate, ExchangeRates};
+use super::kpis::Metric;
+use super::pacing::{PacingMode, PacingStatus};
+use super::pacing_report::{BudgetSource, ProjectBudget, pacing_report};
+use super::range::{DateRange, Granularity};
+use super::report::{CampaignOrder, CampaignTableQuery, Source, TrendGroup, campaign_table, summary, trend};
+use crate::campaign::CampaignStatus;
+use crate::ids::{CampaignId, ProjectId};
+use crate::metrics::{DailyMetric, MetricValues};
+use crate::money::{Currency, Micros};
+use crate::platform::Platform;
+use crate::time::parse_date;
+use chrono::NaiveDate;
+
+const U: i64 = 1_000_000;
+
+fn d(text: &str) -> NaiveDate {
+    parse_date(text).unwrap_or_default()
+}
+
+fn range(from: &str, to: &str) -> DateRange {
+    DateRange::new(d(from), d(to)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn pid(s: &str) -> ProjectId {
+    ProjectId::parse(s).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A campaign spending `spend` units a day from `from` to `to` with 1,000 impressions, 20 clicks,
+/// 2 conversions and `value` units of conversion value a day.
+#[allow(clippy::too_many_arguments)]
+fn campaign(
+    id: &str,
+    project: &str,
+    platform: Platform,
+    objective: &str,
+    currency: &str,
+    budget: Option<i64>,
+    (from, to): (&str, &str),
+    spend: i64,
+    value: i64,
+) -> CampaignFacts {
+    let days = range(from, to)
+        .iter_days()
+        .map(|date| DailyMetric {
+            date,
+            values: MetricValues {
+                spend: Micros::new(spend * U),
+                impressions: 1_000,
+                clicks: 20,
+                conversions: 2.0,
+                conversion_value: Micros::new(value * U),
+            },
+        })
+        .collect();
+    CampaignFacts {
+        dim: CampaignDim {
+            id: CampaignId::parse(id).unwrap_or_else(|e| panic!("{e}")),
+            project_id: pid(project),
+            platform,
+            external_id: id.trim_start_matches("camp_").to_owned(),
+            name: format!("Campaign {id}"),
+            objective: Some(objective.to_owned()),
+            status: CampaignStatus::Active,
+            daily_budget: budget.map(|b| Micros::new(b * U)),
+            currency: Currency::parse(currency).unwrap_or(Currency::USD),
+        },
+        series: Series::from_days(days),
+    }
+}
+
+fn book() -> Facts {
+    Facts::new([
+        // Google, 100/day all of October and November, value 300/day.
+        campaign(
+            "camp_g1",
+            "proj_a",
+            Platform::Google,
+            "SEARCH",
+            "USD",
+            Some(100),
+            ("2026-10-01", "2026-11-30"),
+            100,
+            300,
+        ),
+        // Meta, 50/day in November only, value 50/day.
+        campaign(
+            "camp_m1",
+            "proj_a",
+            Platform::Meta,
+            "OUTCOME_SALES",
+            "USD",
+            Some(50),
+            ("2026-11-01", "2026-11-30"),
+            50,
+            50,
+        ),
+        // Pinterest in EUR (0.5 EUR per USD: 1 EUR = 2 USD), 10 EUR/day in November.
+        campaign(
+            "camp_p1",
+            "proj_b",
+            Platform::Pinterest,
+            "CONSIDERATION",
+            "EUR",
+            None,
+            ("2026-11-01", "2026-11-30"),
+            10,
+            40,
+        ),
+        // A second Google campaign in project b, 20/day in November.
+        campaign(
+            "camp_g2",
+            "proj_b",
+            Platform::Google,
+            "SEARCH",
+            "USD",
+            Some(30),
+            ("2026-11-01", "2026-11-30"),
+            20,
+            20,
+        ),
+    ])
+}
+
+fn rates() -> ExchangeRates {
+    ExchangeRates::new([ExchangeRate {
+        currency: Currency::EUR,
+        effective_from: d("2020-01-01"),
+        per_usd: 0.5,
+    }])
+}
+
+#[test]
+fn summary_totals_compare_and_convert() {
+    let facts = book();
+    let rates = rates();
+    let scope = Scope::default();
+    let src = Source {
+        facts: &facts,
+        rates: &rates,
+        currency: Currency::USD,
+        scope: &scope,
+    };
+    let s = summary(&src, range("2026-11-01", "2026-11-10"));
+    // Ten days of 100 + 50 + 10 EUR (= 20 USD) + 20 = 190 a day.
+    assert_eq!(s.total.current.spend_micros, 1_900 * U);
+    assert_eq!(s.total.current.impressions, 40_000);
+    assert_eq!(
+        s.total.current.conversion_value_micros,
+        (3_000 + 500 + 800 + 200) * U
+    );
+    // The ten days before: only camp_g1 ran.
+    assert_eq!(s.previous_range, range("2026-10-22", "2026-10-31"));
+    assert_eq!(s.total.previous.spend_micros, 1_000 * U);
+    assert_eq!(s.total.change.get("spend"), Some(&0.9));
+    let google = &s.platforms[0];
+    assert_eq!(
+        (google.platform, google.campaigns, google.spending_campaigns),
+        (Platform::Google, 2, 2)
+    );
+    assert_eq!(google.figures.current.spend_micros, 1_200 * U);
+    assert_eq!(google.share_of_spend, Some(1_200.0 / 1_900.0));
+    assert_eq!(google.figures.current.cpc, Some(1_200.0 / 400.0));
+    assert_eq!(s.platforms[2].figures.current.spend_micros, 200 * U);
+    assert!(s.missing_rates.is_empty());
+
+    // In EUR for project b: 10 EUR + 20 USD (= 10 EUR) a day.
+    let b = Scope {
+        project_id: Some(pid("proj_b")),
+        platform: None,
+    };
+    let src = Source {
+        currency: Currency::EUR,
+        scope: &b,
+        ..src
+    };
+    let s = summary(&src, range("2026-11-01", "2026-11-10"));
+    assert_eq!(s.total.current.spend_micros, 200 * U);
+
+    // Without a rate, EUR campaigns are left out and named.
+    let none = ExchangeRates::default();
+    let src = Source {
+        rates: &none,
+        currency: Currency::USD,
+        scope: &scope,
+        facts: &facts,
+    };
+    let s = summary(&src, range("2026-11-01", "2026-11-10"));
+    assert_eq!(s.total.current.spend_micros, 1_700 * U);
+    assert_eq!(s.missing_rates, vec![Currency::EUR]);
+}
+
+#[test]
+fn trend_buckets_by_day_week_and_month() {
+    let facts = book();
+    let rates = rates();
+    let scope = Scope::default();
+    let src = Source {
+        facts: &facts,
+        rates: &rates,
+        currency: Currency::USD,
+        scope: &scope,
+    };
+    let four_days = |g| {
+        trend(
+            &src,
+            range("2026-10-30", "2026-11-02"),
+            g,
+            TrendGroup::Platform,
+            10,
+        )
+    };
+    let t = four_days(Granularity::Day);
+    assert_eq!(t.buckets.len(), 4);
+    assert_eq!(t.series.len(), 3);
+    assert_eq!(t.series[0].spend_micros, vec![100 * U, 100 * U, 120 * U, 120 * U]);
+    assert_eq!(t.series[1].spend_micros, vec![0, 0, 50 * U, 50 * U]);
+    assert_eq!(t.series[2].spend_micros, vec![0, 0, 20 * U, 20 * U]);
+    // Months: October's two days, November's two.
+    let t = four_days(Granularity::Month);
+    assert_eq!(t.buckets, vec![d("2026-10-01"), d("2026-11-01")]);
+    assert_eq!(t.series[0].spend_micros, vec![200 * U, 240 * U]);
+    // ISO weeks: 2026-10-26 (Mon) to 11-01 holds 30, 31 and 1; 11-02 starts the next.
+    let t = four_days(Granularity::Week);
+    assert_eq!(t.buckets, vec![d("2026-10-26"), d("2026-11-02")]);
+    assert_eq!(t.series[0].spend_micros, vec![320 * U, 120 * U]);
+    // By campaign, top two and the rest.
+    let t = trend(
+        &src,
+        range("2026-11-01", "2026-11-02"),
+        Granularity::Day,
+        TrendGroup::Campaign,
+        2,
+    );
+    let keys: Vec<&str> = t.series.iter().map(|s| s.key.as_str()).collect();
+    assert_eq!(keys, vec!["camp_g1", "camp_m1", "other"]);
+    assert_eq!(t.series[2].spend_micros, vec![40 * U, 40 * U]);
+}
+
+#[test]
+fn campaign_table_sorts_filters_and_pages() {
+    let facts = book();
+    let rates = rates();
+    let scope = Scope::default();
+    let src = Source {
+        facts: &facts,
+        rates: &rates,
+        currency: Currency::USD,
+        scope: &scope,
+    };
+    let r = range("2026-11-01", "2026-11-30");
+    let t = campaign_table(&src, r, &CampaignTableQuery::default());
+    let ids: Vec<&str> = t.items.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, vec!["camp_g1", "camp_m1", "camp_g2", "camp_p1"]);
+    assert_eq!(t.total, 4);
+    assert_eq!(t.totals.spend_micros, 190 * 30 * U);
+    // ROAS ascending: g2 1.0, m1 1.0 (a tie, by name), g1 3.0, p1 4.0.
+    let q = CampaignTableQuery {
+        order: CampaignOrder::Metric(Metric::Roas),
+        descending: false,
+        ..Default::default()
+    };
+    let ids: Vec<String> = campaign_table(&src, r, &q)
+        .items
+        .into_iter()
+        .map(|c| c.id.as_str().to_owned())
+        .collect();
+    assert_eq!(ids, vec!["camp_g2", "camp_m1", "camp_g1", "camp_p1"]);
+    let q = CampaignTableQuery {
+        search: Some("CAMP_G".into()),
+        limit: 1,
+        offset: 1,
+        ..Default::default()
+    };
+    let page = campaign_table(&src, r, &q);
+    assert_eq!((page.total, page.items.len()), (2, 1));
+    assert_eq!(page.items[0].id.as_str(), "camp_g2");
+    // October: only camp_g1 had activity.
+    let q = CampaignTableQuery {
+        with_activity: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        campaign_table(&src, range("2026-10-01", "2026-10-31"), &q).total,
+        1
+    );
+}
+
+#[test]
+fn benchmarks_place_each_campaign() {
+    let mut list = vec![];
+    // Five Google SEARCH campaigns with CPC 1, 2, 3, 4, 10 (20 clicks a day).
+    for (i, spend) in [20, 40, 60, 80, 200].into_iter().enumerate() {
+        let project = if i < 2 { "proj_a" } else { "proj_b" };
+        list.push(campaign(
+            &format!("camp_s{i}"),
+            project,
+            Platform::Google,
+            "SEARCH",
+            "USD",
+            None,
+            ("2026-11-01", "2026-11-01"),
+            spend,
+            spend,
+        ));
+    }
+    let facts = Facts::new(list);
+    let rates = rates();
+    let a = Scope {
+        project_id: Some(pid("proj_a")),
+        platform: None,
+    };
+    let src = Source {
+        facts: &facts,
+        rates: &rates,
+        currency: Currency::USD,
+        scope: &a,
+    };
+    let b = benchmarks(&src, range("2026-11-01", "2026-11-01"), 0, 100);
+    assert_eq!(b.groups.len(), 1);
+    let cpc = b.groups[0].all_projects.get("cpc").copied();
+    assert_eq!(cpc.map(|c| (c.q1, c.median, c.q3, c.n)), Some((2.0, 3.0, 4.0, 5)));
+    let mine = b.groups[0].project.get("cpc").copied();
+    assert_eq!(mine.map(|c| (c.median, c.n)), Some((1.5, 2)));
+    assert_eq!(b.campaigns.len(), 2);
+    // camp_s1: CPC 2, at the first quartile: rank 30 (one below, itself half), cheaper than median.
+    let s1 = &b.campaigns[0];
+    assert_eq!(s1.id.as_str(), "camp_s1");
+    let st = s1.metrics.get("cpc").copied();
+    assert_eq!(
+        st.map(|s| (s.value, s.percentile, s.quartile, s.better_than_median)),
+        Some((2.0, 30.0, 1, true))
+    );
+}
+
+#[test]
+fn pacing_for_campaigns_and_projects() {
+    let facts = book();
+    let rates = rates();
+    let scope = Scope::default();
+    let src = Source {
+        facts: &facts,
+        rates: &rates,
+        currency: Currency::USD,
+        scope: &scope,
+    };
+    let projects = vec![
+        ProjectBudget {
+            id: pid("proj_a"),
+            name: "A".into(),
+            monthly: Some(Micros::new(6_000 * U)),
+            currency: Currency::USD,
+        },
+        ProjectBudget {
+            id: pid("proj_b"),
+            name: "B".into(),
+            monthly: None,
+            currency: Currency::USD,
+        },
+    ];
+    let r = pacing_report(
+        &src,
+        &rates,
+        DateRange::month_of(d("2026-11-01")),
+        d("2026-11-15"),
+        PacingMode::Even,
+        &projects,
+    );
+    assert_eq!(r.campaigns.len(), 4);
+    let g2 = r
+        .campaigns
+        .iter()
+        .find(|c| c.id.as_str() == "camp_g2")
+        .map(|c| c.pacing.clone());
+    // 20/day against a 30/day budget (900 for November): 300 spent, 450 expected, 600 projected.
+    let g2 = g2.unwrap_or_else(|| panic!("camp_g2"));
+    assert_eq!(
+        (g2.spent_micros, g2.expected_micros, g2.projected_micros),
+        (300 * U, Some(450 * U), 600 * U)
+    );
+    assert_eq!(g2.status, PacingStatus::Under);
+    // camp_p1 has no budget.
+    let p1 = r
+        .campaigns
+        .iter()
+        .find(|c| c.id.as_str() == "camp_p1")
+        .map(|c| c.pacing.status);
+    assert_eq!(p1, Some(PacingStatus::NoBudget));
+    // Project a: its own 6,000; 150/day spent, 2,250 by the 15th, 4,500 projected: under.
+    let a = &r.projects[0];
+    assert_eq!(a.budget_source, BudgetSource::Project);
+    assert_eq!(
+        (
+            a.pacing.budget_micros,
+            a.pacing.spent_micros,
+            a.pacing.projected_micros
+        ),
+        (Some(6_000 * U), 2_250 * U, 4_500 * U)
+    );
+    assert_eq!(a.pacing.status, PacingStatus::Under);
+    // Project b: no own budget, so its campaigns' (only camp_g2's 900) is used.
+    let b = &r.projects[1];
+    assert_eq!(
+        (b.budget_source, b.pacing.budget_micros),
+        (BudgetSource::Campaigns, Some(900 * U))
+    );
+    assert_eq!(b.pacing.spent_micros, (20 + 20) * 15 * U);
+    assert_eq!(b.campaigns, 2);
+}
