@@ -279,6 +279,18 @@ pub trait EventLog: Send + Sync {
     async fn last_seq(&self) -> Result<i64, RepoError>;
 }
 
+/// The reports' data, held in memory and refreshed from storage when something changed.
+#[async_trait]
+pub trait AnalyticsRepo: Send + Sync {
+    /// The facts as they are now.
+    async fn snapshot(&self) -> Result<Arc<crate::analytics::Snapshot>, RepoError>;
+    /// Replaces the whole exchange-rate table.
+    async fn replace_exchange_rates(&self, rates: &[crate::analytics::ExchangeRate])
+    -> Result<(), RepoError>;
+    /// Sets the currency of reports across projects.
+    async fn set_report_currency(&self, currency: crate::money::Currency) -> Result<(), RepoError>;
+}
+
 /// Everything the UI and API layers may call, cheap to clone.
 #[derive(Clone)]
 pub struct Services {
@@ -287,6 +299,7 @@ pub struct Services {
     pub projects: Arc<dyn ProjectRepo>,
     pub campaigns: Arc<dyn CampaignRepo>,
     pub metrics: Arc<dyn MetricsRepo>,
+    pub analytics: Arc<dyn AnalyticsRepo>,
     pub activity: Arc<dyn ActivityRepo>,
     pub connections: Arc<dyn ConnectionRepo>,
     pub tools: Arc<dyn ToolRunner>,

@@ -80,6 +80,13 @@ impl Application {
         engine.resume_all().await?;
         crate::workflows::scheduler::spawn(engine.clone(), wiring.services.workflows.clone());
         let (services, live) = (wiring.services, wiring.live);
+        // Load the reports' facts now rather than on the first report.
+        let analytics = services.analytics.clone();
+        tokio::spawn(async move {
+            if let Err(e) = analytics.snapshot().await {
+                tracing::warn!(error = ?e, "the analytics facts could not be loaded yet");
+            }
+        });
         let mut leptos_options = config.leptos;
         leptos_options.site_addr = address;
 

@@ -85,6 +85,37 @@ impl Series {
         self.days.len()
     }
 
+    /// Puts days pushed out of order back in order; of two entries for one date the later stays.
+    pub fn sort(&mut self) {
+        if self.days.is_sorted_by(|a, b| a < b) {
+            return;
+        }
+        let mut order: Vec<usize> = (0..self.days.len()).collect();
+        // Stable: entries of one date keep their push order, so the last is the later one.
+        order.sort_by_key(|i| self.days[*i]);
+        let mut keep: Vec<usize> = Vec::with_capacity(order.len());
+        for i in order {
+            match keep.last_mut() {
+                Some(last) if self.days[*last] == self.days[i] => *last = i,
+                _ => keep.push(i),
+            }
+        }
+        let pick = |v: &[i64]| keep.iter().map(|i| v[*i]).collect::<Vec<i64>>();
+        let (spend, value) = (pick(&self.spend), pick(&self.conversion_value));
+        let days = keep.iter().map(|i| self.days[*i]).collect();
+        let impressions = keep.iter().map(|i| self.impressions[*i]).collect();
+        let clicks = keep.iter().map(|i| self.clicks[*i]).collect();
+        let conversions = keep.iter().map(|i| self.conversions[*i]).collect();
+        *self = Series {
+            days,
+            spend,
+            impressions,
+            clicks,
+            conversions,
+            conversion_value: value,
+        };
+    }
+
     pub fn is_empty(&self) -> bool {
         self.days.is_empty()
     }

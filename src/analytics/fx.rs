@@ -1,6 +1,7 @@
 //! Exchange rates for reporting in one currency. A rate says how many units of a currency one US
 //! dollar buys, from a date on; a conversion uses the rate in force on the day being converted (the
-//! latest one on or before it, or the earliest one known for days before any rate).
+//! latest one on or before it, or the earliest one known for days before any rate). The built-in
+//! rates are seeded by the database migration and listed in the README.
 
 use crate::error::ParseError;
 use crate::money::{Currency, Micros};
@@ -42,47 +43,6 @@ impl ExchangeRate {
     }
 }
 
-/// The date the built-in rates apply from.
-pub const DEFAULT_RATES_FROM: (i32, u32, u32) = (2000, 1, 1);
-
-/// Built-in rates: approximate mid-market units per US dollar of November 2025. They make reports in
-/// one currency possible out of the box; edit them (`PUT /api/v1/analytics/exchange-rates`) for
-/// figures that must agree with accounting.
-pub const DEFAULT_RATES: [(&str, f64); 32] = [
-    ("USD", 1.0),
-    ("EUR", 0.865),
-    ("GBP", 0.762),
-    ("CHF", 0.805),
-    ("CAD", 1.405),
-    ("AUD", 1.540),
-    ("NZD", 1.770),
-    ("JPY", 155.0),
-    ("CNY", 7.11),
-    ("HKD", 7.78),
-    ("SGD", 1.305),
-    ("KRW", 1_465.0),
-    ("TWD", 31.2),
-    ("INR", 88.6),
-    ("IDR", 16_680.0),
-    ("THB", 32.6),
-    ("PHP", 58.9),
-    ("VND", 26_350.0),
-    ("SEK", 9.52),
-    ("NOK", 10.18),
-    ("DKK", 6.46),
-    ("PLN", 3.67),
-    ("CZK", 20.95),
-    ("HUF", 333.0),
-    ("TRY", 42.3),
-    ("ILS", 3.27),
-    ("AED", 3.6725),
-    ("SAR", 3.75),
-    ("ZAR", 17.35),
-    ("BRL", 5.33),
-    ("MXN", 18.45),
-    ("CLP", 935.0),
-];
-
 /// Rates by currency, each list sorted by date.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExchangeRates {
@@ -111,11 +71,6 @@ impl ExchangeRates {
             });
         }
         ExchangeRates { by_currency }
-    }
-
-    /// The built-in table.
-    pub fn defaults() -> Self {
-        ExchangeRates::new(default_rows())
     }
 
     /// Units of `currency` per US dollar on `date`; `None` for a currency without any rate.
@@ -162,22 +117,6 @@ impl ExchangeRates {
             })
             .collect()
     }
-}
-
-/// The built-in rows.
-pub fn default_rows() -> Vec<ExchangeRate> {
-    let (y, m, d) = DEFAULT_RATES_FROM;
-    let from = NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
-    DEFAULT_RATES
-        .iter()
-        .filter_map(|(code, rate)| {
-            Some(ExchangeRate {
-                currency: Currency::parse(code).ok()?,
-                effective_from: from,
-                per_usd: *rate,
-            })
-        })
-        .collect()
 }
 
 /// `amount × factor`, rounded half away from zero, saturating.
@@ -249,12 +188,8 @@ mod tests {
     }
 
     #[test]
-    fn defaults_cover_common_currencies() {
-        let rates = ExchangeRates::defaults();
-        assert_eq!(rates.rows().len(), DEFAULT_RATES.len());
-        for code in ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "BRL", "INR"] {
-            assert!(rates.per_usd(c(code), d("2026-11-25")).is_some(), "{code}");
-        }
+    fn rates_must_be_positive() {
+        assert!(ExchangeRate::new(c("EUR"), d("2026-01-01"), 0.865).is_ok());
         assert!(ExchangeRate::new(c("EUR"), d("2026-01-01"), 0.0).is_err());
         assert!(ExchangeRate::new(c("EUR"), d("2026-01-01"), f64::NAN).is_err());
         assert!(ExchangeRate::new(Currency::USD, d("2026-01-01"), 2.0).is_err());

@@ -1,5 +1,7 @@
 //! The public REST API under `/api/v1`: JSON in and out, errors as `{"error": {"code", "message"}}`.
 
+mod analytics;
+mod analytics_export;
 mod campaigns;
 mod connections;
 mod connectors;
@@ -18,6 +20,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(projects::router())
         .merge(campaigns::router())
+        .merge(analytics::router())
         .merge(connections::router())
         .merge(connectors::router())
         .merge(workflows::router())

@@ -1,6 +1,7 @@
 //! SQLite through sqlx: connection options, the pool, migrations, and one repository per area.
 
 mod activity_repo;
+mod analytics_repo;
 mod campaign_repo;
 mod connection_repo;
 mod dashboard_repo;
@@ -14,6 +15,7 @@ mod project_repo;
 mod workflow_repo;
 
 pub use activity_repo::SqliteActivityRepo;
+pub use analytics_repo::SqliteAnalyticsRepo;
 pub use campaign_repo::SqliteCampaignRepo;
 pub use connection_repo::SqliteConnectionRepo;
 pub use dashboard_repo::SqliteDashboardRepo;
@@ -102,6 +104,7 @@ pub fn services(
         projects: Arc::new(SqliteProjectRepo::new(db.clone())),
         campaigns: Arc::new(SqliteCampaignRepo::new(db.clone())),
         metrics: Arc::new(SqliteMetricsRepo::new(db.clone())),
+        analytics: Arc::new(SqliteAnalyticsRepo::new(db.clone())),
         activity: Arc::new(SqliteActivityRepo::new(db.clone())),
         connections: connections.clone(),
         tools: Arc::new(crate::connectors::LocalToolRunner::new(
