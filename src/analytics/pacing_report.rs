@@ -94,8 +94,8 @@ struct Accumulated {
     daily: Vec<i64>,
     history: Vec<i64>,
     budget: Option<i64>,
+    /// Sum of the campaigns' daily ceilings; `None` once one campaign has no budget.
     max_daily: Option<i64>,
-    all_budgeted: bool,
     campaigns: u32,
 }
 
@@ -183,7 +183,6 @@ pub fn pacing_report(
                 history: vec![0; history.len()],
                 budget: None,
                 max_daily: Some(0),
-                all_budgeted: true,
                 campaigns: 0,
             });
         for (a, d) in acc.daily.iter_mut().zip(&daily) {
@@ -195,13 +194,7 @@ pub fn pacing_report(
         if let Some(b) = budget {
             acc.budget = Some(acc.budget.unwrap_or(0) + b.get());
         }
-        match max_daily {
-            Some(m) => acc.max_daily = acc.max_daily.map(|x| x + m.get()),
-            None => {
-                acc.max_daily = None;
-                acc.all_budgeted = false;
-            }
-        }
+        acc.max_daily = acc.max_daily.zip(max_daily).map(|(x, m)| x + m.get());
         acc.campaigns += 1;
         campaigns.push(CampaignPacing {
             id: c.dim.id.clone(),
@@ -240,16 +233,7 @@ pub fn pacing_report(
             (None, None) => (None, BudgetSource::None),
         };
         let (daily, history, max_daily, count) = match acc {
-            Some(a) => (
-                a.daily,
-                a.history,
-                if a.all_budgeted {
-                    a.max_daily.map(Micros::new)
-                } else {
-                    None
-                },
-                a.campaigns,
-            ),
+            Some(a) => (a.daily, a.history, a.max_daily.map(Micros::new), a.campaigns),
             None => (vec![0; elapsed], vec![0; history_range.days() as usize], None, 0),
         };
         let weights = match mode {

@@ -47,10 +47,6 @@ impl<'a> Source<'a> {
     }
 }
 
-fn add(into: &mut MetricValues, v: &MetricValues) {
-    into.add(v);
-}
-
 fn merge_missing(a: Vec<Currency>, b: Vec<Currency>) -> Vec<Currency> {
     let mut all: Vec<Currency> = a.into_iter().chain(b).collect();
     all.sort();
@@ -97,17 +93,17 @@ pub fn summary(src: &Source<'_>, range: DateRange) -> Summary {
     let mut per = [(MetricValues::default(), MetricValues::default(), 0u64, 0u64); 3];
     let slot = |p: Platform| Platform::ALL.iter().position(|q| *q == p).unwrap_or(0);
     for (c, v) in &now {
-        add(&mut total_now, v);
+        total_now.add(v);
         let s = &mut per[slot(c.dim.platform)];
-        add(&mut s.0, v);
+        s.0.add(v);
         s.2 += 1;
         if v.spend.get() > 0 {
             s.3 += 1;
         }
     }
     for (c, v) in &before {
-        add(&mut total_before, v);
-        add(&mut per[slot(c.dim.platform)].1, v);
+        total_before.add(v);
+        per[slot(c.dim.platform)].1.add(v);
     }
     let total_spend = total_now.spend.get();
     let platforms = Platform::ALL
