@@ -68,6 +68,8 @@ export default defineConfig({
       SWITCHBOARD_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
       RUST_LOG: "warn",
+      // Tests sync on demand; a scheduled sync must not change the numbers under a test.
+      SWITCHBOARD_SYNC_SCHEDULE: "off",
       // Runs take long enough to be watched: the run page must follow stages live.
       SWITCHBOARD_STAGE_PAUSE_MS: "1000",
     },

@@ -21,6 +21,7 @@ pub mod platform;
 pub mod ports;
 pub mod project;
 pub mod schedule;
+pub mod sync;
 pub mod time;
 pub mod validation;
 pub mod workflow;

@@ -291,6 +291,17 @@ pub trait AnalyticsRepo: Send + Sync {
     async fn set_report_currency(&self, currency: crate::money::Currency) -> Result<(), RepoError>;
 }
 
+/// The performance sync: its schedule, its runs, and "sync now".
+#[async_trait]
+pub trait SyncService: Send + Sync {
+    /// The schedule, the latest runs (a running one first) and where each connection stands.
+    async fn overview(&self) -> Result<crate::sync::SyncOverview, RepoError>;
+    /// Starts a run in the background; answers its id, or `AlreadyRunning`.
+    async fn sync_now(&self) -> Result<i64, crate::sync::SyncError>;
+    /// Sets the cron expression (UTC), or `off`.
+    async fn set_schedule(&self, schedule: &str) -> Result<(), crate::sync::SyncError>;
+}
+
 /// Everything the UI and API layers may call, cheap to clone.
 #[derive(Clone)]
 pub struct Services {
@@ -300,6 +311,7 @@ pub struct Services {
     pub campaigns: Arc<dyn CampaignRepo>,
     pub metrics: Arc<dyn MetricsRepo>,
     pub analytics: Arc<dyn AnalyticsRepo>,
+    pub sync: Arc<dyn SyncService>,
     pub activity: Arc<dyn ActivityRepo>,
     pub connections: Arc<dyn ConnectionRepo>,
     pub tools: Arc<dyn ToolRunner>,

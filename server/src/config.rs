@@ -21,6 +21,8 @@ pub struct Config {
     pub connectors: crate::connectors::ConnectorSettings,
     /// The workflow executor (`SWITCHBOARD_MAX_RUNNING`, `SWITCHBOARD_STAGE_TIMEOUT_SECS`, …).
     pub engine: crate::workflows::EngineSettings,
+    /// The performance sync (`SWITCHBOARD_SYNC_SCHEDULE`, `SWITCHBOARD_SYNC_FIRST_DAYS`).
+    pub sync: crate::sync::SyncSettings,
 }
 
 impl Config {
@@ -41,6 +43,7 @@ impl Config {
             leptos,
             connectors: crate::connectors::ConnectorSettings::from_env(),
             engine: crate::workflows::EngineSettings::from_env(),
+            sync: crate::sync::SyncSettings::from_env()?,
         })
     }
 }

@@ -11,6 +11,7 @@ pub mod legacy;
 pub mod routes;
 pub mod secrets;
 pub mod startup;
+pub mod sync;
 pub mod telemetry;
 pub mod workflows;
 

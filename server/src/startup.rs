@@ -74,11 +74,12 @@ impl Application {
         connectors
             .public_url
             .get_or_insert_with(|| format!("http://{address}"));
-        let wiring = db::services(&pool, Arc::new(connectors), Arc::new(keyring))?;
+        let wiring = db::services(&pool, Arc::new(connectors), Arc::new(keyring), config.sync)?;
         let engine = Engine::new(wiring.services.clone(), wiring.bus.clone(), config.engine.clone());
         // Runs that were under way when the server stopped carry on where they were.
         engine.resume_all().await?;
         crate::workflows::scheduler::spawn(engine.clone(), wiring.services.workflows.clone());
+        wiring.syncer.spawn_schedule();
         let (services, live) = (wiring.services, wiring.live);
         // Load the reports' facts now rather than on the first report.
         let analytics = services.analytics.clone();

@@ -7,6 +7,7 @@ pub mod export;
 pub mod facts;
 pub mod fx;
 pub mod kpis;
+pub mod overview;
 pub mod pacing;
 pub mod pacing_report;
 pub mod range;

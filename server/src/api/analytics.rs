@@ -32,6 +32,14 @@ pub fn router() -> Router<AppState> {
         .route("/analytics/benchmarks", get(benchmark_report))
         .route("/analytics/export", get(super::analytics_export::export))
         .route(
+            "/analytics/sync",
+            get(super::analytics_sync::overview).post(super::analytics_sync::sync_now),
+        )
+        .route(
+            "/analytics/sync/schedule",
+            axum::routing::put(super::analytics_sync::set_schedule),
+        )
+        .route(
             "/analytics/exchange-rates",
             get(exchange_rates).put(replace_exchange_rates),
         )

@@ -2,6 +2,7 @@
 
 mod analytics;
 mod analytics_export;
+mod analytics_sync;
 mod campaigns;
 mod connections;
 mod connectors;

@@ -12,6 +12,7 @@ pub(crate) mod ids;
 mod journal;
 mod metrics_repo;
 mod project_repo;
+pub mod sync_repo;
 mod workflow_repo;
 
 pub use activity_repo::SqliteActivityRepo;
@@ -24,6 +25,7 @@ pub use execution_repo::SqliteExecutionRepo;
 pub use health_probe::SqliteHealthProbe;
 pub use metrics_repo::SqliteMetricsRepo;
 pub use project_repo::SqliteProjectRepo;
+pub use sync_repo::SqliteSyncRepo;
 pub use workflow_repo::SqliteWorkflowRepo;
 
 /// Everything the server wires from one pool: the services, live mode, the event bus.
@@ -31,6 +33,8 @@ pub struct Wiring {
     pub services: switchboard_core::ports::Services,
     pub live: std::sync::Arc<crate::connectors::LiveConnectors>,
     pub bus: crate::workflows::EventBus,
+    /// The performance sync, whose schedule the server starts.
+    pub syncer: std::sync::Arc<crate::sync::Syncer>,
 }
 
 /// One database seen through two pools and a journal. Reads share several connections. The writes
@@ -86,6 +90,7 @@ pub fn services(
     pool: &SqlitePool,
     settings: std::sync::Arc<crate::connectors::ConnectorSettings>,
     keyring: std::sync::Arc<crate::secrets::Keyring>,
+    sync: crate::sync::SyncSettings,
 ) -> anyhow::Result<Wiring> {
     use std::sync::Arc;
     let bus = crate::workflows::EventBus::new();
@@ -98,6 +103,15 @@ pub fn services(
         connections.clone(),
     )?);
     let events: Arc<dyn switchboard_core::ports::EventLog> = Arc::new(SqliteEventLog::new(db.clone()));
+    let tools: Arc<dyn switchboard_core::ports::ToolRunner> = Arc::new(
+        crate::connectors::LocalToolRunner::new(connections.clone(), live.clone(), events.clone()),
+    );
+    let syncer = crate::sync::Syncer::new(
+        SqliteSyncRepo::new(db.clone()),
+        connections.clone(),
+        tools.clone(),
+        sync,
+    );
     let services = switchboard_core::ports::Services {
         dashboard: Arc::new(SqliteDashboardRepo::new(db.clone())),
         health: Arc::new(SqliteHealthProbe::new(db.clone())),
@@ -107,16 +121,18 @@ pub fn services(
         analytics: Arc::new(SqliteAnalyticsRepo::new(db.clone())),
         activity: Arc::new(SqliteActivityRepo::new(db.clone())),
         connections: connections.clone(),
-        tools: Arc::new(crate::connectors::LocalToolRunner::new(
-            connections,
-            live.clone(),
-            events.clone(),
-        )),
+        sync: Arc::new(crate::sync::SyncControl(syncer.clone())),
+        tools,
         events,
         workflows: Arc::new(SqliteWorkflowRepo::new(db.clone())),
         executions: Arc::new(SqliteExecutionRepo::new(db.clone())),
     };
-    Ok(Wiring { services, live, bus })
+    Ok(Wiring {
+        services,
+        live,
+        bus,
+        syncer,
+    })
 }
 
 use anyhow::{Context, bail};

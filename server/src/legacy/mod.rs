@@ -1,6 +1,6 @@
 //! `switchboard import-json DIR` and `export-json DIR`: moving data from and to the legacy JSON format.
 
-mod batch;
+pub(crate) mod batch;
 mod export;
 mod import;
 mod known;

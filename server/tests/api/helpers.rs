@@ -88,6 +88,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("no temp dir");
     let database_url = format!("sqlite://{}/switchboard.db?mode=rwc", dir.path().display());
     let mut config = Config::load(&database_url, Some("127.0.0.1:0".parse().expect("addr"))).expect("config");
+    // No scheduled sync landing in the middle of a test; tests sync on demand.
+    config.sync.default_schedule = "off".to_owned();
     configure(&mut config);
     let app = Application::build(config).await.expect("the app did not build");
     let address = app.address();

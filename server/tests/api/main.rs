@@ -16,4 +16,5 @@ mod pinterest;
 mod repos;
 mod rest;
 mod stub;
+mod sync;
 mod workflows;

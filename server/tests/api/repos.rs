@@ -12,7 +12,9 @@ use switchboard_core::{CampaignId, Platform, ProjectId, RepoError};
 pub fn wired(pool: &SqlitePool) -> Services {
     let settings = std::sync::Arc::new(server::connectors::ConnectorSettings::from_env());
     let keyring = std::sync::Arc::new(server::secrets::Keyring::new(&[3; 32], &[]));
-    db::services(pool, settings, keyring).expect("services").services
+    db::services(pool, settings, keyring, server::sync::SyncSettings::default())
+        .expect("services")
+        .services
 }
 
 async fn services() -> (Services, SqlitePool, tempfile::TempDir) {

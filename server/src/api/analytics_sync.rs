@@ -1,0 +1,50 @@
+//! `/api/v1/analytics/sync`: the performance sync's schedule, runs and connections (GET), "sync
+//! now" (POST, 202 with the run's id; 409 while one runs), and its schedule (PUT `{schedule}`: a
+//! cron expression in UTC, or `off`).
+
+use super::ApiError;
+use super::extract::ApiJson;
+use crate::startup::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use switchboard_core::sync::{SyncError, SyncOverview};
+
+impl From<SyncError> for ApiError {
+    fn from(e: SyncError) -> Self {
+        match e {
+            SyncError::AlreadyRunning(_) => ApiError::Conflict(e.to_string()),
+            SyncError::BadSchedule { .. } => ApiError::BadRequest(format!("schedule: {e}")),
+            SyncError::Repo(r) => ApiError::from(r),
+        }
+    }
+}
+
+pub(super) async fn overview(State(state): State<AppState>) -> Result<Json<SyncOverview>, ApiError> {
+    Ok(Json(state.services.sync.overview().await?))
+}
+
+#[derive(Serialize)]
+pub(super) struct Started {
+    run_id: i64,
+}
+
+pub(super) async fn sync_now(State(state): State<AppState>) -> Result<(StatusCode, Json<Started>), ApiError> {
+    let run_id = state.services.sync.sync_now().await?;
+    Ok((StatusCode::ACCEPTED, Json(Started { run_id })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ScheduleBody {
+    schedule: String,
+}
+
+pub(super) async fn set_schedule(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<ScheduleBody>,
+) -> Result<Json<SyncOverview>, ApiError> {
+    state.services.sync.set_schedule(&body.schedule).await?;
+    overview(State(state)).await
+}
