@@ -16,9 +16,9 @@ use leptos_router::{
     path,
 };
 use pages::{
-    CampaignPage, CampaignsPage, ConnectionsPage, DashboardPage, EditProjectPage, EditWorkflowPage,
-    ExecutionPage, ExecutionsPage, ExplorerPage, NewProjectPage, NotFoundPage, ProjectPage, ProjectsPage,
-    SystemPage, WorkflowPage, WorkflowsPage,
+    AnalyticsPage, CampaignPage, CampaignsPage, ConnectionsPage, DashboardPage, EditProjectPage,
+    EditWorkflowPage, ExecutionPage, ExecutionsPage, ExplorerPage, NewProjectPage, NotFoundPage, ProjectPage,
+    ProjectsPage, SystemPage, WorkflowPage, WorkflowsPage,
 };
 
 /// Applies the saved colour theme before the first paint, so a dark-mode user never sees a flash.
@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/projects/:id") view=ProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/projects/:id/edit") view=EditProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns") view=CampaignsPage ssr=SsrMode::Async />
+                    <Route path=path!("/analytics") view=AnalyticsPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns/:id") view=CampaignPage ssr=SsrMode::Async />
                     <Route path=path!("/workflows") view=WorkflowsPage ssr=SsrMode::Async />
                     <Route path=path!("/workflows/:id") view=WorkflowPage ssr=SsrMode::Async />

@@ -31,6 +31,11 @@ pub struct AnalyticsOverview {
     /// The calendar month holding `as_of`.
     pub pacing: PacingReport,
     pub benchmarks: Benchmarks,
+    /// The first and last day with data in scope, whatever the window (so an empty window can
+    /// point to where the data is).
+    pub data_span: Option<(NaiveDate, NaiveDate)>,
+    /// The server's today (UTC), for the quick ranges.
+    pub today: NaiveDate,
 }
 
 /// The trend's buckets for a window: about 13 to 100 points whatever its length.
@@ -48,13 +53,14 @@ const TABLE_ROWS: usize = 25;
 const BENCHMARK_MIN_IMPRESSIONS: u64 = 100;
 
 /// The page for `range` over one project or all (in the project's currency, or the report
-/// currency across projects); pacing is for the month holding `as_of`.
+/// currency across projects); pacing is for the month holding yesterday (the last full day).
 pub fn overview(
     snapshot: &Snapshot,
     range: DateRange,
     project_id: Option<ProjectId>,
-    as_of: NaiveDate,
+    today: NaiveDate,
 ) -> AnalyticsOverview {
+    let as_of = today.pred_opt().unwrap_or(today);
     let currency = snapshot.currency_for(project_id.as_ref());
     let scope = Scope {
         project_id: project_id.clone(),
@@ -82,7 +88,15 @@ pub fn overview(
         })
         .collect();
     projects.sort_by_key(|p| p.name.to_lowercase());
+    let data_span = snapshot
+        .facts
+        .campaigns()
+        .filter(|c| scope.covers(&c.dim))
+        .filter_map(|c| c.series.bounds())
+        .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)));
     AnalyticsOverview {
+        today,
+        data_span,
         range,
         project_id,
         currency,
@@ -114,10 +128,11 @@ mod tests {
     #[test]
     fn an_empty_snapshot_gives_an_empty_page_not_an_error() {
         let range = DateRange::new(d("2026-06-01"), d("2026-06-30")).expect("range");
-        let page = overview(&Snapshot::default(), range, None, d("2026-06-30"));
+        let page = overview(&Snapshot::default(), range, None, d("2026-07-01"));
         assert_eq!(page.summary.total.current.spend_micros, 0);
         assert!(page.projects.is_empty());
         assert!(page.pacing.campaigns.is_empty());
         assert_eq!(page.trend.buckets.len(), 30);
+        assert_eq!(page.data_span, None);
     }
 }

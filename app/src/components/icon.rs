@@ -18,6 +18,7 @@ pub enum IconName {
     Plug,
     Flow,
     Play,
+    Chart,
 }
 
 impl IconName {
@@ -30,6 +31,7 @@ impl IconName {
             }
             IconName::Flow => "M4 6h6v4H4zM14 14h6v4h-6zM7 10v4a2 2 0 0 0 2 2h5",
             IconName::Play => "M6 4l14 8-14 8z",
+            IconName::Chart => "M3 3v18h18M7 15l4-4 3 3 5-6",
             IconName::Plug => "M9 2v6M15 2v6M6 8h12v4a6 6 0 0 1-12 0zM12 18v4",
             IconName::Moon => "M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8z",
             IconName::Menu => "M3 6h18M3 12h18M3 18h18",

@@ -1,5 +1,6 @@
 //! Reusable pieces of the UI.
 
+pub mod chart;
 mod empty_state;
 mod error_panel;
 pub mod format;
@@ -8,6 +9,7 @@ pub mod layout;
 mod page_header;
 mod stat_card;
 
+pub use chart::{Chart, ChartSpec, SeriesSpec};
 pub use empty_state::EmptyState;
 pub use error_panel::ErrorPanel;
 pub use icon::{Icon, IconName};

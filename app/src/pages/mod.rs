@@ -1,5 +1,6 @@
 //! One folder per area, one file per page.
 
+pub(crate) mod analytics;
 pub mod campaigns;
 mod connections;
 mod dashboard;
@@ -9,6 +10,7 @@ mod projects;
 mod system;
 mod workflows;
 
+pub use analytics::AnalyticsPage;
 pub use campaigns::{CampaignPage, CampaignsPage};
 pub use connections::{ConnectionsPage, ExplorerPage};
 pub use dashboard::DashboardPage;

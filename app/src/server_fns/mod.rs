@@ -1,6 +1,7 @@
 //! Server functions, one module per area. Each is a thin adapter over the ports in
 //! `switchboard_core::ports`, reached through the `Services` the server puts in context.
 
+pub mod analytics;
 pub mod campaigns;
 pub mod connections;
 pub mod dashboard;
@@ -8,6 +9,7 @@ pub mod projects;
 pub mod system;
 pub mod workflows;
 
+pub use analytics::{SyncNow, get_analytics, get_sync_overview, sync_now};
 pub use campaigns::{get_campaign_detail, list_campaigns};
 pub use connections::{
     CheckConnection, CreateTestConnection, DeleteConnection, RunTool, check_connection,

@@ -30,6 +30,11 @@ pub const NAV_AREAS: &[NavArea] = &[
         icon: IconName::Megaphone,
     },
     NavArea {
+        href: "/analytics",
+        label: "Analytics",
+        icon: IconName::Chart,
+    },
+    NavArea {
         href: "/workflows",
         label: "Workflows",
         icon: IconName::Flow,

@@ -1,5 +1,6 @@
-use crate::components::{EmptyState, ErrorPanel, Icon, IconName, PageHeader, StatCard};
-use crate::server_fns::{get_dashboard_summary, list_runs};
+use crate::components::{Chart, ChartSpec, EmptyState, ErrorPanel, Icon, IconName, PageHeader, StatCard};
+use crate::pages::analytics::charts;
+use crate::server_fns::{get_analytics, get_dashboard_summary, list_runs};
 use leptos::prelude::*;
 use switchboard_core::dashboard::DashboardSummary;
 use switchboard_core::format::format_count;
@@ -16,6 +17,16 @@ pub fn DashboardPage() -> impl IntoView {
         move || (version.get(), live.get()),
         |_| list_runs(Some("running".to_owned())),
     );
+    // The last 30 days across projects, for the two charts.
+    let analytics = Resource::new(move || version.get(), |_| get_analytics(None, None, None));
+    let figures = move || analytics.get().and_then(Result::ok);
+    let empty = || ChartSpec::Trend {
+        labels: Vec::new(),
+        series: Vec::new(),
+        unit: String::new(),
+    };
+    let trend = Signal::derive(move || figures().map_or_else(empty, |o| charts::spend_trend(&o)));
+    let compare = Signal::derive(move || figures().map_or_else(empty, |o| charts::platform_comparison(&o)));
     Effect::new(move |started: Option<bool>| {
         if started.is_none() {
             crate::pages::follow_runs(live);
@@ -44,6 +55,36 @@ pub fn DashboardPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <div class="chart-grid">
+            <section class="panel glass" aria-label="Spend trend, last 30 days">
+                <h2 class="panel__title">"Spend by platform"<span class="muted">" · last 30 days"</span></h2>
+                <Chart id="dashboard-trend" spec=trend label="Spend over the last 30 days, stacked by platform" />
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        analytics.await.ok().map(|o| {
+                            let total = switchboard_core::Micros::new(o.summary.total.current.spend_micros);
+                            view! {
+                                <p class="muted" data-testid="dashboard-spend">
+                                    {format!("{} spent from {} to {}. ", crate::components::format::money(Some(total), o.currency), o.range.from, o.range.to)}
+                                    <a href="/analytics">"Open Analytics"</a>
+                                </p>
+                            }
+                        })
+                    })}
+                </Transition>
+            </section>
+            <section class="panel glass" aria-label="Platform comparison, last 30 days">
+                <h2 class="panel__title">"Platforms: spend and ROAS"<span class="muted">" · last 30 days"</span></h2>
+                <Chart id="dashboard-platforms" spec=compare label="Spend (bars) and ROAS (line) per platform, last 30 days" />
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        analytics.await.ok().map(|o| view! {
+                            <crate::pages::analytics::PlatformTable platforms=o.summary.platforms currency=o.currency />
+                        })
+                    })}
+                </Transition>
+            </section>
+        </div>
         <section class="panel glass" aria-label="Running now">
             <h2 class="panel__title">"Running now"</h2>
             <Transition fallback=|| view! { <p class="muted">"…"</p> }>

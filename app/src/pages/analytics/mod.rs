@@ -1,0 +1,7 @@
+mod analytics_page;
+pub(crate) mod charts;
+mod panels;
+mod sync_panel;
+
+pub use analytics_page::AnalyticsPage;
+pub(crate) use panels::PlatformTable;

@@ -1,0 +1,259 @@
+//! The analytics tables: the numbers behind each chart, pacing and benchmarks, all in the
+//! server-rendered HTML.
+
+use super::charts;
+use crate::components::Chart;
+use crate::components::format::{decimal, money, percent};
+use leptos::prelude::*;
+use switchboard_core::analytics::benchmarks::{Benchmarks, Distribution};
+use switchboard_core::analytics::pacing::{Pacing, PacingStatus};
+use switchboard_core::analytics::pacing_report::{BudgetSource, PacingReport};
+use switchboard_core::analytics::report::{PlatformFigures, Trend};
+use switchboard_core::format::format_count;
+use switchboard_core::{Currency, Micros, Platform};
+
+fn amount(micros: i64, currency: Currency) -> String {
+    money(Some(Micros::new(micros)), currency)
+}
+
+/// Spend per bucket and platform, folded away under the chart.
+#[component]
+pub fn TrendTable(trend: Trend, currency: Currency) -> impl IntoView {
+    let platforms: Vec<Platform> = trend.series.iter().filter_map(|s| s.platform).collect();
+    let rows: Vec<(String, Vec<String>)> = trend
+        .buckets
+        .iter()
+        .enumerate()
+        .map(|(i, day)| {
+            let cells = trend
+                .series
+                .iter()
+                .map(|s| amount(s.spend_micros.get(i).copied().unwrap_or(0), currency))
+                .collect();
+            (day.to_string(), cells)
+        })
+        .collect();
+    view! {
+        <details class="numbers">
+            <summary>{format!("The numbers ({} {})", rows.len(), trend.granularity.as_str())}</summary>
+            <div class="table-wrap">
+                <table class="table table--compact" data-testid="trend-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Period from"</th>
+                            {platforms.iter().map(|p| view! { <th scope="col" class="num">{p.label()}</th> }).collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {rows.into_iter().map(|(day, cells)| view! {
+                            <tr>
+                                <td>{day}</td>
+                                {cells.into_iter().map(|c| view! { <td class="num">{c}</td> }).collect_view()}
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </details>
+    }
+}
+
+/// Each platform's figures for the window.
+#[component]
+pub fn PlatformTable(platforms: Vec<PlatformFigures>, currency: Currency) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="table table--compact" data-testid="platform-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Platform"</th>
+                        <th scope="col" class="num">"Spend"</th>
+                        <th scope="col" class="num">"Share"</th>
+                        <th scope="col" class="num">"Clicks"</th>
+                        <th scope="col" class="num">"CTR"</th>
+                        <th scope="col" class="num">"CPC"</th>
+                        <th scope="col" class="num">"Conv."</th>
+                        <th scope="col" class="num">"CPA"</th>
+                        <th scope="col" class="num">"ROAS"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {platforms.into_iter().map(|p| {
+                        let k = p.figures.current;
+                        view! {
+                            <tr class=format!("platform--{}", p.platform.as_str()) data-platform=p.platform.as_str()>
+                                <th scope="row"><span class="dot" aria-hidden="true"></span>{p.platform.label()}</th>
+                                <td class="num">{amount(k.spend_micros, currency)}</td>
+                                <td class="num">{percent(p.share_of_spend)}</td>
+                                <td class="num">{format_count(k.clicks)}</td>
+                                <td class="num">{percent(k.ctr)}</td>
+                                <td class="num">{decimal(k.cpc)}</td>
+                                <td class="num">{format!("{:.1}", k.conversions)}</td>
+                                <td class="num">{decimal(k.cpa)}</td>
+                                <td class="num">{decimal(k.roas)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+fn status(s: PacingStatus) -> (&'static str, &'static str) {
+    match s {
+        PacingStatus::OnTrack => ("On track", "badge badge--ok"),
+        PacingStatus::Over => ("Over", "badge badge--bad"),
+        PacingStatus::Under => ("Under", "badge badge--warn"),
+        PacingStatus::NoBudget => ("No budget", "badge"),
+        PacingStatus::NotStarted => ("Not started", "badge"),
+    }
+}
+
+fn projected(p: &Pacing, currency: Currency) -> String {
+    format!(
+        "{} ({} – {})",
+        amount(p.projected_micros, currency),
+        Micros::new(p.projected_low_micros).format_units(currency),
+        Micros::new(p.projected_high_micros).format_units(currency)
+    )
+}
+
+/// This month's pacing: a gauge per project and a table of campaigns, furthest off first.
+#[component]
+pub fn PacingPanel(report: PacingReport) -> impl IntoView {
+    let currency = report.currency;
+    let period = format!(
+        "{} · day {} of {}",
+        report.period.from.format("%B %Y"),
+        report.projects.first().map_or(0, |p| p.pacing.days_elapsed),
+        report.projects.first().map_or(0, |p| p.pacing.days_total)
+    );
+    view! {
+        <section class="panel glass" aria-label="Pacing" data-testid="pacing">
+            <h2 class="panel__title">"Budget pacing"<span class="muted">{format!(" · {period} · even pacing, as of {}", report.as_of)}</span></h2>
+            <div class="gauge-grid">
+                {report.projects.iter().map(|p| {
+                    let (label, class) = status(p.pacing.status);
+                    let gauge = charts::pacing_gauge(&p.pacing, &p.name);
+                    let source = match p.budget_source {
+                        BudgetSource::Project => "project budget",
+                        BudgetSource::Campaigns => "sum of campaign budgets",
+                        BudgetSource::None => "no budget",
+                    };
+                    let id = format!("gauge-{}", p.project_id);
+                    view! {
+                        <article class="gauge-card" data-testid="pacing-project">
+                            <h3>{p.name.clone()}</h3>
+                            {gauge.map(|g| view! { <Chart id=id spec=Signal::stored(g) label=format!("Projected spend against budget for {}", p.name) class="chart--gauge" /> })}
+                            <p><span class=class>{label}</span></p>
+                            <dl class="facts">
+                                <dt>"Budget"</dt><dd>{p.pacing.budget_micros.map_or_else(|| "—".to_owned(), |b| amount(b, currency))}<span class="muted">{format!(" ({source})")}</span></dd>
+                                <dt>"Spent"</dt><dd>{amount(p.pacing.spent_micros, currency)}</dd>
+                                <dt>"Expected by now"</dt><dd>{p.pacing.expected_micros.map_or_else(|| "—".to_owned(), |e| amount(e, currency))}</dd>
+                                <dt>"Projected"</dt><dd>{projected(&p.pacing, currency)}</dd>
+                            </dl>
+                        </article>
+                    }
+                }).collect_view()}
+            </div>
+            {(!report.campaigns.is_empty()).then(|| view! {
+                <div class="table-wrap">
+                    <table class="table table--compact" data-testid="pacing-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Campaign"</th>
+                                <th scope="col">"Platform"</th>
+                                <th scope="col" class="num">"Daily budget"</th>
+                                <th scope="col" class="num">"Spent"</th>
+                                <th scope="col" class="num">"Expected"</th>
+                                <th scope="col" class="num">"Pace"</th>
+                                <th scope="col" class="num">"Projected (90% range)"</th>
+                                <th scope="col">"Status"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {report.campaigns.iter().map(|c| {
+                                let (label, class) = status(c.pacing.status);
+                                view! {
+                                    <tr>
+                                        <td><a href=format!("/campaigns/{}", c.id)>{c.name.clone()}</a></td>
+                                        <td>{c.platform.label()}</td>
+                                        <td class="num">{c.daily_budget_micros.map_or_else(|| "—".to_owned(), |b| amount(b, currency))}</td>
+                                        <td class="num">{amount(c.pacing.spent_micros, currency)}</td>
+                                        <td class="num">{c.pacing.expected_micros.map_or_else(|| "—".to_owned(), |e| amount(e, currency))}</td>
+                                        <td class="num">{c.pacing.pace.map_or_else(|| "—".to_owned(), |p| format!("{:.0}%", p * 100.0))}</td>
+                                        <td class="num">{projected(&c.pacing, currency)}</td>
+                                        <td><span class=class>{label}</span></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })}
+            {report.projects.is_empty().then(|| view! { <p class="muted">"No project has spend or a budget this month."</p> })}
+        </section>
+    }
+}
+
+fn spread(d: Option<&Distribution>, show: fn(f64) -> String) -> String {
+    match d {
+        Some(d) => format!("{} ({} – {})", show(d.median), show(d.q1), show(d.q3)),
+        None => "—".to_owned(),
+    }
+}
+
+/// Medians and quartiles per platform and objective, across every project.
+#[component]
+pub fn BenchmarksPanel(benchmarks: Benchmarks) -> impl IntoView {
+    let pct = |v: f64| format!("{:.2}%", v * 100.0);
+    let num = |v: f64| format!("{v:.2}");
+    view! {
+        <section class="panel glass" aria-label="Benchmarks" data-testid="benchmarks">
+            <h2 class="panel__title">"Benchmarks"<span class="muted">{format!(
+                " · median (quartiles) across all projects, campaigns with {} or more impressions", benchmarks.min_impressions
+            )}</span></h2>
+            {if benchmarks.groups.is_empty() {
+                view! { <p class="muted">"Not enough campaigns with delivery in this window."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="table table--compact">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Platform"</th>
+                                    <th scope="col">"Objective"</th>
+                                    <th scope="col" class="num">"Campaigns"</th>
+                                    <th scope="col" class="num">"CTR"</th>
+                                    <th scope="col" class="num">{format!("CPC ({})", benchmarks.currency)}</th>
+                                    <th scope="col" class="num">{format!("CPM ({})", benchmarks.currency)}</th>
+                                    <th scope="col" class="num">"CVR"</th>
+                                    <th scope="col" class="num">"ROAS"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {benchmarks.groups.iter().map(|g| {
+                                    let all = &g.all_projects;
+                                    let n = all.values().map(|d| d.n).max().unwrap_or(0);
+                                    view! {
+                                        <tr>
+                                            <td>{g.platform.label()}</td>
+                                            <td>{g.objective.clone()}</td>
+                                            <td class="num">{n}</td>
+                                            <td class="num">{spread(all.get("ctr"), pct)}</td>
+                                            <td class="num">{spread(all.get("cpc"), num)}</td>
+                                            <td class="num">{spread(all.get("cpm"), num)}</td>
+                                            <td class="num">{spread(all.get("cvr"), pct)}</td>
+                                            <td class="num">{spread(all.get("roas"), num)}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,151 @@
+//! The performance sync on the Analytics page: its schedule, the latest run (followed while it
+//! runs), each connection's last day and error, and "Sync now".
+
+use crate::components::ErrorPanel;
+use crate::components::format::day;
+use crate::server_fns::{SyncNow, get_sync_overview};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use switchboard_core::sync::{SCHEDULE_OFF, SyncOverview, SyncRun, SyncState};
+
+fn state_badge(state: SyncState) -> &'static str {
+    match state {
+        SyncState::Running => "badge badge--warn",
+        SyncState::Succeeded => "badge badge--ok",
+        SyncState::Partial | SyncState::Failed => "badge badge--bad",
+    }
+}
+
+fn when(t: &switchboard_core::time::Timestamp) -> String {
+    t.as_datetime().format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+#[component]
+pub fn SyncPanel() -> impl IntoView {
+    let sync = ServerAction::<SyncNow>::new();
+    let tick = RwSignal::new(0_u32);
+    let overview = Resource::new(
+        move || (sync.version().get(), tick.get()),
+        |_| get_sync_overview(),
+    );
+    // While a run is under way, look again every two seconds.
+    Effect::new(move |_| {
+        let running = overview
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|o| o.runs.first().is_some_and(|r| r.state == SyncState::Running));
+        if running {
+            set_timeout(
+                move || tick.update(|t| *t += 1),
+                std::time::Duration::from_secs(2),
+            );
+        }
+    });
+    let refused = move || {
+        sync.value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| view! { <p class="notice notice--bad" role="alert">{e.to_string()}</p> })
+    };
+    view! {
+        <section class="panel glass" id="sync" aria-label="Sync" data-testid="sync">
+            <div class="panel__head">
+                <h2 class="panel__title">"Performance sync"</h2>
+                <ActionForm action=sync>
+                    <button type="submit" class="button" data-testid="sync-now" disabled=move || sync.pending().get()>
+                        {move || if sync.pending().get() { "Starting…" } else { "Sync now" }}
+                    </button>
+                </ActionForm>
+            </div>
+            {refused}
+            <Transition fallback=|| view! { <p class="muted">"…"</p> }>
+                {move || Suspend::new(async move {
+                    match overview.await {
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                        Ok(o) => view! { <SyncView overview=o /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn SyncView(overview: SyncOverview) -> impl IntoView {
+    let o = overview;
+    let schedule = if o.schedule == SCHEDULE_OFF {
+        "Scheduled syncs are off; sync on demand.".to_owned()
+    } else {
+        format!(
+            "Schedule: {} (UTC){}.",
+            o.schedule,
+            o.next_run_at
+                .as_ref()
+                .map(|t| format!(", next at {}", when(t)))
+                .unwrap_or_default()
+        )
+    };
+    let latest = o.runs.first().cloned();
+    view! {
+        <p class="muted">{schedule}" Each sync pulls every connection's new days and the last 7 again (platforms restate conversions)."</p>
+        {match latest {
+            None => view! { <p data-testid="sync-latest">"No sync has run yet."</p> }.into_any(),
+            Some(run) => view! { <RunLine run=run /> }.into_any(),
+        }}
+        {(!o.connections.is_empty()).then(|| view! {
+            <div class="table-wrap">
+                <table class="table table--compact" data-testid="sync-connections">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Connection"</th>
+                            <th scope="col">"Project"</th>
+                            <th scope="col">"Synced through"</th>
+                            <th scope="col">"Last success"</th>
+                            <th scope="col">"Last error"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {o.connections.into_iter().map(|c| view! {
+                            <tr>
+                                <td><span class=format!("platform-dot platform--{}", c.platform.as_str())></span>" "{format!("{} {}", c.platform.label(), c.account)}</td>
+                                <td>{c.project_name}</td>
+                                <td>{c.synced_through.map_or_else(|| "never".to_owned(), |d| d.to_string())}</td>
+                                <td>{c.last_success_at.as_ref().map(day).unwrap_or_default()}</td>
+                                <td class="cell-error">{c.last_error.unwrap_or_default()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        })}
+    }
+}
+
+#[component]
+fn RunLine(run: SyncRun) -> impl IntoView {
+    let progress = format!(
+        "{} of {} connections",
+        run.connections_done, run.connections_total
+    );
+    let problems = run.problems.clone();
+    view! {
+        <div class="sync-run" data-testid="sync-latest" data-state=run.state.as_str()>
+            <p>
+                <span class=state_badge(run.state)>{run.state.label()}</span>
+                {format!(
+                    " {} sync started {} · {progress} · {} campaign-days and {} campaigns written",
+                    if run.trigger == switchboard_core::sync::SyncTrigger::Manual { "Manual" } else { "Scheduled" },
+                    when(&run.started_at),
+                    run.rows_written,
+                    run.campaigns_written,
+                )}
+            </p>
+            {(!problems.is_empty()).then(|| view! {
+                <details class="numbers" open=run.state == SyncState::Failed>
+                    <summary>{format!("{} problem(s)", problems.len())}</summary>
+                    <ul class="problems">{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                </details>
+            })}
+        </div>
+    }
+}
