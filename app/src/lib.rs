@@ -36,6 +36,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="description" content="Switchboard: ad operations across Google, Meta and Pinterest" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <script inner_html=THEME_BOOT></script>
+                // ECharts for the charts, served from the site (npm's copy); deferred, it still runs
+                // before the hydration module scripts, which come after it.
+                <script src="/vendor/echarts.min.js" defer></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

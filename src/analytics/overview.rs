@@ -134,5 +134,9 @@ mod tests {
         assert!(page.pacing.campaigns.is_empty());
         assert_eq!(page.trend.buckets.len(), 30);
         assert_eq!(page.data_span, None);
+        // It crosses to the browser as JSON.
+        let text = serde_json::to_string(&page).expect("serialize");
+        let back: AnalyticsOverview = serde_json::from_str(&text).expect("deserialize");
+        assert_eq!(back, page);
     }
 }

@@ -33,6 +33,8 @@ pub struct CampaignPacing {
     pub name: String,
     pub project_id: ProjectId,
     pub platform: Platform,
+    /// The campaign's own status (`status` is the pacing's, from the flattened [`Pacing`]).
+    #[serde(rename = "campaign_status")]
     pub status: CampaignStatus,
     /// In the report currency.
     pub daily_budget_micros: Option<i64>,

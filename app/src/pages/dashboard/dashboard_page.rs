@@ -19,14 +19,19 @@ pub fn DashboardPage() -> impl IntoView {
     );
     // The last 30 days across projects, for the two charts.
     let analytics = Resource::new(move || version.get(), |_| get_analytics(None, None, None));
-    let figures = move || analytics.get().and_then(Result::ok);
+    // Set by the transitions below when the figures arrive (see the Analytics page).
+    let figures = RwSignal::new(None);
     let empty = || ChartSpec::Trend {
         labels: Vec::new(),
         series: Vec::new(),
         unit: String::new(),
     };
-    let trend = Signal::derive(move || figures().map_or_else(empty, |o| charts::spend_trend(&o)));
-    let compare = Signal::derive(move || figures().map_or_else(empty, |o| charts::platform_comparison(&o)));
+    let trend = Signal::derive(move || {
+        figures.with(|o: &Option<_>| o.as_ref().map_or_else(empty, charts::spend_trend))
+    });
+    let compare = Signal::derive(move || {
+        figures.with(|o: &Option<_>| o.as_ref().map_or_else(empty, charts::platform_comparison))
+    });
     Effect::new(move |started: Option<bool>| {
         if started.is_none() {
             crate::pages::follow_runs(live);
@@ -62,6 +67,9 @@ pub fn DashboardPage() -> impl IntoView {
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         analytics.await.ok().map(|o| {
+                            if figures.with_untracked(|f: &Option<_>| f.as_ref() != Some(&o)) {
+                                figures.set(Some(o.clone()));
+                            }
                             let total = switchboard_core::Micros::new(o.summary.total.current.spend_micros);
                             view! {
                                 <p class="muted" data-testid="dashboard-spend">
