@@ -3,13 +3,6 @@ use leptos::prelude::*;
 use switchboard_core::analytics::overview::AnalyticsOverview;
 use switchboard_core::sync::SyncOverview;
 
-#[cfg(feature = "ssr")]
-fn invalid(field: &str, message: String) -> AppError {
-    let mut errors = switchboard_core::validation::FieldErrors::new();
-    errors.add(field, message);
-    AppError::Validation(errors)
-}
-
 /// The Analytics page (and the dashboard's charts): summary, trend, pacing and benchmarks for a
 /// window (the last 30 days by default) over one project or all.
 #[server]
@@ -24,7 +17,7 @@ pub async fn get_analytics(
             use switchboard_core::analytics::overview::overview;
             let today = chrono::Utc::now().date_naive();
             let range = DateRange::parse(from.as_deref(), to.as_deref(), today)
-                .map_err(|e| invalid("range", e.to_string()))?;
+                .map_err(|e| super::ssr::invalid("range", e.to_string()))?;
             let project_id = match project_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                 None => None,
                 Some(text) => Some(
@@ -68,7 +61,7 @@ pub async fn sync_now() -> Result<i64, AppError> {
                 .await
                 .map_err(|e| match e {
                     SyncError::AlreadyRunning(_) => AppError::Conflict(e.to_string()),
-                    SyncError::BadSchedule { .. } => invalid("schedule", e.to_string()),
+                    SyncError::BadSchedule { .. } => super::ssr::invalid("schedule", e.to_string()),
                     SyncError::Repo(r) => AppError::from(r),
                 })
         }

@@ -55,6 +55,13 @@ pub(crate) mod ssr {
         result
     }
 
+    /// A validation error about one field.
+    pub fn invalid(field: &str, message: String) -> AppError {
+        let mut errors = switchboard_core::validation::FieldErrors::new();
+        errors.add(field, message);
+        AppError::Validation(errors)
+    }
+
     /// The services the server provided for this request.
     pub fn services() -> Result<Services, AppError> {
         use_context::<Services>().ok_or_else(|| {

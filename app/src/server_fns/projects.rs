@@ -27,10 +27,9 @@ pub async fn list_projects(
             use switchboard_core::project::ProjectFilter;
             let status = match status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                 None => None,
-                Some(s) => Some(
-                    s.parse()
-                        .map_err(|e: switchboard_core::ParseError| invalid("status", e.to_string()))?,
-                ),
+                Some(s) => Some(s.parse().map_err(|e: switchboard_core::ParseError| {
+                    super::ssr::invalid("status", e.to_string())
+                })?),
             };
             let filter = ProjectFilter { status, search: q };
             Ok(super::ssr::services()?.projects.list(&filter).await?)
@@ -153,7 +152,7 @@ pub async fn set_project_status(id: String, status: String) -> Result<Project, A
             let id = parse_project_id(&id)?;
             let status = status
                 .parse()
-                .map_err(|e: switchboard_core::ParseError| invalid("status", e.to_string()))?;
+                .map_err(|e: switchboard_core::ParseError| super::ssr::invalid("status", e.to_string()))?;
             let project = super::ssr::services()?
                 .projects
                 .set_status(&id, status, ACTOR)
@@ -164,13 +163,6 @@ pub async fn set_project_status(id: String, status: String) -> Result<Project, A
         .await,
     )
     .await
-}
-
-#[cfg(feature = "ssr")]
-fn invalid(field: &str, message: String) -> AppError {
-    let mut errors = switchboard_core::validation::FieldErrors::new();
-    errors.add(field, message);
-    AppError::Validation(errors)
 }
 
 #[cfg(feature = "ssr")]

@@ -243,12 +243,9 @@ impl SqliteSyncRepo {
         let now = now_text();
         let rows = campaigns
             .iter()
-            .map(|c| {
-                vec![
-                    Cell::Text(
-                        CampaignId::from_suffix(&super::ids::new_suffix())
-                            .map_or_else(|_| String::new(), |id| id.to_string()),
-                    ),
+            .map(|c| -> Result<Vec<Cell>, RepoError> {
+                Ok(vec![
+                    Cell::Text(CampaignId::from_suffix(&super::ids::new_suffix())?.to_string()),
                     Cell::Text(connection.project_id.to_string()),
                     Cell::Text(connection.id.to_string()),
                     Cell::Text(connection.platform.as_str().to_owned()),
@@ -263,9 +260,9 @@ impl SqliteSyncRepo {
                     Cell::OptText(c.start_date.map(date_text)),
                     Cell::OptText(c.end_date.map(date_text)),
                     Cell::Text(now.clone()),
-                ]
+                ])
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         let mut tx = self.db.begin_write().await?;
         let written = CAMPAIGNS.upsert(&mut tx, rows).await.map_err(storage)?;
         if !written.is_empty() {
@@ -292,7 +289,7 @@ impl SqliteSyncRepo {
             let id: String = row.get(1);
             by_external.insert(external, CampaignId::parse(&id)?);
         }
-        Ok((count(i64::try_from(written.len()).unwrap_or(0)), by_external))
+        Ok((written.len() as u64, by_external))
     }
 
     /// Writes campaign-days of known campaigns; answers how many rows were new or changed.
