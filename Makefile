@@ -8,7 +8,7 @@ TEST_RUSTFLAGS := --cfg erase_components
 ADDR ?= 127.0.0.1:3000
 DATABASE_URL ?= sqlite://data/switchboard.db?mode=rwc
 
-.PHONY: help setup setup-tests assets build build-release run dev test test-rust test-e2e check fmt lint bench-import bench-runs
+.PHONY: help setup setup-tests assets build build-release run dev test test-rust test-e2e check fmt lint bench-import bench-runs bench-analytics
 
 help:
 	@echo "make run    set up what is missing, build a release and serve http://$(ADDR)"
@@ -66,6 +66,10 @@ lint:
 # Import throughput on the legacy sample copied 100 times (README: Benchmarks).
 bench-import:
 	scripts/bench-import.sh
+
+# Analytics endpoints over 3,000 campaigns x 730 days, against DuckDB (README: Benchmarks).
+bench-analytics:
+	scripts/bench-analytics.sh
 
 # Executor and SSE fan-out (README: Benchmarks); ARGS="--runs 1000 --subscribers 1000".
 bench-runs:

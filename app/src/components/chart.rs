@@ -78,7 +78,7 @@ mod draw {
         Trigger,
     };
     use charming::renderer::{Echarts, WasmRenderer};
-    use charming::series::{Bar, Gauge, GaugeDetail, GaugeProgress, Line};
+    use charming::series::{Bar, Gauge, GaugeDetail, GaugeProgress, GaugeTitle, Line};
 
     pub type Handle = Echarts;
 
@@ -193,6 +193,8 @@ mod draw {
                         .progress(GaugeProgress::new().show(false))
                         .axis_line(AxisLine::new().line_style(style))
                         .axis_label(AxisLabel::new().distance(16).font_size(10))
+                        // Under the number (ECharts puts the number at 40% below the centre).
+                        .title(GaugeTitle::new().offset_center(("0", "72%")))
                         .detail(
                             GaugeDetail::new()
                                 .formatter(Formatter::String("{value}%".to_owned()))

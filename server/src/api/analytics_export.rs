@@ -10,6 +10,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use std::io::{Read, Seek, Write};
 use switchboard_core::analytics::export::{
     COLUMNS, TEXT_COLUMNS, csv_record, date_key, for_each_row, money_text, number_text,
@@ -74,7 +75,9 @@ pub async fn export(State(state): State<AppState>, params: Params) -> Result<Res
             }
         }
     });
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) });
+    // Fused: the compression layer polls once more after the end, which `unfold` alone panics on.
+    let stream =
+        futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) }).fuse();
     Ok((
         [
             (header::CONTENT_TYPE, content_type.to_owned()),

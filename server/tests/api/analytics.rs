@@ -286,6 +286,21 @@ async fn csv_json_and_power_bi_exports_hold_the_same_totals() {
         .sum();
     assert_eq!(csv_spend, spend);
 
+    // Browsers ask for compression: the compressed stream must end cleanly and hold the same file.
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/analytics/export?format=csv&{window}")))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    let packed = res.bytes().await.expect("the whole compressed body");
+    let mut unpacked = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&packed[..]), &mut unpacked)
+        .expect("valid gzip");
+    assert_eq!(unpacked, text);
+
     let (status, json) = app
         .get_json(&format!("/api/v1/analytics/export?format=json&{window}"))
         .await;

@@ -61,13 +61,37 @@ pub fn AnalyticsPage() -> impl IntoView {
     let trend = Signal::derive(move || overview().map_or_else(empty_chart, |o| charts::spend_trend(&o)));
     let compare =
         Signal::derive(move || overview().map_or_else(empty_chart, |o| charts::platform_comparison(&o)));
+    // The heading says what went wrong (once) and keeps the filters to correct it with; the other
+    // sections stay empty.
     let section = move |f: fn(AnalyticsOverview, Filters) -> AnyView| {
         view! {
             <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                        Err(_) => ().into_any(),
                         Ok(o) => f(o, filters()),
+                    }
+                })}
+            </Transition>
+        }
+    };
+    let heading = move || {
+        view! {
+            <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => {
+                            let f = filters();
+                            let (from, to) = (f.from.clone().unwrap_or_default(), f.to.clone().unwrap_or_default());
+                            view! {
+                                <div class="toolbar">
+                                    <FilterForm filters=f projects=Vec::new() from=from to=to />
+                                </div>
+                                <ErrorPanel error=e />
+                            }
+                            .into_any()
+                        }
+                        Ok(o) => view! { <Heading overview=o filters=filters() /> }.into_any(),
                     }
                 })}
             </Transition>
@@ -75,7 +99,7 @@ pub fn AnalyticsPage() -> impl IntoView {
     };
     view! {
         <PageHeader title="Analytics" subtitle="Spend and results across Google, Meta and Pinterest" />
-        {section(|o, f| view! { <Heading overview=o filters=f /> }.into_any())}
+        {heading()}
         <div class="chart-grid">
             <section class="panel glass" aria-label="Spend trend">
                 <h2 class="panel__title">"Spend by platform"</h2>
@@ -132,7 +156,7 @@ fn Heading(overview: AnalyticsOverview, filters: Filters) -> impl IntoView {
     });
     view! {
         <div class="toolbar">
-            <FilterForm filters=filters projects=o.projects.clone() range=(o.range.from, o.range.to) />
+            <FilterForm filters=filters projects=o.projects.clone() from=o.range.from.to_string() to=o.range.to.to_string() />
             <nav class="quick-ranges" aria-label="Quick ranges">
                 {quick.into_iter().map(|(label, href)| view! { <a class="chip" href=href>{label}</a> }).collect_view()}
             </nav>
@@ -159,20 +183,16 @@ fn empty_chart() -> crate::components::ChartSpec {
 }
 
 #[component]
-fn FilterForm(
-    filters: Filters,
-    projects: Vec<ProjectChoice>,
-    range: (chrono::NaiveDate, chrono::NaiveDate),
-) -> impl IntoView {
+fn FilterForm(filters: Filters, projects: Vec<ProjectChoice>, from: String, to: String) -> impl IntoView {
     view! {
         <form method="get" action="/analytics" class="filters glass" role="search" data-testid="analytics-filters">
             <label class="filters__item">
                 <span>"From"</span>
-                <input type="date" name="from" value=range.0.to_string() required />
+                <input type="date" name="from" value=from required />
             </label>
             <label class="filters__item">
                 <span>"To"</span>
-                <input type="date" name="to" value=range.1.to_string() required />
+                <input type="date" name="to" value=to required />
             </label>
             <label class="filters__item">
                 <span>"Project"</span>

@@ -135,7 +135,8 @@ pub fn PacingPanel(report: PacingReport) -> impl IntoView {
             <div class="gauge-grid">
                 {report.projects.iter().map(|p| {
                     let (label, class) = status(p.pacing.status);
-                    let gauge = charts::pacing_gauge(&p.pacing, &p.name);
+                    // The card names the project; the gauge says what its number is.
+                    let gauge = charts::pacing_gauge(&p.pacing, "of budget, projected");
                     let source = match p.budget_source {
                         BudgetSource::Project => "project budget",
                         BudgetSource::Campaigns => "sum of campaign budgets",
