@@ -16,7 +16,7 @@ pub enum ParseError {
 }
 
 impl ParseError {
-    pub(crate) fn invalid(what: &'static str, value: &str, reason: &'static str) -> Self {
+    pub fn invalid(what: &'static str, value: &str, reason: &'static str) -> Self {
         // Keep error messages short even when the input is huge.
         const MAX_CHARS: usize = 64;
         let mut shown: String = value.chars().take(MAX_CHARS).collect();

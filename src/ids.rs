@@ -111,6 +111,18 @@ prefixed_id!(
     /// An ad account connection: one project's account on one platform.
     ConnectionId, "conn", "connection id"
 );
+prefixed_id!(
+    /// An inbound webhook.
+    WebhookId, "hook", "webhook id"
+);
+prefixed_id!(
+    /// One request received on a webhook.
+    DeliveryId, "dlv", "delivery id"
+);
+prefixed_id!(
+    /// An API key (the id, not the key).
+    ApiKeyId, "key", "API key id"
+);
 
 #[cfg(test)]
 mod tests {

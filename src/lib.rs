@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod agents;
 pub mod analytics;
+pub mod api_key;
 pub mod campaign;
 pub mod connection;
 pub mod connectors;
@@ -12,10 +13,12 @@ pub mod error;
 pub mod execution;
 pub mod format;
 pub mod health;
+pub mod hooks;
 pub mod ids;
 pub mod legacy;
 pub mod metrics;
 pub mod money;
+pub mod net;
 pub mod platform;
 #[cfg(feature = "server")]
 pub mod ports;
@@ -27,6 +30,8 @@ pub mod validation;
 pub mod workflow;
 
 pub use error::{ParseError, RepoError};
-pub use ids::{CampaignId, ConnectionId, ExecutionId, ProjectId, WorkflowId};
+pub use ids::{
+    ApiKeyId, CampaignId, ConnectionId, DeliveryId, ExecutionId, ProjectId, WebhookId, WorkflowId,
+};
 pub use money::{Currency, Micros};
 pub use platform::Platform;

@@ -302,6 +302,70 @@ pub trait SyncService: Send + Sync {
     async fn set_schedule(&self, schedule: &str) -> Result<(), crate::sync::SyncError>;
 }
 
+/// Inbound webhooks and their delivery log. Secrets are stored sealed (by the caller, bound to the
+/// webhook's id).
+#[async_trait]
+pub trait WebhookRepo: Send + Sync {
+    async fn create(
+        &self,
+        id: &crate::ids::WebhookId,
+        draft: &crate::hooks::WebhookDraft,
+        secret: &crate::connection::SealedSecret,
+    ) -> Result<crate::hooks::Webhook, RepoError>;
+    async fn list(&self) -> Result<Vec<crate::hooks::Webhook>, RepoError>;
+    async fn get(&self, id: &crate::ids::WebhookId) -> Result<crate::hooks::Webhook, RepoError>;
+    async fn update(
+        &self,
+        id: &crate::ids::WebhookId,
+        draft: &crate::hooks::WebhookDraft,
+    ) -> Result<crate::hooks::Webhook, RepoError>;
+    async fn delete(&self, id: &crate::ids::WebhookId) -> Result<(), RepoError>;
+    /// The signing key, sealed.
+    async fn secret(&self, id: &crate::ids::WebhookId) -> Result<crate::connection::SealedSecret, RepoError>;
+    async fn set_secret(
+        &self,
+        id: &crate::ids::WebhookId,
+        secret: &crate::connection::SealedSecret,
+    ) -> Result<(), RepoError>;
+    /// Records an accepted delivery holding `message_id`, unless an accepted one already holds
+    /// it (then that one is answered and nothing is recorded).
+    async fn reserve(
+        &self,
+        delivery: &crate::hooks::DeliveryReport,
+    ) -> Result<crate::hooks::Reservation, RepoError>;
+    /// Completes a reserved delivery: its execution, or its failure (which frees the message id).
+    async fn settle(
+        &self,
+        id: &crate::ids::DeliveryId,
+        outcome: crate::hooks::DeliveryOutcome,
+        status: u16,
+        execution: Option<&crate::ids::ExecutionId>,
+        reason: Option<&str>,
+    ) -> Result<(), RepoError>;
+    /// Records a delivery that needs no reservation (a refusal, a replay).
+    async fn record(
+        &self,
+        delivery: &crate::hooks::DeliveryReport,
+    ) -> Result<crate::hooks::Delivery, RepoError>;
+    /// The latest deliveries first.
+    async fn deliveries(
+        &self,
+        id: &crate::ids::WebhookId,
+        limit: u32,
+    ) -> Result<Vec<crate::hooks::Delivery>, RepoError>;
+}
+
+/// API keys, stored as hashes.
+#[async_trait]
+pub trait ApiKeyRepo: Send + Sync {
+    async fn create(&self, name: &str, hash: &[u8], shown: &str)
+    -> Result<crate::api_key::ApiKey, RepoError>;
+    async fn list(&self) -> Result<Vec<crate::api_key::ApiKey>, RepoError>;
+    async fn revoke(&self, id: &crate::ids::ApiKeyId) -> Result<crate::api_key::ApiKey, RepoError>;
+    /// The active key with this hash, its last use recorded; `None` for unknown or revoked keys.
+    async fn authenticate(&self, hash: &[u8]) -> Result<Option<crate::api_key::ApiKey>, RepoError>;
+}
+
 /// Everything the UI and API layers may call, cheap to clone.
 #[derive(Clone)]
 pub struct Services {
@@ -318,4 +382,6 @@ pub struct Services {
     pub events: Arc<dyn EventLog>,
     pub workflows: Arc<dyn WorkflowRepo>,
     pub executions: Arc<dyn ExecutionRepo>,
+    pub webhooks: Arc<dyn WebhookRepo>,
+    pub api_keys: Arc<dyn ApiKeyRepo>,
 }

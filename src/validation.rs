@@ -19,6 +19,13 @@ impl FieldErrors {
         Self::default()
     }
 
+    /// One field's error.
+    pub fn single(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = Self::new();
+        errors.add(field, message);
+        errors
+    }
+
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
         self.0.push(FieldError {
             field: field.to_owned(),
@@ -60,6 +67,28 @@ impl fmt::Display for FieldErrors {
 }
 
 impl std::error::Error for FieldErrors {}
+
+/// A required name: trimmed, 1 to `max` characters.
+pub fn required_name(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
+    let name = value.trim();
+    if name.is_empty() {
+        errors.add(field, "is required");
+    } else if name.chars().count() > max {
+        errors.add(field, format!("must be at most {max} characters"));
+    }
+    name.to_owned()
+}
+
+/// An optional id (trimmed; empty is `None`) parsed with `parse`; a bad one is noted on `field`.
+pub fn optional_id<T, E: std::fmt::Display>(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<&str>,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Option<T> {
+    let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+    parse(v).map_err(|e| errors.add(field, e.to_string())).ok()
+}
 
 /// Trims a text input; empty becomes `None`. Refuses more than `max` characters.
 pub fn optional_text(

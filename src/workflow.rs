@@ -149,23 +149,14 @@ impl WorkflowInput {
     /// parameters against the action's schema); the errors name `stages[2].params.lookback_days`.
     pub fn validate(&self) -> Result<WorkflowDraft, crate::validation::FieldErrors> {
         let mut errors = crate::validation::FieldErrors::new();
-        let name = self.name.trim();
-        if name.is_empty() {
-            errors.add("name", "is required");
-        } else if name.chars().count() > 120 {
-            errors.add("name", "must be at most 120 characters");
-        }
-        let project_id = match self
-            .project_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            None => None,
-            Some(p) => crate::ids::ProjectId::parse(p)
-                .map_err(|e| errors.add("project_id", e.to_string()))
-                .ok(),
-        };
+        let name = crate::validation::required_name(&mut errors, "name", &self.name, 120);
+        let name = name.as_str();
+        let project_id = crate::validation::optional_id(
+            &mut errors,
+            "project_id",
+            self.project_id.as_deref(),
+            crate::ids::ProjectId::parse,
+        );
         let trigger = match self.trigger.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             None => Some(Trigger::Manual),
             Some(t) => t

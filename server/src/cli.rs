@@ -61,6 +61,25 @@ pub enum Command {
         /// The folder to write into (created if missing; existing files of the same names are replaced).
         dir: PathBuf,
     },
+    /// Create, list or revoke API keys (for the REST API and webhooks).
+    ApiKey {
+        #[command(subcommand)]
+        action: ApiKeyAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyAction {
+    /// Create a key and print it (this once; only its hash is kept).
+    Create {
+        /// What uses the key ("Zapier", "CI").
+        #[arg(long)]
+        name: String,
+    },
+    /// List the keys (never the keys themselves).
+    List,
+    /// Revoke a key by its id (key_…): requests with it are refused from now on.
+    Revoke { id: String },
 }
 
 #[derive(Debug, Args, Default)]
@@ -144,5 +163,52 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::ApiKey { action } => {
+            let pool = open_database(&cli.database.database_url).await?;
+            db::migrate(&pool).await?;
+            let result = api_key(&pool, action).await;
+            pool.close().await;
+            result
+        }
     }
+}
+
+async fn api_key(pool: &sqlx::SqlitePool, action: ApiKeyAction) -> anyhow::Result<()> {
+    use switchboard_core::ports::ApiKeyRepo;
+    let repo = db::SqliteApiKeyRepo::new(db::Db::new(pool, crate::workflows::EventBus::new()));
+    match action {
+        ApiKeyAction::Create { name } => {
+            let (record, key) = crate::auth::api_keys::create(&repo, &name)
+                .await
+                .map_err(|e| anyhow::anyhow!("api-key create: {e}"))?;
+            eprintln!(
+                "created {} ({}); the key is shown this once:",
+                record.id, record.name
+            );
+            println!("{key}");
+        }
+        ApiKeyAction::List => {
+            for k in repo.list().await? {
+                let state = match &k.revoked_at {
+                    Some(at) => format!("revoked {at}"),
+                    None => format!(
+                        "active, last used {}",
+                        k.last_used_at
+                            .map_or_else(|| "never".to_owned(), |t| t.to_string())
+                    ),
+                };
+                println!("{}  {}…  {:<24}  {state}", k.id, k.shown, k.name);
+            }
+        }
+        ApiKeyAction::Revoke { id } => {
+            let id =
+                switchboard_core::ApiKeyId::parse(&id).map_err(|e| anyhow::anyhow!("api-key revoke: {e}"))?;
+            let k = repo
+                .revoke(&id)
+                .await
+                .map_err(|e| anyhow::anyhow!("api-key revoke: {e}"))?;
+            println!("revoked {} ({})", k.id, k.name);
+        }
+    }
+    Ok(())
 }

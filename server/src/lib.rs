@@ -2,12 +2,15 @@
 //! A library as well as a binary, so integration tests start the real application.
 
 pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod connectors;
 pub mod db;
 pub mod demo;
+pub mod hooks;
 pub mod legacy;
+pub mod outbound;
 pub mod routes;
 pub mod secrets;
 pub mod startup;

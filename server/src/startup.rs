@@ -32,6 +32,8 @@ pub struct AppState {
     pub live: Arc<LiveConnectors>,
     /// The workflow executor and its event bus.
     pub engine: Arc<Engine>,
+    /// Inbound webhooks with their sealed secrets.
+    pub hooks: crate::hooks::Hooks,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -74,7 +76,9 @@ impl Application {
         connectors
             .public_url
             .get_or_insert_with(|| format!("http://{address}"));
-        let wiring = db::services(&pool, Arc::new(connectors), Arc::new(keyring), config.sync)?;
+        let keyring = Arc::new(keyring);
+        let wiring = db::services(&pool, Arc::new(connectors), keyring.clone(), config.sync)?;
+        let hooks = crate::hooks::Hooks::new(wiring.services.webhooks.clone(), keyring);
         let engine = Engine::new(wiring.services.clone(), wiring.bus.clone(), config.engine.clone());
         // Runs that were under way when the server stopped carry on where they were.
         engine.resume_all().await?;
@@ -96,6 +100,7 @@ impl Application {
             services,
             live,
             engine,
+            hooks,
         });
         Ok(Application {
             listener,

@@ -3,13 +3,16 @@
 mod analytics;
 mod analytics_export;
 mod analytics_sync;
+mod api_keys;
 mod campaigns;
 mod connections;
 mod connectors;
 mod error;
 mod executions;
 mod extract;
+mod hooks_inbound;
 mod projects;
+mod webhooks;
 mod workflows;
 
 pub use error::ApiError;
@@ -26,6 +29,9 @@ pub fn router() -> Router<AppState> {
         .merge(connectors::router())
         .merge(workflows::router())
         .merge(executions::router())
+        .merge(webhooks::router())
+        .merge(api_keys::router())
+        .route("/hooks/{id}", axum::routing::post(hooks_inbound::receive))
         .fallback(|| async { ApiError::NotFound("no such API route".to_owned()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }

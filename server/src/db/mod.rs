@@ -2,6 +2,7 @@
 
 mod activity_repo;
 mod analytics_repo;
+mod api_key_repo;
 mod campaign_repo;
 mod connection_repo;
 mod dashboard_repo;
@@ -13,10 +14,12 @@ mod journal;
 mod metrics_repo;
 mod project_repo;
 pub mod sync_repo;
+mod webhook_repo;
 mod workflow_repo;
 
 pub use activity_repo::SqliteActivityRepo;
 pub use analytics_repo::SqliteAnalyticsRepo;
+pub use api_key_repo::SqliteApiKeyRepo;
 pub use campaign_repo::SqliteCampaignRepo;
 pub use connection_repo::SqliteConnectionRepo;
 pub use dashboard_repo::SqliteDashboardRepo;
@@ -26,6 +29,7 @@ pub use health_probe::SqliteHealthProbe;
 pub use metrics_repo::SqliteMetricsRepo;
 pub use project_repo::SqliteProjectRepo;
 pub use sync_repo::SqliteSyncRepo;
+pub use webhook_repo::SqliteWebhookRepo;
 pub use workflow_repo::SqliteWorkflowRepo;
 
 /// Everything the server wires from one pool: the services, live mode, the event bus.
@@ -126,6 +130,8 @@ pub fn services(
         events,
         workflows: Arc::new(SqliteWorkflowRepo::new(db.clone())),
         executions: Arc::new(SqliteExecutionRepo::new(db.clone())),
+        webhooks: Arc::new(SqliteWebhookRepo::new(db.clone())),
+        api_keys: Arc::new(SqliteApiKeyRepo::new(db.clone())),
     };
     Ok(Wiring {
         services,

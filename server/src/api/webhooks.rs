@@ -1,0 +1,175 @@
+//! `/api/v1/webhooks`: inbound webhooks (each starts a workflow), their secrets and delivery logs.
+
+use super::ApiError;
+use super::extract::{ApiJson, Params, Segment};
+use crate::hooks::HookError;
+use crate::startup::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Serialize;
+use switchboard_core::hooks::{Delivery, Webhook, WebhookDraft, WebhookInput};
+use switchboard_core::validation::FieldErrors;
+use switchboard_core::{RepoError, WebhookId};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/webhooks", get(list).post(create))
+        .route("/webhooks/{id}", get(show).put(replace).delete(remove))
+        .route("/webhooks/{id}/secret", get(reveal))
+        .route("/webhooks/{id}/rotate-secret", post(rotate))
+        .route("/webhooks/{id}/deliveries", get(deliveries))
+}
+
+impl From<HookError> for ApiError {
+    fn from(e: HookError) -> Self {
+        match e {
+            HookError::Repo(r) => r.into(),
+            HookError::Secret(m) => {
+                tracing::error!(error = %m, "a webhook secret could not be opened");
+                ApiError::Internal
+            }
+        }
+    }
+}
+
+fn webhook_id(text: &str) -> Result<WebhookId, ApiError> {
+    WebhookId::parse(text).map_err(|_| ApiError::NotFound(format!("no webhook '{text}'")))
+}
+
+/// A webhook with the address to send to.
+#[derive(Serialize)]
+pub(super) struct WebhookView {
+    #[serde(flatten)]
+    webhook: Webhook,
+    /// Where deliveries go: `POST` JSON here.
+    url: String,
+}
+
+/// A new or rotated secret, shown in full.
+#[derive(Serialize)]
+struct WithSecret {
+    #[serde(flatten)]
+    webhook: WebhookView,
+    /// `whsec_…`: the Standard Webhooks signing secret.
+    secret: String,
+}
+
+fn view(state: &AppState, webhook: Webhook) -> WebhookView {
+    let url = format!("{}/api/v1/hooks/{}", state.live.public_url(), webhook.id);
+    WebhookView { webhook, url }
+}
+
+/// A missing workflow or project is a field error; anything else is what it is.
+fn missing(field: &str, message: String) -> impl FnOnce(RepoError) -> ApiError {
+    let field = field.to_owned();
+    move |e| match e {
+        RepoError::NotFound { .. } => ApiError::Validation(FieldErrors::single(&field, message)),
+        other => other.into(),
+    }
+}
+
+async fn check_targets(state: &AppState, input: &WebhookInput) -> Result<WebhookDraft, ApiError> {
+    let draft = input.validate().map_err(ApiError::Validation)?;
+    state
+        .services
+        .workflows
+        .get(&draft.workflow_id)
+        .await
+        .map_err(missing(
+            "workflow_id",
+            format!("there is no workflow '{}'", draft.workflow_id),
+        ))?;
+    if let Some(p) = &draft.project_id {
+        state
+            .services
+            .projects
+            .get(p)
+            .await
+            .map_err(missing("project_id", format!("there is no project '{p}'")))?;
+    }
+    Ok(draft)
+}
+
+async fn list(State(state): State<AppState>) -> Result<Json<Vec<WebhookView>>, ApiError> {
+    let hooks = state.hooks.repo().list().await?;
+    Ok(Json(hooks.into_iter().map(|h| view(&state, h)).collect()))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<WebhookInput>,
+) -> Result<(StatusCode, Json<WithSecret>), ApiError> {
+    let draft = check_targets(&state, &input).await?;
+    let (webhook, secret) = state.hooks.create(&draft).await?;
+    tracing::info!(webhook = %webhook.id, workflow = %webhook.workflow_id, "webhook created");
+    Ok((
+        StatusCode::CREATED,
+        Json(WithSecret {
+            webhook: view(&state, webhook),
+            secret: secret.to_text(),
+        }),
+    ))
+}
+
+async fn show(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<WebhookView>, ApiError> {
+    let hook = state.hooks.repo().get(&webhook_id(&id)?).await?;
+    Ok(Json(view(&state, hook)))
+}
+
+async fn replace(
+    State(state): State<AppState>,
+    Segment(id): Segment,
+    ApiJson(input): ApiJson<WebhookInput>,
+) -> Result<Json<WebhookView>, ApiError> {
+    let id = webhook_id(&id)?;
+    state.hooks.repo().get(&id).await?;
+    let draft = check_targets(&state, &input).await?;
+    let hook = state.hooks.repo().update(&id, &draft).await?;
+    Ok(Json(view(&state, hook)))
+}
+
+async fn remove(State(state): State<AppState>, Segment(id): Segment) -> Result<StatusCode, ApiError> {
+    state.hooks.repo().delete(&webhook_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize)]
+struct Secret {
+    secret: String,
+}
+
+async fn reveal(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<Secret>, ApiError> {
+    let secret = state.hooks.secret(&webhook_id(&id)?).await?;
+    Ok(Json(Secret {
+        secret: secret.to_text(),
+    }))
+}
+
+async fn rotate(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<WithSecret>, ApiError> {
+    let id = webhook_id(&id)?;
+    let secret = state.hooks.rotate(&id).await?;
+    tracing::info!(webhook = %id, "webhook secret rotated");
+    let hook = state.hooks.repo().get(&id).await?;
+    Ok(Json(WithSecret {
+        webhook: view(&state, hook),
+        secret: secret.to_text(),
+    }))
+}
+
+async fn deliveries(
+    State(state): State<AppState>,
+    Segment(id): Segment,
+    params: Params,
+) -> Result<Json<Vec<Delivery>>, ApiError> {
+    let id = webhook_id(&id)?;
+    state.hooks.repo().get(&id).await?;
+    let limit = params
+        .get("limit", |s| match s.parse::<u32>() {
+            Ok(n) if (1..=500).contains(&n) => Ok(n),
+            _ => Err("limit must be a whole number from 1 to 500"),
+        })?
+        .unwrap_or(50);
+    Ok(Json(state.hooks.repo().deliveries(&id, limit).await?))
+}
