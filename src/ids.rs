@@ -123,6 +123,18 @@ prefixed_id!(
     /// An API key (the id, not the key).
     ApiKeyId, "key", "API key id"
 );
+prefixed_id!(
+    /// A notification channel (a Discord or Slack webhook, email addresses).
+    ChannelId, "chan", "channel id"
+);
+prefixed_id!(
+    /// A rule routing events to a channel.
+    RuleId, "rule", "rule id"
+);
+prefixed_id!(
+    /// One notification in the outbox.
+    NotificationId, "ntf", "notification id"
+);
 
 #[cfg(test)]
 mod tests {

@@ -19,6 +19,7 @@ pub mod legacy;
 pub mod metrics;
 pub mod money;
 pub mod net;
+pub mod notify;
 pub mod platform;
 #[cfg(feature = "server")]
 pub mod ports;
@@ -31,7 +32,8 @@ pub mod workflow;
 
 pub use error::{ParseError, RepoError};
 pub use ids::{
-    ApiKeyId, CampaignId, ConnectionId, DeliveryId, ExecutionId, ProjectId, WebhookId, WorkflowId,
+    ApiKeyId, CampaignId, ChannelId, ConnectionId, DeliveryId, ExecutionId, NotificationId, ProjectId,
+    RuleId, WebhookId, WorkflowId,
 };
 pub use money::{Currency, Micros};
 pub use platform::Platform;

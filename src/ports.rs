@@ -366,6 +366,104 @@ pub trait ApiKeyRepo: Send + Sync {
     async fn authenticate(&self, hash: &[u8]) -> Result<Option<crate::api_key::ApiKey>, RepoError>;
 }
 
+/// A channel's destination as stored: a sealed webhook address, or email addresses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredDestination {
+    Webhook(crate::connection::SealedSecret),
+    Email(Vec<String>),
+}
+
+/// An attempt's result, as the outbox records it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attempt {
+    pub state: crate::notify::DeliveryState,
+    pub next_attempt_at: Option<crate::time::Timestamp>,
+    pub status: Option<u16>,
+    pub error: Option<String>,
+}
+
+/// A notification to put in the outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewNotification {
+    pub channel_id: crate::ids::ChannelId,
+    pub rule_id: Option<crate::ids::RuleId>,
+    pub event: crate::notify::EventKind,
+    pub subject: Option<String>,
+    pub notice: crate::notify::message::Notice,
+}
+
+/// Notification channels, rules and the outbox.
+#[async_trait]
+pub trait NotificationRepo: Send + Sync {
+    async fn create_channel(
+        &self,
+        id: &crate::ids::ChannelId,
+        draft: &crate::notify::ChannelDraft,
+        destination: &StoredDestination,
+    ) -> Result<crate::notify::Channel, RepoError>;
+    async fn channels(&self) -> Result<Vec<crate::notify::Channel>, RepoError>;
+    async fn channel(&self, id: &crate::ids::ChannelId) -> Result<crate::notify::Channel, RepoError>;
+    async fn update_channel(
+        &self,
+        id: &crate::ids::ChannelId,
+        draft: &crate::notify::ChannelDraft,
+        destination: &StoredDestination,
+    ) -> Result<crate::notify::Channel, RepoError>;
+    async fn delete_channel(&self, id: &crate::ids::ChannelId) -> Result<(), RepoError>;
+    async fn destination(&self, id: &crate::ids::ChannelId) -> Result<StoredDestination, RepoError>;
+
+    async fn create_rule(&self, draft: &crate::notify::RuleDraft) -> Result<crate::notify::Rule, RepoError>;
+    async fn rules(&self) -> Result<Vec<crate::notify::Rule>, RepoError>;
+    async fn rule(&self, id: &crate::ids::RuleId) -> Result<crate::notify::Rule, RepoError>;
+    async fn update_rule(
+        &self,
+        id: &crate::ids::RuleId,
+        draft: &crate::notify::RuleDraft,
+    ) -> Result<crate::notify::Rule, RepoError>;
+    async fn delete_rule(&self, id: &crate::ids::RuleId) -> Result<(), RepoError>;
+
+    /// Adds notifications, due now; one already there for the same rule, event and subject is
+    /// left alone. Answers those added.
+    async fn enqueue(&self, items: &[NewNotification])
+    -> Result<Vec<crate::notify::Notification>, RepoError>;
+    /// Pending notifications due at `now`, the oldest first.
+    async fn due(
+        &self,
+        now: crate::time::Timestamp,
+        limit: u32,
+    ) -> Result<Vec<crate::notify::Notification>, RepoError>;
+    /// When the next pending notification is due.
+    async fn next_due(&self) -> Result<Option<crate::time::Timestamp>, RepoError>;
+    /// Records an attempt (it counts one more).
+    async fn attempted(&self, id: &crate::ids::NotificationId, attempt: &Attempt) -> Result<(), RepoError>;
+    /// The latest notifications first, of one channel or state.
+    async fn notifications(
+        &self,
+        channel: Option<&crate::ids::ChannelId>,
+        state: Option<crate::notify::DeliveryState>,
+        limit: u32,
+    ) -> Result<Vec<crate::notify::Notification>, RepoError>;
+    async fn notification(
+        &self,
+        id: &crate::ids::NotificationId,
+    ) -> Result<crate::notify::Notification, RepoError>;
+    /// Queues a notification again, due now (a dead one gets its attempts back).
+    async fn requeue(
+        &self,
+        id: &crate::ids::NotificationId,
+    ) -> Result<crate::notify::Notification, RepoError>;
+
+    /// Where the notifier stopped reading the event log (`None` before its first start).
+    async fn cursor(&self) -> Result<Option<i64>, RepoError>;
+    async fn set_cursor(&self, seq: i64) -> Result<(), RepoError>;
+    /// Runs that ended (completed or failed) after `after_seq`: (seq, execution, event type).
+    async fn ended_runs_since(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, crate::ids::ExecutionId, String)>, RepoError>;
+}
+
 /// Everything the UI and API layers may call, cheap to clone.
 #[derive(Clone)]
 pub struct Services {
@@ -384,4 +482,5 @@ pub struct Services {
     pub executions: Arc<dyn ExecutionRepo>,
     pub webhooks: Arc<dyn WebhookRepo>,
     pub api_keys: Arc<dyn ApiKeyRepo>,
+    pub notifications: Arc<dyn NotificationRepo>,
 }

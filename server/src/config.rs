@@ -23,6 +23,10 @@ pub struct Config {
     pub engine: crate::workflows::EngineSettings,
     /// The performance sync (`SWITCHBOARD_SYNC_SCHEDULE`, `SWITCHBOARD_SYNC_FIRST_DAYS`).
     pub sync: crate::sync::SyncSettings,
+    /// Requests to user-supplied URLs (`SWITCHBOARD_OUTBOUND_ALLOW`).
+    pub outbound: crate::outbound::OutboundSettings,
+    /// Notifications (`SWITCHBOARD_SMTP_URL`, `SWITCHBOARD_SMTP_FROM`).
+    pub notify: crate::notify::NotifySettings,
 }
 
 impl Config {
@@ -44,6 +48,8 @@ impl Config {
             connectors: crate::connectors::ConnectorSettings::from_env(),
             engine: crate::workflows::EngineSettings::from_env(),
             sync: crate::sync::SyncSettings::from_env()?,
+            outbound: crate::outbound::OutboundSettings::from_env()?,
+            notify: crate::notify::NotifySettings::from_env(),
         })
     }
 }

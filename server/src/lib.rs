@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod hooks;
 pub mod legacy;
+pub mod notify;
 pub mod outbound;
 pub mod routes;
 pub mod secrets;

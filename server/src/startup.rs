@@ -34,6 +34,8 @@ pub struct AppState {
     pub engine: Arc<Engine>,
     /// Inbound webhooks with their sealed secrets.
     pub hooks: crate::hooks::Hooks,
+    /// Outbound notifications: channels, rules, the outbox.
+    pub notifier: Arc<crate::notify::Notifier>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -78,12 +80,24 @@ impl Application {
             .get_or_insert_with(|| format!("http://{address}"));
         let keyring = Arc::new(keyring);
         let wiring = db::services(&pool, Arc::new(connectors), keyring.clone(), config.sync)?;
-        let hooks = crate::hooks::Hooks::new(wiring.services.webhooks.clone(), keyring);
+        let hooks = crate::hooks::Hooks::new(wiring.services.webhooks.clone(), keyring.clone());
         let engine = Engine::new(wiring.services.clone(), wiring.bus.clone(), config.engine.clone());
         // Runs that were under way when the server stopped carry on where they were.
         engine.resume_all().await?;
         crate::workflows::scheduler::spawn(engine.clone(), wiring.services.workflows.clone());
         wiring.syncer.spawn_schedule();
+        let outbound = crate::outbound::OutboundClient::new(config.outbound)?;
+        let notifier = crate::notify::Notifier::new(
+            wiring.services.clone(),
+            keyring,
+            outbound,
+            config.notify,
+            wiring.live.public_url().to_owned(),
+        )?;
+        notifier
+            .start(&wiring.bus)
+            .await
+            .map_err(|e| anyhow::anyhow!("notifications could not start: {e}"))?;
         let (services, live) = (wiring.services, wiring.live);
         // Load the reports' facts now rather than on the first report.
         let analytics = services.analytics.clone();
@@ -101,6 +115,7 @@ impl Application {
             live,
             engine,
             hooks,
+            notifier,
         });
         Ok(Application {
             listener,

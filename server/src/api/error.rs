@@ -81,6 +81,31 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// A record a request refers to that does not exist is a field error; anything else is what it is.
+pub(crate) fn missing_as_field(field: &str, message: String) -> impl FnOnce(RepoError) -> ApiError {
+    let field = field.to_owned();
+    move |e| match e {
+        RepoError::NotFound { .. } => {
+            ApiError::Validation(switchboard_core::validation::FieldErrors::single(&field, message))
+        }
+        other => other.into(),
+    }
+}
+
+/// Checks that an optional project a request names exists.
+pub(crate) async fn check_project(
+    services: &switchboard_core::ports::Services,
+    project: Option<&switchboard_core::ProjectId>,
+) -> Result<(), ApiError> {
+    if let Some(p) = project {
+        services.projects.get(p).await.map_err(missing_as_field(
+            "project_id",
+            format!("there is no project '{p}'"),
+        ))?;
+    }
+    Ok(())
+}
+
 impl From<RepoError> for ApiError {
     fn from(e: RepoError) -> Self {
         match e {

@@ -11,6 +11,7 @@ mod error;
 mod executions;
 mod extract;
 mod hooks_inbound;
+mod notifications;
 mod projects;
 mod webhooks;
 mod workflows;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .merge(executions::router())
         .merge(webhooks::router())
         .merge(api_keys::router())
+        .merge(notifications::router())
         .route("/hooks/{id}", axum::routing::post(hooks_inbound::receive))
         .fallback(|| async { ApiError::NotFound("no such API route".to_owned()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

@@ -1,6 +1,7 @@
 //! `/api/v1/webhooks`: inbound webhooks (each starts a workflow), their secrets and delivery logs.
 
 use super::ApiError;
+use super::error::{check_project, missing_as_field};
 use super::extract::{ApiJson, Params, Segment};
 use crate::hooks::HookError;
 use crate::startup::AppState;
@@ -9,9 +10,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Serialize;
+use switchboard_core::WebhookId;
 use switchboard_core::hooks::{Delivery, Webhook, WebhookDraft, WebhookInput};
-use switchboard_core::validation::FieldErrors;
-use switchboard_core::{RepoError, WebhookId};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -61,15 +61,6 @@ fn view(state: &AppState, webhook: Webhook) -> WebhookView {
     WebhookView { webhook, url }
 }
 
-/// A missing workflow or project is a field error; anything else is what it is.
-fn missing(field: &str, message: String) -> impl FnOnce(RepoError) -> ApiError {
-    let field = field.to_owned();
-    move |e| match e {
-        RepoError::NotFound { .. } => ApiError::Validation(FieldErrors::single(&field, message)),
-        other => other.into(),
-    }
-}
-
 async fn check_targets(state: &AppState, input: &WebhookInput) -> Result<WebhookDraft, ApiError> {
     let draft = input.validate().map_err(ApiError::Validation)?;
     state
@@ -77,18 +68,11 @@ async fn check_targets(state: &AppState, input: &WebhookInput) -> Result<Webhook
         .workflows
         .get(&draft.workflow_id)
         .await
-        .map_err(missing(
+        .map_err(missing_as_field(
             "workflow_id",
             format!("there is no workflow '{}'", draft.workflow_id),
         ))?;
-    if let Some(p) = &draft.project_id {
-        state
-            .services
-            .projects
-            .get(p)
-            .await
-            .map_err(missing("project_id", format!("there is no project '{p}'")))?;
-    }
+    check_project(&state.services, draft.project_id.as_ref()).await?;
     Ok(draft)
 }
 

@@ -12,6 +12,7 @@ mod health_probe;
 pub(crate) mod ids;
 mod journal;
 mod metrics_repo;
+mod notification_repo;
 mod project_repo;
 pub mod sync_repo;
 mod webhook_repo;
@@ -27,6 +28,7 @@ pub use event_repo::SqliteEventLog;
 pub use execution_repo::SqliteExecutionRepo;
 pub use health_probe::SqliteHealthProbe;
 pub use metrics_repo::SqliteMetricsRepo;
+pub use notification_repo::SqliteNotificationRepo;
 pub use project_repo::SqliteProjectRepo;
 pub use sync_repo::SqliteSyncRepo;
 pub use webhook_repo::SqliteWebhookRepo;
@@ -132,6 +134,7 @@ pub fn services(
         executions: Arc::new(SqliteExecutionRepo::new(db.clone())),
         webhooks: Arc::new(SqliteWebhookRepo::new(db.clone())),
         api_keys: Arc::new(SqliteApiKeyRepo::new(db.clone())),
+        notifications: Arc::new(SqliteNotificationRepo::new(db.clone())),
     };
     Ok(Wiring {
         services,
@@ -248,6 +251,75 @@ async fn applied_migrations(pool: &SqlitePool) -> anyhow::Result<usize> {
 }
 
 /// Storage failures become the port's opaque `Storage` error; the cause is kept for the log.
+/// Deletes the row with `id` from `table`; `NotFound` (as `entity`) when there was none.
+pub(crate) async fn delete_by_id(
+    db: &Db,
+    table: &'static str,
+    id: &str,
+    entity: &'static str,
+) -> Result<(), RepoError> {
+    // `table` is a constant of the caller's.
+    let done = sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE id = ?")))
+        .bind(id)
+        .execute(&db.write)
+        .await
+        .map_err(storage)?;
+    if done.rows_affected() == 0 {
+        return Err(RepoError::NotFound {
+            entity,
+            id: id.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// The row with `id` from `table` (its `columns`), converted; `NotFound` (as `entity`) when none.
+pub(crate) async fn get_by_id<R, T>(
+    db: &Db,
+    columns: &'static str,
+    table: &'static str,
+    id: &str,
+    entity: &'static str,
+) -> Result<T, RepoError>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+    T: TryFrom<R, Error = switchboard_core::ParseError>,
+{
+    // `columns` and `table` are constants of the caller's.
+    let row: Option<R> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {columns} FROM {table} WHERE id = ?"
+    )))
+    .bind(id)
+    .fetch_optional(&db.read)
+    .await
+    .map_err(storage)?;
+    let row = row.ok_or_else(|| RepoError::NotFound {
+        entity,
+        id: id.to_owned(),
+    })?;
+    Ok(T::try_from(row)?)
+}
+
+/// Every row of `table` (its `columns`) by name, converted.
+pub(crate) async fn list_by_name<R, T>(
+    db: &Db,
+    columns: &'static str,
+    table: &'static str,
+) -> Result<Vec<T>, RepoError>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+    T: TryFrom<R, Error = switchboard_core::ParseError>,
+{
+    // `columns` and `table` are constants of the caller's.
+    let rows: Vec<R> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {columns} FROM {table} ORDER BY name, id"
+    )))
+    .fetch_all(&db.read)
+    .await
+    .map_err(storage)?;
+    Ok(rows.into_iter().map(T::try_from).collect::<Result<_, _>>()?)
+}
+
 pub(crate) fn storage(error: sqlx::Error) -> RepoError {
     RepoError::Storage(Box::new(error))
 }

@@ -179,27 +179,11 @@ impl WebhookRepo for SqliteWebhookRepo {
     }
 
     async fn list(&self) -> Result<Vec<Webhook>, RepoError> {
-        let rows: Vec<HookRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {HOOK} FROM webhooks ORDER BY name, id"
-        )))
-        .fetch_all(&self.db.read)
-        .await
-        .map_err(storage)?;
-        Ok(rows
-            .into_iter()
-            .map(Webhook::try_from)
-            .collect::<Result<_, _>>()?)
+        super::list_by_name::<HookRow, Webhook>(&self.db, HOOK, "webhooks").await
     }
 
     async fn get(&self, id: &WebhookId) -> Result<Webhook, RepoError> {
-        let row: Option<HookRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {HOOK} FROM webhooks WHERE id = ?"
-        )))
-        .bind(id.as_str())
-        .fetch_optional(&self.db.read)
-        .await
-        .map_err(storage)?;
-        Ok(row.ok_or_else(|| not_found(id))?.try_into()?)
+        super::get_by_id::<HookRow, Webhook>(&self.db, HOOK, "webhooks", id.as_str(), "webhook").await
     }
 
     #[tracing::instrument(skip(self), err(Debug))]
@@ -222,15 +206,7 @@ impl WebhookRepo for SqliteWebhookRepo {
 
     #[tracing::instrument(skip(self), err(Debug))]
     async fn delete(&self, id: &WebhookId) -> Result<(), RepoError> {
-        let done = sqlx::query("DELETE FROM webhooks WHERE id = ?")
-            .bind(id.as_str())
-            .execute(&self.db.write)
-            .await
-            .map_err(storage)?;
-        if done.rows_affected() == 0 {
-            return Err(not_found(id));
-        }
-        Ok(())
+        super::delete_by_id(&self.db, "webhooks", id.as_str(), "webhook").await
     }
 
     async fn secret(&self, id: &WebhookId) -> Result<SealedSecret, RepoError> {

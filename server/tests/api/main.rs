@@ -10,6 +10,7 @@ mod health;
 mod helpers;
 mod legacy;
 mod live;
+mod notifications;
 mod openapi;
 mod outbound;
 mod pages;

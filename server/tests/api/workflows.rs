@@ -26,7 +26,11 @@ fn parse_sse(body: &str) -> Vec<(i64, String, Value)> {
         .collect()
 }
 
-async fn stream(app: &TestApp, path: &str, last_event_id: Option<i64>) -> Vec<(i64, String, Value)> {
+pub(crate) async fn stream(
+    app: &TestApp,
+    path: &str,
+    last_event_id: Option<i64>,
+) -> Vec<(i64, String, Value)> {
     let mut request = app.client.get(app.url(path));
     if let Some(last) = last_event_id {
         request = request.header("Last-Event-ID", last.to_string());

@@ -1,0 +1,236 @@
+//! The notices Switchboard sends, made from what happened: a run that completed or failed, and the
+//! test message of a channel.
+
+use super::EventKind;
+use super::message::{Notice, NoticeField, Severity};
+use crate::execution::{ExecutionDetail, ExecutionStatus, StageStatus};
+use crate::time::Timestamp;
+
+fn duration_text(ms: i64) -> String {
+    match ms {
+        ..0 => "—".to_owned(),
+        0..1_000 => format!("{ms} ms"),
+        1_000..60_000 => format!("{:.1} s", ms as f64 / 1000.0),
+        60_000..3_600_000 => format!("{} min {} s", ms / 60_000, (ms % 60_000) / 1000),
+        _ => format!("{} h {} min", ms / 3_600_000, (ms % 3_600_000) / 60_000),
+    }
+}
+
+/// A run that ended. `base_url` is the server's public address (links go to the run's page).
+pub fn run_notice(detail: &ExecutionDetail, project_name: Option<&str>, base_url: &str) -> Notice {
+    let e = &detail.execution;
+    let failed = e.status == ExecutionStatus::Failed;
+    let workflow = e.workflow_name.clone().unwrap_or_else(|| "A workflow".to_owned());
+    let done = detail
+        .stages
+        .iter()
+        .filter(|s| s.status == StageStatus::Completed)
+        .count();
+    let total = detail.stages.len();
+    let took = match (e.started_at, e.completed_at) {
+        (Some(a), Some(b)) => Some(duration_text(
+            b.as_datetime()
+                .signed_duration_since(a.as_datetime())
+                .num_milliseconds(),
+        )),
+        _ => None,
+    };
+    let failed_stage = detail.stages.iter().find(|s| s.status == StageStatus::Failed);
+    let summary = if failed {
+        let at = failed_stage.map_or_else(String::new, |s| {
+            format!(" at stage {} ({})", s.position + 1, s.name)
+        });
+        let why = failed_stage
+            .and_then(|s| s.error.as_deref())
+            .or(e.error.as_deref())
+            .unwrap_or("no reason was given");
+        format!("{workflow} failed{at}: {why}")
+    } else {
+        format!(
+            "{workflow} completed {done} of {total} stages{}.",
+            took.as_deref().map_or_else(String::new, |t| format!(" in {t}"))
+        )
+    };
+    let mut fields = vec![NoticeField {
+        name: "Workflow".to_owned(),
+        value: workflow.clone(),
+        inline: true,
+    }];
+    if let Some(p) = project_name {
+        fields.push(NoticeField {
+            name: "Project".to_owned(),
+            value: p.to_owned(),
+            inline: true,
+        });
+    }
+    fields.push(NoticeField {
+        name: "Stages".to_owned(),
+        value: format!("{done} of {total} completed"),
+        inline: true,
+    });
+    if let Some(t) = &took {
+        fields.push(NoticeField {
+            name: "Duration".to_owned(),
+            value: t.clone(),
+            inline: true,
+        });
+    }
+    for s in &detail.stages {
+        let mark = match s.status {
+            StageStatus::Completed => "✓",
+            StageStatus::Failed => "✗",
+            StageStatus::Skipped | StageStatus::Cancelled => "–",
+            StageStatus::Pending | StageStatus::Running => "…",
+        };
+        fields.push(NoticeField {
+            name: format!("{}. {}", s.position + 1, s.name),
+            value: format!("{mark} {}", s.status.as_str()),
+            inline: false,
+        });
+    }
+    Notice {
+        event: if failed {
+            EventKind::ExecutionFailed
+        } else {
+            EventKind::ExecutionCompleted
+        },
+        severity: if failed {
+            Severity::Failure
+        } else {
+            Severity::Success
+        },
+        title: format!(
+            "{}: {workflow}",
+            if failed { "Run failed" } else { "Run completed" }
+        ),
+        summary,
+        fields,
+        link: Some(format!("{}/executions/{}", base_url.trim_end_matches('/'), e.id)),
+        footer: match project_name {
+            Some(p) => format!("Switchboard · {p} · {}", e.id),
+            None => format!("Switchboard · {}", e.id),
+        },
+        occurred_at: e.completed_at.unwrap_or(e.created_at),
+    }
+}
+
+/// "Send test" on a channel.
+pub fn test_notice(channel_name: &str, base_url: &str, at: Timestamp) -> Notice {
+    Notice {
+        event: EventKind::Test,
+        severity: Severity::Info,
+        title: "Test message from Switchboard".to_owned(),
+        summary: format!("The channel \"{channel_name}\" is set up: run results will arrive here."),
+        fields: vec![NoticeField {
+            name: "Channel".to_owned(),
+            value: channel_name.to_owned(),
+            inline: true,
+        }],
+        link: Some(format!("{}/integrations", base_url.trim_end_matches('/'))),
+        footer: "Switchboard".to_owned(),
+        occurred_at: at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::execution::{Execution, StageRun};
+    use crate::ids::ExecutionId;
+
+    fn stage(position: u32, name: &str, status: StageStatus, error: Option<&str>) -> StageRun {
+        StageRun {
+            position,
+            stage_id: format!("s{position}"),
+            name: name.to_owned(),
+            agent: None,
+            action: None,
+            params: serde_json::Value::Null,
+            status,
+            attempt: 1,
+            started_at: None,
+            completed_at: None,
+            output: None,
+            error: error.map(str::to_owned),
+        }
+    }
+
+    fn detail(status: ExecutionStatus, stages: Vec<StageRun>) -> ExecutionDetail {
+        let t = |s: &str| Timestamp::parse(s).expect("time");
+        ExecutionDetail {
+            execution: Execution {
+                id: ExecutionId::parse("exec_1").expect("id"),
+                workflow_id: None,
+                workflow_name: Some("Spring launch".to_owned()),
+                project_id: None,
+                status,
+                input: serde_json::json!({}),
+                result: None,
+                error: None,
+                created_at: t("2026-11-25T09:00:00Z"),
+                started_at: Some(t("2026-11-25T09:00:01Z")),
+                completed_at: Some(t("2026-11-25T09:00:05.250Z")),
+            },
+            stages,
+        }
+    }
+
+    #[test]
+    fn a_completed_run_says_what_ran_and_how_long() {
+        let d = detail(
+            ExecutionStatus::Completed,
+            vec![
+                stage(0, "Report", StageStatus::Completed, None),
+                stage(1, "Plan", StageStatus::Completed, None),
+            ],
+        );
+        let n = run_notice(&d, Some("Alpine Trails"), "https://sb.example/");
+        assert_eq!(n.event, EventKind::ExecutionCompleted);
+        assert_eq!(n.title, "Run completed: Spring launch");
+        assert_eq!(n.summary, "Spring launch completed 2 of 2 stages in 4.2 s.");
+        assert_eq!(n.link.as_deref(), Some("https://sb.example/executions/exec_1"));
+        assert!(
+            n.fields
+                .iter()
+                .any(|f| f.name == "Project" && f.value == "Alpine Trails")
+        );
+        assert!(
+            n.fields
+                .iter()
+                .any(|f| f.name == "2. Plan" && f.value == "✓ completed")
+        );
+    }
+
+    #[test]
+    fn a_failed_run_names_the_stage_and_the_reason() {
+        let d = detail(
+            ExecutionStatus::Failed,
+            vec![
+                stage(0, "Report", StageStatus::Completed, None),
+                stage(
+                    1,
+                    "Launch on Meta",
+                    StageStatus::Failed,
+                    Some("Meta refused the budget"),
+                ),
+                stage(2, "Rebalance", StageStatus::Skipped, None),
+            ],
+        );
+        let n = run_notice(&d, None, "http://localhost:3000");
+        assert_eq!(n.event, EventKind::ExecutionFailed);
+        assert_eq!(n.severity, Severity::Failure);
+        assert_eq!(
+            n.summary,
+            "Spring launch failed at stage 2 (Launch on Meta): Meta refused the budget"
+        );
+        assert_eq!(n.footer, "Switchboard · exec_1");
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration_text(250), "250 ms");
+        assert_eq!(duration_text(4_250), "4.2 s");
+        assert_eq!(duration_text(125_000), "2 min 5 s");
+        assert_eq!(duration_text(7_500_000), "2 h 5 min");
+    }
+}
