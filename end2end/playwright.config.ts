@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { OWNER_PASSWORD } from "./tests/fixtures/app-page";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -10,6 +11,9 @@ const port = Number(process.env.E2E_PORT ?? 3131);
 const baseURL = `http://127.0.0.1:${port}`;
 const bin = process.env.SWITCHBOARD_BIN ?? path.join(root, "target", "debug", "switchboard");
 const dataDir = process.env.E2E_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-e2e-"));
+// The owner's password for the server under test; `auth.setup.ts` logs in with it once and the
+// other tests start from that session.
+const session = path.join(__dirname, "test-results", ".auth", "owner.json");
 
 // Debian's Chromium, with nothing that reaches for the network (this machine has none).
 const chromiumArgs = [
@@ -44,15 +48,18 @@ export default defineConfig({
     },
   },
   projects: [
+    { name: "login", testMatch: /auth\.setup\.ts$/ },
     {
       name: "hydrate",
       testIgnore: /\.ssr\.spec\.ts$/,
-      use: { javaScriptEnabled: true },
+      dependencies: ["login"],
+      use: { javaScriptEnabled: true, storageState: session },
     },
     {
       name: "ssr",
       testIgnore: /\.hydrate\.spec\.ts$/,
-      use: { javaScriptEnabled: false },
+      dependencies: ["login"],
+      use: { javaScriptEnabled: false, storageState: session },
     },
   ],
   webServer: {
@@ -72,6 +79,7 @@ export default defineConfig({
       SWITCHBOARD_SYNC_SCHEDULE: "off",
       // Runs take long enough to be watched: the run page must follow stages live.
       SWITCHBOARD_STAGE_PAUSE_MS: "1000",
+      SWITCHBOARD_OWNER_PASSWORD: OWNER_PASSWORD,
     },
   },
 });

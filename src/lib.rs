@@ -1,6 +1,7 @@
 //! Switchboard's domain: typed ids, money, platforms, wire types and the ports the server implements.
 //! Pure Rust, no I/O; compiles to wasm32 for the browser as well as for the server.
 
+pub mod access;
 pub mod activity;
 pub mod agents;
 pub mod analytics;

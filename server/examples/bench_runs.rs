@@ -136,6 +136,12 @@ async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyh
     Ok(())
 }
 
+fn client_with(key: &str) -> anyhow::Result<reqwest::Client> {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {key}").parse()?);
+    Ok(reqwest::Client::builder().default_headers(headers).build()?)
+}
+
 /// Milliseconds from an event's `occurred_at` (stamped when it is stored) to now.
 fn latency_ms(line: &str) -> Option<f64> {
     let at = line.find("\"occurred_at\":\"")? + 15;
@@ -147,11 +153,15 @@ fn latency_ms(line: &str) -> Option<f64> {
 async fn bench_fanout(subscribers: usize, runs: usize) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}/fanout.db?mode=rwc", dir.path().display());
-    let config = server::Config::load(&url, Some("127.0.0.1:0".parse()?))?;
+    let mut config = server::Config::load(&url, Some("127.0.0.1:0".parse()?))?;
+    // A thousand subscribers from one address: not what the rate limit is for.
+    config.access.per_minute = 1_000_000;
+    config.access.burst = 1_000_000;
     let app = server::Application::build(config).await?;
+    let key = server::auth::api_keys::create_in(&url, "benchmark").await?.1;
     let address = app.address();
     tokio::spawn(app.run_until(std::future::pending()));
-    let client = reqwest::Client::new();
+    let client = client_with(&key)?;
     let base = format!("http://{address}");
     let project: serde_json::Value = client
         .post(format!("{base}/api/v1/projects"))
@@ -172,13 +182,16 @@ async fn bench_fanout(subscribers: usize, runs: usize) -> anyhow::Result<()> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Vec<f64>>();
     let ready = Arc::new(tokio::sync::Barrier::new(subscribers + 1));
     for _ in 0..subscribers {
+        let key = key.clone();
         let tx = tx.clone();
         let ready = ready.clone();
         tokio::spawn(async move {
             let Ok(mut socket) = tokio::net::TcpStream::connect(address).await else {
                 return;
             };
-            let request = "GET /api/v1/events HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n";
+            let request = format!(
+                "GET /api/v1/events HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\nAuthorization: Bearer {key}\r\n\r\n"
+            );
             if socket.write_all(request.as_bytes()).await.is_err() {
                 return;
             }

@@ -66,6 +66,18 @@ pub enum Command {
         #[command(subcommand)]
         action: ApiKeyAction,
     },
+    /// The owner's account.
+    Owner {
+        #[command(subcommand)]
+        action: OwnerAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OwnerAction {
+    /// Set (or reset) the owner's password, read from standard input (one line), or from
+    /// SWITCHBOARD_OWNER_PASSWORD when that is set. Every login session ends.
+    SetPassword,
 }
 
 #[derive(Debug, Subcommand)]
@@ -161,6 +173,37 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     "import-rejects.json", report.rejects
                 );
             }
+            Ok(())
+        }
+        Command::Owner {
+            action: OwnerAction::SetPassword,
+        } => {
+            let password = match std::env::var("SWITCHBOARD_OWNER_PASSWORD")
+                .ok()
+                .filter(|p| !p.is_empty())
+            {
+                Some(p) => p,
+                None => {
+                    use std::io::IsTerminal;
+                    if std::io::stdin().is_terminal() {
+                        eprint!("New password (12 characters or more; it is shown as you type): ");
+                    }
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line).map_err(|e| {
+                        anyhow::anyhow!("owner set-password: cannot read standard input: {e}")
+                    })?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let hashed = crate::auth::password::hash(&password)
+                .map_err(|e| anyhow::anyhow!("owner set-password: {e}"))?;
+            let pool = open_database(&cli.database.database_url).await?;
+            db::migrate(&pool).await?;
+            let store = db::AccessStore::new(db::Db::new(&pool, crate::workflows::EventBus::new()));
+            let result = store.set_owner_hash(&hashed).await;
+            pool.close().await;
+            result.map_err(|e| anyhow::anyhow!("owner set-password: {e}"))?;
+            println!("the owner's password is set; every login session has ended");
             Ok(())
         }
         Command::ApiKey { action } => {

@@ -27,6 +27,8 @@ pub struct Config {
     pub outbound: crate::outbound::OutboundSettings,
     /// Notifications (`SWITCHBOARD_SMTP_URL`, `SWITCHBOARD_SMTP_FROM`).
     pub notify: crate::notify::NotifySettings,
+    /// The owner's password, rate limits, cookies (`SWITCHBOARD_OWNER_PASSWORD`, `SWITCHBOARD_RATE_LIMIT`).
+    pub access: crate::auth::access::AccessSettings,
 }
 
 impl Config {
@@ -50,6 +52,7 @@ impl Config {
             sync: crate::sync::SyncSettings::from_env()?,
             outbound: crate::outbound::OutboundSettings::from_env()?,
             notify: crate::notify::NotifySettings::from_env(),
+            access: crate::auth::access::AccessSettings::from_env()?,
         })
     }
 }

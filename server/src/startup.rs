@@ -36,6 +36,8 @@ pub struct AppState {
     pub hooks: crate::hooks::Hooks,
     /// Outbound notifications: channels, rules, the outbox.
     pub notifier: Arc<crate::notify::Notifier>,
+    /// Sessions, API keys and rate limits.
+    pub access: Arc<crate::auth::access::Access>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -98,6 +100,12 @@ impl Application {
             .start(&wiring.bus)
             .await
             .map_err(|e| anyhow::anyhow!("notifications could not start: {e}"))?;
+        let access = Arc::new(crate::auth::access::Access::new(
+            db::AccessStore::new(db::Db::new(&pool, wiring.bus.clone())),
+            wiring.services.api_keys.clone(),
+            config.access,
+        ));
+        access.apply_owner_password().await?;
         let (services, live) = (wiring.services, wiring.live);
         // Load the reports' facts now rather than on the first report.
         let analytics = services.analytics.clone();
@@ -116,6 +124,7 @@ impl Application {
             engine,
             hooks,
             notifier,
+            access,
         });
         Ok(Application {
             listener,
@@ -135,10 +144,13 @@ impl Application {
 
     /// Serves until `shutdown` resolves, then lets requests in flight finish and closes the database.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("the HTTP server failed")?;
+        axum::serve(
+            self.listener,
+            self.router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("the HTTP server failed")?;
         self.pool.close().await;
         tracing::info!("Switchboard stopped");
         Ok(())
@@ -158,6 +170,15 @@ fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(routes::healthz))
+        .route(
+            "/login",
+            get(crate::auth::pages::show_login).post(crate::auth::pages::login),
+        )
+        .route(
+            "/setup",
+            get(crate::auth::pages::show_setup).post(crate::auth::pages::setup),
+        )
+        .route("/logout", axum::routing::post(crate::auth::pages::logout))
         .route("/oauth/start", get(routes::oauth::start_from_form))
         .route("/oauth/{platform}/start", get(routes::oauth::start))
         .route("/oauth/{platform}/callback", get(routes::oauth::callback))
@@ -167,6 +188,10 @@ fn router(state: AppState) -> Router {
             move || shell(leptos_options.clone())
         })
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::guard::guard,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

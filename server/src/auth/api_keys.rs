@@ -39,6 +39,16 @@ pub async fn create(repo: &dyn ApiKeyRepo, name: &str) -> Result<(ApiKey, String
     Ok((record, key))
 }
 
+/// A new key in the database at `database_url` (the command line, tests and benchmarks).
+pub async fn create_in(database_url: &str, name: &str) -> anyhow::Result<(ApiKey, String)> {
+    let pool = crate::db::connect_with_limit(crate::db::connect_options(database_url)?, 1).await?;
+    crate::db::migrate(&pool).await?;
+    let repo = crate::db::SqliteApiKeyRepo::new(crate::db::Db::new(&pool, crate::workflows::EventBus::new()));
+    let made = create(&repo, name).await;
+    pool.close().await;
+    made.map_err(|e| anyhow::anyhow!("{e}"))
+}
+
 /// The active key a bearer token names, if any.
 pub async fn authenticate(repo: &dyn ApiKeyRepo, token: &str) -> Result<Option<ApiKey>, RepoError> {
     if !looks_like_key(token) {

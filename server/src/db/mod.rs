@@ -1,5 +1,6 @@
 //! SQLite through sqlx: connection options, the pool, migrations, and one repository per area.
 
+mod access_repo;
 mod activity_repo;
 mod analytics_repo;
 mod api_key_repo;
@@ -18,6 +19,7 @@ pub mod sync_repo;
 mod webhook_repo;
 mod workflow_repo;
 
+pub use access_repo::AccessStore;
 pub use activity_repo::SqliteActivityRepo;
 pub use analytics_repo::SqliteAnalyticsRepo;
 pub use api_key_repo::SqliteApiKeyRepo;

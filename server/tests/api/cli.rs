@@ -134,3 +134,69 @@ fn serve_stops_gracefully_on_sigterm() {
     assert!(status.success(), "exit status {status:?}, log: {rest:?}");
     assert!(rest.iter().any(|l| l.contains("Switchboard stopped")), "{rest:?}");
 }
+
+#[tokio::test]
+async fn the_owners_password_and_api_keys_are_set_from_the_command_line() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tmp");
+    let url = format!("sqlite://{}/sb.db?mode=rwc", dir.path().display());
+    let set = |password: &str| {
+        let mut child = switchboard()
+            .args(["owner", "set-password"])
+            .env("DATABASE_URL", &url)
+            .env_remove("SWITCHBOARD_OWNER_PASSWORD")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(format!("{password}\n").as_bytes())
+            .expect("write");
+        child.wait_with_output().expect("output")
+    };
+    let out = set("too short");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("12 characters"));
+    let out = set("a long enough password");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pool = sqlx::SqlitePool::connect(&url).await.expect("db");
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM owner")
+        .fetch_one(&pool)
+        .await
+        .expect("owner");
+    assert!(server::auth::password::verify("a long enough password", &hash));
+
+    let out = switchboard()
+        .args(["api-key", "create", "--name", "Zapier"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let key = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(key.starts_with("sbk_") && key.len() == 47, "{key}");
+    let listed = switchboard()
+        .args(["api-key", "list"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&listed.stdout);
+    assert!(text.contains("Zapier") && !text.contains(&key), "{text}");
+    let id = text.split_whitespace().next().expect("id").to_owned();
+    let revoked = switchboard()
+        .args(["api-key", "revoke", &id])
+        .env("DATABASE_URL", &url)
+        .output()
+        .expect("run");
+    assert!(revoked.status.success());
+    let bad = switchboard()
+        .args(["api-key", "revoke", "key_nope"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .expect("run");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("key_nope"));
+}

@@ -69,7 +69,20 @@ async fn statuses(client: &reqwest::Client, base: &str, ids: &[String]) -> Vec<S
 async fn twenty_runs_survive_a_sigkill_without_doing_anything_twice() {
     let dir = tempfile::tempdir().expect("tmp");
     let url = format!("sqlite://{}/crash.db?mode=rwc", dir.path().display());
-    let client = reqwest::Client::new();
+    // A key from the command line, as an operator makes one.
+    let made = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args(["api-key", "create", "--name", "crash test"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .expect("api-key create");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let key = String::from_utf8(made.stdout).expect("utf-8").trim().to_owned();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("authorization", format!("Bearer {key}").parse().expect("header"));
+    let client = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("client");
     let (mut first, base) = start(&url);
 
     let project = post(

@@ -8,7 +8,10 @@ use tokio::sync::oneshot;
 /// A running application with its own database file, stopped when dropped.
 pub struct TestApp {
     pub address: SocketAddr,
+    /// Sends the test's API key with every request.
     pub client: reqwest::Client,
+    /// The API key `client` sends (`sbk_…`).
+    pub api_key: String,
     pub database_url: String,
     _dir: TempDir,
     stop: Option<oneshot::Sender<()>>,
@@ -68,6 +71,14 @@ impl TestApp {
     }
 }
 
+/// A client that sends no credentials (and follows no redirects).
+pub fn anonymous() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
@@ -97,12 +108,22 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
+    let (_, api_key) = server::auth::api_keys::create_in(&database_url, "tests")
+        .await
+        .expect("an API key");
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {api_key}").parse().expect("header"),
+    );
     TestApp {
         address,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
             .build()
             .expect("client"),
+        api_key,
         database_url,
         _dir: dir,
         stop: Some(stop),

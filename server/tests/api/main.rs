@@ -1,6 +1,7 @@
 //! Integration tests: the real application on port 0 against a temporary SQLite file, and the
 //! `switchboard` binary itself. One test binary for all of them.
 
+mod access;
 mod analytics;
 mod cli;
 mod connectors;

@@ -355,8 +355,7 @@ async fn a_signed_webhook_delivery_runs_the_workflow_streams_it_and_discord_hear
     let secret = WebhookSecret::parse(hook["secret"].as_str().expect("secret")).expect("secret");
     let body = r#"{"order": "A-77"}"#;
     let ts = chrono::Utc::now().timestamp();
-    let res = app
-        .client
+    let res = crate::helpers::anonymous()
         .post(app.url(&format!("/api/v1/hooks/{}", hook["id"].as_str().expect("id"))))
         .header("webhook-id", "msg_loop")
         .header("webhook-timestamp", ts.to_string())

@@ -1,7 +1,7 @@
 //! Inbound webhooks: Standard Webhooks signatures (valid, invalid, expired, replayed), API keys
 //! (valid, revoked), idempotency, refusals in the delivery log, secret rotation.
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, anonymous, spawn_app};
 use serde_json::{Value, json};
 use server::hooks::signature::WebhookSecret;
 
@@ -55,8 +55,8 @@ async fn signed(app: &TestApp, hook: &Value, secret: &str, id: &str, ts: i64, bo
 }
 
 async fn send(app: &TestApp, hook: &Value, headers: &[(&str, String)], body: String) -> (u16, Value) {
-    let mut req = app
-        .client
+    // Senders bring their own credentials (or none), not the test's API key.
+    let mut req = anonymous()
         .post(app.url(&format!("/api/v1/hooks/{}", hook["id"].as_str().expect("id"))))
         .header("content-type", "application/json")
         .body(body);

@@ -83,6 +83,9 @@ pub fn Sidebar() -> impl IntoView {
                         .collect_view()}
                 </ul>
             </nav>
+            <form method="post" action="/logout" class="sidebar__logout">
+                <button type="submit" class="button button--ghost" data-testid="logout">"Log out"</button>
+            </form>
             <p class="sidebar__footer">"v" {env!("CARGO_PKG_VERSION")}</p>
         </aside>
     }

@@ -1,0 +1,188 @@
+//! The gate every request passes: public paths go through; the API and server functions need an
+//! API key or a session (401 otherwise); pages need a session (a redirect to the login page, or
+//! to the first-run page while there is no owner). Changes made with a session cookie must come
+//! from this site's own pages (the `Origin` check against cross-site requests). Each caller has a
+//! request budget: past it, 429 with `Retry-After`.
+
+use super::access::Caller;
+use crate::api::ApiError;
+use crate::startup::AppState;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::net::SocketAddr;
+
+/// Paths anyone may reach: health, the login and first-run pages, inbound webhooks (they carry
+/// their own authentication), and the site's static files.
+fn is_public(path: &str) -> bool {
+    matches!(
+        path,
+        "/healthz" | "/login" | "/setup" | "/favicon.svg" | "/favicon.ico"
+    ) || path.starts_with("/api/v1/hooks/")
+        || path.starts_with("/pkg/")
+        || path.starts_with("/vendor/")
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/") || path.starts_with("/rpc/")
+}
+
+fn changes(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Whether a browser request comes from this site: its `Origin` (or `Referer`) names the host the
+/// request was sent to. Requests without either (scripts, not browsers) pass.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let source = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok());
+    match source {
+        None => true,
+        Some(url) => url
+            .split_once("://")
+            .map(|(_, rest)| rest.split('/').next().unwrap_or(""))
+            .is_some_and(|authority| authority.eq_ignore_ascii_case(host)),
+    }
+}
+
+fn too_many(wait: std::time::Duration) -> Response {
+    let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
+    let mut r = ApiError::Status(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        format!("too many requests; try again in {secs} s"),
+    )
+    .into_response();
+    if let Ok(v) = header::HeaderValue::from_str(&secs.to_string()) {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
+}
+
+pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    if is_public(&path) {
+        return next.run(request).await;
+    }
+    let ip = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let caller = match state.access.identify(request.headers()).await {
+        Ok(c) => c,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    if is_api(&path)
+        && let Err(wait) = state.access.limit(caller.as_ref(), ip)
+    {
+        tracing::warn!(path, ?ip, "rate limited");
+        return too_many(wait);
+    }
+    match caller {
+        Some(Caller::Session(_)) if changes(request.method()) && !same_origin(request.headers()) => {
+            tracing::warn!(path, ?ip, "a cross-site change was refused");
+            ApiError::Status(
+                StatusCode::FORBIDDEN,
+                "cross_site",
+                "changes must come from Switchboard's own pages".to_owned(),
+            )
+            .into_response()
+        }
+        Some(_) => next.run(request).await,
+        None if is_api(&path) => {
+            let mut r = ApiError::Status(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "send an API key (Authorization: Bearer sbk_…) or log in".to_owned(),
+            )
+            .into_response();
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+            r
+        }
+        None => {
+            let first_run = state.access.needs_setup().await.unwrap_or(false);
+            if first_run {
+                return Redirect::to("/setup").into_response();
+            }
+            let target = match request.uri().path_and_query() {
+                Some(pq) if pq.as_str() != "/" => {
+                    format!("/login?next={}", super::pages::encode(pq.as_str()))
+                }
+                _ => "/login".to_owned(),
+            };
+            Redirect::to(&target).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, v.parse().expect("value"));
+        }
+        h
+    }
+
+    #[test]
+    fn origins_must_name_the_host() {
+        assert!(same_origin(&headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "http://127.0.0.1:3000")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "https://evil.example")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "null")
+        ])));
+        assert!(same_origin(&headers(&[
+            ("host", "sb.local"),
+            ("referer", "http://sb.local/projects")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("host", "sb.local"),
+            ("referer", "http://sb.local.evil.io/x")
+        ])));
+        assert!(
+            same_origin(&headers(&[("host", "sb.local")])),
+            "scripts send neither"
+        );
+    }
+
+    #[test]
+    fn public_paths() {
+        for p in [
+            "/healthz",
+            "/login",
+            "/setup",
+            "/api/v1/hooks/hook_1",
+            "/pkg/switchboard.js",
+        ] {
+            assert!(is_public(p), "{p}");
+        }
+        for p in [
+            "/",
+            "/projects",
+            "/api/v1/projects",
+            "/rpc/dashboard_summary",
+            "/api/v1/hooksx",
+        ] {
+            assert!(!is_public(p), "{p}");
+        }
+    }
+}
