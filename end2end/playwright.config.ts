@@ -80,6 +80,8 @@ export default defineConfig({
       // Runs take long enough to be watched: the run page must follow stages live.
       SWITCHBOARD_STAGE_PAUSE_MS: "1000",
       SWITCHBOARD_OWNER_PASSWORD: OWNER_PASSWORD,
+      // Every test browser logs in from 127.0.0.1.
+      SWITCHBOARD_LOGIN_RATE_LIMIT: "600",
     },
   },
 });

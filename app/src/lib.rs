@@ -17,8 +17,8 @@ use leptos_router::{
 };
 use pages::{
     AnalyticsPage, CampaignPage, CampaignsPage, ConnectionsPage, DashboardPage, EditProjectPage,
-    EditWorkflowPage, ExecutionPage, ExecutionsPage, ExplorerPage, NewProjectPage, NotFoundPage, ProjectPage,
-    ProjectsPage, SystemPage, WorkflowPage, WorkflowsPage,
+    EditWorkflowPage, ExecutionPage, ExecutionsPage, ExplorerPage, IntegrationsPage, NewProjectPage,
+    NotFoundPage, ProjectPage, ProjectsPage, SystemPage, WebhookPage, WorkflowPage, WorkflowsPage,
 };
 
 /// Applies the saved colour theme before the first paint, so a dark-mode user never sees a flash.
@@ -77,6 +77,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/executions/:id") view=ExecutionPage ssr=SsrMode::Async />
                     <Route path=path!("/connections") view=ConnectionsPage ssr=SsrMode::Async />
                     <Route path=path!("/connections/:id/explorer") view=ExplorerPage ssr=SsrMode::Async />
+                    <Route path=path!("/integrations") view=IntegrationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/integrations/webhooks/:id") view=WebhookPage ssr=SsrMode::Async />
                     <Route path=path!("/system") view=SystemPage ssr=SsrMode::Async />
                 </Routes>
             </AppLayout>

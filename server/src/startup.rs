@@ -162,9 +162,15 @@ fn router(state: AppState) -> Router {
     let services = state.services.clone();
     let starter: Arc<dyn app::server_fns::workflows::RunStarter> =
         Arc::new(crate::workflows::EngineStarter(state.engine.clone()));
+    let hub: Arc<dyn app::server_fns::integrations::IntegrationHub> = Arc::new(crate::hooks::Hub {
+        hooks: state.hooks.clone(),
+        api_keys: state.services.api_keys.clone(),
+        public_url: state.live.public_url().to_owned(),
+    });
     let context = move || {
         provide_context(services.clone());
         provide_context(starter.clone());
+        provide_context(hub.clone());
     };
     let leptos_options = state.leptos_options.clone();
 

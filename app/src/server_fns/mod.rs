@@ -5,6 +5,7 @@ pub mod analytics;
 pub mod campaigns;
 pub mod connections;
 pub mod dashboard;
+pub mod integrations;
 pub mod projects;
 pub mod system;
 pub mod workflows;

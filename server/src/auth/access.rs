@@ -22,7 +22,7 @@ pub struct AccessSettings {
     /// API requests per minute per key, session or address (`SWITCHBOARD_RATE_LIMIT`), and the burst.
     pub per_minute: u32,
     pub burst: u32,
-    /// Login attempts per minute per address, and the burst.
+    /// Login attempts per minute per address (`SWITCHBOARD_LOGIN_RATE_LIMIT`), and the burst.
     pub login_per_minute: u32,
     pub login_burst: u32,
     pub session_days: i64,
@@ -58,6 +58,14 @@ impl AccessSettings {
                 anyhow::anyhow!("SWITCHBOARD_RATE_LIMIT: a number of requests per minute, above 0")
             })?;
             s.burst = (s.per_minute / 2).max(1);
+        }
+        if let Ok(v) = std::env::var("SWITCHBOARD_LOGIN_RATE_LIMIT") {
+            s.login_per_minute = v.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "SWITCHBOARD_LOGIN_RATE_LIMIT: a number of login attempts per minute, above 0"
+                )
+            })?;
+            s.login_burst = (s.login_per_minute / 2).max(1);
         }
         Ok(s)
     }

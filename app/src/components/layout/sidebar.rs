@@ -50,6 +50,11 @@ pub const NAV_AREAS: &[NavArea] = &[
         icon: IconName::Plug,
     },
     NavArea {
+        href: "/integrations",
+        label: "Integrations",
+        icon: IconName::Inbox,
+    },
+    NavArea {
         href: "/system",
         label: "System",
         icon: IconName::System,

@@ -1,0 +1,243 @@
+use crate::components::{EmptyState, ErrorPanel, IconName, PageHeader};
+use crate::server_fns::integrations::{
+    CreateApiKey, CreateWebhook, IntegrationsOverview, RevokeApiKey, WebhookSecretShown, WorkflowChoice,
+    get_integrations, sample_curl,
+};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use switchboard_core::api_key::ApiKey;
+
+/// Inbound webhooks (each starts a workflow) and API keys.
+#[component]
+pub fn IntegrationsPage() -> impl IntoView {
+    let create_hook = ServerAction::<CreateWebhook>::new();
+    let create_key = ServerAction::<CreateApiKey>::new();
+    let revoke = ServerAction::<RevokeApiKey>::new();
+    let overview = Resource::new(
+        move || {
+            (
+                create_hook.version().get(),
+                create_key.version().get(),
+                revoke.version().get(),
+            )
+        },
+        |_| get_integrations(),
+    );
+    view! {
+        <PageHeader title="Integrations" subtitle="Webhooks that start workflows, and keys for the REST API" />
+        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    Ok(o) => view! { <Overview overview=o create_hook create_key revoke /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Overview(
+    overview: IntegrationsOverview,
+    create_hook: ServerAction<CreateWebhook>,
+    create_key: ServerAction<CreateApiKey>,
+    revoke: ServerAction<RevokeApiKey>,
+) -> impl IntoView {
+    let IntegrationsOverview {
+        webhooks,
+        workflows,
+        api_keys,
+    } = overview;
+    let hooks = if webhooks.is_empty() {
+        view! {
+            <EmptyState
+                title="No webhooks yet"
+                message="A webhook gives an outside system (a shop, a CRM, Zapier) an address to start a workflow with."
+                icon=IconName::Plug
+            />
+        }
+        .into_any()
+    } else {
+        view! {
+            <div class="table-wrap glass">
+                <table class="table" data-testid="webhooks-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Webhook"</th>
+                            <th scope="col">"Starts"</th>
+                            <th scope="col">"Address"</th>
+                            <th scope="col">"Last delivery"</th>
+                            <th scope="col">"Status"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {webhooks.into_iter().map(|w| {
+                            let href = format!("/integrations/webhooks/{}", w.webhook.id);
+                            let last = w.webhook.last_delivery_at.map_or_else(|| "never".to_owned(), |t| t.to_text());
+                            view! {
+                                <tr>
+                                    <td><a href=href>{w.webhook.name.clone()}</a></td>
+                                    <td>{w.workflow_name}</td>
+                                    <td><code class="endpoint">{w.url}</code></td>
+                                    <td>{last}</td>
+                                    <td>{if w.webhook.active {
+                                        view! { <span class="badge badge--ok">"Active"</span> }.into_any()
+                                    } else {
+                                        view! { <span class="badge badge--muted">"Disabled"</span> }.into_any()
+                                    }}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <h2 class="section-title">"Inbound webhooks"</h2>
+        {hooks}
+        <NewWebhook workflows create=create_hook />
+        <h2 class="section-title">"API keys"</h2>
+        <ApiKeys keys=api_keys revoke />
+        <NewApiKeyForm create=create_key />
+        <p class="panel__note">
+            "Notification channels and rules (Discord, Slack, email) are set up through the REST API for now: "
+            <code>"/api/v1/notification-channels"</code>", "<code>"/api/v1/notification-rules"</code>"."
+        </p>
+    }
+}
+
+/// The address, the secret and a command to try it, right after a webhook is made or its secret
+/// rotated.
+#[component]
+pub fn SecretPanel(shown: WebhookSecretShown) -> impl IntoView {
+    let (signed, bearer) = sample_curl(&shown.url, &shown.secret);
+    view! {
+        <section class="panel glass" data-testid="webhook-secret">
+            <h3 class="panel__title">"Send deliveries here"</h3>
+            <dl class="facts">
+                <dt>"Address"</dt><dd><code data-testid="webhook-url">{shown.url.clone()}</code></dd>
+                <dt>"Signing secret"</dt><dd><code data-testid="webhook-secret-value">{shown.secret.clone()}</code></dd>
+            </dl>
+            <p class="panel__note">"Sign each delivery the Standard Webhooks way (any of its libraries does it), or send an API key. Try it from a shell:"</p>
+            <pre class="code" data-testid="sample-curl"><code>{signed}</code></pre>
+            <p class="panel__note">"With an API key instead of a signature:"</p>
+            <pre class="code"><code>{bearer}</code></pre>
+        </section>
+    }
+}
+
+#[component]
+fn NewWebhook(workflows: Vec<WorkflowChoice>, create: ServerAction<CreateWebhook>) -> impl IntoView {
+    let error = move || create.value().get().and_then(Result::err);
+    let message = move |field: &'static str| move || error().and_then(|e| e.field(field));
+    let created = move || create.value().get().and_then(Result::ok);
+    let none = workflows.is_empty();
+    view! {
+        <section class="panel glass" aria-labelledby="new-webhook-title">
+            <h3 class="panel__title" id="new-webhook-title">"New webhook"</h3>
+            <Show when=move || none>
+                <p class="panel__note">"Make a workflow first: a webhook starts one."</p>
+            </Show>
+            <ActionForm action=create attr:class="form" attr:data-testid="new-webhook">
+                <div class="field-row">
+                    <div class="field">
+                        <label for="webhook-name">"Name"</label>
+                        <input id="webhook-name" name="name" type="text" required maxlength="120" placeholder="Shop orders" />
+                        <p class="field__error">{message("name")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="webhook-workflow">"Workflow it starts"</label>
+                        <select id="webhook-workflow" name="workflow_id" required>
+                            {workflows.into_iter().map(|w| view! { <option value=w.id>{w.name}</option> }).collect_view()}
+                        </select>
+                        <p class="field__error">{message("workflow_id")}</p>
+                    </div>
+                </div>
+                <div class="form__actions">
+                    <button type="submit" class="button" data-testid="create-webhook">"Create webhook"</button>
+                </div>
+            </ActionForm>
+        </section>
+        {move || created().map(|shown| view! { <SecretPanel shown /> })}
+    }
+}
+
+#[component]
+fn ApiKeys(keys: Vec<ApiKey>, revoke: ServerAction<RevokeApiKey>) -> impl IntoView {
+    if keys.is_empty() {
+        return view! { <p class="panel__note">"No API keys yet."</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap glass">
+            <table class="table" data-testid="api-keys-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Key"</th>
+                        <th scope="col">"Created"</th>
+                        <th scope="col">"Last used"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col"></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {keys.into_iter().map(|k| {
+                        let active = k.is_active();
+                        let id = k.id.to_string();
+                        view! {
+                            <tr>
+                                <td>{k.name.clone()}</td>
+                                <td><code>{format!("{}…", k.shown)}</code></td>
+                                <td>{k.created_at.to_text()}</td>
+                                <td>{k.last_used_at.map_or_else(|| "never".to_owned(), |t| t.to_text())}</td>
+                                <td>{if active {
+                                    view! { <span class="badge badge--ok">"Active"</span> }.into_any()
+                                } else {
+                                    view! { <span class="badge badge--muted">"Revoked"</span> }.into_any()
+                                }}</td>
+                                <td>
+                                    {active.then(|| view! {
+                                        <ActionForm action=revoke>
+                                            <input type="hidden" name="id" value=id />
+                                            <button type="submit" class="button button--ghost">"Revoke"</button>
+                                        </ActionForm>
+                                    })}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn NewApiKeyForm(create: ServerAction<CreateApiKey>) -> impl IntoView {
+    let error = move || create.value().get().and_then(Result::err).map(|e| e.to_string());
+    let created = move || create.value().get().and_then(Result::ok);
+    view! {
+        <section class="panel glass" aria-labelledby="new-key-title">
+            <h3 class="panel__title" id="new-key-title">"New API key"</h3>
+            <ActionForm action=create attr:class="form">
+                <div class="field">
+                    <label for="key-name">"What uses it"</label>
+                    <input id="key-name" name="name" type="text" required maxlength="80" placeholder="Zapier" />
+                    <p class="field__error">{error}</p>
+                </div>
+                <div class="form__actions">
+                    <button type="submit" class="button" data-testid="create-api-key">"Create key"</button>
+                </div>
+            </ActionForm>
+            {move || created().map(|k| view! {
+                <div class="notice notice--ok" data-testid="api-key-created">
+                    <p>{format!("The key for {}. Copy it now: it is not shown again.", k.name)}</p>
+                    <code>{k.key}</code>
+                </div>
+            })}
+        </section>
+    }
+}

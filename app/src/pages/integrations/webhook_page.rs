@@ -1,0 +1,119 @@
+use super::integrations_page::SecretPanel;
+use crate::components::ErrorPanel;
+use crate::server_fns::integrations::{RevealWebhookSecret, RotateWebhookSecret, WebhookDetail, get_webhook};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use switchboard_core::hooks::DeliveryOutcome;
+
+/// One webhook: its address, its secret (revealed on request, or rotated), a command to try it,
+/// and its delivery log.
+#[component]
+pub fn WebhookPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let reveal = ServerAction::<RevealWebhookSecret>::new();
+    let rotate = ServerAction::<RotateWebhookSecret>::new();
+    let detail = Resource::new(move || (id(), rotate.version().get()), |(id, _)| get_webhook(id));
+    view! {
+        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    Ok(d) => view! { <Detail detail=d reveal rotate /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Detail(
+    detail: WebhookDetail,
+    reveal: ServerAction<RevealWebhookSecret>,
+    rotate: ServerAction<RotateWebhookSecret>,
+) -> impl IntoView {
+    let WebhookDetail { item, deliveries } = detail;
+    let url = item.url.clone();
+    let rotated = move || rotate.value().get().and_then(Result::ok);
+    let revealed = move || reveal.value().get().and_then(Result::ok);
+    let url_for_reveal = url.clone();
+    let id = item.webhook.id.to_string();
+    let id_for_reveal = id.clone();
+    let (reveal_id, rotate_id) = (id.clone(), id.clone());
+    view! {
+        <header class="page-header">
+            <div>
+                <h1 class="page-header__title">{item.webhook.name.clone()}</h1>
+                <p class="page-header__subtitle">{format!("Inbound webhook · starts {}", item.workflow_name)}</p>
+            </div>
+        </header>
+        <section class="panel glass">
+            <dl class="facts">
+                <dt>"Address"</dt><dd><code data-testid="webhook-url">{url.clone()}</code></dd>
+                <dt>"Status"</dt><dd>{if item.webhook.active { "Active" } else { "Disabled" }}</dd>
+                <dt>"Last delivery"</dt><dd>{item.webhook.last_delivery_at.map_or_else(|| "never".to_owned(), |t| t.to_text())}</dd>
+            </dl>
+            <div class="form__actions">
+                <ActionForm action=reveal>
+                    <input type="hidden" name="id" value=reveal_id />
+                    <button type="submit" class="button button--ghost" data-testid="reveal-secret">"Show the secret"</button>
+                </ActionForm>
+                <ActionForm action=rotate>
+                    <input type="hidden" name="id" value=rotate_id />
+                    <button type="submit" class="button button--ghost" data-testid="rotate-secret">"Rotate the secret"</button>
+                </ActionForm>
+            </div>
+        </section>
+        {move || {
+            let shown = rotated().or_else(|| revealed().map(|secret| {
+                crate::server_fns::integrations::WebhookSecretShown { id: id_for_reveal.clone(), url: url_for_reveal.clone(), secret }
+            }));
+            shown.map(|shown| view! { <SecretPanel shown /> })
+        }}
+        <h2 class="section-title">"Deliveries"</h2>
+        {if deliveries.is_empty() {
+            view! { <p class="panel__note" data-testid="no-deliveries">"Nothing received yet."</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap glass">
+                    <table class="table table--compact" data-testid="deliveries-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Received"</th>
+                                <th scope="col">"Outcome"</th>
+                                <th scope="col" class="num">"Status"</th>
+                                <th scope="col">"Sender's id"</th>
+                                <th scope="col">"Reason"</th>
+                                <th scope="col">"Run"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {deliveries.into_iter().map(|d| {
+                                let r = d.report;
+                                let class = match r.outcome {
+                                    DeliveryOutcome::Accepted => "badge badge--ok",
+                                    DeliveryOutcome::Replayed => "badge badge--muted",
+                                    DeliveryOutcome::Refused | DeliveryOutcome::Failed => "badge badge--bad",
+                                };
+                                view! {
+                                    <tr>
+                                        <td>{d.received_at.to_text()}</td>
+                                        <td><span class=class>{r.outcome.as_str()}</span></td>
+                                        <td class="num">{r.status}</td>
+                                        <td><code>{r.message_id.unwrap_or_default()}</code></td>
+                                        <td>{r.reason.unwrap_or_default()}</td>
+                                        <td>{r.execution_id.map(|e| {
+                                            let href = format!("/executions/{e}");
+                                            view! { <a href=href>{e.to_string()}</a> }
+                                        })}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+    }
+}
