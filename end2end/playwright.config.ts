@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { OWNER_PASSWORD } from "./tests/fixtures/app-page";
+import { OWNER_PASSWORD, RECEIVER_PORT } from "./tests/fixtures/app-page";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -82,6 +82,8 @@ export default defineConfig({
       SWITCHBOARD_OWNER_PASSWORD: OWNER_PASSWORD,
       // Every test browser logs in from 127.0.0.1.
       SWITCHBOARD_LOGIN_RATE_LIMIT: "600",
+      // The Discord-compatible receiver `notifications.hydrate.spec.ts` starts.
+      SWITCHBOARD_OUTBOUND_ALLOW: `127.0.0.1:${RECEIVER_PORT}`,
     },
   },
 });

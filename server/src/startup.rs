@@ -164,6 +164,7 @@ fn router(state: AppState) -> Router {
         Arc::new(crate::workflows::EngineStarter(state.engine.clone()));
     let hub: Arc<dyn app::server_fns::integrations::IntegrationHub> = Arc::new(crate::hooks::Hub {
         hooks: state.hooks.clone(),
+        notifier: state.notifier.clone(),
         api_keys: state.services.api_keys.clone(),
         public_url: state.live.public_url().to_owned(),
     });

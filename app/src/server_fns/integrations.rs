@@ -63,6 +63,20 @@ pub trait IntegrationHub: Send + Sync {
     fn webhook_url(&self, id: &switchboard_core::WebhookId) -> String;
     /// A new API key: its record and the key itself.
     async fn create_api_key(&self, name: &str) -> Result<(ApiKey, String), AppError>;
+    /// A notification channel (its address checked and sealed).
+    async fn create_channel(
+        &self,
+        draft: &switchboard_core::notify::ChannelDraft,
+    ) -> Result<switchboard_core::notify::Channel, AppError>;
+    /// Sends a test message now; the notification as it stands after the attempt.
+    async fn send_test(
+        &self,
+        channel: &switchboard_core::ChannelId,
+    ) -> Result<switchboard_core::notify::Notification, AppError>;
+    async fn retry_notification(
+        &self,
+        id: &switchboard_core::NotificationId,
+    ) -> Result<switchboard_core::notify::Notification, AppError>;
 }
 
 #[cfg(feature = "ssr")]

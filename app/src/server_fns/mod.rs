@@ -6,6 +6,7 @@ pub mod campaigns;
 pub mod connections;
 pub mod dashboard;
 pub mod integrations;
+pub mod notifications;
 pub mod projects;
 pub mod system;
 pub mod workflows;

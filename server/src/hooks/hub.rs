@@ -5,13 +5,15 @@ use app::error::AppError;
 use app::server_fns::integrations::IntegrationHub;
 use async_trait::async_trait;
 use std::sync::Arc;
-use switchboard_core::WebhookId;
 use switchboard_core::api_key::ApiKey;
 use switchboard_core::hooks::{Webhook, WebhookDraft};
+use switchboard_core::notify::{Channel, ChannelDraft, Notification};
 use switchboard_core::ports::ApiKeyRepo;
+use switchboard_core::{ChannelId, NotificationId, WebhookId};
 
 pub struct Hub {
     pub hooks: Hooks,
+    pub notifier: Arc<crate::notify::Notifier>,
     pub api_keys: Arc<dyn ApiKeyRepo>,
     pub public_url: String,
 }
@@ -58,5 +60,32 @@ impl IntegrationHub for Hub {
                 crate::auth::api_keys::KeyError::Repo(r) => r.into(),
                 crate::auth::api_keys::KeyError::Random => AppError::Internal,
             })
+    }
+
+    async fn create_channel(&self, draft: &ChannelDraft) -> Result<Channel, AppError> {
+        let channel = self.notifier.create_channel(draft).await.map_err(notify_error)?;
+        tracing::info!(channel = %channel.id, "notification channel created on the Integrations page");
+        Ok(channel)
+    }
+
+    async fn send_test(&self, channel: &ChannelId) -> Result<Notification, AppError> {
+        self.notifier.send_test(channel).await.map_err(notify_error)
+    }
+
+    async fn retry_notification(&self, id: &NotificationId) -> Result<Notification, AppError> {
+        self.notifier.retry(id).await.map_err(notify_error)
+    }
+}
+
+fn notify_error(e: crate::notify::NotifyError) -> AppError {
+    match e {
+        crate::notify::NotifyError::Repo(r) => r.into(),
+        crate::notify::NotifyError::Refused(why) => {
+            AppError::Validation(switchboard_core::validation::FieldErrors::single("url", why))
+        }
+        crate::notify::NotifyError::Secret(m) => {
+            tracing::error!(error = %m, "a channel's address could not be sealed or opened");
+            AppError::Internal
+        }
     }
 }

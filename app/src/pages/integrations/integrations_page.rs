@@ -1,3 +1,4 @@
+use super::notifications_panel::NotificationsPanel;
 use crate::components::{EmptyState, ErrorPanel, IconName, PageHeader};
 use crate::server_fns::integrations::{
     CreateApiKey, CreateWebhook, IntegrationsOverview, RevokeApiKey, WebhookSecretShown, WorkflowChoice,
@@ -24,7 +25,7 @@ pub fn IntegrationsPage() -> impl IntoView {
         |_| get_integrations(),
     );
     view! {
-        <PageHeader title="Integrations" subtitle="Webhooks that start workflows, and keys for the REST API" />
+        <PageHeader title="Integrations" subtitle="Webhooks that start workflows, keys for the REST API, and where results are sent" />
         <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
             {move || Suspend::new(async move {
                 match overview.await {
@@ -33,6 +34,7 @@ pub fn IntegrationsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <NotificationsPanel />
     }
 }
 
@@ -101,10 +103,6 @@ fn Overview(
         <h2 class="section-title">"API keys"</h2>
         <ApiKeys keys=api_keys revoke />
         <NewApiKeyForm create=create_key />
-        <p class="panel__note">
-            "Notification channels and rules (Discord, Slack, email) are set up through the REST API for now: "
-            <code>"/api/v1/notification-channels"</code>", "<code>"/api/v1/notification-rules"</code>"."
-        </p>
     }
 }
 

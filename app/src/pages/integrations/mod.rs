@@ -1,4 +1,5 @@
 mod integrations_page;
+mod notifications_panel;
 mod webhook_page;
 
 pub use integrations_page::IntegrationsPage;

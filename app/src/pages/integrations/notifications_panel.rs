@@ -1,0 +1,358 @@
+use crate::components::ErrorPanel;
+use crate::server_fns::notifications::{
+    CreateChannel, CreateRule, DeleteChannel, DeleteRule, NotificationsOverview, ProjectOption,
+    RetryNotification, SendTestNotification, get_notifications,
+};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use switchboard_core::notify::{Channel, DeliveryState, Notification, Rule};
+
+/// Where run results go: channels (Discord, Slack, email), the rules routing events to them, and
+/// the latest notifications with their state.
+#[component]
+pub fn NotificationsPanel() -> impl IntoView {
+    let create_channel = ServerAction::<CreateChannel>::new();
+    let delete_channel = ServerAction::<DeleteChannel>::new();
+    let test = ServerAction::<SendTestNotification>::new();
+    let create_rule = ServerAction::<CreateRule>::new();
+    let delete_rule = ServerAction::<DeleteRule>::new();
+    let retry = ServerAction::<RetryNotification>::new();
+    let data = Resource::new(
+        move || {
+            (
+                create_channel.version().get(),
+                delete_channel.version().get(),
+                test.version().get(),
+                create_rule.version().get(),
+                delete_rule.version().get(),
+                retry.version().get(),
+            )
+        },
+        |_| get_notifications(),
+    );
+    let actions = Actions {
+        create_channel,
+        delete_channel,
+        test,
+        create_rule,
+        delete_rule,
+        retry,
+    };
+    view! {
+        <h2 class="section-title">"Notifications"</h2>
+        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    Ok(o) => view! { <Overview overview=o actions /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Actions {
+    create_channel: ServerAction<CreateChannel>,
+    delete_channel: ServerAction<DeleteChannel>,
+    test: ServerAction<SendTestNotification>,
+    create_rule: ServerAction<CreateRule>,
+    delete_rule: ServerAction<DeleteRule>,
+    retry: ServerAction<RetryNotification>,
+}
+
+fn state_badge(state: DeliveryState) -> impl IntoView {
+    let (class, label) = match state {
+        DeliveryState::Delivered => ("badge badge--ok", "Delivered"),
+        DeliveryState::Pending => ("badge badge--warn", "Pending"),
+        DeliveryState::Dead => ("badge badge--bad", "Given up"),
+    };
+    view! { <span class=class>{label}</span> }
+}
+
+#[component]
+fn Overview(overview: NotificationsOverview, actions: Actions) -> impl IntoView {
+    let NotificationsOverview {
+        channels,
+        rules,
+        recent,
+        projects,
+    } = overview;
+    let names: Vec<(String, String)> = channels
+        .iter()
+        .map(|c| (c.id.to_string(), c.name.clone()))
+        .collect();
+    let name_of = {
+        let names = names.clone();
+        move |id: &str| {
+            names
+                .iter()
+                .find(|(i, _)| i == id)
+                .map_or_else(|| id.to_owned(), |(_, n)| n.clone())
+        }
+    };
+    let project_name = {
+        let projects = projects.clone();
+        move |id: Option<&switchboard_core::ProjectId>| match id {
+            None => "All projects".to_owned(),
+            Some(p) => projects
+                .iter()
+                .find(|o| o.id == p.as_str())
+                .map_or_else(|| p.to_string(), |o| o.name.clone()),
+        }
+    };
+    let tested = move || actions.test.value().get().and_then(Result::ok);
+    view! {
+        <ChannelTable channels actions />
+        {move || tested().map(|n| view! {
+            <p class="notice" role="status" data-testid="test-result">
+                {format!("Test message: {}", match n.state { DeliveryState::Delivered => "delivered".to_owned(), DeliveryState::Pending => format!("not yet delivered ({}); it will be tried again", n.last_error.clone().unwrap_or_default()), DeliveryState::Dead => format!("refused ({})", n.last_error.clone().unwrap_or_default()) })}
+            </p>
+        })}
+        <NewChannel create=actions.create_channel />
+        <RuleTable rules project_name=project_name.clone() channel_name=name_of.clone() delete=actions.delete_rule />
+        <NewRule channels=names projects create=actions.create_rule />
+        <Recent recent channel_name=name_of retry=actions.retry />
+    }
+}
+
+#[component]
+fn ChannelTable(channels: Vec<Channel>, actions: Actions) -> impl IntoView {
+    if channels.is_empty() {
+        return view! { <p class="panel__note">"No channels yet: add a Discord or Slack webhook, or email addresses."</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap glass">
+            <table class="table" data-testid="channels-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Channel"</th>
+                        <th scope="col">"Kind"</th>
+                        <th scope="col">"Sends to"</th>
+                        <th scope="col"></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {channels.into_iter().map(|c| {
+                        let (test_id, delete_id) = (c.id.to_string(), c.id.to_string());
+                        view! {
+                            <tr>
+                                <td>{c.name.clone()}</td>
+                                <td>{c.kind.as_str()}</td>
+                                <td><code>{c.target.clone()}</code></td>
+                                <td class="row-actions">
+                                    <ActionForm action=actions.test>
+                                        <input type="hidden" name="id" value=test_id />
+                                        <button type="submit" class="button button--ghost" data-testid="send-test">"Send test"</button>
+                                    </ActionForm>
+                                    <ActionForm action=actions.delete_channel>
+                                        <input type="hidden" name="id" value=delete_id />
+                                        <button type="submit" class="button button--ghost">"Delete"</button>
+                                    </ActionForm>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn NewChannel(create: ServerAction<CreateChannel>) -> impl IntoView {
+    let error = move || create.value().get().and_then(Result::err);
+    let message = move |field: &'static str| move || error().and_then(|e| e.field(field));
+    view! {
+        <section class="panel glass" aria-labelledby="new-channel-title">
+            <h3 class="panel__title" id="new-channel-title">"New channel"</h3>
+            <ActionForm action=create attr:class="form" attr:data-testid="new-channel">
+                <div class="field-row">
+                    <div class="field">
+                        <label for="channel-name">"Name"</label>
+                        <input id="channel-name" name="name" type="text" required maxlength="120" placeholder="Media team" />
+                        <p class="field__error">{message("name")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="channel-kind">"Kind"</label>
+                        <select id="channel-kind" name="kind">
+                            <option value="discord">"Discord"</option>
+                            <option value="slack">"Slack"</option>
+                            <option value="email">"Email"</option>
+                        </select>
+                        <p class="field__error">{message("kind")}</p>
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="channel-url">"Incoming webhook address (Discord, Slack)"</label>
+                    <input id="channel-url" name="url" type="url" placeholder="https://discord.com/api/webhooks/…" />
+                    <p class="field__error">{message("url")}</p>
+                </div>
+                <div class="field">
+                    <label for="channel-to">"Recipients (email), separated by commas"</label>
+                    <input id="channel-to" name="to" type="text" placeholder="media@agency.com, ops@agency.com" />
+                    <p class="field__error">{move || message("to")().or_else(|| error().and_then(|e| e.field("to[0]")))}</p>
+                </div>
+                <div class="form__actions">
+                    <button type="submit" class="button" data-testid="create-channel">"Add channel"</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn RuleTable(
+    rules: Vec<Rule>,
+    project_name: impl Fn(Option<&switchboard_core::ProjectId>) -> String + 'static,
+    channel_name: impl Fn(&str) -> String + 'static,
+    delete: ServerAction<DeleteRule>,
+) -> impl IntoView {
+    if rules.is_empty() {
+        return view! { <p class="panel__note">"No rules yet: a rule sends a project's run results to a channel."</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap glass">
+            <table class="table" data-testid="rules-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Rule"</th>
+                        <th scope="col">"Project"</th>
+                        <th scope="col">"Events"</th>
+                        <th scope="col">"Channel"</th>
+                        <th scope="col"></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rules.into_iter().map(|r| {
+                        let events = r.events.iter().map(|e| e.label()).collect::<Vec<_>>().join(", ");
+                        view! {
+                            <tr>
+                                <td>{r.name.clone()}</td>
+                                <td>{project_name(r.project_id.as_ref())}</td>
+                                <td>{events}</td>
+                                <td>{channel_name(r.channel_id.as_str())}</td>
+                                <td>
+                                    <ActionForm action=delete>
+                                        <input type="hidden" name="id" value=r.id.to_string() />
+                                        <button type="submit" class="button button--ghost">"Delete"</button>
+                                    </ActionForm>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn NewRule(
+    channels: Vec<(String, String)>,
+    projects: Vec<ProjectOption>,
+    create: ServerAction<CreateRule>,
+) -> impl IntoView {
+    let error = move || create.value().get().and_then(Result::err);
+    let message = move |field: &'static str| move || error().and_then(|e| e.field(field));
+    let none = channels.is_empty();
+    view! {
+        <section class="panel glass" aria-labelledby="new-rule-title">
+            <h3 class="panel__title" id="new-rule-title">"New rule"</h3>
+            <Show when=move || none>
+                <p class="panel__note">"Add a channel first."</p>
+            </Show>
+            <ActionForm action=create attr:class="form" attr:data-testid="new-rule">
+                <div class="field-row">
+                    <div class="field">
+                        <label for="rule-name">"Name"</label>
+                        <input id="rule-name" name="name" type="text" required maxlength="120" placeholder="Failures to the team" />
+                        <p class="field__error">{message("name")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="rule-project">"Project"</label>
+                        <select id="rule-project" name="project_id">
+                            <option value="">"All projects"</option>
+                            {projects.into_iter().map(|p| view! { <option value=p.id>{p.name}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="rule-channel">"Channel"</label>
+                        <select id="rule-channel" name="channel_id" required>
+                            {channels.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                        </select>
+                        <p class="field__error">{message("channel_id")}</p>
+                    </div>
+                </div>
+                <fieldset class="field">
+                    <legend>"When"</legend>
+                    <label><input type="checkbox" name="on_completed" value="on" checked /> " a run completes"</label>
+                    <label><input type="checkbox" name="on_failed" value="on" checked /> " a run fails"</label>
+                    <p class="field__error">{message("events")}</p>
+                </fieldset>
+                <div class="form__actions">
+                    <button type="submit" class="button" data-testid="create-rule">"Add rule"</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn Recent(
+    recent: Vec<Notification>,
+    channel_name: impl Fn(&str) -> String + 'static,
+    retry: ServerAction<RetryNotification>,
+) -> impl IntoView {
+    if recent.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <h3 class="panel__title">"Latest notifications"</h3>
+        <div class="table-wrap glass">
+            <table class="table table--compact" data-testid="notifications-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Queued"</th>
+                        <th scope="col">"Channel"</th>
+                        <th scope="col">"Event"</th>
+                        <th scope="col">"State"</th>
+                        <th scope="col" class="num">"Attempts"</th>
+                        <th scope="col">"Last answer"</th>
+                        <th scope="col"></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {recent.into_iter().map(|n| {
+                        let answer = match (&n.last_status, &n.last_error) {
+                            (_, Some(e)) => e.clone(),
+                            (Some(s), None) => s.to_string(),
+                            (None, None) => String::new(),
+                        };
+                        let dead = n.state == DeliveryState::Dead;
+                        let id = n.id.to_string();
+                        view! {
+                            <tr>
+                                <td>{n.created_at.to_text()}</td>
+                                <td>{channel_name(n.channel_id.as_str())}</td>
+                                <td>{n.event.label()}</td>
+                                <td>{state_badge(n.state)}</td>
+                                <td class="num">{n.attempts}</td>
+                                <td>{answer}</td>
+                                <td>{dead.then(|| view! {
+                                    <ActionForm action=retry>
+                                        <input type="hidden" name="id" value=id />
+                                        <button type="submit" class="button button--ghost">"Retry"</button>
+                                    </ActionForm>
+                                })}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
