@@ -19,6 +19,9 @@ use switchboard_core::hooks::{
     DeliveryAuth, DeliveryOutcome, DeliveryReport, MAX_BODY_BYTES, MAX_MESSAGE_ID, Reservation, Webhook,
 };
 
+/// How long a delivery may hold its webhook-id without a run before a retry may take it over.
+const STALE_RESERVATION_SECS: i64 = 60;
+
 fn text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -191,30 +194,23 @@ async fn accept(
         ));
     }
 
-    // Once per message id.
-    let reserved = state.hooks.repo().reserve(log).await.map_err(|e| {
-        tracing::error!(error = ?e, "a delivery could not be recorded");
-        Refusal::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "the delivery could not be recorded",
-        )
-    })?;
-    let delivery_id = match reserved {
-        Reservation::Reserved(id) => id,
-        Reservation::Seen(first) => {
-            let Some(execution) = first.report.execution_id.clone() else {
-                let mut answer = ApiError::Status(
-                    StatusCode::CONFLICT,
-                    "in_progress",
-                    "the first delivery with this webhook-id is still being processed".to_owned(),
-                )
-                .into_response();
-                answer
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
-                return Ok(answer);
-            };
+    // Once per message id. A reservation that never got its run (the server stopped between the
+    // two) is released after a minute, so the sender's retry is not refused for ever.
+    let mut released = false;
+    let delivery_id = loop {
+        let reserved = state.hooks.repo().reserve(log).await.map_err(|e| {
+            tracing::error!(error = ?e, "a delivery could not be recorded");
+            Refusal::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the delivery could not be recorded",
+            )
+        })?;
+        let first = match reserved {
+            Reservation::Reserved(id) => break id,
+            Reservation::Seen(first) => first,
+        };
+        if let Some(execution) = first.report.execution_id.clone() {
             let replay = DeliveryReport {
                 outcome: DeliveryOutcome::Replayed,
                 status: StatusCode::ACCEPTED.as_u16(),
@@ -227,53 +223,90 @@ async fn accept(
             }
             return Ok(accepted(&execution, &first.id, true));
         }
+        let age = chrono::Utc::now().signed_duration_since(first.received_at.as_datetime());
+        if released || age < chrono::Duration::seconds(STALE_RESERVATION_SECS) {
+            let mut answer = ApiError::Status(
+                StatusCode::CONFLICT,
+                "in_progress",
+                "the first delivery with this webhook-id is still being processed".to_owned(),
+            )
+            .into_response();
+            answer
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+            return Ok(answer);
+        }
+        released = true;
+        let _ = state
+            .hooks
+            .repo()
+            .settle(
+                &first.id,
+                DeliveryOutcome::Failed,
+                500,
+                None,
+                Some("abandoned: no run was recorded for it"),
+            )
+            .await;
     };
-    match state
-        .engine
-        .start(&hook.workflow_id, hook.project_id.as_ref(), input)
-        .await
-    {
-        Ok(execution) => {
-            if let Err(e) = state
-                .hooks
-                .repo()
-                .settle(
-                    &delivery_id,
-                    DeliveryOutcome::Accepted,
-                    202,
-                    Some(&execution.id),
-                    None,
-                )
-                .await
-            {
-                tracing::error!(error = ?e, "a delivery's run could not be noted");
+    // Started and noted on its own task: a sender that hangs up does not leave the delivery half done.
+    let (state, hook_id, workflow, project) = (
+        state.clone(),
+        hook.id.clone(),
+        hook.workflow_id.clone(),
+        hook.project_id.clone(),
+    );
+    let task = tokio::spawn(async move {
+        match state.engine.start(&workflow, project.as_ref(), input).await {
+            Ok(execution) => {
+                if let Err(e) = state
+                    .hooks
+                    .repo()
+                    .settle(
+                        &delivery_id,
+                        DeliveryOutcome::Accepted,
+                        202,
+                        Some(&execution.id),
+                        None,
+                    )
+                    .await
+                {
+                    tracing::error!(error = ?e, "a delivery's run could not be noted");
+                }
+                tracing::info!(webhook = %hook_id, execution = %execution.id, "webhook delivery started a run");
+                accepted(&execution.id, &delivery_id, false)
             }
-            tracing::info!(webhook = %hook.id, execution = %execution.id, "webhook delivery started a run");
-            Ok(accepted(&execution.id, &delivery_id, false))
-        }
-        Err(e) => {
-            let error = ApiError::from(e);
-            let response = error.into_response();
-            let status = response.status();
-            let reason = format!("the run could not be started ({status})");
-            // Failed frees the webhook-id: the sender may try again.
-            if let Err(e) = state
-                .hooks
-                .repo()
-                .settle(
-                    &delivery_id,
-                    DeliveryOutcome::Failed,
-                    status.as_u16(),
-                    None,
-                    Some(&reason),
-                )
-                .await
-            {
-                tracing::error!(error = ?e, "a failed delivery could not be noted");
+            Err(e) => {
+                let response = ApiError::from(e).into_response();
+                let status = response.status();
+                let reason = format!("the run could not be started ({status})");
+                // Failed frees the webhook-id: the sender may try again.
+                if let Err(e) = state
+                    .hooks
+                    .repo()
+                    .settle(
+                        &delivery_id,
+                        DeliveryOutcome::Failed,
+                        status.as_u16(),
+                        None,
+                        Some(&reason),
+                    )
+                    .await
+                {
+                    tracing::error!(error = ?e, "a failed delivery could not be noted");
+                }
+                response
             }
-            Ok(response)
         }
-    }
+    });
+    task.await.map_err(|e| {
+        tracing::error!(error = %e, "a delivery's task failed");
+        Refusal::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the delivery could not be completed",
+        )
+    })
 }
 
 fn accepted(

@@ -179,6 +179,18 @@ impl Access {
             .map_err(|e| e.to_string())
     }
 
+    /// Sets the first owner password; `false` when one exists already (nothing is changed).
+    pub async fn set_first_password(&self, new: &str) -> Result<bool, String> {
+        let new = new.to_owned();
+        let hashed = tokio::task::spawn_blocking(move || password::hash(&new))
+            .await
+            .map_err(|e| e.to_string())??;
+        self.store
+            .create_owner_hash(&hashed)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
     pub async fn check_password(&self, candidate: &str) -> Result<bool, RepoError> {
         let Some(stored) = self.store.owner_hash().await? else {
             return Ok(false);

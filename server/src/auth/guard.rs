@@ -38,12 +38,15 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
     let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
         return false;
     };
-    let source = headers
+    let Some(source) = headers
         .get(header::ORIGIN)
         .or_else(|| headers.get(header::REFERER))
-        .and_then(|v| v.to_str().ok());
-    match source {
-        None => true,
+    else {
+        return true;
+    };
+    // Present but unreadable is not this site.
+    match source.to_str().ok() {
+        None => false,
         Some(url) => url
             .split_once("://")
             .map(|(_, rest)| rest.split('/').next().unwrap_or(""))
@@ -67,13 +70,20 @@ fn too_many(wait: std::time::Duration) -> Response {
 
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
-    if is_public(&path) {
-        return next.run(request).await;
-    }
     let ip = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
+    if is_public(&path) {
+        // Inbound webhooks are open to the internet: each address has a budget there too.
+        if path.starts_with("/api/v1/hooks/")
+            && let Err(wait) = state.access.limit(None, ip)
+        {
+            tracing::warn!(path, ?ip, "rate limited");
+            return too_many(wait);
+        }
+        return next.run(request).await;
+    }
     let caller = match state.access.identify(request.headers()).await {
         Ok(c) => c,
         Err(e) => return ApiError::from(e).into_response(),

@@ -28,10 +28,18 @@ fn escape(text: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-/// Where to go after logging in: a path on this site only (never `//elsewhere` or a full URL).
+/// Where to go after logging in: a path on this site only (never `//elsewhere`, a full URL, or a
+/// path with control characters or spaces, which browsers strip to make one of those).
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n)
+            if n.starts_with('/')
+                && !n[1..].starts_with(['/', '\\'])
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -219,6 +227,13 @@ pub async fn setup(
         Ok(false) => return Redirect::to("/login").into_response(),
         Err(e) => return crate::api::ApiError::from(e).into_response(),
     }
+    if !local_or_public_host(&headers, state.live.public_url()) {
+        return (
+            StatusCode::FORBIDDEN,
+            "the first-run page only answers on this server's own address (set SWITCHBOARD_PUBLIC_URL to use a host name)",
+        )
+            .into_response();
+    }
     if form.confirm.as_deref() != Some(form.password.as_str()) {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -226,8 +241,11 @@ pub async fn setup(
         )
             .into_response();
     }
-    if let Err(e) = state.access.set_password(&form.password).await {
-        return (StatusCode::UNPROCESSABLE_ENTITY, setup_page(Some(&e))).into_response();
+    match state.access.set_first_password(&form.password).await {
+        Ok(true) => {}
+        // Someone else set it a moment ago.
+        Ok(false) => return Redirect::to("/login").into_response(),
+        Err(e) => return (StatusCode::UNPROCESSABLE_ENTITY, setup_page(Some(&e))).into_response(),
     }
     tracing::info!("the owner's password was set on the first-run page");
     let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
@@ -235,6 +253,27 @@ pub async fn setup(
         Ok(token) => with_session(&state, &token, "/"),
         Err(e) => crate::api::ApiError::from(e).into_response(),
     }
+}
+
+/// Whether the request names this server by an address (an IP, `localhost`) or by the configured
+/// public host: a page on another domain that rebinds its name to this server cannot claim it.
+fn local_or_public_host(headers: &HeaderMap, public_url: &str) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(n, _)| n),
+    };
+    let public = public_url
+        .split_once("://")
+        .map_or(public_url, |(_, r)| r)
+        .split('/')
+        .next()
+        .unwrap_or("");
+    name.eq_ignore_ascii_case("localhost")
+        || name.parse::<std::net::IpAddr>().is_ok()
+        || host.eq_ignore_ascii_case(public)
 }
 
 /// Ends the session (a POST from the app's own page: the guard checks where it came from).
@@ -268,5 +307,20 @@ mod tests {
         assert_eq!(safe_next(None), "/");
         assert_eq!(encode("/analytics?from=1&to=2"), "/analytics%3Ffrom%3D1%26to%3D2");
         assert_eq!(escape(r#""><script>"#), "&quot;&gt;&lt;script&gt;");
+    }
+
+    #[test]
+    fn setup_answers_on_addresses_and_the_public_host_only() {
+        let with = |host: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::HOST, host.parse().expect("host"));
+            h
+        };
+        let public = "https://switchboard.example.com";
+        assert!(local_or_public_host(&with("127.0.0.1:3000"), public));
+        assert!(local_or_public_host(&with("[::1]:3000"), public));
+        assert!(local_or_public_host(&with("localhost:3000"), public));
+        assert!(local_or_public_host(&with("switchboard.example.com"), public));
+        assert!(!local_or_public_host(&with("evil.example:3000"), public));
     }
 }

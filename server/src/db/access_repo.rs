@@ -44,6 +44,19 @@ impl AccessStore {
         tx.commit().await.map_err(storage)
     }
 
+    /// Records the first owner password; `false` when there is one already.
+    pub async fn create_owner_hash(&self, hash: &str) -> Result<bool, RepoError> {
+        let done = sqlx::query(
+            "INSERT INTO owner (id, password_hash, created_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(hash)
+        .bind(now())
+        .execute(&self.db.write)
+        .await
+        .map_err(storage)?;
+        Ok(done.rows_affected() == 1)
+    }
+
     pub async fn create_session(
         &self,
         token_hash: &[u8],

@@ -186,7 +186,8 @@ fn events_json(events: &[EventKind]) -> String {
 
 #[async_trait]
 impl NotificationRepo for SqliteNotificationRepo {
-    #[tracing::instrument(skip(self, destination), err(Debug))]
+    // The draft holds the webhook address, a secret: never in the logs.
+    #[tracing::instrument(skip(self, draft, destination), fields(channel = %id), err(Debug))]
     async fn create_channel(
         &self,
         id: &ChannelId,
@@ -229,7 +230,7 @@ impl NotificationRepo for SqliteNotificationRepo {
         .await
     }
 
-    #[tracing::instrument(skip(self, destination), err(Debug))]
+    #[tracing::instrument(skip(self, draft, destination), fields(channel = %id), err(Debug))]
     async fn update_channel(
         &self,
         id: &ChannelId,

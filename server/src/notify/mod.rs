@@ -235,6 +235,8 @@ impl Notifier {
             loop {
                 if let Err(e) = sender.send_due().await {
                     tracing::warn!(error = ?e, "notifications: sending failed");
+                    // Storage trouble: wait before looking again rather than spin.
+                    tokio::time::sleep(Duration::from_secs(5)).await;
                 }
                 let wait = match sender.repo.next_due().await {
                     Ok(Some(at)) => (at.as_datetime() - chrono::Utc::now())
@@ -264,7 +266,13 @@ impl Notifier {
         if !ended.is_empty() {
             let rules = self.repo.rules().await?;
             for (_, execution, kind) in &ended {
-                queued += self.route_run(&rules, execution, kind).await?;
+                // One run that cannot be read must not hold back the others.
+                match self.route_run(&rules, execution, kind).await {
+                    Ok(n) => queued += n,
+                    Err(e) => {
+                        tracing::warn!(execution = %execution, error = ?e, "notifications: a run was skipped")
+                    }
+                }
             }
         }
         let next = if ended.len() < BATCH as usize {

@@ -161,6 +161,8 @@ impl OutboundClient {
         });
         let client = reqwest::Client::builder()
             .dns_resolver(Arc::new(GuardedResolver { allow: allow.clone() }))
+            // A proxy would resolve names itself, past the guard.
+            .no_proxy()
             .redirect(policy)
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.timeout)
@@ -196,19 +198,25 @@ impl OutboundClient {
         &self,
         sent: Result<reqwest::Response, reqwest::Error>,
     ) -> Result<OutboundResponse, OutboundError> {
-        let response = sent.map_err(|e| self.classify(&e))?;
+        let mut response = sent.map_err(|e| self.classify(&e))?;
         let status = response.status();
         let retry_after = response
             .headers()
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(parse_retry_after);
-        let bytes = response.bytes().await.map_err(|e| self.classify(&e))?;
-        let cut = bytes.len().min(MAX_BODY);
+        // Only the start of the body is kept, and only that much is read.
+        let mut kept: Vec<u8> = Vec::new();
+        while kept.len() < MAX_BODY {
+            match response.chunk().await.map_err(|e| self.classify(&e))? {
+                Some(chunk) => kept.extend_from_slice(&chunk[..chunk.len().min(MAX_BODY - kept.len())]),
+                None => break,
+            }
+        }
         Ok(OutboundResponse {
             status,
             retry_after,
-            body: String::from_utf8_lossy(&bytes[..cut]).into_owned(),
+            body: String::from_utf8_lossy(&kept).into_owned(),
         })
     }
 

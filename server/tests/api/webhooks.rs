@@ -319,3 +319,43 @@ async fn oversized_non_json_and_disabled_deliveries_are_refused_and_rotation_ret
         .expect("post");
     assert_eq!(res.status(), 404);
 }
+
+#[tokio::test]
+async fn a_reservation_left_without_a_run_is_released_after_a_minute() {
+    let app = spawn_app().await;
+    let (hook, secret) = hooked(&app).await;
+    // As if the server had stopped between recording a delivery and starting its run.
+    let pool = app.pool().await;
+    let old = (chrono::Utc::now() - chrono::Duration::minutes(5))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    sqlx::query(
+        "INSERT INTO webhook_deliveries (id, webhook_id, message_id, received_at, outcome, status, body_bytes) \
+         VALUES ('dlv_stale', ?, 'msg_stuck', ?, 'accepted', 202, 2)",
+    )
+    .bind(hook["id"].as_str().expect("id"))
+    .bind(&old)
+    .execute(&pool)
+    .await
+    .expect("insert");
+    let (status, answer) = signed(&app, &hook, &secret, "msg_stuck", now(), "{}").await;
+    assert_eq!(status, 202, "{answer}");
+    assert_eq!(answer["replayed"], false);
+    let outcome: String = sqlx::query_scalar("SELECT outcome FROM webhook_deliveries WHERE id = 'dlv_stale'")
+        .fetch_one(&pool)
+        .await
+        .expect("row");
+    assert_eq!(outcome, "failed");
+
+    // A fresh reservation without a run is still in progress: 409 with Retry-After.
+    sqlx::query(
+        "INSERT INTO webhook_deliveries (id, webhook_id, message_id, received_at, outcome, status, body_bytes) \
+         VALUES ('dlv_fresh', ?, 'msg_busy', ?, 'accepted', 202, 2)",
+    )
+    .bind(hook["id"].as_str().expect("id"))
+    .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+    .execute(&pool)
+    .await
+    .expect("insert");
+    let (status, _) = signed(&app, &hook, &secret, "msg_busy", now(), "{}").await;
+    assert_eq!(status, 409);
+}
