@@ -72,4 +72,12 @@ if [ "$WITH_TESTS" = 1 ] && [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium
 fi
 
+# 6. The shell tools the webhook test runs its sample command with (curl, openssl).
+if [ "$WITH_TESTS" = 1 ] && { ! command -v curl >/dev/null || ! command -v openssl >/dev/null; }; then
+  log "installing curl and openssl"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q curl openssl
+fi
+
 log "ready"

@@ -82,7 +82,11 @@ impl Application {
             .get_or_insert_with(|| format!("http://{address}"));
         let keyring = Arc::new(keyring);
         let wiring = db::services(&pool, Arc::new(connectors), keyring.clone(), config.sync)?;
-        let hooks = crate::hooks::Hooks::new(wiring.services.webhooks.clone(), keyring.clone());
+        let hooks = crate::hooks::Hooks::new(
+            wiring.services.webhooks.clone(),
+            keyring.clone(),
+            wiring.live.public_url(),
+        );
         let engine = Engine::new(wiring.services.clone(), wiring.bus.clone(), config.engine.clone());
         // Runs that were under way when the server stopped carry on where they were.
         engine.resume_all().await?;
@@ -101,7 +105,7 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("notifications could not start: {e}"))?;
         let access = Arc::new(crate::auth::access::Access::new(
-            db::AccessStore::new(db::Db::new(&pool, wiring.bus.clone())),
+            wiring.access.clone(),
             wiring.services.api_keys.clone(),
             config.access,
         ));
@@ -166,7 +170,6 @@ fn router(state: AppState) -> Router {
         hooks: state.hooks.clone(),
         notifier: state.notifier.clone(),
         api_keys: state.services.api_keys.clone(),
-        public_url: state.live.public_url().to_owned(),
     });
     let context = move || {
         provide_context(services.clone());

@@ -80,13 +80,10 @@ pub trait IntegrationHub: Send + Sync {
 }
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(super) mod ssr {
+    pub use super::super::ssr::services;
     use super::*;
     use switchboard_core::ports::Services;
-
-    pub fn services() -> Result<Services, AppError> {
-        use_context::<Services>().ok_or(AppError::Internal)
-    }
 
     pub fn hub() -> Result<std::sync::Arc<dyn IntegrationHub>, AppError> {
         use_context::<std::sync::Arc<dyn IntegrationHub>>().ok_or(AppError::Internal)

@@ -75,18 +75,20 @@ pub async fn create_channel(
 ) -> Result<Channel, AppError> {
     super::ssr::respond(
         async move {
-            let to = to.filter(|t| !t.trim().is_empty()).map(|t| {
+            // The form shows both fields; the kind says which one counts.
+            let email = kind.trim() == "email";
+            let to = to.filter(|t| email && !t.trim().is_empty()).map(|t| {
                 t.split([',', ';', '\n'])
                     .map(str::trim)
                     .filter(|a| !a.is_empty())
                     .map(str::to_owned)
                     .collect::<Vec<_>>()
             });
-            let url = url.filter(|u| !u.trim().is_empty());
+            let url = url.filter(|u| !email && !u.trim().is_empty());
             let input = switchboard_core::notify::ChannelInput {
                 name,
                 kind,
-                url: if kind_is_email(&to) { None } else { url },
+                url,
                 to,
                 active: None,
             };
@@ -96,12 +98,6 @@ pub async fn create_channel(
         .await,
     )
     .await
-}
-
-/// An email channel's form may leave the URL field filled from an earlier choice.
-#[cfg(feature = "ssr")]
-fn kind_is_email(to: &Option<Vec<String>>) -> bool {
-    to.as_ref().is_some_and(|t| !t.is_empty())
 }
 
 #[server]

@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use switchboard_core::notify::{
-    Channel, ChannelInput, DeliveryState, Notification, Rule, RuleDraft, RuleInput, notices,
+    Channel, ChannelInput, DeliveryState, Notification, Rule, RuleDraft, RuleInput,
 };
 use switchboard_core::validation::FieldErrors;
 use switchboard_core::{ChannelId, ExecutionId, NotificationId, RuleId};
@@ -140,11 +140,7 @@ async fn preview(
             let run =
                 ExecutionId::parse(text).map_err(|e| ApiError::BadRequest(format!("execution_id: {e}")))?;
             let detail = state.services.executions.get(&run).await?;
-            let project = match &detail.execution.project_id {
-                Some(p) => state.services.projects.get(p).await.ok().map(|p| p.name),
-                None => None,
-            };
-            notices::run_notice(&detail, project.as_deref(), state.live.public_url())
+            state.notifier.notice_for(&detail).await
         }
     };
     Ok(Json(Preview {

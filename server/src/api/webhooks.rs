@@ -57,7 +57,7 @@ struct WithSecret {
 }
 
 fn view(state: &AppState, webhook: Webhook) -> WebhookView {
-    let url = format!("{}/api/v1/hooks/{}", state.live.public_url(), webhook.id);
+    let url = state.hooks.url(&webhook.id);
     WebhookView { webhook, url }
 }
 

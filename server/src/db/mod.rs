@@ -43,6 +43,8 @@ pub struct Wiring {
     pub bus: crate::workflows::EventBus,
     /// The performance sync, whose schedule the server starts.
     pub syncer: std::sync::Arc<crate::sync::Syncer>,
+    /// The owner's password and the login sessions, on the same write connection as the rest.
+    pub access: AccessStore,
 }
 
 /// One database seen through two pools and a journal. Reads share several connections. The writes
@@ -143,6 +145,7 @@ pub fn services(
         live,
         bus,
         syncer,
+        access: AccessStore::new(db.clone()),
     })
 }
 

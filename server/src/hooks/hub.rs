@@ -15,7 +15,6 @@ pub struct Hub {
     pub hooks: Hooks,
     pub notifier: Arc<crate::notify::Notifier>,
     pub api_keys: Arc<dyn ApiKeyRepo>,
-    pub public_url: String,
 }
 
 fn app_error(e: HookError) -> AppError {
@@ -47,7 +46,7 @@ impl IntegrationHub for Hub {
     }
 
     fn webhook_url(&self, id: &WebhookId) -> String {
-        format!("{}/api/v1/hooks/{id}", self.public_url.trim_end_matches('/'))
+        self.hooks.url(id)
     }
 
     async fn create_api_key(&self, name: &str) -> Result<(ApiKey, String), AppError> {

@@ -26,6 +26,7 @@ pub enum HookError {
 pub struct Hooks {
     repo: Arc<dyn WebhookRepo>,
     keyring: Arc<Keyring>,
+    public_url: String,
 }
 
 fn context(id: &WebhookId) -> String {
@@ -33,8 +34,17 @@ fn context(id: &WebhookId) -> String {
 }
 
 impl Hooks {
-    pub fn new(repo: Arc<dyn WebhookRepo>, keyring: Arc<Keyring>) -> Self {
-        Hooks { repo, keyring }
+    pub fn new(repo: Arc<dyn WebhookRepo>, keyring: Arc<Keyring>, public_url: &str) -> Self {
+        Hooks {
+            repo,
+            keyring,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// Where senders POST deliveries for webhook `id`.
+    pub fn url(&self, id: &WebhookId) -> String {
+        format!("{}/api/v1/hooks/{id}", self.public_url)
     }
 
     pub fn repo(&self) -> &dyn WebhookRepo {

@@ -162,9 +162,18 @@ impl Notifier {
         }
     }
 
-    /// A sample notice for previews: the latest ended run, or a made-up one.
+    /// The test message of a channel.
     pub fn test_notice(&self, channel: &Channel) -> Notice {
         notices::test_notice(&channel.name, &self.public_url, now())
+    }
+
+    /// What a run's notification says (its project named when it has one).
+    pub async fn notice_for(&self, detail: &switchboard_core::execution::ExecutionDetail) -> Notice {
+        let project_name = match &detail.execution.project_id {
+            Some(p) => self.services.projects.get(p).await.ok().map(|p| p.name),
+            None => None,
+        };
+        notices::run_notice(detail, project_name.as_deref(), &self.public_url)
     }
 
     /// "Send test": queues a test message to the channel and tries it at once; answers the
