@@ -18,3 +18,8 @@ copy() { # source-in-node_modules destination-name
 }
 
 copy echarts/dist/echarts.min.js echarts.min.js
+# Swagger UI for the interactive API docs at /api/docs.
+mkdir -p "$DEST/swagger-ui"
+copy swagger-ui-dist/swagger-ui-bundle.js swagger-ui/swagger-ui-bundle.js
+copy swagger-ui-dist/swagger-ui.css swagger-ui/swagger-ui.css
+copy swagger-ui-dist/LICENSE swagger-ui/LICENSE

@@ -13,6 +13,7 @@ pub const KEY_BODY_LEN: usize = 43;
 pub const SHOWN_LEN: usize = KEY_PREFIX.len() + 4;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiKey {
     pub id: ApiKeyId,
     pub name: String,

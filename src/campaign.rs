@@ -13,6 +13,7 @@ use std::str::FromStr;
 /// The normalized status; each platform's own word is kept beside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CampaignStatus {
     Active,
     Paused,
@@ -83,6 +84,7 @@ impl FromStr for CampaignStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Campaign {
     pub id: CampaignId,
     pub project_id: ProjectId,
@@ -187,6 +189,7 @@ impl Default for CampaignQuery {
 
 /// One page of campaigns and how many match in all.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CampaignPage {
     pub items: Vec<Campaign>,
     pub total: u64,

@@ -31,6 +31,7 @@ text_enum!(
 );
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Connection {
     pub id: ConnectionId,
     pub project_id: ProjectId,
@@ -52,6 +53,7 @@ pub struct Connection {
 
 /// Where a live connection's calls go. Empty fields take the server's configured defaults.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
@@ -71,6 +73,7 @@ impl ApiSettings {
 /// What a client sends to make a connection.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConnectionInput {
     pub project_id: String,
     pub platform: String,
@@ -158,6 +161,7 @@ impl ConnectionInput {
 /// authorization address, and the connection exists once the platform sends the user back.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuthorizeInput {
     pub project_id: String,
     pub platform: String,

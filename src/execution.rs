@@ -62,6 +62,7 @@ pub struct ToolCallScope {
 
 /// One run of a workflow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Execution {
     pub id: crate::ids::ExecutionId,
     pub workflow_id: Option<crate::ids::WorkflowId>,
@@ -78,6 +79,7 @@ pub struct Execution {
 
 /// One stage of a run: the definition it ran with, and how it went.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageRun {
     pub position: u32,
     pub stage_id: String,
@@ -95,6 +97,7 @@ pub struct StageRun {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExecutionDetail {
     #[serde(flatten)]
     pub execution: Execution,

@@ -14,6 +14,7 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 pub const MAX_MESSAGE_ID: usize = 200;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Webhook {
     pub id: WebhookId,
     pub name: String,
@@ -30,6 +31,7 @@ pub struct Webhook {
 /// A webhook as a client sends it (create and replace).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookInput {
     #[serde(default)]
     pub name: String,
@@ -86,6 +88,7 @@ impl WebhookInput {
 /// What became of a delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DeliveryOutcome {
     /// Authenticated and recorded; its execution started.
     Accepted,
@@ -124,6 +127,7 @@ impl std::str::FromStr for DeliveryOutcome {
 /// How a delivery proved who sent it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DeliveryAuth {
     Signature,
     ApiKey,
@@ -140,6 +144,7 @@ impl DeliveryAuth {
 
 /// One request on a webhook, as the delivery log shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Delivery {
     pub id: DeliveryId,
     pub received_at: Timestamp,
@@ -149,6 +154,7 @@ pub struct Delivery {
 
 /// What happened to a delivery (what is recorded).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryReport {
     pub webhook_id: WebhookId,
     /// The sender's `webhook-id` (its idempotency key), when it sent one.

@@ -10,10 +10,14 @@ use std::str::FromStr;
 const MAX_SUFFIX: usize = 64;
 
 macro_rules! prefixed_id {
-    ($(#[$doc:meta])* $name:ident, $prefix:literal, $what:literal) => {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal, $what:literal, $example:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(
+            value_type = String,
+            example = $example,
+        ))]
         pub struct $name(String);
 
         impl $name {
@@ -93,47 +97,47 @@ fn validate_id(value: &str, prefix: &str, what: &'static str) -> Result<(), Pars
 
 prefixed_id!(
     /// A client project: the unit that owns budgets, connections and campaigns.
-    ProjectId, "proj", "project id"
+    ProjectId, "proj", "project id", "proj_0001"
 );
 prefixed_id!(
     /// A campaign as Switchboard knows it (the platform's own id is kept beside it).
-    CampaignId, "camp", "campaign id"
+    CampaignId, "camp", "campaign id", "camp_0001"
 );
 prefixed_id!(
     /// A workflow definition.
-    WorkflowId, "wf", "workflow id"
+    WorkflowId, "wf", "workflow id", "wf_0001"
 );
 prefixed_id!(
     /// One run of a workflow.
-    ExecutionId, "exec", "execution id"
+    ExecutionId, "exec", "execution id", "exec_0001"
 );
 prefixed_id!(
     /// An ad account connection: one project's account on one platform.
-    ConnectionId, "conn", "connection id"
+    ConnectionId, "conn", "connection id", "conn_0001"
 );
 prefixed_id!(
     /// An inbound webhook.
-    WebhookId, "hook", "webhook id"
+    WebhookId, "hook", "webhook id", "hook_0001"
 );
 prefixed_id!(
     /// One request received on a webhook.
-    DeliveryId, "dlv", "delivery id"
+    DeliveryId, "dlv", "delivery id", "dlv_0001"
 );
 prefixed_id!(
     /// An API key (the id, not the key).
-    ApiKeyId, "key", "API key id"
+    ApiKeyId, "key", "API key id", "key_0001"
 );
 prefixed_id!(
     /// A notification channel (a Discord or Slack webhook, email addresses).
-    ChannelId, "chan", "channel id"
+    ChannelId, "chan", "channel id", "chan_0001"
 );
 prefixed_id!(
     /// A rule routing events to a channel.
-    RuleId, "rule", "rule id"
+    RuleId, "rule", "rule id", "rule_0001"
 );
 prefixed_id!(
     /// One notification in the outbox.
-    NotificationId, "ntf", "notification id"
+    NotificationId, "ntf", "notification id", "ntf_0001"
 );
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 /// One campaign-day in the common model. Money is in micros of the account currency.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MetricValues {
     pub spend: Micros,
     pub impressions: u64,
@@ -71,6 +72,7 @@ pub fn ratio(a: f64, b: f64) -> Option<f64> {
 
 /// One day of one campaign.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DailyMetric {
     pub date: chrono::NaiveDate,
     pub values: MetricValues,

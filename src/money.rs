@@ -12,6 +12,11 @@ const MICROS_PER_UNIT: i64 = 1_000_000;
 /// An amount in micros of some currency (the currency travels beside it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(
+    value_type = i64,
+    description = "An amount in micros: millionths of the currency unit (12.34 is 12340000).",
+    example = 12_340_000,
+))]
 pub struct Micros(i64);
 
 impl Micros {
@@ -143,6 +148,11 @@ impl fmt::Display for Micros {
 /// An ISO 4217 currency code: three upper-case ASCII letters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(
+    value_type = String,
+    description = "An ISO 4217 currency code.",
+    example = "USD",
+))]
 pub struct Currency([u8; 3]);
 
 /// Currencies without minor units, and those with three decimals (ISO 4217); all others have two.

@@ -17,6 +17,7 @@ pub const DESCRIPTION_MAX: usize = 2000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ProjectStatus {
     Active,
     Paused,
@@ -66,6 +67,7 @@ impl FromStr for ProjectStatus {
 
 /// A project as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Project {
     pub id: ProjectId,
     pub name: String,
@@ -84,6 +86,7 @@ pub struct Project {
 /// What a person types into the project form, as text. Validation turns it into a [`ProjectDraft`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectInput {
     pub name: String,
     #[serde(default)]
@@ -221,6 +224,7 @@ pub struct ProjectFilter {
 
 /// A project in a list, with counts of what it holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectSummary {
     pub project: Project,
     pub campaigns: u64,

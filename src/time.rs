@@ -10,6 +10,11 @@ use std::str::FromStr;
 /// A UTC instant. Its text form is `2026-06-01T09:00:00.000Z`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(
+    value_type = String,
+    format = DateTime,
+    example = "2026-06-01T09:00:00.000Z",
+))]
 pub struct Timestamp(DateTime<Utc>);
 
 impl Timestamp {

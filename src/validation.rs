@@ -5,6 +5,7 @@ use std::fmt;
 
 /// One message for one field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -12,6 +13,7 @@ pub struct FieldError {
 
 /// Every problem found in an input, so the user can fix them all at once.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldErrors(Vec<FieldError>);
 
 impl FieldErrors {

@@ -9,6 +9,7 @@ macro_rules! text_enum {
     ($(#[$doc:meta])* $name:ident, $what:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name {
             $(#[serde(rename = $text)] $variant),+
         }
@@ -65,6 +66,7 @@ text_enum!(
 
 /// One stage of a workflow: an agent doing an action with parameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageDef {
     pub id: String,
     pub name: String,
@@ -80,6 +82,7 @@ fn empty_object() -> serde_json::Value {
 
 /// A workflow definition: ordered stages, how it starts, which project it works for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Workflow {
     pub id: crate::ids::WorkflowId,
     pub project_id: Option<crate::ids::ProjectId>,
@@ -102,6 +105,7 @@ pub struct Workflow {
 /// A stage as a client writes it (the id and name may be left out).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageInput {
     #[serde(default)]
     pub id: Option<String>,
@@ -116,6 +120,7 @@ pub struct StageInput {
 /// A whole workflow definition as a client sends it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkflowInput {
     pub name: String,
     #[serde(default)]

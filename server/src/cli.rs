@@ -71,6 +71,9 @@ pub enum Command {
         #[command(subcommand)]
         action: OwnerAction,
     },
+    /// Print the REST API's OpenAPI 3.1 document (the one served at /api/openapi.json), to generate
+    /// clients or check it without a running server.
+    Openapi,
 }
 
 #[derive(Debug, Subcommand)]
@@ -114,6 +117,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let shutdown = shutdown_signal();
             tracing::info!(address = %app.address(), "Switchboard is listening on http://{}", app.address());
             app.run_until(shutdown).await
+        }
+        Command::Openapi => {
+            let (_, doc) = crate::api::router();
+            println!("{}", doc.to_pretty_json()?);
+            Ok(())
         }
         Command::Migrate => {
             let pool = open_database(&cli.database.database_url).await?;

@@ -129,7 +129,7 @@ impl Application {
             hooks,
             notifier,
             access,
-        });
+        })?;
         Ok(Application {
             listener,
             address,
@@ -161,7 +161,7 @@ impl Application {
     }
 }
 
-fn router(state: AppState) -> Router {
+fn router(state: AppState) -> anyhow::Result<Router> {
     let routes = generate_route_list(App);
     let services = state.services.clone();
     let starter: Arc<dyn app::server_fns::workflows::RunStarter> =
@@ -177,8 +177,10 @@ fn router(state: AppState) -> Router {
         provide_context(hub.clone());
     };
     let leptos_options = state.leptos_options.clone();
+    let (api, doc) = crate::api::router();
+    let document = routes::api_docs::ApiDocument::new(&doc).context("the OpenAPI document")?;
 
-    Router::new()
+    Ok(Router::new()
         .route("/healthz", get(routes::healthz))
         .route(
             "/login",
@@ -192,7 +194,12 @@ fn router(state: AppState) -> Router {
         .route("/oauth/start", get(routes::oauth::start_from_form))
         .route("/oauth/{platform}/start", get(routes::oauth::start))
         .route("/oauth/{platform}/callback", get(routes::oauth::callback))
-        .nest("/api/v1", crate::api::router())
+        .route(
+            crate::api::DOCUMENT_PATH,
+            get(move || routes::api_docs::document(document.clone())),
+        )
+        .route("/api/docs", get(routes::api_docs::page))
+        .nest("/api/v1", api)
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos_options = leptos_options.clone();
             move || shell(leptos_options.clone())
@@ -204,7 +211,7 @@ fn router(state: AppState) -> Router {
         ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state))
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM. The handlers are installed when this is called, not when

@@ -40,6 +40,7 @@ pub fn percentile_rank(sorted: &[f64], value: f64) -> Option<f64> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Distribution {
     /// Campaigns with a value.
     pub n: u32,
@@ -65,6 +66,7 @@ impl Distribution {
 
 /// Spreads for one platform and objective.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BenchmarkGroup {
     pub platform: Platform,
     /// The platform's objective word, or `unspecified`.
@@ -77,6 +79,7 @@ pub struct BenchmarkGroup {
 
 /// Where one campaign's metric sits.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Standing {
     pub value: f64,
     /// Percentile rank among the campaigns of its platform and objective across all projects.
@@ -88,6 +91,7 @@ pub struct Standing {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CampaignStanding {
     pub id: CampaignId,
     pub name: String,
@@ -100,6 +104,7 @@ pub struct CampaignStanding {
 
 /// `GET /analytics/benchmarks`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Benchmarks {
     pub range: DateRange,
     pub currency: Currency,

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// One row of the editable rate table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExchangeRate {
     pub currency: Currency,
     /// The first day this rate applies to.

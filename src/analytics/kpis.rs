@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// Sums and derived ratios. Money is in micros of the report's currency; `cpc`, `cpm` and `cpa`
 /// are in its units; `ctr` and `cvr` are fractions (0.02 = 2%); `roas` is value per unit spent.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Kpis {
     pub spend_micros: i64,
     pub impressions: u64,
@@ -165,6 +166,7 @@ pub fn change(current: Option<f64>, previous: Option<f64>) -> Option<f64> {
 
 /// Current figures beside the previous period's, and the change of each.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Compared {
     pub current: Kpis,
     pub previous: Kpis,

@@ -110,6 +110,7 @@ pub fn weekday_weights(history: &[(NaiveDate, i64)]) -> Option<[f64; 7]> {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PacingMode {
     #[default]
     Even,
@@ -134,6 +135,7 @@ impl std::str::FromStr for PacingMode {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PacingStatus {
     OnTrack,
     Over,
@@ -164,6 +166,7 @@ pub struct PacingInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Pacing {
     pub period: DateRange,
     pub as_of: NaiveDate,

@@ -28,6 +28,7 @@ pub struct ProjectBudget {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CampaignPacing {
     pub id: CampaignId,
     pub name: String,
@@ -44,6 +45,7 @@ pub struct CampaignPacing {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum BudgetSource {
     /// The project's monthly budget, prorated to the period.
     Project,
@@ -53,6 +55,7 @@ pub enum BudgetSource {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectPacing {
     pub project_id: ProjectId,
     pub name: String,
@@ -64,6 +67,7 @@ pub struct ProjectPacing {
 
 /// `GET /analytics/pacing`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PacingReport {
     pub period: DateRange,
     pub as_of: NaiveDate,

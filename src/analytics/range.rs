@@ -14,6 +14,7 @@ pub const DEFAULT_RANGE_DAYS: i64 = 30;
 
 /// Days `from` through `to`, both included, in the ad accounts' local dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DateRange {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -120,6 +121,7 @@ impl fmt::Display for DateRange {
 /// How a series is bucketed in time.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Granularity {
     #[default]
     Day,

@@ -56,6 +56,7 @@ fn merge_missing(a: Vec<Currency>, b: Vec<Currency>) -> Vec<Currency> {
 
 /// KPIs for a platform, current against previous.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlatformFigures {
     pub platform: Platform,
     /// Campaigns in scope on this platform.
@@ -70,6 +71,7 @@ pub struct PlatformFigures {
 
 /// `GET /analytics/summary` and `GET /analytics/platforms`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Summary {
     pub range: DateRange,
     pub previous_range: DateRange,
@@ -130,6 +132,7 @@ pub fn summary(src: &Source<'_>, range: DateRange) -> Summary {
 /// How a trend's series are split.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum TrendGroup {
     #[default]
     Platform,
@@ -158,6 +161,7 @@ pub const MAX_TREND_SERIES: usize = 50;
 
 /// One series of a trend, one entry per bucket.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrendSeries {
     /// Platform name, campaign id, project id, or `other`.
     pub key: String,
@@ -195,6 +199,7 @@ impl TrendSeries {
 
 /// `GET /analytics/spend-trend`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Trend {
     pub range: DateRange,
     pub granularity: Granularity,
@@ -383,6 +388,7 @@ impl Default for CampaignTableQuery {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CampaignRow {
     pub id: CampaignId,
     pub name: String,
@@ -399,6 +405,7 @@ pub struct CampaignRow {
 
 /// `GET /analytics/campaigns`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CampaignTable {
     pub range: DateRange,
     pub currency: Currency,

@@ -10,12 +10,14 @@ use std::sync::LazyLock;
 /// Whether a tool only reads the account or changes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Access {
     Read,
     Write,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ToolSpec {
     pub name: &'static str,
     /// The platform endpoint the tool calls in live mode (`GET /ad_accounts/{ad_account_id}/campaigns`).

@@ -33,6 +33,7 @@ pub mod slack {
 /// How a notification should look: green, red, amber or neutral.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Severity {
     Success,
     Failure,
@@ -62,6 +63,7 @@ impl Severity {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoticeField {
     pub name: String,
     pub value: String,
@@ -71,6 +73,7 @@ pub struct NoticeField {
 
 /// A notification, before it takes a service's form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notice {
     pub event: EventKind,
     pub severity: Severity,

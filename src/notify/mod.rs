@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// Events a rule can route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum EventKind {
     #[serde(rename = "execution.completed")]
     ExecutionCompleted,
@@ -75,6 +76,7 @@ impl std::str::FromStr for EventKind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ChannelKind {
     Discord,
     Slack,
@@ -107,6 +109,7 @@ impl std::str::FromStr for ChannelKind {
 
 /// Where a channel sends, as shown: a webhook address with its token hidden, or the addresses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Channel {
     pub id: ChannelId,
     pub name: String,
@@ -120,6 +123,7 @@ pub struct Channel {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelInput {
     #[serde(default)]
     pub name: String,
@@ -269,6 +273,7 @@ impl ChannelInput {
 
 /// Routes events of a project (or of every project) to a channel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rule {
     pub id: RuleId,
     pub name: String,
@@ -291,6 +296,7 @@ impl Rule {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleInput {
     #[serde(default)]
     pub name: String,
@@ -367,6 +373,7 @@ impl RuleInput {
 /// Where a notification stands in the outbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DeliveryState {
     /// Waiting for its first or next attempt.
     Pending,
@@ -399,6 +406,7 @@ impl std::str::FromStr for DeliveryState {
 
 /// One notification to one channel, as the outbox holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notification {
     pub id: NotificationId,
     pub channel_id: ChannelId,

@@ -22,6 +22,7 @@ pub const SCHEDULE_OFF: &str = "off";
 /// What started a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SyncTrigger {
     Schedule,
     Manual,
@@ -45,6 +46,7 @@ impl SyncTrigger {
 /// How a run went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum SyncState {
     Running,
     /// Every connection synced with every row read.
@@ -99,6 +101,7 @@ impl SyncState {
 
 /// One sync run, as recorded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SyncRun {
     pub id: i64,
     pub trigger: SyncTrigger,
@@ -119,6 +122,7 @@ pub const MAX_PROBLEMS: usize = 50;
 
 /// Where one connection's sync stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConnectionSync {
     pub connection_id: ConnectionId,
     pub project_id: ProjectId,
@@ -134,6 +138,7 @@ pub struct ConnectionSync {
 
 /// The sync's schedule, runs and connections, for the API and the pages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SyncOverview {
     /// The cron expression, or [`SCHEDULE_OFF`].
     pub schedule: String,

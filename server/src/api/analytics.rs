@@ -5,9 +5,8 @@
 use super::ApiError;
 use super::extract::{ApiJson, Params};
 use crate::startup::AppState;
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use switchboard_core::analytics::benchmarks::{Benchmarks, benchmarks};
@@ -21,28 +20,39 @@ use switchboard_core::analytics::{DateRange, ExchangeRate, Granularity, Metric, 
 use switchboard_core::campaign::CampaignStatus;
 use switchboard_core::time::parse_date;
 use switchboard_core::{Currency, Platform, ProjectId};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/analytics/summary", get(summary_report))
-        .route("/analytics/spend-trend", get(spend_trend))
-        .route("/analytics/platforms", get(platforms))
-        .route("/analytics/campaigns", get(campaigns))
-        .route("/analytics/pacing", get(pacing))
-        .route("/analytics/benchmarks", get(benchmark_report))
-        .route("/analytics/export", get(super::analytics_export::export))
-        .route(
-            "/analytics/sync",
-            get(super::analytics_sync::overview).post(super::analytics_sync::sync_now),
-        )
-        .route(
-            "/analytics/sync/schedule",
-            axum::routing::put(super::analytics_sync::set_schedule),
-        )
-        .route(
-            "/analytics/exchange-rates",
-            get(exchange_rates).put(replace_exchange_rates),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    use super::{analytics_export, analytics_sync};
+    OpenApiRouter::new()
+        .routes(routes!(summary_report))
+        .routes(routes!(spend_trend))
+        .routes(routes!(platforms))
+        .routes(routes!(campaigns))
+        .routes(routes!(pacing))
+        .routes(routes!(benchmark_report))
+        .routes(routes!(analytics_export::export))
+        .routes(routes!(analytics_sync::overview, analytics_sync::sync_now))
+        .routes(routes!(analytics_sync::set_schedule))
+        .routes(routes!(exchange_rates, replace_exchange_rates))
+}
+
+/// The parameters every report reads (see [`report_request`]).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // Read as text by `report_request`; this is their description.
+pub(crate) struct ReportParams {
+    /// First day of the window (`YYYY-MM-DD`); 29 days before `to` by default.
+    from: Option<chrono::NaiveDate>,
+    /// Last day of the window, inclusive; yesterday by default. At most three years after `from`.
+    to: Option<chrono::NaiveDate>,
+    /// Only this project's campaigns.
+    project_id: Option<ProjectId>,
+    /// Only this platform's campaigns.
+    platform: Option<Platform>,
+    /// The currency of the answer: the project's by default, or the report currency across projects.
+    currency: Option<Currency>,
 }
 
 /// What every report request names: the window, the campaigns, the currency.
@@ -102,6 +112,11 @@ fn bounded(name: &'static str, max: u32) -> impl Fn(&str) -> Result<u32, String>
     }
 }
 
+/// Totals and KPIs for the window, the previous window of the same length, and each platform.
+#[utoipa::path(get, path = "/analytics/summary", tag = "analytics",
+    params(ReportParams),
+    responses((status = 200, body = Summary), (status = 404, description = "No such project.", body = super::ErrorEnvelope)),
+)]
 async fn summary_report(State(state): State<AppState>, params: Params) -> Result<Json<Summary>, ApiError> {
     let req = report_request(&state, &params).await?;
     let out = compute(req, |r| {
@@ -111,7 +126,7 @@ async fn summary_report(State(state): State<AppState>, params: Params) -> Result
     Ok(Json(out))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct PlatformComparison {
     range: DateRange,
     previous_range: DateRange,
@@ -120,6 +135,11 @@ struct PlatformComparison {
     missing_rates: Vec<Currency>,
 }
 
+/// The platforms side by side for the window, with the previous window's figures.
+#[utoipa::path(get, path = "/analytics/platforms", tag = "analytics",
+    params(ReportParams),
+    responses((status = 200, body = PlatformComparison), (status = 404, description = "No such project.", body = super::ErrorEnvelope)),
+)]
 async fn platforms(
     State(state): State<AppState>,
     params: Params,
@@ -138,6 +158,16 @@ async fn platforms(
     }))
 }
 
+/// Spend and results over time, by day, week or month, split by platform, campaign or project.
+#[utoipa::path(get, path = "/analytics/spend-trend", tag = "analytics",
+    params(
+        ReportParams,
+        ("granularity" = Option<Granularity>, Query, description = "Bucket size; `day` by default."),
+        ("group_by" = Option<TrendGroup>, Query, description = "How series are split; `platform` by default."),
+        ("limit" = Option<u32>, Query, minimum = 0, maximum = 50, description = "Most series; the rest are summed into `other`. 10 by default."),
+    ),
+    responses((status = 200, body = Trend), (status = 404, description = "No such project.", body = super::ErrorEnvelope)),
+)]
 async fn spend_trend(State(state): State<AppState>, params: Params) -> Result<Json<Trend>, ApiError> {
     let granularity = params
         .get("granularity", str::parse::<Granularity>)?
@@ -174,6 +204,21 @@ async fn spend_trend(State(state): State<AppState>, params: Params) -> Result<Js
     Ok(Json(out))
 }
 
+/// Each campaign's figures for the window: sortable, searchable, paged.
+#[utoipa::path(get, path = "/analytics/campaigns", tag = "analytics",
+    params(
+        ReportParams,
+        ("sort" = Option<String>, Query, pattern = "^-?(name|platform|spend|impressions|clicks|conversions|conversion_value|ctr|cpc|cpm|cvr|cpa|roas)$",
+            description = "Column to sort by; a leading `-` sorts descending. `-spend` by default."),
+        ("limit" = Option<u32>, Query, minimum = 0, maximum = 500, description = "Rows per page; 50 by default."),
+        ("offset" = Option<u32>, Query, description = "Rows to skip."),
+        ("q" = Option<String>, Query, description = "Words in the campaign name."),
+        ("status" = Option<CampaignStatus>, Query),
+        ("objective" = Option<String>, Query, description = "Only campaigns with this objective."),
+        ("active" = Option<bool>, Query, description = "Only campaigns with spend or impressions in the window."),
+    ),
+    responses((status = 200, body = CampaignTable), (status = 404, description = "No such project.", body = super::ErrorEnvelope)),
+)]
 async fn campaigns(State(state): State<AppState>, params: Params) -> Result<Json<CampaignTable>, ApiError> {
     let sort = params.get("sort", |s| {
         let (desc, col) = s.strip_prefix('-').map_or((false, s), |c| (true, c));
@@ -208,6 +253,17 @@ async fn campaigns(State(state): State<AppState>, params: Params) -> Result<Json
 
 /// `period`: `month` (default), `week`, `quarter`, or `custom` (the `from` / `to` window); the
 /// period holding `as_of` (yesterday by default: today's spend is still coming in).
+/// Budget pacing per project and platform for a period: spent, expected, projected, status.
+#[utoipa::path(get, path = "/analytics/pacing", tag = "analytics",
+    params(
+        ReportParams,
+        ("period" = Option<String>, Query, pattern = "^(month|week|quarter|custom)$",
+            description = "`month` (default), `week`, `quarter`, or `custom` (the `from` / `to` window, which must be given)."),
+        ("as_of" = Option<chrono::NaiveDate>, Query, description = "The day pacing is judged on; yesterday by default."),
+        ("mode" = Option<PacingMode>, Query, description = "How expected spend accrues through the period."),
+    ),
+    responses((status = 200, body = PacingReport), (status = 404, description = "No such project.", body = super::ErrorEnvelope)),
+)]
 async fn pacing(State(state): State<AppState>, params: Params) -> Result<Json<PacingReport>, ApiError> {
     let mode = params.get("mode", str::parse::<PacingMode>)?.unwrap_or_default();
     let as_of = params
@@ -244,6 +300,15 @@ async fn pacing(State(state): State<AppState>, params: Params) -> Result<Json<Pa
     Ok(Json(out))
 }
 
+/// Each campaign's KPIs against the median and quartiles of its platform and objective.
+#[utoipa::path(get, path = "/analytics/benchmarks", tag = "analytics",
+    params(
+        ReportParams,
+        ("min_impressions" = Option<u64>, Query, description = "Campaigns with fewer impressions are left out; 100 by default."),
+        ("limit" = Option<u32>, Query, minimum = 0, maximum = 500, description = "Most campaigns listed; 100 by default."),
+    ),
+    responses((status = 200, body = Benchmarks), (status = 404, description = "No such project.", body = super::ErrorEnvelope)),
+)]
 async fn benchmark_report(
     State(state): State<AppState>,
     params: Params,
@@ -269,7 +334,7 @@ async fn benchmark_report(
     Ok(Json(out))
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 struct RatesBody {
     /// The currency of reports across projects.
     report_currency: Currency,
@@ -277,6 +342,10 @@ struct RatesBody {
     rates: Vec<ExchangeRate>,
 }
 
+/// The exchange rates reports convert with, and the report currency across projects.
+#[utoipa::path(get, path = "/analytics/exchange-rates", tag = "analytics",
+    responses((status = 200, body = RatesBody)),
+)]
 async fn exchange_rates(State(state): State<AppState>) -> Result<Json<RatesBody>, ApiError> {
     let snapshot = state.services.analytics.snapshot().await?;
     Ok(Json(RatesBody {
@@ -285,6 +354,11 @@ async fn exchange_rates(State(state): State<AppState>) -> Result<Json<RatesBody>
     }))
 }
 
+/// Replaces the exchange rates and the report currency (which must have a rate).
+#[utoipa::path(put, path = "/analytics/exchange-rates", tag = "analytics",
+    request_body = RatesBody,
+    responses((status = 200, body = RatesBody)),
+)]
 async fn replace_exchange_rates(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<RatesBody>,

@@ -29,6 +29,19 @@ enum Format {
     PowerBi,
 }
 
+/// Every campaign's daily rows for the window, streamed: CSV, JSON, or a Power BI zip (the rows
+/// as CSV with a model description).
+#[utoipa::path(get, path = "/analytics/export", tag = "analytics",
+    params(
+        super::analytics::ReportParams,
+        ("format" = Option<String>, Query, pattern = "^(csv|json|powerbi|power-bi|pbi)$", description = "`csv` by default."),
+    ),
+    responses(
+        (status = 200, description = "The rows, as an attachment.",
+            content((String = "text/csv"), (Object = "application/json"), (String = "application/zip"))),
+        (status = 404, description = "No such project.", body = super::ErrorEnvelope),
+    ),
+)]
 pub async fn export(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
     let format = params
         .get("format", |s| match s.to_ascii_lowercase().as_str() {

@@ -21,26 +21,43 @@ impl From<SyncError> for ApiError {
     }
 }
 
+/// The sync's schedule, its last runs and each connection's state.
+#[utoipa::path(get, path = "/analytics/sync", tag = "analytics",
+    responses((status = 200, body = SyncOverview)),
+)]
 pub(super) async fn overview(State(state): State<AppState>) -> Result<Json<SyncOverview>, ApiError> {
     Ok(Json(state.services.sync.overview().await?))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(super) struct Started {
     run_id: i64,
 }
 
+/// Starts a sync of every connection now; answers with the run's id at once.
+#[utoipa::path(post, path = "/analytics/sync", tag = "analytics",
+    responses(
+        (status = 202, body = Started),
+        (status = 409, description = "A sync is already running.", body = super::ErrorEnvelope),
+    ),
+)]
 pub(super) async fn sync_now(State(state): State<AppState>) -> Result<(StatusCode, Json<Started>), ApiError> {
     let run_id = state.services.sync.sync_now().await?;
     Ok((StatusCode::ACCEPTED, Json(Started { run_id })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ScheduleBody {
+    /// `off`, or a five-field cron expression in UTC, such as `0 */6 * * *`.
     schedule: String,
 }
 
+/// Sets how often the sync runs.
+#[utoipa::path(put, path = "/analytics/sync/schedule", tag = "analytics",
+    request_body = ScheduleBody,
+    responses((status = 200, body = SyncOverview)),
+)]
 pub(super) async fn set_schedule(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<ScheduleBody>,

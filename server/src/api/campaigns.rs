@@ -3,9 +3,8 @@
 use super::ApiError;
 use super::extract::{Params, Segment};
 use crate::startup::AppState;
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Serialize;
 use switchboard_core::campaign::{
     Campaign, CampaignPage, CampaignQuery, CampaignSort, CampaignStatus, MAX_PAGE_SIZE,
@@ -13,12 +12,14 @@ use switchboard_core::campaign::{
 use switchboard_core::metrics::DailyMetric;
 use switchboard_core::time::parse_date;
 use switchboard_core::{CampaignId, Platform, ProjectId};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/campaigns", get(list))
-        .route("/campaigns/{id}", get(show))
-        .route("/campaigns/{id}/metrics", get(metrics))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(show))
+        .routes(routes!(metrics))
 }
 
 fn campaign_id(text: &str) -> Result<CampaignId, ApiError> {
@@ -32,6 +33,20 @@ fn page_number(name: &'static str, max: u32) -> impl Fn(&str) -> Result<u32, Str
     }
 }
 
+/// The campaigns: filtered, searched, sorted and paged.
+#[utoipa::path(get, path = "/campaigns", tag = "campaigns",
+    params(
+        ("project_id" = Option<ProjectId>, Query),
+        ("platform" = Option<Platform>, Query),
+        ("status" = Option<CampaignStatus>, Query),
+        ("q" = Option<String>, Query, description = "Words in the name."),
+        ("sort" = Option<String>, Query, pattern = "^-?(name|platform|status|daily_budget|start_date|created_at)$",
+            description = "Column to sort by; a leading `-` sorts descending."),
+        ("limit" = Option<u32>, Query, minimum = 0, maximum = 500, description = "Rows per page; 50 by default."),
+        ("offset" = Option<u32>, Query, description = "Rows to skip."),
+    ),
+    responses((status = 200, body = CampaignPage)),
+)]
 async fn list(State(state): State<AppState>, params: Params) -> Result<Json<CampaignPage>, ApiError> {
     let sort = params.get("sort", |s| {
         let (desc, col) = s.strip_prefix('-').map_or((false, s), |c| (true, c));
@@ -55,11 +70,16 @@ async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Camp
     Ok(Json(state.services.campaigns.list(&query).await?))
 }
 
+/// One campaign.
+#[utoipa::path(get, path = "/campaigns/{id}", tag = "campaigns",
+    params(("id" = CampaignId, Path)),
+    responses((status = 200, body = Campaign), (status = 404, body = super::ErrorEnvelope)),
+)]
 async fn show(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<Campaign>, ApiError> {
     Ok(Json(state.services.campaigns.get(&campaign_id(&id)?).await?))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct MetricsResponse {
     campaign_id: CampaignId,
     currency: String,
@@ -68,6 +88,15 @@ struct MetricsResponse {
     days: Vec<DailyMetric>,
 }
 
+/// A campaign's daily metrics, in its platform's currency, for a window or all it has.
+#[utoipa::path(get, path = "/campaigns/{id}/metrics", tag = "campaigns",
+    params(
+        ("id" = CampaignId, Path),
+        ("from" = Option<chrono::NaiveDate>, Query),
+        ("to" = Option<chrono::NaiveDate>, Query),
+    ),
+    responses((status = 200, body = MetricsResponse), (status = 404, body = super::ErrorEnvelope)),
+)]
 async fn metrics(
     State(state): State<AppState>,
     Segment(id): Segment,

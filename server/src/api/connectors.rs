@@ -3,27 +3,30 @@
 use super::ApiError;
 use super::extract::ApiJson;
 use crate::startup::AppState;
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use switchboard_core::Platform;
 use switchboard_core::connectors::{ToolSpec, catalog};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/connectors", get(list))
-        .route("/connectors/{platform}/tools/{tool}", post(run))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(run))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Connector {
     platform: Platform,
     label: &'static str,
     tools: &'static [ToolSpec],
 }
 
+/// The platforms and their tools, each with the JSON Schema of its parameters and of its result.
+#[utoipa::path(get, path = "/connectors", tag = "connectors",
+    responses((status = 200, body = Vec<Connector>)),
+)]
 async fn list() -> Json<Vec<Connector>> {
     Json(
         Platform::ALL
@@ -38,11 +41,15 @@ async fn list() -> Json<Vec<Connector>> {
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RunRequest {
+    /// The connection (of the tool's platform) to run the tool on.
+    #[schema(value_type = switchboard_core::ConnectionId)]
     connection_id: String,
+    /// The tool's parameters, as its `params` schema describes; `{}` by default.
     #[serde(default = "empty_object")]
+    #[schema(value_type = Object)]
     params: Value,
 }
 
@@ -50,6 +57,18 @@ fn empty_object() -> Value {
     Value::Object(serde_json::Map::new())
 }
 
+/// Runs one tool on a connection: test mode answers from the seeded account, live mode calls the
+/// platform. The answer is in the platform's own shape and units.
+#[utoipa::path(post, path = "/connectors/{platform}/tools/{tool}", tag = "connectors",
+    params(("platform" = Platform, Path), ("tool" = String, Path, description = "The tool's name, as `/connectors` lists it.")),
+    request_body = RunRequest,
+    responses(
+        (status = 200, description = "The platform's answer.", body = Object),
+        (status = 404, description = "No such platform, tool or connection.", body = super::ErrorEnvelope),
+        (status = 422, description = "The parameters do not match the tool's schema.", body = super::ErrorEnvelope),
+        (status = 502, description = "The platform answered with an error.", body = super::ErrorEnvelope),
+    ),
+)]
 async fn run(
     State(state): State<AppState>,
     path: Result<Path<(String, String)>, axum::extract::rejection::PathRejection>,

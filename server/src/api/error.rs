@@ -21,17 +21,23 @@ pub enum ApiError {
     Internal,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    error: ErrorBody<'a>,
+/// Every error answer of the API.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorEnvelope {
+    error: ErrorDetail,
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
+#[derive(Serialize, utoipa::ToSchema)]
+struct ErrorDetail {
+    /// A stable, machine-readable code: `bad_request`, `validation_failed`, `not_found`,
+    /// `conflict`, `unauthorized`, `rate_limited`, `internal`, …
+    #[schema(example = "not_found")]
     code: &'static str,
+    /// What went wrong, for people.
     message: String,
+    /// With `validation_failed`: each field's problem, so all can be fixed at once.
     #[serde(skip_serializing_if = "Option::is_none")]
-    fields: Option<&'a FieldErrors>,
+    fields: Option<FieldErrors>,
 }
 
 impl ApiError {
@@ -63,14 +69,14 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message) = self.parts();
-        let fields = match &self {
+        let fields = match self {
             ApiError::Validation(f) => Some(f),
             _ => None,
         };
         (
             status,
-            Json(Body {
-                error: ErrorBody {
+            Json(ErrorEnvelope {
+                error: ErrorDetail {
                     code,
                     message,
                     fields,

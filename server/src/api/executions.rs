@@ -7,11 +7,10 @@ use super::ApiError;
 use super::extract::{ApiJson, Params, Segment};
 use crate::startup::AppState;
 use crate::workflows::EngineError;
+use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use futures_util::stream::Stream;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -19,14 +18,16 @@ use std::convert::Infallible;
 use std::time::Duration;
 use switchboard_core::execution::{Execution, ExecutionDetail, ExecutionEvent, ExecutionStatus, events};
 use switchboard_core::{ExecutionId, ProjectId};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/executions", get(list).post(start))
-        .route("/executions/{id}", get(show))
-        .route("/executions/{id}/cancel", post(cancel))
-        .route("/executions/{id}/events", get(execution_events))
-        .route("/events", get(all_events))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, start))
+        .routes(routes!(show))
+        .routes(routes!(cancel))
+        .routes(routes!(execution_events))
+        .routes(routes!(all_events))
 }
 
 fn execution_id(text: &str) -> Result<ExecutionId, ApiError> {
@@ -42,20 +43,44 @@ impl From<EngineError> for ApiError {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct StartRequest {
+    #[schema(value_type = switchboard_core::WorkflowId)]
     workflow_id: String,
+    /// The project the run works for; the workflow's own by default.
     #[serde(default)]
+    #[schema(value_type = Option<ProjectId>)]
     project_id: Option<String>,
+    /// The run's input; `{"trigger": "manual"}` by default.
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     input: Option<Value>,
 }
 
+/// A run that has been recorded and will start.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(super) struct Started {
+    pub id: ExecutionId,
+    pub status: ExecutionStatus,
+    /// Its live events (Server-Sent Events).
+    #[schema(example = "/api/v1/executions/exec_0001/events")]
+    pub events: String,
+}
+
+/// Starts a run of a workflow. Answers 202 once the run is durably recorded.
+#[utoipa::path(post, path = "/executions", tag = "executions",
+    request_body = StartRequest,
+    responses(
+        (status = 202, body = Started),
+        (status = 404, description = "No such workflow.", body = super::ErrorEnvelope),
+        (status = 409, description = "The workflow cannot run (it is disabled, or has no stages).", body = super::ErrorEnvelope),
+    ),
+)]
 async fn start(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<StartRequest>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<Started>), ApiError> {
     let workflow = super::workflows::workflow_id(&request.workflow_id)?;
     let project = match request
         .project_id
@@ -70,12 +95,23 @@ async fn start(
     let execution = state.engine.start(&workflow, project.as_ref(), input).await?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(
-            json!({"id": execution.id, "status": execution.status, "events": format!("/api/v1/executions/{}/events", execution.id)}),
-        ),
+        Json(Started {
+            events: format!("/api/v1/executions/{}/events", execution.id),
+            id: execution.id,
+            status: execution.status,
+        }),
     ))
 }
 
+/// The latest runs, newest first.
+#[utoipa::path(get, path = "/executions", tag = "executions",
+    params(
+        ("status" = Option<ExecutionStatus>, Query),
+        ("project_id" = Option<ProjectId>, Query),
+        ("limit" = Option<u32>, Query, description = "At most this many (1 to 1000); 100 by default."),
+    ),
+    responses((status = 200, body = Vec<Execution>)),
+)]
 async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Vec<Execution>>, ApiError> {
     let status = params.get("status", str::parse::<ExecutionStatus>)?;
     let project = params.get("project_id", ProjectId::parse)?;
@@ -92,6 +128,11 @@ async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Vec<
     ))
 }
 
+/// One run with its stages and their state.
+#[utoipa::path(get, path = "/executions/{id}", tag = "executions",
+    params(("id" = ExecutionId, Path)),
+    responses((status = 200, body = ExecutionDetail), (status = 404, body = super::ErrorEnvelope)),
+)]
 async fn show(
     State(state): State<AppState>,
     Segment(id): Segment,
@@ -99,6 +140,15 @@ async fn show(
     Ok(Json(state.services.executions.get(&execution_id(&id)?).await?))
 }
 
+/// Asks a run to stop: it stops after the step under way.
+#[utoipa::path(post, path = "/executions/{id}/cancel", tag = "executions",
+    params(("id" = ExecutionId, Path)),
+    responses(
+        (status = 202, description = "The run will stop."),
+        (status = 404, body = super::ErrorEnvelope),
+        (status = 409, description = "The run has already ended.", body = super::ErrorEnvelope),
+    ),
+)]
 async fn cancel(State(state): State<AppState>, Segment(id): Segment) -> Result<StatusCode, ApiError> {
     state.engine.cancel(&execution_id(&id)?).await?;
     Ok(StatusCode::ACCEPTED)
@@ -186,6 +236,17 @@ fn follow(
     }
 }
 
+/// A run's events, live: what is stored first (from `Last-Event-ID` or `after`), then new ones;
+/// the stream ends when the run does.
+#[utoipa::path(get, path = "/executions/{id}/events", tag = "executions",
+    params(
+        ("id" = ExecutionId, Path),
+        ("after" = Option<i64>, Query, description = "Replay events after this sequence number."),
+        ("Last-Event-ID" = Option<i64>, Header, description = "Sent by browsers on reconnect; wins over `after`."),
+    ),
+    responses((status = 200, description = "A Server-Sent Events stream: each event's `id` is its sequence number, `event` its type, `data` its JSON: `{seq, id, execution_id, type, occurred_at, data}`. Keep-alives every 15 s.",
+            content_type = "text/event-stream", body = String), (status = 404, body = super::ErrorEnvelope)),
+)]
 async fn execution_events(
     State(state): State<AppState>,
     Segment(id): Segment,
@@ -200,6 +261,15 @@ async fn execution_events(
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
+/// Every run's events, live, from now (or from `Last-Event-ID` / `after`).
+#[utoipa::path(get, path = "/events", tag = "executions",
+    params(
+        ("after" = Option<i64>, Query, description = "Replay events after this sequence number."),
+        ("Last-Event-ID" = Option<i64>, Header, description = "Sent by browsers on reconnect; wins over `after`."),
+    ),
+    responses((status = 200, description = "A Server-Sent Events stream: each event's `id` is its sequence number, `event` its type, `data` its JSON: `{seq, id, execution_id, type, occurred_at, data}`. Keep-alives every 15 s.",
+            content_type = "text/event-stream", body = String)),
+)]
 async fn all_events(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -14,10 +14,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
-use switchboard_core::WebhookId;
 use switchboard_core::hooks::{
     DeliveryAuth, DeliveryOutcome, DeliveryReport, MAX_BODY_BYTES, MAX_MESSAGE_ID, Reservation, Webhook,
 };
+use switchboard_core::{DeliveryId, ExecutionId, WebhookId};
 
 /// How long a delivery may hold its webhook-id without a run before a retry may take it over.
 const STALE_RESERVATION_SECS: i64 = 60;
@@ -43,6 +43,30 @@ impl Refusal {
     }
 }
 
+/// A delivery from an outside system: starts a run of the webhook's workflow with the JSON body as
+/// its input. Authenticate with a Standard Webhooks signature (the three `webhook-*` headers,
+/// HMAC-SHA256 with the webhook's `whsec_` secret over `{webhook-id}.{webhook-timestamp}.{body}`,
+/// within 5 minutes) or an API key as bearer.
+#[utoipa::path(post, path = "/hooks/{id}", tag = "webhooks",
+    security((), ("api_key" = [])),
+    params(
+        ("id" = WebhookId, Path),
+        ("webhook-id" = Option<String>, Header, description = "The message id: the idempotency key (at most 256 characters)."),
+        ("webhook-timestamp" = Option<i64>, Header, description = "Seconds since the Unix epoch; within 5 minutes of the server's clock."),
+        ("webhook-signature" = Option<String>, Header, description = "Space-separated `v1,<base64 HMAC-SHA256>` signatures."),
+        ("Idempotency-Key" = Option<String>, Header, description = "The idempotency key when `webhook-id` is absent (bearer deliveries)."),
+    ),
+    request_body(content = Object, description = "Any JSON object, at most 256 KiB: the run's input."),
+    responses(
+        (status = 202, description = "The run is recorded (or, for a repeated `webhook-id`, was recorded by the first delivery).", body = Accepted),
+        (status = 401, description = "No valid signature or API key.", body = super::ErrorEnvelope),
+        (status = 403, description = "The webhook is disabled.", body = super::ErrorEnvelope),
+        (status = 404, description = "No such webhook.", body = super::ErrorEnvelope),
+        (status = 409, description = "The first delivery with this `webhook-id` is still being processed; retry after `Retry-After` seconds.", body = super::ErrorEnvelope),
+        (status = 413, description = "The body is larger than 256 KiB.", body = super::ErrorEnvelope),
+        (status = 400, description = "The body is not a JSON object, or `webhook-id` is too long.", body = super::ErrorEnvelope),
+    ),
+)]
 pub async fn receive(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -309,20 +333,31 @@ async fn accept(
     })
 }
 
-fn accepted(
-    execution: &switchboard_core::ExecutionId,
-    delivery: &switchboard_core::DeliveryId,
+/// The answer to an accepted delivery.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct Accepted {
+    /// The run the delivery started (for a replay: the first delivery's run).
+    execution_id: ExecutionId,
+    delivery_id: DeliveryId,
+    /// Whether this was a repeat of an earlier delivery's `webhook-id`; nothing new was started.
     replayed: bool,
-) -> Response {
+    #[schema(example = "/api/v1/executions/exec_0001")]
+    status_url: String,
+    /// The run's live events (Server-Sent Events).
+    #[schema(example = "/api/v1/executions/exec_0001/events")]
+    events_url: String,
+}
+
+fn accepted(execution: &ExecutionId, delivery: &DeliveryId, replayed: bool) -> Response {
     (
         StatusCode::ACCEPTED,
-        Json(json!({
-            "execution_id": execution,
-            "delivery_id": delivery,
-            "replayed": replayed,
-            "status_url": format!("/api/v1/executions/{execution}"),
-            "events_url": format!("/api/v1/executions/{execution}/events"),
-        })),
+        Json(Accepted {
+            status_url: format!("/api/v1/executions/{execution}"),
+            events_url: format!("/api/v1/executions/{execution}/events"),
+            execution_id: execution.clone(),
+            delivery_id: delivery.clone(),
+            replayed,
+        }),
     )
         .into_response()
 }

@@ -12,17 +12,23 @@ mod executions;
 mod extract;
 mod hooks_inbound;
 mod notifications;
+mod openapi;
 mod projects;
 mod webhooks;
 mod workflows;
 
-pub use error::ApiError;
+pub use error::{ApiError, ErrorEnvelope};
+pub use openapi::DOCUMENT_PATH;
 
 use crate::startup::AppState;
 use axum::Router;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// The routes to nest under `/api/v1`, and their OpenAPI document (paths already under `/api/v1`).
+pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(projects::router())
         .merge(campaigns::router())
         .merge(analytics::router())
@@ -33,7 +39,10 @@ pub fn router() -> Router<AppState> {
         .merge(webhooks::router())
         .merge(api_keys::router())
         .merge(notifications::router())
-        .route("/hooks/{id}", axum::routing::post(hooks_inbound::receive))
+        .routes(routes!(hooks_inbound::receive))
+        .split_for_parts();
+    let router = router
         .fallback(|| async { ApiError::NotFound("no such API route".to_owned()) })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
+    (router, openapi::finish(doc))
 }

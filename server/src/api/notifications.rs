@@ -6,10 +6,9 @@ use super::error::{check_project, missing_as_field};
 use super::extract::{ApiJson, Params, Segment};
 use crate::notify::{Notifier, NotifyError};
 use crate::startup::AppState;
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use switchboard_core::notify::{
@@ -17,24 +16,20 @@ use switchboard_core::notify::{
 };
 use switchboard_core::validation::FieldErrors;
 use switchboard_core::{ChannelId, ExecutionId, NotificationId, RuleId};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/notification-channels", get(channels).post(create_channel))
-        .route(
-            "/notification-channels/{id}",
-            get(channel).put(replace_channel).delete(delete_channel),
-        )
-        .route("/notification-channels/{id}/test", post(send_test))
-        .route("/notification-channels/{id}/preview", post(preview))
-        .route("/notification-rules", get(rules).post(create_rule))
-        .route(
-            "/notification-rules/{id}",
-            get(rule).put(replace_rule).delete(delete_rule),
-        )
-        .route("/notification-deliveries", get(deliveries))
-        .route("/notification-deliveries/{id}", get(delivery))
-        .route("/notification-deliveries/{id}/retry", post(retry))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(channels, create_channel))
+        .routes(routes!(channel, replace_channel, delete_channel))
+        .routes(routes!(send_test))
+        .routes(routes!(preview))
+        .routes(routes!(rules, create_rule))
+        .routes(routes!(rule, replace_rule, delete_rule))
+        .routes(routes!(deliveries))
+        .routes(routes!(delivery))
+        .routes(routes!(retry))
 }
 
 impl From<NotifyError> for ApiError {
@@ -58,10 +53,20 @@ fn id_of<T>(
     parse(text).map_err(|_| ApiError::NotFound(format!("no {what} '{text}'")))
 }
 
+/// The notification channels. Their addresses (webhook URLs) are shown masked.
+#[utoipa::path(get, path = "/notification-channels", tag = "notifications",
+    responses((status = 200, body = Vec<Channel>)),
+)]
 async fn channels(State(state): State<AppState>) -> Result<Json<Vec<Channel>>, ApiError> {
     Ok(Json(state.notifier.repo().channels().await?))
 }
 
+/// Creates a Discord, Slack or email channel. Addresses on private networks are refused unless
+/// `SWITCHBOARD_OUTBOUND_ALLOW` lets them through.
+#[utoipa::path(post, path = "/notification-channels", tag = "notifications",
+    request_body = ChannelInput,
+    responses((status = 201, body = Channel), (status = 422, description = "Some fields are not valid; each is named.", body = super::ErrorEnvelope)),
+)]
 async fn create_channel(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<ChannelInput>,
@@ -72,11 +77,22 @@ async fn create_channel(
     Ok((StatusCode::CREATED, Json(channel)))
 }
 
+/// One channel.
+#[utoipa::path(get, path = "/notification-channels/{id}", tag = "notifications",
+    params(("id" = ChannelId, Path)),
+    responses((status = 200, body = Channel), (status = 404, body = super::ErrorEnvelope)),
+)]
 async fn channel(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<Channel>, ApiError> {
     let id = id_of(&id, ChannelId::parse, "channel")?;
     Ok(Json(state.notifier.repo().channel(&id).await?))
 }
 
+/// Replaces a channel's settings.
+#[utoipa::path(put, path = "/notification-channels/{id}", tag = "notifications",
+    params(("id" = ChannelId, Path)),
+    request_body = ChannelInput,
+    responses((status = 200, body = Channel), (status = 404, body = super::ErrorEnvelope), (status = 422, description = "Some fields are not valid; each is named.", body = super::ErrorEnvelope)),
+)]
 async fn replace_channel(
     State(state): State<AppState>,
     Segment(id): Segment,
@@ -87,12 +103,22 @@ async fn replace_channel(
     Ok(Json(state.notifier.update_channel(&id, &draft).await?))
 }
 
+/// Removes a channel, its rules and its queued notifications.
+#[utoipa::path(delete, path = "/notification-channels/{id}", tag = "notifications",
+    params(("id" = ChannelId, Path)),
+    responses((status = 204, description = "Removed."), (status = 404, body = super::ErrorEnvelope)),
+)]
 async fn delete_channel(State(state): State<AppState>, Segment(id): Segment) -> Result<StatusCode, ApiError> {
     let id = id_of(&id, ChannelId::parse, "channel")?;
     state.notifier.repo().delete_channel(&id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Sends a test message now and answers with what became of it.
+#[utoipa::path(post, path = "/notification-channels/{id}/test", tag = "notifications",
+    params(("id" = ChannelId, Path)),
+    responses((status = 200, body = Notification), (status = 404, body = super::ErrorEnvelope)),
+)]
 async fn send_test(
     State(state): State<AppState>,
     Segment(id): Segment,
@@ -101,21 +127,30 @@ async fn send_test(
     Ok(Json(state.notifier.send_test(&id).await?))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PreviewRequest {
     /// Preview the notice of this run (as if it had just ended); the test message otherwise.
     #[serde(default)]
+    #[schema(value_type = Option<ExecutionId>)]
     execution_id: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Preview {
+    /// The channel's kind: `discord`, `slack` or `email`.
     kind: &'static str,
     /// The body the service would get.
+    #[schema(value_type = Object)]
     payload: Value,
 }
 
+/// The message a channel would get, in the service's own format: for a run, or the test message.
+#[utoipa::path(post, path = "/notification-channels/{id}/preview", tag = "notifications",
+    params(("id" = ChannelId, Path)),
+    request_body(content = Option<PreviewRequest>, description = "Optional."),
+    responses((status = 200, body = Preview), (status = 404, description = "No such channel or run.", body = super::ErrorEnvelope)),
+)]
 async fn preview(
     State(state): State<AppState>,
     Segment(id): Segment,
@@ -165,10 +200,19 @@ async fn check_rule(state: &AppState, input: &RuleInput) -> Result<RuleDraft, Ap
     Ok(draft)
 }
 
+/// The routing rules: which events of which project go to which channel.
+#[utoipa::path(get, path = "/notification-rules", tag = "notifications",
+    responses((status = 200, body = Vec<Rule>)),
+)]
 async fn rules(State(state): State<AppState>) -> Result<Json<Vec<Rule>>, ApiError> {
     Ok(Json(state.notifier.repo().rules().await?))
 }
 
+/// Creates a rule.
+#[utoipa::path(post, path = "/notification-rules", tag = "notifications",
+    request_body = RuleInput,
+    responses((status = 201, body = Rule), (status = 422, description = "Some fields are not valid, or the channel or project does not exist.", body = super::ErrorEnvelope)),
+)]
 async fn create_rule(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<RuleInput>,
@@ -180,11 +224,22 @@ async fn create_rule(
     ))
 }
 
+/// One rule.
+#[utoipa::path(get, path = "/notification-rules/{id}", tag = "notifications",
+    params(("id" = RuleId, Path)),
+    responses((status = 200, body = Rule), (status = 404, body = super::ErrorEnvelope)),
+)]
 async fn rule(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<Rule>, ApiError> {
     let id = id_of(&id, RuleId::parse, "rule")?;
     Ok(Json(state.notifier.repo().rule(&id).await?))
 }
 
+/// Replaces a rule.
+#[utoipa::path(put, path = "/notification-rules/{id}", tag = "notifications",
+    params(("id" = RuleId, Path)),
+    request_body = RuleInput,
+    responses((status = 200, body = Rule), (status = 404, body = super::ErrorEnvelope), (status = 422, description = "Some fields are not valid, or the channel or project does not exist.", body = super::ErrorEnvelope)),
+)]
 async fn replace_rule(
     State(state): State<AppState>,
     Segment(id): Segment,
@@ -196,12 +251,26 @@ async fn replace_rule(
     Ok(Json(state.notifier.repo().update_rule(&id, &draft).await?))
 }
 
+/// Removes a rule.
+#[utoipa::path(delete, path = "/notification-rules/{id}", tag = "notifications",
+    params(("id" = RuleId, Path)),
+    responses((status = 204, description = "Removed."), (status = 404, body = super::ErrorEnvelope)),
+)]
 async fn delete_rule(State(state): State<AppState>, Segment(id): Segment) -> Result<StatusCode, ApiError> {
     let id = id_of(&id, RuleId::parse, "rule")?;
     state.notifier.repo().delete_rule(&id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The latest notifications, newest first: queued, sent, retrying or failed, with each attempt's outcome.
+#[utoipa::path(get, path = "/notification-deliveries", tag = "notifications",
+    params(
+        ("channel_id" = Option<ChannelId>, Query),
+        ("state" = Option<DeliveryState>, Query),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "At most this many; 50 by default."),
+    ),
+    responses((status = 200, body = Vec<Notification>)),
+)]
 async fn deliveries(
     State(state): State<AppState>,
     params: Params,
@@ -223,6 +292,11 @@ async fn deliveries(
     ))
 }
 
+/// One notification.
+#[utoipa::path(get, path = "/notification-deliveries/{id}", tag = "notifications",
+    params(("id" = NotificationId, Path)),
+    responses((status = 200, body = Notification), (status = 404, body = super::ErrorEnvelope)),
+)]
 async fn delivery(
     State(state): State<AppState>,
     Segment(id): Segment,
@@ -231,6 +305,11 @@ async fn delivery(
     Ok(Json(state.notifier.repo().notification(&id).await?))
 }
 
+/// Queues a failed notification to be sent again now.
+#[utoipa::path(post, path = "/notification-deliveries/{id}/retry", tag = "notifications",
+    params(("id" = NotificationId, Path)),
+    responses((status = 200, body = Notification), (status = 404, body = super::ErrorEnvelope), (status = 409, description = "It is not failed.", body = super::ErrorEnvelope)),
+)]
 async fn retry(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<Notification>, ApiError> {
     let id = id_of(&id, NotificationId::parse, "notification")?;
     Ok(Json(state.notifier.retry(&id).await?))

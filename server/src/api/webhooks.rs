@@ -5,21 +5,22 @@ use super::error::{check_project, missing_as_field};
 use super::extract::{ApiJson, Params, Segment};
 use crate::hooks::HookError;
 use crate::startup::AppState;
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Serialize;
 use switchboard_core::WebhookId;
 use switchboard_core::hooks::{Delivery, Webhook, WebhookDraft, WebhookInput};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/webhooks", get(list).post(create))
-        .route("/webhooks/{id}", get(show).put(replace).delete(remove))
-        .route("/webhooks/{id}/secret", get(reveal))
-        .route("/webhooks/{id}/rotate-secret", post(rotate))
-        .route("/webhooks/{id}/deliveries", get(deliveries))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show, replace, remove))
+        .routes(routes!(reveal))
+        .routes(routes!(rotate))
+        .routes(routes!(deliveries))
 }
 
 impl From<HookError> for ApiError {
@@ -39,7 +40,7 @@ fn webhook_id(text: &str) -> Result<WebhookId, ApiError> {
 }
 
 /// A webhook with the address to send to.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(super) struct WebhookView {
     #[serde(flatten)]
     webhook: Webhook,
@@ -48,7 +49,7 @@ pub(super) struct WebhookView {
 }
 
 /// A new or rotated secret, shown in full.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct WithSecret {
     #[serde(flatten)]
     webhook: WebhookView,
@@ -76,11 +77,24 @@ async fn check_targets(state: &AppState, input: &WebhookInput) -> Result<Webhook
     Ok(draft)
 }
 
+/// The webhooks, each with its address.
+#[utoipa::path(get, path = "/webhooks", tag = "webhooks",
+    responses((status = 200, body = Vec<WebhookView>)),
+)]
 async fn list(State(state): State<AppState>) -> Result<Json<Vec<WebhookView>>, ApiError> {
     let hooks = state.hooks.repo().list().await?;
     Ok(Json(hooks.into_iter().map(|h| view(&state, h)).collect()))
 }
 
+/// Creates a webhook for a workflow. The answer holds the signing secret; it can be read again
+/// with `/webhooks/{id}/secret`.
+#[utoipa::path(post, path = "/webhooks", tag = "webhooks",
+    request_body = WebhookInput,
+    responses(
+        (status = 201, body = WithSecret),
+        (status = 422, description = "Some fields are not valid, or the workflow or project does not exist.", body = super::ErrorEnvelope),
+    ),
+)]
 async fn create(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<WebhookInput>,
@@ -97,11 +111,25 @@ async fn create(
     ))
 }
 
+/// One webhook.
+#[utoipa::path(get, path = "/webhooks/{id}", tag = "webhooks",
+    params(("id" = WebhookId, Path)),
+    responses((status = 200, body = WebhookView), (status = 404, body = super::ErrorEnvelope)),
+)]
 async fn show(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<WebhookView>, ApiError> {
     let hook = state.hooks.repo().get(&webhook_id(&id)?).await?;
     Ok(Json(view(&state, hook)))
 }
 
+/// Changes a webhook's name, workflow, project or state; its secret stays.
+#[utoipa::path(put, path = "/webhooks/{id}", tag = "webhooks",
+    params(("id" = WebhookId, Path)),
+    request_body = WebhookInput,
+    responses(
+        (status = 200, body = WebhookView), (status = 404, body = super::ErrorEnvelope),
+        (status = 422, description = "Some fields are not valid, or the workflow or project does not exist.", body = super::ErrorEnvelope),
+    ),
+)]
 async fn replace(
     State(state): State<AppState>,
     Segment(id): Segment,
@@ -114,16 +142,27 @@ async fn replace(
     Ok(Json(view(&state, hook)))
 }
 
+/// Removes a webhook and its delivery log.
+#[utoipa::path(delete, path = "/webhooks/{id}", tag = "webhooks",
+    params(("id" = WebhookId, Path)),
+    responses((status = 204, description = "Removed."), (status = 404, body = super::ErrorEnvelope)),
+)]
 async fn remove(State(state): State<AppState>, Segment(id): Segment) -> Result<StatusCode, ApiError> {
     state.hooks.repo().delete(&webhook_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Secret {
+    /// `whsec_…`: the Standard Webhooks signing secret.
     secret: String,
 }
 
+/// The webhook's signing secret.
+#[utoipa::path(get, path = "/webhooks/{id}/secret", tag = "webhooks",
+    params(("id" = WebhookId, Path)),
+    responses((status = 200, body = Secret), (status = 404, body = super::ErrorEnvelope)),
+)]
 async fn reveal(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<Secret>, ApiError> {
     let secret = state.hooks.secret(&webhook_id(&id)?).await?;
     Ok(Json(Secret {
@@ -131,6 +170,11 @@ async fn reveal(State(state): State<AppState>, Segment(id): Segment) -> Result<J
     }))
 }
 
+/// Replaces the signing secret; deliveries signed with the old one are refused from now on.
+#[utoipa::path(post, path = "/webhooks/{id}/rotate-secret", tag = "webhooks",
+    params(("id" = WebhookId, Path)),
+    responses((status = 200, body = WithSecret), (status = 404, body = super::ErrorEnvelope)),
+)]
 async fn rotate(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<WithSecret>, ApiError> {
     let id = webhook_id(&id)?;
     let secret = state.hooks.rotate(&id).await?;
@@ -142,6 +186,14 @@ async fn rotate(State(state): State<AppState>, Segment(id): Segment) -> Result<J
     }))
 }
 
+/// The webhook's latest deliveries, accepted or refused, each with its reason.
+#[utoipa::path(get, path = "/webhooks/{id}/deliveries", tag = "webhooks",
+    params(
+        ("id" = WebhookId, Path),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "At most this many; 50 by default."),
+    ),
+    responses((status = 200, body = Vec<Delivery>), (status = 404, body = super::ErrorEnvelope)),
+)]
 async fn deliveries(
     State(state): State<AppState>,
     Segment(id): Segment,

@@ -25,7 +25,8 @@ fn is_public(path: &str) -> bool {
 }
 
 fn is_api(path: &str) -> bool {
-    path.starts_with("/api/") || path.starts_with("/rpc/")
+    // The interactive API docs are a page: without a session, the login page.
+    (path.starts_with("/api/") && path != "/api/docs") || path.starts_with("/rpc/")
 }
 
 fn changes(method: &Method) -> bool {

@@ -1,5 +1,6 @@
 //! HTTP routes outside the Leptos pages.
 
+pub mod api_docs;
 mod health;
 pub mod oauth;
 

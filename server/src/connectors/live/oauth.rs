@@ -19,7 +19,7 @@ use switchboard_core::{Currency, Platform, RepoError};
 const PENDING_FOR: Span = Span::minutes(15);
 
 /// Where to send the user to authorize.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Authorize {
     pub authorization_url: String,
     pub state: String,
