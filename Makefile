@@ -6,9 +6,10 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 # cargo-leptos builds the debug server with this flag; tests use it too so they share one cache.
 TEST_RUSTFLAGS := --cfg erase_components
 ADDR ?= 127.0.0.1:3000
+API_FUZZ_SECONDS ?= 180
 DATABASE_URL ?= sqlite://data/switchboard.db?mode=rwc
 
-.PHONY: help setup setup-tests assets build build-release run dev test test-rust test-e2e check fmt lint bench-import bench-runs bench-analytics
+.PHONY: help setup setup-tests assets build build-release run dev test test-rust test-api test-e2e check fmt lint bench-import bench-runs bench-analytics
 
 help:
 	@echo "make run    set up what is missing, build a release and serve http://$(ADDR)"
@@ -45,6 +46,7 @@ test: setup-tests assets
 	cargo leptos build
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-rust
+	$(MAKE) --no-print-directory test-api
 	$(MAKE) --no-print-directory test-e2e
 
 test-rust:
@@ -52,6 +54,10 @@ test-rust:
 
 test-e2e:
 	cd end2end && npx playwright test
+
+# Schemathesis against the running server, from the OpenAPI document (3 minutes at most).
+test-api:
+	scripts/api-fuzz.sh $(API_FUZZ_SECONDS)
 
 check:
 	RUSTFLAGS="$(TEST_RUSTFLAGS)" cargo check -p server --tests

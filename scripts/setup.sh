@@ -80,4 +80,12 @@ if [ "$WITH_TESTS" = 1 ] && { ! command -v curl >/dev/null || ! command -v opens
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q curl openssl
 fi
 
+# 7. Python with venv for the API tests (schemathesis is installed from PyPI by scripts/api-fuzz.sh).
+if [ "$WITH_TESTS" = 1 ] && ! python3 -c "import venv, ensurepip" 2>/dev/null; then
+  log "installing python3-venv"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q python3 python3-venv
+fi
+
 log "ready"

@@ -88,21 +88,36 @@ pub struct Project {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectInput {
+    /// At most 120 characters, not counting spaces around it.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, pattern = r"\S"))]
     pub name: String,
     #[serde(default)]
+    /// At most 120 characters.
     pub client: Option<String>,
     #[serde(default)]
+    /// At most 60 characters.
     pub vertical: Option<String>,
     #[serde(default)]
+    /// At most 2,000 characters.
     pub description: Option<String>,
     /// A decimal amount in currency units, e.g. `15000` or `2500.50`.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^\s*([0-9][0-9,_ ]*(\.[0-9]{1,6})?)?\s*$", example = "15000.00")
+    )]
     pub monthly_budget: Option<String>,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^\s*([A-Za-z]{3})?\s*$", example = "USD")
+    )]
     pub currency: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::Platform>))]
     pub platforms: Vec<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<ProjectStatus>))]
     pub status: Option<String>,
 }
 

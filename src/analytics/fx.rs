@@ -17,6 +17,7 @@ pub struct ExchangeRate {
     /// The first day this rate applies to.
     pub effective_from: NaiveDate,
     /// Units of `currency` per one US dollar.
+    #[cfg_attr(feature = "openapi", schema(exclusive_minimum = 0, example = 0.92))]
     pub per_usd: f64,
 }
 

@@ -126,14 +126,21 @@ pub struct Channel {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChannelInput {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, pattern = r"\S"))]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = ChannelKind))]
     pub kind: String,
     /// Discord and Slack: the incoming webhook's address.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(format = "uri", example = "https://discord.com/api/webhooks/123/abc")
+    )]
     pub url: Option<String>,
     /// Email: the recipients.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<String>>, example = json!(["media-team@example.com"])))]
     pub to: Option<Vec<String>>,
     #[serde(default)]
     pub active: Option<bool>,

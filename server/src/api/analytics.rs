@@ -68,6 +68,9 @@ pub(crate) fn today() -> chrono::NaiveDate {
 }
 
 pub(crate) async fn report_request(state: &AppState, params: &Params) -> Result<ReportRequest, ApiError> {
+    // Each date on its own first, so an empty or malformed one is named.
+    params.get("from", parse_date)?;
+    params.get("to", parse_date)?;
     let text = |name: &str| params.0.get(name).map(String::as_str);
     let range = DateRange::parse(text("from"), text("to"), today())
         .map_err(|e| ApiError::BadRequest(format!("query parameters 'from' / 'to': {e}")))?;
@@ -211,7 +214,7 @@ async fn spend_trend(State(state): State<AppState>, params: Params) -> Result<Js
         ("sort" = Option<String>, Query, pattern = "^-?(name|platform|spend|impressions|clicks|conversions|conversion_value|ctr|cpc|cpm|cvr|cpa|roas)$",
             description = "Column to sort by; a leading `-` sorts descending. `-spend` by default."),
         ("limit" = Option<u32>, Query, minimum = 0, maximum = 500, description = "Rows per page; 50 by default."),
-        ("offset" = Option<u32>, Query, description = "Rows to skip."),
+        ("offset" = Option<i64>, Query, minimum = 0, maximum = 4_294_967_295_i64, description = "Rows to skip."),
         ("q" = Option<String>, Query, description = "Words in the campaign name."),
         ("status" = Option<CampaignStatus>, Query),
         ("objective" = Option<String>, Query, description = "Only campaigns with this objective."),
@@ -304,7 +307,7 @@ async fn pacing(State(state): State<AppState>, params: Params) -> Result<Json<Pa
 #[utoipa::path(get, path = "/analytics/benchmarks", tag = "analytics",
     params(
         ReportParams,
-        ("min_impressions" = Option<u64>, Query, description = "Campaigns with fewer impressions are left out; 100 by default."),
+        ("min_impressions" = Option<i64>, Query, minimum = 0, description = "Campaigns with fewer impressions are left out; 100 by default."),
         ("limit" = Option<u32>, Query, minimum = 0, maximum = 500, description = "Most campaigns listed; 100 by default."),
     ),
     responses((status = 200, body = Benchmarks), (status = 404, description = "No such project.", body = super::ErrorEnvelope)),
@@ -314,8 +317,9 @@ async fn benchmark_report(
     params: Params,
 ) -> Result<Json<Benchmarks>, ApiError> {
     let min_impressions = params
-        .get("min_impressions", |s| {
-            s.parse::<u64>().map_err(|_| "expected a whole number")
+        .get("min_impressions", |s| match s.parse::<i64>() {
+            Ok(n) if n >= 0 => Ok(n as u64),
+            _ => Err("expected a whole number from 0"),
         })?
         .unwrap_or(100);
     let limit = params

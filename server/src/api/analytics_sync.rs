@@ -30,26 +30,29 @@ pub(super) async fn overview(State(state): State<AppState>) -> Result<Json<SyncO
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-pub(super) struct Started {
+pub(super) struct SyncStarted {
     run_id: i64,
 }
 
 /// Starts a sync of every connection now; answers with the run's id at once.
 #[utoipa::path(post, path = "/analytics/sync", tag = "analytics",
     responses(
-        (status = 202, body = Started),
+        (status = 202, body = SyncStarted),
         (status = 409, description = "A sync is already running.", body = super::ErrorEnvelope),
     ),
 )]
-pub(super) async fn sync_now(State(state): State<AppState>) -> Result<(StatusCode, Json<Started>), ApiError> {
+pub(super) async fn sync_now(
+    State(state): State<AppState>,
+) -> Result<(StatusCode, Json<SyncStarted>), ApiError> {
     let run_id = state.services.sync.sync_now().await?;
-    Ok((StatusCode::ACCEPTED, Json(Started { run_id })))
+    Ok((StatusCode::ACCEPTED, Json(SyncStarted { run_id })))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ScheduleBody {
     /// `off`, or a five-field cron expression in UTC, such as `0 */6 * * *`.
+    #[schema(example = "0 */6 * * *")]
     schedule: String,
 }
 

@@ -36,7 +36,8 @@ impl From<KeyError> for ApiError {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewKey {
-    /// What the key is for, such as the system that will use it.
+    /// What the key is for, such as the system that will use it; at most 80 characters.
+    #[schema(min_length = 1, pattern = r"\S", example = "Zapier")]
     name: String,
 }
 

@@ -43,7 +43,7 @@ fn page_number(name: &'static str, max: u32) -> impl Fn(&str) -> Result<u32, Str
         ("sort" = Option<String>, Query, pattern = "^-?(name|platform|status|daily_budget|start_date|created_at)$",
             description = "Column to sort by; a leading `-` sorts descending."),
         ("limit" = Option<u32>, Query, minimum = 0, maximum = 500, description = "Rows per page; 50 by default."),
-        ("offset" = Option<u32>, Query, description = "Rows to skip."),
+        ("offset" = Option<i64>, Query, minimum = 0, maximum = 4_294_967_295_i64, description = "Rows to skip."),
     ),
     responses((status = 200, body = CampaignPage)),
 )]

@@ -60,7 +60,7 @@ struct StartRequest {
 
 /// A run that has been recorded and will start.
 #[derive(serde::Serialize, utoipa::ToSchema)]
-pub(super) struct Started {
+pub(super) struct RunStarted {
     pub id: ExecutionId,
     pub status: ExecutionStatus,
     /// Its live events (Server-Sent Events).
@@ -72,7 +72,7 @@ pub(super) struct Started {
 #[utoipa::path(post, path = "/executions", tag = "executions",
     request_body = StartRequest,
     responses(
-        (status = 202, body = Started),
+        (status = 202, body = RunStarted),
         (status = 404, description = "No such workflow.", body = super::ErrorEnvelope),
         (status = 409, description = "The workflow cannot run (it is disabled, or has no stages).", body = super::ErrorEnvelope),
     ),
@@ -80,7 +80,7 @@ pub(super) struct Started {
 async fn start(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<StartRequest>,
-) -> Result<(StatusCode, Json<Started>), ApiError> {
+) -> Result<(StatusCode, Json<RunStarted>), ApiError> {
     let workflow = super::workflows::workflow_id(&request.workflow_id)?;
     let project = match request
         .project_id
@@ -95,7 +95,7 @@ async fn start(
     let execution = state.engine.start(&workflow, project.as_ref(), input).await?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(Started {
+        Json(RunStarted {
             events: format!("/api/v1/executions/{}/events", execution.id),
             id: execution.id,
             status: execution.status,
@@ -108,7 +108,7 @@ async fn start(
     params(
         ("status" = Option<ExecutionStatus>, Query),
         ("project_id" = Option<ProjectId>, Query),
-        ("limit" = Option<u32>, Query, description = "At most this many (1 to 1000); 100 by default."),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "At most this many; 100 by default."),
     ),
     responses((status = 200, body = Vec<Execution>)),
 )]
@@ -116,9 +116,11 @@ async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Vec<
     let status = params.get("status", str::parse::<ExecutionStatus>)?;
     let project = params.get("project_id", ProjectId::parse)?;
     let limit = params
-        .get("limit", str::parse::<u32>)?
-        .unwrap_or(100)
-        .clamp(1, 1000);
+        .get("limit", |s| match s.parse::<u32>() {
+            Ok(n) if (1..=1000).contains(&n) => Ok(n),
+            _ => Err("limit must be a whole number from 1 to 1000"),
+        })?
+        .unwrap_or(100);
     Ok(Json(
         state
             .services

@@ -33,17 +33,19 @@ where
 pub struct Params(pub HashMap<String, String>);
 
 impl Params {
-    /// A parameter parsed with `parse`, or `None` when absent or empty.
+    /// A parameter parsed with `parse`, or `None` when absent. An empty value counts as absent
+    /// where empty text is a valid value (a search); elsewhere (a date, a number, an id) it is
+    /// refused like any other value that does not parse.
     pub fn get<T, E: std::fmt::Display>(
         &self,
         name: &str,
         parse: impl Fn(&str) -> Result<T, E>,
     ) -> Result<Option<T>, ApiError> {
-        match self.0.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        let refused = |e: E| ApiError::BadRequest(format!("query parameter '{name}': {e}"));
+        match self.0.get(name).map(|v| v.trim()) {
             None => Ok(None),
-            Some(v) => parse(v)
-                .map(Some)
-                .map_err(|e| ApiError::BadRequest(format!("query parameter '{name}': {e}"))),
+            Some("") => parse("").map(|_| None).map_err(refused),
+            Some(v) => parse(v).map(Some).map_err(refused),
         }
     }
 }

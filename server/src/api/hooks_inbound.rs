@@ -52,7 +52,7 @@ impl Refusal {
     params(
         ("id" = WebhookId, Path),
         ("webhook-id" = Option<String>, Header, description = "The message id: the idempotency key (at most 256 characters)."),
-        ("webhook-timestamp" = Option<i64>, Header, description = "Seconds since the Unix epoch; within 5 minutes of the server's clock."),
+        ("webhook-timestamp" = Option<String>, Header, description = "Seconds since the Unix epoch, within 5 minutes of the server's clock (read with a signature only)."),
         ("webhook-signature" = Option<String>, Header, description = "Space-separated `v1,<base64 HMAC-SHA256>` signatures."),
         ("Idempotency-Key" = Option<String>, Header, description = "The idempotency key when `webhook-id` is absent (bearer deliveries)."),
     ),

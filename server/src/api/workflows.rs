@@ -61,13 +61,16 @@ struct FromTemplate {
 }
 
 /// The two bodies `POST /workflows` takes (read by the presence of `template_id`).
-#[derive(utoipa::ToSchema)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
 #[allow(dead_code)] // The request body's description; `create` reads the JSON itself.
 enum NewWorkflow {
     FromTemplate(FromTemplate),
     Definition(WorkflowInput),
 }
 
+/// Creates a workflow: a whole definition (stages of agents and actions), or one made from a
+/// template (`template_id`, with an optional name and project).
 #[utoipa::path(post, path = "/workflows", tag = "workflows",
     request_body(content = NewWorkflow, description = "A whole definition, or a template to start from."),
     responses(

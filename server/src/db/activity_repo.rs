@@ -18,7 +18,7 @@ impl SqliteActivityRepo {
 
 #[async_trait]
 impl ActivityRepo for SqliteActivityRepo {
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn recent(&self, project: Option<&ProjectId>, limit: u32) -> Result<Vec<ActivityEntry>, RepoError> {
         let rows: Vec<(String, Option<String>, String, String, String, String)> = sqlx::query_as(
             "SELECT id, project_id, actor, action, summary, occurred_at FROM activity \

@@ -240,7 +240,7 @@ async fn load_campaigns(
 
 #[async_trait]
 impl AnalyticsRepo for SqliteAnalyticsRepo {
-    #[tracing::instrument(level = "debug", skip(self), err(Debug))]
+    #[tracing::instrument(level = "debug", skip(self), err(Debug, level = "debug"))]
     async fn snapshot(&self) -> Result<Arc<Snapshot>, RepoError> {
         let held = self.held();
         if !self.stale(held.revision).await? {
@@ -266,7 +266,7 @@ impl AnalyticsRepo for SqliteAnalyticsRepo {
         Ok(next)
     }
 
-    #[tracing::instrument(skip(self, rates), err(Debug))]
+    #[tracing::instrument(skip(self, rates), err(Debug, level = "debug"))]
     async fn replace_exchange_rates(&self, rates: &[ExchangeRate]) -> Result<(), RepoError> {
         let mut tx = self.db.begin_write().await?;
         sqlx::query("DELETE FROM exchange_rates")
@@ -285,7 +285,7 @@ impl AnalyticsRepo for SqliteAnalyticsRepo {
         tx.commit().await.map_err(storage)
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn set_report_currency(&self, currency: Currency) -> Result<(), RepoError> {
         sqlx::query(
             "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

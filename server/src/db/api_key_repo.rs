@@ -55,7 +55,7 @@ fn now() -> String {
 
 #[async_trait]
 impl ApiKeyRepo for SqliteApiKeyRepo {
-    #[tracing::instrument(skip(self, hash), err(Debug))]
+    #[tracing::instrument(skip(self, hash), err(Debug, level = "debug"))]
     async fn create(&self, name: &str, hash: &[u8], shown: &str) -> Result<ApiKey, RepoError> {
         let id = ApiKeyId::from_suffix(&new_suffix())?;
         let row: Row = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -82,7 +82,7 @@ impl ApiKeyRepo for SqliteApiKeyRepo {
         Ok(rows.into_iter().map(ApiKey::try_from).collect::<Result<_, _>>()?)
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn revoke(&self, id: &ApiKeyId) -> Result<ApiKey, RepoError> {
         let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? RETURNING {COLUMNS}"

@@ -98,7 +98,7 @@ fn order_by(sort: CampaignSort) -> &'static str {
 
 #[async_trait]
 impl CampaignRepo for SqliteCampaignRepo {
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn list(&self, q: &CampaignQuery) -> Result<CampaignPage, RepoError> {
         let limit = q.limit.clamp(1, MAX_PAGE_SIZE);
         let mut tx = self.db.read.begin().await.map_err(storage)?;
@@ -135,7 +135,7 @@ impl CampaignRepo for SqliteCampaignRepo {
         })
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn get(&self, id: &CampaignId) -> Result<Campaign, RepoError> {
         let row: Option<CampaignDbRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM campaigns WHERE id = ?"

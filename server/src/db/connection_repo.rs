@@ -167,7 +167,7 @@ fn state_json(account: &TestAccount) -> Result<String, RepoError> {
 
 #[async_trait]
 impl ConnectionRepo for SqliteConnectionRepo {
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn list(&self, project: Option<&ProjectId>) -> Result<Vec<Connection>, RepoError> {
         let rows: Vec<ConnectionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{SELECT} WHERE (?1 IS NULL OR project_id = ?1) AND status != 'disconnected' \
@@ -182,13 +182,13 @@ impl ConnectionRepo for SqliteConnectionRepo {
             .collect()
     }
 
-    #[tracing::instrument(level = "debug", skip(self), err(Debug))]
+    #[tracing::instrument(level = "debug", skip(self), err(Debug, level = "debug"))]
     async fn get(&self, id: &ConnectionId) -> Result<Connection, RepoError> {
         let mut conn = self.db.read.acquire().await.map_err(storage)?;
         fetch(&mut conn, id).await
     }
 
-    #[tracing::instrument(skip(self, draft, account), err(Debug))]
+    #[tracing::instrument(skip(self, draft, account), err(Debug, level = "debug"))]
     async fn create_test(
         &self,
         draft: ConnectionDraft,
@@ -252,7 +252,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
         .await
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn delete(&self, id: &ConnectionId, actor: &str) -> Result<(), RepoError> {
         let at = now();
         let mut tx = self.db.begin_write().await?;
@@ -279,7 +279,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
         .await
     }
 
-    #[tracing::instrument(level = "debug", skip(self), err(Debug))]
+    #[tracing::instrument(level = "debug", skip(self), err(Debug, level = "debug"))]
     async fn test_account(&self, id: &ConnectionId) -> Result<TestAccount, RepoError> {
         let state: Option<String> =
             sqlx::query_scalar("SELECT state FROM connector_test_accounts WHERE connection_id = ?")
@@ -297,7 +297,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
         })
     }
 
-    #[tracing::instrument(level = "debug", skip(self, account), err(Debug))]
+    #[tracing::instrument(level = "debug", skip(self, account), err(Debug, level = "debug"))]
     async fn save_test_account(&self, id: &ConnectionId, account: &TestAccount) -> Result<(), RepoError> {
         let write = Write::Account {
             connection: id.clone(),
@@ -308,7 +308,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
         Ok(())
     }
 
-    #[tracing::instrument(skip(self, draft, info, credentials), fields(project = %draft.project_id), err(Debug))]
+    #[tracing::instrument(skip(self, draft, info, credentials), fields(project = %draft.project_id), err(Debug, level = "debug"))]
     async fn create_live(
         &self,
         draft: LiveConnectionDraft,
@@ -399,7 +399,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
         .await
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn credentials(&self, id: &ConnectionId) -> Result<StoredCredentials, RepoError> {
         let row: Option<(String, Vec<u8>, Vec<u8>, Option<String>)> = sqlx::query_as(
             "SELECT key_id, nonce, ciphertext, expires_at FROM connection_credentials WHERE connection_id = ?",
@@ -426,7 +426,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
         })
     }
 
-    #[tracing::instrument(skip(self, credentials), err(Debug))]
+    #[tracing::instrument(skip(self, credentials), err(Debug, level = "debug"))]
     async fn save_credentials(
         &self,
         id: &ConnectionId,
@@ -439,7 +439,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
         Ok(())
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn set_status(
         &self,
         id: &ConnectionId,
@@ -476,7 +476,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
         .await
     }
 
-    #[tracing::instrument(skip(self, pending), err(Debug))]
+    #[tracing::instrument(skip(self, pending), err(Debug, level = "debug"))]
     async fn save_oauth_pending(&self, pending: &OAuthPending) -> Result<(), RepoError> {
         let draft = serde_json::to_string(&pending.draft).map_err(|e| RepoError::Storage(Box::new(e)))?;
         let mut tx = self.db.begin_write().await?;
@@ -504,7 +504,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
         Ok(())
     }
 
-    #[tracing::instrument(skip(self, state), err(Debug))]
+    #[tracing::instrument(skip(self, state), err(Debug, level = "debug"))]
     async fn take_oauth_pending(&self, state: &str) -> Result<Option<OAuthPending>, RepoError> {
         let row: Option<(String, String, String, String)> = sqlx::query_as(
             "DELETE FROM oauth_pending WHERE state = ? RETURNING draft, code_verifier, redirect_uri, expires_at",
@@ -532,7 +532,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
         }))
     }
 
-    #[tracing::instrument(level = "debug", skip(self), err(Debug))]
+    #[tracing::instrument(level = "debug", skip(self), err(Debug, level = "debug"))]
     async fn recorded_result(&self, key: &str) -> Result<Option<serde_json::Value>, RepoError> {
         let text: Option<String> =
             sqlx::query_scalar("SELECT result FROM tool_call_results WHERE idempotency_key = ?")
@@ -544,7 +544,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
             .transpose()
     }
 
-    #[tracing::instrument(level = "debug", skip(self, account, result), err(Debug))]
+    #[tracing::instrument(level = "debug", skip(self, account, result), err(Debug, level = "debug"))]
     async fn save_test_account_once(
         &self,
         id: &ConnectionId,
@@ -563,7 +563,7 @@ impl ConnectionRepo for SqliteConnectionRepo {
         Ok(())
     }
 
-    #[tracing::instrument(skip(self, result), err(Debug))]
+    #[tracing::instrument(skip(self, result), err(Debug, level = "debug"))]
     async fn record_result(
         &self,
         id: &ConnectionId,

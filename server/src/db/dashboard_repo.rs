@@ -29,7 +29,7 @@ struct TotalsRow {
 
 #[async_trait]
 impl DashboardRepo for SqliteDashboardRepo {
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn summary(&self) -> Result<DashboardSummary, RepoError> {
         // One read transaction, so the tiles agree with each other.
         let mut tx = self.db.read.begin().await.map_err(storage)?;

@@ -45,7 +45,7 @@ const COLUMNS: &str = "seq, id, execution_id, type, occurred_at, data";
 
 #[async_trait]
 impl EventLog for SqliteEventLog {
-    #[tracing::instrument(level = "debug", skip(self, data), err(Debug))]
+    #[tracing::instrument(level = "debug", skip(self, data), err(Debug, level = "debug"))]
     async fn append(
         &self,
         execution: &ExecutionId,
@@ -75,7 +75,7 @@ impl EventLog for SqliteEventLog {
         self.db.journal.enqueue(Write::Event(event)).await
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn list(&self, execution: &ExecutionId, after_seq: i64) -> Result<Vec<ExecutionEvent>, RepoError> {
         let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM events WHERE execution_id = ? AND seq > ? ORDER BY seq"
@@ -88,7 +88,7 @@ impl EventLog for SqliteEventLog {
         rows.into_iter().map(event).collect()
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn since(&self, after_seq: i64, limit: u32) -> Result<Vec<ExecutionEvent>, RepoError> {
         let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM events WHERE seq > ? AND execution_id IS NOT NULL ORDER BY seq LIMIT ?"

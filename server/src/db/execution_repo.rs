@@ -120,7 +120,7 @@ fn not_found(id: &ExecutionId) -> RepoError {
 
 #[async_trait]
 impl ExecutionRepo for SqliteExecutionRepo {
-    #[tracing::instrument(skip(self, workflow, input), fields(workflow = %workflow.id), err(Debug))]
+    #[tracing::instrument(skip(self, workflow, input), fields(workflow = %workflow.id), err(Debug, level = "debug"))]
     async fn create(
         &self,
         workflow: &Workflow,
@@ -180,7 +180,7 @@ impl ExecutionRepo for SqliteExecutionRepo {
         Ok((execution, event))
     }
 
-    #[tracing::instrument(level = "debug", skip(self), err(Debug))]
+    #[tracing::instrument(level = "debug", skip(self), err(Debug, level = "debug"))]
     async fn get(&self, id: &ExecutionId) -> Result<ExecutionDetail, RepoError> {
         let mut tx = self.db.read.begin().await.map_err(storage)?;
         let row: Option<ExecutionRow> =
@@ -236,7 +236,7 @@ impl ExecutionRepo for SqliteExecutionRepo {
         })
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn list(
         &self,
         status: Option<ExecutionStatus>,
@@ -256,7 +256,7 @@ impl ExecutionRepo for SqliteExecutionRepo {
         rows.iter().map(ExecutionRow::execution).collect()
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn unfinished(&self) -> Result<Vec<ExecutionId>, RepoError> {
         let ids: Vec<String> = sqlx::query_scalar(
             // Runs imported from the earlier version are history, not work to resume: only runs made
@@ -273,7 +273,7 @@ impl ExecutionRepo for SqliteExecutionRepo {
             .collect()
     }
 
-    #[tracing::instrument(level = "debug", skip(self, result, event), err(Debug))]
+    #[tracing::instrument(level = "debug", skip(self, result, event), err(Debug, level = "debug"))]
     async fn set_status(
         &self,
         id: &ExecutionId,
@@ -293,7 +293,7 @@ impl ExecutionRepo for SqliteExecutionRepo {
         stored(self.db.journal.write(Write::Status(change, event)).await?)
     }
 
-    #[tracing::instrument(level = "debug", skip(self, output, event), err(Debug))]
+    #[tracing::instrument(level = "debug", skip(self, output, event), err(Debug, level = "debug"))]
     async fn set_stage(
         &self,
         id: &ExecutionId,

@@ -19,7 +19,7 @@ impl SqliteMetricsRepo {
 
 #[async_trait]
 impl MetricsRepo for SqliteMetricsRepo {
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn campaign_daily(
         &self,
         id: &CampaignId,

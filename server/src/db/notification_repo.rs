@@ -187,7 +187,7 @@ fn events_json(events: &[EventKind]) -> String {
 #[async_trait]
 impl NotificationRepo for SqliteNotificationRepo {
     // The draft holds the webhook address, a secret: never in the logs.
-    #[tracing::instrument(skip(self, draft, destination), fields(channel = %id), err(Debug))]
+    #[tracing::instrument(skip(self, draft, destination), fields(channel = %id), err(Debug, level = "debug"))]
     async fn create_channel(
         &self,
         id: &ChannelId,
@@ -230,7 +230,7 @@ impl NotificationRepo for SqliteNotificationRepo {
         .await
     }
 
-    #[tracing::instrument(skip(self, draft, destination), fields(channel = %id), err(Debug))]
+    #[tracing::instrument(skip(self, draft, destination), fields(channel = %id), err(Debug, level = "debug"))]
     async fn update_channel(
         &self,
         id: &ChannelId,
@@ -258,7 +258,7 @@ impl NotificationRepo for SqliteNotificationRepo {
         Ok(row.ok_or_else(|| missing("channel", id.as_str()))?.try_into()?)
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn delete_channel(&self, id: &ChannelId) -> Result<(), RepoError> {
         super::delete_by_id(&self.db, "notification_channels", id.as_str(), "channel").await
     }
@@ -286,7 +286,7 @@ impl NotificationRepo for SqliteNotificationRepo {
         }
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn create_rule(&self, draft: &RuleDraft) -> Result<Rule, RepoError> {
         let id = RuleId::from_suffix(&new_suffix())?;
         let row: RuleRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -314,7 +314,7 @@ impl NotificationRepo for SqliteNotificationRepo {
         super::get_by_id::<RuleRow, Rule>(&self.db, RULE, "notification_rules", id.as_str(), "rule").await
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn update_rule(&self, id: &RuleId, draft: &RuleDraft) -> Result<Rule, RepoError> {
         let row: Option<RuleRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "UPDATE notification_rules SET name = ?, project_id = ?, events = ?, channel_id = ?, active = ?, \
@@ -333,12 +333,12 @@ impl NotificationRepo for SqliteNotificationRepo {
         Ok(row.ok_or_else(|| missing("rule", id.as_str()))?.try_into()?)
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn delete_rule(&self, id: &RuleId) -> Result<(), RepoError> {
         super::delete_by_id(&self.db, "notification_rules", id.as_str(), "rule").await
     }
 
-    #[tracing::instrument(skip(self, items), fields(items = items.len()), err(Debug))]
+    #[tracing::instrument(skip(self, items), fields(items = items.len()), err(Debug, level = "debug"))]
     async fn enqueue(&self, items: &[NewNotification]) -> Result<Vec<Notification>, RepoError> {
         let mut tx = self.db.begin_write().await?;
         let at = now().to_text();
@@ -395,7 +395,7 @@ impl NotificationRepo for SqliteNotificationRepo {
         Ok(stamp(next.as_deref())?)
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn attempted(&self, id: &NotificationId, attempt: &Attempt) -> Result<(), RepoError> {
         let delivered = (attempt.state == DeliveryState::Delivered).then(|| now().to_text());
         sqlx::query(
@@ -447,7 +447,7 @@ impl NotificationRepo for SqliteNotificationRepo {
         .await
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn requeue(&self, id: &NotificationId) -> Result<Notification, RepoError> {
         let row: Option<OutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "UPDATE notification_outbox SET state = 'pending', next_attempt_at = ?, \

@@ -89,7 +89,7 @@ impl SqliteProjectRepo {
 
 #[async_trait]
 impl ProjectRepo for SqliteProjectRepo {
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn list(&self, filter: &ProjectFilter) -> Result<Vec<ProjectSummary>, RepoError> {
         #[derive(sqlx::FromRow)]
         struct Row {
@@ -134,7 +134,7 @@ impl ProjectRepo for SqliteProjectRepo {
             .collect()
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn get(&self, id: &ProjectId) -> Result<Project, RepoError> {
         let mut tx = self.db.read.begin().await.map_err(storage)?;
         let project = self.fetch(&mut tx, id).await?;
@@ -142,7 +142,7 @@ impl ProjectRepo for SqliteProjectRepo {
         Ok(project)
     }
 
-    #[tracing::instrument(skip(self, draft), err(Debug))]
+    #[tracing::instrument(skip(self, draft), err(Debug, level = "debug"))]
     async fn create(&self, draft: ProjectDraft, actor: &str) -> Result<Project, RepoError> {
         let id = ProjectId::from_suffix(&new_suffix())?;
         let at = now();
@@ -178,7 +178,7 @@ impl ProjectRepo for SqliteProjectRepo {
         Ok(project)
     }
 
-    #[tracing::instrument(skip(self, draft), err(Debug))]
+    #[tracing::instrument(skip(self, draft), err(Debug, level = "debug"))]
     async fn update(&self, id: &ProjectId, draft: ProjectDraft, actor: &str) -> Result<Project, RepoError> {
         let at = now();
         let mut tx = self.db.begin_write().await?;
@@ -217,7 +217,7 @@ impl ProjectRepo for SqliteProjectRepo {
         Ok(project)
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn set_status(
         &self,
         id: &ProjectId,

@@ -152,7 +152,7 @@ async fn insert_delivery(
 
 #[async_trait]
 impl WebhookRepo for SqliteWebhookRepo {
-    #[tracing::instrument(skip(self, secret), err(Debug))]
+    #[tracing::instrument(skip(self, secret), err(Debug, level = "debug"))]
     async fn create(
         &self,
         id: &WebhookId,
@@ -186,7 +186,7 @@ impl WebhookRepo for SqliteWebhookRepo {
         super::get_by_id::<HookRow, Webhook>(&self.db, HOOK, "webhooks", id.as_str(), "webhook").await
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn update(&self, id: &WebhookId, draft: &WebhookDraft) -> Result<Webhook, RepoError> {
         let row: Option<HookRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "UPDATE webhooks SET name = ?, workflow_id = ?, project_id = ?, active = ?, updated_at = ? \
@@ -204,7 +204,7 @@ impl WebhookRepo for SqliteWebhookRepo {
         Ok(row.ok_or_else(|| not_found(id))?.try_into()?)
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn delete(&self, id: &WebhookId) -> Result<(), RepoError> {
         super::delete_by_id(&self.db, "webhooks", id.as_str(), "webhook").await
     }
@@ -224,7 +224,7 @@ impl WebhookRepo for SqliteWebhookRepo {
         })
     }
 
-    #[tracing::instrument(skip(self, secret), err(Debug))]
+    #[tracing::instrument(skip(self, secret), err(Debug, level = "debug"))]
     async fn set_secret(&self, id: &WebhookId, secret: &SealedSecret) -> Result<(), RepoError> {
         let done = sqlx::query(
             "UPDATE webhooks SET secret_key_id = ?, secret_nonce = ?, secret_sealed = ?, updated_at = ? WHERE id = ?",
@@ -243,7 +243,7 @@ impl WebhookRepo for SqliteWebhookRepo {
         Ok(())
     }
 
-    #[tracing::instrument(skip(self, delivery), err(Debug))]
+    #[tracing::instrument(skip(self, delivery), err(Debug, level = "debug"))]
     async fn reserve(&self, delivery: &DeliveryReport) -> Result<Reservation, RepoError> {
         let mut tx = self.db.begin_write().await?;
         if let Some(message) = &delivery.message_id {
@@ -269,7 +269,7 @@ impl WebhookRepo for SqliteWebhookRepo {
         Ok(Reservation::Reserved(inserted.id))
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn settle(
         &self,
         id: &DeliveryId,
@@ -290,7 +290,7 @@ impl WebhookRepo for SqliteWebhookRepo {
         Ok(())
     }
 
-    #[tracing::instrument(skip(self, delivery), err(Debug))]
+    #[tracing::instrument(skip(self, delivery), err(Debug, level = "debug"))]
     async fn record(&self, delivery: &DeliveryReport) -> Result<Delivery, RepoError> {
         let mut conn = self.db.write.acquire().await.map_err(storage)?;
         let d = insert_delivery(&mut conn, delivery).await?.map_err(storage)?;

@@ -102,7 +102,7 @@ fn stages_json(stages: &[StageDef]) -> Result<String, RepoError> {
 
 #[async_trait]
 impl WorkflowRepo for SqliteWorkflowRepo {
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn list(&self, project: Option<&ProjectId>) -> Result<Vec<Workflow>, RepoError> {
         let rows: Vec<WorkflowRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{SELECT} WHERE (?1 IS NULL OR project_id = ?1) ORDER BY created_at DESC, id DESC"
@@ -114,7 +114,7 @@ impl WorkflowRepo for SqliteWorkflowRepo {
         rows.into_iter().map(Workflow::try_from).collect()
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn get(&self, id: &WorkflowId) -> Result<Workflow, RepoError> {
         let mut tx = self.db.read.begin().await.map_err(storage)?;
         let w = fetch(&mut tx, id).await?;
@@ -122,7 +122,7 @@ impl WorkflowRepo for SqliteWorkflowRepo {
         Ok(w)
     }
 
-    #[tracing::instrument(skip(self, draft), err(Debug))]
+    #[tracing::instrument(skip(self, draft), err(Debug, level = "debug"))]
     async fn create(&self, draft: WorkflowDraft, actor: &str) -> Result<Workflow, RepoError> {
         let id = WorkflowId::from_suffix(&new_suffix())?;
         let at = now();
@@ -161,7 +161,7 @@ impl WorkflowRepo for SqliteWorkflowRepo {
         Ok(w)
     }
 
-    #[tracing::instrument(skip(self, draft), err(Debug))]
+    #[tracing::instrument(skip(self, draft), err(Debug, level = "debug"))]
     async fn update(
         &self,
         id: &WorkflowId,
@@ -204,7 +204,7 @@ impl WorkflowRepo for SqliteWorkflowRepo {
         Ok(w)
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn scheduled(&self) -> Result<Vec<Workflow>, RepoError> {
         let rows: Vec<WorkflowRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{SELECT} WHERE trigger = 'schedule' AND schedule IS NOT NULL ORDER BY id"
@@ -215,7 +215,7 @@ impl WorkflowRepo for SqliteWorkflowRepo {
         rows.into_iter().map(Workflow::try_from).collect()
     }
 
-    #[tracing::instrument(skip(self), err(Debug))]
+    #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn mark_scheduled(
         &self,
         id: &WorkflowId,

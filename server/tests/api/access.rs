@@ -5,7 +5,7 @@
 use crate::helpers::{TestApp, anonymous, spawn_app, spawn_app_with};
 use reqwest::StatusCode;
 
-const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
 
 fn location(r: &reqwest::Response) -> String {
     r.headers()
@@ -37,7 +37,7 @@ async fn form(app: &TestApp, path: &str, fields: &[(&str, &str)], origin: Option
     req.send().await.expect("post")
 }
 
-async fn login(app: &TestApp) -> String {
+pub(crate) async fn login(app: &TestApp) -> String {
     let r = form(
         app,
         "/login",

@@ -3,6 +3,7 @@
 
 mod access;
 mod analytics;
+mod api_docs;
 mod cli;
 mod connectors;
 mod crash;
