@@ -42,6 +42,22 @@ fn forbidden_v4(ip: Ipv4Addr) -> Option<&'static str> {
     }
 }
 
+/// The network a client is counted as for rate limits: an IPv4 address itself (an IPv4-mapped
+/// IPv6 address as its IPv4 address), an IPv6 address as its /64, since one subscriber usually
+/// holds a whole /64 and could otherwise take a fresh address for every request.
+pub fn client_network(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+    }
+}
+
 fn forbidden_v6(ip: Ipv6Addr) -> Option<&'static str> {
     let seg = ip.segments();
     // IPv4 carried in IPv6 is judged as the IPv4 address it carries.
@@ -73,6 +89,13 @@ fn forbidden_v6(ip: Ipv6Addr) -> Option<&'static str> {
         Some("a site-local address (fec0::/10)")
     } else if seg[0] == 0x2001 && seg[1] == 0x0db8 {
         Some("a documentation address (2001:db8::/32)")
+    } else if seg[0] == 0x2001 && seg[1] == 0 {
+        // Teredo hides an IPv4 server and (inverted) client address; no receiver needs it.
+        Some("a Teredo tunnel address (2001::/32)")
+    } else if seg[0] == 0x2001 && seg[1] == 0x0002 && seg[2] == 0 {
+        Some("a benchmarking address (2001:2::/48)")
+    } else if seg[0] == 0x2001 && seg[1] & 0xfff0 == 0x0010 {
+        Some("an ORCHID address (2001:10::/28)")
     } else if seg[0] == 0x2002 {
         // 6to4 carries an IPv4 address in the next 32 bits.
         let v4 = Ipv4Addr::new(
@@ -236,9 +259,28 @@ mod tests {
             "ff02::1",
             "2001:db8::1",
             "100::1",
+            // Teredo: server 65.54.227.120, client 127.0.0.1 (inverted: 0x80ff:fffe).
+            "2001:0:4136:e378:8000:63bf:80ff:fffe",
+            "2001::1",
+            "2001:2::1",
+            "2001:10::1",
         ] {
             assert!(reason(ip).is_some(), "{ip} must be refused");
         }
+    }
+
+    #[test]
+    fn clients_are_counted_by_ipv4_address_or_ipv6_slash_64() {
+        let net = |s: &str| client_network(s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))).to_string();
+        assert_eq!(net("203.0.113.7"), "203.0.113.7");
+        assert_eq!(net("::ffff:203.0.113.7"), "203.0.113.7");
+        assert_eq!(net("2a00:1450:4001:80b::200e"), "2a00:1450:4001:80b::");
+        assert_eq!(
+            net("2a00:1450:4001:80b:1:2:3:4"),
+            net("2a00:1450:4001:80b:ffff::1"),
+            "one /64, one bucket"
+        );
+        assert_ne!(net("2a00:1450:4001:80b::1"), net("2a00:1450:4001:80c::1"));
     }
 
     #[test]
@@ -246,6 +288,7 @@ mod tests {
         for ip in [
             "2606:4700::6810:84e5",
             "2a00:1450:4001:80b::200e",
+            "2001:4860:4860::8888",
             "::ffff:8.8.8.8",
             "64:ff9b::808:808",
         ] {

@@ -390,6 +390,10 @@ pub struct NewNotification {
     pub event: crate::notify::EventKind,
     pub subject: Option<String>,
     pub notice: crate::notify::message::Notice,
+    /// When the sender may first take it: now when `None`. A caller that makes the first attempt
+    /// itself holds it back this way, so the sender does not send it a second time meanwhile (and
+    /// still does, later, if that caller never records its attempt).
+    pub not_before: Option<crate::time::Timestamp>,
 }
 
 /// Notification channels, rules and the outbox.

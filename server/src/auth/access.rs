@@ -243,17 +243,15 @@ impl Access {
     pub fn limit(&self, caller: Option<&Caller>, ip: Option<IpAddr>) -> Result<(), Duration> {
         let key = match (caller, ip) {
             (Some(c), _) => c.bucket(),
-            (None, Some(ip)) => format!("ip:{ip}"),
+            (None, Some(ip)) => format!("ip:{}", switchboard_core::net::client_network(ip)),
             (None, None) => "ip:unknown".to_owned(),
         };
         limited(&self.api, &key)
     }
 
     pub fn limit_login(&self, ip: Option<IpAddr>) -> Result<(), Duration> {
-        limited(
-            &self.logins,
-            &ip.unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)),
-        )
+        let ip = ip.unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+        limited(&self.logins, &switchboard_core::net::client_network(ip))
     }
 
     /// The `Set-Cookie` value for a session, or for ending one (`token` empty).

@@ -35,24 +35,32 @@ fn changes(method: &Method) -> bool {
 
 /// Whether a browser request comes from this site: its `Origin` (or `Referer`) names the host the
 /// request was sent to. Requests without either (scripts, not browsers) pass.
-pub fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
-        return false;
-    };
+///
+/// Behind a reverse proxy that rewrites `Host`, the page's origin is the public address instead:
+/// an origin equal to `SWITCHBOARD_PUBLIC_URL`'s scheme and authority is this site too. Forwarded
+/// headers (`X-Forwarded-Host`) are not trusted: any client can send them.
+pub fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
     let Some(source) = headers
         .get(header::ORIGIN)
         .or_else(|| headers.get(header::REFERER))
     else {
-        return true;
+        return headers.contains_key(header::HOST);
     };
     // Present but unreadable is not this site.
-    match source.to_str().ok() {
-        None => false,
-        Some(url) => url
-            .split_once("://")
-            .map(|(_, rest)| rest.split('/').next().unwrap_or(""))
-            .is_some_and(|authority| authority.eq_ignore_ascii_case(host)),
-    }
+    let Some((scheme, authority)) = source.to_str().ok().and_then(origin_of) else {
+        return false;
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    host.is_some_and(|h| authority.eq_ignore_ascii_case(h))
+        || origin_of(public_url)
+            .is_some_and(|(s, a)| s.eq_ignore_ascii_case(scheme) && a.eq_ignore_ascii_case(authority))
+}
+
+/// The scheme and authority of a URL (`https`, `sb.example.com:8443`).
+fn origin_of(url: &str) -> Option<(&str, &str)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    (!scheme.is_empty() && !authority.is_empty()).then_some((scheme, authority))
 }
 
 fn too_many(wait: std::time::Duration) -> Response {
@@ -96,7 +104,9 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         return too_many(wait);
     }
     match caller {
-        Some(Caller::Session(_)) if changes(request.method()) && !same_origin(request.headers()) => {
+        Some(Caller::Session(_))
+            if changes(request.method()) && !same_origin(request.headers(), state.live.public_url()) =>
+        {
             tracing::warn!(path, ?ip, "a cross-site change was refused");
             ApiError::Status(
                 StatusCode::FORBIDDEN,
@@ -149,30 +159,53 @@ mod tests {
 
     #[test]
     fn origins_must_name_the_host() {
-        assert!(same_origin(&headers(&[
-            ("host", "127.0.0.1:3000"),
-            ("origin", "http://127.0.0.1:3000")
-        ])));
-        assert!(!same_origin(&headers(&[
-            ("host", "127.0.0.1:3000"),
-            ("origin", "https://evil.example")
-        ])));
-        assert!(!same_origin(&headers(&[
-            ("host", "127.0.0.1:3000"),
-            ("origin", "null")
-        ])));
-        assert!(same_origin(&headers(&[
-            ("host", "sb.local"),
-            ("referer", "http://sb.local/projects")
-        ])));
-        assert!(!same_origin(&headers(&[
-            ("host", "sb.local"),
-            ("referer", "http://sb.local.evil.io/x")
-        ])));
+        assert!(same_origin(
+            &headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")]),
+            "http://127.0.0.1:3000"
+        ));
+        assert!(!same_origin(
+            &headers(&[("host", "127.0.0.1:3000"), ("origin", "https://evil.example")]),
+            "http://127.0.0.1:3000"
+        ));
+        assert!(!same_origin(
+            &headers(&[("host", "127.0.0.1:3000"), ("origin", "null")]),
+            "http://127.0.0.1:3000"
+        ));
+        assert!(same_origin(
+            &headers(&[("host", "sb.local"), ("referer", "http://sb.local/projects")]),
+            "http://127.0.0.1:3000"
+        ));
+        assert!(!same_origin(
+            &headers(&[("host", "sb.local"), ("referer", "http://sb.local.evil.io/x")]),
+            "http://127.0.0.1:3000"
+        ));
         assert!(
-            same_origin(&headers(&[("host", "sb.local")])),
+            same_origin(&headers(&[("host", "sb.local")]), "http://127.0.0.1:3000"),
             "scripts send neither"
         );
+        // Behind a proxy that passes its own upstream address as Host.
+        let proxied = headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "https://sb.example.com"),
+            ("x-forwarded-host", "sb.example.com"),
+        ]);
+        assert!(same_origin(&proxied, "https://sb.example.com"));
+        assert!(same_origin(&proxied, "https://SB.example.com/"));
+        assert!(
+            !same_origin(&proxied, "http://sb.example.com"),
+            "the scheme counts"
+        );
+        assert!(
+            !same_origin(&proxied, "http://127.0.0.1:3000"),
+            "X-Forwarded-Host alone proves nothing"
+        );
+        assert!(!same_origin(
+            &headers(&[
+                ("host", "127.0.0.1:3000"),
+                ("origin", "https://sb.example.com.evil.io")
+            ]),
+            "https://sb.example.com"
+        ));
     }
 
     #[test]

@@ -166,7 +166,7 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    if !same_origin(&headers) {
+    if !same_origin(&headers, state.live.public_url()) {
         return cross_site();
     }
     let next = safe_next(form.next.as_deref());
@@ -219,7 +219,7 @@ pub async fn setup(
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    if !same_origin(&headers) {
+    if !same_origin(&headers, state.live.public_url()) {
         return cross_site();
     }
     match state.access.needs_setup().await {

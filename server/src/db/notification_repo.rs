@@ -356,7 +356,7 @@ impl NotificationRepo for SqliteNotificationRepo {
             .bind(item.event.as_str())
             .bind(item.subject.as_deref())
             .bind(notice)
-            .bind(&at)
+            .bind(item.not_before.map_or_else(|| at.clone(), |t| t.to_text()))
             .bind(&at)
             .fetch_optional(&mut *tx)
             .await

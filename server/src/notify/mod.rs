@@ -27,6 +27,9 @@ use switchboard_core::{ChannelId, ExecutionId, NotificationId, RepoError};
 const BATCH: u32 = 200;
 /// The sender looks for due notifications at least this often.
 const IDLE: Duration = Duration::from_secs(30);
+/// A test message is held back from the sender this long while "send test" makes its attempt
+/// (well past the outbound client's 5 s connect and 15 s answer timeouts).
+const TEST_HOLD_SECS: i64 = 120;
 
 #[derive(Debug, Clone, Default)]
 pub struct NotifySettings {
@@ -189,6 +192,10 @@ impl Notifier {
                 event: EventKind::Test,
                 subject: None,
                 notice,
+                // This call makes the first attempt; the sender only takes it up if that never ends.
+                not_before: Some(Timestamp::from_datetime(
+                    chrono::Utc::now() + chrono::Duration::seconds(TEST_HOLD_SECS),
+                )),
             }])
             .await?;
         let n = added
@@ -331,6 +338,7 @@ impl Notifier {
                 event,
                 subject: Some(execution.to_string()),
                 notice: notice.clone(),
+                not_before: None,
             })
             .collect();
         Ok(self.repo.enqueue(&items).await?.len())

@@ -404,3 +404,46 @@ async fn a_signed_webhook_delivery_runs_the_workflow_streams_it_and_discord_hear
         "{payload}"
     );
 }
+
+/// "Send test" makes the first attempt itself; the sender, woken meanwhile by another channel's
+/// test, must not send the same message a second time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_test_message_under_way_is_not_sent_again_by_the_sender() {
+    let slow = Stub::start(|_, _| {
+        // Blocks one worker thread while the request is under way (the others go on).
+        std::thread::sleep(Duration::from_millis(1500));
+        (StatusCode::NO_CONTENT, vec![], Value::Null)
+    })
+    .await;
+    let fast = Stub::start(|_, _| (StatusCode::NO_CONTENT, vec![], Value::Null)).await;
+    let app = app_reaching(&[&slow, &fast]).await;
+    let slow_channel = channel(&app, "discord", &format!("{}/api/webhooks/1/a", slow.url())).await;
+    let fast_channel = channel(&app, "discord", &format!("{}/api/webhooks/2/b", fast.url())).await;
+
+    let client = app.client.clone();
+    let url = app.url(&format!(
+        "/api/v1/notification-channels/{}/test",
+        slow_channel["id"].as_str().unwrap_or_default()
+    ));
+    let first = tokio::spawn(async move { client.post(url).send().await.expect("request") });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // This test ends at once and wakes the sender while the first is still waiting for its answer.
+    let (status, n) = app
+        .post_json(
+            &format!(
+                "/api/v1/notification-channels/{}/test",
+                fast_channel["id"].as_str().unwrap_or_default()
+            ),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{n}");
+    let answer = first.await.expect("task");
+    assert_eq!(answer.status(), 200);
+    let n: Value = answer.json().await.expect("json");
+    assert_eq!(n["state"], "delivered", "{n}");
+    // Time for a second (wrong) delivery to arrive, if the sender had taken the message too.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(slow.seen().len(), 1, "the test message went out once");
+    assert_eq!(fast.seen().len(), 1);
+}
