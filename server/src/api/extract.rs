@@ -6,7 +6,9 @@ use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 
-/// A JSON body; a missing or malformed one is a 400 that says what is wrong.
+/// A JSON object body; a missing or malformed one is a 400 that says what is wrong. Every body
+/// the API takes is an object: an array is refused here (serde would otherwise read `[…]` as a
+/// struct's fields in order).
 pub struct ApiJson<T>(pub T);
 
 impl<S, T> FromRequest<S> for ApiJson<T>
@@ -17,15 +19,30 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => Err(ApiError::BadRequest(match rejection {
-                JsonRejection::MissingJsonContentType(_) => {
-                    "send the body as JSON with 'Content-Type: application/json'".to_owned()
-                }
-                other => other.body_text(),
-            })),
-        }
+        let value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(v)) => v,
+            Err(rejection) => {
+                return Err(ApiError::BadRequest(match rejection {
+                    JsonRejection::MissingJsonContentType(_) => {
+                        "send the body as JSON with 'Content-Type: application/json'".to_owned()
+                    }
+                    other => other.body_text(),
+                }));
+            }
+        };
+        object_body(value)
+            .and_then(|v| serde_json::from_value(v).map_err(|e| format!("the request body: {e}")))
+            .map(ApiJson)
+            .map_err(ApiError::BadRequest)
+    }
+}
+
+/// The body, when it is a JSON object.
+pub fn object_body(value: serde_json::Value) -> Result<serde_json::Value, String> {
+    if value.is_object() {
+        Ok(value)
+    } else {
+        Err("the request body must be a JSON object".to_owned())
     }
 }
 

@@ -162,7 +162,11 @@ async fn preview(
     let request: PreviewRequest = if body.iter().all(u8::is_ascii_whitespace) {
         PreviewRequest::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest(format!("the request body: {e}")))?
+        serde_json::from_slice(&body)
+            .map_err(|e| format!("the request body: {e}"))
+            .and_then(super::extract::object_body)
+            .and_then(|v| serde_json::from_value(v).map_err(|e| format!("the request body: {e}")))
+            .map_err(ApiError::BadRequest)?
     };
     let notice = match request
         .execution_id

@@ -224,3 +224,36 @@ async fn typed_query_parameters_refuse_empty_values_and_out_of_range_limits() {
         .await;
     assert_eq!(status, 400, "{body}");
 }
+
+/// Every body is a JSON object: serde would read an array as a struct's fields in order.
+#[tokio::test]
+async fn bodies_must_be_json_objects() {
+    let app = spawn_app().await;
+    for (path, body) in [
+        ("/api/v1/projects", json!(["Alpine", null, null])),
+        ("/api/v1/api-keys", json!(["a key"])),
+        ("/api/v1/notification-channels", json!([])),
+    ] {
+        let (status, answer) = app.post_json(path, body).await;
+        assert_eq!(status, 400, "{path}: {answer}");
+        assert_eq!(
+            answer["error"]["message"], "the request body must be a JSON object",
+            "{path}"
+        );
+    }
+    let (status, channel) = app
+        .post_json(
+            "/api/v1/notification-channels",
+            json!({"name": "Ops", "kind": "email", "to": ["ops@example.com"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{channel}");
+    let preview = format!(
+        "/api/v1/notification-channels/{}/preview",
+        channel["id"].as_str().unwrap_or_default()
+    );
+    let (status, answer) = app.post_json(&preview, json!([])).await;
+    assert_eq!(status, 400, "{answer}");
+    let (status, answer) = app.post_json(&preview, json!({})).await;
+    assert_eq!(status, 200, "{answer}");
+}

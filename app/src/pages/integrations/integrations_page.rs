@@ -101,6 +101,12 @@ fn Overview(
         {hooks}
         <NewWebhook workflows create=create_hook />
         <h2 class="section-title">"API keys"</h2>
+        <p class="panel__note">
+            "Keys for the REST API and for webhooks. Every operation, with its parameters and answers, is in the "
+            // Not a page of the app: the router must let the browser load it.
+            <a href="/api/docs" rel="external" data-testid="api-docs-link">"API reference"</a>
+            " (OpenAPI 3.1 at "<code>"/api/openapi.json"</code>")."
+        </p>
         <ApiKeys keys=api_keys revoke />
         <NewApiKeyForm create=create_key />
     }
