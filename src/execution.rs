@@ -52,12 +52,17 @@ pub struct ExecutionEvent {
 
 /// Where a tool call happens inside a workflow run: its events go to this execution's log, and a
 /// write with an idempotency key runs once however often the stage is resumed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToolCallScope {
     pub execution: crate::ids::ExecutionId,
     pub stage_id: Option<String>,
     pub agent: Option<String>,
     pub idempotency_key: Option<String>,
+    /// The stage's first attempt, recorded as started before any of its calls: no earlier attempt
+    /// can have stored a result under its keys, so none is looked up.
+    pub first_attempt: bool,
+    /// The connection as the stage read it; the runner uses it instead of reading it again.
+    pub connection: Option<crate::connection::Connection>,
 }
 
 /// One run of a workflow.

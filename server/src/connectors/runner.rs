@@ -114,7 +114,9 @@ impl ToolRunner for LocalToolRunner {
         connection: &ConnectionId,
         params: Value,
     ) -> Result<Value, ToolRunError> {
-        let outcome = self.run_checked(platform, tool, connection, params, None).await;
+        let outcome = self
+            .run_checked(platform, tool, connection, None, params, None)
+            .await;
         if let Err(e) = &outcome {
             // A caller's mistake gets its message back; the log need not shout about it.
             let callers_mistake = matches!(
@@ -145,15 +147,19 @@ impl ToolRunner for LocalToolRunner {
         let started = std::time::Instant::now();
         let recorded_params = params.clone();
         let key = scope.idempotency_key.as_deref();
-        // A write already made under this key answers as it did then.
+        // A write already made under this key answers as it did then (a first attempt has made none).
         let replayed = match key {
-            Some(key) => self.connections.recorded_result(key).await?,
-            None => None,
+            Some(key) if !scope.first_attempt => self.connections.recorded_result(key).await?,
+            _ => None,
         };
         let was_replayed = replayed.is_some();
         let outcome = match replayed {
             Some(result) => Ok(result),
-            None => self.run_checked(platform, tool, connection, params, key).await,
+            None => {
+                let known = scope.connection.as_ref().filter(|c| c.id == *connection);
+                self.run_checked(platform, tool, connection, known, params, key)
+                    .await
+            }
         };
         let mut data = serde_json::json!({
             "tool": tool,
@@ -199,12 +205,16 @@ impl LocalToolRunner {
         platform: Platform,
         tool: &str,
         connection: &ConnectionId,
+        known: Option<&Connection>,
         mut params: Value,
         key: Option<&str>,
     ) -> Result<Value, ToolRunError> {
         let spec = find_tool(platform, tool)?;
         spec.check_params(&params)?;
-        let found = self.connections.get(connection).await?;
+        let found = match known {
+            Some(c) => c.clone(),
+            None => self.connections.get(connection).await?,
+        };
         if found.platform != platform {
             return Err(ToolRunError::WrongPlatform {
                 connection: connection.clone(),

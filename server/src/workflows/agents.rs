@@ -60,6 +60,8 @@ pub struct StageContext<'a> {
     pub execution: &'a ExecutionId,
     pub project: Option<&'a ProjectId>,
     pub stage: &'a StageDef,
+    /// Which attempt at the stage this is (1 for the first), as recorded before it started.
+    pub attempt: u32,
     pub today: chrono::NaiveDate,
 }
 
@@ -85,12 +87,14 @@ impl StageContext<'_> {
         }
     }
 
-    fn scope(&self, key: Option<String>) -> ToolCallScope {
+    fn scope(&self, c: &Connection, key: Option<String>) -> ToolCallScope {
         ToolCallScope {
             execution: self.execution.clone(),
             stage_id: Some(self.stage.id.clone()),
             agent: Some(self.stage.agent.as_str().to_owned()),
             idempotency_key: key.map(|k| format!("{}/{}/{k}", self.execution, self.stage.id)),
+            first_attempt: self.attempt == 1,
+            connection: Some(c.clone()),
         }
     }
 
@@ -99,7 +103,7 @@ impl StageContext<'_> {
             .services
             .tools
             .run_in(
-                &self.scope(key),
+                &self.scope(c, key),
                 c.platform,
                 call.tool,
                 &c.id,

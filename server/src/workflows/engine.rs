@@ -298,6 +298,7 @@ impl Engine {
                     execution: id,
                     project: project.as_ref(),
                     stage: &def,
+                    attempt,
                     today: chrono::Utc::now().date_naive(),
                 };
                 let result = tokio::select! {

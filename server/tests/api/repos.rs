@@ -288,6 +288,8 @@ async fn tool_calls_inside_a_run_are_recorded_in_its_event_log() {
         stage_id: Some("s2".into()),
         agent: Some("Trader".into()),
         idempotency_key: None,
+        first_attempt: false,
+        connection: None,
     };
     let listed = services
         .tools
