@@ -1,6 +1,7 @@
 //! Reusable pieces of the UI.
 
 pub mod chart;
+mod data_table;
 mod empty_state;
 mod error_panel;
 pub mod format;
@@ -10,6 +11,7 @@ mod page_header;
 mod stat_card;
 
 pub use chart::{Chart, ChartSpec, SeriesSpec};
+pub use data_table::{Column, DataTable};
 pub use empty_state::EmptyState;
 pub use error_panel::ErrorPanel;
 pub use icon::{Icon, IconName};

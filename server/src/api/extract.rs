@@ -30,20 +30,19 @@ where
                 }));
             }
         };
-        object_body(value)
-            .and_then(|v| serde_json::from_value(v).map_err(|e| format!("the request body: {e}")))
-            .map(ApiJson)
-            .map_err(ApiError::BadRequest)
+        body_from(value).map(ApiJson)
     }
 }
 
-/// The body, when it is a JSON object.
-pub fn object_body(value: serde_json::Value) -> Result<serde_json::Value, String> {
-    if value.is_object() {
-        Ok(value)
-    } else {
-        Err("the request body must be a JSON object".to_owned())
+/// A request body read into `T`: it must be a JSON object (serde would otherwise read `[…]` as a
+/// struct's fields in order), and a mismatch is a 400 that names the field.
+pub fn body_from<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    if !value.is_object() {
+        return Err(ApiError::BadRequest(
+            "the request body must be a JSON object".to_owned(),
+        ));
     }
+    serde_json::from_value(value).map_err(|e| ApiError::BadRequest(format!("the request body: {e}")))
 }
 
 /// Query parameters, read as text so each can be parsed with a clear message.

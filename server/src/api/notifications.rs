@@ -163,10 +163,8 @@ async fn preview(
         PreviewRequest::default()
     } else {
         serde_json::from_slice(&body)
-            .map_err(|e| format!("the request body: {e}"))
-            .and_then(super::extract::object_body)
-            .and_then(|v| serde_json::from_value(v).map_err(|e| format!("the request body: {e}")))
-            .map_err(ApiError::BadRequest)?
+            .map_err(|e| ApiError::BadRequest(format!("the request body: {e}")))
+            .and_then(super::extract::body_from)?
     };
     let notice = match request
         .execution_id

@@ -84,8 +84,7 @@ async fn create(
     ApiJson(body): ApiJson<Value>,
 ) -> Result<(StatusCode, Json<Workflow>), ApiError> {
     let (input, template) = if body.get("template_id").is_some() {
-        let request: FromTemplate = serde_json::from_value(body)
-            .map_err(|e| ApiError::BadRequest(format!("the request body: {e}")))?;
+        let request: FromTemplate = super::extract::body_from(body)?;
         let template = find_template(&request.template_id).ok_or_else(|| {
             ApiError::NotFound(format!(
                 "no template '{}' (GET /api/v1/workflow-templates lists them)",
@@ -97,8 +96,7 @@ async fn create(
             Some(template.id.to_owned()),
         )
     } else {
-        let input: WorkflowInput = serde_json::from_value(body)
-            .map_err(|e| ApiError::BadRequest(format!("the request body: {e}")))?;
+        let input: WorkflowInput = super::extract::body_from(body)?;
         (input, None)
     };
     let mut draft = input.validate().map_err(ApiError::Validation)?;

@@ -1,5 +1,5 @@
 use super::notifications_panel::NotificationsPanel;
-use crate::components::{EmptyState, ErrorPanel, IconName, PageHeader};
+use crate::components::{Column, DataTable, EmptyState, ErrorPanel, IconName, PageHeader};
 use crate::server_fns::integrations::{
     CreateApiKey, CreateWebhook, IntegrationsOverview, RevokeApiKey, WebhookSecretShown, WorkflowChoice,
     get_integrations, sample_curl,
@@ -7,6 +7,23 @@ use crate::server_fns::integrations::{
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use switchboard_core::api_key::ApiKey;
+
+const WEBHOOKS_COLUMNS: &[Column] = &[
+    Column::text("Webhook"),
+    Column::text("Starts"),
+    Column::text("Address"),
+    Column::text("Last delivery"),
+    Column::text("Status"),
+];
+
+const API_KEYS_COLUMNS: &[Column] = &[
+    Column::text("Name"),
+    Column::text("Key"),
+    Column::text("Created"),
+    Column::text("Last used"),
+    Column::text("Status"),
+    Column::text(""),
+];
 
 /// Inbound webhooks (each starts a workflow) and API keys.
 #[component]
@@ -61,38 +78,25 @@ fn Overview(
         .into_any()
     } else {
         view! {
-            <div class="table-wrap glass">
-                <table class="table" data-testid="webhooks-table">
-                    <thead>
+            <DataTable testid="webhooks-table" columns=WEBHOOKS_COLUMNS>
+                {webhooks.into_iter().map(|w| {
+                    let href = format!("/integrations/webhooks/{}", w.webhook.id);
+                    let last = w.webhook.last_delivery_at.map_or_else(|| "never".to_owned(), |t| t.to_text());
+                    view! {
                         <tr>
-                            <th scope="col">"Webhook"</th>
-                            <th scope="col">"Starts"</th>
-                            <th scope="col">"Address"</th>
-                            <th scope="col">"Last delivery"</th>
-                            <th scope="col">"Status"</th>
+                            <td><a href=href>{w.webhook.name.clone()}</a></td>
+                            <td>{w.workflow_name}</td>
+                            <td><code class="endpoint">{w.url}</code></td>
+                            <td>{last}</td>
+                            <td>{if w.webhook.active {
+                                view! { <span class="badge badge--ok">"Active"</span> }.into_any()
+                            } else {
+                                view! { <span class="badge badge--muted">"Disabled"</span> }.into_any()
+                            }}</td>
                         </tr>
-                    </thead>
-                    <tbody>
-                        {webhooks.into_iter().map(|w| {
-                            let href = format!("/integrations/webhooks/{}", w.webhook.id);
-                            let last = w.webhook.last_delivery_at.map_or_else(|| "never".to_owned(), |t| t.to_text());
-                            view! {
-                                <tr>
-                                    <td><a href=href>{w.webhook.name.clone()}</a></td>
-                                    <td>{w.workflow_name}</td>
-                                    <td><code class="endpoint">{w.url}</code></td>
-                                    <td>{last}</td>
-                                    <td>{if w.webhook.active {
-                                        view! { <span class="badge badge--ok">"Active"</span> }.into_any()
-                                    } else {
-                                        view! { <span class="badge badge--muted">"Disabled"</span> }.into_any()
-                                    }}</td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+                    }
+                }).collect_view()}
+            </DataTable>
         }
         .into_any()
     };
@@ -174,47 +178,33 @@ fn ApiKeys(keys: Vec<ApiKey>, revoke: ServerAction<RevokeApiKey>) -> impl IntoVi
         return view! { <p class="panel__note">"No API keys yet."</p> }.into_any();
     }
     view! {
-        <div class="table-wrap glass">
-            <table class="table" data-testid="api-keys-table">
-                <thead>
+        <DataTable testid="api-keys-table" columns=API_KEYS_COLUMNS>
+            {keys.into_iter().map(|k| {
+                let active = k.is_active();
+                let id = k.id.to_string();
+                view! {
                     <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Key"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col">"Last used"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col"></th>
+                        <td>{k.name.clone()}</td>
+                        <td><code>{format!("{}…", k.shown)}</code></td>
+                        <td>{k.created_at.to_text()}</td>
+                        <td>{k.last_used_at.map_or_else(|| "never".to_owned(), |t| t.to_text())}</td>
+                        <td>{if active {
+                            view! { <span class="badge badge--ok">"Active"</span> }.into_any()
+                        } else {
+                            view! { <span class="badge badge--muted">"Revoked"</span> }.into_any()
+                        }}</td>
+                        <td>
+                            {active.then(|| view! {
+                                <ActionForm action=revoke>
+                                    <input type="hidden" name="id" value=id />
+                                    <button type="submit" class="button button--ghost">"Revoke"</button>
+                                </ActionForm>
+                            })}
+                        </td>
                     </tr>
-                </thead>
-                <tbody>
-                    {keys.into_iter().map(|k| {
-                        let active = k.is_active();
-                        let id = k.id.to_string();
-                        view! {
-                            <tr>
-                                <td>{k.name.clone()}</td>
-                                <td><code>{format!("{}…", k.shown)}</code></td>
-                                <td>{k.created_at.to_text()}</td>
-                                <td>{k.last_used_at.map_or_else(|| "never".to_owned(), |t| t.to_text())}</td>
-                                <td>{if active {
-                                    view! { <span class="badge badge--ok">"Active"</span> }.into_any()
-                                } else {
-                                    view! { <span class="badge badge--muted">"Revoked"</span> }.into_any()
-                                }}</td>
-                                <td>
-                                    {active.then(|| view! {
-                                        <ActionForm action=revoke>
-                                            <input type="hidden" name="id" value=id />
-                                            <button type="submit" class="button button--ghost">"Revoke"</button>
-                                        </ActionForm>
-                                    })}
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }).collect_view()}
+        </DataTable>
     }
     .into_any()
 }

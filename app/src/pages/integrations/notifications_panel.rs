@@ -1,4 +1,4 @@
-use crate::components::ErrorPanel;
+use crate::components::{Column, DataTable, ErrorPanel};
 use crate::server_fns::notifications::{
     CreateChannel, CreateRule, DeleteChannel, DeleteRule, NotificationsOverview, ProjectOption,
     RetryNotification, SendTestNotification, get_notifications,
@@ -6,6 +6,31 @@ use crate::server_fns::notifications::{
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use switchboard_core::notify::{Channel, DeliveryState, Notification, Rule};
+
+const CHANNELS_COLUMNS: &[Column] = &[
+    Column::text("Channel"),
+    Column::text("Kind"),
+    Column::text("Sends to"),
+    Column::text(""),
+];
+
+const RULES_COLUMNS: &[Column] = &[
+    Column::text("Rule"),
+    Column::text("Project"),
+    Column::text("Events"),
+    Column::text("Channel"),
+    Column::text(""),
+];
+
+const NOTIFICATIONS_COLUMNS: &[Column] = &[
+    Column::text("Queued"),
+    Column::text("Channel"),
+    Column::text("Event"),
+    Column::text("State"),
+    Column::num("Attempts"),
+    Column::text("Last answer"),
+    Column::text(""),
+];
 
 /// Where run results go: channels (Discord, Slack, email), the rules routing events to them, and
 /// the latest notifications with their state.
@@ -122,40 +147,28 @@ fn ChannelTable(channels: Vec<Channel>, actions: Actions) -> impl IntoView {
         return view! { <p class="panel__note">"No channels yet: add a Discord or Slack webhook, or email addresses."</p> }.into_any();
     }
     view! {
-        <div class="table-wrap glass">
-            <table class="table" data-testid="channels-table">
-                <thead>
+        <DataTable testid="channels-table" columns=CHANNELS_COLUMNS>
+            {channels.into_iter().map(|c| {
+                let (test_id, delete_id) = (c.id.to_string(), c.id.to_string());
+                view! {
                     <tr>
-                        <th scope="col">"Channel"</th>
-                        <th scope="col">"Kind"</th>
-                        <th scope="col">"Sends to"</th>
-                        <th scope="col"></th>
+                        <td>{c.name.clone()}</td>
+                        <td>{c.kind.as_str()}</td>
+                        <td><code>{c.target.clone()}</code></td>
+                        <td class="row-actions">
+                            <ActionForm action=actions.test>
+                                <input type="hidden" name="id" value=test_id />
+                                <button type="submit" class="button button--ghost" data-testid="send-test">"Send test"</button>
+                            </ActionForm>
+                            <ActionForm action=actions.delete_channel>
+                                <input type="hidden" name="id" value=delete_id />
+                                <button type="submit" class="button button--ghost">"Delete"</button>
+                            </ActionForm>
+                        </td>
                     </tr>
-                </thead>
-                <tbody>
-                    {channels.into_iter().map(|c| {
-                        let (test_id, delete_id) = (c.id.to_string(), c.id.to_string());
-                        view! {
-                            <tr>
-                                <td>{c.name.clone()}</td>
-                                <td>{c.kind.as_str()}</td>
-                                <td><code>{c.target.clone()}</code></td>
-                                <td class="row-actions">
-                                    <ActionForm action=actions.test>
-                                        <input type="hidden" name="id" value=test_id />
-                                        <button type="submit" class="button button--ghost" data-testid="send-test">"Send test"</button>
-                                    </ActionForm>
-                                    <ActionForm action=actions.delete_channel>
-                                        <input type="hidden" name="id" value=delete_id />
-                                        <button type="submit" class="button button--ghost">"Delete"</button>
-                                    </ActionForm>
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }).collect_view()}
+        </DataTable>
     }
     .into_any()
 }
@@ -205,46 +218,33 @@ fn NewChannel(create: ServerAction<CreateChannel>) -> impl IntoView {
 #[component]
 fn RuleTable(
     rules: Vec<Rule>,
-    project_name: impl Fn(Option<&switchboard_core::ProjectId>) -> String + 'static,
-    channel_name: impl Fn(&str) -> String + 'static,
+    project_name: impl Fn(Option<&switchboard_core::ProjectId>) -> String + Send + 'static,
+    channel_name: impl Fn(&str) -> String + Send + 'static,
     delete: ServerAction<DeleteRule>,
 ) -> impl IntoView {
     if rules.is_empty() {
         return view! { <p class="panel__note">"No rules yet: a rule sends a project's run results to a channel."</p> }.into_any();
     }
     view! {
-        <div class="table-wrap glass">
-            <table class="table" data-testid="rules-table">
-                <thead>
+        <DataTable testid="rules-table" columns=RULES_COLUMNS>
+            {rules.into_iter().map(|r| {
+                let events = r.events.iter().map(|e| e.label()).collect::<Vec<_>>().join(", ");
+                view! {
                     <tr>
-                        <th scope="col">"Rule"</th>
-                        <th scope="col">"Project"</th>
-                        <th scope="col">"Events"</th>
-                        <th scope="col">"Channel"</th>
-                        <th scope="col"></th>
+                        <td>{r.name.clone()}</td>
+                        <td>{project_name(r.project_id.as_ref())}</td>
+                        <td>{events}</td>
+                        <td>{channel_name(r.channel_id.as_str())}</td>
+                        <td>
+                            <ActionForm action=delete>
+                                <input type="hidden" name="id" value=r.id.to_string() />
+                                <button type="submit" class="button button--ghost">"Delete"</button>
+                            </ActionForm>
+                        </td>
                     </tr>
-                </thead>
-                <tbody>
-                    {rules.into_iter().map(|r| {
-                        let events = r.events.iter().map(|e| e.label()).collect::<Vec<_>>().join(", ");
-                        view! {
-                            <tr>
-                                <td>{r.name.clone()}</td>
-                                <td>{project_name(r.project_id.as_ref())}</td>
-                                <td>{events}</td>
-                                <td>{channel_name(r.channel_id.as_str())}</td>
-                                <td>
-                                    <ActionForm action=delete>
-                                        <input type="hidden" name="id" value=r.id.to_string() />
-                                        <button type="submit" class="button button--ghost">"Delete"</button>
-                                    </ActionForm>
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }).collect_view()}
+        </DataTable>
     }
     .into_any()
 }
@@ -303,7 +303,7 @@ fn NewRule(
 #[component]
 fn Recent(
     recent: Vec<Notification>,
-    channel_name: impl Fn(&str) -> String + 'static,
+    channel_name: impl Fn(&str) -> String + Send + 'static,
     retry: ServerAction<RetryNotification>,
 ) -> impl IntoView {
     if recent.is_empty() {
@@ -311,48 +311,33 @@ fn Recent(
     }
     view! {
         <h3 class="panel__title">"Latest notifications"</h3>
-        <div class="table-wrap glass">
-            <table class="table table--compact" data-testid="notifications-table">
-                <thead>
+        <DataTable testid="notifications-table" columns=NOTIFICATIONS_COLUMNS compact=true>
+            {recent.into_iter().map(|n| {
+                let answer = match (&n.last_status, &n.last_error) {
+                    (_, Some(e)) => e.clone(),
+                    (Some(s), None) => s.to_string(),
+                    (None, None) => String::new(),
+                };
+                let dead = n.state == DeliveryState::Dead;
+                let id = n.id.to_string();
+                view! {
                     <tr>
-                        <th scope="col">"Queued"</th>
-                        <th scope="col">"Channel"</th>
-                        <th scope="col">"Event"</th>
-                        <th scope="col">"State"</th>
-                        <th scope="col" class="num">"Attempts"</th>
-                        <th scope="col">"Last answer"</th>
-                        <th scope="col"></th>
+                        <td>{n.created_at.to_text()}</td>
+                        <td>{channel_name(n.channel_id.as_str())}</td>
+                        <td>{n.event.label()}</td>
+                        <td>{state_badge(n.state)}</td>
+                        <td class="num">{n.attempts}</td>
+                        <td>{answer}</td>
+                        <td>{dead.then(|| view! {
+                            <ActionForm action=retry>
+                                <input type="hidden" name="id" value=id />
+                                <button type="submit" class="button button--ghost">"Retry"</button>
+                            </ActionForm>
+                        })}</td>
                     </tr>
-                </thead>
-                <tbody>
-                    {recent.into_iter().map(|n| {
-                        let answer = match (&n.last_status, &n.last_error) {
-                            (_, Some(e)) => e.clone(),
-                            (Some(s), None) => s.to_string(),
-                            (None, None) => String::new(),
-                        };
-                        let dead = n.state == DeliveryState::Dead;
-                        let id = n.id.to_string();
-                        view! {
-                            <tr>
-                                <td>{n.created_at.to_text()}</td>
-                                <td>{channel_name(n.channel_id.as_str())}</td>
-                                <td>{n.event.label()}</td>
-                                <td>{state_badge(n.state)}</td>
-                                <td class="num">{n.attempts}</td>
-                                <td>{answer}</td>
-                                <td>{dead.then(|| view! {
-                                    <ActionForm action=retry>
-                                        <input type="hidden" name="id" value=id />
-                                        <button type="submit" class="button button--ghost">"Retry"</button>
-                                    </ActionForm>
-                                })}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }).collect_view()}
+        </DataTable>
     }
     .into_any()
 }

@@ -1,10 +1,19 @@
 use super::integrations_page::SecretPanel;
-use crate::components::ErrorPanel;
+use crate::components::{Column, DataTable, ErrorPanel};
 use crate::server_fns::integrations::{RevealWebhookSecret, RotateWebhookSecret, WebhookDetail, get_webhook};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use switchboard_core::hooks::DeliveryOutcome;
+
+const DELIVERIES_COLUMNS: &[Column] = &[
+    Column::text("Received"),
+    Column::text("Outcome"),
+    Column::num("Status"),
+    Column::text("Sender's id"),
+    Column::text("Reason"),
+    Column::text("Run"),
+];
 
 /// One webhook: its address, its secret (revealed on request, or rotated), a command to try it,
 /// and its delivery log.
@@ -76,43 +85,29 @@ fn Detail(
             view! { <p class="panel__note" data-testid="no-deliveries">"Nothing received yet."</p> }.into_any()
         } else {
             view! {
-                <div class="table-wrap glass">
-                    <table class="table table--compact" data-testid="deliveries-table">
-                        <thead>
+                <DataTable testid="deliveries-table" columns=DELIVERIES_COLUMNS compact=true>
+                    {deliveries.into_iter().map(|d| {
+                        let r = d.report;
+                        let class = match r.outcome {
+                            DeliveryOutcome::Accepted => "badge badge--ok",
+                            DeliveryOutcome::Replayed => "badge badge--muted",
+                            DeliveryOutcome::Refused | DeliveryOutcome::Failed => "badge badge--bad",
+                        };
+                        view! {
                             <tr>
-                                <th scope="col">"Received"</th>
-                                <th scope="col">"Outcome"</th>
-                                <th scope="col" class="num">"Status"</th>
-                                <th scope="col">"Sender's id"</th>
-                                <th scope="col">"Reason"</th>
-                                <th scope="col">"Run"</th>
+                                <td>{d.received_at.to_text()}</td>
+                                <td><span class=class>{r.outcome.as_str()}</span></td>
+                                <td class="num">{r.status}</td>
+                                <td><code>{r.message_id.unwrap_or_default()}</code></td>
+                                <td>{r.reason.unwrap_or_default()}</td>
+                                <td>{r.execution_id.map(|e| {
+                                    let href = format!("/executions/{e}");
+                                    view! { <a href=href>{e.to_string()}</a> }
+                                })}</td>
                             </tr>
-                        </thead>
-                        <tbody>
-                            {deliveries.into_iter().map(|d| {
-                                let r = d.report;
-                                let class = match r.outcome {
-                                    DeliveryOutcome::Accepted => "badge badge--ok",
-                                    DeliveryOutcome::Replayed => "badge badge--muted",
-                                    DeliveryOutcome::Refused | DeliveryOutcome::Failed => "badge badge--bad",
-                                };
-                                view! {
-                                    <tr>
-                                        <td>{d.received_at.to_text()}</td>
-                                        <td><span class=class>{r.outcome.as_str()}</span></td>
-                                        <td class="num">{r.status}</td>
-                                        <td><code>{r.message_id.unwrap_or_default()}</code></td>
-                                        <td>{r.reason.unwrap_or_default()}</td>
-                                        <td>{r.execution_id.map(|e| {
-                                            let href = format!("/executions/{e}");
-                                            view! { <a href=href>{e.to_string()}</a> }
-                                        })}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                        }
+                    }).collect_view()}
+                </DataTable>
             }.into_any()
         }}
     }
