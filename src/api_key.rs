@@ -47,6 +47,8 @@ pub fn check_name(name: &str) -> Result<String, String> {
         Err("a key needs a name (what uses it)".to_owned())
     } else if name.chars().count() > 80 {
         Err("a key's name has at most 80 characters".to_owned())
+    } else if crate::validation::has_control_characters(name) {
+        Err(format!("a key's name {}", crate::validation::CONTROL_CHARACTERS))
     } else {
         Ok(name.to_owned())
     }

@@ -143,6 +143,8 @@ impl ProjectInput {
             errors.add("name", "Enter a name for the project");
         } else if name.chars().count() > NAME_MAX {
             errors.add("name", format!("must be at most {NAME_MAX} characters"));
+        } else if crate::validation::has_control_characters(name) {
+            errors.add("name", crate::validation::CONTROL_CHARACTERS);
         }
         let client = optional_text(&mut errors, "client", self.client.as_deref(), CLIENT_MAX);
         let vertical = optional_text(&mut errors, "vertical", self.vertical.as_deref(), VERTICAL_MAX);

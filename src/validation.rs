@@ -70,13 +70,23 @@ impl fmt::Display for FieldErrors {
 
 impl std::error::Error for FieldErrors {}
 
-/// A required name: trimmed, 1 to `max` characters.
+/// Names are one-line labels: a control character (NUL, a tab, a line break) is refused. SQLite's
+/// `length()` also stops at a NUL, so such a name would fail the tables' non-empty checks.
+pub const CONTROL_CHARACTERS: &str = "must not contain control characters (tabs, line breaks, …)";
+
+pub fn has_control_characters(text: &str) -> bool {
+    text.chars().any(char::is_control)
+}
+
+/// A required name: trimmed, 1 to `max` characters, without control characters.
 pub fn required_name(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
     let name = value.trim();
     if name.is_empty() {
         errors.add(field, "is required");
     } else if name.chars().count() > max {
         errors.add(field, format!("must be at most {max} characters"));
+    } else if has_control_characters(name) {
+        errors.add(field, CONTROL_CHARACTERS);
     }
     name.to_owned()
 }
@@ -110,6 +120,21 @@ pub fn optional_text(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_refuse_control_characters() {
+        for bad in ["\u{0}w", "a\tb", "line\nbreak", "bell\u{7}", "x\u{85}y"] {
+            let mut e = FieldErrors::new();
+            required_name(&mut e, "name", bad, 120);
+            assert_eq!(e.get("name"), Some(CONTROL_CHARACTERS), "{bad:?}");
+        }
+        let mut e = FieldErrors::new();
+        assert_eq!(
+            required_name(&mut e, "name", "  Zürich launch ✓ ", 120),
+            "Zürich launch ✓"
+        );
+        assert!(e.is_empty());
+    }
 
     #[test]
     fn collects_and_finds_messages() {

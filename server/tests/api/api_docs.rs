@@ -257,3 +257,34 @@ async fn bodies_must_be_json_objects() {
     let (status, answer) = app.post_json(&preview, json!({})).await;
     assert_eq!(status, 200, "{answer}");
 }
+
+/// A name with a control character is a 422 naming the field (a NUL once reached the database's
+/// checks, which stop counting at it, and answered 500; schemathesis found it).
+#[tokio::test]
+async fn names_with_control_characters_are_refused() {
+    let app = spawn_app().await;
+    for (path, body) in [
+        ("/api/v1/projects", json!({"name": "\u{0}w"})),
+        ("/api/v1/api-keys", json!({"name": "\u{0}w"})),
+        (
+            "/api/v1/notification-channels",
+            json!({"name": "\u{0}w", "kind": "email", "to": ["ops@example.com"]}),
+        ),
+        (
+            "/api/v1/webhooks",
+            json!({"name": "\u{0}w", "workflow_id": "wf_none"}),
+        ),
+        (
+            "/api/v1/workflows",
+            json!({"name": "a\nb", "stages": [{"agent": "Analyst", "action": "report"}]}),
+        ),
+    ] {
+        let (status, answer) = app.post_json(path, body).await;
+        assert_eq!(status, 422, "{path}: {answer}");
+        let message = answer["error"]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("name") && message.contains("control characters"),
+            "{path}: {answer}"
+        );
+    }
+}
