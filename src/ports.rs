@@ -8,7 +8,7 @@ use crate::connection::{
     StoredCredentials,
 };
 use crate::connectors::ConnectorError;
-use crate::connectors::testmode::TestAccount;
+use crate::connectors::testmode::{LoggedAccount, TestAccount, TestChange};
 use crate::dashboard::DashboardSummary;
 use crate::error::RepoError;
 use crate::health::DatabaseHealth;
@@ -84,8 +84,8 @@ pub trait ConnectionRepo: Send + Sync {
         actor: &str,
     ) -> Result<Connection, RepoError>;
     async fn delete(&self, id: &ConnectionId, actor: &str) -> Result<(), RepoError>;
-    async fn test_account(&self, id: &ConnectionId) -> Result<TestAccount, RepoError>;
-    async fn save_test_account(&self, id: &ConnectionId, account: &TestAccount) -> Result<(), RepoError>;
+    /// A test account: its snapshot with the changes logged since replayed.
+    async fn test_account(&self, id: &ConnectionId) -> Result<LoggedAccount, RepoError>;
     /// Makes (or, for an account the project already has, re-authorizes) a live connection with
     /// its sealed tokens, in one transaction.
     async fn create_live(
@@ -113,15 +113,15 @@ pub trait ConnectionRepo: Send + Sync {
     async fn save_oauth_pending(&self, pending: &OAuthPending) -> Result<(), RepoError>;
     /// The answer a write already got under this idempotency key.
     async fn recorded_result(&self, key: &str) -> Result<Option<serde_json::Value>, RepoError>;
-    /// Saves a test account changed by a keyed write together with the write's answer, in one
-    /// transaction: a crash leaves both or neither.
-    async fn save_test_account_once(
+    /// Stores a write tool's change to a test account: appended to the account's change log, or,
+    /// given the account as it now is, as its new snapshot, which replaces the log. A keyed write's
+    /// answer is kept in the same transaction: a crash leaves both or neither.
+    async fn save_test_change(
         &self,
         id: &ConnectionId,
-        account: &TestAccount,
-        key: &str,
-        tool: &str,
-        result: &serde_json::Value,
+        change: &TestChange,
+        snapshot: Option<&TestAccount>,
+        answer: Option<(&str, &serde_json::Value)>,
     ) -> Result<(), RepoError>;
     /// Records a live write's answer under its key.
     async fn record_result(

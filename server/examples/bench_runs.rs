@@ -119,7 +119,12 @@ async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyh
     )
     .fetch_one(&pool)
     .await?;
-    println!("test accounts: {accounts}, state {mean_state:.0} bytes on average, {max_state} at most");
+    let logged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM connector_test_account_changes")
+        .fetch_one(&pool)
+        .await?;
+    println!(
+        "test accounts: {accounts}, snapshot {mean_state:.0} bytes on average, {max_state} at most; {logged} changes logged since"
+    );
     let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
         .fetch_one(&pool)
         .await?;

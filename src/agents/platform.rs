@@ -53,7 +53,7 @@ fn int_text(v: &Value) -> i64 {
 
 /// Campaigns from a list answer (removed and archived ones left out).
 pub fn read_campaigns(platform: Platform, answer: &Value, currency: Currency) -> Vec<Listed> {
-    let rows = |key: &str| answer[key].as_array().cloned().unwrap_or_default();
+    let rows = |key: &str| answer[key].as_array().map_or(&[][..], Vec::as_slice);
     match platform {
         Platform::Google => rows("results")
             .iter()
@@ -114,19 +114,13 @@ type IdOf = fn(&Value) -> Option<&str>;
 
 /// Performance rows summed per campaign, through the platform's normalizer.
 pub fn read_performance(platform: Platform, answer: &Value) -> Vec<(String, MetricValues)> {
-    let (rows, id_of): (Vec<Value>, IdOf) = match platform {
-        Platform::Google => (answer["results"].as_array().cloned().unwrap_or_default(), |r| {
-            r["campaign"]["id"].as_str()
-        }),
-        Platform::Meta => (answer["data"].as_array().cloned().unwrap_or_default(), |r| {
-            r["campaign_id"].as_str()
-        }),
-        Platform::Pinterest => (answer.as_array().cloned().unwrap_or_default(), |r| {
-            r["CAMPAIGN_ID"].as_str()
-        }),
+    let (rows, id_of): (Option<&Vec<Value>>, IdOf) = match platform {
+        Platform::Google => (answer["results"].as_array(), |r| r["campaign"]["id"].as_str()),
+        Platform::Meta => (answer["data"].as_array(), |r| r["campaign_id"].as_str()),
+        Platform::Pinterest => (answer.as_array(), |r| r["CAMPAIGN_ID"].as_str()),
     };
     let mut out: Vec<(String, MetricValues)> = Vec::new();
-    for row in &rows {
+    for row in rows.into_iter().flatten() {
         let (Some(id), Ok(values)) = (id_of(row), normalize(platform, row)) else {
             continue;
         };

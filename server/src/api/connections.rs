@@ -117,7 +117,7 @@ async fn test_report(
     use axum::response::IntoResponse;
     let axum::extract::Path((id, token)) = path.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let id = connection_id(&id)?;
-    let account = state.services.connections.test_account(&id).await?;
+    let account = state.services.connections.test_account(&id).await?.account;
     let missing = || ApiError::NotFound(format!("no finished report '{token}' on this connection"));
     let report = account
         .reports

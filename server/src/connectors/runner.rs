@@ -5,7 +5,7 @@
 use super::live::LiveConnectors;
 use super::test_accounts::TestAccounts;
 use async_trait::async_trait;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::sync::Arc;
 use switchboard_core::connection::{Connection, ConnectionMode, ConnectionStatus};
 use switchboard_core::connectors::testmode::CallContext;
@@ -93,12 +93,23 @@ impl LocalToolRunner {
             if let Some(Value::Array(data)) = page.get_mut(key).map(Value::take) {
                 rows.extend(data);
             }
+            // The rows are moved into the answer (`json!` would copy them).
+            let answer = |rows: Vec<Value>, rest: Option<(&str, Value)>| {
+                let mut out = serde_json::Map::new();
+                out.insert(key.to_owned(), Value::Array(rows));
+                if let Some((name, value)) = rest {
+                    out.insert(name.to_owned(), value);
+                }
+                Value::Object(out)
+            };
             match next {
                 Some(cursor) if rows.len() < MAX_ROWS => params[cursor_param] = Value::String(cursor),
-                Some(cursor) if key == "items" => return Ok(json!({ "items": rows, "bookmark": cursor })),
-                Some(_) => return Ok(json!({ "data": rows, "paging": page["paging"] })),
-                None if key == "items" => return Ok(json!({ "items": rows, "bookmark": null })),
-                None => return Ok(json!({ "data": rows })),
+                Some(cursor) if key == "items" => {
+                    return Ok(answer(rows, Some(("bookmark", Value::String(cursor)))));
+                }
+                Some(_) => return Ok(answer(rows, Some(("paging", page["paging"].take())))),
+                None if key == "items" => return Ok(answer(rows, Some(("bookmark", Value::Null)))),
+                None => return Ok(answer(rows, None)),
             }
         }
     }
@@ -165,9 +176,9 @@ impl ToolRunner for LocalToolRunner {
             "tool": tool,
             "platform": platform.as_str(),
             "connectionId": connection.as_str(),
-            "params": recorded_params,
             "durationMs": u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         });
+        data["params"] = recorded_params;
         if let Some(stage) = &scope.stage_id {
             data["stageId"] = Value::String(stage.clone());
         }

@@ -1,20 +1,27 @@
 //! Test-mode accounts held in memory. Each account is read from the database once, then answers
-//! from memory; a write tool changes the account and stores it (with its answer, under an
+//! from memory; a write tool changes the account and stores the change (with its answer, under an
 //! idempotency key) before anyone else sees it, so the database always holds what memory holds.
+//! A change is stored as the call that made it, appended to the account's log; every
+//! [`SNAPSHOT_EVERY`] changes the whole account is stored instead, which empties the log.
 //! Each account has its own lock: runs on different accounts never wait for each other.
 
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use switchboard_core::ConnectionId;
-use switchboard_core::connectors::testmode::{CallContext, TestAccount};
+use switchboard_core::connectors::testmode::{CallContext, LoggedAccount, TestChange};
 use switchboard_core::connectors::{Access, ToolSpec};
 use switchboard_core::ports::{ConnectionRepo, ToolRunError};
+use switchboard_core::time::Timestamp;
 
 /// Past this many accounts in memory, those not in use are let go (they load again when asked).
 const MAX_KEPT: usize = 4_096;
 
-type Slot = Arc<tokio::sync::Mutex<Option<TestAccount>>>;
+/// How many logged changes an account gathers before the next one stores the whole account.
+/// Loading replays at most this many calls; most writes store a row of a few hundred bytes.
+const SNAPSHOT_EVERY: usize = 32;
+
+type Slot = Arc<tokio::sync::Mutex<Option<LoggedAccount>>>;
 
 pub struct TestAccounts {
     repo: Arc<dyn ConnectionRepo>,
@@ -49,12 +56,17 @@ impl TestAccounts {
         at: CallContext<'_>,
         key: Option<&str>,
     ) -> Result<Value, ToolRunError> {
+        // The log keeps moments to the millisecond: the call runs at the moment a replay will see.
+        let at = CallContext {
+            now: Timestamp::from_datetime(at.now).as_datetime(),
+            ..at
+        };
         let slot = self.slot(id);
         let mut held = slot.lock().await;
         if held.is_none() {
             *held = Some(self.repo.test_account(id).await?);
         }
-        let Some(account) = held.as_mut() else {
+        let Some(LoggedAccount { account, changes }) = held.as_mut() else {
             return Err(ToolRunError::Repo(switchboard_core::RepoError::NotFound {
                 entity: "test account",
                 id: id.to_string(),
@@ -72,18 +84,24 @@ impl TestAccounts {
                 return Err(e.into());
             }
         };
-        let saved = match key {
-            Some(key) => {
-                self.repo
-                    .save_test_account_once(id, account, key, spec.name, &answer)
-                    .await
-            }
-            None => self.repo.save_test_account(id, account).await,
+        let change = TestChange {
+            tool: spec.name.to_owned(),
+            params: params.clone(),
+            at: at.now,
         };
-        if let Err(e) = saved {
-            // Memory must not hold what storage does not.
-            *held = None;
-            return Err(e.into());
+        let snapshot = (*changes + 1 >= SNAPSHOT_EVERY).then_some(&*account);
+        let saved = self
+            .repo
+            .save_test_change(id, &change, snapshot, key.map(|k| (k, &answer)))
+            .await;
+        match saved {
+            Ok(()) if snapshot.is_some() => *changes = 0,
+            Ok(()) => *changes += 1,
+            Err(e) => {
+                // Memory must not hold what storage does not.
+                *held = None;
+                return Err(e.into());
+            }
         }
         Ok(answer)
     }

@@ -1,7 +1,7 @@
 //! Ad account connections and their test-mode accounts.
 
 use super::Db;
-use super::journal::Write;
+use super::journal::{AccountChange, Write};
 use super::{ids::new_suffix, record_activity, storage};
 use async_trait::async_trait;
 use sqlx::{Sqlite, Transaction};
@@ -9,7 +9,7 @@ use switchboard_core::connection::{
     ApiSettings, Connection, ConnectionDraft, ConnectionMode, ConnectionStatus, LiveAccountInfo,
     LiveConnectionDraft, OAuthPending, SealedSecret, StoredCredentials,
 };
-use switchboard_core::connectors::testmode::TestAccount;
+use switchboard_core::connectors::testmode::{LoggedAccount, TestAccount, TestChange};
 use switchboard_core::ports::ConnectionRepo;
 use switchboard_core::time::Timestamp;
 use switchboard_core::{ConnectionId, Currency, ParseError, ProjectId, RepoError};
@@ -280,32 +280,43 @@ impl ConnectionRepo for SqliteConnectionRepo {
     }
 
     #[tracing::instrument(level = "debug", skip(self), err(Debug, level = "debug"))]
-    async fn test_account(&self, id: &ConnectionId) -> Result<TestAccount, RepoError> {
+    async fn test_account(&self, id: &ConnectionId) -> Result<LoggedAccount, RepoError> {
+        // One read transaction: the snapshot and its log as of one moment.
+        let mut tx = self.db.read.begin().await.map_err(storage)?;
         let state: Option<String> =
             sqlx::query_scalar("SELECT state FROM connector_test_accounts WHERE connection_id = ?")
                 .bind(id.as_str())
-                .fetch_optional(&self.db.read)
+                .fetch_optional(&mut *tx)
                 .await
                 .map_err(storage)?;
         let state = state.ok_or_else(|| not_found(id))?;
-        serde_json::from_str(&state).map_err(|_| {
-            RepoError::Invalid(ParseError::Invalid {
-                what: "test account state",
-                value: id.to_string(),
-                reason: "not a test account",
-            })
+        let changes: Vec<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT seq, tool, params, called_at FROM connector_test_account_changes \
+             WHERE connection_id = ? ORDER BY seq",
+        )
+        .bind(id.as_str())
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(storage)?;
+        tx.commit().await.map_err(storage)?;
+        let mut account: TestAccount =
+            serde_json::from_str(&state).map_err(|_| corrupt("test account state", id.as_str()))?;
+        for (seq, tool, params, called_at) in &changes {
+            let change = TestChange {
+                tool: tool.clone(),
+                params: serde_json::from_str(params)
+                    .map_err(|_| corrupt("test account change", &seq.to_string()))?,
+                at: Timestamp::parse(called_at)?.as_datetime(),
+            };
+            if let Err(e) = account.replay(&change) {
+                // Only a generator changed since the call was made can refuse it; the rest stands.
+                tracing::warn!(connection = %id, seq, tool, error = %e, "a logged test account change no longer applies");
+            }
+        }
+        Ok(LoggedAccount {
+            account,
+            changes: changes.len(),
         })
-    }
-
-    #[tracing::instrument(level = "debug", skip(self, account), err(Debug, level = "debug"))]
-    async fn save_test_account(&self, id: &ConnectionId, account: &TestAccount) -> Result<(), RepoError> {
-        let write = Write::Account {
-            connection: id.clone(),
-            state: state_json(account)?,
-            answer: None,
-        };
-        self.db.journal.write(write).await?;
-        Ok(())
     }
 
     #[tracing::instrument(skip(self, draft, info, credentials), fields(project = %draft.project_id), err(Debug, level = "debug"))]
@@ -544,20 +555,26 @@ impl ConnectionRepo for SqliteConnectionRepo {
             .transpose()
     }
 
-    #[tracing::instrument(level = "debug", skip(self, account, result), err(Debug, level = "debug"))]
-    async fn save_test_account_once(
+    #[tracing::instrument(level = "debug", skip_all, fields(connection = %id, tool = %change.tool), err(Debug, level = "debug"))]
+    async fn save_test_change(
         &self,
         id: &ConnectionId,
-        account: &TestAccount,
-        key: &str,
-        tool: &str,
-        result: &serde_json::Value,
+        change: &TestChange,
+        snapshot: Option<&TestAccount>,
+        answer: Option<(&str, &serde_json::Value)>,
     ) -> Result<(), RepoError> {
-        // The account's new state and the answer commit together: a resumed stage finds both.
+        let stored = match snapshot {
+            Some(account) => AccountChange::Snapshot(state_json(account)?),
+            None => AccountChange::Logged {
+                tool: change.tool.clone(),
+                params: change.params.to_string(),
+                at: Timestamp::from_datetime(change.at),
+            },
+        };
         let write = Write::Account {
             connection: id.clone(),
-            state: state_json(account)?,
-            answer: Some((key.to_owned(), tool.to_owned(), result.to_string())),
+            change: stored,
+            answer: answer.map(|(key, result)| (key.to_owned(), change.tool.clone(), result.to_string())),
         };
         self.db.journal.write(write).await?;
         Ok(())

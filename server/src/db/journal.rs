@@ -1,5 +1,5 @@
 //! The journal: the writes a run makes as it goes (its events, its stage and status changes, the
-//! test accounts its tools change) are handed to one writer that commits whatever has queued as a
+//! changes its tools make to test accounts) are handed to one writer that commits whatever has queued as a
 //! single transaction (group commit). Many runs writing at once then cost one commit rather than
 //! one each. The writer has its own thread and connection, so a busy runtime never leaves a
 //! transaction waiting half-way. Every write still answers only once it is committed, and every
@@ -77,12 +77,25 @@ pub(crate) enum Write {
     Create(NewRun, NewEvent),
     Stage(StageChange, NewEvent),
     Status(StatusChange, NewEvent),
-    /// A test account's new state, with a write's answer kept under its idempotency key.
+    /// A change to a test account, with a write's answer kept under its idempotency key
+    /// (`(key, tool, answer)`).
     Account {
         connection: ConnectionId,
-        state: String,
+        change: AccountChange,
         answer: Option<(String, String, String)>,
     },
+}
+
+/// How a test account's change is stored.
+pub(crate) enum AccountChange {
+    /// A write tool's call appended to the account's log (`params` as JSON text).
+    Logged {
+        tool: String,
+        params: String,
+        at: Timestamp,
+    },
+    /// The account's whole state (JSON text), which replaces its snapshot and empties its log.
+    Snapshot(String),
 }
 
 impl Write {
@@ -385,17 +398,38 @@ async fn apply(
         }
         Write::Account {
             connection,
-            state,
+            change,
             answer,
         } => {
-            let done = sqlx::query(
-                "UPDATE connector_test_accounts SET state = ?, updated_at = ? WHERE connection_id = ?",
-            )
-            .bind(state)
-            .bind(&at_text)
-            .bind(connection.as_str())
-            .execute(&mut **tx)
-            .await?;
+            let done = match change {
+                AccountChange::Logged { tool, params, at } => {
+                    sqlx::query(
+                        "INSERT INTO connector_test_account_changes (connection_id, tool, params, called_at) \
+                         SELECT connection_id, ?, ?, ? FROM connector_test_accounts WHERE connection_id = ?",
+                    )
+                    .bind(tool)
+                    .bind(params)
+                    .bind(at.to_text())
+                    .bind(connection.as_str())
+                    .execute(&mut **tx)
+                    .await?
+                }
+                AccountChange::Snapshot(state) => {
+                    let done = sqlx::query(
+                        "UPDATE connector_test_accounts SET state = ?, updated_at = ? WHERE connection_id = ?",
+                    )
+                    .bind(state)
+                    .bind(&at_text)
+                    .bind(connection.as_str())
+                    .execute(&mut **tx)
+                    .await?;
+                    sqlx::query("DELETE FROM connector_test_account_changes WHERE connection_id = ?")
+                        .bind(connection.as_str())
+                        .execute(&mut **tx)
+                        .await?;
+                    done
+                }
+            };
             if done.rows_affected() == 0 {
                 return Ok(Err(RepoError::NotFound {
                     entity: "connection",

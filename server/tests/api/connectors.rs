@@ -202,3 +202,72 @@ async fn bad_tool_requests_are_4xx_naming_the_problem() {
     assert_eq!(post(&app, "/api/v1/connections", seeded.clone()).await.0, 201);
     assert_eq!(post(&app, "/api/v1/connections", seeded).await.0, 409);
 }
+
+/// A write is stored as its call in the account's change log, and every few dozen changes as the
+/// whole account: what storage rebuilds (snapshot plus log replayed) is what the API answered.
+#[tokio::test]
+async fn a_test_account_rebuilt_from_storage_has_every_change() {
+    let app = spawn_app().await;
+    let project = project(&app).await;
+    let (_, conn) = post(
+        &app,
+        "/api/v1/connections",
+        json!({"project_id": project, "platform": "google", "seed": 9}),
+    )
+    .await;
+    let id = conn["id"].as_str().unwrap_or_default().to_owned();
+    let run = |tool: &str| format!("/api/v1/connectors/google/tools/{tool}");
+    // Past one snapshot: 45 campaigns made, and the first paused, then given a new budget.
+    for n in 0..45 {
+        let (status, body) = post(
+            &app,
+            &run("create_campaign"),
+            json!({"connection_id": id, "params": {"name": format!("Made {n}"), "budget_micros": 1_000_000 * (n + 1),
+                   "advertising_channel_type": "SEARCH", "status": "ENABLED"}}),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (_, listed) = post(&app, &run("list_campaigns"), json!({"connection_id": id})).await;
+    let first = listed["results"][0]["campaign"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    for params in [
+        json!({"campaign_id": first, "status": "PAUSED"}),
+        json!({"campaign_id": first, "budget_micros": 77_000_000}),
+    ] {
+        let (status, body) = post(
+            &app,
+            &run("update_campaign"),
+            json!({"connection_id": id, "params": params}),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (_, listed) = post(&app, &run("list_campaigns"), json!({"connection_id": id})).await;
+
+    let pool = app.pool().await;
+    let logged: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM connector_test_account_changes WHERE connection_id = ?")
+            .bind(&id)
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+    // 47 writes: a snapshot at the 32nd, the 15 after it logged.
+    assert_eq!(logged, 15);
+    let stored = crate::helpers::stored_test_account(&pool, &id).await;
+    assert_eq!(stored.changes, 15);
+    let mut account = stored.account;
+    let made = account
+        .campaigns
+        .iter()
+        .filter(|c| c.name.starts_with("Made "))
+        .count();
+    assert_eq!(made, 45);
+    let today = chrono::Utc::now().date_naive();
+    let rebuilt = account.call("list_campaigns", &json!({}), today).expect("list");
+    assert_eq!(rebuilt["results"], listed["results"]);
+    assert_eq!(listed["results"][0]["campaign"]["status"], "PAUSED");
+    assert_eq!(listed["results"][0]["campaignBudget"]["amountMicros"], "77000000");
+}

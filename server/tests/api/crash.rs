@@ -168,20 +168,24 @@ async fn twenty_runs_survive_a_sigkill_without_doing_anything_twice() {
             .await
             .expect("count");
     assert_eq!(completed, 20 * 5);
-    // One launch per run on each social platform: 20 campaigns named "New launch" on each.
-    let rows = sqlx::query("SELECT c.platform, a.state FROM connector_test_accounts a JOIN connections c ON c.id = a.connection_id")
-        .fetch_all(&pool)
-        .await
-        .expect("accounts");
+    // One launch per run on each social platform: 20 campaigns named "New launch" on each. The
+    // accounts are read as the server reads them at start: each snapshot with its change log.
+    let rows = sqlx::query(
+        "SELECT c.id, c.platform FROM connector_test_accounts a JOIN connections c ON c.id = a.connection_id",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("accounts");
+    assert_eq!(rows.len(), 3);
     for row in rows {
-        let platform: String = row.get(0);
-        let state: String = row.get(1);
-        let state: Value = serde_json::from_str(&state).expect("state");
-        let launched = state["campaigns"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|c| c["name"] == "New launch")
+        let id: String = row.get(0);
+        let platform: String = row.get(1);
+        let stored = crate::helpers::stored_test_account(&pool, &id).await;
+        let launched = stored
+            .account
+            .campaigns
+            .iter()
+            .filter(|c| c.name == "New launch")
             .count();
         let expected = if platform == "google" { 0 } else { 20 };
         assert_eq!(launched, expected, "{platform}");

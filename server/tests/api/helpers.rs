@@ -129,3 +129,25 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         stop: Some(stop),
     }
 }
+
+/// A test account as the server rebuilds it from storage (its snapshot with the change log
+/// replayed), read through the server's own repository.
+pub async fn stored_test_account(
+    pool: &SqlitePool,
+    connection: &str,
+) -> switchboard_core::connectors::testmode::LoggedAccount {
+    let wiring = server::db::services(
+        pool,
+        std::sync::Arc::new(server::connectors::ConnectorSettings::from_env()),
+        std::sync::Arc::new(server::secrets::Keyring::new(&[9; 32], &[])),
+        server::sync::SyncSettings::default(),
+    )
+    .expect("services");
+    let id = switchboard_core::ConnectionId::try_from(connection.to_owned()).expect("connection id");
+    wiring
+        .services
+        .connections
+        .test_account(&id)
+        .await
+        .expect("test account")
+}

@@ -24,9 +24,10 @@ pub fn call(a: &mut TestAccount, tool: &str, p: &Value, today: NaiveDate) -> Res
                 .filter(|c| status.is_none_or(|s| c.current_status() == s))
                 .map(|c| campaign_row(a, c))
                 .collect();
-            Ok(
-                json!({"results": results, "fieldMask": "campaign.resourceName,campaign.id,campaign.name,campaign.status,campaign.advertisingChannelType,campaign.startDate,campaign.endDate,campaign.campaignBudget,campaignBudget.resourceName,campaignBudget.amountMicros"}),
-            )
+            Ok(results_answer(
+                results,
+                "campaign.resourceName,campaign.id,campaign.name,campaign.status,campaign.advertisingChannelType,campaign.startDate,campaign.endDate,campaign.campaignBudget,campaignBudget.resourceName,campaignBudget.amountMicros",
+            ))
         }
         "create_campaign" => {
             let start = match text(p, "start_date") {
@@ -119,9 +120,10 @@ pub fn call(a: &mut TestAccount, tool: &str, p: &Value, today: NaiveDate) -> Res
                     json!({"adGroup": group, "campaign": {"resourceName": campaign_name(a, &g.campaign_id), "id": g.campaign_id}})
                 })
                 .collect();
-            Ok(
-                json!({"results": results, "fieldMask": "adGroup.resourceName,adGroup.id,adGroup.name,adGroup.status,adGroup.campaign,adGroup.cpcBidMicros,campaign.id"}),
-            )
+            Ok(results_answer(
+                results,
+                "adGroup.resourceName,adGroup.id,adGroup.name,adGroup.status,adGroup.campaign,adGroup.cpcBidMicros,campaign.id",
+            ))
         }
         "update_ad_group" => {
             let id = text(p, "ad_group_id").unwrap_or_default().to_owned();
@@ -163,9 +165,10 @@ pub fn call(a: &mut TestAccount, tool: &str, p: &Value, today: NaiveDate) -> Res
                     }})
                 })
                 .collect();
-            Ok(
-                json!({"results": results, "fieldMask": "adGroupAd.resourceName,adGroupAd.status,adGroupAd.adGroup,adGroupAd.ad"}),
-            )
+            Ok(results_answer(
+                results,
+                "adGroupAd.resourceName,adGroupAd.status,adGroupAd.adGroup,adGroupAd.ad",
+            ))
         }
         "get_campaign_performance" => {
             let (from, to) = range(p, "start_date", "end_date", MAX_DAYS)?;
@@ -180,20 +183,31 @@ pub fn call(a: &mut TestAccount, tool: &str, p: &Value, today: NaiveDate) -> Res
                         results.push(json!({
                             "campaign": {"resourceName": campaign_name(a, &c.id), "id": c.id, "name": c.name},
                             "segments": {"date": crate::time::date_text(day)},
-                            "metrics": metrics(&m)
                         }));
+                        if let Some(row) = results.last_mut().and_then(Value::as_object_mut) {
+                            row.insert("metrics".into(), metrics(&m));
+                        }
                     }
                 }
             }
-            Ok(
-                json!({"results": results, "fieldMask": "campaign.resourceName,campaign.id,campaign.name,segments.date,metrics.impressions,metrics.clicks,metrics.costMicros,metrics.conversions,metrics.conversionsValue,metrics.ctr,metrics.averageCpc"}),
-            )
+            Ok(results_answer(
+                results,
+                "campaign.resourceName,campaign.id,campaign.name,segments.date,metrics.impressions,metrics.clicks,metrics.costMicros,metrics.conversions,metrics.conversionsValue,metrics.ctr,metrics.averageCpc",
+            ))
         }
         other => Err(ConnectorError::UnknownTool {
             platform: a.platform,
             name: other.to_owned(),
         }),
     }
+}
+
+/// A search answer: its rows (moved in, not copied) and the field mask they were read with.
+fn results_answer(results: Vec<Value>, field_mask: &str) -> Value {
+    super::object([
+        ("results", Value::Array(results)),
+        ("fieldMask", Value::String(field_mask.to_owned())),
+    ])
 }
 
 fn campaign_name(a: &TestAccount, id: &str) -> String {

@@ -256,7 +256,7 @@ fn insight_row(currency: Currency, c: &TestCampaign, day: NaiveDate, m: &super::
 }
 
 /// One page of `rows` with Graph's cursors (`limit`, `after`).
-fn page(rows: Vec<Value>, p: &Value) -> Result<Value, ConnectorError> {
+fn page(mut rows: Vec<Value>, p: &Value) -> Result<Value, ConnectorError> {
     let limit = int(p, "limit").map_or(DEFAULT_LIMIT, |n| usize::try_from(n).unwrap_or(DEFAULT_LIMIT));
     let start = match text(p, "after") {
         None => 0,
@@ -264,19 +264,22 @@ fn page(rows: Vec<Value>, p: &Value) -> Result<Value, ConnectorError> {
             .filter(|i| *i <= rows.len())
             .ok_or_else(|| ConnectorError::invalid("params.after", "is not a cursor from this list"))?,
     };
-    let end = (start + limit).min(rows.len());
-    let data: Vec<Value> = rows[start..end].to_vec();
+    let total = rows.len();
+    let end = (start + limit).min(total);
+    // The page's rows are moved out, not copied.
+    rows.truncate(end);
+    let data = rows.split_off(start);
     let mut paging = json!({"cursors": {
         "before": encode_cursor(start),
         "after": encode_cursor(end)
     }});
-    if end < rows.len() {
-        paging["next"] = json!(format!(
+    if end < total {
+        paging["next"] = Value::String(format!(
             "https://graph.facebook.com/v25.0/?after={}",
             encode_cursor(end)
         ));
     }
-    Ok(json!({"data": data, "paging": paging}))
+    Ok(super::object([("data", Value::Array(data)), ("paging", paging)]))
 }
 
 /// Cursors are opaque to callers; these are the row offset in hex behind a fixed prefix.

@@ -175,6 +175,25 @@ pub struct CallContext<'a> {
     pub download_base: &'a str,
 }
 
+/// A write tool's call on a test account, as its change log keeps it. The generator is
+/// deterministic, so the calls since a snapshot, replayed in order at their moments, give the
+/// account back: a write stores this small record instead of the whole account.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestChange {
+    pub tool: String,
+    /// The parameters as the tool got them (checked against its schema).
+    pub params: Value,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A test account as stored: its snapshot with the logged changes replayed, and how many
+/// changes that took (the store folds them into a new snapshot after a while).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedAccount {
+    pub account: TestAccount,
+    pub changes: usize,
+}
+
 /// One campaign-day of delivery, in account-currency micros and counts.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DayMetrics {
@@ -508,6 +527,15 @@ impl TestAccount {
         }
     }
 
+    /// Makes a logged change again (its answer is not needed).
+    pub fn replay(&mut self, change: &TestChange) -> Result<(), ConnectorError> {
+        let at = CallContext {
+            now: change.at,
+            download_base: "",
+        };
+        self.call_at(&change.tool, &change.params, at).map(drop)
+    }
+
     /// A finished test-mode report's file: its content type and body (`None` for an unknown token).
     pub fn report_file(&self, token: &str, today: NaiveDate) -> Option<(&'static str, String)> {
         pinterest::report_file(self, token, today)
@@ -531,6 +559,12 @@ fn unit_scale(currency: Currency) -> i64 {
 fn random_digits(r: &mut Rng, digits: u32) -> String {
     let lo = 10u64.pow(digits - 1);
     r.int(lo, 10 * lo - 1).to_string()
+}
+
+/// A JSON object from its members, moved in (`json!` would copy each value through `Serialize`,
+/// which costs a deep copy of a list of rows).
+fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
+    Value::Object(members.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 // Parameter readers for the handlers (the schema has been checked; these only extract).

@@ -269,7 +269,7 @@ pub fn call(
                     }
                 }
             }
-            Ok(json!({ "data": data }))
+            Ok(super::object([("data", Value::Array(data))]))
         }
         "create_async_report" => {
             window(p, today, ASYNC_BACK, ASYNC_WINDOW)?;
@@ -339,7 +339,7 @@ fn order(mut rows: Vec<Value>, p: &Value) -> Vec<Value> {
     rows
 }
 
-fn page(rows: Vec<Value>, p: &Value) -> Result<Value, ConnectorError> {
+fn page(mut rows: Vec<Value>, p: &Value) -> Result<Value, ConnectorError> {
     let size = int(p, "page_size").map_or(DEFAULT_PAGE, |n| usize::try_from(n).unwrap_or(DEFAULT_PAGE));
     let start = match text(p, "bookmark") {
         None => 0,
@@ -350,8 +350,16 @@ fn page(rows: Vec<Value>, p: &Value) -> Result<Value, ConnectorError> {
             .ok_or_else(|| ConnectorError::invalid("params.bookmark", "is not a bookmark from this list"))?,
     };
     let end = (start + size).min(rows.len());
-    let bookmark = (end < rows.len()).then(|| format!("Ym9va21hcms{end:x}"));
-    Ok(json!({"items": rows[start..end].to_vec(), "bookmark": bookmark}))
+    let bookmark = (end < rows.len())
+        .then(|| format!("Ym9va21hcms{end:x}"))
+        .map_or(Value::Null, Value::String);
+    // The page's rows are moved out, not copied.
+    rows.truncate(end);
+    let items = rows.split_off(start);
+    Ok(super::object([
+        ("items", Value::Array(items)),
+        ("bookmark", bookmark),
+    ]))
 }
 
 /// How a bulk answer carries an item's failure: Pinterest's document gives campaigns and ad groups
