@@ -1,23 +1,26 @@
 //! The journal: the writes a run makes as it goes (its events, its stage and status changes, the
-//! changes its tools make to test accounts) are handed to one writer that commits whatever has queued as a
-//! single transaction (group commit). Many runs writing at once then cost one commit rather than
-//! one each. The writer has its own thread and connection, so a busy runtime never leaves a
-//! transaction waiting half-way. Every write still answers only once it is committed, and every
-//! stored event is published on the bus in sequence order.
+//! changes its tools make to test accounts) are handed to one writer that commits whatever has
+//! queued as a single transaction (group commit). Many runs writing at once then cost one commit
+//! rather than one each. Every write still answers only once it is committed, and every stored
+//! event is published on the bus in sequence order.
+//!
+//! The writer has its own thread and its own connection, which it drives directly (rusqlite)
+//! rather than through sqlx: sqlx hands each statement to a connection's worker thread and waits
+//! for the answer, so a commit of a few dozen statements waited on as many thread switches, and
+//! on two cores that wait, not SQLite, set how fast runs could go. The connection is opened on the
+//! pool's database file with the pool's settings (see [`open`]).
 
-use super::storage;
 use crate::workflows::EventBus;
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde_json::Value;
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Connection, QueryBuilder, Sqlite, SqliteConnection};
-use std::collections::HashMap;
 use std::sync::OnceLock;
 use switchboard_core::execution::ExecutionEvent;
 use switchboard_core::time::Timestamp;
 use switchboard_core::{ConnectionId, ExecutionId, RepoError};
 use tokio::sync::{mpsc, oneshot};
 
-/// The most writes one transaction takes; the events of one batch go in one insert.
+/// The most writes one transaction takes.
 const MAX_BATCH: usize = 256;
 /// A batch smaller than this waits [`LINGER`] for more before it commits.
 const LINGER_BELOW: usize = 16;
@@ -156,16 +159,11 @@ impl Journal {
     /// The writer starts with the first write.
     fn queue(&self) -> &mpsc::Sender<Job> {
         self.queue.get_or_init(|| {
-            let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
+            let (tx, mut rx) = mpsc::channel(4 * MAX_BATCH);
             let (options, bus) = (self.options.clone(), self.bus.clone());
             let started = std::thread::Builder::new()
                 .name("switchboard-writer".into())
-                .spawn(
-                    move || match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-                        Ok(runtime) => runtime.block_on(writer(options, bus, rx)),
-                        Err(e) => tracing::error!(error = %e, "cannot start the database writer"),
-                    },
-                );
+                .spawn(move || writer(&options, &bus, &mut rx));
             if let Err(e) = started {
                 tracing::error!(error = %e, "cannot start the database writer's thread");
             }
@@ -174,10 +172,12 @@ impl Journal {
     }
 }
 
-async fn writer(options: SqliteConnectOptions, bus: EventBus, mut rx: mpsc::Receiver<Job>) {
-    let mut conn: Option<SqliteConnection> = None;
+/// The writer's loop, on its own thread: batches from the queue, each committed as one
+/// transaction. A connection that fails is opened again for the next batch.
+fn writer(options: &SqliteConnectOptions, bus: &EventBus, rx: &mut mpsc::Receiver<Job>) {
+    let mut conn: Option<rusqlite::Connection> = None;
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+    while rx.blocking_recv_many(&mut batch, MAX_BATCH) > 0 {
         if batch.len() < LINGER_BELOW {
             // A moment for the writers just behind to join this commit.
             std::thread::sleep(LINGER);
@@ -188,19 +188,21 @@ async fn writer(options: SqliteConnectOptions, bus: EventBus, mut rx: mpsc::Rece
             }
         }
         if conn.is_none() {
-            match options.connect().await {
+            match open(options) {
                 Ok(c) => conn = Some(c),
                 Err(e) => {
                     tracing::error!(error = %e, "the database writer cannot open the database");
                     for job in batch.drain(..) {
-                        let _ = job.reply.send(Err(storage(sqlx::Error::PoolTimedOut)));
+                        let _ = job
+                            .reply
+                            .send(Err(storage_error("the database cannot be opened")));
                     }
                     continue;
                 }
             }
         }
-        let Some(c) = conn.as_mut() else { continue };
-        match commit_batch(c, &batch).await {
+        let Some(c) = conn.as_ref() else { continue };
+        match commit_batch(c, &batch) {
             Ok(outcomes) => {
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
                     if let Ok(Some(event)) = &outcome {
@@ -212,21 +214,17 @@ async fn writer(options: SqliteConnectOptions, bus: EventBus, mut rx: mpsc::Rece
             Err(e) => {
                 // One write that cannot be made must not sink the others: each alone.
                 tracing::debug!(error = %e, writes = batch.len(), "a batch failed; writing one at a time");
-                let _ = sqlx::query("ROLLBACK").execute(&mut *c).await;
                 for job in batch.drain(..) {
-                    let outcome = match commit_batch(c, std::slice::from_ref(&job)).await {
+                    let outcome = match commit_batch(c, std::slice::from_ref(&job)) {
                         Ok(mut outcomes) => outcomes.pop().unwrap_or(Ok(None)),
-                        Err(e) => {
-                            let _ = sqlx::query("ROLLBACK").execute(&mut *c).await;
-                            Err(refusal(&job.write, e))
-                        }
+                        Err(e) => Err(refusal(&job.write, e)),
                     };
                     if let Ok(Some(event)) = &outcome {
                         bus.publish(event.clone());
                     }
                     answer(job, outcome);
                 }
-                if c.ping().await.is_err() {
+                if c.execute_batch("SELECT 1").is_err() {
                     conn = None;
                 }
             }
@@ -234,8 +232,32 @@ async fn writer(options: SqliteConnectOptions, bus: EventBus, mut rx: mpsc::Rece
     }
 }
 
+/// Opens the writer's connection on the pool's database, with the pool's settings (WAL, which
+/// the database keeps, is set when the pool opens it).
+fn open(options: &SqliteConnectOptions) -> rusqlite::Result<rusqlite::Connection> {
+    use rusqlite::OpenFlags;
+    let file = options.get_filename();
+    let mut flags =
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if super::in_memory(options) {
+        // sqlx names an in-memory database and shares its cache between its connections.
+        flags |= OpenFlags::SQLITE_OPEN_MEMORY | OpenFlags::SQLITE_OPEN_SHARED_CACHE;
+    }
+    let conn = rusqlite::Connection::open_with_flags(file, flags)?;
+    conn.busy_timeout(super::BUSY_TIMEOUT)?;
+    for (name, value) in super::CONNECTION_PRAGMAS {
+        conn.pragma_update(None, name, value)?;
+    }
+    conn.set_prepared_statement_cache_capacity(32);
+    Ok(conn)
+}
+
 fn stopped() -> RepoError {
-    RepoError::Storage("the database writer has stopped".into())
+    storage_error("the database writer has stopped")
+}
+
+fn storage_error(message: &'static str) -> RepoError {
+    RepoError::Storage(message.into())
 }
 
 /// Answers the writer of a job; a refusal nobody waits for is logged.
@@ -249,8 +271,10 @@ fn answer(job: Job, outcome: Reply) {
 }
 
 /// What a failed write means to its caller: a missing row it points at, or a storage failure.
-fn refusal(write: &Write, e: sqlx::Error) -> RepoError {
-    let foreign_key = matches!(&e, sqlx::Error::Database(d) if d.is_foreign_key_violation());
+fn refusal(write: &Write, e: rusqlite::Error) -> RepoError {
+    let foreign_key = e
+        .sqlite_error()
+        .is_some_and(|f| f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY);
     match write {
         Write::Create(run, _) if foreign_key => RepoError::NotFound {
             entity: "workflow or project",
@@ -260,139 +284,146 @@ fn refusal(write: &Write, e: sqlx::Error) -> RepoError {
             entity: "execution",
             id: ev.execution.to_string(),
         },
-        _ => storage(e),
+        _ => RepoError::Storage(Box::new(e)),
     }
 }
 
 /// One transaction for the batch. A write whose row has gone or ended is answered with its
 /// refusal and changes nothing; a storage error fails the whole batch (the caller retries each).
-async fn commit_batch(conn: &mut SqliteConnection, batch: &[Job]) -> Result<Vec<Reply>, sqlx::Error> {
-    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-    let mut outcomes: Vec<Result<bool, RepoError>> = Vec::with_capacity(batch.len());
-    for job in batch {
-        outcomes.push(apply(&mut tx, &job.write, &job.at).await?);
+/// Dropping the transaction on an error rolls it back.
+fn commit_batch(conn: &rusqlite::Connection, batch: &[Job]) -> rusqlite::Result<Vec<Reply>> {
+    let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let mut outcomes = Vec::with_capacity(batch.len());
+    {
+        let mut insert_event = tx.prepare_cached(
+            "INSERT INTO events (id, execution_id, type, occurred_at, data) VALUES (?, ?, ?, ?, ?)",
+        )?;
+        for job in batch {
+            let outcome = match apply(&tx, &job.write, &job.at)? {
+                Ok(true) => match job.write.event() {
+                    Some(e) => {
+                        insert_event.execute(params![
+                            e.id,
+                            e.execution.as_str(),
+                            e.kind,
+                            e.at.to_text(),
+                            e.data.to_string()
+                        ])?;
+                        Ok(Some(stored(e, tx.last_insert_rowid())))
+                    }
+                    None => Ok(None),
+                },
+                Ok(false) => Ok(None),
+                Err(refused) => Err(refused),
+            };
+            outcomes.push(outcome);
+        }
     }
-    let events: Vec<&NewEvent> = batch
-        .iter()
-        .zip(&outcomes)
-        .filter(|(_, o)| matches!(o, Ok(true)))
-        .filter_map(|(job, _)| job.write.event())
-        .collect();
-    let seqs = insert_events(&mut tx, &events).await?;
-    tx.commit().await?;
-    Ok(batch
-        .iter()
-        .zip(outcomes)
-        .map(|(job, outcome)| {
-            outcome.map(|stored| {
-                let event = job.write.event().filter(|_| stored)?;
-                let seq = *seqs.get(event.id.as_str())?;
-                Some(ExecutionEvent {
-                    seq,
-                    id: event.id.clone(),
-                    execution_id: event.execution.clone(),
-                    kind: event.kind.clone(),
-                    occurred_at: event.at,
-                    data: event.data.clone(),
-                })
-            })
-        })
-        .collect())
+    tx.commit()?;
+    Ok(outcomes)
+}
+
+/// The event as stored, with its sequence number.
+fn stored(event: &NewEvent, seq: i64) -> ExecutionEvent {
+    ExecutionEvent {
+        seq,
+        id: event.id.clone(),
+        execution_id: event.execution.clone(),
+        kind: event.kind.clone(),
+        occurred_at: event.at,
+        data: event.data.clone(),
+    }
 }
 
 /// Makes one write's changes (its event aside): `Ok(true)` made, `Ok(Err(..))` refused.
-async fn apply(
-    tx: &mut sqlx::Transaction<'_, Sqlite>,
+fn apply(
+    tx: &rusqlite::Transaction<'_>,
     write: &Write,
     at: &Timestamp,
-) -> Result<Result<bool, RepoError>, sqlx::Error> {
+) -> rusqlite::Result<Result<bool, RepoError>> {
     let at_text = at.to_text();
     match write {
         Write::Event(_) => Ok(Ok(true)),
         Write::Create(run, _) => {
-            sqlx::query(
-                "INSERT INTO executions (id, workflow_id, project_id, status, input, created_at) VALUES (?, ?, ?, 'pending', ?, ?)",
-            )
-            .bind(run.id.as_str())
-            .bind(&run.workflow)
-            .bind(&run.project)
-            .bind(&run.input)
-            .bind(&at_text)
-            .execute(&mut **tx)
-            .await?;
-            if !run.stages.is_empty() {
-                let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-                    "INSERT INTO execution_stages (execution_id, position, stage_id, status, attempt, extra) ",
-                );
-                qb.push_values(&run.stages, |mut row, (position, stage, extra)| {
-                    row.push_bind(run.id.as_str())
-                        .push_bind(*position)
-                        .push_bind(stage.as_str())
-                        .push_bind("pending")
-                        .push_bind(0_i64)
-                        .push_bind(extra.as_str());
-                });
-                qb.build().persistent(false).execute(&mut **tx).await?;
+            tx.prepare_cached(
+                "INSERT INTO executions (id, workflow_id, project_id, status, input, created_at) \
+                 VALUES (?, ?, ?, 'pending', ?, ?)",
+            )?
+            .execute(params![
+                run.id.as_str(),
+                run.workflow,
+                run.project,
+                run.input,
+                at_text
+            ])?;
+            let mut stage = tx.prepare_cached(
+                "INSERT INTO execution_stages (execution_id, position, stage_id, status, attempt, extra) \
+                 VALUES (?, ?, ?, 'pending', 0, ?)",
+            )?;
+            for (position, stage_id, extra) in &run.stages {
+                stage.execute(params![run.id.as_str(), position, stage_id, extra])?;
             }
             Ok(Ok(true))
         }
         Write::Stage(change, event) => {
-            let done = sqlx::query(
-                "UPDATE execution_stages SET status = ?, attempt = ?, output = ?, error = ?, \
-                 started_at = CASE WHEN ? THEN ? ELSE started_at END, \
-                 completed_at = CASE WHEN ? THEN NULL ELSE ? END \
-                 WHERE execution_id = ? AND position = ? AND EXISTS \
-                 (SELECT 1 FROM executions WHERE id = ? AND status IN ('pending', 'running'))",
-            )
-            .bind(change.status)
-            .bind(change.attempt)
-            .bind(&change.output)
-            .bind(&change.error)
-            .bind(change.running)
-            .bind(&at_text)
-            .bind(change.running || change.reopened)
-            .bind(&at_text)
-            .bind(event.execution.as_str())
-            .bind(change.position)
-            .bind(event.execution.as_str())
-            .execute(&mut **tx)
-            .await?;
-            if done.rows_affected() == 1 {
+            let done = tx
+                .prepare_cached(
+                    "UPDATE execution_stages SET status = ?, attempt = ?, output = ?, error = ?, \
+                     started_at = CASE WHEN ? THEN ? ELSE started_at END, \
+                     completed_at = CASE WHEN ? THEN NULL ELSE ? END \
+                     WHERE execution_id = ? AND position = ? AND EXISTS \
+                     (SELECT 1 FROM executions WHERE id = ? AND status IN ('pending', 'running'))",
+                )?
+                .execute(params![
+                    change.status,
+                    change.attempt,
+                    change.output,
+                    change.error,
+                    change.running,
+                    at_text,
+                    change.running || change.reopened,
+                    at_text,
+                    event.execution.as_str(),
+                    change.position,
+                    event.execution.as_str()
+                ])?;
+            if done == 1 {
                 return Ok(Ok(true));
             }
-            Ok(Err(why_not(tx, &event.execution, Some(change.position)).await?))
+            Ok(Err(why_not(tx, &event.execution, Some(change.position))?))
         }
         Write::Status(change, event) => {
-            let done = sqlx::query(
-                "UPDATE executions SET status = ?, result = COALESCE(?, result), error = COALESCE(?, error), \
-                 started_at = CASE WHEN ? = 'running' THEN COALESCE(started_at, ?) ELSE started_at END, \
-                 completed_at = CASE WHEN ? THEN ? ELSE completed_at END \
-                 WHERE id = ? AND status IN ('pending', 'running')",
-            )
-            .bind(change.status)
-            .bind(&change.result)
-            .bind(&change.error)
-            .bind(change.status)
-            .bind(&at_text)
-            .bind(change.terminal)
-            .bind(&at_text)
-            .bind(event.execution.as_str())
-            .execute(&mut **tx)
-            .await?;
-            if done.rows_affected() == 0 {
-                return Ok(Err(why_not(tx, &event.execution, None).await?));
+            let done = tx
+                .prepare_cached(
+                    "UPDATE executions SET status = ?, result = COALESCE(?, result), error = COALESCE(?, error), \
+                     started_at = CASE WHEN ? = 'running' THEN COALESCE(started_at, ?) ELSE started_at END, \
+                     completed_at = CASE WHEN ? THEN ? ELSE completed_at END \
+                     WHERE id = ? AND status IN ('pending', 'running')",
+                )?
+                .execute(params![
+                    change.status,
+                    change.result,
+                    change.error,
+                    change.status,
+                    at_text,
+                    change.terminal,
+                    at_text,
+                    event.execution.as_str()
+                ])?;
+            if done == 0 {
+                return Ok(Err(why_not(tx, &event.execution, None)?));
             }
             if change.terminal {
                 // Stages that never ran end with their run.
-                sqlx::query(
+                tx.prepare_cached(
                     "UPDATE execution_stages SET status = ?, completed_at = COALESCE(completed_at, ?) \
                      WHERE execution_id = ? AND status IN ('pending', 'running')",
-                )
-                .bind(if change.cancelled { "cancelled" } else { "skipped" })
-                .bind(&at_text)
-                .bind(event.execution.as_str())
-                .execute(&mut **tx)
-                .await?;
+                )?
+                .execute(params![
+                    if change.cancelled { "cancelled" } else { "skipped" },
+                    at_text,
+                    event.execution.as_str()
+                ])?;
             }
             Ok(Ok(true))
         }
@@ -402,52 +433,35 @@ async fn apply(
             answer,
         } => {
             let done = match change {
-                AccountChange::Logged { tool, params, at } => {
-                    sqlx::query(
+                AccountChange::Logged { tool, params, at } => tx
+                    .prepare_cached(
                         "INSERT INTO connector_test_account_changes (connection_id, tool, params, called_at) \
                          SELECT connection_id, ?, ?, ? FROM connector_test_accounts WHERE connection_id = ?",
-                    )
-                    .bind(tool)
-                    .bind(params)
-                    .bind(at.to_text())
-                    .bind(connection.as_str())
-                    .execute(&mut **tx)
-                    .await?
-                }
+                    )?
+                    .execute(params![tool, params, at.to_text(), connection.as_str()])?,
                 AccountChange::Snapshot(state) => {
-                    let done = sqlx::query(
-                        "UPDATE connector_test_accounts SET state = ?, updated_at = ? WHERE connection_id = ?",
-                    )
-                    .bind(state)
-                    .bind(&at_text)
-                    .bind(connection.as_str())
-                    .execute(&mut **tx)
-                    .await?;
-                    sqlx::query("DELETE FROM connector_test_account_changes WHERE connection_id = ?")
-                        .bind(connection.as_str())
-                        .execute(&mut **tx)
-                        .await?;
+                    let done = tx
+                        .prepare_cached(
+                            "UPDATE connector_test_accounts SET state = ?, updated_at = ? WHERE connection_id = ?",
+                        )?
+                        .execute(params![state, at_text, connection.as_str()])?;
+                    tx.prepare_cached("DELETE FROM connector_test_account_changes WHERE connection_id = ?")?
+                        .execute(params![connection.as_str()])?;
                     done
                 }
             };
-            if done.rows_affected() == 0 {
+            if done == 0 {
                 return Ok(Err(RepoError::NotFound {
                     entity: "connection",
                     id: connection.to_string(),
                 }));
             }
             if let Some((key, tool, result)) = answer {
-                sqlx::query(
+                tx.prepare_cached(
                     "INSERT INTO tool_call_results (idempotency_key, connection_id, tool, result, created_at) \
                      VALUES (?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
-                )
-                .bind(key)
-                .bind(connection.as_str())
-                .bind(tool)
-                .bind(result)
-                .bind(&at_text)
-                .execute(&mut **tx)
-                .await?;
+                )?
+                .execute(params![key, connection.as_str(), tool, result, at_text])?;
             }
             Ok(Ok(true))
         }
@@ -455,15 +469,15 @@ async fn apply(
 }
 
 /// Why a stage or status change touched nothing: the run (or stage) is not there, or has ended.
-async fn why_not(
-    tx: &mut sqlx::Transaction<'_, Sqlite>,
+fn why_not(
+    tx: &rusqlite::Transaction<'_>,
     execution: &ExecutionId,
     position: Option<i64>,
-) -> Result<RepoError, sqlx::Error> {
-    let status: Option<String> = sqlx::query_scalar("SELECT status FROM executions WHERE id = ?")
-        .bind(execution.as_str())
-        .fetch_optional(&mut **tx)
-        .await?;
+) -> rusqlite::Result<RepoError> {
+    let status: Option<String> = tx
+        .prepare_cached("SELECT status FROM executions WHERE id = ?")?
+        .query_row(params![execution.as_str()], |row| row.get(0))
+        .optional()?;
     Ok(match (status, position) {
         (None, _) => RepoError::NotFound {
             entity: "execution",
@@ -477,28 +491,4 @@ async fn why_not(
             id: format!("{execution}/{}", position.unwrap_or_default()),
         },
     })
-}
-
-/// The batch's events in one statement; their sequence numbers by event id (RETURNING promises
-/// no order, the insert does: sequence numbers follow the batch).
-async fn insert_events(
-    tx: &mut sqlx::Transaction<'_, Sqlite>,
-    events: &[&NewEvent],
-) -> Result<HashMap<String, i64>, sqlx::Error> {
-    if events.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let mut qb: QueryBuilder<Sqlite> =
-        QueryBuilder::new("INSERT INTO events (id, execution_id, type, occurred_at, data) ");
-    qb.push_values(events, |mut row, e| {
-        row.push_bind(e.id.as_str())
-            .push_bind(e.execution.as_str())
-            .push_bind(e.kind.as_str())
-            .push_bind(e.at.to_text())
-            .push_bind(e.data.to_string());
-    });
-    qb.push(" RETURNING id, seq");
-    // Not kept in the statement cache: each batch size is a statement of its own.
-    let rows: Vec<(String, i64)> = qb.build_query_as().persistent(false).fetch_all(&mut **tx).await?;
-    Ok(rows.into_iter().collect())
 }

@@ -151,9 +151,7 @@ pub fn services(
 
 use anyhow::{Context, bail};
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
 use switchboard_core::RepoError;
@@ -161,7 +159,16 @@ use switchboard_core::RepoError;
 /// The migrations in `migrations/`, compiled into the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
 
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Settings every connection gets, the pool's and the journal writer's alike: commits wait for
+/// the WAL, not the disk (a power cut may lose the last commits, never the database's integrity);
+/// foreign keys are enforced; sorts and statement journals stay in memory.
+pub(crate) const CONNECTION_PRAGMAS: [(&str, &str); 3] = [
+    ("synchronous", "NORMAL"),
+    ("foreign_keys", "ON"),
+    ("temp_store", "MEMORY"),
+];
 const MAX_CONNECTIONS: u32 = 8;
 
 /// Parses and checks a `DATABASE_URL`, and sets the options Switchboard relies on: WAL journal,
@@ -182,13 +189,12 @@ pub fn connect_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
     }
     let options = options
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        // Sorts and statement journals in memory rather than in temporary files.
-        .pragma("temp_store", "memory")
         // Takes effect when the database is created: larger pages suit rows of a few hundred bytes.
         .page_size(16_384)
         .busy_timeout(BUSY_TIMEOUT);
+    let options = CONNECTION_PRAGMAS
+        .iter()
+        .fold(options, |options, (name, value)| options.pragma(*name, *value));
 
     let file = options.get_filename();
     let memory = in_memory(&options);
@@ -206,8 +212,9 @@ pub fn connect_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
 
 /// Whether the options name an in-memory database rather than a file.
 pub fn in_memory(options: &SqliteConnectOptions) -> bool {
-    let file = options.get_filename();
-    file.as_os_str().is_empty() || file.to_string_lossy().contains(":memory:")
+    let file = options.get_filename().to_string_lossy();
+    // sqlx names `sqlite::memory:` databases `file:sqlx-in-memory-<n>`.
+    file.is_empty() || file.contains(":memory:") || file.starts_with("file:sqlx-in-memory-")
 }
 
 /// Opens the pool and checks that the database answers.
