@@ -126,6 +126,12 @@ async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyh
     let logged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM connector_test_account_changes")
         .fetch_one(&pool)
         .await?;
+    let size = |name: &str| std::fs::metadata(dir.path().join(name)).map_or(0, |m| m.len()) as f64 / 1e6;
+    println!(
+        "database {:.1} MB, write-ahead log {:.1} MB",
+        size("bench.db"),
+        size("bench.db-wal")
+    );
     println!(
         "test accounts: {accounts}, snapshot {mean_state:.0} bytes on average, {max_state} at most; {logged} changes logged since"
     );

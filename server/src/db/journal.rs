@@ -32,6 +32,8 @@ pub(crate) struct NewEvent {
     pub execution: ExecutionId,
     pub kind: String,
     pub data: Value,
+    /// `data` as stored: serialized by the caller, off the writer's thread.
+    text: String,
     pub at: Timestamp,
 }
 
@@ -41,6 +43,7 @@ impl NewEvent {
             id: format!("evt_{}", super::ids::new_suffix()),
             execution: execution.clone(),
             kind: kind.to_owned(),
+            text: data.to_string(),
             data,
             at,
         }
@@ -177,6 +180,7 @@ impl Journal {
 fn writer(options: &SqliteConnectOptions, bus: &EventBus, rx: &mut mpsc::Receiver<Job>) {
     let mut conn: Option<rusqlite::Connection> = None;
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut checkpoints = Checkpoints::start(options);
     while rx.blocking_recv_many(&mut batch, MAX_BATCH) > 0 {
         if batch.len() < LINGER_BELOW {
             // A moment for the writers just behind to join this commit.
@@ -188,7 +192,7 @@ fn writer(options: &SqliteConnectOptions, bus: &EventBus, rx: &mut mpsc::Receive
             }
         }
         if conn.is_none() {
-            match open(options) {
+            match open(options).and_then(|c| checkpoints.hand_over(&c).map(|()| c)) {
                 Ok(c) => conn = Some(c),
                 Err(e) => {
                     tracing::error!(error = %e, "the database writer cannot open the database");
@@ -205,11 +209,9 @@ fn writer(options: &SqliteConnectOptions, bus: &EventBus, rx: &mut mpsc::Receive
         match commit_batch(c, &batch) {
             Ok(outcomes) => {
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
-                    if let Ok(Some(event)) = &outcome {
-                        bus.publish(event.clone());
-                    }
-                    answer(job, outcome);
+                    publish_and_answer(bus, job, outcome);
                 }
+                checkpoints.after_commit(c);
             }
             Err(e) => {
                 // One write that cannot be made must not sink the others: each alone.
@@ -219,10 +221,7 @@ fn writer(options: &SqliteConnectOptions, bus: &EventBus, rx: &mut mpsc::Receive
                         Ok(mut outcomes) => outcomes.pop().unwrap_or(Ok(None)),
                         Err(e) => Err(refusal(&job.write, e)),
                     };
-                    if let Ok(Some(event)) = &outcome {
-                        bus.publish(event.clone());
-                    }
-                    answer(job, outcome);
+                    publish_and_answer(bus, job, outcome);
                 }
                 if c.execute_batch("SELECT 1").is_err() {
                     conn = None;
@@ -250,6 +249,120 @@ fn open(options: &SqliteConnectOptions) -> rusqlite::Result<rusqlite::Connection
     }
     conn.set_prepared_statement_cache_capacity(32);
     Ok(conn)
+}
+
+/// Publishes a stored event and answers its writer; the event is copied only when someone waits.
+fn publish_and_answer(bus: &EventBus, job: Job, outcome: Reply) {
+    match outcome {
+        Ok(Some(event)) if job.reply.is_closed() => {
+            bus.publish(event);
+            let _ = job.reply.send(Ok(None));
+        }
+        outcome => {
+            if let Ok(Some(event)) = &outcome {
+                bus.publish(event.clone());
+            }
+            answer(job, outcome);
+        }
+    }
+}
+
+/// Commits between two nudges of the checkpointer (a commit adds a few dozen pages to the WAL;
+/// SQLite's own checkpoint comes at 1,000).
+const CHECKPOINT_EVERY: u64 = 32;
+
+/// Checkpoints (copying the WAL back into the database) run on a thread of their own, so the
+/// writer's commits do not wait for the copying. The WAL can only start over once a checkpoint
+/// has caught up with the last commit, which one running beside a busy writer never does: so
+/// after each of the checkpointer's passes, the writer copies the few pages committed since
+/// itself. Should the checkpointer be missing, the writer checkpoints alone, as SQLite does by
+/// default.
+struct Checkpoints {
+    nudge: Option<std::sync::mpsc::SyncSender<()>>,
+    /// Set by the checkpointer when a pass ends.
+    passed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    commits: u64,
+}
+
+impl Checkpoints {
+    fn start(options: &SqliteConnectOptions) -> Checkpoints {
+        let passed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let alone = |passed| Checkpoints {
+            nudge: None,
+            passed,
+            commits: 0,
+        };
+        if super::in_memory(options) {
+            // No WAL to copy back.
+            return alone(passed);
+        }
+        let (nudge, nudged) = std::sync::mpsc::sync_channel::<()>(1);
+        let (options, done) = (options.clone(), passed.clone());
+        let started = std::thread::Builder::new()
+            .name("switchboard-checkpoint".into())
+            .spawn(move || {
+                let conn = match open(&options) {
+                    Ok(conn) => conn,
+                    Err(e) => {
+                        tracing::error!(error = %e, "the checkpointer cannot open the database");
+                        return;
+                    }
+                };
+                while nudged.recv().is_ok() {
+                    if let Err(e) = checkpoint(&conn) {
+                        tracing::warn!(error = %e, "a WAL checkpoint failed");
+                    }
+                    done.store(true, std::sync::atomic::Ordering::Release);
+                }
+            });
+        match started {
+            Ok(_) => Checkpoints {
+                nudge: Some(nudge),
+                passed,
+                commits: 0,
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot start the checkpointer; the writer checkpoints itself");
+                alone(passed)
+            }
+        }
+    }
+
+    /// Leaves checkpoints to the checkpointer, if there is one.
+    fn hand_over(&self, conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+        if self.nudge.is_some() {
+            conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        }
+        Ok(())
+    }
+
+    /// After each commit: finishes a pass the checkpointer has made, and asks for the next one
+    /// every [`CHECKPOINT_EVERY`] commits. If the checkpointer has stopped, the writer goes back
+    /// to checkpointing itself.
+    fn after_commit(&mut self, conn: &rusqlite::Connection) {
+        let Some(nudge) = &self.nudge else { return };
+        if self.passed.swap(false, std::sync::atomic::Ordering::Acquire)
+            && let Err(e) = checkpoint(conn)
+        {
+            tracing::warn!(error = %e, "a WAL checkpoint failed");
+        }
+        self.commits += 1;
+        if !self.commits.is_multiple_of(CHECKPOINT_EVERY) {
+            return;
+        }
+        if let Err(std::sync::mpsc::TrySendError::Disconnected(())) = nudge.try_send(()) {
+            tracing::warn!("the checkpointer has stopped; the writer checkpoints itself");
+            self.nudge = None;
+            if let Err(e) = conn.pragma_update(None, "wal_autocheckpoint", 1000) {
+                tracing::warn!(error = %e, "cannot turn the writer's checkpoints back on");
+            }
+        }
+    }
+}
+
+/// A passive checkpoint: copies what no reader still needs, and never blocks a writer.
+fn checkpoint(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
 }
 
 fn stopped() -> RepoError {
@@ -307,7 +420,7 @@ fn commit_batch(conn: &rusqlite::Connection, batch: &[Job]) -> rusqlite::Result<
                             e.execution.as_str(),
                             e.kind,
                             e.at.to_text(),
-                            e.data.to_string()
+                            e.text
                         ])?;
                         Ok(Some(stored(e, tx.last_insert_rowid())))
                     }

@@ -136,16 +136,8 @@ pub async fn stored_test_account(
     pool: &SqlitePool,
     connection: &str,
 ) -> switchboard_core::connectors::testmode::LoggedAccount {
-    let wiring = server::db::services(
-        pool,
-        std::sync::Arc::new(server::connectors::ConnectorSettings::from_env()),
-        std::sync::Arc::new(server::secrets::Keyring::new(&[9; 32], &[])),
-        server::sync::SyncSettings::default(),
-    )
-    .expect("services");
     let id = switchboard_core::ConnectionId::try_from(connection.to_owned()).expect("connection id");
-    wiring
-        .services
+    crate::repos::wired(pool)
         .connections
         .test_account(&id)
         .await
