@@ -2,7 +2,7 @@
 -- and the moment it ran) is appended, and the account is its snapshot (`connector_test_accounts`)
 -- with the calls since replayed in order. Writing a small row per change instead of the whole
 -- account is what keeps many runs on one account fast. The snapshot is rewritten, and the log
--- emptied, every few dozen changes.
+-- emptied, every 32 changes; `connector_test_accounts.updated_at` is when the snapshot was written.
 CREATE TABLE connector_test_account_changes (
     seq           INTEGER PRIMARY KEY,
     connection_id TEXT NOT NULL REFERENCES connector_test_accounts (connection_id) ON DELETE CASCADE,

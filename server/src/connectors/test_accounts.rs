@@ -66,43 +66,39 @@ impl TestAccounts {
         if held.is_none() {
             *held = Some(self.repo.test_account(id).await?);
         }
-        let Some(LoggedAccount { account, changes }) = held.as_mut() else {
-            return Err(ToolRunError::Repo(switchboard_core::RepoError::NotFound {
-                entity: "test account",
-                id: id.to_string(),
-            }));
-        };
         if spec.access == Access::Read {
+            let Some(held) = held.as_mut() else {
+                return Err(missing(id));
+            };
             // Reads leave the account as it was (a core test holds every read tool to that).
-            return Ok(account.call_at(spec.name, params, at)?);
+            return Ok(held.account.call_at(spec.name, params, at)?);
         }
-        let answer = match account.call_at(spec.name, params, at) {
-            Ok(answer) => answer,
-            Err(e) => {
-                // A refused write may have changed part of the account: start again from storage.
-                *held = None;
-                return Err(e.into());
-            }
+        // A write works on the account taken out of its slot, and puts it back once the change is
+        // stored. If the call fails, or is dropped half-way (a stage's timeout or cancel), the
+        // slot stays empty and the next call reads the account again from storage, which then
+        // holds every change that was stored.
+        let Some(LoggedAccount { mut account, changes }) = held.take() else {
+            return Err(missing(id));
         };
+        let answer = account.call_at(spec.name, params, at)?;
         let change = TestChange {
             tool: spec.name.to_owned(),
             params: params.clone(),
             at: at.now,
         };
-        let snapshot = (*changes + 1 >= SNAPSHOT_EVERY).then_some(&*account);
-        let saved = self
-            .repo
+        let snapshot = (changes + 1 >= SNAPSHOT_EVERY).then_some(&account);
+        self.repo
             .save_test_change(id, &change, snapshot, key.map(|k| (k, &answer)))
-            .await;
-        match saved {
-            Ok(()) if snapshot.is_some() => *changes = 0,
-            Ok(()) => *changes += 1,
-            Err(e) => {
-                // Memory must not hold what storage does not.
-                *held = None;
-                return Err(e.into());
-            }
-        }
+            .await?;
+        let changes = if snapshot.is_some() { 0 } else { changes + 1 };
+        *held = Some(LoggedAccount { account, changes });
         Ok(answer)
     }
+}
+
+fn missing(id: &ConnectionId) -> ToolRunError {
+    ToolRunError::Repo(switchboard_core::RepoError::NotFound {
+        entity: "test account",
+        id: id.to_string(),
+    })
 }

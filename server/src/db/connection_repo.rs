@@ -281,6 +281,8 @@ impl ConnectionRepo for SqliteConnectionRepo {
 
     #[tracing::instrument(level = "debug", skip(self), err(Debug, level = "debug"))]
     async fn test_account(&self, id: &ConnectionId) -> Result<LoggedAccount, RepoError> {
+        // A change still queued (its caller may have gone) is stored before the account is read.
+        self.db.journal.flush().await?;
         // One read transaction: the snapshot and its log as of one moment.
         let mut tx = self.db.read.begin().await.map_err(storage)?;
         let state: Option<String> =
@@ -308,9 +310,14 @@ impl ConnectionRepo for SqliteConnectionRepo {
                     .map_err(|_| corrupt("test account change", &seq.to_string()))?,
                 at: Timestamp::parse(called_at)?.as_datetime(),
             };
-            if let Err(e) = account.replay(&change) {
-                // Only a generator changed since the call was made can refuse it; the rest stands.
-                tracing::warn!(connection = %id, seq, tool, error = %e, "a logged test account change no longer applies");
+            // Replayed on a copy: a change this generator refuses (only a generator changed since
+            // the call was made can) leaves no part of itself behind.
+            let mut next = account.clone();
+            match next.replay(&change) {
+                Ok(()) => account = next,
+                Err(e) => {
+                    tracing::warn!(connection = %id, seq, tool, error = %e, "a logged test account change no longer applies; left out");
+                }
             }
         }
         Ok(LoggedAccount {

@@ -28,13 +28,13 @@ const LINGER: std::time::Duration = std::time::Duration::from_micros(300);
 
 /// An event to store.
 pub(crate) struct NewEvent {
-    pub id: String,
-    pub execution: ExecutionId,
-    pub kind: String,
-    pub data: Value,
+    id: String,
+    execution: ExecutionId,
+    kind: String,
+    data: Value,
     /// `data` as stored: serialized by the caller, off the writer's thread.
     text: String,
-    pub at: Timestamp,
+    at: Timestamp,
 }
 
 impl NewEvent {
@@ -83,6 +83,8 @@ pub(crate) enum Write {
     Create(NewRun, NewEvent),
     Stage(StageChange, NewEvent),
     Status(StatusChange, NewEvent),
+    /// Nothing: answers once every write queued before it is committed.
+    Flush,
     /// A change to a test account, with a write's answer kept under its idempotency key
     /// (`(key, tool, answer)`).
     Account {
@@ -108,7 +110,7 @@ impl Write {
     fn event(&self) -> Option<&NewEvent> {
         match self {
             Write::Event(e) | Write::Create(_, e) | Write::Stage(_, e) | Write::Status(_, e) => Some(e),
-            Write::Account { .. } => None,
+            Write::Account { .. } | Write::Flush => None,
         }
     }
 }
@@ -141,6 +143,11 @@ impl Journal {
         let (reply, answer) = oneshot::channel();
         self.send(write, reply).await?;
         answer.await.map_err(|_| stopped())?
+    }
+
+    /// Waits until every write queued so far is committed (or refused).
+    pub(crate) async fn flush(&self) -> Result<(), RepoError> {
+        self.write(Write::Flush).await.map(drop)
     }
 
     /// Queues a write without waiting for its commit: it commits in queue order, so before any
@@ -223,7 +230,10 @@ fn writer(options: &SqliteConnectOptions, bus: &EventBus, rx: &mut mpsc::Receive
                     };
                     publish_and_answer(bus, job, outcome);
                 }
-                if c.execute_batch("SELECT 1").is_err() {
+                checkpoints.after_commit(c);
+                // A connection that cannot answer, or is stuck in a transaction it could not roll
+                // back, is opened again.
+                if !c.is_autocommit() || c.execute_batch("SELECT 1").is_err() {
                     conn = None;
                 }
             }
@@ -235,14 +245,13 @@ fn writer(options: &SqliteConnectOptions, bus: &EventBus, rx: &mut mpsc::Receive
 /// the database keeps, is set when the pool opens it).
 fn open(options: &SqliteConnectOptions) -> rusqlite::Result<rusqlite::Connection> {
     use rusqlite::OpenFlags;
-    let file = options.get_filename();
     let mut flags =
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if super::in_memory(options) {
-        // sqlx names an in-memory database and shares its cache between its connections.
+        // `sqlite::memory:`, which sqlx opens as a named in-memory database with a shared cache.
         flags |= OpenFlags::SQLITE_OPEN_MEMORY | OpenFlags::SQLITE_OPEN_SHARED_CACHE;
     }
-    let conn = rusqlite::Connection::open_with_flags(file, flags)?;
+    let conn = rusqlite::Connection::open_with_flags(options.get_filename(), flags)?;
     conn.busy_timeout(super::BUSY_TIMEOUT)?;
     for (name, value) in super::CONNECTION_PRAGMAS {
         conn.pragma_update(None, name, value)?;
@@ -251,7 +260,7 @@ fn open(options: &SqliteConnectOptions) -> rusqlite::Result<rusqlite::Connection
     Ok(conn)
 }
 
-/// Publishes a stored event and answers its writer; the event is copied only when someone waits.
+/// Publishes a stored event and answers its writer; the bus gets a copy only when a writer waits.
 fn publish_and_answer(bus: &EventBus, job: Job, outcome: Reply) {
     match outcome {
         Ok(Some(event)) if job.reply.is_closed() => {
@@ -412,22 +421,19 @@ fn commit_batch(conn: &rusqlite::Connection, batch: &[Job]) -> rusqlite::Result<
             "INSERT INTO events (id, execution_id, type, occurred_at, data) VALUES (?, ?, ?, ?, ?)",
         )?;
         for job in batch {
-            let outcome = match apply(&tx, &job.write, &job.at)? {
-                Ok(true) => match job.write.event() {
-                    Some(e) => {
-                        insert_event.execute(params![
-                            e.id,
-                            e.execution.as_str(),
-                            e.kind,
-                            e.at.to_text(),
-                            e.text
-                        ])?;
-                        Ok(Some(stored(e, tx.last_insert_rowid())))
-                    }
-                    None => Ok(None),
-                },
-                Ok(false) => Ok(None),
-                Err(refused) => Err(refused),
+            let outcome = match (apply(&tx, &job.write, &job.at)?, job.write.event()) {
+                (Ok(()), Some(e)) => {
+                    insert_event.execute(params![
+                        e.id,
+                        e.execution.as_str(),
+                        e.kind,
+                        e.at.to_text(),
+                        e.text
+                    ])?;
+                    Ok(Some(stored(e, tx.last_insert_rowid())))
+                }
+                (Ok(()), None) => Ok(None),
+                (Err(refused), _) => Err(refused),
             };
             outcomes.push(outcome);
         }
@@ -448,15 +454,15 @@ fn stored(event: &NewEvent, seq: i64) -> ExecutionEvent {
     }
 }
 
-/// Makes one write's changes (its event aside): `Ok(true)` made, `Ok(Err(..))` refused.
+/// Makes one write's changes (its event aside): `Ok(Ok(()))` made, `Ok(Err(..))` refused.
 fn apply(
     tx: &rusqlite::Transaction<'_>,
     write: &Write,
     at: &Timestamp,
-) -> rusqlite::Result<Result<bool, RepoError>> {
+) -> rusqlite::Result<Result<(), RepoError>> {
     let at_text = at.to_text();
     match write {
-        Write::Event(_) => Ok(Ok(true)),
+        Write::Event(_) | Write::Flush => Ok(Ok(())),
         Write::Create(run, _) => {
             tx.prepare_cached(
                 "INSERT INTO executions (id, workflow_id, project_id, status, input, created_at) \
@@ -476,7 +482,7 @@ fn apply(
             for (position, stage_id, extra) in &run.stages {
                 stage.execute(params![run.id.as_str(), position, stage_id, extra])?;
             }
-            Ok(Ok(true))
+            Ok(Ok(()))
         }
         Write::Stage(change, event) => {
             let done = tx
@@ -501,7 +507,7 @@ fn apply(
                     event.execution.as_str()
                 ])?;
             if done == 1 {
-                return Ok(Ok(true));
+                return Ok(Ok(()));
             }
             Ok(Err(why_not(tx, &event.execution, Some(change.position))?))
         }
@@ -538,7 +544,7 @@ fn apply(
                     event.execution.as_str()
                 ])?;
             }
-            Ok(Ok(true))
+            Ok(Ok(()))
         }
         Write::Account {
             connection,
@@ -576,7 +582,7 @@ fn apply(
                 )?
                 .execute(params![key, connection.as_str(), tool, result, at_text])?;
             }
-            Ok(Ok(true))
+            Ok(Ok(()))
         }
     }
 }

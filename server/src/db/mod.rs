@@ -1,4 +1,5 @@
-//! SQLite through sqlx: connection options, the pool, migrations, and one repository per area.
+//! SQLite: connection options, the pool, migrations, and one repository per area, through sqlx;
+//! the journal (`journal.rs`) drives its own connection directly.
 
 mod access_repo;
 mod activity_repo;
@@ -163,11 +164,14 @@ pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Settings every connection gets, the pool's and the journal writer's alike: commits wait for
 /// the WAL, not the disk (a power cut may lose the last commits, never the database's integrity);
-/// foreign keys are enforced; sorts and statement journals stay in memory.
-pub(crate) const CONNECTION_PRAGMAS: [(&str, &str); 3] = [
+/// foreign keys are enforced; sorts and statement journals stay in memory; the WAL file is kept
+/// to a size.
+pub(crate) const CONNECTION_PRAGMAS: [(&str, &str); 4] = [
     ("synchronous", "NORMAL"),
     ("foreign_keys", "ON"),
     ("temp_store", "MEMORY"),
+    // A WAL that grew under load is cut back to 64 MiB when it starts over.
+    ("journal_size_limit", "67108864"),
 ];
 const MAX_CONNECTIONS: u32 = 8;
 
@@ -180,6 +184,15 @@ pub fn connect_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
         bail!(
             "DATABASE_URL '{url}' is not supported: use a sqlite: URL such as {} (got scheme '{scheme}')",
             crate::config::DEFAULT_DATABASE_URL
+        );
+    }
+    if trimmed
+        .split_once('?')
+        .is_some_and(|(_, query)| query.split('&').any(|p| p == "mode=memory"))
+    {
+        bail!(
+            "DATABASE_URL '{url}' asks for an in-memory database with mode=memory: use sqlite::memory: \
+             instead (one in-memory database that all of the server's connections share)"
         );
     }
     let mut options = SqliteConnectOptions::from_str(trimmed)
@@ -213,7 +226,8 @@ pub fn connect_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
 /// Whether the options name an in-memory database rather than a file.
 pub fn in_memory(options: &SqliteConnectOptions) -> bool {
     let file = options.get_filename().to_string_lossy();
-    // sqlx names `sqlite::memory:` databases `file:sqlx-in-memory-<n>`.
+    // sqlx names the database of `sqlite::memory:` `file:sqlx-in-memory-<n>` (its connections
+    // share it through a shared cache); other in-memory URLs are refused by `connect_options`.
     file.is_empty() || file.contains(":memory:") || file.starts_with("file:sqlx-in-memory-")
 }
 

@@ -438,3 +438,135 @@ async fn the_write_ahead_log_stays_small_over_thousands_of_commits() {
     let wal = std::fs::metadata(dir.path().join("sb.db-wal")).map_or(0, |m| m.len());
     assert!(wal < 16 << 20, "the WAL grew to {wal} bytes");
 }
+
+/// A write refused inside a batch (its run does not exist) is answered with its refusal; the
+/// writes committed beside it are not lost.
+#[tokio::test]
+async fn a_refused_write_does_not_sink_the_writes_beside_it() {
+    use switchboard_core::ExecutionId;
+    let (services, _pool, _dir) = services().await;
+    let known = ExecutionId::parse("exec_000001").expect("id");
+    let missing = ExecutionId::parse("exec_missing").expect("id");
+    let appends = (0..40).map(|i| {
+        let (events, id) = (
+            services.events.clone(),
+            if i % 2 == 0 {
+                known.clone()
+            } else {
+                missing.clone()
+            },
+        );
+        tokio::spawn(async move {
+            (
+                id.clone(),
+                events
+                    .append(&id, "test.noted", serde_json::json!({"i": i}))
+                    .await,
+            )
+        })
+    });
+    for joined in futures_util::future::join_all(appends).await {
+        let (id, outcome) = joined.expect("task");
+        match outcome {
+            Ok(event) => assert_eq!(event.execution_id, known),
+            Err(e) => {
+                assert_eq!(id, missing);
+                assert!(matches!(e, RepoError::NotFound { .. }), "{e:?}");
+            }
+        }
+    }
+    let noted = services
+        .events
+        .list(&known, 0)
+        .await
+        .expect("events")
+        .into_iter()
+        .filter(|e| e.kind == "test.noted")
+        .count();
+    assert_eq!(noted, 20);
+}
+
+/// `sqlite::memory:` works as well: the journal's own connection shares the pool's in-memory
+/// database, and waits for the pool's locks rather than failing.
+#[tokio::test]
+async fn a_five_stage_run_completes_on_an_in_memory_database() {
+    use switchboard_core::connection::ConnectionInput;
+    use switchboard_core::connectors::testmode::TestAccount;
+    use switchboard_core::execution::ExecutionStatus;
+    let pool = db::connect(db::connect_options("sqlite::memory:").expect("url"))
+        .await
+        .expect("open");
+    db::migrate(&pool).await.expect("migrate");
+    let settings = std::sync::Arc::new(server::connectors::ConnectorSettings::from_env());
+    let keyring = std::sync::Arc::new(server::secrets::Keyring::new(&[3; 32], &[]));
+    let wiring =
+        db::services(&pool, settings, keyring, server::sync::SyncSettings::default()).expect("services");
+    let services = wiring.services.clone();
+    let engine = server::workflows::Engine::new(
+        services.clone(),
+        wiring.bus.clone(),
+        server::workflows::EngineSettings::default(),
+    );
+    let project = services
+        .projects
+        .create(
+            ProjectInput {
+                name: "In memory".into(),
+                ..Default::default()
+            }
+            .validate()
+            .expect("project"),
+            "user",
+        )
+        .await
+        .expect("project");
+    let today = chrono::Utc::now().date_naive();
+    for (seed, platform) in ["google", "meta", "pinterest"].into_iter().enumerate() {
+        let draft = ConnectionInput {
+            project_id: project.id.to_string(),
+            platform: platform.to_owned(),
+            seed: Some(seed as u64),
+            ..Default::default()
+        }
+        .validate()
+        .expect("connection");
+        let account = TestAccount::generate(draft.platform, seed as u64, draft.currency, today);
+        services
+            .connections
+            .create_test(draft, &account, "user")
+            .await
+            .expect("connection");
+    }
+    let template =
+        switchboard_core::agents::templates::find_template("multi_platform_launch").expect("template");
+    let draft = template
+        .instantiate(None, Some(project.id.as_str()))
+        .validate()
+        .expect("workflow");
+    let workflow = services.workflows.create(draft, "user").await.expect("workflow");
+    let runs: Vec<_> = futures_util::future::join_all(
+        (0..4).map(|_| engine.start(&workflow.id, None, serde_json::json!({"trigger": "test"}))),
+    )
+    .await
+    .into_iter()
+    .map(|r| r.expect("start").id)
+    .collect();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    for id in &runs {
+        loop {
+            let detail = services.executions.get(id).await.expect("run");
+            if detail.execution.status.is_terminal() {
+                assert_eq!(
+                    detail.execution.status,
+                    ExecutionStatus::Completed,
+                    "{:?}",
+                    detail.execution.error
+                );
+                assert_eq!(detail.stages.len(), 5);
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "run {id} did not finish");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+}
