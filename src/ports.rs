@@ -86,6 +86,8 @@ pub trait ConnectionRepo: Send + Sync {
     async fn delete(&self, id: &ConnectionId, actor: &str) -> Result<(), RepoError>;
     /// A test account: its snapshot with the changes logged since replayed.
     async fn test_account(&self, id: &ConnectionId) -> Result<LoggedAccount, RepoError>;
+    /// Stores a test account whole, as the snapshot that replaces its change log.
+    async fn save_test_snapshot(&self, id: &ConnectionId, account: &TestAccount) -> Result<(), RepoError>;
     /// Makes (or, for an account the project already has, re-authorizes) a live connection with
     /// its sealed tokens, in one transaction.
     async fn create_live(
@@ -171,6 +173,11 @@ pub trait ToolRunner: Send + Sync {
         connection: &ConnectionId,
         params: serde_json::Value,
     ) -> Result<serde_json::Value, ToolRunError>;
+
+    /// Before the server stops: stores each test account with logged changes whole, so that the
+    /// next start reads it as it is rather than replaying its changes with a generator that may
+    /// have been upgraded meanwhile. Answers how many accounts were stored.
+    async fn settle(&self) -> Result<usize, RepoError>;
 }
 
 /// Workflow definitions.

@@ -52,6 +52,7 @@ pub struct Application {
     address: SocketAddr,
     router: Router,
     pool: SqlitePool,
+    tools: Arc<dyn switchboard_core::ports::ToolRunner>,
 }
 
 impl Application {
@@ -69,8 +70,7 @@ impl Application {
         let address = listener.local_addr().context("cannot read the bound address")?;
 
         let database_file = config.database.get_filename();
-        let in_memory = db::in_memory(&config.database);
-        let (keyring, source) = Keyring::load((!in_memory).then_some(database_file))?;
+        let (keyring, source) = Keyring::load(Some(database_file))?;
         tracing::info!(
             key = keyring.current_key_id(),
             ?source,
@@ -111,6 +111,7 @@ impl Application {
         ));
         access.apply_owner_password().await?;
         let (services, live) = (wiring.services, wiring.live);
+        let tools = services.tools.clone();
         // Load the reports' facts now rather than on the first report.
         let analytics = services.analytics.clone();
         tokio::spawn(async move {
@@ -135,6 +136,7 @@ impl Application {
             address,
             router,
             pool,
+            tools,
         })
     }
 
@@ -155,6 +157,13 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await
         .context("the HTTP server failed")?;
+        match self.tools.settle().await {
+            Ok(0) => {}
+            Ok(accounts) => tracing::info!(accounts, "test accounts stored whole"),
+            Err(e) => {
+                tracing::warn!(error = %e, "test accounts could not be stored whole; their change logs stand")
+            }
+        }
         self.pool.close().await;
         tracing::info!("Switchboard stopped");
         Ok(())

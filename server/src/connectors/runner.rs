@@ -12,7 +12,7 @@ use switchboard_core::connectors::testmode::CallContext;
 use switchboard_core::connectors::{Access, ConnectorError, ToolSpec, find_tool, schema};
 use switchboard_core::execution::ToolCallScope;
 use switchboard_core::ports::{ConnectionRepo, EventLog, ToolRunError, ToolRunner};
-use switchboard_core::{ConnectionId, Platform};
+use switchboard_core::{ConnectionId, Platform, RepoError};
 
 /// The most rows `all_pages` gathers; past it the result keeps the cursor to carry on from.
 pub const MAX_ROWS: usize = 5_000;
@@ -207,6 +207,10 @@ impl ToolRunner for LocalToolRunner {
             tracing::error!(execution = %scope.execution, tool, error = %e, "cannot record a tool call");
         }
         outcome
+    }
+
+    async fn settle(&self) -> Result<usize, RepoError> {
+        self.test_accounts.settle().await
     }
 }
 

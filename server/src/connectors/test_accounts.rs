@@ -96,6 +96,30 @@ impl TestAccounts {
     }
 }
 
+impl TestAccounts {
+    /// Stores every account held with logged changes whole (each waits for a call under way).
+    pub async fn settle(&self) -> Result<usize, switchboard_core::RepoError> {
+        let slots: Vec<(ConnectionId, Slot)> = self
+            .slots
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .map(|(id, slot)| (id.clone(), slot.clone()))
+            .collect();
+        let mut stored = 0;
+        for (id, slot) in slots {
+            let mut held = slot.lock().await;
+            let Some(logged) = held.as_mut().filter(|l| l.changes > 0) else {
+                continue;
+            };
+            self.repo.save_test_snapshot(&id, &logged.account).await?;
+            logged.changes = 0;
+            stored += 1;
+        }
+        Ok(stored)
+    }
+}
+
 fn missing(id: &ConnectionId) -> ToolRunError {
     ToolRunError::Repo(switchboard_core::RepoError::NotFound {
         entity: "test account",

@@ -562,6 +562,17 @@ impl ConnectionRepo for SqliteConnectionRepo {
             .transpose()
     }
 
+    #[tracing::instrument(level = "debug", skip(self, account), err(Debug, level = "debug"))]
+    async fn save_test_snapshot(&self, id: &ConnectionId, account: &TestAccount) -> Result<(), RepoError> {
+        let write = Write::Account {
+            connection: id.clone(),
+            change: AccountChange::Snapshot(state_json(account)?),
+            answer: None,
+        };
+        self.db.journal.write(write).await?;
+        Ok(())
+    }
+
     #[tracing::instrument(level = "debug", skip_all, fields(connection = %id, tool = %change.tool), err(Debug, level = "debug"))]
     async fn save_test_change(
         &self,

@@ -245,12 +245,8 @@ fn writer(options: &SqliteConnectOptions, bus: &EventBus, rx: &mut mpsc::Receive
 /// the database keeps, is set when the pool opens it).
 fn open(options: &SqliteConnectOptions) -> rusqlite::Result<rusqlite::Connection> {
     use rusqlite::OpenFlags;
-    let mut flags =
+    let flags =
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    if super::in_memory(options) {
-        // `sqlite::memory:`, which sqlx opens as a named in-memory database with a shared cache.
-        flags |= OpenFlags::SQLITE_OPEN_MEMORY | OpenFlags::SQLITE_OPEN_SHARED_CACHE;
-    }
     let conn = rusqlite::Connection::open_with_flags(options.get_filename(), flags)?;
     conn.busy_timeout(super::BUSY_TIMEOUT)?;
     for (name, value) in super::CONNECTION_PRAGMAS {
@@ -301,10 +297,6 @@ impl Checkpoints {
             passed,
             commits: 0,
         };
-        if super::in_memory(options) {
-            // No WAL to copy back.
-            return alone(passed);
-        }
         let (nudge, nudged) = std::sync::mpsc::sync_channel::<()>(1);
         let (options, done) = (options.clone(), passed.clone());
         let started = std::thread::Builder::new()

@@ -67,14 +67,6 @@ impl Db {
     pub fn new(read: &SqlitePool, bus: crate::workflows::EventBus) -> Db {
         let options = (*read.connect_options()).clone();
         let journal = std::sync::Arc::new(journal::Journal::new(options.clone(), bus));
-        if in_memory(&options) {
-            // A second pool could open a second, empty database.
-            return Db {
-                read: read.clone(),
-                write: read.clone(),
-                journal,
-            };
-        }
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             // Writers queue here under load; each holds the connection for one short transaction.
@@ -186,17 +178,18 @@ pub fn connect_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
             crate::config::DEFAULT_DATABASE_URL
         );
     }
-    if trimmed
-        .split_once('?')
-        .is_some_and(|(_, query)| query.split('&').any(|p| p == "mode=memory"))
-    {
-        bail!(
-            "DATABASE_URL '{url}' asks for an in-memory database with mode=memory: use sqlite::memory: \
-             instead (one in-memory database that all of the server's connections share)"
-        );
-    }
     let mut options = SqliteConnectOptions::from_str(trimmed)
         .with_context(|| format!("DATABASE_URL '{url}' is not a valid SQLite URL"))?;
+    let memory_mode = trimmed
+        .split_once('?')
+        .is_some_and(|(_, query)| query.split('&').any(|p| p == "mode=memory"));
+    if memory_mode || in_memory(&options) {
+        bail!(
+            "DATABASE_URL '{url}' names an in-memory database: Switchboard needs a database file, which its \
+             readers, its journal writer and its checkpointer share (for a throwaway database, use a file \
+             in a temporary folder, e.g. sqlite:///tmp/switchboard-scratch.db?mode=rwc)"
+        );
+    }
     if !trimmed.contains("mode=") {
         options = options.create_if_missing(true);
     }
@@ -209,9 +202,10 @@ pub fn connect_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
         .iter()
         .fold(options, |options, (name, value)| options.pragma(*name, *value));
 
-    let file = options.get_filename();
-    let memory = in_memory(&options);
-    let folder = file.parent().filter(|d| !memory && !d.as_os_str().is_empty());
+    let folder = options
+        .get_filename()
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty());
     if let Some(dir) = folder {
         std::fs::create_dir_all(dir).with_context(|| {
             format!(
@@ -224,10 +218,9 @@ pub fn connect_options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
 }
 
 /// Whether the options name an in-memory database rather than a file.
-pub fn in_memory(options: &SqliteConnectOptions) -> bool {
+fn in_memory(options: &SqliteConnectOptions) -> bool {
     let file = options.get_filename().to_string_lossy();
-    // sqlx names the database of `sqlite::memory:` `file:sqlx-in-memory-<n>` (its connections
-    // share it through a shared cache); other in-memory URLs are refused by `connect_options`.
+    // sqlx names the database of `sqlite::memory:` `file:sqlx-in-memory-<n>`.
     file.is_empty() || file.contains(":memory:") || file.starts_with("file:sqlx-in-memory-")
 }
 

@@ -60,8 +60,9 @@ fn bad_database_urls_fail_with_one_line_and_no_panic() {
         "postgres://localhost/switchboard".to_owned(),
         "not a url".to_owned(),
         "sqlite://data/x.db?mode=bogus".to_owned(),
-        // Each connection would get a database of its own: `sqlite::memory:` is the way.
+        // The server's connections share one database file.
         "sqlite://scratch?mode=memory".to_owned(),
+        "sqlite::memory:".to_owned(),
         format!("sqlite://{}/inside/sb.db", blocker.display()),
     ];
     for url in cases {

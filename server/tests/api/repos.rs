@@ -31,6 +31,31 @@ async fn services() -> (Services, SqlitePool, tempfile::TempDir) {
     (wired(&pool), pool, dir)
 }
 
+/// A test connection on `project`, its account generated from `seed`.
+async fn test_connection(
+    services: &Services,
+    project: &str,
+    platform: Platform,
+    seed: u64,
+) -> switchboard_core::connection::Connection {
+    let draft = switchboard_core::connection::ConnectionInput {
+        project_id: project.into(),
+        platform: platform.as_str().into(),
+        seed: Some(seed),
+        ..Default::default()
+    }
+    .validate()
+    .expect("draft");
+    let today = chrono::Utc::now().date_naive();
+    let account =
+        switchboard_core::connectors::testmode::TestAccount::generate(platform, seed, draft.currency, today);
+    services
+        .connections
+        .create_test(draft, &account, "user")
+        .await
+        .expect("connection")
+}
+
 fn id(s: &str) -> ProjectId {
     ProjectId::parse(s).expect("id")
 }
@@ -254,27 +279,11 @@ async fn seed_demo_fills_an_empty_database_once() {
 #[tokio::test]
 async fn tool_calls_inside_a_run_are_recorded_in_its_event_log() {
     use serde_json::json;
-    use switchboard_core::connection::ConnectionInput;
-    use switchboard_core::connectors::testmode::TestAccount;
+    use switchboard_core::ExecutionId;
     use switchboard_core::execution::ToolCallScope;
-    use switchboard_core::{Currency, ExecutionId};
 
     let (services, _pool, _dir) = services().await;
-    let draft = ConnectionInput {
-        project_id: "proj_0001".into(),
-        platform: "meta".into(),
-        seed: Some(3),
-        ..Default::default()
-    }
-    .validate()
-    .expect("draft");
-    let today = chrono::Utc::now().date_naive();
-    let account = TestAccount::generate(Platform::Meta, 3, Currency::USD, today);
-    let connection = services
-        .connections
-        .create_test(draft, &account, "user")
-        .await
-        .expect("connection");
+    let connection = test_connection(&services, "proj_0001", Platform::Meta, 3).await;
     let execution = ExecutionId::parse("exec_000001").expect("id");
     let last = services
         .events
@@ -486,87 +495,50 @@ async fn a_refused_write_does_not_sink_the_writes_beside_it() {
     assert_eq!(noted, 20);
 }
 
-/// `sqlite::memory:` works as well: the journal's own connection shares the pool's in-memory
-/// database, and waits for the pool's locks rather than failing.
+/// Before the server stops, test accounts with logged changes are stored whole: the next start
+/// reads them as they are, whatever generator it runs.
 #[tokio::test]
-async fn a_five_stage_run_completes_on_an_in_memory_database() {
-    use switchboard_core::connection::ConnectionInput;
-    use switchboard_core::connectors::testmode::TestAccount;
-    use switchboard_core::execution::ExecutionStatus;
-    let pool = db::connect(db::connect_options("sqlite::memory:").expect("url"))
-        .await
-        .expect("open");
-    db::migrate(&pool).await.expect("migrate");
-    let settings = std::sync::Arc::new(server::connectors::ConnectorSettings::from_env());
-    let keyring = std::sync::Arc::new(server::secrets::Keyring::new(&[3; 32], &[]));
-    let wiring =
-        db::services(&pool, settings, keyring, server::sync::SyncSettings::default()).expect("services");
-    let services = wiring.services.clone();
-    let engine = server::workflows::Engine::new(
-        services.clone(),
-        wiring.bus.clone(),
-        server::workflows::EngineSettings::default(),
-    );
-    let project = services
-        .projects
-        .create(
-            ProjectInput {
-                name: "In memory".into(),
-                ..Default::default()
-            }
-            .validate()
-            .expect("project"),
-            "user",
-        )
-        .await
-        .expect("project");
-    let today = chrono::Utc::now().date_naive();
-    for (seed, platform) in ["google", "meta", "pinterest"].into_iter().enumerate() {
-        let draft = ConnectionInput {
-            project_id: project.id.to_string(),
-            platform: platform.to_owned(),
-            seed: Some(seed as u64),
-            ..Default::default()
-        }
-        .validate()
-        .expect("connection");
-        let account = TestAccount::generate(draft.platform, seed as u64, draft.currency, today);
+async fn settling_stores_changed_test_accounts_whole_and_empties_their_logs() {
+    use serde_json::json;
+    let (services, pool, _dir) = services().await;
+    let connection = test_connection(&services, "proj_0001", Platform::Google, 4).await;
+    for n in 0..5 {
         services
-            .connections
-            .create_test(draft, &account, "user")
+            .tools
+            .run(
+                Platform::Google,
+                "create_campaign",
+                &connection.id,
+                json!({"name": format!("Settled {n}"), "budget_micros": 1_000_000, "advertising_channel_type": "SEARCH"}),
+            )
             .await
-            .expect("connection");
+            .expect("write");
     }
-    let template =
-        switchboard_core::agents::templates::find_template("multi_platform_launch").expect("template");
-    let draft = template
-        .instantiate(None, Some(project.id.as_str()))
-        .validate()
-        .expect("workflow");
-    let workflow = services.workflows.create(draft, "user").await.expect("workflow");
-    let runs: Vec<_> = futures_util::future::join_all(
-        (0..4).map(|_| engine.start(&workflow.id, None, serde_json::json!({"trigger": "test"}))),
-    )
-    .await
-    .into_iter()
-    .map(|r| r.expect("start").id)
-    .collect();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    for id in &runs {
-        loop {
-            let detail = services.executions.get(id).await.expect("run");
-            if detail.execution.status.is_terminal() {
-                assert_eq!(
-                    detail.execution.status,
-                    ExecutionStatus::Completed,
-                    "{:?}",
-                    detail.execution.error
-                );
-                assert_eq!(detail.stages.len(), 5);
-                break;
-            }
-            assert!(std::time::Instant::now() < deadline, "run {id} did not finish");
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-    }
+    let logged = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM connector_test_account_changes WHERE connection_id = ?",
+        )
+        .bind(connection.id.as_str())
+        .fetch_one(&pool)
+        .await
+        .expect("count")
+    };
+    assert_eq!(logged().await, 5);
+    assert_eq!(services.tools.settle().await.expect("settle"), 1);
+    assert_eq!(logged().await, 0);
+    // Nothing left to store the second time.
+    assert_eq!(services.tools.settle().await.expect("settle"), 0);
+    let stored = services
+        .connections
+        .test_account(&connection.id)
+        .await
+        .expect("account");
+    assert_eq!(stored.changes, 0);
+    let settled = stored
+        .account
+        .campaigns
+        .iter()
+        .filter(|c| c.name.starts_with("Settled "))
+        .count();
+    assert_eq!(settled, 5);
 }
