@@ -38,11 +38,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
-    let mut options = server::db::connect_options(&url)?;
-    if let Some(size) = std::env::var("BENCH_PAGE_SIZE").ok().and_then(|v| v.parse().ok()) {
-        options = options.page_size(size);
-    }
-    let pool = server::db::connect(options).await?;
+    let pool = server::db::connect(server::db::connect_options(&url)?).await?;
     server::db::migrate(&pool).await?;
     let settings = Arc::new(server::connectors::ConnectorSettings::from_env());
     let keyring = Arc::new(server::secrets::Keyring::new(&[9; 32], &[]));

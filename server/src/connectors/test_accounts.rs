@@ -94,9 +94,7 @@ impl TestAccounts {
         *held = Some(LoggedAccount { account, changes });
         Ok(answer)
     }
-}
 
-impl TestAccounts {
     /// Stores every account held with logged changes whole (each waits for a call under way).
     pub async fn settle(&self) -> Result<usize, switchboard_core::RepoError> {
         let slots: Vec<(ConnectionId, Slot)> = self

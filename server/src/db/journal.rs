@@ -292,11 +292,6 @@ struct Checkpoints {
 impl Checkpoints {
     fn start(options: &SqliteConnectOptions) -> Checkpoints {
         let passed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let alone = |passed| Checkpoints {
-            nudge: None,
-            passed,
-            commits: 0,
-        };
         let (nudge, nudged) = std::sync::mpsc::sync_channel::<()>(1);
         let (options, done) = (options.clone(), passed.clone());
         let started = std::thread::Builder::new()
@@ -316,16 +311,17 @@ impl Checkpoints {
                     done.store(true, std::sync::atomic::Ordering::Release);
                 }
             });
-        match started {
-            Ok(_) => Checkpoints {
-                nudge: Some(nudge),
-                passed,
-                commits: 0,
-            },
+        let nudge = match started {
+            Ok(_) => Some(nudge),
             Err(e) => {
                 tracing::warn!(error = %e, "cannot start the checkpointer; the writer checkpoints itself");
-                alone(passed)
+                None
             }
+        };
+        Checkpoints {
+            nudge,
+            passed,
+            commits: 0,
         }
     }
 
