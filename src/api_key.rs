@@ -30,6 +30,13 @@ impl ApiKey {
     }
 }
 
+/// A new key: its record, and the key itself (shown this once, stored only as a hash).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IssuedKey {
+    pub record: ApiKey,
+    pub key: String,
+}
+
 /// Whether text has the shape of a key (before any lookup).
 pub fn looks_like_key(text: &str) -> bool {
     text.strip_prefix(KEY_PREFIX).is_some_and(|body| {

@@ -2,6 +2,7 @@
 
 use crate::error::ParseError;
 use crate::ids::{CampaignId, ProjectId};
+use crate::metrics::DailyMetric;
 use crate::money::{Currency, Micros};
 use crate::platform::Platform;
 use crate::time::Timestamp;
@@ -195,6 +196,33 @@ pub struct CampaignPage {
     pub total: u64,
     pub limit: u32,
     pub offset: u32,
+}
+
+/// The campaigns page: a page of campaigns, and the projects to filter by as (id, name).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignList {
+    pub page: CampaignPage,
+    pub projects: Vec<(String, String)>,
+}
+
+/// One campaign with its project and its daily metrics for a window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignDetail {
+    pub campaign: Campaign,
+    pub project: crate::project::Project,
+    pub days: Vec<DailyMetric>,
+}
+
+// A campaign's daily metrics in its platform's currency, for a window or all it has (the API's
+// `MetricsResponse`; no doc comment, which would change the API document).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = MetricsResponse))]
+pub struct CampaignMetrics {
+    pub campaign_id: CampaignId,
+    pub currency: String,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub days: Vec<DailyMetric>,
 }
 
 #[cfg(test)]

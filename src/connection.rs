@@ -1,6 +1,8 @@
 //! Ad account connections: a project's account on one platform, in test or live mode. A
 //! connection never carries its tokens: they stay encrypted in the server's storage.
 
+use crate::connectors::table::ResultTable;
+use crate::connectors::{Access, ToolSpec};
 use crate::error::ParseError;
 use crate::ids::{ConnectionId, ProjectId};
 use crate::money::Currency;
@@ -9,6 +11,7 @@ use crate::time::Timestamp;
 use crate::validation::FieldErrors;
 use crate::workflow::text_enum;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::fmt;
 use std::str::FromStr;
 
@@ -331,6 +334,98 @@ pub struct OAuthPending {
     pub code_verifier: String,
     pub redirect_uri: String,
     pub expires_at: Timestamp,
+}
+
+/// Where to send the user to authorize.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Authorize {
+    pub authorization_url: String,
+    pub state: String,
+    pub expires_at: Timestamp,
+}
+
+/// What the platform's OAuth callback carries: a code and the state, or why it was not granted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuthCallback {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+    /// Meta's name for the reason.
+    pub error_reason: Option<String>,
+}
+
+// A platform and its tools, as `GET /connectors` lists them. (No doc comment: it would become the
+// schema's description.)
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Connector {
+    pub platform: Platform,
+    pub label: &'static str,
+    pub tools: &'static [ToolSpec],
+}
+
+/// A connection with its project's name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionItem {
+    pub connection: Connection,
+    pub project_name: String,
+}
+
+/// A project a new connection can join.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectChoice {
+    pub id: String,
+    pub name: String,
+}
+
+/// Everything the Connections page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionsOverview {
+    pub connections: Vec<ConnectionItem>,
+    pub projects: Vec<ProjectChoice>,
+}
+
+/// A tool as the explorer shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolInfo {
+    pub name: String,
+    /// The platform endpoint it calls (`GET /ad_accounts/{ad_account_id}/campaigns`).
+    pub endpoint: String,
+    pub title: String,
+    pub description: String,
+    pub write: bool,
+    pub params: Value,
+}
+
+impl From<&ToolSpec> for ToolInfo {
+    fn from(t: &ToolSpec) -> Self {
+        ToolInfo {
+            name: t.name.to_owned(),
+            endpoint: t.endpoint.to_owned(),
+            title: t.title.to_owned(),
+            description: t.description.to_owned(),
+            write: t.access == Access::Write,
+            params: t.params.clone(),
+        }
+    }
+}
+
+/// The tool explorer of one connection: the connection and its platform's tools.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExplorerData {
+    pub item: ConnectionItem,
+    pub tools: Vec<ToolInfo>,
+}
+
+/// One tool run's answer: the JSON, and its rows as a table when it has rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolRun {
+    pub tool: String,
+    pub json: String,
+    pub table: Option<ResultTable>,
+    pub elapsed_ms: u64,
 }
 
 #[cfg(test)]

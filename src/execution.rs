@@ -109,6 +109,22 @@ pub struct ExecutionDetail {
     pub stages: Vec<StageRun>,
 }
 
+/// Which runs to list, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecutionFilter {
+    pub status: Option<ExecutionStatus>,
+    pub project_id: Option<crate::ids::ProjectId>,
+    pub limit: u32,
+}
+
+/// A run's page: the run and its stages, its event log and its project's name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunView {
+    pub detail: ExecutionDetail,
+    pub events: Vec<ExecutionEvent>,
+    pub project_name: Option<String>,
+}
+
 /// Event types the executor writes.
 pub mod events {
     pub const EXECUTION_CREATED: &str = "execution.created";

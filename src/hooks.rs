@@ -178,6 +178,79 @@ pub enum Reservation {
     Seen(Delivery),
 }
 
+/// A webhook with its address and the name of the workflow it starts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookItem {
+    pub webhook: Webhook,
+    /// Where senders POST deliveries.
+    pub url: String,
+    pub workflow_name: String,
+}
+
+/// A webhook with its latest deliveries, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookDetail {
+    pub item: WebhookItem,
+    pub deliveries: Vec<Delivery>,
+}
+
+/// A webhook with its signing secret (`whsec_…`) in full, right after creating or rotating it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookWithSecret {
+    pub webhook: Webhook,
+    pub url: String,
+    pub secret: String,
+}
+
+/// A workflow a new webhook can start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkflowChoice {
+    pub id: String,
+    pub name: String,
+}
+
+/// The Integrations page: the webhooks, the workflows they can start, and the API keys.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IntegrationsOverview {
+    pub webhooks: Vec<WebhookItem>,
+    pub workflows: Vec<WorkflowChoice>,
+    pub api_keys: Vec<crate::api_key::ApiKey>,
+}
+
+/// A delivery as it arrived on a webhook's address: the headers that matter and the body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InboundDelivery {
+    /// `webhook-id`: the message id of a signed delivery, and its idempotency key.
+    pub message_id: Option<String>,
+    /// `webhook-timestamp`
+    pub timestamp: Option<String>,
+    /// `webhook-signature`
+    pub signature: Option<String>,
+    /// `Idempotency-Key`: the idempotency key when `webhook-id` is absent.
+    pub idempotency_key: Option<String>,
+    /// The token of `Authorization: Bearer …`.
+    pub bearer: Option<String>,
+    /// The declared `Content-Length`.
+    pub content_length: Option<u64>,
+    /// The body; `None` when it is larger than [`MAX_BODY_BYTES`].
+    pub body: Option<Vec<u8>>,
+}
+
+/// The answer to a delivery that was not refused.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeliveryAnswer {
+    /// The run the delivery started, or for a replay the first delivery's run.
+    Accepted {
+        execution_id: ExecutionId,
+        delivery_id: DeliveryId,
+        /// A repeat of an earlier delivery's message id; nothing new was started.
+        replayed: bool,
+    },
+    /// The first delivery with this message id has no run yet; the sender should retry after
+    /// `retry_after_secs`.
+    InProgress { retry_after_secs: u32, message: String },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,10 @@ pub mod platform;
 #[cfg(feature = "server")]
 pub mod ports;
 pub mod project;
+pub mod run_event;
 pub mod schedule;
+#[cfg(feature = "server")]
+pub mod service;
 pub mod sync;
 pub mod time;
 pub mod validation;

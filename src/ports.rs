@@ -1,5 +1,5 @@
 //! The ports: traits the server implements over its storage and services. Server functions, the REST
-//! API and background jobs all reach infrastructure through these, bundled in [`Services`].
+//! API and background jobs all reach infrastructure through these, bundled in [`Repos`].
 
 use crate::activity::ActivityEntry;
 use crate::campaign::{Campaign, CampaignPage, CampaignQuery};
@@ -251,6 +251,19 @@ pub trait ExecutionRepo: Send + Sync {
     ) -> Result<crate::execution::ExecutionEvent, RepoError>;
 }
 
+/// Where stored run events go next (the server's event bus). Called on the journal's thread right
+/// after the commit, in sequence order: it must not block.
+pub trait EventPublisher: Send + Sync {
+    fn publish(&self, event: crate::execution::ExecutionEvent);
+}
+
+/// Publishes nothing: for maintenance commands that store no run events.
+pub struct NoPublisher;
+
+impl EventPublisher for NoPublisher {
+    fn publish(&self, _event: crate::execution::ExecutionEvent) {}
+}
+
 /// Executions' event logs.
 #[async_trait]
 pub trait EventLog: Send + Sync {
@@ -296,17 +309,6 @@ pub trait AnalyticsRepo: Send + Sync {
     -> Result<(), RepoError>;
     /// Sets the currency of reports across projects.
     async fn set_report_currency(&self, currency: crate::money::Currency) -> Result<(), RepoError>;
-}
-
-/// The performance sync: its schedule, its runs, and "sync now".
-#[async_trait]
-pub trait SyncService: Send + Sync {
-    /// The schedule, the latest runs (a running one first) and where each connection stands.
-    async fn overview(&self) -> Result<crate::sync::SyncOverview, RepoError>;
-    /// Starts a run in the background; answers its id, or `AlreadyRunning`.
-    async fn sync_now(&self) -> Result<i64, crate::sync::SyncError>;
-    /// Sets the cron expression (UTC), or `off`.
-    async fn set_schedule(&self, schedule: &str) -> Result<(), crate::sync::SyncError>;
 }
 
 /// Inbound webhooks and their delivery log. Secrets are stored sealed (by the caller, bound to the
@@ -475,16 +477,15 @@ pub trait NotificationRepo: Send + Sync {
     ) -> Result<Vec<(i64, crate::ids::ExecutionId, String)>, RepoError>;
 }
 
-/// Everything the UI and API layers may call, cheap to clone.
+/// The repositories and infrastructure ports, cheap to clone: what the application services, the executor and the background jobs are built on.
 #[derive(Clone)]
-pub struct Services {
+pub struct Repos {
     pub dashboard: Arc<dyn DashboardRepo>,
     pub health: Arc<dyn HealthProbe>,
     pub projects: Arc<dyn ProjectRepo>,
     pub campaigns: Arc<dyn CampaignRepo>,
     pub metrics: Arc<dyn MetricsRepo>,
     pub analytics: Arc<dyn AnalyticsRepo>,
-    pub sync: Arc<dyn SyncService>,
     pub activity: Arc<dyn ActivityRepo>,
     pub connections: Arc<dyn ConnectionRepo>,
     pub tools: Arc<dyn ToolRunner>,

@@ -231,6 +231,69 @@ impl From<&Project> for ProjectInput {
     }
 }
 
+/// The fields a PATCH may change; those left out keep their value. `null` clears an optional field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectPatch {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::validation::present")]
+    pub client: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validation::present")]
+    pub vertical: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validation::present")]
+    pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validation::present")]
+    pub monthly_budget: Option<Option<String>>,
+    #[serde(default)]
+    pub currency: Option<String>,
+    #[serde(default)]
+    pub platforms: Option<Vec<String>>,
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+impl ProjectPatch {
+    /// The form with this patch's fields put over a project's current values.
+    pub fn apply(self, current: &Project) -> ProjectInput {
+        let mut input = ProjectInput::from(current);
+        if let Some(name) = self.name {
+            input.name = name;
+        }
+        if let Some(v) = self.client {
+            input.client = v;
+        }
+        if let Some(v) = self.vertical {
+            input.vertical = v;
+        }
+        if let Some(v) = self.description {
+            input.description = v;
+        }
+        if let Some(v) = self.monthly_budget {
+            input.monthly_budget = v;
+        }
+        if let Some(v) = self.currency {
+            input.currency = Some(v);
+        }
+        if let Some(v) = self.platforms {
+            input.platforms = v;
+        }
+        if let Some(v) = self.status {
+            input.status = Some(v);
+        }
+        input
+    }
+}
+
+/// Everything the project page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectDetail {
+    pub project: Project,
+    pub campaigns: crate::campaign::CampaignPage,
+    pub activity: Vec<crate::activity::ActivityEntry>,
+}
+
 /// Filters for the project list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectFilter {

@@ -292,6 +292,118 @@ impl WorkflowInput {
     }
 }
 
+/// A workflow with its project's name, as the Workflows page lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkflowItem {
+    pub workflow: Workflow,
+    pub project_name: Option<String>,
+}
+
+/// A template as the Workflows page offers it: what each stage does, in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemplateInfo {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub steps: Vec<String>,
+}
+
+impl From<&crate::agents::templates::Template> for TemplateInfo {
+    fn from(t: &crate::agents::templates::Template) -> Self {
+        TemplateInfo {
+            id: t.id.to_owned(),
+            name: t.name.to_owned(),
+            description: t.description.to_owned(),
+            steps: t.steps.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+}
+
+/// Everything the Workflows page shows: the workflows, the templates, and the projects (not
+/// archived) a template can be used for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkflowsOverview {
+    pub workflows: Vec<WorkflowItem>,
+    pub templates: Vec<TemplateInfo>,
+    pub projects: Vec<crate::connection::ProjectChoice>,
+}
+
+/// A workflow's page: the workflow with its project's name, and its latest runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkflowDetail {
+    pub item: WorkflowItem,
+    pub runs: Vec<crate::execution::Execution>,
+}
+
+/// A stage as the editor sends it: parameters as JSON text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StageForm {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub agent: String,
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub params: Option<String>,
+}
+
+/// The workflow editor's fields (the project stays the workflow's own).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WorkflowForm {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub trigger: Option<String>,
+    #[serde(default)]
+    pub schedule: Option<String>,
+    #[serde(default)]
+    pub stages: Vec<StageForm>,
+}
+
+impl WorkflowForm {
+    /// The definition the form describes, for `project_id`. Blank parameters are `{}`; parameters
+    /// that are not JSON are errors about `stages[i].params`.
+    pub fn into_input(
+        self,
+        project_id: Option<String>,
+    ) -> Result<WorkflowInput, crate::validation::FieldErrors> {
+        let mut errors = crate::validation::FieldErrors::new();
+        let stages = self
+            .stages
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| StageInput {
+                params: match s.params.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+                    None => empty_object(),
+                    Some(text) => serde_json::from_str(text).unwrap_or_else(|e| {
+                        errors.add(&format!("stages[{i}].params"), format!("is not valid JSON: {e}"));
+                        serde_json::Value::Null
+                    }),
+                },
+                id: s.id,
+                name: s.name,
+                agent: s.agent,
+                action: s.action,
+            })
+            .collect();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(WorkflowInput {
+            name: self.name,
+            description: self.description,
+            project_id,
+            trigger: self.trigger,
+            schedule: self.schedule,
+            stages,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,5 +415,34 @@ mod tests {
         assert!("Intern".parse::<Agent>().is_err());
         assert_eq!("webhook".parse::<Trigger>(), Ok(Trigger::Webhook));
         assert!("cron".parse::<Trigger>().is_err());
+    }
+
+    #[test]
+    fn the_editors_form_reads_parameters_as_json() {
+        let stage = |params: Option<&str>| StageForm {
+            agent: "Analyst".to_owned(),
+            action: "report".to_owned(),
+            params: params.map(str::to_owned),
+            ..StageForm::default()
+        };
+        let form = WorkflowForm {
+            name: "Weekly".to_owned(),
+            stages: vec![stage(Some(" ")), stage(Some(r#"{"days": 7}"#))],
+            ..WorkflowForm::default()
+        };
+        let input = form
+            .clone()
+            .into_input(Some("prj_0001".to_owned()))
+            .expect("valid");
+        assert_eq!(input.project_id.as_deref(), Some("prj_0001"));
+        assert_eq!(input.stages[0].params, serde_json::json!({}));
+        assert_eq!(input.stages[1].params, serde_json::json!({"days": 7}));
+        let bad = WorkflowForm {
+            stages: vec![stage(None), stage(Some("{days"))],
+            ..form
+        };
+        let errors = bad.into_input(None).expect_err("not JSON");
+        assert!(errors.get("stages[1].params").is_some());
+        assert!(errors.get("stages[0].params").is_none());
     }
 }

@@ -86,43 +86,23 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// The services' error as the pages see it: the one place the UI maps it.
 #[cfg(feature = "ssr")]
-impl From<switchboard_core::RepoError> for AppError {
-    fn from(error: switchboard_core::RepoError) -> Self {
-        use switchboard_core::RepoError;
+impl From<switchboard_core::service::ServiceError> for AppError {
+    fn from(error: switchboard_core::service::ServiceError) -> Self {
+        use switchboard_core::service::ServiceError as S;
         match error {
-            RepoError::NotFound { entity, id } => {
-                AppError::NotFound(format!("{entity} '{id}' was not found"))
-            }
-            RepoError::Conflict(msg) => AppError::Conflict(msg),
-            RepoError::Invalid(e) => {
-                tracing::error!(error = %e, "stored data failed to parse");
-                AppError::Internal
-            }
-            RepoError::Storage(source) => {
-                tracing::error!(error = %source, "storage error");
-                AppError::Internal
-            }
-        }
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl From<switchboard_core::ports::ToolRunError> for AppError {
-    fn from(error: switchboard_core::ports::ToolRunError) -> Self {
-        use switchboard_core::connectors::ConnectorError as C;
-        use switchboard_core::ports::ToolRunError as T;
-        match error {
-            T::Repo(e) => e.into(),
-            T::Connector(C::InvalidParams(e)) => {
+            S::Invalid(fields) | S::Refused { fields: Some(fields), .. } => AppError::Validation(fields),
+            S::BadRequest(message) => {
                 let mut errors = FieldErrors::new();
-                errors.add(e.path.strip_prefix("params.").unwrap_or(&e.path), e.reason);
+                errors.add("request", message);
                 AppError::Validation(errors)
             }
-            T::Connector(e @ (C::UnknownTool { .. } | C::NotFound { .. })) => {
-                AppError::NotFound(e.to_string())
-            }
-            other => AppError::Platform(other.to_string()),
+            S::NotFound(message) => AppError::NotFound(message),
+            S::Conflict(message) => AppError::Conflict(message),
+            S::Refused { status: 404, message, .. } => AppError::NotFound(message),
+            S::Refused { message, .. } => AppError::Platform(message),
+            S::Internal => AppError::Internal,
         }
     }
 }

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { gotoHydrated, watchConsole } from "./fixtures/app-page";
+import { gotoHydrated, tileValue, watchConsole } from "./fixtures/app-page";
 
 test.describe("dashboard with JavaScript", () => {
   test("hydrates without console errors", async ({ page }) => {
@@ -38,9 +38,11 @@ test.describe("dashboard with JavaScript", () => {
     const response = await rpc;
     expect(response.status()).toBe(200);
     const body = await response.json();
-    expect(body.projects.total).toBeGreaterThanOrEqual(0);
+    expect(body.projects.total).toBeGreaterThanOrEqual(5);
     await expect(page.getByTestId("refresh-count")).toHaveText("1");
-    await expect(page.getByTestId("stat-projects")).toBeVisible();
+    // The tiles show what the server function answered.
+    await expect.poll(() => tileValue(page, "stat-projects")).toBe(body.projects.total);
+    await expect.poll(() => tileValue(page, "stat-campaigns")).toBe(body.campaigns.total);
     expect(errors).toEqual([]);
   });
 

@@ -47,6 +47,27 @@ test("add a Discord channel, send a test message to it, route run results to it"
     await expect(rules).toContainText("Every result");
     await expect(rules).toContainText("All projects");
     await expect(rules).toContainText("Run completed, Run failed");
+
+    // A run that ends is routed to the channel: start one and read its message at the receiver.
+    await gotoHydrated(page, "/workflows");
+    const card = page.getByTestId("template-cross_channel_report");
+    const project = await card.locator("select option").nth(1).getAttribute("value");
+    await card.locator("select").selectOption(project ?? "");
+    await card.getByTestId("use-template").click();
+    await expect(page).toHaveURL(/\/workflows\/wf_[0-9a-f]+$/);
+    await page.getByTestId("start-run").click();
+    await expect(page).toHaveURL(/\/executions\/exec_[0-9a-f]+$/);
+    const run = page.url().split("/").pop() ?? "";
+    await expect(page.getByTestId("run-status")).toHaveText(/completed|failed/, { timeout: 30_000 });
+    const status = (await page.getByTestId("run-status").innerText()).trim();
+    const about = () =>
+      (received as { embeds: { title: string; footer?: { text: string } }[] }[]).filter((m) =>
+        m.embeds.some((e) => (e.footer?.text ?? "").includes(run)),
+      );
+    await expect.poll(() => about().length, { timeout: 30_000 }).toBe(1);
+    const title = about()[0].embeds[0].title;
+    expect(title).toContain(status === "failed" ? "Run failed" : "Run completed");
+    expect(title).toContain("Cross-channel performance report");
     // The refused address answered 422 on purpose; nothing else went wrong.
     expect(errors.filter((e) => !e.includes("status of 422"))).toEqual([]);
   } finally {

@@ -42,8 +42,8 @@ async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyh
     server::db::migrate(&pool).await?;
     let settings = Arc::new(server::connectors::ConnectorSettings::from_env());
     let keyring = Arc::new(server::secrets::Keyring::new(&[9; 32], &[]));
-    let wiring = server::db::services(&pool, settings, keyring, server::sync::SyncSettings::default())?;
-    let services = wiring.services.clone();
+    let wiring = server::wiring::infrastructure(&pool, settings, keyring, server::sync::SyncSettings::default())?;
+    let services = wiring.repos.clone();
     let mut engine_settings = server::workflows::EngineSettings::from_env();
     engine_settings.max_running = max_running;
     let engine = server::workflows::Engine::new(services.clone(), wiring.bus.clone(), engine_settings);

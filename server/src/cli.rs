@@ -207,7 +207,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("owner set-password: {e}"))?;
             let pool = open_database(&cli.database.database_url).await?;
             db::migrate(&pool).await?;
-            let store = db::AccessStore::new(db::Db::new(&pool, crate::workflows::EventBus::new()));
+            let store = db::AccessStore::new(db::Db::without_events(&pool));
             let result = store.set_owner_hash(&hashed).await;
             pool.close().await;
             result.map_err(|e| anyhow::anyhow!("owner set-password: {e}"))?;
@@ -226,7 +226,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn api_key(pool: &sqlx::SqlitePool, action: ApiKeyAction) -> anyhow::Result<()> {
     use switchboard_core::ports::ApiKeyRepo;
-    let repo = db::SqliteApiKeyRepo::new(db::Db::new(pool, crate::workflows::EventBus::new()));
+    let repo = db::SqliteApiKeyRepo::new(db::Db::without_events(pool));
     match action {
         ApiKeyAction::Create { name } => {
             let (record, key) = crate::auth::api_keys::create(&repo, &name)

@@ -357,7 +357,7 @@ async fn connect_test_accounts(pool: &SqlitePool, seed: u64, today: NaiveDate) -
     use switchboard_core::connectors::testmode::TestAccount;
     use switchboard_core::ports::ConnectionRepo;
     let repo =
-        crate::db::SqliteConnectionRepo::new(crate::db::Db::new(pool, crate::workflows::EventBus::new()));
+        crate::db::SqliteConnectionRepo::new(crate::db::Db::without_events(pool));
     let projects: Vec<(String, String, String)> =
         sqlx::query_as("SELECT id, platforms, currency FROM projects ORDER BY id")
             .fetch_all(pool)

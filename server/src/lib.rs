@@ -14,9 +14,12 @@ pub mod notify;
 pub mod outbound;
 pub mod routes;
 pub mod secrets;
+pub mod services;
 pub mod startup;
+pub mod state;
 pub mod sync;
 pub mod telemetry;
+pub mod wiring;
 pub mod workflows;
 
 pub use config::Config;

@@ -1,50 +1,24 @@
 //! Builds the application (database, services, router) and runs it until a shutdown signal.
 
 use crate::config::Config;
-use crate::connectors::LiveConnectors;
 use crate::db;
 use crate::routes;
 use crate::secrets::Keyring;
-use crate::workflows::Engine;
+use crate::state::AppState;
+use crate::wiring;
 use anyhow::Context;
 use app::{App, shell};
 use axum::Router;
-use axum::extract::FromRef;
 use axum::routing::get;
-use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use sqlx::SqlitePool;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use switchboard_core::ports::Services;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub services: Services,
-    /// Live mode's OAuth flow (the tools themselves run through `services.tools`).
-    pub live: Arc<LiveConnectors>,
-    /// The workflow executor and its event bus.
-    pub engine: Arc<Engine>,
-    /// Inbound webhooks with their sealed secrets.
-    pub hooks: crate::hooks::Hooks,
-    /// Outbound notifications: channels, rules, the outbox.
-    pub notifier: Arc<crate::notify::Notifier>,
-    /// Sessions, API keys and rate limits.
-    pub access: Arc<crate::auth::access::Access>,
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
-    }
-}
 
 /// A built application: the listener is bound (so the port is known) but nothing is served yet.
 pub struct Application {
@@ -80,40 +54,29 @@ impl Application {
         connectors
             .public_url
             .get_or_insert_with(|| format!("http://{address}"));
-        let keyring = Arc::new(keyring);
-        let wiring = db::services(&pool, Arc::new(connectors), keyring.clone(), config.sync)?;
-        let hooks = crate::hooks::Hooks::new(
-            wiring.services.webhooks.clone(),
-            keyring.clone(),
-            wiring.live.public_url(),
-        );
-        let engine = Engine::new(wiring.services.clone(), wiring.bus.clone(), config.engine.clone());
-        // Runs that were under way when the server stopped carry on where they were.
-        engine.resume_all().await?;
-        crate::workflows::scheduler::spawn(engine.clone(), wiring.services.workflows.clone());
-        wiring.syncer.spawn_schedule();
-        let outbound = crate::outbound::OutboundClient::new(config.outbound)?;
-        let notifier = crate::notify::Notifier::new(
-            wiring.services.clone(),
-            keyring,
-            outbound,
-            config.notify,
-            wiring.live.public_url().to_owned(),
+        let infra = wiring::infrastructure(&pool, Arc::new(connectors), Arc::new(keyring), config.sync)?;
+        let wiring = wiring::application(
+            infra,
+            wiring::AppSettings {
+                engine: config.engine,
+                outbound: config.outbound,
+                notify: config.notify,
+                access: config.access,
+            },
         )?;
-        notifier
+        // Runs that were under way when the server stopped carry on where they were.
+        wiring.engine.resume_all().await?;
+        crate::workflows::scheduler::spawn(wiring.engine.clone(), wiring.repos.workflows.clone());
+        wiring.syncer.spawn_schedule();
+        wiring
+            .notifier
             .start(&wiring.bus)
             .await
             .map_err(|e| anyhow::anyhow!("notifications could not start: {e}"))?;
-        let access = Arc::new(crate::auth::access::Access::new(
-            wiring.access.clone(),
-            wiring.services.api_keys.clone(),
-            config.access,
-        ));
-        access.apply_owner_password().await?;
-        let (services, live) = (wiring.services, wiring.live);
-        let tools = services.tools.clone();
+        wiring.access.apply_owner_password().await?;
+        let tools = wiring.repos.tools.clone();
         // Load the reports' facts now rather than on the first report.
-        let analytics = services.analytics.clone();
+        let analytics = wiring.repos.analytics.clone();
         tokio::spawn(async move {
             if let Err(e) = analytics.snapshot().await {
                 tracing::warn!(error = ?e, "the analytics facts could not be loaded yet");
@@ -124,12 +87,9 @@ impl Application {
 
         let router = router(AppState {
             leptos_options,
-            services,
-            live,
-            engine,
-            hooks,
-            notifier,
-            access,
+            services: wiring.services,
+            public_url: wiring.live.public_url().to_owned(),
+            access: wiring.access,
         })?;
         Ok(Application {
             listener,
@@ -173,18 +133,7 @@ impl Application {
 fn router(state: AppState) -> anyhow::Result<Router> {
     let routes = generate_route_list(App);
     let services = state.services.clone();
-    let starter: Arc<dyn app::server_fns::workflows::RunStarter> =
-        Arc::new(crate::workflows::EngineStarter(state.engine.clone()));
-    let hub: Arc<dyn app::server_fns::integrations::IntegrationHub> = Arc::new(crate::hooks::Hub {
-        hooks: state.hooks.clone(),
-        notifier: state.notifier.clone(),
-        api_keys: state.services.api_keys.clone(),
-    });
-    let context = move || {
-        provide_context(services.clone());
-        provide_context(starter.clone());
-        provide_context(hub.clone());
-    };
+    let context = move || provide_context(services.clone());
     let leptos_options = state.leptos_options.clone();
     let (api, doc) = crate::api::router();
     let document = routes::api_docs::ApiDocument::new(&doc).context("the OpenAPI document")?;

@@ -33,6 +33,35 @@ pub const COLUMNS: [&str; 20] = [
     "roas",
 ];
 
+/// The forms an export takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    /// The rows as CSV in a zip, with the dimension tables and a model description.
+    PowerBi,
+}
+
+/// Writes an export's bytes to `out`, blocking; it fails when `out` does.
+pub type ExportWriter = Box<dyn FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + Send>;
+
+/// An export ready to write: its name and type, and what writes it. Large exports are written as
+/// they are read, so the caller streams `write`'s output rather than holding the file.
+pub struct ExportFile {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub write: ExportWriter,
+}
+
+impl std::fmt::Debug for ExportFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExportFile")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .finish_non_exhaustive()
+    }
+}
+
 /// One campaign-day.
 #[derive(Debug, Clone, Copy)]
 pub struct ExportRow<'a> {

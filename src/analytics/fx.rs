@@ -45,6 +45,17 @@ impl ExchangeRate {
     }
 }
 
+// The rate table and the report currency across projects, as the API reads and replaces them
+// (its schema keeps the name `RatesBody`; no doc comment, which would change the API document).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = RatesBody))]
+pub struct RateTable {
+    /// The currency of reports across projects.
+    pub report_currency: Currency,
+    /// Units of each currency per US dollar, from a date on.
+    pub rates: Vec<ExchangeRate>,
+}
+
 /// Rates by currency, each list sorted by date.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExchangeRates {

@@ -10,12 +10,14 @@ pub mod kpis;
 pub mod overview;
 pub mod pacing;
 pub mod pacing_report;
+pub mod query;
 pub mod range;
 pub mod report;
 
 pub use facts::{CampaignDim, CampaignFacts, Facts, Scope, Series};
-pub use fx::{ExchangeRate, ExchangeRates};
+pub use fx::{ExchangeRate, ExchangeRates, RateTable};
 pub use kpis::{Compared, Kpis, Metric};
+pub use query::ReportQuery;
 pub use range::{DateRange, Granularity};
 pub use report::Source;
 

@@ -1,6 +1,6 @@
 //! Everything the Analytics page and the dashboard's charts show, computed at once from one
 //! snapshot: the summary against the previous period, the spend trend by platform, pacing for the
-//! month so far, and benchmarks. Pure; the server function only supplies the snapshot and dates.
+//! month so far, and benchmarks. Pure; the analytics service supplies the snapshot and dates.
 
 use super::benchmarks::{Benchmarks, benchmarks};
 use super::pacing::PacingMode;

@@ -49,7 +49,15 @@ impl DateRange {
                 Some(text) => parse_date(text).map(Some),
             }
         };
-        let (from, to) = (given(from)?, given(to)?);
+        DateRange::resolve(given(from)?, given(to)?, today)
+    }
+
+    /// The window a request names, with the same defaults as [`DateRange::parse`].
+    pub fn resolve(
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Result<Self, ParseError> {
         let to = to.unwrap_or(today);
         let from = match from {
             Some(f) => f,

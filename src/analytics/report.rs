@@ -84,6 +84,30 @@ pub struct Summary {
     pub missing_rates: Vec<Currency>,
 }
 
+// `GET /analytics/platforms`: the summary's platforms side by side (no doc comment: it would
+// change the API document).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlatformComparison {
+    pub range: DateRange,
+    pub previous_range: DateRange,
+    pub currency: Currency,
+    pub platforms: Vec<PlatformFigures>,
+    pub missing_rates: Vec<Currency>,
+}
+
+impl From<Summary> for PlatformComparison {
+    fn from(s: Summary) -> Self {
+        PlatformComparison {
+            range: s.range,
+            previous_range: s.previous_range,
+            currency: s.currency,
+            platforms: s.platforms,
+            missing_rates: s.missing_rates,
+        }
+    }
+}
+
 pub fn summary(src: &Source<'_>, range: DateRange) -> Summary {
     let previous_range = range.previous();
     let mut conv = src.converter(range);

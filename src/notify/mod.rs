@@ -432,6 +432,34 @@ pub struct Notification {
     pub delivered_at: Option<Timestamp>,
 }
 
+/// The message a channel would get, in its service's own format.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Preview {
+    /// The channel's kind: `discord`, `slack` or `email`.
+    pub kind: String,
+    /// The body the service would get.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub payload: serde_json::Value,
+}
+
+/// A project a rule can name, as the rule form lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectOption {
+    pub id: String,
+    pub name: String,
+}
+
+/// The Integrations page's notifications: channels, rules, the latest notifications, and the
+/// projects rules can name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotificationsOverview {
+    pub channels: Vec<Channel>,
+    pub rules: Vec<Rule>,
+    pub recent: Vec<Notification>,
+    pub projects: Vec<ProjectOption>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

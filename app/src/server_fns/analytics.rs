@@ -13,30 +13,33 @@ pub async fn get_analytics(
 ) -> Result<AnalyticsOverview, AppError> {
     super::ssr::respond(
         async move {
-            use switchboard_core::analytics::DateRange;
-            use switchboard_core::analytics::overview::overview;
-            let today = chrono::Utc::now().date_naive();
-            let range = DateRange::parse(from.as_deref(), to.as_deref(), today)
-                .map_err(|e| super::ssr::invalid("range", e.to_string()))?;
-            let project_id = match project_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            use switchboard_core::analytics::ReportQuery;
+            let given = |v: &Option<String>| {
+                v.as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+            };
+            let date = |field: &str, v: &Option<String>| {
+                given(v)
+                    .map(|text| switchboard_core::time::parse_date(&text))
+                    .transpose()
+                    .map_err(|e| super::ssr::invalid(field, e.to_string()))
+            };
+            let project_id = match given(&project_id) {
                 None => None,
                 Some(text) => Some(
-                    switchboard_core::ProjectId::parse(text)
+                    switchboard_core::ProjectId::parse(&text)
                         .map_err(|_| AppError::NotFound(format!("project '{text}' was not found")))?,
                 ),
             };
-            let snapshot = super::ssr::services()?.analytics.snapshot().await?;
-            if let Some(id) = &project_id
-                && snapshot.project(id).is_none()
-            {
-                return Err(AppError::NotFound(format!("project '{id}' was not found")));
-            }
-            tokio::task::spawn_blocking(move || overview(&snapshot, range, project_id, today))
-                .await
-                .map_err(|e| {
-                    tracing::error!(error = %e, "the analytics overview failed");
-                    AppError::Internal
-                })
+            let query = ReportQuery {
+                from: date("from", &from)?,
+                to: date("to", &to)?,
+                project_id,
+                ..Default::default()
+            };
+            Ok(super::ssr::services()?.analytics.overview(&query).await?)
         }
         .await,
     )
@@ -52,20 +55,5 @@ pub async fn get_sync_overview() -> Result<SyncOverview, AppError> {
 /// Starts a sync of every connection now; answers the run's id.
 #[server]
 pub async fn sync_now() -> Result<i64, AppError> {
-    super::ssr::respond(
-        async move {
-            use switchboard_core::sync::SyncError;
-            super::ssr::services()?
-                .sync
-                .sync_now()
-                .await
-                .map_err(|e| match e {
-                    SyncError::AlreadyRunning(_) => AppError::Conflict(e.to_string()),
-                    SyncError::BadSchedule { .. } => super::ssr::invalid("schedule", e.to_string()),
-                    SyncError::Repo(r) => AppError::from(r),
-                })
-        }
-        .await,
-    )
-    .await
+    super::ssr::respond(async move { Ok(super::ssr::services()?.sync.sync_now().await?) }.await).await
 }

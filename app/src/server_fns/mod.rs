@@ -1,10 +1,12 @@
-//! Server functions, one module per area. Each is a thin adapter over the ports in
-//! `switchboard_core::ports`, reached through the `Services` the server puts in context.
+//! Server functions, one module per area. Each is a thin adapter over the application services in
+//! `switchboard_core::service`, reached through the `Services` the server puts in context: parse
+//! the arguments, call one service method, answer (`respond` sets the status of an error).
 
 pub mod analytics;
 pub mod campaigns;
 pub mod connections;
 pub mod dashboard;
+pub mod executions;
 pub mod integrations;
 pub mod notifications;
 pub mod projects;
@@ -23,16 +25,16 @@ pub use projects::{
     set_project_status, update_project,
 };
 pub use system::get_system_health;
+pub use executions::{CancelRun, StartRun, cancel_run, get_run, list_runs, start_run};
 pub use workflows::{
-    CancelRun, CreateFromTemplate, StartRun, UpdateWorkflow, cancel_run, create_from_template, get_run,
-    get_workflow, get_workflows, list_runs, start_run, update_workflow,
+    CreateFromTemplate, UpdateWorkflow, create_from_template, get_workflow, get_workflows, update_workflow,
 };
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use crate::error::AppError;
     use leptos::prelude::use_context;
-    use switchboard_core::ports::Services;
+    use switchboard_core::service::Services;
 
     /// Gives a failed server function the HTTP status of its error (422 for validation, 404, ...),
     /// except for plain HTML form posts, which must stay redirects back to the form.
@@ -64,7 +66,7 @@ pub(crate) mod ssr {
         AppError::Validation(errors)
     }
 
-    /// The services the server provided for this request.
+    /// The application services the server provided for this request.
     pub fn services() -> Result<Services, AppError> {
         use_context::<Services>().ok_or_else(|| {
             tracing::error!("Services missing from the request context");

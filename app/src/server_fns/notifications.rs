@@ -2,67 +2,19 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use switchboard_core::notify::{Channel, Notification, Rule};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProjectOption {
-    pub id: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NotificationsOverview {
-    pub channels: Vec<Channel>,
-    pub rules: Vec<Rule>,
-    pub recent: Vec<Notification>,
-    pub projects: Vec<ProjectOption>,
-}
+pub use switchboard_core::notify::{NotificationsOverview, ProjectOption};
 
 #[cfg(feature = "ssr")]
-mod ssr {
-    use super::*;
-
-    pub fn services() -> Result<switchboard_core::ports::Services, AppError> {
-        use_context::<switchboard_core::ports::Services>().ok_or(AppError::Internal)
-    }
-
-    pub fn hub() -> Result<std::sync::Arc<dyn super::super::integrations::IntegrationHub>, AppError> {
-        use_context::<std::sync::Arc<dyn super::super::integrations::IntegrationHub>>()
-            .ok_or(AppError::Internal)
-    }
-
-    pub fn channel_id(id: &str) -> Result<switchboard_core::ChannelId, AppError> {
-        switchboard_core::ChannelId::parse(id)
-            .map_err(|_| AppError::NotFound(format!("channel '{id}' was not found")))
-    }
+fn channel_id(id: &str) -> Result<switchboard_core::ChannelId, AppError> {
+    switchboard_core::ChannelId::parse(id)
+        .map_err(|_| AppError::NotFound(format!("channel '{id}' was not found")))
 }
 
 #[server]
 pub async fn get_notifications() -> Result<NotificationsOverview, AppError> {
-    super::ssr::respond(
-        async move {
-            let s = ssr::services()?;
-            let projects = s
-                .projects
-                .list(&Default::default())
-                .await?
-                .into_iter()
-                .map(|p| ProjectOption {
-                    id: p.project.id.to_string(),
-                    name: p.project.name,
-                })
-                .collect();
-            Ok(NotificationsOverview {
-                channels: s.notifications.channels().await?,
-                rules: s.notifications.rules().await?,
-                recent: s.notifications.notifications(None, None, 20).await?,
-                projects,
-            })
-        }
-        .await,
-    )
-    .await
+    super::ssr::respond(async move { Ok(super::ssr::services()?.notifications.overview().await?) }.await)
+        .await
 }
 
 /// `to`: email recipients, separated by commas.
@@ -92,8 +44,10 @@ pub async fn create_channel(
                 to,
                 active: None,
             };
-            let draft = input.validate().map_err(AppError::Validation)?;
-            ssr::hub()?.create_channel(&draft).await
+            Ok(super::ssr::services()?
+                .notifications
+                .create_channel(input)
+                .await?)
         }
         .await,
     )
@@ -104,11 +58,8 @@ pub async fn create_channel(
 pub async fn delete_channel(id: String) -> Result<(), AppError> {
     super::ssr::respond(
         async move {
-            ssr::services()?
-                .notifications
-                .delete_channel(&ssr::channel_id(&id)?)
-                .await?;
-            Ok(())
+            let id = channel_id(&id)?;
+            Ok(super::ssr::services()?.notifications.delete_channel(&id).await?)
         }
         .await,
     )
@@ -117,7 +68,14 @@ pub async fn delete_channel(id: String) -> Result<(), AppError> {
 
 #[server]
 pub async fn send_test_notification(id: String) -> Result<Notification, AppError> {
-    super::ssr::respond(async move { ssr::hub()?.send_test(&ssr::channel_id(&id)?).await }.await).await
+    super::ssr::respond(
+        async move {
+            let id = channel_id(&id)?;
+            Ok(super::ssr::services()?.notifications.send_test(&id).await?)
+        }
+        .await,
+    )
+    .await
 }
 
 #[server]
@@ -126,7 +84,7 @@ pub async fn retry_notification(id: String) -> Result<Notification, AppError> {
         async move {
             let id = switchboard_core::NotificationId::parse(&id)
                 .map_err(|_| AppError::NotFound(format!("notification '{id}' was not found")))?;
-            ssr::hub()?.retry_notification(&id).await
+            Ok(super::ssr::services()?.notifications.retry(&id).await?)
         }
         .await,
     )
@@ -151,21 +109,14 @@ pub async fn create_rule(
             if on_failed.is_some() {
                 events.push("execution.failed".to_owned());
             }
-            let draft = switchboard_core::notify::RuleInput {
+            let input = switchboard_core::notify::RuleInput {
                 name,
                 project_id,
                 events,
                 channel_id,
                 active: None,
-            }
-            .validate()
-            .map_err(AppError::Validation)?;
-            let s = ssr::services()?;
-            s.notifications.channel(&draft.channel_id).await?;
-            if let Some(p) = &draft.project_id {
-                s.projects.get(p).await?;
-            }
-            Ok(s.notifications.create_rule(&draft).await?)
+            };
+            Ok(super::ssr::services()?.notifications.create_rule(input).await?)
         }
         .await,
     )
@@ -178,8 +129,7 @@ pub async fn delete_rule(id: String) -> Result<(), AppError> {
         async move {
             let id = switchboard_core::RuleId::parse(&id)
                 .map_err(|_| AppError::NotFound(format!("rule '{id}' was not found")))?;
-            ssr::services()?.notifications.delete_rule(&id).await?;
-            Ok(())
+            Ok(super::ssr::services()?.notifications.delete_rule(&id).await?)
         }
         .await,
     )

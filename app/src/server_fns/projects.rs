@@ -1,17 +1,8 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use switchboard_core::activity::ActivityEntry;
-use switchboard_core::campaign::CampaignPage;
+pub use switchboard_core::project::ProjectDetail;
 use switchboard_core::project::{Project, ProjectSummary};
-
-/// Everything the project page shows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProjectDetail {
-    pub project: Project,
-    pub campaigns: CampaignPage,
-    pub activity: Vec<ActivityEntry>,
-}
 
 /// Changes made in the UI are recorded in the activity feed as this actor.
 #[cfg(feature = "ssr")]
@@ -43,24 +34,8 @@ pub async fn list_projects(
 pub async fn get_project_detail(id: String) -> Result<ProjectDetail, AppError> {
     super::ssr::respond(
         async move {
-            use switchboard_core::campaign::CampaignQuery;
             let id = parse_project_id(&id)?;
-            let services = super::ssr::services()?;
-            let project = services.projects.get(&id).await?;
-            let campaigns = services
-                .campaigns
-                .list(&CampaignQuery {
-                    project_id: Some(id.clone()),
-                    limit: 200,
-                    ..Default::default()
-                })
-                .await?;
-            let activity = services.activity.recent(Some(&id), 25).await?;
-            Ok(ProjectDetail {
-                project,
-                campaigns,
-                activity,
-            })
+            Ok(super::ssr::services()?.projects.detail(&id).await?)
         }
         .await,
     )
@@ -119,8 +94,10 @@ impl ProjectFormData {
 pub async fn create_project(form: ProjectFormData) -> Result<Project, AppError> {
     super::ssr::respond(
         async move {
-            let draft = form.into_input().validate().map_err(AppError::Validation)?;
-            let project = super::ssr::services()?.projects.create(draft, ACTOR).await?;
+            let project = super::ssr::services()?
+                .projects
+                .create(form.into_input(), ACTOR)
+                .await?;
             leptos_axum::redirect(&format!("/projects/{}", project.id));
             Ok(project)
         }
@@ -134,8 +111,10 @@ pub async fn update_project(id: String, form: ProjectFormData) -> Result<Project
     super::ssr::respond(
         async move {
             let id = parse_project_id(&id)?;
-            let draft = form.into_input().validate().map_err(AppError::Validation)?;
-            let project = super::ssr::services()?.projects.update(&id, draft, ACTOR).await?;
+            let project = super::ssr::services()?
+                .projects
+                .update(&id, form.into_input(), ACTOR)
+                .await?;
             leptos_axum::redirect(&format!("/projects/{}", project.id));
             Ok(project)
         }

@@ -4,19 +4,18 @@
 
 use super::ApiError;
 use super::extract::{ApiJson, Params};
-use crate::startup::AppState;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use serde::{Deserialize, Serialize};
-use std::sync::Arc;
-use switchboard_core::analytics::benchmarks::{Benchmarks, benchmarks};
+use switchboard_core::analytics::benchmarks::Benchmarks;
 use switchboard_core::analytics::pacing::PacingMode;
-use switchboard_core::analytics::pacing_report::{PacingReport, pacing_report};
+use switchboard_core::analytics::pacing_report::PacingReport;
+use switchboard_core::analytics::query::{BenchmarkOptions, PacingOptions, PacingPeriod, TrendOptions};
 use switchboard_core::analytics::report::{
-    CampaignOrder, CampaignTable, CampaignTableQuery, MAX_TABLE_PAGE, MAX_TREND_SERIES, PlatformFigures,
-    Summary, Trend, TrendGroup, campaign_table, summary, trend,
+    CampaignOrder, CampaignTable, CampaignTableQuery, MAX_TABLE_PAGE, MAX_TREND_SERIES, PlatformComparison,
+    Summary, Trend, TrendGroup,
 };
-use switchboard_core::analytics::{DateRange, ExchangeRate, Granularity, Metric, Scope, Snapshot};
+use switchboard_core::analytics::{Granularity, Metric, RateTable, ReportQuery};
 use switchboard_core::campaign::CampaignStatus;
 use switchboard_core::time::parse_date;
 use switchboard_core::{Currency, Platform, ProjectId};
@@ -38,10 +37,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(exchange_rates, replace_exchange_rates))
 }
 
-/// The parameters every report reads (see [`report_request`]).
+/// The parameters every report reads (see [`report_query`]).
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)] // Read as text by `report_request`; this is their description.
+#[allow(dead_code)] // Read as text by `report_query`; this is their description.
 pub(crate) struct ReportParams {
     /// First day of the window (`YYYY-MM-DD`); 29 days before `to` by default.
     from: Option<chrono::NaiveDate>,
@@ -55,56 +54,14 @@ pub(crate) struct ReportParams {
     currency: Option<Currency>,
 }
 
-/// What every report request names: the window, the campaigns, the currency.
-pub(crate) struct ReportRequest {
-    pub snapshot: Arc<Snapshot>,
-    pub range: DateRange,
-    pub scope: Scope,
-    pub currency: Currency,
-}
-
-pub(crate) fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
-pub(crate) async fn report_request(state: &AppState, params: &Params) -> Result<ReportRequest, ApiError> {
-    // Each date on its own first, so an empty or malformed one is named.
-    params.get("from", parse_date)?;
-    params.get("to", parse_date)?;
-    let text = |name: &str| params.0.get(name).map(String::as_str);
-    let range = DateRange::parse(text("from"), text("to"), today())
-        .map_err(|e| ApiError::BadRequest(format!("query parameters 'from' / 'to': {e}")))?;
-    let project_id = params.get("project_id", ProjectId::parse)?;
-    let platform = params.get("platform", str::parse::<Platform>)?;
-    let currency = params.get("currency", Currency::parse)?;
-    let snapshot = state.services.analytics.snapshot().await?;
-    if let Some(id) = &project_id
-        && snapshot.project(id).is_none()
-    {
-        return Err(ApiError::NotFound(format!("no project '{id}'")));
-    }
-    let currency = currency.unwrap_or_else(|| snapshot.currency_for(project_id.as_ref()));
-    if snapshot.rates.per_usd(currency, range.to).is_none() {
-        return Err(ApiError::BadRequest(format!(
-            "query parameter 'currency': there is no exchange rate for {currency}; add one under /api/v1/analytics/exchange-rates"
-        )));
-    }
-    Ok(ReportRequest {
-        snapshot,
-        range,
-        scope: Scope { project_id, platform },
-        currency,
-    })
-}
-
-/// Runs a report off the async threads (a large window reads a million rows).
-async fn compute<T: Send + 'static>(
-    req: ReportRequest,
-    f: impl FnOnce(&ReportRequest) -> T + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(move || f(&req)).await.map_err(|e| {
-        tracing::error!(error = %e, "a report failed");
-        ApiError::Internal
+/// The parameters every report reads, as a query (a malformed one is refused naming it).
+pub(crate) fn report_query(params: &Params) -> Result<ReportQuery, ApiError> {
+    Ok(ReportQuery {
+        from: params.get("from", parse_date)?,
+        to: params.get("to", parse_date)?,
+        project_id: params.get("project_id", ProjectId::parse)?,
+        platform: params.get("platform", str::parse::<Platform>)?,
+        currency: params.get("currency", Currency::parse)?,
     })
 }
 
@@ -121,21 +78,8 @@ fn bounded(name: &'static str, max: u32) -> impl Fn(&str) -> Result<u32, String>
     responses((status = 200, body = Summary), (status = 404, description = "No such project.", body = super::ErrorEnvelope)),
 )]
 async fn summary_report(State(state): State<AppState>, params: Params) -> Result<Json<Summary>, ApiError> {
-    let req = report_request(&state, &params).await?;
-    let out = compute(req, |r| {
-        summary(&r.snapshot.source(&r.scope, r.currency), r.range)
-    })
-    .await?;
-    Ok(Json(out))
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-struct PlatformComparison {
-    range: DateRange,
-    previous_range: DateRange,
-    currency: Currency,
-    platforms: Vec<PlatformFigures>,
-    missing_rates: Vec<Currency>,
+    let query = report_query(&params)?;
+    Ok(Json(state.services.analytics.summary(&query).await?))
 }
 
 /// The platforms side by side for the window, with the previous window's figures.
@@ -147,18 +91,8 @@ async fn platforms(
     State(state): State<AppState>,
     params: Params,
 ) -> Result<Json<PlatformComparison>, ApiError> {
-    let req = report_request(&state, &params).await?;
-    let s = compute(req, |r| {
-        summary(&r.snapshot.source(&r.scope, r.currency), r.range)
-    })
-    .await?;
-    Ok(Json(PlatformComparison {
-        range: s.range,
-        previous_range: s.previous_range,
-        currency: s.currency,
-        platforms: s.platforms,
-        missing_rates: s.missing_rates,
-    }))
+    let query = report_query(&params)?;
+    Ok(Json(state.services.analytics.platforms(&query).await?))
 }
 
 /// Spend and results over time, by day, week or month, split by platform, campaign or project.
@@ -182,29 +116,13 @@ async fn spend_trend(State(state): State<AppState>, params: Params) -> Result<Js
         .get("limit", bounded("limit", MAX_TREND_SERIES as u32))?
         .unwrap_or(10)
         .max(1);
-    let req = report_request(&state, &params).await?;
-    let out = compute(req, move |r| {
-        let mut t = trend(
-            &r.snapshot.source(&r.scope, r.currency),
-            r.range,
-            granularity,
-            group_by,
-            limit as usize,
-        );
-        if group_by == TrendGroup::Project {
-            for s in &mut t.series {
-                if let Some(p) = ProjectId::parse(&s.key)
-                    .ok()
-                    .and_then(|id| r.snapshot.project(&id))
-                {
-                    s.label = p.name.clone();
-                }
-            }
-        }
-        t
-    })
-    .await?;
-    Ok(Json(out))
+    let query = report_query(&params)?;
+    let options = TrendOptions {
+        granularity,
+        group_by,
+        limit: limit as usize,
+    };
+    Ok(Json(state.services.analytics.trend(&query, options).await?))
 }
 
 /// Each campaign's figures for the window: sortable, searchable, paged.
@@ -227,7 +145,7 @@ async fn campaigns(State(state): State<AppState>, params: Params) -> Result<Json
         let (desc, col) = s.strip_prefix('-').map_or((false, s), |c| (true, c));
         col.parse::<CampaignOrder>().map(|c| (c, desc))
     })?;
-    let query = CampaignTableQuery {
+    let table = CampaignTableQuery {
         order: sort.map_or(CampaignOrder::Metric(Metric::Spend), |(c, _)| c),
         descending: sort.is_none_or(|(_, d)| d),
         limit: params
@@ -246,12 +164,8 @@ async fn campaigns(State(state): State<AppState>, params: Params) -> Result<Json
             })?
             .unwrap_or(false),
     };
-    let req = report_request(&state, &params).await?;
-    let out = compute(req, move |r| {
-        campaign_table(&r.snapshot.source(&r.scope, r.currency), r.range, &query)
-    })
-    .await?;
-    Ok(Json(out))
+    let query = report_query(&params)?;
+    Ok(Json(state.services.analytics.campaigns(&query, &table).await?))
 }
 
 /// `period`: `month` (default), `week`, `quarter`, or `custom` (the `from` / `to` window); the
@@ -268,39 +182,21 @@ async fn campaigns(State(state): State<AppState>, params: Params) -> Result<Json
     responses((status = 200, body = PacingReport), (status = 404, description = "No such project.", body = super::ErrorEnvelope)),
 )]
 async fn pacing(State(state): State<AppState>, params: Params) -> Result<Json<PacingReport>, ApiError> {
-    let mode = params.get("mode", str::parse::<PacingMode>)?.unwrap_or_default();
-    let as_of = params
-        .get("as_of", parse_date)?
-        .unwrap_or_else(|| today().pred_opt().unwrap_or_else(today));
-    let kind = params.get("period", |s| match s {
-        "month" | "week" | "quarter" | "custom" => Ok(s.to_owned()),
-        _ => Err("expected month, week, quarter or custom"),
-    })?;
-    let custom = kind.as_deref() == Some("custom");
-    let req = report_request(&state, &params).await?;
-    let period = match kind.as_deref() {
-        Some("custom") => req.range,
-        Some("week") => DateRange::week_of(as_of),
-        Some("quarter") => DateRange::quarter_of(as_of),
-        _ => DateRange::month_of(as_of),
+    let options = PacingOptions {
+        mode: params.get("mode", str::parse::<PacingMode>)?.unwrap_or_default(),
+        as_of: params.get("as_of", parse_date)?,
+        period: params
+            .get("period", |s| match s {
+                "month" => Ok(PacingPeriod::Month),
+                "week" => Ok(PacingPeriod::Week),
+                "quarter" => Ok(PacingPeriod::Quarter),
+                "custom" => Ok(PacingPeriod::Custom),
+                _ => Err("expected month, week, quarter or custom"),
+            })?
+            .unwrap_or_default(),
     };
-    if custom && !params.0.contains_key("from") {
-        return Err(ApiError::BadRequest(
-            "query parameter 'period': custom needs 'from' and 'to'".to_owned(),
-        ));
-    }
-    let out = compute(req, move |r| {
-        pacing_report(
-            &r.snapshot.source(&r.scope, r.currency),
-            &r.snapshot.rates,
-            period,
-            as_of,
-            mode,
-            &r.snapshot.projects,
-        )
-    })
-    .await?;
-    Ok(Json(out))
+    let query = report_query(&params)?;
+    Ok(Json(state.services.analytics.pacing(&query, options).await?))
 }
 
 /// Each campaign's KPIs against the median and quartiles of its platform and objective.
@@ -325,67 +221,30 @@ async fn benchmark_report(
     let limit = params
         .get("limit", bounded("limit", MAX_TABLE_PAGE))?
         .unwrap_or(100);
-    let req = report_request(&state, &params).await?;
-    let out = compute(req, move |r| {
-        benchmarks(
-            &r.snapshot.source(&r.scope, r.currency),
-            r.range,
-            min_impressions,
-            limit as usize,
-        )
-    })
-    .await?;
-    Ok(Json(out))
-}
-
-#[derive(Serialize, Deserialize, utoipa::ToSchema)]
-struct RatesBody {
-    /// The currency of reports across projects.
-    report_currency: Currency,
-    /// Units of each currency per US dollar, from a date on.
-    rates: Vec<ExchangeRate>,
+    let query = report_query(&params)?;
+    let options = BenchmarkOptions {
+        min_impressions,
+        limit: limit as usize,
+    };
+    Ok(Json(state.services.analytics.benchmarks(&query, options).await?))
 }
 
 /// The exchange rates reports convert with, and the report currency across projects.
 #[utoipa::path(get, path = "/analytics/exchange-rates", tag = "analytics",
-    responses((status = 200, body = RatesBody)),
+    responses((status = 200, body = RateTable)),
 )]
-async fn exchange_rates(State(state): State<AppState>) -> Result<Json<RatesBody>, ApiError> {
-    let snapshot = state.services.analytics.snapshot().await?;
-    Ok(Json(RatesBody {
-        report_currency: snapshot.report_currency,
-        rates: snapshot.rates.rows(),
-    }))
+async fn exchange_rates(State(state): State<AppState>) -> Result<Json<RateTable>, ApiError> {
+    Ok(Json(state.services.analytics.exchange_rates().await?))
 }
 
 /// Replaces the exchange rates and the report currency (which must have a rate).
 #[utoipa::path(put, path = "/analytics/exchange-rates", tag = "analytics",
-    request_body = RatesBody,
-    responses((status = 200, body = RatesBody)),
+    request_body = RateTable,
+    responses((status = 200, body = RateTable)),
 )]
 async fn replace_exchange_rates(
     State(state): State<AppState>,
-    ApiJson(body): ApiJson<RatesBody>,
-) -> Result<Json<RatesBody>, ApiError> {
-    let mut checked = Vec::with_capacity(body.rates.len());
-    for (i, r) in body.rates.into_iter().enumerate() {
-        checked.push(
-            ExchangeRate::new(r.currency, r.effective_from, r.per_usd)
-                .map_err(|e| ApiError::BadRequest(format!("rates[{i}]: {e}")))?,
-        );
-    }
-    let table = switchboard_core::analytics::ExchangeRates::new(checked.clone());
-    if table.per_usd(body.report_currency, today()).is_none() {
-        return Err(ApiError::BadRequest(format!(
-            "report_currency: there is no rate for {}",
-            body.report_currency
-        )));
-    }
-    state.services.analytics.replace_exchange_rates(&checked).await?;
-    state
-        .services
-        .analytics
-        .set_report_currency(body.report_currency)
-        .await?;
-    exchange_rates(State(state)).await
+    ApiJson(body): ApiJson<RateTable>,
+) -> Result<Json<RateTable>, ApiError> {
+    Ok(Json(state.services.analytics.replace_exchange_rates(body).await?))
 }

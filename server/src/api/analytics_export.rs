@@ -1,33 +1,21 @@
 //! `GET /api/v1/analytics/export?format=csv|json|powerbi`: the campaign-days of a report window.
-//! The file is written on a blocking thread and streamed as it is written, so a large export never
-//! sits whole in memory (the Power BI zip goes through a temporary file: a zip's index comes last).
+//! The analytics service builds the file; it is written on a blocking thread and streamed as it is
+//! written.
 
 use super::ApiError;
-use super::analytics::{ReportRequest, report_request};
+use super::analytics::report_query;
 use super::extract::Params;
-use crate::startup::AppState;
+use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
-use std::io::{Read, Seek, Write};
-use switchboard_core::analytics::export::{
-    COLUMNS, TEXT_COLUMNS, csv_record, date_key, for_each_row, money_text, number_text,
-};
-use switchboard_core::platform::Platform;
-use switchboard_core::time::date_text;
+use switchboard_core::analytics::export::ExportFormat;
 use tokio::sync::mpsc;
 
-/// Text is handed to the response in pieces of about this size.
+/// Bytes are handed to the response in pieces of about this size.
 const CHUNK: usize = 64 * 1024;
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Csv,
-    Json,
-    PowerBi,
-}
 
 /// Every campaign's daily rows for the window, streamed: CSV, JSON, or a Power BI zip (the rows
 /// as CSV with a model description).
@@ -45,42 +33,22 @@ enum Format {
 pub async fn export(State(state): State<AppState>, params: Params) -> Result<Response, ApiError> {
     let format = params
         .get("format", |s| match s.to_ascii_lowercase().as_str() {
-            "csv" => Ok(Format::Csv),
-            "json" => Ok(Format::Json),
-            "powerbi" | "power-bi" | "pbi" => Ok(Format::PowerBi),
+            "csv" => Ok(ExportFormat::Csv),
+            "json" => Ok(ExportFormat::Json),
+            "powerbi" | "power-bi" | "pbi" => Ok(ExportFormat::PowerBi),
             _ => Err("expected csv, json or powerbi"),
         })?
-        .unwrap_or(Format::Csv);
-    let req = report_request(&state, &params).await?;
-    let stem = format!(
-        "switchboard-{}{}-{}-to-{}",
-        req.scope
-            .project_id
-            .as_ref()
-            .map_or("all-projects", |p| p.as_str()),
-        req.scope
-            .platform
-            .map_or(String::new(), |p| format!("-{}", p.as_str())),
-        req.range.from,
-        req.range.to
-    );
-    let (content_type, name) = match format {
-        Format::Csv => ("text/csv; charset=utf-8", format!("{stem}.csv")),
-        Format::Json => ("application/json", format!("{stem}.json")),
-        Format::PowerBi => ("application/zip", format!("{stem}-powerbi.zip")),
-    };
+        .unwrap_or(ExportFormat::Csv);
+    let query = report_query(&params)?;
+    let file = state.services.analytics.export(&query, format).await?;
     let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(8);
+    let write = file.write;
     tokio::task::spawn_blocking(move || {
         let mut out = Sink {
             tx,
-            buf: String::with_capacity(CHUNK * 2),
+            buf: Vec::with_capacity(CHUNK * 2),
         };
-        let written = match format {
-            Format::Csv => write_csv(&req, &mut out),
-            Format::Json => write_json(&req, &mut out),
-            Format::PowerBi => write_powerbi(&req, &mut out),
-        };
-        match written {
+        match write(&mut out) {
             Ok(()) => out.flush_all(),
             Err(e) => {
                 tracing::error!(error = %e, "an export failed part-way");
@@ -93,10 +61,10 @@ pub async fn export(State(state): State<AppState>, params: Params) -> Result<Res
         futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) }).fuse();
     Ok((
         [
-            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_TYPE, file.content_type.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
+                format!("attachment; filename=\"{}\"", file.file_name),
             ),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
@@ -105,315 +73,37 @@ pub async fn export(State(state): State<AppState>, params: Params) -> Result<Res
         .into_response())
 }
 
-/// Text going out to the client in chunks; sending stops (quietly) when the client has gone.
+/// Bytes going out to the client in pieces; writing fails (quietly) when the client has gone.
 struct Sink {
     tx: mpsc::Sender<Result<Bytes, std::io::Error>>,
-    buf: String,
+    buf: Vec<u8>,
 }
 
 impl Sink {
-    fn push(&mut self, s: &str) -> std::io::Result<()> {
-        self.buf.push_str(s);
-        self.maybe_send()
-    }
-
-    fn maybe_send(&mut self) -> std::io::Result<()> {
-        if self.buf.len() >= CHUNK {
-            let chunk = std::mem::replace(&mut self.buf, String::with_capacity(CHUNK * 2));
-            self.send(Bytes::from(chunk))?;
-        }
-        Ok(())
-    }
-
-    fn send(&mut self, bytes: Bytes) -> std::io::Result<()> {
+    fn send(&mut self) -> std::io::Result<()> {
+        let piece = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK * 2));
         self.tx
-            .blocking_send(Ok(bytes))
+            .blocking_send(Ok(Bytes::from(piece)))
             .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away"))
     }
 
     fn flush_all(mut self) {
-        let rest = std::mem::take(&mut self.buf);
-        if !rest.is_empty() {
-            let _ = self.send(Bytes::from(rest));
+        if !self.buf.is_empty() {
+            let _ = self.send();
         }
     }
 }
 
-fn write_csv(req: &ReportRequest, out: &mut Sink) -> std::io::Result<()> {
-    // The byte-order mark tells Excel the file is UTF-8.
-    out.buf.push('\u{feff}');
-    csv_record(&mut out.buf, &COLUMNS, &[]);
-    let mut failed = None;
-    for_each_row(
-        &req.snapshot,
-        &req.snapshot.source(&req.scope, req.currency),
-        req.range,
-        |row| {
-            if failed.is_some() {
-                return;
-            }
-            csv_record(&mut out.buf, &row.fields(), &TEXT_COLUMNS);
-            if let Err(e) = out.maybe_send() {
-                failed = Some(e);
-            }
-        },
-    );
-    failed.map_or(Ok(()), Err)
-}
-
-fn write_json(req: &ReportRequest, out: &mut Sink) -> std::io::Result<()> {
-    let head = serde_json::json!({
-        "from": req.range.from, "to": req.range.to, "currency": req.currency,
-        "project_id": req.scope.project_id, "platform": req.scope.platform,
-        "columns": COLUMNS,
-    })
-    .to_string();
-    // `{"from":…,"columns":[…],"rows":[…]}` with the rows streamed as objects.
-    out.push(&head[..head.len() - 1])?;
-    out.push(",\"rows\":[")?;
-    let mut first = true;
-    let mut failed = None;
-    let missing = for_each_row(
-        &req.snapshot,
-        &req.snapshot.source(&req.scope, req.currency),
-        req.range,
-        |row| {
-            if failed.is_some() {
-                return;
-            }
-            let fields = row.fields();
-            let v = &row.values;
-            let obj = serde_json::json!({
-                "date": fields[0], "project_id": fields[1], "project_name": fields[2], "platform": fields[3],
-                "campaign_id": fields[4], "campaign_external_id": fields[5], "campaign_name": fields[6],
-                "objective": row.campaign.objective, "status": fields[8], "currency": fields[9],
-                "spend_micros": v.spend.get(), "impressions": v.impressions, "clicks": v.clicks,
-                "conversions": v.conversions, "conversion_value_micros": v.conversion_value.get(),
-                "ctr": v.ctr(), "cpc": v.cpc(), "cpm": v.cpm(), "cvr": v.cvr(), "roas": v.roas(),
-            });
-            if !first {
-                out.buf.push(',');
-            }
-            first = false;
-            out.buf.push_str(&obj.to_string());
-            if let Err(e) = out.maybe_send() {
-                failed = Some(e);
-            }
-        },
-    );
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    out.push("],\"missing_rates\":")?;
-    out.push(&serde_json::to_string(&missing).unwrap_or_else(|_| "[]".to_owned()))?;
-    out.push("}")
-}
-
-const POWERBI_README: &str = "# Switchboard export for Power BI\r\n\r\n\
-A star schema of daily campaign performance. Load every CSV (UTF-8, comma-separated, header row),\r\n\
-then relate the tables (Model view), each one-to-many from the dimension to the fact table:\r\n\r\n\
-| fact_daily_performance column | dimension table | key column |\r\n\
-|---|---|---|\r\n\
-| date_key | dim_date | date_key |\r\n\
-| campaign_key | dim_campaign | campaign_key |\r\n\
-| project_key | dim_project | project_key |\r\n\
-| platform_key | dim_platform | platform_key |\r\n\r\n\
-dim_campaign also carries project_key and platform_key; keep those relationships inactive (the fact\r\n\
-table already holds both keys). Money columns (spend, conversion_value) are in the currency named in\r\n\
-the `currency` column, in units with a dot decimal. Derived rates are not stored: compute them\r\n\
-from the sums, e.g. CTR = DIVIDE(SUM(clicks), SUM(impressions)), CPC = DIVIDE(SUM(spend), SUM(clicks)),\r\n\
-CPM = DIVIDE(SUM(spend), SUM(impressions)) * 1000, ROAS = DIVIDE(SUM(conversion_value), SUM(spend)).\r\n\
-Dates are the ad accounts' local dates. dim_date covers the whole exported window.\r\n";
-
-fn write_powerbi(req: &ReportRequest, out: &mut Sink) -> std::io::Result<()> {
-    let file = tempfile::tempfile()?;
-    let mut zip = zip::ZipWriter::new(file);
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(1))
-        .large_file(true);
-    let zerr = |e: zip::result::ZipError| std::io::Error::other(e.to_string());
-    let snapshot = &req.snapshot;
-    let src = snapshot.source(&req.scope, req.currency);
-
-    // The fact table, written as it is read; the campaigns and projects it meets are kept.
-    zip.start_file("fact_daily_performance.csv", options)
-        .map_err(zerr)?;
-    let mut buf = String::with_capacity(CHUNK * 2);
-    csv_record(
-        &mut buf,
-        &[
-            "date_key",
-            "campaign_key",
-            "project_key",
-            "platform_key",
-            "currency",
-            "spend",
-            "impressions",
-            "clicks",
-            "conversions",
-            "conversion_value",
-        ],
-        &[],
-    );
-    let mut campaigns = std::collections::BTreeMap::new();
-    let mut failed = None;
-    for_each_row(snapshot, &src, req.range, |row| {
-        if failed.is_some() {
-            return;
+impl std::io::Write for Sink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= CHUNK {
+            self.send()?;
         }
-        campaigns
-            .entry(row.campaign.id.clone())
-            .or_insert_with(|| row.campaign.clone());
-        let v = &row.values;
-        csv_record(
-            &mut buf,
-            &[
-                date_key(row.date).to_string(),
-                row.campaign.id.as_str().to_owned(),
-                row.campaign.project_id.as_str().to_owned(),
-                row.campaign.platform.as_str().to_owned(),
-                row.currency.as_str().to_owned(),
-                money_text(v.spend),
-                v.impressions.to_string(),
-                v.clicks.to_string(),
-                number_text(v.conversions),
-                money_text(v.conversion_value),
-            ],
-            &[],
-        );
-        if buf.len() >= CHUNK {
-            if let Err(e) = zip.write_all(buf.as_bytes()) {
-                failed = Some(e);
-            }
-            buf.clear();
-        }
-    });
-    if let Some(e) = failed {
-        return Err(e);
+        Ok(bytes.len())
     }
-    zip.write_all(buf.as_bytes())?;
 
-    let mut text = String::new();
-    csv_record(
-        &mut text,
-        &[
-            "campaign_key",
-            "project_key",
-            "platform_key",
-            "external_id",
-            "name",
-            "objective",
-            "status",
-            "account_currency",
-            "daily_budget",
-        ],
-        &[],
-    );
-    for c in campaigns.values() {
-        csv_record(
-            &mut text,
-            &[
-                c.id.as_str().to_owned(),
-                c.project_id.as_str().to_owned(),
-                c.platform.as_str().to_owned(),
-                c.external_id.clone(),
-                c.name.clone(),
-                c.objective.clone().unwrap_or_default(),
-                c.status.as_str().to_owned(),
-                c.currency.as_str().to_owned(),
-                c.daily_budget.map(money_text).unwrap_or_default(),
-            ],
-            &[false, false, false, true, true, true, false, false, false],
-        );
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() { Ok(()) } else { self.send() }
     }
-    zip.start_file("dim_campaign.csv", options).map_err(zerr)?;
-    zip.write_all(text.as_bytes())?;
-
-    text.clear();
-    csv_record(
-        &mut text,
-        &["project_key", "name", "currency", "monthly_budget"],
-        &[],
-    );
-    for p in snapshot
-        .projects
-        .iter()
-        .filter(|p| req.scope.project_id.as_ref().is_none_or(|id| *id == p.id))
-    {
-        csv_record(
-            &mut text,
-            &[
-                p.id.as_str().to_owned(),
-                p.name.clone(),
-                p.currency.as_str().to_owned(),
-                p.monthly.map(money_text).unwrap_or_default(),
-            ],
-            &[false, true, false, false],
-        );
-    }
-    zip.start_file("dim_project.csv", options).map_err(zerr)?;
-    zip.write_all(text.as_bytes())?;
-
-    text.clear();
-    csv_record(&mut text, &["platform_key", "name"], &[]);
-    for p in Platform::ALL {
-        csv_record(&mut text, &[p.as_str(), p.label()], &[]);
-    }
-    zip.start_file("dim_platform.csv", options).map_err(zerr)?;
-    zip.write_all(text.as_bytes())?;
-
-    text.clear();
-    use chrono::Datelike;
-    csv_record(
-        &mut text,
-        &[
-            "date_key",
-            "date",
-            "year",
-            "quarter",
-            "month",
-            "month_name",
-            "iso_week",
-            "day_of_week",
-            "day_name",
-            "is_weekend",
-        ],
-        &[],
-    );
-    for d in req.range.iter_days() {
-        let dow = d.weekday().number_from_monday();
-        csv_record(
-            &mut text,
-            &[
-                date_key(d).to_string(),
-                date_text(d),
-                d.year().to_string(),
-                (d.month0() / 3 + 1).to_string(),
-                d.month().to_string(),
-                d.format("%B").to_string(),
-                d.iso_week().week().to_string(),
-                dow.to_string(),
-                d.format("%A").to_string(),
-                (dow >= 6).to_string(),
-            ],
-            &[],
-        );
-    }
-    zip.start_file("dim_date.csv", options).map_err(zerr)?;
-    zip.write_all(text.as_bytes())?;
-    zip.start_file("README.md", options).map_err(zerr)?;
-    zip.write_all(POWERBI_README.as_bytes())?;
-
-    let mut file = zip.finish().map_err(zerr)?;
-    file.rewind()?;
-    let mut chunk = vec![0u8; CHUNK];
-    loop {
-        let n = file.read(&mut chunk)?;
-        if n == 0 {
-            break;
-        }
-        out.send(Bytes::copy_from_slice(&chunk[..n]))?;
-    }
-    Ok(())
 }

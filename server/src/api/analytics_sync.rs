@@ -4,22 +4,12 @@
 
 use super::ApiError;
 use super::extract::ApiJson;
-use crate::startup::AppState;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use switchboard_core::sync::{SyncError, SyncOverview};
-
-impl From<SyncError> for ApiError {
-    fn from(e: SyncError) -> Self {
-        match e {
-            SyncError::AlreadyRunning(_) => ApiError::Conflict(e.to_string()),
-            SyncError::BadSchedule { .. } => ApiError::BadRequest(format!("schedule: {e}")),
-            SyncError::Repo(r) => ApiError::from(r),
-        }
-    }
-}
+use switchboard_core::sync::SyncOverview;
 
 /// The sync's schedule, its last runs and each connection's state.
 #[utoipa::path(get, path = "/analytics/sync", tag = "analytics",
@@ -65,6 +55,5 @@ pub(super) async fn set_schedule(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<ScheduleBody>,
 ) -> Result<Json<SyncOverview>, ApiError> {
-    state.services.sync.set_schedule(&body.schedule).await?;
-    overview(State(state)).await
+    Ok(Json(state.services.sync.set_schedule(&body.schedule).await?))
 }

@@ -2,15 +2,13 @@
 
 use super::ApiError;
 use super::extract::{ApiJson, Segment};
-use crate::auth::api_keys::{self, KeyError};
-use crate::startup::AppState;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use switchboard_core::ApiKeyId;
-use switchboard_core::api_key::ApiKey;
-use switchboard_core::validation::FieldErrors;
+use switchboard_core::api_key::{ApiKey, IssuedKey};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -18,19 +16,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(revoke))
-}
-
-impl From<KeyError> for ApiError {
-    fn from(e: KeyError) -> Self {
-        match e {
-            KeyError::Invalid(m) => ApiError::Validation(FieldErrors::single("name", m)),
-            KeyError::Repo(r) => r.into(),
-            KeyError::Random => {
-                tracing::error!("the random source failed");
-                ApiError::Internal
-            }
-        }
-    }
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -66,8 +51,7 @@ async fn create(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<NewKey>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let (record, key) = api_keys::create(state.services.api_keys.as_ref(), &body.name).await?;
-    tracing::info!(key = %record.id, name = %record.name, "API key created");
+    let IssuedKey { record, key } = state.services.api_keys.create(&body.name).await?;
     Ok((StatusCode::CREATED, Json(Created { record, key })))
 }
 
@@ -78,7 +62,5 @@ async fn create(
 )]
 async fn revoke(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<ApiKey>, ApiError> {
     let id = ApiKeyId::parse(&id).map_err(|_| ApiError::NotFound(format!("no API key '{id}'")))?;
-    let key = state.services.api_keys.revoke(&id).await?;
-    tracing::info!(key = %key.id, "API key revoked");
-    Ok(Json(key))
+    Ok(Json(state.services.api_keys.revoke(&id).await?))
 }

@@ -2,14 +2,12 @@
 
 use super::ApiError;
 use super::extract::{Params, Segment};
-use crate::startup::AppState;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use serde::Serialize;
 use switchboard_core::campaign::{
-    Campaign, CampaignPage, CampaignQuery, CampaignSort, CampaignStatus, MAX_PAGE_SIZE,
+    Campaign, CampaignMetrics, CampaignPage, CampaignQuery, CampaignSort, CampaignStatus, MAX_PAGE_SIZE,
 };
-use switchboard_core::metrics::DailyMetric;
 use switchboard_core::time::parse_date;
 use switchboard_core::{CampaignId, Platform, ProjectId};
 use utoipa_axum::router::OpenApiRouter;
@@ -79,15 +77,6 @@ async fn show(State(state): State<AppState>, Segment(id): Segment) -> Result<Jso
     Ok(Json(state.services.campaigns.get(&campaign_id(&id)?).await?))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-struct MetricsResponse {
-    campaign_id: CampaignId,
-    currency: String,
-    from: Option<chrono::NaiveDate>,
-    to: Option<chrono::NaiveDate>,
-    days: Vec<DailyMetric>,
-}
-
 /// A campaign's daily metrics, in its platform's currency, for a window or all it has.
 #[utoipa::path(get, path = "/campaigns/{id}/metrics", tag = "campaigns",
     params(
@@ -95,28 +84,15 @@ struct MetricsResponse {
         ("from" = Option<chrono::NaiveDate>, Query),
         ("to" = Option<chrono::NaiveDate>, Query),
     ),
-    responses((status = 200, body = MetricsResponse), (status = 404, body = super::ErrorEnvelope)),
+    responses((status = 200, body = CampaignMetrics), (status = 404, body = super::ErrorEnvelope)),
 )]
 async fn metrics(
     State(state): State<AppState>,
     Segment(id): Segment,
     params: Params,
-) -> Result<Json<MetricsResponse>, ApiError> {
+) -> Result<Json<CampaignMetrics>, ApiError> {
     let id = campaign_id(&id)?;
     let from = params.get("from", parse_date)?;
     let to = params.get("to", parse_date)?;
-    if let (Some(f), Some(t)) = (from, to)
-        && t < f
-    {
-        return Err(ApiError::BadRequest(format!("'to' ({t}) is before 'from' ({f})")));
-    }
-    let campaign = state.services.campaigns.get(&id).await?;
-    let days = state.services.metrics.campaign_daily(&id, from, to).await?;
-    Ok(Json(MetricsResponse {
-        campaign_id: id,
-        currency: campaign.currency.to_string(),
-        from,
-        to,
-        days,
-    }))
+    Ok(Json(state.services.campaigns.metrics(&id, from, to).await?))
 }

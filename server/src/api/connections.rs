@@ -2,14 +2,11 @@
 
 use super::ApiError;
 use super::extract::{ApiJson, Params, Segment};
-use crate::connectors::live::Authorize;
-use crate::startup::AppState;
+use crate::state::AppState;
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-
-use axum::Json;
-use switchboard_core::connection::{AuthorizeInput, Connection, ConnectionInput};
-use switchboard_core::connectors::testmode::TestAccount;
+use switchboard_core::connection::{Authorize, AuthorizeInput, Connection, ConnectionInput};
 use switchboard_core::{ConnectionId, ProjectId};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -59,15 +56,7 @@ async fn create(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<ConnectionInput>,
 ) -> Result<(StatusCode, Json<Connection>), ApiError> {
-    let draft = input.validate().map_err(ApiError::Validation)?;
-    let seed = draft.seed.unwrap_or_else(|| fastrand::u64(..));
-    let today = chrono::Utc::now().date_naive();
-    let account = TestAccount::generate(draft.platform, seed, draft.currency, today);
-    let connection = state
-        .services
-        .connections
-        .create_test(draft, &account, ACTOR)
-        .await?;
+    let connection = state.services.connections.create_test(input, ACTOR).await?;
     Ok((StatusCode::CREATED, Json(connection)))
 }
 
@@ -98,8 +87,7 @@ async fn authorize(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<AuthorizeInput>,
 ) -> Result<Json<Authorize>, ApiError> {
-    let draft = input.validate().map_err(ApiError::Validation)?;
-    Ok(Json(state.live.authorize(draft).await?))
+    Ok(Json(state.services.connections.authorize(input).await?))
 }
 
 /// A finished test-mode Pinterest report, where `get_async_report` said it would be.
@@ -117,19 +105,6 @@ async fn test_report(
     use axum::response::IntoResponse;
     let axum::extract::Path((id, token)) = path.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let id = connection_id(&id)?;
-    let account = state.services.connections.test_account(&id).await?.account;
-    let missing = || ApiError::NotFound(format!("no finished report '{token}' on this connection"));
-    let report = account
-        .reports
-        .iter()
-        .find(|r| r.token == token)
-        .ok_or_else(missing)?;
-    let age = chrono::Utc::now().timestamp() - report.requested_at;
-    if !(2..=3_600).contains(&age) {
-        return Err(missing());
-    }
-    let (content_type, body) = account
-        .report_file(&token, chrono::Utc::now().date_naive())
-        .ok_or_else(missing)?;
+    let (content_type, body) = state.services.connections.test_report(&id, &token).await?;
     Ok(([(axum::http::header::CONTENT_TYPE, content_type)], body).into_response())
 }

@@ -2,13 +2,13 @@
 
 use super::ApiError;
 use super::extract::ApiJson;
-use crate::startup::AppState;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use switchboard_core::Platform;
-use switchboard_core::connectors::{ToolSpec, catalog};
+use switchboard_core::connection::Connector;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -16,29 +16,12 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list)).routes(routes!(run))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-struct Connector {
-    platform: Platform,
-    label: &'static str,
-    tools: &'static [ToolSpec],
-}
-
 /// The platforms and their tools, each with the JSON Schema of its parameters and of its result.
 #[utoipa::path(get, path = "/connectors", tag = "connectors",
     responses((status = 200, body = Vec<Connector>)),
 )]
-async fn list() -> Json<Vec<Connector>> {
-    Json(
-        Platform::ALL
-            .into_iter()
-            .filter(|p| !catalog(*p).is_empty())
-            .map(|platform| Connector {
-                platform,
-                label: platform.label(),
-                tools: catalog(platform),
-            })
-            .collect(),
-    )
+async fn list(State(state): State<AppState>) -> Json<Vec<Connector>> {
+    Json(state.services.connections.catalogue())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -81,8 +64,8 @@ async fn run(
     let connection = super::connections::connection_id(&request.connection_id)?;
     let result = state
         .services
-        .tools
-        .run(platform, &tool, &connection, request.params)
+        .connections
+        .run_tool(platform, &tool, &connection, request.params)
         .await?;
     Ok(Json(result))
 }

@@ -4,7 +4,6 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use switchboard_core::RepoError;
 use switchboard_core::validation::FieldErrors;
 
 #[derive(Debug)]
@@ -87,99 +86,36 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// A record a request refers to that does not exist is a field error; anything else is what it is.
-pub(crate) fn missing_as_field(field: &str, message: String) -> impl FnOnce(RepoError) -> ApiError {
-    let field = field.to_owned();
-    move |e| match e {
-        RepoError::NotFound { .. } => {
-            ApiError::Validation(switchboard_core::validation::FieldErrors::single(&field, message))
-        }
-        other => other.into(),
-    }
-}
-
-/// Checks that an optional project a request names exists.
-pub(crate) async fn check_project(
-    services: &switchboard_core::ports::Services,
-    project: Option<&switchboard_core::ProjectId>,
-) -> Result<(), ApiError> {
-    if let Some(p) = project {
-        services.projects.get(p).await.map_err(missing_as_field(
-            "project_id",
-            format!("there is no project '{p}'"),
-        ))?;
-    }
-    Ok(())
-}
-
-impl From<RepoError> for ApiError {
-    fn from(e: RepoError) -> Self {
+/// The services' error as the API answers it: the one place the REST API maps it.
+impl From<switchboard_core::service::ServiceError> for ApiError {
+    fn from(e: switchboard_core::service::ServiceError) -> Self {
+        use switchboard_core::service::ServiceError as S;
         match e {
-            RepoError::NotFound { entity, id } => {
-                ApiError::NotFound(format!("{entity} '{id}' was not found"))
-            }
-            RepoError::Conflict(m) => ApiError::Conflict(m),
-            RepoError::Invalid(p) => {
-                tracing::error!(error = %p, "stored data failed to parse");
-                ApiError::Internal
-            }
-            RepoError::Storage(source) => {
-                tracing::error!(error = %source, "storage error");
-                ApiError::Internal
-            }
+            S::Invalid(fields) => ApiError::Validation(fields),
+            S::BadRequest(m) => ApiError::BadRequest(m),
+            S::NotFound(m) => ApiError::NotFound(m),
+            S::Conflict(m) => ApiError::Conflict(m),
+            S::Refused {
+                status, code, message, ..
+            } => ApiError::Status(
+                StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
+                code,
+                message,
+            ),
+            S::Internal => ApiError::Internal,
         }
+    }
+}
+
+/// Storage errors met outside the services (access control's sessions) answer as the services' do.
+impl From<switchboard_core::RepoError> for ApiError {
+    fn from(e: switchboard_core::RepoError) -> Self {
+        switchboard_core::service::ServiceError::from(e).into()
     }
 }
 
 impl From<switchboard_core::ParseError> for ApiError {
     fn from(e: switchboard_core::ParseError) -> Self {
         ApiError::BadRequest(e.to_string())
-    }
-}
-
-impl From<switchboard_core::ports::ToolRunError> for ApiError {
-    fn from(e: switchboard_core::ports::ToolRunError) -> Self {
-        use switchboard_core::connectors::ConnectorError as C;
-        use switchboard_core::ports::ToolRunError as T;
-        let message = e.to_string();
-        match e {
-            T::Repo(r) => ApiError::from(r),
-            T::WrongPlatform { .. } => {
-                ApiError::Status(StatusCode::UNPROCESSABLE_ENTITY, "wrong_platform", message)
-            }
-            T::Connector(c) => match c {
-                C::UnknownTool { .. } => ApiError::NotFound(message),
-                C::InvalidParams(_) => {
-                    ApiError::Status(StatusCode::UNPROCESSABLE_ENTITY, "invalid_params", message)
-                }
-                C::NotFound { .. } => ApiError::NotFound(message),
-                C::RateLimited { .. } => {
-                    ApiError::Status(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message)
-                }
-                C::Unauthorized(_) => ApiError::Status(StatusCode::CONFLICT, "needs_reauth", message),
-                C::Transient(_) => ApiError::Status(StatusCode::BAD_GATEWAY, "platform_unavailable", message),
-                C::Permanent(_) => ApiError::Status(StatusCode::BAD_GATEWAY, "platform_refused", message),
-            },
-        }
-    }
-}
-
-impl From<crate::connectors::live::AuthorizationError> for ApiError {
-    fn from(e: crate::connectors::live::AuthorizationError) -> Self {
-        use crate::connectors::live::AuthorizationError as A;
-        let message = e.to_string();
-        match e {
-            A::NotConfigured(_) => {
-                ApiError::Status(StatusCode::SERVICE_UNAVAILABLE, "oauth_not_configured", message)
-            }
-            A::UnknownState => ApiError::Status(StatusCode::BAD_REQUEST, "invalid_state", message),
-            A::Denied(_) => ApiError::Status(StatusCode::BAD_REQUEST, "authorization_denied", message),
-            A::Connector(c) => ApiError::from(switchboard_core::ports::ToolRunError::Connector(c)),
-            A::Repo(r) => ApiError::from(r),
-            A::Secret(s) => {
-                tracing::error!(error = %s, "cannot seal tokens");
-                ApiError::Internal
-            }
-        }
     }
 }

@@ -5,18 +5,20 @@
 
 use super::ApiError;
 use super::extract::{ApiJson, Params, Segment};
-use crate::startup::AppState;
-use crate::workflows::EngineError;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use futures_util::stream::Stream;
+use futures_util::stream::{self, Stream};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::convert::Infallible;
 use std::time::Duration;
-use switchboard_core::execution::{Execution, ExecutionDetail, ExecutionEvent, ExecutionStatus, events};
+use switchboard_core::execution::{
+    Execution, ExecutionDetail, ExecutionEvent, ExecutionFilter, ExecutionStatus,
+};
+use switchboard_core::service::EventFeed;
 use switchboard_core::{ExecutionId, ProjectId};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -32,15 +34,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 fn execution_id(text: &str) -> Result<ExecutionId, ApiError> {
     ExecutionId::parse(text).map_err(|e| ApiError::NotFound(format!("no execution '{text}' ({e})")))
-}
-
-impl From<EngineError> for ApiError {
-    fn from(e: EngineError) -> Self {
-        match e {
-            EngineError::Repo(r) => r.into(),
-            EngineError::Invalid(m) => ApiError::Conflict(m),
-        }
-    }
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -91,8 +84,11 @@ async fn start(
         None => None,
         Some(p) => Some(ProjectId::parse(p).map_err(|e| ApiError::BadRequest(format!("project_id: {e}")))?),
     };
-    let input = request.input.unwrap_or_else(|| json!({"trigger": "manual"}));
-    let execution = state.engine.start(&workflow, project.as_ref(), input).await?;
+    let execution = state
+        .services
+        .executions
+        .start(&workflow, project.as_ref(), request.input)
+        .await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(RunStarted {
@@ -121,13 +117,12 @@ async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Vec<
             _ => Err("limit must be a whole number from 1 to 1000"),
         })?
         .unwrap_or(100);
-    Ok(Json(
-        state
-            .services
-            .executions
-            .list(status, project.as_ref(), limit)
-            .await?,
-    ))
+    let filter = ExecutionFilter {
+        status,
+        project_id: project,
+        limit,
+    };
+    Ok(Json(state.services.executions.list(&filter).await?))
 }
 
 /// One run with its stages and their state.
@@ -152,7 +147,7 @@ async fn show(
     ),
 )]
 async fn cancel(State(state): State<AppState>, Segment(id): Segment) -> Result<StatusCode, ApiError> {
-    state.engine.cancel(&execution_id(&id)?).await?;
+    state.services.executions.cancel(&execution_id(&id)?).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -178,64 +173,12 @@ fn sse_event(e: &ExecutionEvent) -> Event {
         .data(data.to_string())
 }
 
-/// Replays from the log after `after`, then follows the bus; `only` narrows to one run, which also
-/// ends the stream at its final event.
-fn follow(
-    state: AppState,
-    only: Option<ExecutionId>,
-    mut after: i64,
-) -> impl Stream<Item = Result<Event, Infallible>> {
-    // Subscribe first: nothing published between the replay and the live part is lost.
-    let mut live = state.engine.bus().subscribe();
-    async_stream::stream! {
-        loop {
-            // Catch up from storage (the start, and whenever the bus dropped events for us).
-            let backlog = match &only {
-                Some(id) => state.services.events.list(id, after).await,
-                None => state.services.events.since(after, 1_000).await,
-            };
-            let backlog = match backlog {
-                Ok(b) => b,
-                Err(e) => {
-                    tracing::error!(error = %e, "cannot replay events");
-                    return;
-                }
-            };
-            let full_page = only.is_none() && backlog.len() == 1_000;
-            for e in backlog {
-                after = e.seq;
-                let last = only.is_some() && events::is_final(&e.kind);
-                yield Ok(sse_event(&e));
-                if last {
-                    return;
-                }
-            }
-            if full_page {
-                continue;
-            }
-            loop {
-                match live.recv().await {
-                    Ok(e) => {
-                        if e.seq <= after || only.as_ref().is_some_and(|id| *id != e.execution_id) {
-                            continue;
-                        }
-                        if e.seq > after + 1 && only.is_none() {
-                            // A gap (events stored by another writer not yet seen): read them first.
-                            break;
-                        }
-                        after = e.seq;
-                        let last = only.is_some() && events::is_final(&e.kind);
-                        yield Ok(sse_event(&e));
-                        if last {
-                            return;
-                        }
-                    }
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => break,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-                }
-            }
-        }
-    }
+/// A feed as Server-Sent Events, with keep-alives.
+fn sse(feed: Box<dyn EventFeed>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let events = stream::unfold(feed, |mut feed| async move {
+        feed.next().await.map(|e| (Ok(sse_event(&e)), feed))
+    });
+    Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
 /// A run's events, live: what is stored first (from `Last-Event-ID` or `after`), then new ones;
@@ -256,11 +199,15 @@ async fn execution_events(
     params: Params,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let id = execution_id(&id)?;
-    // An unknown run is a 404 before the stream starts.
-    state.services.executions.get(&id).await?;
-    let after = resume_point(&headers, &params)?.unwrap_or(0);
-    Ok(Sse::new(follow(state, Some(id), after))
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    let resume = resume_point(&headers, &params);
+    // An unknown run is a 404 before the stream starts, and before a bad resume point is a 400.
+    let feed = state
+        .services
+        .executions
+        .follow(Some(&id), resume.as_ref().ok().copied().flatten())
+        .await?;
+    resume?;
+    Ok(sse(feed))
 }
 
 /// Every run's events, live, from now (or from `Last-Event-ID` / `after`).
@@ -277,10 +224,6 @@ async fn all_events(
     headers: HeaderMap,
     params: Params,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let after = match resume_point(&headers, &params)? {
-        Some(after) => after,
-        // From now: the newest stored event.
-        None => state.services.events.last_seq().await?,
-    };
-    Ok(Sse::new(follow(state, None, after)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    let after = resume_point(&headers, &params)?;
+    Ok(sse(state.services.executions.follow(None, after).await?))
 }

@@ -20,7 +20,7 @@ mod workflows;
 pub use error::{ApiError, ErrorEnvelope};
 pub use openapi::DOCUMENT_PATH;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 use axum::Router;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;

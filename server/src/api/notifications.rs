@@ -2,19 +2,15 @@
 //! where notifications go, which events go where, and what became of each.
 
 use super::ApiError;
-use super::error::{check_project, missing_as_field};
 use super::extract::{ApiJson, Params, Segment};
-use crate::notify::{Notifier, NotifyError};
-use crate::startup::AppState;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Deserialize;
 use switchboard_core::notify::{
-    Channel, ChannelInput, DeliveryState, Notification, Rule, RuleDraft, RuleInput,
+    Channel, ChannelInput, DeliveryState, Notification, Preview, Rule, RuleInput,
 };
-use switchboard_core::validation::FieldErrors;
 use switchboard_core::{ChannelId, ExecutionId, NotificationId, RuleId};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -32,19 +28,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(retry))
 }
 
-impl From<NotifyError> for ApiError {
-    fn from(e: NotifyError) -> Self {
-        match e {
-            NotifyError::Repo(r) => r.into(),
-            NotifyError::Refused(why) => ApiError::Validation(FieldErrors::single("url", why)),
-            NotifyError::Secret(m) => {
-                tracing::error!(error = %m, "a channel's address could not be opened");
-                ApiError::Internal
-            }
-        }
-    }
-}
-
 fn id_of<T>(
     text: &str,
     parse: fn(&str) -> Result<T, switchboard_core::ParseError>,
@@ -58,7 +41,7 @@ fn id_of<T>(
     responses((status = 200, body = Vec<Channel>)),
 )]
 async fn channels(State(state): State<AppState>) -> Result<Json<Vec<Channel>>, ApiError> {
-    Ok(Json(state.notifier.repo().channels().await?))
+    Ok(Json(state.services.notifications.channels().await?))
 }
 
 /// Creates a Discord, Slack or email channel. Addresses on private networks are refused unless
@@ -71,9 +54,7 @@ async fn create_channel(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<ChannelInput>,
 ) -> Result<(StatusCode, Json<Channel>), ApiError> {
-    let draft = input.validate().map_err(ApiError::Validation)?;
-    let channel = state.notifier.create_channel(&draft).await?;
-    tracing::info!(channel = %channel.id, kind = channel.kind.as_str(), "notification channel created");
+    let channel = state.services.notifications.create_channel(input).await?;
     Ok((StatusCode::CREATED, Json(channel)))
 }
 
@@ -84,7 +65,7 @@ async fn create_channel(
 )]
 async fn channel(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<Channel>, ApiError> {
     let id = id_of(&id, ChannelId::parse, "channel")?;
-    Ok(Json(state.notifier.repo().channel(&id).await?))
+    Ok(Json(state.services.notifications.channel(&id).await?))
 }
 
 /// Replaces a channel's settings.
@@ -99,8 +80,9 @@ async fn replace_channel(
     ApiJson(input): ApiJson<ChannelInput>,
 ) -> Result<Json<Channel>, ApiError> {
     let id = id_of(&id, ChannelId::parse, "channel")?;
-    let draft = input.validate().map_err(ApiError::Validation)?;
-    Ok(Json(state.notifier.update_channel(&id, &draft).await?))
+    Ok(Json(
+        state.services.notifications.replace_channel(&id, input).await?,
+    ))
 }
 
 /// Removes a channel, its rules and its queued notifications.
@@ -110,7 +92,7 @@ async fn replace_channel(
 )]
 async fn delete_channel(State(state): State<AppState>, Segment(id): Segment) -> Result<StatusCode, ApiError> {
     let id = id_of(&id, ChannelId::parse, "channel")?;
-    state.notifier.repo().delete_channel(&id).await?;
+    state.services.notifications.delete_channel(&id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -124,7 +106,7 @@ async fn send_test(
     Segment(id): Segment,
 ) -> Result<Json<Notification>, ApiError> {
     let id = id_of(&id, ChannelId::parse, "channel")?;
-    Ok(Json(state.notifier.send_test(&id).await?))
+    Ok(Json(state.services.notifications.send_test(&id).await?))
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -134,15 +116,6 @@ struct PreviewRequest {
     #[serde(default)]
     #[schema(value_type = Option<ExecutionId>)]
     execution_id: Option<String>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-struct Preview {
-    /// The channel's kind: `discord`, `slack` or `email`.
-    kind: &'static str,
-    /// The body the service would get.
-    #[schema(value_type = Object)]
-    payload: Value,
 }
 
 /// The message a channel would get, in the service's own format: for a run, or the test message.
@@ -157,7 +130,6 @@ async fn preview(
     body: axum::body::Bytes,
 ) -> Result<Json<Preview>, ApiError> {
     let id = id_of(&id, ChannelId::parse, "channel")?;
-    let channel = state.notifier.repo().channel(&id).await?;
     // The body is optional.
     let request: PreviewRequest = if body.iter().all(u8::is_ascii_whitespace) {
         PreviewRequest::default()
@@ -166,40 +138,13 @@ async fn preview(
             .map_err(|e| ApiError::BadRequest(format!("the request body: {e}")))
             .and_then(super::extract::body_from)?
     };
-    let notice = match request
-        .execution_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        None => state.notifier.test_notice(&channel),
-        Some(text) => {
-            let run =
-                ExecutionId::parse(text).map_err(|e| ApiError::BadRequest(format!("execution_id: {e}")))?;
-            let detail = state.services.executions.get(&run).await?;
-            state.notifier.notice_for(&detail).await
-        }
-    };
-    Ok(Json(Preview {
-        kind: channel.kind.as_str(),
-        payload: Notifier::preview(channel.kind, &notice),
-    }))
-}
-
-/// A missing project or channel is a field error.
-async fn check_rule(state: &AppState, input: &RuleInput) -> Result<RuleDraft, ApiError> {
-    let draft = input.validate().map_err(ApiError::Validation)?;
-    state
-        .notifier
-        .repo()
-        .channel(&draft.channel_id)
-        .await
-        .map_err(missing_as_field(
-            "channel_id",
-            format!("there is no channel '{}'", draft.channel_id),
-        ))?;
-    check_project(&state.services, draft.project_id.as_ref()).await?;
-    Ok(draft)
+    Ok(Json(
+        state
+            .services
+            .notifications
+            .preview(&id, request.execution_id.as_deref())
+            .await?,
+    ))
 }
 
 /// The routing rules: which events of which project go to which channel.
@@ -207,7 +152,7 @@ async fn check_rule(state: &AppState, input: &RuleInput) -> Result<RuleDraft, Ap
     responses((status = 200, body = Vec<Rule>)),
 )]
 async fn rules(State(state): State<AppState>) -> Result<Json<Vec<Rule>>, ApiError> {
-    Ok(Json(state.notifier.repo().rules().await?))
+    Ok(Json(state.services.notifications.rules().await?))
 }
 
 /// Creates a rule.
@@ -219,11 +164,8 @@ async fn create_rule(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<RuleInput>,
 ) -> Result<(StatusCode, Json<Rule>), ApiError> {
-    let draft = check_rule(&state, &input).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(state.notifier.repo().create_rule(&draft).await?),
-    ))
+    let rule = state.services.notifications.create_rule(input).await?;
+    Ok((StatusCode::CREATED, Json(rule)))
 }
 
 /// One rule.
@@ -233,7 +175,7 @@ async fn create_rule(
 )]
 async fn rule(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<Rule>, ApiError> {
     let id = id_of(&id, RuleId::parse, "rule")?;
-    Ok(Json(state.notifier.repo().rule(&id).await?))
+    Ok(Json(state.services.notifications.rule(&id).await?))
 }
 
 /// Replaces a rule.
@@ -248,9 +190,7 @@ async fn replace_rule(
     ApiJson(input): ApiJson<RuleInput>,
 ) -> Result<Json<Rule>, ApiError> {
     let id = id_of(&id, RuleId::parse, "rule")?;
-    state.notifier.repo().rule(&id).await?;
-    let draft = check_rule(&state, &input).await?;
-    Ok(Json(state.notifier.repo().update_rule(&id, &draft).await?))
+    Ok(Json(state.services.notifications.replace_rule(&id, input).await?))
 }
 
 /// Removes a rule.
@@ -260,7 +200,7 @@ async fn replace_rule(
 )]
 async fn delete_rule(State(state): State<AppState>, Segment(id): Segment) -> Result<StatusCode, ApiError> {
     let id = id_of(&id, RuleId::parse, "rule")?;
-    state.notifier.repo().delete_rule(&id).await?;
+    state.services.notifications.delete_rule(&id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -287,8 +227,8 @@ async fn deliveries(
         .unwrap_or(50);
     Ok(Json(
         state
-            .notifier
-            .repo()
+            .services
+            .notifications
             .notifications(channel.as_ref(), status, limit)
             .await?,
     ))
@@ -304,7 +244,7 @@ async fn delivery(
     Segment(id): Segment,
 ) -> Result<Json<Notification>, ApiError> {
     let id = id_of(&id, NotificationId::parse, "notification")?;
-    Ok(Json(state.notifier.repo().notification(&id).await?))
+    Ok(Json(state.services.notifications.notification(&id).await?))
 }
 
 /// Queues a failed notification to be sent again now.
@@ -314,5 +254,5 @@ async fn delivery(
 )]
 async fn retry(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<Notification>, ApiError> {
     let id = id_of(&id, NotificationId::parse, "notification")?;
-    Ok(Json(state.notifier.retry(&id).await?))
+    Ok(Json(state.services.notifications.retry(&id).await?))
 }

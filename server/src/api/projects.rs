@@ -2,13 +2,14 @@
 
 use super::ApiError;
 use super::extract::{ApiJson, Params, Segment};
-use crate::startup::AppState;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::Deserialize;
 use switchboard_core::ProjectId;
-use switchboard_core::project::{Project, ProjectFilter, ProjectInput, ProjectStatus, ProjectSummary};
+use switchboard_core::project::{
+    Project, ProjectFilter, ProjectInput, ProjectPatch, ProjectStatus, ProjectSummary,
+};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -62,36 +63,8 @@ async fn create(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<ProjectInput>,
 ) -> Result<(StatusCode, Json<Project>), ApiError> {
-    let draft = input.validate().map_err(ApiError::Validation)?;
-    let project = state.services.projects.create(draft, ACTOR).await?;
+    let project = state.services.projects.create(input, ACTOR).await?;
     Ok((StatusCode::CREATED, Json(project)))
-}
-
-/// The fields a PATCH may change; those left out keep their value. `null` clears an optional field.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct ProjectPatch {
-    name: Option<String>,
-    #[serde(default, deserialize_with = "present")]
-    client: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
-    vertical: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
-    description: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
-    monthly_budget: Option<Option<String>>,
-    currency: Option<String>,
-    platforms: Option<Vec<String>>,
-    status: Option<String>,
-}
-
-/// Tells a field sent as `null` (Some(None)) from one left out (None).
-fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
 }
 
 /// Changes some of a project's fields; the others keep their value, and `null` clears an optional one.
@@ -110,32 +83,5 @@ async fn update(
     ApiJson(patch): ApiJson<ProjectPatch>,
 ) -> Result<Json<Project>, ApiError> {
     let id = project_id(&id)?;
-    let current = state.services.projects.get(&id).await?;
-    let mut input = ProjectInput::from(&current);
-    if let Some(name) = patch.name {
-        input.name = name;
-    }
-    if let Some(v) = patch.client {
-        input.client = v;
-    }
-    if let Some(v) = patch.vertical {
-        input.vertical = v;
-    }
-    if let Some(v) = patch.description {
-        input.description = v;
-    }
-    if let Some(v) = patch.monthly_budget {
-        input.monthly_budget = v;
-    }
-    if let Some(v) = patch.currency {
-        input.currency = Some(v);
-    }
-    if let Some(v) = patch.platforms {
-        input.platforms = v;
-    }
-    if let Some(v) = patch.status {
-        input.status = Some(v);
-    }
-    let draft = input.validate().map_err(ApiError::Validation)?;
-    Ok(Json(state.services.projects.update(&id, draft, ACTOR).await?))
+    Ok(Json(state.services.projects.patch(&id, patch, ACTOR).await?))
 }

@@ -1,16 +1,14 @@
 //! `/api/v1/webhooks`: inbound webhooks (each starts a workflow), their secrets and delivery logs.
 
 use super::ApiError;
-use super::error::{check_project, missing_as_field};
 use super::extract::{ApiJson, Params, Segment};
-use crate::hooks::HookError;
-use crate::startup::AppState;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 use switchboard_core::WebhookId;
-use switchboard_core::hooks::{Delivery, Webhook, WebhookDraft, WebhookInput};
+use switchboard_core::hooks::{Delivery, Webhook, WebhookInput, WebhookItem, WebhookWithSecret};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -23,17 +21,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(deliveries))
 }
 
-impl From<HookError> for ApiError {
-    fn from(e: HookError) -> Self {
-        match e {
-            HookError::Repo(r) => r.into(),
-            HookError::Secret(m) => {
-                tracing::error!(error = %m, "a webhook secret could not be opened");
-                ApiError::Internal
-            }
-        }
-    }
-}
+/// How many deliveries are listed when the request does not say.
+const DEFAULT_LIMIT: u32 = 50;
 
 fn webhook_id(text: &str) -> Result<WebhookId, ApiError> {
     WebhookId::parse(text).map_err(|_| ApiError::NotFound(format!("no webhook '{text}'")))
@@ -48,6 +37,15 @@ pub(super) struct WebhookView {
     url: String,
 }
 
+impl From<WebhookItem> for WebhookView {
+    fn from(item: WebhookItem) -> Self {
+        WebhookView {
+            webhook: item.webhook,
+            url: item.url,
+        }
+    }
+}
+
 /// A new or rotated secret, shown in full.
 #[derive(Serialize, utoipa::ToSchema)]
 struct WithSecret {
@@ -57,24 +55,16 @@ struct WithSecret {
     secret: String,
 }
 
-fn view(state: &AppState, webhook: Webhook) -> WebhookView {
-    let url = state.hooks.url(&webhook.id);
-    WebhookView { webhook, url }
-}
-
-async fn check_targets(state: &AppState, input: &WebhookInput) -> Result<WebhookDraft, ApiError> {
-    let draft = input.validate().map_err(ApiError::Validation)?;
-    state
-        .services
-        .workflows
-        .get(&draft.workflow_id)
-        .await
-        .map_err(missing_as_field(
-            "workflow_id",
-            format!("there is no workflow '{}'", draft.workflow_id),
-        ))?;
-    check_project(&state.services, draft.project_id.as_ref()).await?;
-    Ok(draft)
+impl From<WebhookWithSecret> for WithSecret {
+    fn from(w: WebhookWithSecret) -> Self {
+        WithSecret {
+            webhook: WebhookView {
+                webhook: w.webhook,
+                url: w.url,
+            },
+            secret: w.secret,
+        }
+    }
 }
 
 /// The webhooks, each with its address.
@@ -82,8 +72,8 @@ async fn check_targets(state: &AppState, input: &WebhookInput) -> Result<Webhook
     responses((status = 200, body = Vec<WebhookView>)),
 )]
 async fn list(State(state): State<AppState>) -> Result<Json<Vec<WebhookView>>, ApiError> {
-    let hooks = state.hooks.repo().list().await?;
-    Ok(Json(hooks.into_iter().map(|h| view(&state, h)).collect()))
+    let hooks = state.services.webhooks.list().await?;
+    Ok(Json(hooks.into_iter().map(WebhookView::from).collect()))
 }
 
 /// Creates a webhook for a workflow. The answer holds the signing secret; it can be read again
@@ -99,16 +89,8 @@ async fn create(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<WebhookInput>,
 ) -> Result<(StatusCode, Json<WithSecret>), ApiError> {
-    let draft = check_targets(&state, &input).await?;
-    let (webhook, secret) = state.hooks.create(&draft).await?;
-    tracing::info!(webhook = %webhook.id, workflow = %webhook.workflow_id, "webhook created");
-    Ok((
-        StatusCode::CREATED,
-        Json(WithSecret {
-            webhook: view(&state, webhook),
-            secret: secret.to_text(),
-        }),
-    ))
+    let created = state.services.webhooks.create(input).await?;
+    Ok((StatusCode::CREATED, Json(created.into())))
 }
 
 /// One webhook.
@@ -117,8 +99,8 @@ async fn create(
     responses((status = 200, body = WebhookView), (status = 404, body = super::ErrorEnvelope)),
 )]
 async fn show(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<WebhookView>, ApiError> {
-    let hook = state.hooks.repo().get(&webhook_id(&id)?).await?;
-    Ok(Json(view(&state, hook)))
+    let hook = state.services.webhooks.get(&webhook_id(&id)?).await?;
+    Ok(Json(hook.into()))
 }
 
 /// Changes a webhook's name, workflow, project or state; its secret stays.
@@ -135,11 +117,8 @@ async fn replace(
     Segment(id): Segment,
     ApiJson(input): ApiJson<WebhookInput>,
 ) -> Result<Json<WebhookView>, ApiError> {
-    let id = webhook_id(&id)?;
-    state.hooks.repo().get(&id).await?;
-    let draft = check_targets(&state, &input).await?;
-    let hook = state.hooks.repo().update(&id, &draft).await?;
-    Ok(Json(view(&state, hook)))
+    let hook = state.services.webhooks.update(&webhook_id(&id)?, input).await?;
+    Ok(Json(hook.into()))
 }
 
 /// Removes a webhook and its delivery log.
@@ -148,7 +127,7 @@ async fn replace(
     responses((status = 204, description = "Removed."), (status = 404, body = super::ErrorEnvelope)),
 )]
 async fn remove(State(state): State<AppState>, Segment(id): Segment) -> Result<StatusCode, ApiError> {
-    state.hooks.repo().delete(&webhook_id(&id)?).await?;
+    state.services.webhooks.delete(&webhook_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -164,10 +143,8 @@ struct Secret {
     responses((status = 200, body = Secret), (status = 404, body = super::ErrorEnvelope)),
 )]
 async fn reveal(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<Secret>, ApiError> {
-    let secret = state.hooks.secret(&webhook_id(&id)?).await?;
-    Ok(Json(Secret {
-        secret: secret.to_text(),
-    }))
+    let secret = state.services.webhooks.secret(&webhook_id(&id)?).await?;
+    Ok(Json(Secret { secret }))
 }
 
 /// Replaces the signing secret; deliveries signed with the old one are refused from now on.
@@ -176,14 +153,8 @@ async fn reveal(State(state): State<AppState>, Segment(id): Segment) -> Result<J
     responses((status = 200, body = WithSecret), (status = 404, body = super::ErrorEnvelope)),
 )]
 async fn rotate(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<WithSecret>, ApiError> {
-    let id = webhook_id(&id)?;
-    let secret = state.hooks.rotate(&id).await?;
-    tracing::info!(webhook = %id, "webhook secret rotated");
-    let hook = state.hooks.repo().get(&id).await?;
-    Ok(Json(WithSecret {
-        webhook: view(&state, hook),
-        secret: secret.to_text(),
-    }))
+    let rotated = state.services.webhooks.rotate_secret(&webhook_id(&id)?).await?;
+    Ok(Json(rotated.into()))
 }
 
 /// The webhook's latest deliveries, accepted or refused, each with its reason.
@@ -200,12 +171,13 @@ async fn deliveries(
     params: Params,
 ) -> Result<Json<Vec<Delivery>>, ApiError> {
     let id = webhook_id(&id)?;
-    state.hooks.repo().get(&id).await?;
-    let limit = params
-        .get("limit", |s| match s.parse::<u32>() {
-            Ok(n) if (1..=500).contains(&n) => Ok(n),
-            _ => Err("limit must be a whole number from 1 to 500"),
-        })?
-        .unwrap_or(50);
-    Ok(Json(state.hooks.repo().deliveries(&id, limit).await?))
+    let limit = params.get("limit", |s| match s.parse::<u32>() {
+        Ok(n) if (1..=500).contains(&n) => Ok(n),
+        _ => Err("limit must be a whole number from 1 to 500"),
+    });
+    // A missing webhook is answered (404) before a bad limit (400).
+    let valid = limit.as_ref().ok().copied().flatten().unwrap_or(DEFAULT_LIMIT);
+    let deliveries = state.services.webhooks.deliveries(&id, valid).await?;
+    limit?;
+    Ok(Json(deliveries))
 }

@@ -2,13 +2,13 @@
 
 use super::ApiError;
 use super::extract::{ApiJson, Params, Segment};
-use crate::startup::AppState;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::Value;
-use switchboard_core::agents::templates::{Template, find_template, templates};
+use switchboard_core::agents::templates::Template;
 use switchboard_core::workflow::{Workflow, WorkflowInput};
 use switchboard_core::{ProjectId, WorkflowId};
 use utoipa_axum::router::OpenApiRouter;
@@ -83,25 +83,20 @@ async fn create(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<(StatusCode, Json<Workflow>), ApiError> {
-    let (input, template) = if body.get("template_id").is_some() {
+    let workflows = &state.services.workflows;
+    let workflow = if body.get("template_id").is_some() {
         let request: FromTemplate = super::extract::body_from(body)?;
-        let template = find_template(&request.template_id).ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "no template '{}' (GET /api/v1/workflow-templates lists them)",
-                request.template_id
-            ))
-        })?;
-        (
-            template.instantiate(request.name.as_deref(), request.project_id.as_deref()),
-            Some(template.id.to_owned()),
-        )
+        workflows
+            .create_from_template(
+                &request.template_id,
+                request.name.as_deref(),
+                request.project_id.as_deref(),
+                ACTOR,
+            )
+            .await?
     } else {
-        let input: WorkflowInput = super::extract::body_from(body)?;
-        (input, None)
+        workflows.create(super::extract::body_from(body)?, ACTOR).await?
     };
-    let mut draft = input.validate().map_err(ApiError::Validation)?;
-    draft.template_id = template;
-    let workflow = state.services.workflows.create(draft, ACTOR).await?;
     Ok((StatusCode::CREATED, Json(workflow)))
 }
 
@@ -121,16 +116,13 @@ async fn replace(
     ApiJson(input): ApiJson<WorkflowInput>,
 ) -> Result<Json<Workflow>, ApiError> {
     let id = workflow_id(&id)?;
-    let before = state.services.workflows.get(&id).await?;
-    let mut draft = input.validate().map_err(ApiError::Validation)?;
-    draft.template_id = before.template_id;
-    Ok(Json(state.services.workflows.update(&id, draft, ACTOR).await?))
+    Ok(Json(state.services.workflows.replace(&id, input, ACTOR).await?))
 }
 
 /// The built-in workflow templates: the agents, stages and tools each uses.
 #[utoipa::path(get, path = "/workflow-templates", tag = "workflows",
     responses((status = 200, body = Vec<Template>)),
 )]
-async fn list_templates() -> Json<Vec<Template>> {
-    Json(templates())
+async fn list_templates(State(state): State<AppState>) -> Json<Vec<Template>> {
+    Json(state.services.workflows.templates())
 }

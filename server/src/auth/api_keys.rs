@@ -43,7 +43,7 @@ pub async fn create(repo: &dyn ApiKeyRepo, name: &str) -> Result<(ApiKey, String
 pub async fn create_in(database_url: &str, name: &str) -> anyhow::Result<(ApiKey, String)> {
     let pool = crate::db::connect_with_limit(crate::db::connect_options(database_url)?, 1).await?;
     crate::db::migrate(&pool).await?;
-    let repo = crate::db::SqliteApiKeyRepo::new(crate::db::Db::new(&pool, crate::workflows::EventBus::new()));
+    let repo = crate::db::SqliteApiKeyRepo::new(crate::db::Db::without_events(&pool));
     let made = create(&repo, name).await;
     pool.close().await;
     made.map_err(|e| anyhow::anyhow!("{e}"))

@@ -6,7 +6,7 @@
 
 use super::access::Caller;
 use crate::api::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -105,7 +105,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     }
     match caller {
         Some(Caller::Session(_))
-            if changes(request.method()) && !same_origin(request.headers(), state.live.public_url()) =>
+            if changes(request.method()) && !same_origin(request.headers(), &state.public_url) =>
         {
             tracing::warn!(path, ?ip, "a cross-site change was refused");
             ApiError::Status(

@@ -1,7 +1,7 @@
 //! The login and first-run pages (plain forms: they work without JavaScript) and logging out.
 
 use super::guard::same_origin;
-use crate::startup::AppState;
+use crate::state::AppState;
 use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -166,7 +166,7 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    if !same_origin(&headers, state.live.public_url()) {
+    if !same_origin(&headers, &state.public_url) {
         return cross_site();
     }
     let next = safe_next(form.next.as_deref());
@@ -219,7 +219,7 @@ pub async fn setup(
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    if !same_origin(&headers, state.live.public_url()) {
+    if !same_origin(&headers, &state.public_url) {
         return cross_site();
     }
     match state.access.needs_setup().await {
@@ -227,7 +227,7 @@ pub async fn setup(
         Ok(false) => return Redirect::to("/login").into_response(),
         Err(e) => return crate::api::ApiError::from(e).into_response(),
     }
-    if !local_or_public_host(&headers, state.live.public_url()) {
+    if !local_or_public_host(&headers, &state.public_url) {
         return (
             StatusCode::FORBIDDEN,
             "the first-run page only answers on this server's own address (set SWITCHBOARD_PUBLIC_URL to use a host name)",

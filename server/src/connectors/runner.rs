@@ -6,6 +6,7 @@ use super::live::LiveConnectors;
 use super::test_accounts::TestAccounts;
 use async_trait::async_trait;
 use serde_json::Value;
+use switchboard_core::run_event::{RunEvent, ToolCall, ToolOutcome};
 use std::sync::Arc;
 use switchboard_core::connection::{Connection, ConnectionMode, ConnectionStatus};
 use switchboard_core::connectors::testmode::CallContext;
@@ -172,38 +173,31 @@ impl ToolRunner for LocalToolRunner {
                     .await
             }
         };
-        let mut data = serde_json::json!({
-            "tool": tool,
-            "platform": platform.as_str(),
-            "connectionId": connection.as_str(),
-            "durationMs": u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        });
-        data["params"] = recorded_params;
-        if let Some(stage) = &scope.stage_id {
-            data["stageId"] = Value::String(stage.clone());
-        }
-        if let Some(agent) = &scope.agent {
-            data["agent"] = Value::String(agent.clone());
-        }
-        if was_replayed {
-            data["replayed"] = Value::Bool(true);
-        }
-        match &outcome {
+        let (outcome_kind, rows, error) = match &outcome {
             Ok(result) => {
-                data["outcome"] = Value::String("ok".into());
-                if let Some(rows) = ["data", "results", "items"]
+                let rows = ["data", "results", "items"]
                     .iter()
                     .find_map(|k| result[*k].as_array())
-                {
-                    data["rows"] = Value::from(rows.len());
-                }
+                    .map(Vec::len);
+                (ToolOutcome::Ok, rows, None)
             }
-            Err(e) => {
-                data["outcome"] = Value::String("error".into());
-                data["error"] = Value::String(e.to_string());
-            }
-        }
-        if let Err(e) = self.events.record(&scope.execution, "tool.called", data).await {
+            Err(e) => (ToolOutcome::Error, None, Some(e.to_string())),
+        };
+        let (kind, data) = RunEvent::ToolCalled(ToolCall {
+            tool: tool.to_owned(),
+            platform,
+            connection_id: connection.as_str().to_owned(),
+            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            params: recorded_params,
+            stage_id: scope.stage_id.clone(),
+            agent: scope.agent.clone(),
+            replayed: was_replayed,
+            outcome: outcome_kind,
+            rows,
+            error,
+        })
+        .into_parts();
+        if let Err(e) = self.events.record(&scope.execution, kind, data).await {
             tracing::error!(execution = %scope.execution, tool, error = %e, "cannot record a tool call");
         }
         outcome

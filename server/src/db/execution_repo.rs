@@ -7,9 +7,10 @@ use super::{ids::new_suffix, storage};
 use async_trait::async_trait;
 use serde_json::{Value, json};
 use switchboard_core::execution::{
-    Execution, ExecutionDetail, ExecutionEvent, ExecutionStatus, StageRun, StageStatus, events,
+    Execution, ExecutionDetail, ExecutionEvent, ExecutionStatus, StageRun, StageStatus,
 };
 use switchboard_core::ports::ExecutionRepo;
+use switchboard_core::run_event::RunEvent;
 use switchboard_core::time::Timestamp;
 use switchboard_core::workflow::{StageDef, Workflow};
 use switchboard_core::{ExecutionId, ParseError, ProjectId, RepoError, WorkflowId};
@@ -160,9 +161,14 @@ impl ExecutionRepo for SqliteExecutionRepo {
                 })
                 .collect(),
         };
-        let data = json!({"workflowId": workflow.id, "workflowName": workflow.name, "stages": workflow.stages.len(),
-                          "projectId": project});
-        let event = NewEvent::new(&id, events::EXECUTION_CREATED, data, at);
+        let (kind, data) = RunEvent::Created {
+            workflow_id: workflow.id.clone(),
+            workflow_name: workflow.name.clone(),
+            stages: workflow.stages.len(),
+            project_id: project.cloned(),
+        }
+        .into_parts();
+        let event = NewEvent::new(&id, kind, data, at);
         let event = stored(self.db.journal.write(Write::Create(run, event)).await?)?;
         let execution = Execution {
             id,

@@ -10,7 +10,7 @@
 //! on two cores that wait, not SQLite, set how fast runs could go. The connection is opened on the
 //! pool's database file with the pool's settings (see [`open`]).
 
-use crate::workflows::EventBus;
+use switchboard_core::ports::EventPublisher;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde_json::Value;
 use sqlx::sqlite::SqliteConnectOptions;
@@ -125,12 +125,12 @@ struct Job {
 
 pub struct Journal {
     options: SqliteConnectOptions,
-    bus: EventBus,
+    bus: std::sync::Arc<dyn EventPublisher>,
     queue: OnceLock<mpsc::Sender<Job>>,
 }
 
 impl Journal {
-    pub fn new(options: SqliteConnectOptions, bus: EventBus) -> Self {
+    pub fn new(options: SqliteConnectOptions, bus: std::sync::Arc<dyn EventPublisher>) -> Self {
         Journal {
             options,
             bus,
@@ -173,7 +173,7 @@ impl Journal {
             let (options, bus) = (self.options.clone(), self.bus.clone());
             let started = std::thread::Builder::new()
                 .name("switchboard-writer".into())
-                .spawn(move || writer(&options, &bus, &mut rx));
+                .spawn(move || writer(&options, bus.as_ref(), &mut rx));
             if let Err(e) = started {
                 tracing::error!(error = %e, "cannot start the database writer's thread");
             }
@@ -184,7 +184,7 @@ impl Journal {
 
 /// The writer's loop, on its own thread: batches from the queue, each committed as one
 /// transaction. A connection that fails is opened again for the next batch.
-fn writer(options: &SqliteConnectOptions, bus: &EventBus, rx: &mut mpsc::Receiver<Job>) {
+fn writer(options: &SqliteConnectOptions, bus: &dyn EventPublisher, rx: &mut mpsc::Receiver<Job>) {
     let mut conn: Option<rusqlite::Connection> = None;
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut checkpoints = Checkpoints::start(options);
@@ -257,7 +257,7 @@ fn open(options: &SqliteConnectOptions) -> rusqlite::Result<rusqlite::Connection
 }
 
 /// Publishes a stored event and answers its writer; the bus gets a copy only when a writer waits.
-fn publish_and_answer(bus: &EventBus, job: Job, outcome: Reply) {
+fn publish_and_answer(bus: &dyn EventPublisher, job: Job, outcome: Reply) {
     match outcome {
         Ok(Some(event)) if job.reply.is_closed() => {
             bus.publish(event);

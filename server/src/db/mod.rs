@@ -17,6 +17,7 @@ mod metrics_repo;
 mod notification_repo;
 mod project_repo;
 pub mod sync_repo;
+pub mod upsert;
 mod webhook_repo;
 mod workflow_repo;
 
@@ -37,17 +38,6 @@ pub use sync_repo::SqliteSyncRepo;
 pub use webhook_repo::SqliteWebhookRepo;
 pub use workflow_repo::SqliteWorkflowRepo;
 
-/// Everything the server wires from one pool: the services, live mode, the event bus.
-pub struct Wiring {
-    pub services: switchboard_core::ports::Services,
-    pub live: std::sync::Arc<crate::connectors::LiveConnectors>,
-    pub bus: crate::workflows::EventBus,
-    /// The performance sync, whose schedule the server starts.
-    pub syncer: std::sync::Arc<crate::sync::Syncer>,
-    /// The owner's password and the login sessions, on the same write connection as the rest.
-    pub access: AccessStore,
-}
-
 /// One database seen through two pools and a journal. Reads share several connections. The writes
 /// runs make as they go (nearly all writes under load) go through the journal's own connection;
 /// every other write goes through the single connection of the write pool, so those writers queue
@@ -62,11 +52,11 @@ pub struct Db {
 }
 
 impl Db {
-    /// The write pool is opened from the read pool's options, on first use; the journal publishes
-    /// the events it stores on `bus`.
-    pub fn new(read: &SqlitePool, bus: crate::workflows::EventBus) -> Db {
+    /// The write pool is opened from the read pool's options, on first use; the journal hands
+    /// the events it stores to `publisher`.
+    pub fn new(read: &SqlitePool, publisher: std::sync::Arc<dyn EventPublisher>) -> Db {
         let options = (*read.connect_options()).clone();
-        let journal = std::sync::Arc::new(journal::Journal::new(options.clone(), bus));
+        let journal = std::sync::Arc::new(journal::Journal::new(options.clone(), publisher));
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             // Writers queue here under load; each holds the connection for one short transaction.
@@ -81,65 +71,16 @@ impl Db {
 }
 
 impl Db {
+    /// For maintenance commands that store no run events.
+    pub fn without_events(read: &SqlitePool) -> Db {
+        Db::new(read, std::sync::Arc::new(switchboard_core::ports::NoPublisher))
+    }
+
     /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), on the
     /// write connection.
     pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, RepoError> {
         self.write.begin_with("BEGIN IMMEDIATE").await.map_err(storage)
     }
-}
-
-/// Every repository over one database.
-pub fn services(
-    pool: &SqlitePool,
-    settings: std::sync::Arc<crate::connectors::ConnectorSettings>,
-    keyring: std::sync::Arc<crate::secrets::Keyring>,
-    sync: crate::sync::SyncSettings,
-) -> anyhow::Result<Wiring> {
-    use std::sync::Arc;
-    let bus = crate::workflows::EventBus::new();
-    let db = Db::new(pool, bus.clone());
-    let connections: Arc<dyn switchboard_core::ports::ConnectionRepo> =
-        Arc::new(SqliteConnectionRepo::new(db.clone()));
-    let live = Arc::new(crate::connectors::LiveConnectors::new(
-        settings,
-        keyring,
-        connections.clone(),
-    )?);
-    let events: Arc<dyn switchboard_core::ports::EventLog> = Arc::new(SqliteEventLog::new(db.clone()));
-    let tools: Arc<dyn switchboard_core::ports::ToolRunner> = Arc::new(
-        crate::connectors::LocalToolRunner::new(connections.clone(), live.clone(), events.clone()),
-    );
-    let syncer = crate::sync::Syncer::new(
-        SqliteSyncRepo::new(db.clone()),
-        connections.clone(),
-        tools.clone(),
-        sync,
-    );
-    let services = switchboard_core::ports::Services {
-        dashboard: Arc::new(SqliteDashboardRepo::new(db.clone())),
-        health: Arc::new(SqliteHealthProbe::new(db.clone())),
-        projects: Arc::new(SqliteProjectRepo::new(db.clone())),
-        campaigns: Arc::new(SqliteCampaignRepo::new(db.clone())),
-        metrics: Arc::new(SqliteMetricsRepo::new(db.clone())),
-        analytics: Arc::new(SqliteAnalyticsRepo::new(db.clone())),
-        activity: Arc::new(SqliteActivityRepo::new(db.clone())),
-        connections: connections.clone(),
-        sync: Arc::new(crate::sync::SyncControl(syncer.clone())),
-        tools,
-        events,
-        workflows: Arc::new(SqliteWorkflowRepo::new(db.clone())),
-        executions: Arc::new(SqliteExecutionRepo::new(db.clone())),
-        webhooks: Arc::new(SqliteWebhookRepo::new(db.clone())),
-        api_keys: Arc::new(SqliteApiKeyRepo::new(db.clone())),
-        notifications: Arc::new(SqliteNotificationRepo::new(db.clone())),
-    };
-    Ok(Wiring {
-        services,
-        live,
-        bus,
-        syncer,
-        access: AccessStore::new(db.clone()),
-    })
 }
 
 use anyhow::{Context, bail};
@@ -148,6 +89,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use std::str::FromStr;
 use std::time::Duration;
 use switchboard_core::RepoError;
+use switchboard_core::ports::EventPublisher;
 
 /// The migrations in `migrations/`, compiled into the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");

@@ -2,7 +2,7 @@
 //! synced campaigns and campaign-days (only rows that differ from what is stored are written).
 
 use super::{Db, count, storage};
-use crate::legacy::batch::{Cell, Table};
+use super::upsert::{Cell, Table};
 use sqlx::Row;
 use std::collections::HashMap;
 use switchboard_core::connection::Connection;

@@ -1,10 +1,8 @@
 //! Inbound webhooks: their signing secrets (sealed at rest with the server's key, bound to the
 //! webhook's id) and the Standard Webhooks signature check.
 
-mod hub;
 pub mod signature;
 
-pub use hub::Hub;
 
 use crate::secrets::Keyring;
 use signature::WebhookSecret;

@@ -19,7 +19,7 @@ use switchboard_core::notify::retry::{Next, RetryPolicy, retryable};
 use switchboard_core::notify::{
     Channel, ChannelDraft, ChannelKind, DeliveryState, Destination, EventKind, Notification, notices,
 };
-use switchboard_core::ports::{Attempt, NewNotification, NotificationRepo, Services, StoredDestination};
+use switchboard_core::ports::{Attempt, NewNotification, NotificationRepo, Repos, StoredDestination};
 use switchboard_core::time::Timestamp;
 use switchboard_core::{ChannelId, ExecutionId, NotificationId, RepoError};
 
@@ -63,7 +63,7 @@ pub enum NotifyError {
 }
 
 pub struct Notifier {
-    services: Services,
+    services: Repos,
     repo: Arc<dyn NotificationRepo>,
     keyring: Arc<Keyring>,
     outbound: OutboundClient,
@@ -83,7 +83,7 @@ fn now() -> Timestamp {
 
 impl Notifier {
     pub fn new(
-        services: Services,
+        services: Repos,
         keyring: Arc<Keyring>,
         outbound: OutboundClient,
         settings: NotifySettings,
@@ -103,10 +103,6 @@ impl Notifier {
             public_url,
             wake: tokio::sync::Notify::new(),
         }))
-    }
-
-    pub fn repo(&self) -> &dyn NotificationRepo {
-        self.repo.as_ref()
     }
 
     fn seal(&self, id: &ChannelId, draft: &ChannelDraft) -> Result<StoredDestination, NotifyError> {

@@ -2,13 +2,12 @@
 //! sends the user here; we send them on to the platform) and `/oauth/{platform}/callback` (the
 //! platform sends them back). Both end on the Connections page, with what happened in its address.
 
-use crate::startup::AppState;
+use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::Redirect;
-use serde::Deserialize;
 use std::collections::HashMap;
 use switchboard_core::Platform;
-use switchboard_core::connection::AuthorizeInput;
+use switchboard_core::connection::{AuthorizeInput, OAuthCallback};
 
 const ACTOR: &str = "user";
 
@@ -49,59 +48,28 @@ async fn start_for(state: &AppState, platform: String, query: &HashMap<String, S
         api_version: field("api_version"),
         login_customer_id: field("login_customer_id"),
     };
-    let draft = match input.validate() {
-        Ok(draft) => draft,
-        Err(errors) => return back("error", &errors.to_string()),
-    };
-    match state.live.authorize(draft).await {
+    match state.services.connections.authorize(input).await {
         Ok(authorize) => Redirect::to(&authorize.authorization_url),
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot start an authorization");
-            back("error", &e.to_string())
-        }
+        Err(e) => back("error", &e.to_string()),
     }
 }
 
-#[derive(Deserialize)]
-pub struct Callback {
-    code: Option<String>,
-    state: Option<String>,
-    error: Option<String>,
-    error_description: Option<String>,
-    /// Meta's name for the reason.
-    error_reason: Option<String>,
-}
-
+/// `/oauth/{platform}/callback?code=…&state=…`, or `?error=…` when the user declined.
 pub async fn callback(
     State(state): State<AppState>,
     Path(platform): Path<String>,
-    Query(callback): Query<Callback>,
+    Query(callback): Query<OAuthCallback>,
 ) -> Redirect {
     let Ok(platform) = platform.parse::<Platform>() else {
         return back("error", "the platform in the callback address is unknown");
     };
-    if let Some(error) = callback.error {
-        let reason = callback
-            .error_description
-            .or(callback.error_reason)
-            .unwrap_or(error);
-        if let Some(s) = callback.state.as_deref() {
-            // The authorization is over either way.
-            let _ = state.live.abandon(s).await;
-        }
-        return back(
-            "error",
-            &format!("{} did not authorize Switchboard: {reason}", platform.label()),
-        );
-    }
-    let (Some(code), Some(s)) = (callback.code, callback.state) else {
-        return back("error", "the platform's callback had no code or state");
-    };
-    match state.live.complete(platform, &s, &code, ACTOR).await {
+    match state
+        .services
+        .connections
+        .complete_authorization(platform, callback, ACTOR)
+        .await
+    {
         Ok(connection) => back("connected", connection.id.as_str()),
-        Err(e) => {
-            tracing::warn!(error = %e, %platform, "authorization failed");
-            back("error", &e.to_string())
-        }
+        Err(e) => back("error", &e.to_string()),
     }
 }

@@ -7,14 +7,13 @@
 use crate::db::SqliteSyncRepo;
 use crate::db::sync_repo::{SCHEDULE_KEY, SCHEDULED_AT_KEY};
 use anyhow::bail;
-use async_trait::async_trait;
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 use switchboard_core::connection::{Connection, ConnectionStatus};
-use switchboard_core::ports::{ConnectionRepo, SyncService, ToolRunError, ToolRunner};
+use switchboard_core::ports::{ConnectionRepo, ToolRunError, ToolRunner};
 use switchboard_core::schedule::{Cron, due};
 use switchboard_core::sync::native::{self, Call, ListedCampaign};
 use switchboard_core::sync::window::{span, windows};
@@ -139,6 +138,31 @@ impl Syncer {
             .setting(SCHEDULE_KEY)
             .await?
             .unwrap_or_else(|| self.settings.default_schedule.clone()))
+    }
+
+    /// The schedule, the latest runs (a running one first) and where each connection stands.
+    pub async fn overview(&self) -> Result<SyncOverview, RepoError> {
+        let schedule = self.schedule().await?;
+        let next_run_at = Cron::parse(&schedule)
+            .ok()
+            .and_then(|cron| cron.next_after(chrono::Utc::now()))
+            .map(Timestamp::from_datetime);
+        Ok(SyncOverview {
+            schedule,
+            next_run_at,
+            runs: self.repo.runs(RECENT_RUNS).await?,
+            connections: self.repo.connections().await?,
+        })
+    }
+
+    /// Sets the cron expression (UTC), or `off`.
+    pub async fn set_schedule(&self, schedule: &str) -> Result<(), SyncError> {
+        let schedule = normalize_schedule(schedule)?;
+        self.repo.set_setting(SCHEDULE_KEY, &schedule).await?;
+        // The new schedule counts from now: no catch-up run for times it would have had.
+        let now = Timestamp::from_datetime(chrono::Utc::now()).to_text();
+        self.repo.set_setting(SCHEDULED_AT_KEY, &now).await?;
+        Ok(())
     }
 
     /// Starts a scheduled run if one is due.
@@ -373,39 +397,6 @@ fn unlisted(days: &[native::DayRow], known: &HashMap<String, CampaignId>) -> Vec
             end_date: None,
         })
         .collect()
-}
-
-/// The sync as the API and the pages reach it.
-pub struct SyncControl(pub Arc<Syncer>);
-
-#[async_trait]
-impl SyncService for SyncControl {
-    async fn overview(&self) -> Result<SyncOverview, RepoError> {
-        let schedule = self.0.schedule().await?;
-        let next_run_at = Cron::parse(&schedule)
-            .ok()
-            .and_then(|cron| cron.next_after(chrono::Utc::now()))
-            .map(Timestamp::from_datetime);
-        Ok(SyncOverview {
-            schedule,
-            next_run_at,
-            runs: self.0.repo.runs(RECENT_RUNS).await?,
-            connections: self.0.repo.connections().await?,
-        })
-    }
-
-    async fn sync_now(&self) -> Result<i64, SyncError> {
-        self.0.start(SyncTrigger::Manual).await
-    }
-
-    async fn set_schedule(&self, schedule: &str) -> Result<(), SyncError> {
-        let schedule = normalize_schedule(schedule)?;
-        self.0.repo.set_setting(SCHEDULE_KEY, &schedule).await?;
-        // The new schedule counts from now: no catch-up run for times it would have had.
-        let now = Timestamp::from_datetime(chrono::Utc::now()).to_text();
-        self.0.repo.set_setting(SCHEDULED_AT_KEY, &now).await?;
-        Ok(())
-    }
 }
 
 #[cfg(test)]

@@ -10,8 +10,9 @@ use switchboard_core::agents::platform::{self as adapt, Call};
 use switchboard_core::agents::{find_action, resolve_action};
 use switchboard_core::connection::{Connection, ConnectionStatus};
 use switchboard_core::connectors::ConnectorError;
-use switchboard_core::execution::{ToolCallScope, events};
-use switchboard_core::ports::{Services, ToolRunError};
+use switchboard_core::execution::ToolCallScope;
+use switchboard_core::run_event::RunEvent;
+use switchboard_core::ports::{Repos, ToolRunError};
 use switchboard_core::workflow::{Agent, StageDef};
 use switchboard_core::{ExecutionId, ProjectId};
 
@@ -56,7 +57,7 @@ impl From<switchboard_core::RepoError> for StageError {
 }
 
 pub struct StageContext<'a> {
-    pub services: &'a Services,
+    pub services: &'a Repos,
     pub execution: &'a ExecutionId,
     pub project: Option<&'a ProjectId>,
     pub stage: &'a StageDef,
@@ -76,12 +77,13 @@ fn micros(units: f64) -> i64 {
 impl StageContext<'_> {
     /// Says what the agent is doing, in the execution's log.
     async fn reason(&self, message: impl Into<String>) {
-        let data = json!({"stageId": self.stage.id, "agent": self.stage.agent, "message": message.into()});
-        if let Err(e) = self
-            .services
-            .events
-            .record(self.execution, events::AGENT_REASONING, data)
-            .await
+        let (kind, data) = RunEvent::Reasoning {
+            stage_id: self.stage.id.clone(),
+            agent: self.stage.agent,
+            message: message.into(),
+        }
+        .into_parts();
+        if let Err(e) = self.services.events.record(self.execution, kind, data).await
         {
             tracing::warn!(execution = %self.execution, error = %e, "cannot record reasoning");
         }

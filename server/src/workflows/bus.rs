@@ -35,3 +35,9 @@ impl EventBus {
         self.tx.subscribe()
     }
 }
+
+impl switchboard_core::ports::EventPublisher for EventBus {
+    fn publish(&self, event: ExecutionEvent) {
+        EventBus::publish(self, event);
+    }
+}

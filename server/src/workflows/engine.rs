@@ -6,13 +6,14 @@
 
 use super::agents::{self, StageContext, StageError};
 use super::bus::EventBus;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use switchboard_core::connectors::{Retry, RetryPolicy};
-use switchboard_core::execution::{Execution, ExecutionStatus, StageStatus, events};
-use switchboard_core::ports::Services;
+use switchboard_core::execution::{Execution, ExecutionStatus, StageStatus};
+use switchboard_core::run_event::RunEvent;
+use switchboard_core::ports::Repos;
 use switchboard_core::workflow::StageDef;
 use switchboard_core::{ExecutionId, ProjectId, RepoError, WorkflowId};
 use tokio::sync::{Mutex, Semaphore, watch};
@@ -80,7 +81,7 @@ pub enum EngineError {
 }
 
 pub struct Engine {
-    services: Services,
+    services: Repos,
     bus: EventBus,
     settings: EngineSettings,
     permits: Arc<Semaphore>,
@@ -95,7 +96,7 @@ enum Outcome {
 }
 
 impl Engine {
-    pub fn new(services: Services, bus: EventBus, settings: EngineSettings) -> Arc<Self> {
+    pub fn new(services: Repos, bus: EventBus, settings: EngineSettings) -> Arc<Self> {
         Arc::new(Engine {
             permits: Arc::new(Semaphore::new(settings.max_running.max(1))),
             services,
@@ -182,12 +183,12 @@ impl Engine {
         attempt: u32,
         output: Option<Value>,
         error: Option<String>,
-        event: (&str, Value),
+        event: RunEvent,
     ) -> Result<(), EngineError> {
         // The store publishes the event.
         self.services
             .executions
-            .set_stage(id, position, status, attempt, output, error, event)
+            .set_stage(id, position, status, attempt, output, error, event.into_parts())
             .await?;
         Ok(())
     }
@@ -198,15 +199,15 @@ impl Engine {
         outcome: Outcome,
         result: Option<Value>,
     ) -> Result<(), EngineError> {
-        let (status, kind, error) = match &outcome {
-            Outcome::Completed => (ExecutionStatus::Completed, events::EXECUTION_COMPLETED, None),
-            Outcome::Failed(e) => (ExecutionStatus::Failed, events::EXECUTION_FAILED, Some(e.clone())),
-            Outcome::Cancelled => (ExecutionStatus::Cancelled, events::EXECUTION_CANCELLED, None),
+        let (status, error) = match &outcome {
+            Outcome::Completed => (ExecutionStatus::Completed, None),
+            Outcome::Failed(e) => (ExecutionStatus::Failed, Some(e.clone())),
+            Outcome::Cancelled => (ExecutionStatus::Cancelled, None),
         };
-        let data = json!({"status": status, "error": error, "result": result});
+        let event = RunEvent::finished(status, error.clone(), result.clone());
         self.services
             .executions
-            .set_status(id, status, result, error, (kind, data))
+            .set_status(id, status, result, error, event.into_parts())
             .await?;
         Ok(())
     }
@@ -227,24 +228,25 @@ impl Engine {
             return self.finish(id, Outcome::Cancelled, None).await;
         }
         if detail.execution.status == ExecutionStatus::Pending {
-            let data = json!({"stages": detail.stages.len()});
+            let event = RunEvent::Started {
+                stages: detail.stages.len(),
+            };
             self.services
                 .executions
-                .set_status(
-                    id,
-                    ExecutionStatus::Running,
-                    None,
-                    None,
-                    (events::EXECUTION_STARTED, data),
-                )
+                .set_status(id, ExecutionStatus::Running, None, None, event.into_parts())
                 .await?;
         }
         let project = detail.execution.project_id.clone();
         let mut outputs: HashMap<String, Value> = HashMap::new();
+        // Why each stage that could not do its job was skipped.
+        let mut skipped: Vec<String> = Vec::new();
         for stage in &detail.stages {
             if matches!(stage.status, StageStatus::Completed | StageStatus::Skipped) {
                 if let Some(output) = &stage.output {
                     outputs.insert(stage.stage_id.clone(), output.clone());
+                    if stage.status == StageStatus::Skipped {
+                        skipped.push(skip_reason(&stage.name, output));
+                    }
                 }
                 continue;
             }
@@ -269,18 +271,16 @@ impl Engine {
                 }
                 attempt += 1;
                 let started = Instant::now();
-                let data = json!({"stageId": def.id, "position": stage.position, "name": def.name, "agent": def.agent,
-                                  "action": def.action, "attempt": attempt});
-                self.set_stage(
-                    id,
-                    stage.position,
-                    StageStatus::Running,
+                let event = RunEvent::StageStarted {
+                    stage_id: def.id.clone(),
+                    position: stage.position,
+                    name: def.name.clone(),
+                    agent: def.agent,
+                    action: def.action.clone(),
                     attempt,
-                    None,
-                    None,
-                    (events::STAGE_STARTED, data),
-                )
-                .await?;
+                };
+                self.set_stage(id, stage.position, StageStatus::Running, attempt, None, None, event)
+                    .await?;
                 // The pause is spent running, so a watcher sees the stage at work.
                 if !self.settings.stage_pause.is_zero() {
                     let paused = tokio::select! {
@@ -316,9 +316,37 @@ impl Engine {
                 };
                 let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
                 match result {
+                    Ok(output) if is_skipped(&output) => {
+                        let reason = skip_reason(&def.name, &output);
+                        let event = RunEvent::StageSkipped {
+                            stage_id: def.id.clone(),
+                            position: stage.position,
+                            duration_ms: ms,
+                            reason: reason.clone(),
+                            output: output.clone(),
+                        };
+                        self.set_stage(
+                            id,
+                            stage.position,
+                            StageStatus::Skipped,
+                            attempt,
+                            Some(output.clone()),
+                            None,
+                            event,
+                        )
+                        .await?;
+                        skipped.push(reason);
+                        outputs.insert(def.id.clone(), output);
+                        break;
+                    }
                     Ok(output) => {
-                        let data = json!({"stageId": def.id, "position": stage.position, "durationMs": ms,
-                                          "summary": output.get("summary"), "output": output});
+                        let event = RunEvent::StageCompleted {
+                            stage_id: def.id.clone(),
+                            position: stage.position,
+                            duration_ms: ms,
+                            summary: output.get("summary").cloned(),
+                            output: output.clone(),
+                        };
                         self.set_stage(
                             id,
                             stage.position,
@@ -326,7 +354,7 @@ impl Engine {
                             attempt,
                             Some(output.clone()),
                             None,
-                            (events::STAGE_COMPLETED, data),
+                            event,
                         )
                         .await?;
                         outputs.insert(def.id.clone(), output);
@@ -342,8 +370,13 @@ impl Engine {
                             StageError::Fatal(_) => Retry::GiveUp,
                         };
                         if let Retry::After(wait) = retry {
-                            let data = json!({"stageId": def.id, "position": stage.position, "attempt": attempt,
-                                              "error": error.to_string(), "retryInMs": wait.as_millis() as u64});
+                            let event = RunEvent::StageRetrying {
+                                stage_id: def.id.clone(),
+                                position: stage.position,
+                                attempt,
+                                error: error.to_string(),
+                                retry_in_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                            };
                             self.set_stage(
                                 id,
                                 stage.position,
@@ -351,7 +384,7 @@ impl Engine {
                                 attempt,
                                 None,
                                 Some(error.to_string()),
-                                (events::STAGE_RETRYING, data),
+                                event,
                             )
                             .await?;
                             let waited = tokio::select! {
@@ -365,8 +398,13 @@ impl Engine {
                                 .finish(id, Outcome::Cancelled, Some(agents::summarize(&outputs)))
                                 .await;
                         }
-                        let data = json!({"stageId": def.id, "position": stage.position, "attempt": attempt,
-                                          "durationMs": ms, "error": error.to_string()});
+                        let event = RunEvent::StageFailed {
+                            stage_id: def.id.clone(),
+                            position: stage.position,
+                            attempt,
+                            duration_ms: ms,
+                            error: error.to_string(),
+                        };
                         self.set_stage(
                             id,
                             stage.position,
@@ -374,7 +412,7 @@ impl Engine {
                             attempt,
                             None,
                             Some(error.to_string()),
-                            (events::STAGE_FAILED, data),
+                            event,
                         )
                         .await?;
                         let message = format!("stage '{}' failed: {error}", def.name);
@@ -385,9 +423,28 @@ impl Engine {
                 }
             }
         }
-        self.finish(id, Outcome::Completed, Some(agents::summarize(&outputs)))
-            .await
+        let summary = agents::summarize(&outputs);
+        if !detail.stages.is_empty() && skipped.len() == detail.stages.len() {
+            // Nothing was done: that is not a success, and the run says why.
+            let message = format!("every stage was skipped: {}", skipped.join("; "));
+            return self.finish(id, Outcome::Failed(message), Some(summary)).await;
+        }
+        self.finish(id, Outcome::Completed, Some(summary)).await
     }
+}
+
+/// Whether a stage's output says it could not do its job.
+fn is_skipped(output: &Value) -> bool {
+    output.get("skipped").and_then(Value::as_bool) == Some(true)
+}
+
+/// "<stage>: <why>", from a skipped stage's output.
+fn skip_reason(stage: &str, output: &Value) -> String {
+    let why = output
+        .get("summary")
+        .and_then(Value::as_str)
+        .unwrap_or("it could not run");
+    format!("{stage}: {why}")
 }
 
 /// Resolves when the run is cancelled (never, if its switch is dropped).

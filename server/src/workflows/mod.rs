@@ -5,8 +5,6 @@ pub mod agents;
 pub mod bus;
 pub mod engine;
 pub mod scheduler;
-mod starter;
 
 pub use bus::EventBus;
 pub use engine::{Engine, EngineError, EngineSettings};
-pub use starter::EngineStarter;

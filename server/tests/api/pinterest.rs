@@ -259,7 +259,13 @@ async fn every_pinterest_tool_answers_in_test_mode_as_pinterests_openapi_documen
         .filter(|r| r["CAMPAIGN_ID"] == campaign_ids[0].as_str())
         .map(|r| num(r, "SPEND_IN_MICRO_DOLLAR"))
         .sum();
-    if let Some(t) = total.as_array().and_then(|t| t.first()) {
+    // One campaign, one total row: an empty answer is a failure, not a pass.
+    let total = total.as_array().expect("a TOTAL answer is a list of rows");
+    assert_eq!(total.len(), 1, "one row for one campaign's TOTAL: {total:?}");
+    assert!(daily_sum > 0.0, "the campaign spent in the window");
+    {
+        let t = &total[0];
+        assert_eq!(t["CAMPAIGN_ID"], campaign_ids[0], "{t}");
         assert_eq!(num(t, "SPEND_IN_MICRO_DOLLAR"), daily_sum);
         assert!(t.get("DATE").is_none());
     }

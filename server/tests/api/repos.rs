@@ -4,20 +4,20 @@ use server::db;
 use sqlx::SqlitePool;
 use std::path::Path;
 use switchboard_core::campaign::{CampaignQuery, CampaignSort, CampaignStatus};
-use switchboard_core::ports::Services;
+use switchboard_core::ports::Repos;
 use switchboard_core::project::{ProjectFilter, ProjectInput, ProjectStatus};
 use switchboard_core::{CampaignId, Platform, ProjectId, RepoError};
 
 /// The services over `pool`, with default connector settings and a throwaway key.
-pub fn wired(pool: &SqlitePool) -> Services {
+pub fn wired(pool: &SqlitePool) -> Repos {
     let settings = std::sync::Arc::new(server::connectors::ConnectorSettings::from_env());
     let keyring = std::sync::Arc::new(server::secrets::Keyring::new(&[3; 32], &[]));
-    db::services(pool, settings, keyring, server::sync::SyncSettings::default())
+    server::wiring::infrastructure(pool, settings, keyring, server::sync::SyncSettings::default())
         .expect("services")
-        .services
+        .repos
 }
 
-async fn services() -> (Services, SqlitePool, tempfile::TempDir) {
+async fn services() -> (Repos, SqlitePool, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tmp");
     let url = format!("sqlite://{}/sb.db", dir.path().display());
     let pool = db::connect(db::connect_options(&url).expect("url"))
@@ -33,7 +33,7 @@ async fn services() -> (Services, SqlitePool, tempfile::TempDir) {
 
 /// A test connection on `project`, its account generated from `seed`.
 async fn test_connection(
-    services: &Services,
+    services: &Repos,
     project: &str,
     platform: Platform,
     seed: u64,

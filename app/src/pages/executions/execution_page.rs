@@ -2,13 +2,15 @@ use super::live::{LiveRun, follow};
 use super::report_view::StageOutput;
 use super::{RunStatusBadge, stage_badge};
 use crate::components::ErrorPanel;
-use crate::server_fns::workflows::RunView;
+use crate::server_fns::executions::RunView;
 use crate::server_fns::{CancelRun, get_run};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use switchboard_core::execution::{ExecutionEvent, StageRun, StageStatus, events};
+use switchboard_core::execution::{ExecutionEvent, StageRun, StageStatus};
+use switchboard_core::run_event::{RunEvent, ToolOutcome};
+use switchboard_core::time::Timestamp;
 
 /// One run: its stages with status, timing and progress, the agents' reasoning and tool calls as
 /// they happen, and what each stage produced. Follows the run live (SSE) until it ends.
@@ -123,44 +125,48 @@ fn RunView(view: RunView) -> impl IntoView {
         <section class="panel glass" aria-label="Activity">
             <h2 class="panel__title">"What the agents did"</h2>
             <ul class="feed" data-testid="run-timeline">
-                <For each=move || run.timeline.get().into_iter().filter(|x| x.kind == events::AGENT_REASONING || x.kind == events::TOOL_CALLED) key=|x| x.seq let:x>
-                    <TimelineItem event=x />
+                <For each=move || run.timeline.get().into_iter().filter_map(told) key=|x| x.0 let:x>
+                    <TimelineItem at=x.1 event=x.2 />
                 </For>
             </ul>
         </section>
     }
 }
 
+/// What an agent said or did (reasoning and tool calls), read from a logged event.
+fn told(e: ExecutionEvent) -> Option<(i64, Timestamp, RunEvent)> {
+    match RunEvent::parse(&e.kind, &e.data)? {
+        event @ (RunEvent::Reasoning { .. } | RunEvent::ToolCalled(_)) => Some((e.seq, e.occurred_at, event)),
+        _ => None,
+    }
+}
+
 #[component]
-fn TimelineItem(event: ExecutionEvent) -> impl IntoView {
-    let time = event.occurred_at.as_datetime().format("%H:%M:%S%.3f").to_string();
-    let d = &event.data;
-    let agent = d["agent"].as_str().unwrap_or("").to_owned();
-    let text = if event.kind == events::TOOL_CALLED {
-        let outcome = d["outcome"].as_str().unwrap_or("");
-        let rows = d["rows"]
-            .as_u64()
-            .map(|r| format!(", {r} rows"))
-            .unwrap_or_default();
-        let replay = if d["replayed"] == true {
-            ", answered from the first call"
-        } else {
-            ""
-        };
-        format!(
-            "called {}.{} ({} ms{rows}{replay}) {outcome}{}",
-            d["platform"].as_str().unwrap_or(""),
-            d["tool"].as_str().unwrap_or(""),
-            d["durationMs"],
-            d["error"].as_str().map(|e| format!(": {e}")).unwrap_or_default()
-        )
-    } else {
-        d["message"].as_str().unwrap_or("").to_owned()
-    };
-    let class = if event.kind == events::TOOL_CALLED {
-        "feed__item feed__item--tool"
-    } else {
-        "feed__item"
+fn TimelineItem(at: Timestamp, event: RunEvent) -> impl IntoView {
+    let time = at.as_datetime().format("%H:%M:%S%.3f").to_string();
+    let (agent, text, class) = match event {
+        RunEvent::ToolCalled(call) => {
+            let rows = call.rows.map(|r| format!(", {r} rows")).unwrap_or_default();
+            let replay = if call.replayed {
+                ", answered from the first call"
+            } else {
+                ""
+            };
+            let outcome = match call.outcome {
+                ToolOutcome::Ok => "ok",
+                ToolOutcome::Error => "error",
+            };
+            let text = format!(
+                "called {}.{} ({} ms{rows}{replay}) {outcome}{}",
+                call.platform.as_str(),
+                call.tool,
+                call.duration_ms,
+                call.error.map(|e| format!(": {e}")).unwrap_or_default()
+            );
+            (call.agent.unwrap_or_default(), text, "feed__item feed__item--tool")
+        }
+        RunEvent::Reasoning { agent, message, .. } => (agent.to_string(), message, "feed__item"),
+        _ => (String::new(), String::new(), "feed__item"),
     };
     view! {
         <li class=class>

@@ -1,8 +1,10 @@
-//! Following a run live: an `EventSource` on the run's SSE stream (the browser reconnects by
-//! itself and sends `Last-Event-ID`, so nothing is missed), each event applied to the page's signals.
+//! Following a run live: the run's SSE stream (see `use_event_source`), each event read as a
+//! [`RunEvent`] and applied to the page's signals.
 
+use crate::components::use_event_source;
 use leptos::prelude::*;
-use switchboard_core::execution::{ExecutionEvent, ExecutionStatus, StageRun, StageStatus, events};
+use switchboard_core::execution::{ExecutionEvent, ExecutionStatus, StageRun, StageStatus};
+use switchboard_core::run_event::{KINDS, RunEvent};
 
 /// The page's live state.
 #[derive(Clone, Copy)]
@@ -18,9 +20,15 @@ pub fn apply(run: LiveRun, e: &ExecutionEvent) {
     if run.timeline.with_untracked(|t| t.iter().any(|x| x.seq == e.seq)) {
         return;
     }
-    let position = e.data["position"].as_u64().and_then(|p| usize::try_from(p).ok());
+    if let Some(event) = RunEvent::parse(&e.kind, &e.data) {
+        apply_event(run, &event, e.occurred_at);
+    }
+    run.timeline.update(|t| t.push(e.clone()));
+}
+
+fn apply_event(run: LiveRun, event: &RunEvent, at: switchboard_core::time::Timestamp) {
     let set_stage = |f: &dyn Fn(&mut StageRun)| {
-        if let Some(p) = position {
+        if let Some(p) = event.position().and_then(|p| usize::try_from(p).ok()) {
             run.stages.update(|stages| {
                 if let Some(s) = stages.get_mut(p) {
                     f(s);
@@ -28,118 +36,65 @@ pub fn apply(run: LiveRun, e: &ExecutionEvent) {
             });
         }
     };
-    match e.kind.as_str() {
-        events::EXECUTION_STARTED => run.status.set(ExecutionStatus::Running),
-        events::STAGE_STARTED => set_stage(&|s| {
+    match event {
+        RunEvent::Started { .. } => run.status.set(ExecutionStatus::Running),
+        RunEvent::StageStarted { attempt, .. } => set_stage(&|s| {
             s.status = StageStatus::Running;
-            s.attempt = u32::try_from(e.data["attempt"].as_u64().unwrap_or(1)).unwrap_or(1);
-            s.started_at = Some(e.occurred_at);
+            s.attempt = *attempt;
+            s.started_at = Some(at);
             s.completed_at = None;
             s.error = None;
         }),
-        events::STAGE_COMPLETED => set_stage(&|s| {
+        RunEvent::StageCompleted { output, .. } => set_stage(&|s| {
             s.status = StageStatus::Completed;
-            s.completed_at = Some(e.occurred_at);
-            s.output = e.data.get("output").cloned();
+            s.completed_at = Some(at);
+            s.output = Some(output.clone());
         }),
-        events::STAGE_RETRYING => set_stage(&|s| {
+        RunEvent::StageSkipped { output, .. } => set_stage(&|s| {
+            s.status = StageStatus::Skipped;
+            s.completed_at = Some(at);
+            s.output = Some(output.clone());
+        }),
+        RunEvent::StageRetrying { error, .. } => set_stage(&|s| {
             s.status = StageStatus::Pending;
-            s.error = e.data["error"].as_str().map(str::to_owned);
+            s.error = Some(error.clone());
         }),
-        events::STAGE_FAILED => set_stage(&|s| {
+        RunEvent::StageFailed { error, .. } => set_stage(&|s| {
             s.status = StageStatus::Failed;
-            s.completed_at = Some(e.occurred_at);
-            s.error = e.data["error"].as_str().map(str::to_owned);
+            s.completed_at = Some(at);
+            s.error = Some(error.clone());
         }),
-        kind if events::is_final(kind) => {
-            let status = match kind {
-                events::EXECUTION_COMPLETED => ExecutionStatus::Completed,
-                events::EXECUTION_FAILED => ExecutionStatus::Failed,
-                _ => ExecutionStatus::Cancelled,
-            };
-            run.status.set(status);
-        }
-        _ => {}
+        RunEvent::Completed { .. } => run.status.set(ExecutionStatus::Completed),
+        RunEvent::Failed { .. } => run.status.set(ExecutionStatus::Failed),
+        RunEvent::Cancelled { .. } => run.status.set(ExecutionStatus::Cancelled),
+        RunEvent::Created { .. } | RunEvent::Reasoning { .. } | RunEvent::ToolCalled(_) => {}
     }
-    run.timeline.update(|t| t.push(e.clone()));
 }
 
-/// Opens the stream after `after` and feeds it to `run` until the run ends (browser only).
+/// Follows the run's stream after `after` and feeds it to `run` until the run ends.
 pub fn follow(id: String, after: i64, run: LiveRun) {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::JsCast;
-        use leptos::wasm_bindgen::closure::Closure;
-        let url = format!("/api/v1/executions/{id}/events?after={after}");
-        let Ok(source) = web_sys::EventSource::new(&url) else {
-            return;
+    let url = format!("/api/v1/executions/{id}/events?after={after}");
+    use_event_source(url, &KINDS, move |_, text| {
+        let Ok(event) = serde_json::from_str::<ExecutionEvent>(&text) else {
+            return false;
         };
-        let handle = source.clone();
-        let on_event = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |msg: web_sys::MessageEvent| {
-            let Some(text) = msg.data().as_string() else {
-                return;
-            };
-            let Ok(event) = serde_json::from_str::<ExecutionEvent>(&text) else {
-                return;
-            };
-            let last = events::is_final(&event.kind);
-            apply(run, &event);
-            if last {
-                handle.close();
-            }
-        });
-        let kinds = [
-            events::EXECUTION_CREATED,
-            events::EXECUTION_STARTED,
-            events::EXECUTION_COMPLETED,
-            events::EXECUTION_FAILED,
-            events::EXECUTION_CANCELLED,
-            events::STAGE_STARTED,
-            events::STAGE_COMPLETED,
-            events::STAGE_FAILED,
-            events::STAGE_RETRYING,
-            events::AGENT_REASONING,
-            events::TOOL_CALLED,
-        ];
-        for kind in kinds {
-            let _ = source.add_event_listener_with_callback(kind, on_event.as_ref().unchecked_ref());
-        }
-        on_event.forget();
-        let source = send_wrapper::SendWrapper::new(source);
-        on_cleanup(move || source.close());
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (id, after, run);
-    }
+        apply(run, &event);
+        RunEvent::parse(&event.kind, &event.data).is_some_and(|e| e.is_final())
+    });
 }
 
-/// Follows every run's start and end on the global stream, bumping `version` each time (browser only).
+/// The events that start or end a run.
+const RUN_CHANGES: [&str; 4] = [
+    "execution.started",
+    "execution.completed",
+    "execution.failed",
+    "execution.cancelled",
+];
+
+/// Follows every run's start and end on the global stream, bumping `version` each time.
 pub fn follow_runs(version: RwSignal<u32>) {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::JsCast;
-        use leptos::wasm_bindgen::closure::Closure;
-        let Ok(source) = web_sys::EventSource::new("/api/v1/events") else {
-            return;
-        };
-        let on_event = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
-            version.update(|v| *v += 1);
-        });
-        for kind in [
-            events::EXECUTION_STARTED,
-            events::EXECUTION_COMPLETED,
-            events::EXECUTION_FAILED,
-            events::EXECUTION_CANCELLED,
-        ] {
-            let _ = source.add_event_listener_with_callback(kind, on_event.as_ref().unchecked_ref());
-        }
-        on_event.forget();
-        let source = send_wrapper::SendWrapper::new(source);
-        on_cleanup(move || source.close());
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = version;
-    }
+    use_event_source("/api/v1/events".to_owned(), &RUN_CHANGES, move |_, _| {
+        version.update(|v| *v += 1);
+        false
+    });
 }

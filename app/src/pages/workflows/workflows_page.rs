@@ -85,7 +85,7 @@ fn WorkflowTable(items: Vec<WorkflowItem>) -> impl IntoView {
 #[component]
 fn TemplateCard(
     template: TemplateInfo,
-    projects: Vec<crate::server_fns::connections::ProjectChoice>,
+    projects: Vec<switchboard_core::connection::ProjectChoice>,
     create: ServerAction<CreateFromTemplate>,
 ) -> impl IntoView {
     let select_id = format!("project-{}", template.id);

@@ -8,8 +8,9 @@ use crate::secrets::{SecretError, pkce_challenge};
 use chrono::{Duration as Span, Utc};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
+pub use switchboard_core::connection::Authorize;
 use switchboard_core::connection::{Connection, LiveAccountInfo, LiveConnectionDraft, OAuthPending};
 use switchboard_core::connectors::ConnectorError;
 use switchboard_core::time::Timestamp;
@@ -17,14 +18,6 @@ use switchboard_core::{Currency, Platform, RepoError};
 
 /// How long a user has to come back from the platform.
 const PENDING_FOR: Span = Span::minutes(15);
-
-/// Where to send the user to authorize.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Authorize {
-    pub authorization_url: String,
-    pub state: String,
-    pub expires_at: Timestamp,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthorizationError {

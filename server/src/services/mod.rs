@@ -1,0 +1,27 @@
+//! The application services (`switchboard_core::service`), one per area, implemented over the
+//! repositories and engines. The wiring module builds them; the REST API and the server functions
+//! call them and nothing below them.
+
+mod analytics;
+mod campaigns;
+mod connections;
+mod executions;
+mod notifications;
+mod projects;
+mod sync;
+mod system;
+mod webhooks;
+mod api_keys;
+mod workflows;
+
+pub use analytics::Analytics;
+pub use campaigns::Campaigns;
+pub use connections::Connections;
+pub use executions::Executions;
+pub use notifications::Notifications;
+pub use projects::Projects;
+pub use sync::PerformanceSync;
+pub use system::System;
+pub use webhooks::Webhooks;
+pub use api_keys::ApiKeys;
+pub use workflows::Workflows;

@@ -1,0 +1,485 @@
+//! Inbound webhooks' use cases over the webhook, workflow and API key repositories, the project
+//! service and the engine: management, secrets, and the deliveries themselves.
+
+use crate::auth::api_keys;
+use crate::hooks::{HookError, Hooks};
+use crate::workflows::{Engine, EngineError};
+use async_trait::async_trait;
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+use switchboard_core::hooks::{
+    Delivery, DeliveryAnswer, DeliveryAuth, DeliveryOutcome, DeliveryReport, InboundDelivery,
+    IntegrationsOverview, MAX_BODY_BYTES, MAX_MESSAGE_ID, Reservation, Webhook, WebhookDetail, WebhookDraft,
+    WebhookInput, WebhookItem, WebhookWithSecret, WorkflowChoice,
+};
+use switchboard_core::ports::{ApiKeyRepo, WorkflowRepo};
+use switchboard_core::service::{ProjectService, ServiceError, WebhookService};
+use switchboard_core::workflow::Workflow;
+use switchboard_core::{WebhookId, WorkflowId};
+
+/// How long a delivery may hold its message id without a run before a retry may take it over.
+const STALE_RESERVATION_SECS: i64 = 60;
+/// How many deliveries the webhook page shows.
+const DETAIL_DELIVERIES: u32 = 50;
+/// The most deliveries one request lists.
+const MAX_DELIVERIES: u32 = 500;
+
+pub struct Webhooks {
+    pub hooks: Hooks,
+    pub workflows: Arc<dyn WorkflowRepo>,
+    pub api_keys: Arc<dyn ApiKeyRepo>,
+    pub projects: Arc<dyn ProjectService>,
+    pub engine: Arc<Engine>,
+}
+
+impl From<HookError> for ServiceError {
+    fn from(e: HookError) -> Self {
+        match e {
+            HookError::Repo(r) => r.into(),
+            HookError::Secret(m) => ServiceError::internal("a webhook secret could not be opened", &m),
+        }
+    }
+}
+
+fn engine_error(e: EngineError) -> ServiceError {
+    match e {
+        EngineError::Repo(r) => r.into(),
+        EngineError::Invalid(m) => ServiceError::Conflict(m),
+    }
+}
+
+/// The HTTP status the API answers `e` with.
+fn status_of(e: &ServiceError) -> StatusCode {
+    let code = match e {
+        ServiceError::Invalid(_) => 422,
+        ServiceError::BadRequest(_) => 400,
+        ServiceError::NotFound(_) => 404,
+        ServiceError::Conflict(_) => 409,
+        ServiceError::Refused { status, .. } => *status,
+        ServiceError::Internal => 500,
+    };
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// A refused delivery: logged on the webhook with its reason, answered with its status and code.
+struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    reason: String,
+}
+
+impl Refusal {
+    fn new(status: StatusCode, code: &'static str, reason: impl Into<String>) -> Self {
+        Refusal {
+            status,
+            code,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl Webhooks {
+    fn item(&self, webhook: Webhook, workflow_name: Option<String>) -> WebhookItem {
+        WebhookItem {
+            url: self.hooks.url(&webhook.id),
+            workflow_name: workflow_name.unwrap_or_else(|| webhook.workflow_id.to_string()),
+            webhook,
+        }
+    }
+
+    /// The webhooks with the names of their workflows, out of `workflows`.
+    fn items(&self, hooks: Vec<Webhook>, workflows: &[Workflow]) -> Vec<WebhookItem> {
+        let names: HashMap<&WorkflowId, &str> = workflows.iter().map(|w| (&w.id, w.name.as_str())).collect();
+        hooks
+            .into_iter()
+            .map(|h| {
+                let name = names.get(&h.workflow_id).map(|n| (*n).to_owned());
+                self.item(h, name)
+            })
+            .collect()
+    }
+
+    /// The webhook with its workflow's name (its id when the workflow cannot be read).
+    async fn named(&self, webhook: Webhook) -> WebhookItem {
+        let name = self
+            .workflows
+            .get(&webhook.workflow_id)
+            .await
+            .ok()
+            .map(|w| w.name);
+        self.item(webhook, name)
+    }
+
+    fn with_secret(&self, webhook: Webhook, secret: String) -> WebhookWithSecret {
+        WebhookWithSecret {
+            url: self.hooks.url(&webhook.id),
+            webhook,
+            secret,
+        }
+    }
+
+    /// The input checked, with its workflow and project.
+    async fn check(&self, input: &WebhookInput) -> Result<WebhookDraft, ServiceError> {
+        let draft = input.validate().map_err(ServiceError::Invalid)?;
+        self.workflows.get(&draft.workflow_id).await.map_err(|e| {
+            ServiceError::from(e).missing_as_field(
+                "workflow_id",
+                format!("there is no workflow '{}'", draft.workflow_id),
+            )
+        })?;
+        self.projects
+            .check_exists(draft.project_id.as_ref(), "project_id")
+            .await?;
+        Ok(draft)
+    }
+
+    /// Checks, records and starts a delivery. A refusal is logged by the caller; the inner result
+    /// is the answer otherwise (a run that could not be started is an error there, already noted).
+    async fn deliver(
+        &self,
+        hook: &Webhook,
+        delivery: InboundDelivery,
+        log: &mut DeliveryReport,
+    ) -> Result<Result<DeliveryAnswer, ServiceError>, Refusal> {
+        if !hook.active {
+            return Err(Refusal::new(
+                StatusCode::FORBIDDEN,
+                "webhook_disabled",
+                "the webhook is disabled",
+            ));
+        }
+        if log.message_id.as_ref().is_some_and(|m| m.len() > MAX_MESSAGE_ID) {
+            log.message_id = None;
+            return Err(Refusal::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                format!("webhook-id is longer than {MAX_MESSAGE_ID} characters"),
+            ));
+        }
+        let too_large = || {
+            Refusal::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("the body is larger than {} KiB", MAX_BODY_BYTES / 1024),
+            )
+        };
+        if let Some(n) = delivery.content_length {
+            log.body_bytes = n;
+            if n > MAX_BODY_BYTES as u64 {
+                return Err(too_large());
+            }
+        }
+        let bytes = delivery
+            .body
+            .filter(|b| b.len() <= MAX_BODY_BYTES)
+            .ok_or_else(too_large)?;
+        log.body_bytes = bytes.len() as u64;
+
+        // Who sent it.
+        if let Some(signature) = delivery.signature.as_deref() {
+            let secret = self.hooks.secret(&hook.id).await.map_err(|e| {
+                tracing::error!(error = %e, webhook = %hook.id, "the webhook's secret could not be opened");
+                Refusal::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the webhook's secret could not be read",
+                )
+            })?;
+            let now = chrono::Utc::now().timestamp();
+            secret
+                .verify(
+                    delivery.message_id.as_deref(),
+                    delivery.timestamp.as_deref(),
+                    Some(signature),
+                    &bytes,
+                    now,
+                )
+                .map_err(|e| Refusal::new(StatusCode::UNAUTHORIZED, "bad_signature", e.to_string()))?;
+            log.auth = Some(DeliveryAuth::Signature);
+        } else if let Some(token) = delivery.bearer.as_deref() {
+            match api_keys::authenticate(self.api_keys.as_ref(), token).await {
+                Ok(Some(_)) => log.auth = Some(DeliveryAuth::ApiKey),
+                Ok(None) => {
+                    return Err(Refusal::new(
+                        StatusCode::UNAUTHORIZED,
+                        "unauthorized",
+                        "the API key is unknown or revoked",
+                    ));
+                }
+                Err(e) => {
+                    tracing::error!(error = ?e, "an API key could not be checked");
+                    return Err(Refusal::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "internal",
+                        "the API key could not be checked",
+                    ));
+                }
+            }
+        } else {
+            return Err(Refusal::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "sign the delivery (webhook-id, webhook-timestamp, webhook-signature) or send an API key (Authorization: Bearer)",
+            ));
+        }
+
+        let input: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
+            json!({})
+        } else {
+            serde_json::from_slice(&bytes).map_err(|e| {
+                Refusal::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    format!("the body is not JSON: {e}"),
+                )
+            })?
+        };
+        if !input.is_object() {
+            return Err(Refusal::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "the body must be a JSON object (it becomes the run's input)",
+            ));
+        }
+
+        // Once per message id. A reservation that never got its run (the server stopped between the
+        // two) is released after a minute, so the sender's retry is not refused for ever.
+        let repo = self.hooks.repo();
+        let mut released = false;
+        let delivery_id = loop {
+            let reserved = repo.reserve(log).await.map_err(|e| {
+                tracing::error!(error = ?e, "a delivery could not be recorded");
+                Refusal::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the delivery could not be recorded",
+                )
+            })?;
+            let first = match reserved {
+                Reservation::Reserved(id) => break id,
+                Reservation::Seen(first) => first,
+            };
+            if let Some(execution) = first.report.execution_id.clone() {
+                let replay = DeliveryReport {
+                    outcome: DeliveryOutcome::Replayed,
+                    status: StatusCode::ACCEPTED.as_u16(),
+                    execution_id: Some(execution.clone()),
+                    reason: Some(format!("a repeat of delivery {}", first.id)),
+                    ..log.clone()
+                };
+                if let Err(e) = repo.record(&replay).await {
+                    tracing::error!(error = ?e, "a replayed delivery could not be logged");
+                }
+                return Ok(Ok(DeliveryAnswer::Accepted {
+                    execution_id: execution,
+                    delivery_id: first.id,
+                    replayed: true,
+                }));
+            }
+            let age = chrono::Utc::now().signed_duration_since(first.received_at.as_datetime());
+            if released || age < chrono::Duration::seconds(STALE_RESERVATION_SECS) {
+                return Ok(Ok(DeliveryAnswer::InProgress {
+                    retry_after_secs: 1,
+                    message: "the first delivery with this webhook-id is still being processed".to_owned(),
+                }));
+            }
+            released = true;
+            let _ = repo
+                .settle(
+                    &first.id,
+                    DeliveryOutcome::Failed,
+                    500,
+                    None,
+                    Some("abandoned: no run was recorded for it"),
+                )
+                .await;
+        };
+        // Started and noted on its own task: a sender that hangs up does not leave the delivery half done.
+        let (hooks, engine, hook_id, workflow, project) = (
+            self.hooks.clone(),
+            self.engine.clone(),
+            hook.id.clone(),
+            hook.workflow_id.clone(),
+            hook.project_id.clone(),
+        );
+        let task = tokio::spawn(async move {
+            match engine.start(&workflow, project.as_ref(), input).await {
+                Ok(execution) => {
+                    if let Err(e) = hooks
+                        .repo()
+                        .settle(
+                            &delivery_id,
+                            DeliveryOutcome::Accepted,
+                            202,
+                            Some(&execution.id),
+                            None,
+                        )
+                        .await
+                    {
+                        tracing::error!(error = ?e, "a delivery's run could not be noted");
+                    }
+                    tracing::info!(webhook = %hook_id, execution = %execution.id, "webhook delivery started a run");
+                    Ok(DeliveryAnswer::Accepted {
+                        execution_id: execution.id,
+                        delivery_id,
+                        replayed: false,
+                    })
+                }
+                Err(e) => {
+                    let error = engine_error(e);
+                    let status = status_of(&error);
+                    let reason = format!("the run could not be started ({status})");
+                    // Failed frees the webhook-id: the sender may try again.
+                    if let Err(e) = hooks
+                        .repo()
+                        .settle(
+                            &delivery_id,
+                            DeliveryOutcome::Failed,
+                            status.as_u16(),
+                            None,
+                            Some(&reason),
+                        )
+                        .await
+                    {
+                        tracing::error!(error = ?e, "a failed delivery could not be noted");
+                    }
+                    Err(error)
+                }
+            }
+        });
+        task.await.map_err(|e| {
+            tracing::error!(error = %e, "a delivery's task failed");
+            Refusal::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "the delivery could not be completed",
+            )
+        })
+    }
+}
+
+#[async_trait]
+impl WebhookService for Webhooks {
+    async fn list(&self) -> Result<Vec<WebhookItem>, ServiceError> {
+        let hooks = self.hooks.repo().list().await?;
+        if hooks.is_empty() {
+            return Ok(Vec::new());
+        }
+        let workflows = self.workflows.list(None).await?;
+        Ok(self.items(hooks, &workflows))
+    }
+
+    async fn overview(&self) -> Result<IntegrationsOverview, ServiceError> {
+        let hooks = self.hooks.repo().list().await?;
+        let workflows = self.workflows.list(None).await?;
+        Ok(IntegrationsOverview {
+            webhooks: self.items(hooks, &workflows),
+            workflows: workflows
+                .into_iter()
+                .map(|w| WorkflowChoice {
+                    id: w.id.to_string(),
+                    name: w.name,
+                })
+                .collect(),
+            api_keys: self.api_keys.list().await?,
+        })
+    }
+
+    async fn get(&self, id: &WebhookId) -> Result<WebhookItem, ServiceError> {
+        let webhook = self.hooks.repo().get(id).await?;
+        Ok(self.named(webhook).await)
+    }
+
+    async fn detail(&self, id: &WebhookId) -> Result<WebhookDetail, ServiceError> {
+        let webhook = self.hooks.repo().get(id).await?;
+        let deliveries = self.hooks.repo().deliveries(id, DETAIL_DELIVERIES).await?;
+        Ok(WebhookDetail {
+            item: self.named(webhook).await,
+            deliveries,
+        })
+    }
+
+    async fn create(&self, input: WebhookInput) -> Result<WebhookWithSecret, ServiceError> {
+        let draft = self.check(&input).await?;
+        let (webhook, secret) = self.hooks.create(&draft).await?;
+        tracing::info!(webhook = %webhook.id, workflow = %webhook.workflow_id, "webhook created");
+        Ok(self.with_secret(webhook, secret.to_text()))
+    }
+
+    async fn update(&self, id: &WebhookId, input: WebhookInput) -> Result<WebhookItem, ServiceError> {
+        self.hooks.repo().get(id).await?;
+        let draft = self.check(&input).await?;
+        let webhook = self.hooks.repo().update(id, &draft).await?;
+        Ok(self.named(webhook).await)
+    }
+
+    async fn delete(&self, id: &WebhookId) -> Result<(), ServiceError> {
+        self.hooks.repo().delete(id).await?;
+        tracing::info!(webhook = %id, "webhook removed");
+        Ok(())
+    }
+
+    async fn secret(&self, id: &WebhookId) -> Result<String, ServiceError> {
+        Ok(self.hooks.secret(id).await?.to_text())
+    }
+
+    async fn rotate_secret(&self, id: &WebhookId) -> Result<WebhookWithSecret, ServiceError> {
+        let secret = self.hooks.rotate(id).await?;
+        tracing::info!(webhook = %id, "webhook secret rotated");
+        let webhook = self.hooks.repo().get(id).await?;
+        Ok(self.with_secret(webhook, secret.to_text()))
+    }
+
+    async fn deliveries(&self, id: &WebhookId, limit: u32) -> Result<Vec<Delivery>, ServiceError> {
+        self.hooks.repo().get(id).await?;
+        Ok(self
+            .hooks
+            .repo()
+            .deliveries(id, limit.clamp(1, MAX_DELIVERIES))
+            .await?)
+    }
+
+    async fn accept(
+        &self,
+        id: &WebhookId,
+        delivery: InboundDelivery,
+    ) -> Result<DeliveryAnswer, ServiceError> {
+        let hook = self.hooks.repo().get(id).await?;
+        let message_id = delivery
+            .message_id
+            .as_deref()
+            .or(delivery.idempotency_key.as_deref())
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .map(str::to_owned);
+        let mut log = DeliveryReport {
+            webhook_id: hook.id.clone(),
+            message_id,
+            outcome: DeliveryOutcome::Refused,
+            status: 0,
+            reason: None,
+            auth: None,
+            execution_id: None,
+            body_bytes: 0,
+        };
+        match self.deliver(&hook, delivery, &mut log).await {
+            Ok(answer) => answer,
+            Err(refusal) => {
+                tracing::warn!(webhook = %hook.id, status = refusal.status.as_u16(), reason = %refusal.reason, "webhook delivery refused");
+                log.outcome = DeliveryOutcome::Refused;
+                log.status = refusal.status.as_u16();
+                log.reason = Some(refusal.reason.clone());
+                if let Err(e) = self.hooks.repo().record(&log).await {
+                    tracing::error!(error = ?e, webhook = %hook.id, "a refused delivery could not be logged");
+                }
+                Err(ServiceError::refused(
+                    refusal.status.as_u16(),
+                    refusal.code,
+                    refusal.reason,
+                ))
+            }
+        }
+    }
+}
