@@ -67,6 +67,7 @@ fmt:
 	cargo fmt --all
 
 lint:
+	scripts/check-layers.sh
 	RUSTFLAGS="$(TEST_RUSTFLAGS)" cargo clippy -p switchboard-core -p app -p server --tests -- -D warnings
 
 # Import throughput on the legacy sample copied 100 times (README: Benchmarks).

@@ -373,12 +373,7 @@ pub struct ConnectionItem {
     pub project_name: String,
 }
 
-/// A project a new connection can join.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProjectChoice {
-    pub id: String,
-    pub name: String,
-}
+pub use crate::project::ProjectChoice;
 
 /// Everything the Connections page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -14,13 +14,13 @@ pub mod error;
 pub mod execution;
 pub mod format;
 pub mod health;
-pub mod hooks;
+pub mod webhooks;
 pub mod ids;
 pub mod legacy;
 pub mod metrics;
 pub mod money;
 pub mod net;
-pub mod notify;
+pub mod notifications;
 pub mod platform;
 #[cfg(feature = "server")]
 pub mod ports;

@@ -318,16 +318,16 @@ pub trait WebhookRepo: Send + Sync {
     async fn create(
         &self,
         id: &crate::ids::WebhookId,
-        draft: &crate::hooks::WebhookDraft,
+        draft: &crate::webhooks::WebhookDraft,
         secret: &crate::connection::SealedSecret,
-    ) -> Result<crate::hooks::Webhook, RepoError>;
-    async fn list(&self) -> Result<Vec<crate::hooks::Webhook>, RepoError>;
-    async fn get(&self, id: &crate::ids::WebhookId) -> Result<crate::hooks::Webhook, RepoError>;
+    ) -> Result<crate::webhooks::Webhook, RepoError>;
+    async fn list(&self) -> Result<Vec<crate::webhooks::Webhook>, RepoError>;
+    async fn get(&self, id: &crate::ids::WebhookId) -> Result<crate::webhooks::Webhook, RepoError>;
     async fn update(
         &self,
         id: &crate::ids::WebhookId,
-        draft: &crate::hooks::WebhookDraft,
-    ) -> Result<crate::hooks::Webhook, RepoError>;
+        draft: &crate::webhooks::WebhookDraft,
+    ) -> Result<crate::webhooks::Webhook, RepoError>;
     async fn delete(&self, id: &crate::ids::WebhookId) -> Result<(), RepoError>;
     /// The signing key, sealed.
     async fn secret(&self, id: &crate::ids::WebhookId) -> Result<crate::connection::SealedSecret, RepoError>;
@@ -340,13 +340,13 @@ pub trait WebhookRepo: Send + Sync {
     /// it (then that one is answered and nothing is recorded).
     async fn reserve(
         &self,
-        delivery: &crate::hooks::DeliveryReport,
-    ) -> Result<crate::hooks::Reservation, RepoError>;
+        delivery: &crate::webhooks::DeliveryReport,
+    ) -> Result<crate::webhooks::Reservation, RepoError>;
     /// Completes a reserved delivery: its execution, or its failure (which frees the message id).
     async fn settle(
         &self,
         id: &crate::ids::DeliveryId,
-        outcome: crate::hooks::DeliveryOutcome,
+        outcome: crate::webhooks::DeliveryOutcome,
         status: u16,
         execution: Option<&crate::ids::ExecutionId>,
         reason: Option<&str>,
@@ -354,14 +354,14 @@ pub trait WebhookRepo: Send + Sync {
     /// Records a delivery that needs no reservation (a refusal, a replay).
     async fn record(
         &self,
-        delivery: &crate::hooks::DeliveryReport,
-    ) -> Result<crate::hooks::Delivery, RepoError>;
+        delivery: &crate::webhooks::DeliveryReport,
+    ) -> Result<crate::webhooks::Delivery, RepoError>;
     /// The latest deliveries first.
     async fn deliveries(
         &self,
         id: &crate::ids::WebhookId,
         limit: u32,
-    ) -> Result<Vec<crate::hooks::Delivery>, RepoError>;
+    ) -> Result<Vec<crate::webhooks::Delivery>, RepoError>;
 }
 
 /// API keys, stored as hashes.
@@ -385,7 +385,7 @@ pub enum StoredDestination {
 /// An attempt's result, as the outbox records it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attempt {
-    pub state: crate::notify::DeliveryState,
+    pub state: crate::notifications::DeliveryState,
     pub next_attempt_at: Option<crate::time::Timestamp>,
     pub status: Option<u16>,
     pub error: Option<String>,
@@ -396,9 +396,9 @@ pub struct Attempt {
 pub struct NewNotification {
     pub channel_id: crate::ids::ChannelId,
     pub rule_id: Option<crate::ids::RuleId>,
-    pub event: crate::notify::EventKind,
+    pub event: crate::notifications::EventKind,
     pub subject: Option<String>,
-    pub notice: crate::notify::message::Notice,
+    pub notice: crate::notifications::message::Notice,
     /// When the sender may first take it: now when `None`. A caller that makes the first attempt
     /// itself holds it back this way, so the sender does not send it a second time meanwhile (and
     /// still does, later, if that caller never records its attempt).
@@ -411,40 +411,40 @@ pub trait NotificationRepo: Send + Sync {
     async fn create_channel(
         &self,
         id: &crate::ids::ChannelId,
-        draft: &crate::notify::ChannelDraft,
+        draft: &crate::notifications::ChannelDraft,
         destination: &StoredDestination,
-    ) -> Result<crate::notify::Channel, RepoError>;
-    async fn channels(&self) -> Result<Vec<crate::notify::Channel>, RepoError>;
-    async fn channel(&self, id: &crate::ids::ChannelId) -> Result<crate::notify::Channel, RepoError>;
+    ) -> Result<crate::notifications::Channel, RepoError>;
+    async fn channels(&self) -> Result<Vec<crate::notifications::Channel>, RepoError>;
+    async fn channel(&self, id: &crate::ids::ChannelId) -> Result<crate::notifications::Channel, RepoError>;
     async fn update_channel(
         &self,
         id: &crate::ids::ChannelId,
-        draft: &crate::notify::ChannelDraft,
+        draft: &crate::notifications::ChannelDraft,
         destination: &StoredDestination,
-    ) -> Result<crate::notify::Channel, RepoError>;
+    ) -> Result<crate::notifications::Channel, RepoError>;
     async fn delete_channel(&self, id: &crate::ids::ChannelId) -> Result<(), RepoError>;
     async fn destination(&self, id: &crate::ids::ChannelId) -> Result<StoredDestination, RepoError>;
 
-    async fn create_rule(&self, draft: &crate::notify::RuleDraft) -> Result<crate::notify::Rule, RepoError>;
-    async fn rules(&self) -> Result<Vec<crate::notify::Rule>, RepoError>;
-    async fn rule(&self, id: &crate::ids::RuleId) -> Result<crate::notify::Rule, RepoError>;
+    async fn create_rule(&self, draft: &crate::notifications::RuleDraft) -> Result<crate::notifications::Rule, RepoError>;
+    async fn rules(&self) -> Result<Vec<crate::notifications::Rule>, RepoError>;
+    async fn rule(&self, id: &crate::ids::RuleId) -> Result<crate::notifications::Rule, RepoError>;
     async fn update_rule(
         &self,
         id: &crate::ids::RuleId,
-        draft: &crate::notify::RuleDraft,
-    ) -> Result<crate::notify::Rule, RepoError>;
+        draft: &crate::notifications::RuleDraft,
+    ) -> Result<crate::notifications::Rule, RepoError>;
     async fn delete_rule(&self, id: &crate::ids::RuleId) -> Result<(), RepoError>;
 
     /// Adds notifications, due now; one already there for the same rule, event and subject is
     /// left alone. Answers those added.
     async fn enqueue(&self, items: &[NewNotification])
-    -> Result<Vec<crate::notify::Notification>, RepoError>;
+    -> Result<Vec<crate::notifications::Notification>, RepoError>;
     /// Pending notifications due at `now`, the oldest first.
     async fn due(
         &self,
         now: crate::time::Timestamp,
         limit: u32,
-    ) -> Result<Vec<crate::notify::Notification>, RepoError>;
+    ) -> Result<Vec<crate::notifications::Notification>, RepoError>;
     /// When the next pending notification is due.
     async fn next_due(&self) -> Result<Option<crate::time::Timestamp>, RepoError>;
     /// Records an attempt (it counts one more).
@@ -453,18 +453,18 @@ pub trait NotificationRepo: Send + Sync {
     async fn notifications(
         &self,
         channel: Option<&crate::ids::ChannelId>,
-        state: Option<crate::notify::DeliveryState>,
+        state: Option<crate::notifications::DeliveryState>,
         limit: u32,
-    ) -> Result<Vec<crate::notify::Notification>, RepoError>;
+    ) -> Result<Vec<crate::notifications::Notification>, RepoError>;
     async fn notification(
         &self,
         id: &crate::ids::NotificationId,
-    ) -> Result<crate::notify::Notification, RepoError>;
+    ) -> Result<crate::notifications::Notification, RepoError>;
     /// Queues a notification again, due now (a dead one gets its attempts back).
     async fn requeue(
         &self,
         id: &crate::ids::NotificationId,
-    ) -> Result<crate::notify::Notification, RepoError>;
+    ) -> Result<crate::notifications::Notification, RepoError>;
 
     /// Where the notifier stopped reading the event log (`None` before its first start).
     async fn cursor(&self) -> Result<Option<i64>, RepoError>;

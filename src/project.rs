@@ -294,6 +294,31 @@ pub struct ProjectDetail {
     pub activity: Vec<crate::activity::ActivityEntry>,
 }
 
+/// A project as a form's choice lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectChoice {
+    pub id: ProjectId,
+    pub name: String,
+}
+
+impl ProjectChoice {
+    pub fn of(project: &Project) -> Self {
+        ProjectChoice {
+            id: project.id.clone(),
+            name: project.name.clone(),
+        }
+    }
+
+    /// The projects work can still be added to: all but the archived ones, in the list's order.
+    pub fn open(projects: &[ProjectSummary]) -> Vec<ProjectChoice> {
+        projects
+            .iter()
+            .filter(|p| p.project.status != ProjectStatus::Archived)
+            .map(|p| ProjectChoice::of(&p.project))
+            .collect()
+    }
+}
+
 /// Filters for the project list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectFilter {

@@ -26,7 +26,7 @@ pub struct Config {
     /// Requests to user-supplied URLs (`SWITCHBOARD_OUTBOUND_ALLOW`).
     pub outbound: crate::outbound::OutboundSettings,
     /// Notifications (`SWITCHBOARD_SMTP_URL`, `SWITCHBOARD_SMTP_FROM`).
-    pub notify: crate::notify::NotifySettings,
+    pub notify: crate::notifications::NotifySettings,
     /// The owner's password, rate limits, cookies (`SWITCHBOARD_OWNER_PASSWORD`, `SWITCHBOARD_RATE_LIMIT`).
     pub access: crate::auth::access::AccessSettings,
 }
@@ -51,7 +51,7 @@ impl Config {
             engine: crate::workflows::EngineSettings::from_env(),
             sync: crate::sync::SyncSettings::from_env()?,
             outbound: crate::outbound::OutboundSettings::from_env()?,
-            notify: crate::notify::NotifySettings::from_env(),
+            notify: crate::notifications::NotifySettings::from_env(),
             access: crate::auth::access::AccessSettings::from_env()?,
         })
     }

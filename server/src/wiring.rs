@@ -6,8 +6,8 @@
 use crate::auth::access::{Access, AccessSettings};
 use crate::connectors::{ConnectorSettings, LiveConnectors, LocalToolRunner};
 use crate::db::{self, Db};
-use crate::hooks::Hooks;
-use crate::notify::{Notifier, NotifySettings};
+use crate::webhooks::Hooks;
+use crate::notifications::{Notifier, NotifySettings};
 use crate::outbound::{OutboundClient, OutboundSettings};
 use crate::secrets::Keyring;
 use crate::services;

@@ -12,12 +12,7 @@ use crate::money::Currency;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// A project the filter offers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProjectChoice {
-    pub id: ProjectId,
-    pub name: String,
-}
+pub use crate::project::ProjectChoice;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnalyticsOverview {

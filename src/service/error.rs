@@ -52,6 +52,18 @@ impl ServiceError {
         }
     }
 
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            ServiceError::Invalid(_) => 422,
+            ServiceError::BadRequest(_) => 400,
+            ServiceError::NotFound(_) => 404,
+            ServiceError::Conflict(_) => 409,
+            ServiceError::Refused { status, .. } => *status,
+            ServiceError::Internal => 500,
+        }
+    }
+
     /// Logs an internal failure with what was being done, and answers `Internal`.
     pub fn internal(doing: &str, cause: &dyn std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "{doing}");

@@ -3,7 +3,7 @@
 
 use super::ServiceError;
 use crate::ids::{ChannelId, NotificationId, RuleId};
-use crate::notify::{
+use crate::notifications::{
     Channel, ChannelInput, DeliveryState, Notification, NotificationsOverview, Preview, Rule, RuleDraft,
     RuleInput,
 };

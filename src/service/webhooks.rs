@@ -1,7 +1,7 @@
 //! Inbound webhooks: their management, secrets and delivery logs, and the deliveries themselves.
 
 use super::ServiceError;
-use crate::hooks::{
+use crate::webhooks::{
     Delivery, DeliveryAnswer, InboundDelivery, IntegrationsOverview, WebhookDetail, WebhookInput,
     WebhookItem, WebhookWithSecret,
 };

@@ -1,7 +1,6 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 use switchboard_core::analytics::overview::AnalyticsOverview;
-use switchboard_core::sync::SyncOverview;
 
 /// The Analytics page (and the dashboard's charts): summary, trend, pacing and benchmarks for a
 /// window (the last 30 days by default) over one project or all.
@@ -44,16 +43,4 @@ pub async fn get_analytics(
         .await,
     )
     .await
-}
-
-/// The sync's schedule, latest runs and connections.
-#[server]
-pub async fn get_sync_overview() -> Result<SyncOverview, AppError> {
-    super::ssr::respond(async move { Ok(super::ssr::services()?.sync.overview().await?) }.await).await
-}
-
-/// Starts a sync of every connection now; answers the run's id.
-#[server]
-pub async fn sync_now() -> Result<i64, AppError> {
-    super::ssr::respond(async move { Ok(super::ssr::services()?.sync.sync_now().await?) }.await).await
 }

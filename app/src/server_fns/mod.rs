@@ -3,28 +3,29 @@
 //! the arguments, call one service method, answer (`respond` sets the status of an error).
 
 pub mod analytics;
+pub mod api_keys;
 pub mod campaigns;
 pub mod connections;
-pub mod dashboard;
 pub mod executions;
-pub mod integrations;
 pub mod notifications;
 pub mod projects;
+pub mod sync;
 pub mod system;
+pub mod webhooks;
 pub mod workflows;
 
-pub use analytics::{SyncNow, get_analytics, get_sync_overview, sync_now};
+pub use analytics::get_analytics;
+pub use sync::{SyncNow, get_sync_overview, sync_now};
 pub use campaigns::{get_campaign_detail, list_campaigns};
 pub use connections::{
     CheckConnection, CreateTestConnection, DeleteConnection, RunTool, check_connection,
     create_test_connection, delete_connection, get_connections, get_explorer, run_tool,
 };
-pub use dashboard::get_dashboard_summary;
 pub use projects::{
     CreateProject, SetProjectStatus, UpdateProject, create_project, get_project_detail, list_projects,
     set_project_status, update_project,
 };
-pub use system::get_system_health;
+pub use system::{get_dashboard_summary, get_system_health};
 pub use executions::{CancelRun, StartRun, cancel_run, get_run, list_runs, start_run};
 pub use workflows::{
     CreateFromTemplate, UpdateWorkflow, create_from_template, get_workflow, get_workflows, update_workflow,

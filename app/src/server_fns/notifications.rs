@@ -2,8 +2,9 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use switchboard_core::notify::{Channel, Notification, Rule};
-pub use switchboard_core::notify::{NotificationsOverview, ProjectOption};
+use switchboard_core::notifications::{Channel, Notification, Rule};
+pub use switchboard_core::notifications::NotificationsOverview;
+pub use switchboard_core::project::ProjectChoice;
 
 #[cfg(feature = "ssr")]
 fn channel_id(id: &str) -> Result<switchboard_core::ChannelId, AppError> {
@@ -37,7 +38,7 @@ pub async fn create_channel(
                     .collect::<Vec<_>>()
             });
             let url = url.filter(|u| !email && !u.trim().is_empty());
-            let input = switchboard_core::notify::ChannelInput {
+            let input = switchboard_core::notifications::ChannelInput {
                 name,
                 kind,
                 url,
@@ -109,7 +110,7 @@ pub async fn create_rule(
             if on_failed.is_some() {
                 events.push("execution.failed".to_owned());
             }
-            let input = switchboard_core::notify::RuleInput {
+            let input = switchboard_core::notifications::RuleInput {
                 name,
                 project_id,
                 events,

@@ -23,7 +23,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    use super::{analytics_export, analytics_sync};
+    use super::{analytics_export, sync};
     OpenApiRouter::new()
         .routes(routes!(summary_report))
         .routes(routes!(spend_trend))
@@ -32,8 +32,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(pacing))
         .routes(routes!(benchmark_report))
         .routes(routes!(analytics_export::export))
-        .routes(routes!(analytics_sync::overview, analytics_sync::sync_now))
-        .routes(routes!(analytics_sync::set_schedule))
+        .routes(routes!(sync::overview, sync::sync_now))
+        .routes(routes!(sync::set_schedule))
         .routes(routes!(exchange_rates, replace_exchange_rates))
 }
 

@@ -13,7 +13,7 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use switchboard_core::hooks::{DeliveryAnswer, InboundDelivery, MAX_BODY_BYTES};
+use switchboard_core::webhooks::{DeliveryAnswer, InboundDelivery, MAX_BODY_BYTES};
 use switchboard_core::{DeliveryId, ExecutionId, WebhookId};
 
 fn text(headers: &HeaderMap, name: &str) -> Option<String> {

@@ -2,7 +2,7 @@
 
 mod analytics;
 mod analytics_export;
-mod analytics_sync;
+mod sync;
 mod api_keys;
 mod campaigns;
 mod connections;

@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use switchboard_core::notify::{
+use switchboard_core::notifications::{
     Channel, ChannelInput, DeliveryState, Notification, Preview, Rule, RuleInput,
 };
 use switchboard_core::{ChannelId, ExecutionId, NotificationId, RuleId};

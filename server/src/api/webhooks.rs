@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 use switchboard_core::WebhookId;
-use switchboard_core::hooks::{Delivery, Webhook, WebhookInput, WebhookItem, WebhookWithSecret};
+use switchboard_core::webhooks::{Delivery, Webhook, WebhookInput, WebhookItem, WebhookWithSecret};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

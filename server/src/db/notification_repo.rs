@@ -1,8 +1,8 @@
 use super::{Db, ids::new_suffix, storage};
 use async_trait::async_trait;
 use switchboard_core::connection::SealedSecret;
-use switchboard_core::notify::message::Notice;
-use switchboard_core::notify::{
+use switchboard_core::notifications::message::Notice;
+use switchboard_core::notifications::{
     Channel, ChannelDraft, DeliveryState, EventKind, Notification, Rule, RuleDraft,
 };
 use switchboard_core::ports::{Attempt, NewNotification, NotificationRepo, StoredDestination};

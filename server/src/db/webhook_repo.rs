@@ -1,7 +1,7 @@
 use super::{Db, ids::new_suffix, storage};
 use async_trait::async_trait;
 use switchboard_core::connection::SealedSecret;
-use switchboard_core::hooks::{
+use switchboard_core::webhooks::{
     Delivery, DeliveryAuth, DeliveryOutcome, DeliveryReport, Reservation, Webhook, WebhookDraft,
 };
 use switchboard_core::ports::WebhookRepo;

@@ -15,7 +15,7 @@ use switchboard_core::connection::{
 use switchboard_core::connectors::testmode::TestAccount;
 use switchboard_core::connectors::{catalog, find_tool, form, table};
 use switchboard_core::ports::{ConnectionRepo, ProjectRepo, ToolRunError, ToolRunner};
-use switchboard_core::project::{ProjectFilter, ProjectStatus};
+use switchboard_core::project::ProjectFilter;
 use switchboard_core::service::{ConnectionService, ServiceError};
 use switchboard_core::{ConnectionId, ProjectId};
 
@@ -79,14 +79,7 @@ impl ConnectionService for Connections {
                 connection,
             })
             .collect();
-        let projects = projects
-            .iter()
-            .filter(|p| p.project.status != ProjectStatus::Archived)
-            .map(|p| ProjectChoice {
-                id: p.project.id.to_string(),
-                name: p.project.name.clone(),
-            })
-            .collect();
+        let projects = ProjectChoice::open(&projects);
         Ok(ConnectionsOverview {
             connections,
             projects,

@@ -1,14 +1,15 @@
 //! Notifications' use cases over the notification, project and execution repositories and the
 //! notifier (which seals addresses, makes the test attempt and wakes its sender).
 
-use crate::notify::{Notifier, NotifyError};
+use crate::notifications::{Notifier, NotifyError};
 use async_trait::async_trait;
 use std::sync::Arc;
-use switchboard_core::notify::{
-    Channel, ChannelInput, DeliveryState, Notification, NotificationsOverview, Preview, ProjectOption, Rule,
+use switchboard_core::notifications::{
+    Channel, ChannelInput, DeliveryState, Notification, NotificationsOverview, Preview, Rule,
     RuleDraft, RuleInput,
 };
 use switchboard_core::ports::{ExecutionRepo, NotificationRepo, ProjectRepo};
+use switchboard_core::project::ProjectChoice;
 use switchboard_core::service::{NotificationService, ServiceError};
 use switchboard_core::{ChannelId, ExecutionId, NotificationId, RuleId};
 
@@ -41,11 +42,8 @@ impl NotificationService for Notifications {
             .projects
             .list(&Default::default())
             .await?
-            .into_iter()
-            .map(|p| ProjectOption {
-                id: p.project.id.to_string(),
-                name: p.project.name,
-            })
+            .iter()
+            .map(|p| ProjectChoice::of(&p.project))
             .collect();
         Ok(NotificationsOverview {
             channels: self.notifications.channels().await?,

@@ -2,14 +2,14 @@
 //! service and the engine: management, secrets, and the deliveries themselves.
 
 use crate::auth::api_keys;
-use crate::hooks::{HookError, Hooks};
-use crate::workflows::{Engine, EngineError};
+use crate::webhooks::{HookError, Hooks};
+use crate::workflows::Engine;
 use async_trait::async_trait;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
-use switchboard_core::hooks::{
+use switchboard_core::webhooks::{
     Delivery, DeliveryAnswer, DeliveryAuth, DeliveryOutcome, DeliveryReport, InboundDelivery,
     IntegrationsOverview, MAX_BODY_BYTES, MAX_MESSAGE_ID, Reservation, Webhook, WebhookDetail, WebhookDraft,
     WebhookInput, WebhookItem, WebhookWithSecret, WorkflowChoice,
@@ -41,26 +41,6 @@ impl From<HookError> for ServiceError {
             HookError::Secret(m) => ServiceError::internal("a webhook secret could not be opened", &m),
         }
     }
-}
-
-fn engine_error(e: EngineError) -> ServiceError {
-    match e {
-        EngineError::Repo(r) => r.into(),
-        EngineError::Invalid(m) => ServiceError::Conflict(m),
-    }
-}
-
-/// The HTTP status the API answers `e` with.
-fn status_of(e: &ServiceError) -> StatusCode {
-    let code = match e {
-        ServiceError::Invalid(_) => 422,
-        ServiceError::BadRequest(_) => 400,
-        ServiceError::NotFound(_) => 404,
-        ServiceError::Conflict(_) => 409,
-        ServiceError::Refused { status, .. } => *status,
-        ServiceError::Internal => 500,
-    };
-    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// A refused delivery: logged on the webhook with its reason, answered with its status and code.
@@ -328,8 +308,8 @@ impl Webhooks {
                     })
                 }
                 Err(e) => {
-                    let error = engine_error(e);
-                    let status = status_of(&error);
+                    let error = ServiceError::from(e);
+                    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
                     let reason = format!("the run could not be started ({status})");
                     // Failed frees the webhook-id: the sender may try again.
                     if let Err(e) = hooks

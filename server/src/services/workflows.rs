@@ -5,7 +5,7 @@ use std::sync::Arc;
 use switchboard_core::agents::templates::{Template, find_template, templates};
 use switchboard_core::connection::ProjectChoice;
 use switchboard_core::ports::{ExecutionRepo, ProjectRepo, WorkflowRepo};
-use switchboard_core::project::{ProjectFilter, ProjectStatus};
+use switchboard_core::project::ProjectFilter;
 use switchboard_core::service::{ServiceError, WorkflowService};
 use switchboard_core::workflow::{
     TemplateInfo, Workflow, WorkflowDetail, WorkflowForm, WorkflowInput, WorkflowItem, WorkflowsOverview,
@@ -60,14 +60,7 @@ impl WorkflowService for Workflows {
             })
             .collect();
         let templates = templates().iter().map(TemplateInfo::from).collect();
-        let projects = projects
-            .iter()
-            .filter(|p| p.project.status != ProjectStatus::Archived)
-            .map(|p| ProjectChoice {
-                id: p.project.id.to_string(),
-                name: p.project.name.clone(),
-            })
-            .collect();
+        let projects = ProjectChoice::open(&projects);
         Ok(WorkflowsOverview {
             workflows,
             templates,

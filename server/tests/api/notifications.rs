@@ -6,10 +6,10 @@ use crate::helpers::{TestApp, spawn_app_with};
 use crate::stub::Stub;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
-use server::hooks::signature::WebhookSecret;
+use server::webhooks::signature::WebhookSecret;
 use std::time::Duration;
 use switchboard_core::net::AllowList;
-use switchboard_core::notify::retry::RetryPolicy;
+use switchboard_core::notifications::retry::RetryPolicy;
 
 /// An app that may reach `stubs` and retries quickly.
 async fn app_reaching(stubs: &[&Stub]) -> TestApp {
@@ -54,9 +54,17 @@ async fn settled(app: &TestApp, id: &str, state: &str) -> Value {
     panic!("notification {id} never became {state}");
 }
 
-/// A project with a one-stage workflow, and a rule sending its runs' results to `channel`.
+/// A project with a Google Ads test account and a one-stage workflow (a report, which has work to do
+/// there), and a rule sending its runs' results to `channel`.
 async fn routed(app: &TestApp, channel: &Value, events: &[&str]) -> (String, Value) {
     let project = app.new_project("Alpine Trails", "USD").await;
+    let (status, connection) = app
+        .post_json(
+            "/api/v1/connections",
+            json!({"project_id": project, "platform": "google", "seed": 7}),
+        )
+        .await;
+    assert_eq!(status, 201, "{connection}");
     let (status, workflow) = app
         .post_json(
             "/api/v1/workflows",

@@ -3,7 +3,7 @@
 
 use crate::helpers::{TestApp, anonymous, spawn_app};
 use serde_json::{Value, json};
-use server::hooks::signature::WebhookSecret;
+use server::webhooks::signature::WebhookSecret;
 
 /// A project with a one-stage workflow and a webhook that starts it: (webhook, secret).
 async fn hooked(app: &TestApp) -> (Value, String) {

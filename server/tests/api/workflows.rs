@@ -242,3 +242,60 @@ async fn bad_definitions_name_the_stage_and_field_and_runs_can_be_cancelled() {
     let (status, _) = app.get_json("/api/v1/executions/exec_nope/events").await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn a_run_that_could_do_nothing_is_not_reported_completed() {
+    let app = spawn_app().await;
+    // A project with no connection: neither stage has an account to work on.
+    let project = app.new_project("Empty Co", "USD").await;
+    let (status, workflow) = app
+        .post_json(
+            "/api/v1/workflows",
+            json!({"name": "Report and plan", "project_id": project, "stages": [
+                {"agent": "Analyst", "action": "report"},
+                {"agent": "Strategist", "action": "plan"}
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{workflow}");
+    let (status, run) = app
+        .post_json(
+            "/api/v1/executions",
+            json!({"workflow_id": workflow["id"], "project_id": project}),
+        )
+        .await;
+    assert_eq!(status, 202, "{run}");
+    let id = run["id"].as_str().expect("id");
+    let events = stream(&app, &format!("/api/v1/executions/{id}/events"), None).await;
+    let kinds: Vec<&str> = events.iter().map(|(_, k, _)| k.as_str()).collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "stage.skipped").count(),
+        2,
+        "{kinds:?}"
+    );
+    assert!(!kinds.contains(&"stage.completed"), "{kinds:?}");
+    assert_eq!(kinds.last(), Some(&"execution.failed"), "{kinds:?}");
+    let skipped = events
+        .iter()
+        .find(|(_, k, _)| k == "stage.skipped")
+        .map(|(_, _, d)| d.clone())
+        .expect("a skipped stage");
+    assert!(
+        skipped["data"]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("No active connection")),
+        "{skipped}"
+    );
+
+    let (status, detail) = app.get_json(&format!("/api/v1/executions/{id}")).await;
+    assert_eq!(status, 200, "{detail}");
+    assert_eq!(detail["status"], "failed", "{detail}");
+    assert!(
+        detail["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("every stage was skipped")),
+        "{detail}"
+    );
+    let stages = detail["stages"].as_array().expect("stages");
+    assert!(stages.iter().all(|s| s["status"] == "skipped"), "{detail}");
+}

@@ -157,7 +157,7 @@ fn ConnectionRow(item: ConnectionItem, delete: ServerAction<DeleteConnection>) -
 fn project_options(projects: Vec<ProjectChoice>) -> impl IntoView {
     projects
         .into_iter()
-        .map(|p| view! { <option value=p.id>{p.name}</option> })
+        .map(|p| view! { <option value=p.id.to_string()>{p.name}</option> })
         .collect_view()
 }
 

@@ -1,8 +1,8 @@
 use super::notifications_panel::NotificationsPanel;
 use crate::components::{Column, DataTable, EmptyState, ErrorPanel, IconName, PageHeader};
-use crate::server_fns::integrations::{
-    CreateApiKey, CreateWebhook, IntegrationsOverview, RevokeApiKey, WebhookSecretShown, WorkflowChoice,
-    get_integrations, sample_curl,
+use crate::server_fns::api_keys::{CreateApiKey, RevokeApiKey};
+use crate::server_fns::webhooks::{
+    CreateWebhook, IntegrationsOverview, WebhookSecretShown, WorkflowChoice, get_integrations, sample_curl,
 };
 use leptos::form::ActionForm;
 use leptos::prelude::*;

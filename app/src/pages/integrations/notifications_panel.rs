@@ -1,11 +1,11 @@
 use crate::components::{Column, DataTable, ErrorPanel};
 use crate::server_fns::notifications::{
-    CreateChannel, CreateRule, DeleteChannel, DeleteRule, NotificationsOverview, ProjectOption,
+    CreateChannel, CreateRule, DeleteChannel, DeleteRule, NotificationsOverview, ProjectChoice,
     RetryNotification, SendTestNotification, get_notifications,
 };
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use switchboard_core::notify::{Channel, DeliveryState, Notification, Rule};
+use switchboard_core::notifications::{Channel, DeliveryState, Notification, Rule};
 
 const CHANNELS_COLUMNS: &[Column] = &[
     Column::text("Channel"),
@@ -122,7 +122,7 @@ fn Overview(overview: NotificationsOverview, actions: Actions) -> impl IntoView 
             None => "All projects".to_owned(),
             Some(p) => projects
                 .iter()
-                .find(|o| o.id == p.as_str())
+                .find(|o| &o.id == p)
                 .map_or_else(|| p.to_string(), |o| o.name.clone()),
         }
     };
@@ -252,7 +252,7 @@ fn RuleTable(
 #[component]
 fn NewRule(
     channels: Vec<(String, String)>,
-    projects: Vec<ProjectOption>,
+    projects: Vec<ProjectChoice>,
     create: ServerAction<CreateRule>,
 ) -> impl IntoView {
     let error = move || create.value().get().and_then(Result::err);
@@ -275,7 +275,7 @@ fn NewRule(
                         <label for="rule-project">"Project"</label>
                         <select id="rule-project" name="project_id">
                             <option value="">"All projects"</option>
-                            {projects.into_iter().map(|p| view! { <option value=p.id>{p.name}</option> }).collect_view()}
+                            {projects.into_iter().map(|p| view! { <option value=p.id.to_string()>{p.name}</option> }).collect_view()}
                         </select>
                     </div>
                     <div class="field">

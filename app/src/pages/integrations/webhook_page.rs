@@ -1,10 +1,10 @@
 use super::integrations_page::SecretPanel;
 use crate::components::{Column, DataTable, ErrorPanel};
-use crate::server_fns::integrations::{RevealWebhookSecret, RotateWebhookSecret, WebhookDetail, get_webhook};
+use crate::server_fns::webhooks::{RevealWebhookSecret, RotateWebhookSecret, WebhookDetail, get_webhook};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use switchboard_core::hooks::DeliveryOutcome;
+use switchboard_core::webhooks::DeliveryOutcome;
 
 const DELIVERIES_COLUMNS: &[Column] = &[
     Column::text("Received"),
@@ -76,7 +76,7 @@ fn Detail(
         </section>
         {move || {
             let shown = rotated().or_else(|| revealed().map(|secret| {
-                crate::server_fns::integrations::WebhookSecretShown { id: id_for_reveal.clone(), url: url_for_reveal.clone(), secret }
+                crate::server_fns::webhooks::WebhookSecretShown { id: id_for_reveal.clone(), url: url_for_reveal.clone(), secret }
             }));
             shown.map(|shown| view! { <SecretPanel shown /> })
         }}

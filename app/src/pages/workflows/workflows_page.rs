@@ -102,7 +102,7 @@ fn TemplateCard(
                 <input type="hidden" name="template_id" value=template_id.clone() />
                 <label class="visually-hidden" for=select_id.clone()>"Project"</label>
                 <select id=select_id name="project_id" required>
-                    {projects.into_iter().map(|p| view! { <option value=p.id>{p.name}</option> }).collect_view()}
+                    {projects.into_iter().map(|p| view! { <option value=p.id.to_string()>{p.name}</option> }).collect_view()}
                 </select>
                 <button type="submit" class="button" data-testid="use-template">"Use template"</button>
             </ActionForm>

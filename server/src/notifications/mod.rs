@@ -14,9 +14,9 @@ use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
 use switchboard_core::execution::events;
-use switchboard_core::notify::message::{Notice, discord_payload, email_parts, slack_payload};
-use switchboard_core::notify::retry::{Next, RetryPolicy, retryable};
-use switchboard_core::notify::{
+use switchboard_core::notifications::message::{Notice, discord_payload, email_parts, slack_payload};
+use switchboard_core::notifications::retry::{Next, RetryPolicy, retryable};
+use switchboard_core::notifications::{
     Channel, ChannelDraft, ChannelKind, DeliveryState, Destination, EventKind, Notification, notices,
 };
 use switchboard_core::ports::{Attempt, NewNotification, NotificationRepo, Repos, StoredDestination};
@@ -303,7 +303,7 @@ impl Notifier {
 
     async fn route_run(
         &self,
-        rules: &[switchboard_core::notify::Rule],
+        rules: &[switchboard_core::notifications::Rule],
         execution: &ExecutionId,
         kind: &str,
     ) -> Result<usize, NotifyError> {

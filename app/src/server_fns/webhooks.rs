@@ -1,9 +1,9 @@
-//! The Integrations page: inbound webhooks (address, secret, delivery log) and API keys.
+//! Inbound webhooks: the Integrations page's overview, a webhook's address, secret and delivery log.
 
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-pub use switchboard_core::hooks::{IntegrationsOverview, WebhookDetail, WebhookItem, WorkflowChoice};
+pub use switchboard_core::webhooks::{IntegrationsOverview, WebhookDetail, WebhookItem, WorkflowChoice};
 
 /// A webhook's address and secret, shown after creating or rotating.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -13,13 +13,6 @@ pub struct WebhookSecretShown {
     pub secret: String,
 }
 
-/// A new API key, shown this once.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NewApiKey {
-    pub name: String,
-    pub key: String,
-}
-
 #[cfg(feature = "ssr")]
 fn webhook_id(id: &str) -> Result<switchboard_core::WebhookId, AppError> {
     switchboard_core::WebhookId::parse(id)
@@ -27,7 +20,7 @@ fn webhook_id(id: &str) -> Result<switchboard_core::WebhookId, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-fn shown(w: switchboard_core::hooks::WebhookWithSecret) -> WebhookSecretShown {
+fn shown(w: switchboard_core::webhooks::WebhookWithSecret) -> WebhookSecretShown {
     WebhookSecretShown {
         id: w.webhook.id.to_string(),
         url: w.url,
@@ -44,7 +37,7 @@ pub async fn get_integrations() -> Result<IntegrationsOverview, AppError> {
 pub async fn create_webhook(name: String, workflow_id: String) -> Result<WebhookSecretShown, AppError> {
     super::ssr::respond(
         async move {
-            let input = switchboard_core::hooks::WebhookInput {
+            let input = switchboard_core::webhooks::WebhookInput {
                 name,
                 workflow_id,
                 project_id: None,
@@ -92,35 +85,6 @@ pub async fn rotate_webhook_secret(id: String) -> Result<WebhookSecretShown, App
                 id,
                 secret: rotated.secret,
             })
-        }
-        .await,
-    )
-    .await
-}
-
-#[server]
-pub async fn create_api_key(name: String) -> Result<NewApiKey, AppError> {
-    super::ssr::respond(
-        async move {
-            let issued = super::ssr::services()?.api_keys.create(&name).await?;
-            Ok(NewApiKey {
-                name: issued.record.name,
-                key: issued.key,
-            })
-        }
-        .await,
-    )
-    .await
-}
-
-#[server]
-pub async fn revoke_api_key(id: String) -> Result<(), AppError> {
-    super::ssr::respond(
-        async move {
-            let id = switchboard_core::ApiKeyId::parse(&id)
-                .map_err(|_| AppError::NotFound(format!("API key '{id}' was not found")))?;
-            super::ssr::services()?.api_keys.revoke(&id).await?;
-            Ok(())
         }
         .await,
     )

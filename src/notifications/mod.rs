@@ -443,12 +443,6 @@ pub struct Preview {
     pub payload: serde_json::Value,
 }
 
-/// A project a rule can name, as the rule form lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProjectOption {
-    pub id: String,
-    pub name: String,
-}
 
 /// The Integrations page's notifications: channels, rules, the latest notifications, and the
 /// projects rules can name.
@@ -457,7 +451,7 @@ pub struct NotificationsOverview {
     pub channels: Vec<Channel>,
     pub rules: Vec<Rule>,
     pub recent: Vec<Notification>,
-    pub projects: Vec<ProjectOption>,
+    pub projects: Vec<crate::project::ProjectChoice>,
 }
 
 #[cfg(test)]

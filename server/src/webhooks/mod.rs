@@ -7,7 +7,7 @@ pub mod signature;
 use crate::secrets::Keyring;
 use signature::WebhookSecret;
 use std::sync::Arc;
-use switchboard_core::hooks::{Webhook, WebhookDraft};
+use switchboard_core::webhooks::{Webhook, WebhookDraft};
 use switchboard_core::ports::WebhookRepo;
 use switchboard_core::{RepoError, WebhookId};
 
