@@ -36,6 +36,24 @@ pub fn run_notice(detail: &ExecutionDetail, project_name: Option<&str>, base_url
         _ => None,
     };
     let failed_stage = detail.stages.iter().find(|s| s.status == StageStatus::Failed);
+    // Stages that could not do their job (no connection for their platforms): said, never hidden.
+    let skipped: Vec<&crate::execution::StageRun> = detail
+        .stages
+        .iter()
+        .filter(|s| s.status == StageStatus::Skipped && s.output.is_some())
+        .collect();
+    let skipped_text = match skipped.first() {
+        None => String::new(),
+        Some(first) => {
+            let why = first
+                .output
+                .as_ref()
+                .and_then(|o| o.get("summary"))
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("it could not run");
+            format!(" {} skipped ({}: {why}).", skipped.len(), first.name)
+        }
+    };
     let summary = if failed {
         let at = failed_stage.map_or_else(String::new, |s| {
             format!(" at stage {} ({})", s.position + 1, s.name)
@@ -47,7 +65,7 @@ pub fn run_notice(detail: &ExecutionDetail, project_name: Option<&str>, base_url
         format!("{workflow} failed{at}: {why}")
     } else {
         format!(
-            "{workflow} completed {done} of {total} stages{}.",
+            "{workflow} completed {done} of {total} stages{}.{skipped_text}",
             took.as_deref().map_or_else(String::new, |t| format!(" in {t}"))
         )
     };
@@ -96,8 +114,10 @@ pub fn run_notice(detail: &ExecutionDetail, project_name: Option<&str>, base_url
         },
         severity: if failed {
             Severity::Failure
-        } else {
+        } else if skipped.is_empty() {
             Severity::Success
+        } else {
+            Severity::Warning
         },
         title: format!(
             "{}: {workflow}",
@@ -198,6 +218,31 @@ mod tests {
             n.fields
                 .iter()
                 .any(|f| f.name == "2. Plan" && f.value == "✓ completed")
+        );
+    }
+
+    #[test]
+    fn a_run_with_skipped_stages_says_so_and_warns() {
+        let mut skipped = stage(1, "Launch on Pinterest", StageStatus::Skipped, None);
+        skipped.output = Some(serde_json::json!({
+            "summary": "No active connection on Pinterest Ads for this project: nothing to do",
+            "skipped": true
+        }));
+        let d = detail(
+            ExecutionStatus::Completed,
+            vec![stage(0, "Report", StageStatus::Completed, None), skipped],
+        );
+        let n = run_notice(&d, None, "http://localhost:3000");
+        assert_eq!(n.severity, Severity::Warning);
+        assert_eq!(
+            n.summary,
+            "Spring launch completed 1 of 2 stages in 4.2 s. 1 skipped (Launch on Pinterest: No active \
+             connection on Pinterest Ads for this project: nothing to do)."
+        );
+        assert!(
+            n.fields
+                .iter()
+                .any(|f| f.name == "2. Launch on Pinterest" && f.value == "– skipped")
         );
     }
 
