@@ -117,6 +117,17 @@ pub fn optional_text(
     Some(t.to_owned())
 }
 
+/// For `Option<Option<T>>` fields of a PATCH body: tells a field sent as `null` (`Some(None)`) from
+/// one left out (`None`, with `#[serde(default)]`).
+pub fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    use serde::Deserialize;
+    Option::<T>::deserialize(d).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,15 +168,4 @@ mod tests {
         assert_eq!(optional_text(&mut e, "b", Some("toolong"), 5), None);
         assert_eq!(e.get("b"), Some("must be at most 5 characters"));
     }
-}
-
-/// For `Option<Option<T>>` fields of a PATCH body: tells a field sent as `null` (`Some(None)`) from
-/// one left out (`None`, with `#[serde(default)]`).
-pub fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    use serde::Deserialize;
-    Option::<T>::deserialize(d).map(Some)
 }

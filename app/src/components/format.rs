@@ -10,6 +10,11 @@ pub fn money(amount: Option<Micros>, currency: Currency) -> String {
     }
 }
 
+/// An amount in micros as `12,500.00 USD` (the analytics figures carry plain micros).
+pub fn amount(micros: i64, currency: Currency) -> String {
+    money(Some(Micros::new(micros)), currency)
+}
+
 /// A ratio as a percentage with two decimals, or an em dash when it has no value.
 pub fn percent(value: Option<f64>) -> String {
     value

@@ -1,7 +1,7 @@
 //! One folder per area, one file per page.
 
 pub(crate) mod analytics;
-pub mod campaigns;
+mod campaigns;
 mod connections;
 mod dashboard;
 mod executions;

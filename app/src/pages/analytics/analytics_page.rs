@@ -1,8 +1,8 @@
 use super::charts;
-use super::panels::{BenchmarksPanel, PacingPanel, PlatformTable, TrendTable};
+use super::panels::{BenchmarksPanel, PacingPanel, TrendTable};
 use super::sync_panel::SyncPanel;
 use crate::components::format::{decimal, money, percent};
-use crate::components::{Chart, EmptyState, ErrorPanel, IconName, PageHeader};
+use crate::components::{Chart, EmptyState, ErrorPanel, IconName, PageHeader, PlatformTable};
 use crate::server_fns::get_analytics;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -4,4 +4,3 @@ mod panels;
 mod sync_panel;
 
 pub use analytics_page::AnalyticsPage;
-pub(crate) use panels::PlatformTable;

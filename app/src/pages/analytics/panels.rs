@@ -2,19 +2,25 @@
 //! server-rendered HTML.
 
 use super::charts;
-use crate::components::Chart;
-use crate::components::format::{decimal, money, percent};
+use crate::components::format::amount;
+use crate::components::{Chart, Column, DataTable, Heading, TableWrap};
 use leptos::prelude::*;
 use switchboard_core::analytics::benchmarks::{Benchmarks, Distribution};
 use switchboard_core::analytics::pacing::{Pacing, PacingStatus};
 use switchboard_core::analytics::pacing_report::{BudgetSource, PacingReport};
-use switchboard_core::analytics::report::{PlatformFigures, Trend};
-use switchboard_core::format::format_count;
+use switchboard_core::analytics::report::Trend;
 use switchboard_core::{Currency, Micros, Platform};
 
-fn amount(micros: i64, currency: Currency) -> String {
-    money(Some(Micros::new(micros)), currency)
-}
+const PACING_COLUMNS: &[Column] = &[
+    Column::text("Campaign"),
+    Column::text("Platform"),
+    Column::num("Daily budget"),
+    Column::num("Spent"),
+    Column::num("Expected"),
+    Column::num("Pace"),
+    Column::num("Projected (90% range)"),
+    Column::text("Status"),
+];
 
 /// Spend per bucket and platform, folded away under the chart.
 #[component]
@@ -33,70 +39,21 @@ pub fn TrendTable(trend: Trend, currency: Currency) -> impl IntoView {
             (day.to_string(), cells)
         })
         .collect();
+    let headings: Vec<Heading> = std::iter::once(Heading::text("Period from"))
+        .chain(platforms.iter().map(|p| Heading::num(p.label())))
+        .collect();
     view! {
         <details class="numbers">
             <summary>{format!("The numbers ({} {})", rows.len(), trend.granularity.as_str())}</summary>
-            <div class="table-wrap">
-                <table class="table table--compact" data-testid="trend-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Period from"</th>
-                            {platforms.iter().map(|p| view! { <th scope="col" class="num">{p.label()}</th> }).collect_view()}
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {rows.into_iter().map(|(day, cells)| view! {
-                            <tr>
-                                <td>{day}</td>
-                                {cells.into_iter().map(|c| view! { <td class="num">{c}</td> }).collect_view()}
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        </details>
-    }
-}
-
-/// Each platform's figures for the window.
-#[component]
-pub fn PlatformTable(platforms: Vec<PlatformFigures>, currency: Currency) -> impl IntoView {
-    view! {
-        <div class="table-wrap">
-            <table class="table table--compact" data-testid="platform-table">
-                <thead>
+            <DataTable testid="trend-table" columns=headings compact=true wrap=TableWrap::Scroll>
+                {rows.into_iter().map(|(day, cells)| view! {
                     <tr>
-                        <th scope="col">"Platform"</th>
-                        <th scope="col" class="num">"Spend"</th>
-                        <th scope="col" class="num">"Share"</th>
-                        <th scope="col" class="num">"Clicks"</th>
-                        <th scope="col" class="num">"CTR"</th>
-                        <th scope="col" class="num">"CPC"</th>
-                        <th scope="col" class="num">"Conv."</th>
-                        <th scope="col" class="num">"CPA"</th>
-                        <th scope="col" class="num">"ROAS"</th>
+                        <td>{day}</td>
+                        {cells.into_iter().map(|c| view! { <td class="num">{c}</td> }).collect_view()}
                     </tr>
-                </thead>
-                <tbody>
-                    {platforms.into_iter().map(|p| {
-                        let k = p.figures.current;
-                        view! {
-                            <tr class=format!("platform--{}", p.platform.as_str()) data-platform=p.platform.as_str()>
-                                <th scope="row"><span class="dot" aria-hidden="true"></span>{p.platform.label()}</th>
-                                <td class="num">{amount(k.spend_micros, currency)}</td>
-                                <td class="num">{percent(p.share_of_spend)}</td>
-                                <td class="num">{format_count(k.clicks)}</td>
-                                <td class="num">{percent(k.ctr)}</td>
-                                <td class="num">{decimal(k.cpc)}</td>
-                                <td class="num">{format!("{:.1}", k.conversions)}</td>
-                                <td class="num">{decimal(k.cpa)}</td>
-                                <td class="num">{decimal(k.roas)}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }).collect_view()}
+            </DataTable>
+        </details>
     }
 }
 
@@ -159,39 +116,23 @@ pub fn PacingPanel(report: PacingReport) -> impl IntoView {
                 }).collect_view()}
             </div>
             {(!report.campaigns.is_empty()).then(|| view! {
-                <div class="table-wrap">
-                    <table class="table table--compact" data-testid="pacing-table">
-                        <thead>
+                <DataTable testid="pacing-table" columns=PACING_COLUMNS compact=true wrap=TableWrap::Scroll>
+                    {report.campaigns.iter().map(|c| {
+                        let (label, class) = status(c.pacing.status);
+                        view! {
                             <tr>
-                                <th scope="col">"Campaign"</th>
-                                <th scope="col">"Platform"</th>
-                                <th scope="col" class="num">"Daily budget"</th>
-                                <th scope="col" class="num">"Spent"</th>
-                                <th scope="col" class="num">"Expected"</th>
-                                <th scope="col" class="num">"Pace"</th>
-                                <th scope="col" class="num">"Projected (90% range)"</th>
-                                <th scope="col">"Status"</th>
+                                <td><a href=format!("/campaigns/{}", c.id)>{c.name.clone()}</a></td>
+                                <td>{c.platform.label()}</td>
+                                <td class="num">{c.daily_budget_micros.map_or_else(|| "—".to_owned(), |b| amount(b, currency))}</td>
+                                <td class="num">{amount(c.pacing.spent_micros, currency)}</td>
+                                <td class="num">{c.pacing.expected_micros.map_or_else(|| "—".to_owned(), |e| amount(e, currency))}</td>
+                                <td class="num">{c.pacing.pace.map_or_else(|| "—".to_owned(), |p| format!("{:.0}%", p * 100.0))}</td>
+                                <td class="num">{projected(&c.pacing, currency)}</td>
+                                <td><span class=class>{label}</span></td>
                             </tr>
-                        </thead>
-                        <tbody>
-                            {report.campaigns.iter().map(|c| {
-                                let (label, class) = status(c.pacing.status);
-                                view! {
-                                    <tr>
-                                        <td><a href=format!("/campaigns/{}", c.id)>{c.name.clone()}</a></td>
-                                        <td>{c.platform.label()}</td>
-                                        <td class="num">{c.daily_budget_micros.map_or_else(|| "—".to_owned(), |b| amount(b, currency))}</td>
-                                        <td class="num">{amount(c.pacing.spent_micros, currency)}</td>
-                                        <td class="num">{c.pacing.expected_micros.map_or_else(|| "—".to_owned(), |e| amount(e, currency))}</td>
-                                        <td class="num">{c.pacing.pace.map_or_else(|| "—".to_owned(), |p| format!("{:.0}%", p * 100.0))}</td>
-                                        <td class="num">{projected(&c.pacing, currency)}</td>
-                                        <td><span class=class>{label}</span></td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                        }
+                    }).collect_view()}
+                </DataTable>
             })}
             {report.projects.is_empty().then(|| view! { <p class="muted">"No project has spend or a budget this month."</p> })}
         </section>
@@ -218,41 +159,35 @@ pub fn BenchmarksPanel(benchmarks: Benchmarks) -> impl IntoView {
             {if benchmarks.groups.is_empty() {
                 view! { <p class="muted">"Not enough campaigns with delivery in this window."</p> }.into_any()
             } else {
+                let headings = vec![
+                    Heading::text("Platform"),
+                    Heading::text("Objective"),
+                    Heading::num("Campaigns"),
+                    Heading::num("CTR"),
+                    Heading::num(format!("CPC ({})", benchmarks.currency)),
+                    Heading::num(format!("CPM ({})", benchmarks.currency)),
+                    Heading::num("CVR"),
+                    Heading::num("ROAS"),
+                ];
                 view! {
-                    <div class="table-wrap">
-                        <table class="table table--compact">
-                            <thead>
+                    <DataTable columns=headings compact=true wrap=TableWrap::Scroll>
+                        {benchmarks.groups.iter().map(|g| {
+                            let all = &g.all_projects;
+                            let n = all.values().map(|d| d.n).max().unwrap_or(0);
+                            view! {
                                 <tr>
-                                    <th scope="col">"Platform"</th>
-                                    <th scope="col">"Objective"</th>
-                                    <th scope="col" class="num">"Campaigns"</th>
-                                    <th scope="col" class="num">"CTR"</th>
-                                    <th scope="col" class="num">{format!("CPC ({})", benchmarks.currency)}</th>
-                                    <th scope="col" class="num">{format!("CPM ({})", benchmarks.currency)}</th>
-                                    <th scope="col" class="num">"CVR"</th>
-                                    <th scope="col" class="num">"ROAS"</th>
+                                    <td>{g.platform.label()}</td>
+                                    <td>{g.objective.clone()}</td>
+                                    <td class="num">{n}</td>
+                                    <td class="num">{spread(all.get("ctr"), pct)}</td>
+                                    <td class="num">{spread(all.get("cpc"), num)}</td>
+                                    <td class="num">{spread(all.get("cpm"), num)}</td>
+                                    <td class="num">{spread(all.get("cvr"), pct)}</td>
+                                    <td class="num">{spread(all.get("roas"), num)}</td>
                                 </tr>
-                            </thead>
-                            <tbody>
-                                {benchmarks.groups.iter().map(|g| {
-                                    let all = &g.all_projects;
-                                    let n = all.values().map(|d| d.n).max().unwrap_or(0);
-                                    view! {
-                                        <tr>
-                                            <td>{g.platform.label()}</td>
-                                            <td>{g.objective.clone()}</td>
-                                            <td class="num">{n}</td>
-                                            <td class="num">{spread(all.get("ctr"), pct)}</td>
-                                            <td class="num">{spread(all.get("cpc"), num)}</td>
-                                            <td class="num">{spread(all.get("cpm"), num)}</td>
-                                            <td class="num">{spread(all.get("cvr"), pct)}</td>
-                                            <td class="num">{spread(all.get("roas"), num)}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                            }
+                        }).collect_view()}
+                    </DataTable>
                 }.into_any()
             }}
         </section>

@@ -1,12 +1,20 @@
 //! The performance sync on the Analytics page: its schedule, the latest run (followed while it
 //! runs), each connection's last day and error, and "Sync now".
 
-use crate::components::ErrorPanel;
 use crate::components::format::day;
+use crate::components::{Column, DataTable, Loaded, TableWrap};
 use crate::server_fns::{SyncNow, get_sync_overview};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use switchboard_core::sync::{SCHEDULE_OFF, SyncOverview, SyncRun, SyncState};
+
+const CONNECTION_COLUMNS: &[Column] = &[
+    Column::text("Connection"),
+    Column::text("Project"),
+    Column::text("Synced through"),
+    Column::text("Last success"),
+    Column::text("Last error"),
+];
 
 fn state_badge(state: SyncState) -> &'static str {
     match state {
@@ -58,14 +66,9 @@ pub fn SyncPanel() -> impl IntoView {
                 </ActionForm>
             </div>
             {refused}
-            <Transition fallback=|| view! { <p class="muted">"…"</p> }>
-                {move || Suspend::new(async move {
-                    match overview.await {
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                        Ok(o) => view! { <SyncView overview=o /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=overview fallback=|| view! { <p class="muted">"…"</p> } let:o>
+                <SyncView overview=o />
+            </Loaded>
         </section>
     }
 }
@@ -93,30 +96,17 @@ fn SyncView(overview: SyncOverview) -> impl IntoView {
             Some(run) => view! { <RunLine run=run /> }.into_any(),
         }}
         {(!o.connections.is_empty()).then(|| view! {
-            <div class="table-wrap">
-                <table class="table table--compact" data-testid="sync-connections">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Connection"</th>
-                            <th scope="col">"Project"</th>
-                            <th scope="col">"Synced through"</th>
-                            <th scope="col">"Last success"</th>
-                            <th scope="col">"Last error"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {o.connections.into_iter().map(|c| view! {
-                            <tr>
-                                <td><span class=format!("platform-dot platform--{}", c.platform.as_str())></span>" "{format!("{} {}", c.platform.label(), c.account)}</td>
-                                <td>{c.project_name}</td>
-                                <td>{c.synced_through.map_or_else(|| "never".to_owned(), |d| d.to_string())}</td>
-                                <td>{c.last_success_at.as_ref().map(day).unwrap_or_default()}</td>
-                                <td class="cell-error">{c.last_error.unwrap_or_default()}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <DataTable testid="sync-connections" columns=CONNECTION_COLUMNS compact=true wrap=TableWrap::Scroll>
+                {o.connections.into_iter().map(|c| view! {
+                    <tr>
+                        <td><span class=format!("platform-dot platform--{}", c.platform.as_str())></span>" "{format!("{} {}", c.platform.label(), c.account)}</td>
+                        <td>{c.project_name}</td>
+                        <td>{c.synced_through.map_or_else(|| "never".to_owned(), |d| d.to_string())}</td>
+                        <td>{c.last_success_at.as_ref().map(day).unwrap_or_default()}</td>
+                        <td class="cell-error">{c.last_error.unwrap_or_default()}</td>
+                    </tr>
+                }).collect_view()}
+            </DataTable>
         })}
     }
 }

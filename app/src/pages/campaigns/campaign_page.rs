@@ -1,5 +1,5 @@
 use crate::components::format::{decimal, money, percent};
-use crate::components::{ErrorPanel, StatCard};
+use crate::components::{DataTable, Heading, Loaded, StatCard, TableWrap};
 use crate::server_fns::campaigns::CampaignDetail;
 use crate::server_fns::get_campaign_detail;
 use leptos::prelude::*;
@@ -22,15 +22,12 @@ pub fn CampaignPage() -> impl IntoView {
     };
     let detail = Resource::new(key, |(id, from, to)| get_campaign_detail(id, from, to));
     view! {
-        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
-            {move || Suspend::new(async move {
+        <Loaded resource=detail let:d>
+            {
                 let (_, from, to) = key();
-                match detail.await {
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    Ok(d) => view! { <CampaignView detail=d from to /> }.into_any(),
-                }
-            })}
-        </Transition>
+                view! { <CampaignView detail=d from to /> }
+            }
+        </Loaded>
     }
 }
 
@@ -42,7 +39,7 @@ fn CampaignView(detail: CampaignDetail, from: Option<String>, to: Option<String>
     for d in &detail.days {
         total.add(&d.values);
     }
-    let units = |m: switchboard_core::Micros| m.format_units(currency);
+    let units = move |m: switchboard_core::Micros| m.format_units(currency);
     view! {
         <Title text=c.name.clone() />
         <header class="page-header">
@@ -89,42 +86,36 @@ fn CampaignView(detail: CampaignDetail, from: Option<String>, to: Option<String>
             {if detail.days.is_empty() {
                 view! { <p class="muted">"No performance recorded for these days."</p> }.into_any()
             } else {
+                let headings = vec![
+                    Heading::text("Date"),
+                    Heading::num(format!("Spend ({currency})")),
+                    Heading::num("Impressions"),
+                    Heading::num("Clicks"),
+                    Heading::num("CTR"),
+                    Heading::num("CPC"),
+                    Heading::num("Conversions"),
+                    Heading::num(format!("Value ({currency})")),
+                    Heading::num("ROAS"),
+                ];
                 view! {
-                    <div class="table-wrap">
-                        <table class="table" data-testid="metrics-table">
-                            <thead>
+                    <DataTable testid="metrics-table" columns=headings wrap=TableWrap::Scroll>
+                        {detail.days.iter().rev().map(|d| {
+                            let v = d.values;
+                            view! {
                                 <tr>
-                                    <th scope="col">"Date"</th>
-                                    <th scope="col" class="num">{format!("Spend ({currency})")}</th>
-                                    <th scope="col" class="num">"Impressions"</th>
-                                    <th scope="col" class="num">"Clicks"</th>
-                                    <th scope="col" class="num">"CTR"</th>
-                                    <th scope="col" class="num">"CPC"</th>
-                                    <th scope="col" class="num">"Conversions"</th>
-                                    <th scope="col" class="num">{format!("Value ({currency})")}</th>
-                                    <th scope="col" class="num">"ROAS"</th>
+                                    <td>{d.date.to_string()}</td>
+                                    <td class="num">{units(v.spend)}</td>
+                                    <td class="num">{v.impressions}</td>
+                                    <td class="num">{v.clicks}</td>
+                                    <td class="num">{percent(v.ctr())}</td>
+                                    <td class="num">{decimal(v.cpc())}</td>
+                                    <td class="num">{format!("{:.1}", v.conversions)}</td>
+                                    <td class="num">{units(v.conversion_value)}</td>
+                                    <td class="num">{decimal(v.roas())}</td>
                                 </tr>
-                            </thead>
-                            <tbody>
-                                {detail.days.iter().rev().map(|d| {
-                                    let v = d.values;
-                                    view! {
-                                        <tr>
-                                            <td>{d.date.to_string()}</td>
-                                            <td class="num">{units(v.spend)}</td>
-                                            <td class="num">{v.impressions}</td>
-                                            <td class="num">{v.clicks}</td>
-                                            <td class="num">{percent(v.ctr())}</td>
-                                            <td class="num">{decimal(v.cpc())}</td>
-                                            <td class="num">{format!("{:.1}", v.conversions)}</td>
-                                            <td class="num">{units(v.conversion_value)}</td>
-                                            <td class="num">{decimal(v.roas())}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                            }
+                        }).collect_view()}
+                    </DataTable>
                 }.into_any()
             }}
         </section>

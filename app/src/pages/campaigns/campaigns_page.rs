@@ -1,6 +1,5 @@
-use super::CampaignRows;
-use crate::components::{EmptyState, ErrorPanel, IconName, PageHeader};
-use crate::server_fns::campaigns::{CampaignFilters, PAGE_SIZE};
+use crate::components::{CampaignRows, EmptyState, Heading, IconName, Loaded, PageHeader};
+use crate::server_fns::campaigns::{CampaignFilters, CampaignList, PAGE_SIZE};
 use crate::server_fns::list_campaigns;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -27,39 +26,36 @@ pub fn CampaignsPage() -> impl IntoView {
     let table = Resource::new(filters, list_campaigns);
     view! {
         <PageHeader title="Campaigns" subtitle="Every campaign on Google, Meta and Pinterest" />
-        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
-            {move || Suspend::new(async move {
-                let f = filters();
-                match table.await {
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    Ok(t) => {
-                        let total = t.page.total;
-                        let page = f.page.unwrap_or(1).max(1);
-                        let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1);
-                        let projects = t.projects.clone();
-                        view! {
-                            <FilterBar filters=f.clone() projects=projects.clone() />
-                            {if t.page.items.is_empty() {
-                                view! {
-                                    <EmptyState title="No campaigns match" message="Change the filters, or import campaigns from the earlier version." icon=IconName::Megaphone />
-                                }.into_any()
-                            } else {
-                                view! {
-                                    <div class="table-wrap glass">
-                                        <CampaignRows campaigns=t.page.items project_names=projects headers=sort_headers(&f) />
-                                    </div>
-                                    <nav class="pager" aria-label="Pages">
-                                        <span data-testid="campaign-count">{format!("{total} campaigns · page {page} of {pages}")}</span>
-                                        {(page > 1).then(|| view! { <a class="button button--ghost" href=link(&f, None, Some(page - 1))>"Previous"</a> })}
-                                        {(u64::from(page) < pages).then(|| view! { <a class="button button--ghost" href=link(&f, None, Some(page + 1))>"Next"</a> })}
-                                    </nav>
-                                }.into_any()
-                            }}
-                        }.into_any()
-                    }
-                }
-            })}
-        </Transition>
+        <Loaded resource=table let:t>
+            <CampaignResults table=t filters=filters() />
+        </Loaded>
+    }
+}
+
+/// The filters, then the page of campaigns with a pager (or what to do when none match).
+#[component]
+fn CampaignResults(table: CampaignList, filters: CampaignFilters) -> impl IntoView {
+    let (t, f) = (table, filters);
+    let total = t.page.total;
+    let page = f.page.unwrap_or(1).max(1);
+    let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1);
+    let projects = t.projects.clone();
+    view! {
+        <FilterBar filters=f.clone() projects=projects.clone() />
+        {if t.page.items.is_empty() {
+            view! {
+                <EmptyState title="No campaigns match" message="Change the filters, or import campaigns from the earlier version." icon=IconName::Megaphone />
+            }.into_any()
+        } else {
+            view! {
+                <CampaignRows campaigns=t.page.items project_names=projects headers=sort_headers(&f) />
+                <nav class="pager" aria-label="Pages">
+                    <span data-testid="campaign-count">{format!("{total} campaigns · page {page} of {pages}")}</span>
+                    {(page > 1).then(|| view! { <a class="button button--ghost" href=link(&f, None, Some(page - 1))>"Previous"</a> })}
+                    {(u64::from(page) < pages).then(|| view! { <a class="button button--ghost" href=link(&f, None, Some(page + 1))>"Next"</a> })}
+                </nav>
+            }.into_any()
+        }}
     }
 }
 
@@ -94,7 +90,7 @@ fn encode(v: &str) -> String {
 }
 
 /// Column headers that sort by their column; clicking the sorted column again reverses it.
-fn sort_headers(f: &CampaignFilters) -> Vec<AnyView> {
+fn sort_headers(f: &CampaignFilters) -> Vec<Heading> {
     let current = f.sort.clone().unwrap_or_else(|| "name".to_owned());
     let cols: [(&str, Option<&str>); 7] = [
         ("Campaign", Some("name")),
@@ -107,7 +103,7 @@ fn sort_headers(f: &CampaignFilters) -> Vec<AnyView> {
     ];
     cols.into_iter()
         .map(|(label, key)| match key {
-            None => view! { {label} }.into_any(),
+            None => Heading::text(label),
             Some(key) => {
                 let (next, mark) = if current == key {
                     (format!("-{key}"), " ↑")
@@ -116,7 +112,7 @@ fn sort_headers(f: &CampaignFilters) -> Vec<AnyView> {
                 } else {
                     (key.to_owned(), "")
                 };
-                view! { <a class="sort" href=link(f, Some(&next), None)>{label}{mark}</a> }.into_any()
+                Heading::text(view! { <a class="sort" href=link(f, Some(&next), None)>{label}{mark}</a> })
             }
         })
         .collect()

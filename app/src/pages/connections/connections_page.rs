@@ -1,4 +1,4 @@
-use crate::components::{EmptyState, ErrorPanel, IconName, PageHeader};
+use crate::components::{DataTable, EmptyState, Heading, IconName, Loaded, PageHeader};
 use crate::server_fns::connections::{ConnectionItem, ConnectionsOverview, ProjectChoice};
 use crate::server_fns::{CheckConnection, CreateTestConnection, DeleteConnection, get_connections};
 use leptos::form::ActionForm;
@@ -29,14 +29,9 @@ pub fn ConnectionsPage() -> impl IntoView {
                 "Connected. Open its tools from the list below."
             </p>
         </Show>
-        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    Ok(o) => view! { <Overview overview=o create delete /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=overview let:o>
+            <Overview overview=o create delete />
+        </Loaded>
     }
 }
 
@@ -91,25 +86,19 @@ fn status_badge(status: ConnectionStatus) -> impl IntoView {
 
 #[component]
 fn ConnectionTable(items: Vec<ConnectionItem>, delete: ServerAction<DeleteConnection>) -> impl IntoView {
+    let headings = vec![
+        Heading::text("Account"),
+        Heading::text("Project"),
+        Heading::text("Platform"),
+        Heading::text("Mode"),
+        Heading::text("Status"),
+        Heading::text("Currency, time zone"),
+        Heading::text(view! { <span class="visually-hidden">"Actions"</span> }),
+    ];
     view! {
-        <div class="table-wrap glass">
-            <table class="table" data-testid="connections-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Account"</th>
-                        <th scope="col">"Project"</th>
-                        <th scope="col">"Platform"</th>
-                        <th scope="col">"Mode"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Currency, time zone"</th>
-                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {items.into_iter().map(|item| view! { <ConnectionRow item delete /> }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable testid="connections-table" columns=headings>
+            {items.into_iter().map(|item| view! { <ConnectionRow item delete /> }).collect_view()}
+        </DataTable>
     }
 }
 

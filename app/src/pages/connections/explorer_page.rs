@@ -1,5 +1,5 @@
 use super::tool_form::ToolForm;
-use crate::components::ErrorPanel;
+use crate::components::{DataTable, Heading, Loaded, TableWrap};
 use crate::server_fns::connections::{ExplorerData, ToolInfo, ToolRun};
 use crate::server_fns::{RunTool, get_explorer};
 use leptos::prelude::*;
@@ -14,14 +14,9 @@ pub fn ExplorerPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let data = Resource::new(id, get_explorer);
     view! {
-        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    Ok(d) => view! { <Explorer data=d /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=data let:d>
+            <Explorer data=d />
+        </Loaded>
     }
 }
 
@@ -117,17 +112,15 @@ fn ToolResult(run: ToolRun) -> impl IntoView {
     view! {
         <section class="panel glass" aria-label="Result" data-testid="tool-result">
             <h2 class="panel__title">"Result"<span class="muted">" · "{summary}</span></h2>
-            {run.table.map(|t| view! {
-                <div class="table-wrap">
-                    <table class="table table--compact" data-testid="result-table">
-                        <thead><tr>{t.columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}</tr></thead>
-                        <tbody>
-                            {t.rows.into_iter().map(|row| view! {
-                                <tr>{row.into_iter().map(|cell| view! { <td>{cell}</td> }).collect_view()}</tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+            {run.table.map(|t| {
+                let headings: Vec<Heading> = t.columns.into_iter().map(Heading::text).collect();
+                view! {
+                    <DataTable testid="result-table" columns=headings compact=true wrap=TableWrap::Scroll>
+                        {t.rows.into_iter().map(|row| view! {
+                            <tr>{row.into_iter().map(|cell| view! { <td>{cell}</td> }).collect_view()}</tr>
+                        }).collect_view()}
+                    </DataTable>
+                }
             })}
             <details class="advanced" open=open>
                 <summary>"JSON"</summary>

@@ -1,4 +1,6 @@
-use crate::components::{Chart, ChartSpec, EmptyState, ErrorPanel, Icon, IconName, PageHeader, StatCard};
+use crate::components::{
+    Chart, ChartSpec, EmptyState, Icon, IconName, Loaded, PageHeader, PlatformTable, StatCard,
+};
 use crate::pages::analytics::charts;
 use crate::server_fns::{get_analytics, get_dashboard_summary, list_runs};
 use leptos::prelude::*;
@@ -52,14 +54,9 @@ pub fn DashboardPage() -> impl IntoView {
                 <span>"Refresh"</span>
             </a>
         </PageHeader>
-        <Transition fallback=|| view! { <SummarySkeleton /> }>
-            {move || Suspend::new(async move {
-                match summary.await {
-                    Ok(s) => view! { <SummaryView summary=s /> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=summary fallback=|| view! { <SummarySkeleton /> } let:s>
+            <SummaryView summary=s />
+        </Loaded>
         <div class="chart-grid">
             <section class="panel glass" aria-label="Spend trend, last 30 days">
                 <h2 class="panel__title">"Spend by platform"<span class="muted">" · last 30 days"</span></h2>
@@ -87,7 +84,7 @@ pub fn DashboardPage() -> impl IntoView {
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         analytics.await.ok().map(|o| view! {
-                            <crate::pages::analytics::PlatformTable platforms=o.summary.platforms currency=o.currency />
+                            <PlatformTable platforms=o.summary.platforms currency=o.currency />
                         })
                     })}
                 </Transition>
@@ -95,24 +92,22 @@ pub fn DashboardPage() -> impl IntoView {
         </div>
         <section class="panel glass" aria-label="Running now">
             <h2 class="panel__title">"Running now"</h2>
-            <Transition fallback=|| view! { <p class="muted">"…"</p> }>
-                {move || Suspend::new(async move {
-                    match running.await {
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="muted" data-testid="running-none">"No workflow is running."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="feed" data-testid="running-now">
-                                {list.into_iter().take(10).map(|r| view! {
-                                    <li class="feed__item">
-                                        <a href=format!("/executions/{}", r.id)>{r.workflow_name.clone().unwrap_or_else(|| r.id.to_string())}</a>
-                                        <span class="feed__time">{r.started_at.map(|t| t.as_datetime().format("since %H:%M:%S").to_string()).unwrap_or_default()}</span>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=running fallback=|| view! { <p class="muted">"…"</p> } let:list>
+                {if list.is_empty() {
+                    view! { <p class="muted" data-testid="running-none">"No workflow is running."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="feed" data-testid="running-now">
+                            {list.into_iter().take(10).map(|r| view! {
+                                <li class="feed__item">
+                                    <a href=format!("/executions/{}", r.id)>{r.workflow_name.clone().unwrap_or_else(|| r.id.to_string())}</a>
+                                    <span class="feed__time">{r.started_at.map(|t| t.as_datetime().format("since %H:%M:%S").to_string()).unwrap_or_default()}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </Loaded>
         </section>
         <p class="refresh-count visually-hidden" data-testid="refresh-count">{move || version.get()}</p>
     }

@@ -1,7 +1,6 @@
 use super::live::{LiveRun, follow};
 use super::report_view::StageOutput;
-use super::{RunStatusBadge, stage_badge};
-use crate::components::ErrorPanel;
+use crate::components::{Loaded, RunStatusBadge, stage_badge};
 use crate::server_fns::executions::RunView;
 use crate::server_fns::{CancelRun, get_run};
 use leptos::form::ActionForm;
@@ -20,14 +19,9 @@ pub fn ExecutionPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let view_data = Resource::new(id, get_run);
     view! {
-        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
-            {move || Suspend::new(async move {
-                match view_data.await {
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    Ok(v) => view! { <RunView view=v /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=view_data let:v>
+            <RunView view=v />
+        </Loaded>
     }
 }
 
@@ -163,7 +157,11 @@ fn TimelineItem(at: Timestamp, event: RunEvent) -> impl IntoView {
                 call.duration_ms,
                 call.error.map(|e| format!(": {e}")).unwrap_or_default()
             );
-            (call.agent.unwrap_or_default(), text, "feed__item feed__item--tool")
+            (
+                call.agent.unwrap_or_default(),
+                text,
+                "feed__item feed__item--tool",
+            )
         }
         RunEvent::Reasoning { agent, message, .. } => (agent.to_string(), message, "feed__item"),
         _ => (String::new(), String::new(), "feed__item"),

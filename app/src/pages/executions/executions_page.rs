@@ -1,9 +1,16 @@
-use super::RunStatusBadge;
-use crate::components::{EmptyState, ErrorPanel, IconName, PageHeader};
+use crate::components::{Column, DataTable, EmptyState, IconName, Loaded, PageHeader, RunStatusBadge};
 use crate::server_fns::list_runs;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use switchboard_core::execution::ExecutionStatus;
+
+const RUN_COLUMNS: &[Column] = &[
+    Column::text("Run"),
+    Column::text("Workflow"),
+    Column::text("Status"),
+    Column::text("Started"),
+    Column::num("Took"),
+];
 
 /// Every run, newest first, filtered by status (in the address, so it works without JavaScript).
 #[component]
@@ -25,45 +32,32 @@ pub fn ExecutionsPage() -> impl IntoView {
             </label>
             <button type="submit" class="button button--ghost">"Filter"</button>
         </form>
-        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
-            {move || Suspend::new(async move {
-                match runs.await {
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    Ok(list) if list.is_empty() => view! {
-                        <EmptyState title="No runs here" message="Start a workflow from its page, or POST /api/v1/executions." icon=IconName::Inbox />
-                    }.into_any(),
-                    Ok(list) => view! {
-                        <div class="table-wrap glass">
-                            <table class="table" data-testid="executions-table">
-                                <thead><tr>
-                                    <th scope="col">"Run"</th>
-                                    <th scope="col">"Workflow"</th>
-                                    <th scope="col">"Status"</th>
-                                    <th scope="col">"Started"</th>
-                                    <th scope="col" class="num">"Took"</th>
-                                </tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|r| {
-                                        let took = match (r.started_at, r.completed_at) {
-                                            (Some(a), Some(b)) => format!("{:.1} s", (b.as_datetime() - a.as_datetime()).num_milliseconds() as f64 / 1000.0),
-                                            _ => "—".to_owned(),
-                                        };
-                                        view! {
-                                            <tr>
-                                                <td><a href=format!("/executions/{}", r.id)>{r.id.to_string()}</a></td>
-                                                <td>{r.workflow_name.clone().unwrap_or_else(|| "—".to_owned())}</td>
-                                                <td><RunStatusBadge status=r.status /></td>
-                                                <td>{r.started_at.map(|t| t.as_datetime().format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_default()}</td>
-                                                <td class="num">{took}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=runs let:list>
+            {if list.is_empty() {
+                view! {
+                    <EmptyState title="No runs here" message="Start a workflow from its page, or POST /api/v1/executions." icon=IconName::Inbox />
+                }.into_any()
+            } else {
+                view! {
+                    <DataTable testid="executions-table" columns=RUN_COLUMNS>
+                        {list.into_iter().map(|r| {
+                            let took = match (r.started_at, r.completed_at) {
+                                (Some(a), Some(b)) => format!("{:.1} s", (b.as_datetime() - a.as_datetime()).num_milliseconds() as f64 / 1000.0),
+                                _ => "—".to_owned(),
+                            };
+                            view! {
+                                <tr>
+                                    <td><a href=format!("/executions/{}", r.id)>{r.id.to_string()}</a></td>
+                                    <td>{r.workflow_name.clone().unwrap_or_else(|| "—".to_owned())}</td>
+                                    <td><RunStatusBadge status=r.status /></td>
+                                    <td>{r.started_at.map(|t| t.as_datetime().format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_default()}</td>
+                                    <td class="num">{took}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </DataTable>
+                }.into_any()
+            }}
+        </Loaded>
     }
 }

@@ -1,7 +1,25 @@
 //! A stage's output for people: a report's lines and findings, a plan's split, a list of changes.
 
+use crate::components::{Column, DataTable, TableWrap};
 use leptos::prelude::*;
 use serde_json::Value;
+
+const PLAN_COLUMNS: &[Column] = &[
+    Column::text("Platform"),
+    Column::num("Share"),
+    Column::num("Daily budget"),
+    Column::text("Why"),
+];
+
+const REPORT_COLUMNS: &[Column] = &[
+    Column::text("Platform"),
+    Column::num("Spend"),
+    Column::num("Impressions"),
+    Column::num("Clicks"),
+    Column::num("Conversions"),
+    Column::num("CPA"),
+    Column::num("ROAS"),
+];
 
 fn money(micros: &Value) -> String {
     micros
@@ -29,19 +47,16 @@ pub fn StageOutput(output: Value) -> impl IntoView {
         {summary.map(|s| view! { <p class="stage__summary">{s}</p> })}
         {report.map(|r| view! { <ReportTable report=r /> })}
         {plan.map(|p| view! {
-            <table class="table table--compact" data-testid="plan-table">
-                <thead><tr><th>"Platform"</th><th class="num">"Share"</th><th class="num">"Daily budget"</th><th>"Why"</th></tr></thead>
-                <tbody>
-                    {p.into_iter().map(|s| view! {
-                        <tr>
-                            <td>{s["platform"].as_str().unwrap_or_default().to_owned()}</td>
-                            <td class="num">{format!("{:.0}%", s["share"].as_f64().unwrap_or(0.0) * 100.0)}</td>
-                            <td class="num">{money(&s["daily_budget_micros"])}</td>
-                            <td>{s["reason"].as_str().unwrap_or_default().to_owned()}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <DataTable testid="plan-table" columns=PLAN_COLUMNS compact=true wrap=TableWrap::Bare>
+                {p.into_iter().map(|s| view! {
+                    <tr>
+                        <td>{s["platform"].as_str().unwrap_or_default().to_owned()}</td>
+                        <td class="num">{format!("{:.0}%", s["share"].as_f64().unwrap_or(0.0) * 100.0)}</td>
+                        <td class="num">{money(&s["daily_budget_micros"])}</td>
+                        <td>{s["reason"].as_str().unwrap_or_default().to_owned()}</td>
+                    </tr>
+                }).collect_view()}
+            </DataTable>
         })}
         {changes.filter(|c| !c.is_empty()).map(|c| view! {
             <ul class="stage__changes">
@@ -83,16 +98,10 @@ fn ReportTable(report: Value) -> impl IntoView {
         }
     };
     let view = view! {
-        <table class="table table--compact" data-testid="report-table">
-            <thead><tr>
-                <th>"Platform"</th><th class="num">"Spend"</th><th class="num">"Impressions"</th>
-                <th class="num">"Clicks"</th><th class="num">"Conversions"</th><th class="num">"CPA"</th><th class="num">"ROAS"</th>
-            </tr></thead>
-            <tbody>
-                {lines.iter().map(row).collect_view()}
-                {row(&total)}
-            </tbody>
-        </table>
+        <DataTable testid="report-table" columns=REPORT_COLUMNS compact=true wrap=TableWrap::Bare>
+            {lines.iter().map(row).collect_view()}
+            {row(&total)}
+        </DataTable>
         <ul class="stage__findings">{findings.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
     };
     view.into_any()

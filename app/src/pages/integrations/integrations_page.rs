@@ -1,5 +1,5 @@
 use super::notifications_panel::NotificationsPanel;
-use crate::components::{Column, DataTable, EmptyState, ErrorPanel, IconName, PageHeader};
+use crate::components::{Column, DataTable, EmptyState, IconName, Loaded, PageHeader};
 use crate::server_fns::api_keys::{CreateApiKey, RevokeApiKey};
 use crate::server_fns::webhooks::{
     CreateWebhook, IntegrationsOverview, WebhookSecretShown, WorkflowChoice, get_integrations, sample_curl,
@@ -43,14 +43,9 @@ pub fn IntegrationsPage() -> impl IntoView {
     );
     view! {
         <PageHeader title="Integrations" subtitle="Webhooks that start workflows, keys for the REST API, and where results are sent" />
-        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    Ok(o) => view! { <Overview overview=o create_hook create_key revoke /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=overview let:o>
+            <Overview overview=o create_hook create_key revoke />
+        </Loaded>
         <NotificationsPanel />
     }
 }

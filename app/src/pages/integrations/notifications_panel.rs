@@ -1,4 +1,4 @@
-use crate::components::{Column, DataTable, ErrorPanel};
+use crate::components::{Column, DataTable, Loaded};
 use crate::server_fns::notifications::{
     CreateChannel, CreateRule, DeleteChannel, DeleteRule, NotificationsOverview, ProjectChoice,
     RetryNotification, SendTestNotification, get_notifications,
@@ -65,14 +65,9 @@ pub fn NotificationsPanel() -> impl IntoView {
     };
     view! {
         <h2 class="section-title">"Notifications"</h2>
-        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    Ok(o) => view! { <Overview overview=o actions /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=data let:o>
+            <Overview overview=o actions />
+        </Loaded>
     }
 }
 

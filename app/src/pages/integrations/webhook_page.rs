@@ -1,5 +1,5 @@
 use super::integrations_page::SecretPanel;
-use crate::components::{Column, DataTable, ErrorPanel};
+use crate::components::{Column, DataTable, Loaded};
 use crate::server_fns::webhooks::{RevealWebhookSecret, RotateWebhookSecret, WebhookDetail, get_webhook};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -25,14 +25,9 @@ pub fn WebhookPage() -> impl IntoView {
     let rotate = ServerAction::<RotateWebhookSecret>::new();
     let detail = Resource::new(move || (id(), rotate.version().get()), |(id, _)| get_webhook(id));
     view! {
-        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    Ok(d) => view! { <Detail detail=d reveal rotate /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=detail let:d>
+            <Detail detail=d reveal rotate />
+        </Loaded>
     }
 }
 

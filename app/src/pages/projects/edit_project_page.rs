@@ -1,5 +1,5 @@
 use super::project_fields::ProjectFields;
-use crate::components::{ErrorPanel, PageHeader};
+use crate::components::{Loaded, PageHeader};
 use crate::server_fns::projects::ProjectFormData;
 use crate::server_fns::{UpdateProject, get_project_detail};
 use leptos::form::ActionForm;
@@ -33,26 +33,19 @@ pub fn EditProjectPage() -> impl IntoView {
     let error = Signal::derive(move || update.value().get().and_then(Result::err));
     view! {
         <PageHeader title="Edit project" subtitle="Change the project's details, budget and platforms" />
-        <Suspense fallback=|| view! { <div class="panel glass skeleton"></div> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    Ok(d) => view! {
-                        <section class="panel glass">
-                            <ActionForm action=update attr:class="form" attr:data-testid="project-form">
-                                <input type="hidden" name="id" value=d.project.id.to_string() />
-                                <ProjectFields initial=form_data(&d.project) error with_status=true />
-                                <div class="form__actions">
-                                    <button type="submit" class="button" disabled=move || update.pending().get()>
-                                        "Save changes"
-                                    </button>
-                                    <a class="button button--ghost" href=format!("/projects/{}", d.project.id)>"Cancel"</a>
-                                </div>
-                            </ActionForm>
-                        </section>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=detail suspense=true let:d>
+            <section class="panel glass">
+                <ActionForm action=update attr:class="form" attr:data-testid="project-form">
+                    <input type="hidden" name="id" value=d.project.id.to_string() />
+                    <ProjectFields initial=form_data(&d.project) error with_status=true />
+                    <div class="form__actions">
+                        <button type="submit" class="button" disabled=move || update.pending().get()>
+                            "Save changes"
+                        </button>
+                        <a class="button button--ghost" href=format!("/projects/{}", d.project.id)>"Cancel"</a>
+                    </div>
+                </ActionForm>
+            </section>
+        </Loaded>
     }
 }

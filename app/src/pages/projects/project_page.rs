@@ -1,7 +1,6 @@
 use super::projects_page::StatusBadge;
 use crate::components::format::{day, money};
-use crate::components::{EmptyState, ErrorPanel, IconName};
-use crate::pages::campaigns::CampaignRows;
+use crate::components::{CampaignRows, EmptyState, IconName, Loaded, TableWrap};
 use crate::server_fns::projects::ProjectDetail;
 use crate::server_fns::{SetProjectStatus, get_project_detail};
 use leptos::form::ActionForm;
@@ -20,14 +19,9 @@ pub fn ProjectPage() -> impl IntoView {
         |(id, _)| get_project_detail(id),
     );
     view! {
-        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    Ok(d) => view! { <ProjectView detail=d set_status /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=detail let:d>
+            <ProjectView detail=d set_status />
+        </Loaded>
     }
 }
 
@@ -85,7 +79,7 @@ fn ProjectView(detail: ProjectDetail, set_status: ServerAction<SetProjectStatus>
             {if detail.campaigns.items.is_empty() {
                 view! { <p class="muted">"No campaigns in this project yet."</p> }.into_any()
             } else {
-                view! { <CampaignRows campaigns=detail.campaigns.items show_project=false /> }.into_any()
+                view! { <CampaignRows campaigns=detail.campaigns.items show_project=false wrap=TableWrap::Scroll /> }.into_any()
             }}
         </section>
         <section class="panel glass" aria-label="Activity">

@@ -1,9 +1,18 @@
 use crate::components::format::money;
-use crate::components::{EmptyState, ErrorPanel, Icon, IconName, PageHeader};
+use crate::components::{Column, DataTable, EmptyState, Icon, IconName, Loaded, PageHeader};
 use crate::server_fns::list_projects;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use switchboard_core::project::{ProjectStatus, ProjectSummary};
+
+const PROJECT_COLUMNS: &[Column] = &[
+    Column::text("Project"),
+    Column::text("Client"),
+    Column::text("Status"),
+    Column::num("Monthly budget"),
+    Column::text("Platforms"),
+    Column::num("Campaigns"),
+];
 
 /// All projects, filtered by status and a search (both in the URL, so the page works without
 /// JavaScript and can be bookmarked).
@@ -36,59 +45,43 @@ pub fn ProjectsPage() -> impl IntoView {
             </label>
             <button type="submit" class="button button--ghost">"Filter"</button>
         </form>
-        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
-            {move || Suspend::new(async move {
-                match projects.await {
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    Ok(list) if list.is_empty() => view! {
-                        <EmptyState
-                            title="No projects here"
-                            message="Create a project for each client, or import the earlier version's files with switchboard import-json."
-                            icon=IconName::Folder
-                        >
-                            <a class="button" href="/projects/new">"New project"</a>
-                        </EmptyState>
-                    }.into_any(),
-                    Ok(list) => view! { <ProjectTable list /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=projects let:list>
+            {if list.is_empty() {
+                view! {
+                    <EmptyState
+                        title="No projects here"
+                        message="Create a project for each client, or import the earlier version's files with switchboard import-json."
+                        icon=IconName::Folder
+                    >
+                        <a class="button" href="/projects/new">"New project"</a>
+                    </EmptyState>
+                }.into_any()
+            } else {
+                view! { <ProjectTable list /> }.into_any()
+            }}
+        </Loaded>
     }
 }
 
 #[component]
 fn ProjectTable(list: Vec<ProjectSummary>) -> impl IntoView {
     view! {
-        <div class="table-wrap glass">
-            <table class="table" data-testid="projects-table">
-                <thead>
+        <DataTable testid="projects-table" columns=PROJECT_COLUMNS>
+            {list.into_iter().map(|s| {
+                let p = s.project;
+                let platforms = p.platforms.iter().map(|x| x.label()).collect::<Vec<_>>().join(", ");
+                view! {
                     <tr>
-                        <th scope="col">"Project"</th>
-                        <th scope="col">"Client"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col" class="num">"Monthly budget"</th>
-                        <th scope="col">"Platforms"</th>
-                        <th scope="col" class="num">"Campaigns"</th>
+                        <td><a href=format!("/projects/{}", p.id)>{p.name.clone()}</a></td>
+                        <td>{p.client.clone().unwrap_or_default()}</td>
+                        <td><StatusBadge status=p.status /></td>
+                        <td class="num">{money(p.monthly_budget, p.currency)}</td>
+                        <td>{platforms}</td>
+                        <td class="num">{format!("{} ({} active)", s.campaigns, s.active_campaigns)}</td>
                     </tr>
-                </thead>
-                <tbody>
-                    {list.into_iter().map(|s| {
-                        let p = s.project;
-                        let platforms = p.platforms.iter().map(|x| x.label()).collect::<Vec<_>>().join(", ");
-                        view! {
-                            <tr>
-                                <td><a href=format!("/projects/{}", p.id)>{p.name.clone()}</a></td>
-                                <td>{p.client.clone().unwrap_or_default()}</td>
-                                <td><StatusBadge status=p.status /></td>
-                                <td class="num">{money(p.monthly_budget, p.currency)}</td>
-                                <td>{platforms}</td>
-                                <td class="num">{format!("{} ({} active)", s.campaigns, s.active_campaigns)}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }).collect_view()}
+        </DataTable>
     }
 }
 

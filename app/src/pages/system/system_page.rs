@@ -1,4 +1,4 @@
-use crate::components::{ErrorPanel, PageHeader};
+use crate::components::{Loaded, PageHeader};
 use crate::server_fns::get_system_health;
 use leptos::prelude::*;
 use switchboard_core::health::{HealthReport, HealthStatus};
@@ -9,14 +9,9 @@ pub fn SystemPage() -> impl IntoView {
     let health = Resource::new(|| (), |_| get_system_health());
     view! {
         <PageHeader title="System" subtitle="The server's version and the state of its database" />
-        <Suspense fallback=|| view! { <div class="panel glass skeleton"></div> }>
-            {move || Suspend::new(async move {
-                match health.await {
-                    Ok(report) => view! { <HealthView report /> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=health suspense=true let:report>
+            <HealthView report />
+        </Loaded>
     }
 }
 

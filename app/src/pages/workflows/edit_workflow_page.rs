@@ -1,4 +1,4 @@
-use crate::components::ErrorPanel;
+use crate::components::Loaded;
 use crate::error::AppError;
 use crate::server_fns::workflows::WorkflowDetail;
 use crate::server_fns::{UpdateWorkflow, get_workflow};
@@ -15,14 +15,9 @@ pub fn EditWorkflowPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let detail = Resource::new(id, get_workflow);
     view! {
-        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    Ok(d) => view! { <Editor detail=d /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=detail let:d>
+            <Editor detail=d />
+        </Loaded>
     }
 }
 

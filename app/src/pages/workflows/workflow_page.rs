@@ -1,6 +1,5 @@
-use super::super::executions::RunStatusBadge;
-use crate::components::ErrorPanel;
 use crate::components::format::day;
+use crate::components::{Loaded, RunStatusBadge};
 use crate::server_fns::workflows::WorkflowDetail;
 use crate::server_fns::{StartRun, get_workflow};
 use leptos::form::ActionForm;
@@ -14,14 +13,9 @@ pub fn WorkflowPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let detail = Resource::new(id, get_workflow);
     view! {
-        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    Ok(d) => view! { <WorkflowView detail=d /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=detail let:d>
+            <WorkflowView detail=d />
+        </Loaded>
     }
 }
 

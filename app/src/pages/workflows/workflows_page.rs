@@ -1,8 +1,15 @@
-use crate::components::{EmptyState, ErrorPanel, IconName, PageHeader};
+use crate::components::{Column, DataTable, EmptyState, IconName, Loaded, PageHeader};
 use crate::server_fns::workflows::{TemplateInfo, WorkflowItem, WorkflowsOverview};
 use crate::server_fns::{CreateFromTemplate, get_workflows};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+
+const WORKFLOW_COLUMNS: &[Column] = &[
+    Column::text("Workflow"),
+    Column::text("Project"),
+    Column::text("Stages"),
+    Column::text("Trigger"),
+];
 
 /// Workflows, and the templates to start one from (each saying what it does, stage by stage).
 #[component]
@@ -11,14 +18,9 @@ pub fn WorkflowsPage() -> impl IntoView {
     let overview = Resource::new(move || create.version().get(), |_| get_workflows());
     view! {
         <PageHeader title="Workflows" subtitle="Agents working in stages: plan, launch, optimize, report" />
-        <Transition fallback=|| view! { <div class="panel glass skeleton"></div> }>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    Ok(o) => view! { <Overview overview=o create /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=overview let:o>
+            <Overview overview=o create />
+        </Loaded>
     }
 }
 
@@ -55,30 +57,20 @@ fn Overview(overview: WorkflowsOverview, create: ServerAction<CreateFromTemplate
 #[component]
 fn WorkflowTable(items: Vec<WorkflowItem>) -> impl IntoView {
     view! {
-        <div class="table-wrap glass">
-            <table class="table" data-testid="workflows-table">
-                <thead><tr>
-                    <th scope="col">"Workflow"</th>
-                    <th scope="col">"Project"</th>
-                    <th scope="col">"Stages"</th>
-                    <th scope="col">"Trigger"</th>
-                </tr></thead>
-                <tbody>
-                    {items.into_iter().map(|i| {
-                        let w = i.workflow;
-                        let agents = w.stages.iter().map(|s| s.agent.as_str()).collect::<Vec<_>>().join(" → ");
-                        view! {
-                            <tr>
-                                <td><a href=format!("/workflows/{}", w.id)>{w.name.clone()}</a></td>
-                                <td>{i.project_name.unwrap_or_else(|| "—".to_owned())}</td>
-                                <td>{format!("{} · {agents}", w.stages.len())}</td>
-                                <td>{w.schedule.clone().unwrap_or_else(|| w.trigger.as_str().to_owned())}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable testid="workflows-table" columns=WORKFLOW_COLUMNS>
+            {items.into_iter().map(|i| {
+                let w = i.workflow;
+                let agents = w.stages.iter().map(|s| s.agent.as_str()).collect::<Vec<_>>().join(" → ");
+                view! {
+                    <tr>
+                        <td><a href=format!("/workflows/{}", w.id)>{w.name.clone()}</a></td>
+                        <td>{i.project_name.unwrap_or_else(|| "—".to_owned())}</td>
+                        <td>{format!("{} · {agents}", w.stages.len())}</td>
+                        <td>{w.schedule.clone().unwrap_or_else(|| w.trigger.as_str().to_owned())}</td>
+                    </tr>
+                }
+            }).collect_view()}
+        </DataTable>
     }
 }
 
