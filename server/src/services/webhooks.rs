@@ -9,15 +9,15 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
+use switchboard_core::ports::{ApiKeyRepo, WorkflowRepo};
+use switchboard_core::service::{ProjectService, ServiceError, WebhookService};
 use switchboard_core::webhooks::{
     Delivery, DeliveryAnswer, DeliveryAuth, DeliveryOutcome, DeliveryReport, InboundDelivery,
     IntegrationsOverview, MAX_BODY_BYTES, MAX_MESSAGE_ID, Reservation, Webhook, WebhookDetail, WebhookDraft,
     WebhookInput, WebhookItem, WebhookWithSecret, WorkflowChoice,
 };
-use switchboard_core::ports::{ApiKeyRepo, WorkflowRepo};
-use switchboard_core::service::{ProjectService, ServiceError, WebhookService};
 use switchboard_core::workflow::Workflow;
-use switchboard_core::{WebhookId, WorkflowId};
+use switchboard_core::{DeliveryId, WebhookId, WorkflowId};
 
 /// How long a delivery may hold its message id without a run before a retry may take it over.
 const STALE_RESERVATION_SECS: i64 = 60;
@@ -51,6 +51,10 @@ struct Refusal {
 }
 
 impl Refusal {
+    fn internal(reason: &str) -> Self {
+        Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", reason)
+    }
+
     fn new(status: StatusCode, code: &'static str, reason: impl Into<String>) -> Self {
         Refusal {
             status,
@@ -117,55 +121,37 @@ impl Webhooks {
 
     /// Checks, records and starts a delivery. A refusal is logged by the caller; the inner result
     /// is the answer otherwise (a run that could not be started is an error there, already noted).
+    /// One delivery, step by step: what the webhook accepts, who sent it, the run's input, once per
+    /// message id, the run. A refusal is logged on the webhook by the caller.
     async fn deliver(
         &self,
         hook: &Webhook,
         delivery: InboundDelivery,
         log: &mut DeliveryReport,
     ) -> Result<Result<DeliveryAnswer, ServiceError>, Refusal> {
-        if !hook.active {
-            return Err(Refusal::new(
-                StatusCode::FORBIDDEN,
-                "webhook_disabled",
-                "the webhook is disabled",
-            ));
-        }
-        if log.message_id.as_ref().is_some_and(|m| m.len() > MAX_MESSAGE_ID) {
-            log.message_id = None;
-            return Err(Refusal::new(
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                format!("webhook-id is longer than {MAX_MESSAGE_ID} characters"),
-            ));
-        }
-        let too_large = || {
-            Refusal::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("the body is larger than {} KiB", MAX_BODY_BYTES / 1024),
-            )
+        let mut delivery = delivery;
+        let body = admitted(hook, delivery.content_length, delivery.body.take(), log)?;
+        self.authenticate(hook, &delivery, &body, log).await?;
+        let input = run_input(&body)?;
+        let delivery_id = match self.reserve(log).await? {
+            Reserved::New(id) => id,
+            Reserved::Answered(answer) => return Ok(Ok(answer)),
         };
-        if let Some(n) = delivery.content_length {
-            log.body_bytes = n;
-            if n > MAX_BODY_BYTES as u64 {
-                return Err(too_large());
-            }
-        }
-        let bytes = delivery
-            .body
-            .filter(|b| b.len() <= MAX_BODY_BYTES)
-            .ok_or_else(too_large)?;
-        log.body_bytes = bytes.len() as u64;
+        self.start_run(hook, delivery_id, input).await
+    }
 
-        // Who sent it.
+    /// Who sent it: a Standard Webhooks signature with the webhook's secret, or an API key.
+    async fn authenticate(
+        &self,
+        hook: &Webhook,
+        delivery: &InboundDelivery,
+        body: &[u8],
+        log: &mut DeliveryReport,
+    ) -> Result<(), Refusal> {
         if let Some(signature) = delivery.signature.as_deref() {
             let secret = self.hooks.secret(&hook.id).await.map_err(|e| {
                 tracing::error!(error = %e, webhook = %hook.id, "the webhook's secret could not be opened");
-                Refusal::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "the webhook's secret could not be read",
-                )
+                Refusal::internal("the webhook's secret could not be read")
             })?;
             let now = chrono::Utc::now().timestamp();
             secret
@@ -173,72 +159,50 @@ impl Webhooks {
                     delivery.message_id.as_deref(),
                     delivery.timestamp.as_deref(),
                     Some(signature),
-                    &bytes,
+                    body,
                     now,
                 )
                 .map_err(|e| Refusal::new(StatusCode::UNAUTHORIZED, "bad_signature", e.to_string()))?;
             log.auth = Some(DeliveryAuth::Signature);
-        } else if let Some(token) = delivery.bearer.as_deref() {
-            match api_keys::authenticate(self.api_keys.as_ref(), token).await {
-                Ok(Some(_)) => log.auth = Some(DeliveryAuth::ApiKey),
-                Ok(None) => {
-                    return Err(Refusal::new(
-                        StatusCode::UNAUTHORIZED,
-                        "unauthorized",
-                        "the API key is unknown or revoked",
-                    ));
-                }
-                Err(e) => {
-                    tracing::error!(error = ?e, "an API key could not be checked");
-                    return Err(Refusal::new(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "internal",
-                        "the API key could not be checked",
-                    ));
-                }
-            }
-        } else {
+            return Ok(());
+        }
+        let Some(token) = delivery.bearer.as_deref() else {
             return Err(Refusal::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
                 "sign the delivery (webhook-id, webhook-timestamp, webhook-signature) or send an API key (Authorization: Bearer)",
             ));
-        }
-
-        let input: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
-            json!({})
-        } else {
-            serde_json::from_slice(&bytes).map_err(|e| {
-                Refusal::new(
-                    StatusCode::BAD_REQUEST,
-                    "bad_request",
-                    format!("the body is not JSON: {e}"),
-                )
-            })?
         };
-        if !input.is_object() {
-            return Err(Refusal::new(
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                "the body must be a JSON object (it becomes the run's input)",
-            ));
+        match api_keys::authenticate(self.api_keys.as_ref(), token).await {
+            Ok(Some(_)) => {
+                log.auth = Some(DeliveryAuth::ApiKey);
+                Ok(())
+            }
+            Ok(None) => Err(Refusal::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "the API key is unknown or revoked",
+            )),
+            Err(e) => {
+                tracing::error!(error = ?e, "an API key could not be checked");
+                Err(Refusal::internal("the API key could not be checked"))
+            }
         }
+    }
 
-        // Once per message id. A reservation that never got its run (the server stopped between the
-        // two) is released after a minute, so the sender's retry is not refused for ever.
+    /// Once per message id: a new delivery holds it; a repeat of one that started a run is answered
+    /// with that run. A reservation that never got its run (the server stopped between the two) is
+    /// released after a minute, so the sender's retry is not refused for ever.
+    async fn reserve(&self, log: &DeliveryReport) -> Result<Reserved, Refusal> {
         let repo = self.hooks.repo();
         let mut released = false;
-        let delivery_id = loop {
+        loop {
             let reserved = repo.reserve(log).await.map_err(|e| {
                 tracing::error!(error = ?e, "a delivery could not be recorded");
-                Refusal::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "the delivery could not be recorded",
-                )
+                Refusal::internal("the delivery could not be recorded")
             })?;
             let first = match reserved {
-                Reservation::Reserved(id) => break id,
+                Reservation::Reserved(id) => return Ok(Reserved::New(id)),
                 Reservation::Seen(first) => first,
             };
             if let Some(execution) = first.report.execution_id.clone() {
@@ -252,7 +216,7 @@ impl Webhooks {
                 if let Err(e) = repo.record(&replay).await {
                     tracing::error!(error = ?e, "a replayed delivery could not be logged");
                 }
-                return Ok(Ok(DeliveryAnswer::Accepted {
+                return Ok(Reserved::Answered(DeliveryAnswer::Accepted {
                     execution_id: execution,
                     delivery_id: first.id,
                     replayed: true,
@@ -260,7 +224,7 @@ impl Webhooks {
             }
             let age = chrono::Utc::now().signed_duration_since(first.received_at.as_datetime());
             if released || age < chrono::Duration::seconds(STALE_RESERVATION_SECS) {
-                return Ok(Ok(DeliveryAnswer::InProgress {
+                return Ok(Reserved::Answered(DeliveryAnswer::InProgress {
                     retry_after_secs: 1,
                     message: "the first delivery with this webhook-id is still being processed".to_owned(),
                 }));
@@ -275,8 +239,18 @@ impl Webhooks {
                     Some("abandoned: no run was recorded for it"),
                 )
                 .await;
-        };
-        // Started and noted on its own task: a sender that hangs up does not leave the delivery half done.
+        }
+    }
+
+    /// Starts the webhook's workflow with `input` and notes the run on the delivery, on a task of its
+    /// own: a sender that hangs up does not leave the delivery half done. A run that cannot start
+    /// frees the message id, so the sender may try again.
+    async fn start_run(
+        &self,
+        hook: &Webhook,
+        delivery_id: DeliveryId,
+        input: Value,
+    ) -> Result<Result<DeliveryAnswer, ServiceError>, Refusal> {
         let (hooks, engine, hook_id, workflow, project) = (
             self.hooks.clone(),
             self.engine.clone(),
@@ -285,59 +259,119 @@ impl Webhooks {
             hook.project_id.clone(),
         );
         let task = tokio::spawn(async move {
-            match engine.start(&workflow, project.as_ref(), input).await {
+            let started = engine.start(&workflow, project.as_ref(), input).await;
+            let (outcome, status, execution, reason, answer) = match started {
                 Ok(execution) => {
-                    if let Err(e) = hooks
-                        .repo()
-                        .settle(
-                            &delivery_id,
-                            DeliveryOutcome::Accepted,
-                            202,
-                            Some(&execution.id),
-                            None,
-                        )
-                        .await
-                    {
-                        tracing::error!(error = ?e, "a delivery's run could not be noted");
-                    }
                     tracing::info!(webhook = %hook_id, execution = %execution.id, "webhook delivery started a run");
-                    Ok(DeliveryAnswer::Accepted {
-                        execution_id: execution.id,
-                        delivery_id,
+                    let answer = Ok(DeliveryAnswer::Accepted {
+                        execution_id: execution.id.clone(),
+                        delivery_id: delivery_id.clone(),
                         replayed: false,
-                    })
+                    });
+                    (DeliveryOutcome::Accepted, 202, Some(execution.id), None, answer)
                 }
                 Err(e) => {
                     let error = ServiceError::from(e);
-                    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                    let reason = format!("the run could not be started ({status})");
-                    // Failed frees the webhook-id: the sender may try again.
-                    if let Err(e) = hooks
-                        .repo()
-                        .settle(
-                            &delivery_id,
-                            DeliveryOutcome::Failed,
-                            status.as_u16(),
-                            None,
-                            Some(&reason),
-                        )
-                        .await
-                    {
-                        tracing::error!(error = ?e, "a failed delivery could not be noted");
-                    }
-                    Err(error)
+                    let status = error.status();
+                    let reason = format!("the run could not be started ({})", status_text(status));
+                    (DeliveryOutcome::Failed, status, None, Some(reason), Err(error))
                 }
+            };
+            if let Err(e) = hooks
+                .repo()
+                .settle(
+                    &delivery_id,
+                    outcome,
+                    status,
+                    execution.as_ref(),
+                    reason.as_deref(),
+                )
+                .await
+            {
+                tracing::error!(error = ?e, "a delivery's outcome could not be noted");
             }
+            answer
         });
         task.await.map_err(|e| {
             tracing::error!(error = %e, "a delivery's task failed");
-            Refusal::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "the delivery could not be completed",
-            )
+            Refusal::internal("the delivery could not be completed")
         })
     }
+}
+
+/// How a reservation ended: the delivery holds its message id, or it is answered already.
+enum Reserved {
+    New(DeliveryId),
+    Answered(DeliveryAnswer),
+}
+
+/// What the webhook accepts: enabled, a message id of a sane length, a body within the limit.
+/// Answers the body.
+fn admitted(
+    hook: &Webhook,
+    content_length: Option<u64>,
+    body: Option<Vec<u8>>,
+    log: &mut DeliveryReport,
+) -> Result<Vec<u8>, Refusal> {
+    if !hook.active {
+        return Err(Refusal::new(
+            StatusCode::FORBIDDEN,
+            "webhook_disabled",
+            "the webhook is disabled",
+        ));
+    }
+    if log.message_id.as_ref().is_some_and(|m| m.len() > MAX_MESSAGE_ID) {
+        log.message_id = None;
+        return Err(Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("webhook-id is longer than {MAX_MESSAGE_ID} characters"),
+        ));
+    }
+    let too_large = || {
+        Refusal::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("the body is larger than {} KiB", MAX_BODY_BYTES / 1024),
+        )
+    };
+    if let Some(n) = content_length {
+        log.body_bytes = n;
+        if n > MAX_BODY_BYTES as u64 {
+            return Err(too_large());
+        }
+    }
+    let body = body.filter(|b| b.len() <= MAX_BODY_BYTES).ok_or_else(too_large)?;
+    log.body_bytes = body.len() as u64;
+    Ok(body)
+}
+
+/// The run's input: the body's JSON object (an empty body is `{}`).
+fn run_input(body: &[u8]) -> Result<Value, Refusal> {
+    let input: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        json!({})
+    } else {
+        serde_json::from_slice(body).map_err(|e| {
+            Refusal::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                format!("the body is not JSON: {e}"),
+            )
+        })?
+    };
+    if !input.is_object() {
+        return Err(Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "the body must be a JSON object (it becomes the run's input)",
+        ));
+    }
+    Ok(input)
+}
+
+/// `409 Conflict`, for a delivery's log.
+fn status_text(status: u16) -> String {
+    StatusCode::from_u16(status).map_or_else(|_| status.to_string(), |s| s.to_string())
 }
 
 #[async_trait]
