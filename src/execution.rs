@@ -114,7 +114,16 @@ pub struct ExecutionDetail {
 pub struct ExecutionFilter {
     pub status: Option<ExecutionStatus>,
     pub project_id: Option<crate::ids::ProjectId>,
+    pub workflow_id: Option<crate::ids::WorkflowId>,
     pub limit: u32,
+}
+
+/// The runs page: the runs the filter keeps, and the projects and workflows it can filter by.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunList {
+    pub runs: Vec<Execution>,
+    pub projects: Vec<crate::project::ProjectChoice>,
+    pub workflows: Vec<crate::workflow::WorkflowChoice>,
 }
 
 /// A run's page: the run and its stages, its event log and its project's name.

@@ -223,9 +223,7 @@ pub trait ExecutionRepo: Send + Sync {
     -> Result<crate::execution::ExecutionDetail, RepoError>;
     async fn list(
         &self,
-        status: Option<crate::execution::ExecutionStatus>,
-        project: Option<&ProjectId>,
-        limit: u32,
+        filter: &crate::execution::ExecutionFilter,
     ) -> Result<Vec<crate::execution::Execution>, RepoError>;
     /// Executions to run after a restart: pending or running, oldest first.
     async fn unfinished(&self) -> Result<Vec<crate::ids::ExecutionId>, RepoError>;

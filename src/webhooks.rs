@@ -202,12 +202,7 @@ pub struct WebhookWithSecret {
     pub secret: String,
 }
 
-/// A workflow a new webhook can start.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct WorkflowChoice {
-    pub id: String,
-    pub name: String,
-}
+pub use crate::workflow::WorkflowChoice;
 
 /// The Integrations page: the webhooks, the workflows they can start, and the API keys.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

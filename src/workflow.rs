@@ -404,6 +404,22 @@ impl WorkflowForm {
     }
 }
 
+/// A workflow as a form's choice lists it (a webhook's workflow, the runs page's filter).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkflowChoice {
+    pub id: String,
+    pub name: String,
+}
+
+impl WorkflowChoice {
+    pub fn of(workflow: &Workflow) -> Self {
+        WorkflowChoice {
+            id: workflow.id.to_string(),
+            name: workflow.name.clone(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,9 +21,11 @@ test("start a template from the UI, watch its stages complete live and read the 
   await card.getByTestId("use-template").click();
   await expect(page).toHaveURL(/\/workflows\/wf_[0-9a-f]+$/);
   await expect(page.getByTestId("workflow-name")).toHaveText("Cross-channel performance report");
+  const workflowId = page.url().split("/").pop() ?? "";
 
   await page.getByTestId("start-run").click();
   await expect(page).toHaveURL(/\/executions\/exec_[0-9a-f]+$/);
+  const runId = page.url().split("/").pop() ?? "";
   const loads: string[] = [];
   page.on("load", () => loads.push(page.url()));
   const stages = page.getByTestId("run-stage");
@@ -46,6 +48,14 @@ test("start a template from the UI, watch its stages complete live and read the 
 
   await gotoHydrated(page, "/executions?status=completed");
   await expect(page.getByTestId("executions-table")).toContainText("Cross-channel performance report");
+  // Filtered by this workflow (other tests make workflows of the same name): only its one run.
+  const filters = page.getByTestId("run-filters");
+  await filters.locator('select[name="workflow"]').selectOption(workflowId);
+  await filters.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(new RegExp(`workflow=${workflowId}`));
+  const rows = page.getByTestId("executions-table").locator("tbody tr");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText(runId);
 });
 
 test("edit a workflow's stages: add, move, remove, with errors next to the field", async ({ page }) => {

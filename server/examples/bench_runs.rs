@@ -102,11 +102,12 @@ async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyh
                 // Count from storage instead.
                 let done = services
                     .executions
-                    .list(
-                        Some(switchboard_core::execution::ExecutionStatus::Completed),
-                        None,
-                        u32::MAX,
-                    )
+                    .list(&switchboard_core::execution::ExecutionFilter {
+                        status: Some(switchboard_core::execution::ExecutionStatus::Completed),
+                        project_id: None,
+                        workflow_id: None,
+                        limit: u32::MAX,
+                    })
                     .await?;
                 completed = done.len();
             }

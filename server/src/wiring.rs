@@ -171,6 +171,7 @@ pub fn application(infra: Infrastructure, settings: AppSettings) -> anyhow::Resu
         }),
         executions: Arc::new(services::Executions {
             engine: engine.clone(),
+            workflows: repos.workflows.clone(),
             executions: repos.executions.clone(),
             events: repos.events.clone(),
             projects: repos.projects.clone(),

@@ -1,7 +1,7 @@
 //! Executions: runs of a workflow, started, cancelled and followed live.
 
 use super::ServiceError;
-use crate::execution::{Execution, ExecutionDetail, ExecutionEvent, ExecutionFilter, RunView};
+use crate::execution::{Execution, ExecutionDetail, ExecutionEvent, ExecutionFilter, RunList, RunView};
 use crate::ids::{ExecutionId, ProjectId, WorkflowId};
 use async_trait::async_trait;
 use serde_json::Value;
@@ -23,6 +23,8 @@ pub trait ExecutionService: Send + Sync {
     /// Asks a run to stop after the step under way; a run that has ended is a conflict.
     async fn cancel(&self, id: &ExecutionId) -> Result<(), ServiceError>;
     async fn list(&self, filter: &ExecutionFilter) -> Result<Vec<Execution>, ServiceError>;
+    /// The runs page: the runs `filter` keeps, with every project and workflow to filter by.
+    async fn run_list(&self, filter: &ExecutionFilter) -> Result<RunList, ServiceError>;
     /// A run with its stages and their state.
     async fn get(&self, id: &ExecutionId) -> Result<ExecutionDetail, ServiceError>;
     /// A run's page: the run, its whole event log and its project's name.

@@ -3,8 +3,7 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use switchboard_core::execution::Execution;
-pub use switchboard_core::execution::RunView;
+pub use switchboard_core::execution::{RunList, RunView};
 
 /// Starts a run of a workflow and opens it.
 #[server]
@@ -33,24 +32,36 @@ pub async fn cancel_run(id: String) -> Result<(), AppError> {
     .await
 }
 
-/// The latest 200 runs, newest first, optionally with one status.
+/// The latest 200 runs, newest first, optionally of one status, project and workflow, with the
+/// projects and workflows to filter by.
 #[server]
-pub async fn list_runs(status: Option<String>) -> Result<Vec<Execution>, AppError> {
+pub async fn list_runs(
+    status: Option<String>,
+    project: Option<String>,
+    workflow: Option<String>,
+) -> Result<RunList, AppError> {
     super::ssr::respond(
         async move {
             use switchboard_core::execution::ExecutionFilter;
-            let status = match status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                None => None,
-                Some(s) => Some(s.parse().map_err(|e: switchboard_core::ParseError| {
-                    super::ssr::invalid("status", e.to_string())
-                })?),
-            };
+            fn given<T>(
+                field: &str,
+                value: Option<String>,
+                parse: impl Fn(&str) -> Result<T, switchboard_core::ParseError>,
+            ) -> Result<Option<T>, AppError> {
+                match value.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                    None => Ok(None),
+                    Some(s) => parse(s)
+                        .map(Some)
+                        .map_err(|e| super::ssr::invalid(field, e.to_string())),
+                }
+            }
             let filter = ExecutionFilter {
-                status,
-                project_id: None,
+                status: given("status", status, str::parse)?,
+                project_id: given("project", project, switchboard_core::ProjectId::parse)?,
+                workflow_id: given("workflow", workflow, switchboard_core::WorkflowId::parse)?,
                 limit: 200,
             };
-            Ok(super::ssr::services()?.executions.list(&filter).await?)
+            Ok(super::ssr::services()?.executions.run_list(&filter).await?)
         }
         .await,
     )

@@ -19,7 +19,7 @@ use switchboard_core::execution::{
     Execution, ExecutionDetail, ExecutionEvent, ExecutionFilter, ExecutionStatus,
 };
 use switchboard_core::service::EventFeed;
-use switchboard_core::{ExecutionId, ProjectId};
+use switchboard_core::{ExecutionId, ProjectId, WorkflowId};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -104,6 +104,7 @@ async fn start(
     params(
         ("status" = Option<ExecutionStatus>, Query),
         ("project_id" = Option<ProjectId>, Query),
+        ("workflow_id" = Option<WorkflowId>, Query, description = "Only runs of this workflow."),
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "At most this many; 100 by default."),
     ),
     responses((status = 200, body = Vec<Execution>)),
@@ -111,6 +112,7 @@ async fn start(
 async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Vec<Execution>>, ApiError> {
     let status = params.get("status", str::parse::<ExecutionStatus>)?;
     let project = params.get("project_id", ProjectId::parse)?;
+    let workflow = params.get("workflow_id", WorkflowId::parse)?;
     let limit = params
         .get("limit", |s| match s.parse::<u32>() {
             Ok(n) if (1..=1000).contains(&n) => Ok(n),
@@ -120,6 +122,7 @@ async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Vec<
     let filter = ExecutionFilter {
         status,
         project_id: project,
+        workflow_id: workflow,
         limit,
     };
     Ok(Json(state.services.executions.list(&filter).await?))

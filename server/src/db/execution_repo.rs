@@ -7,7 +7,7 @@ use super::{ids::new_suffix, storage};
 use async_trait::async_trait;
 use serde_json::{Value, json};
 use switchboard_core::execution::{
-    Execution, ExecutionDetail, ExecutionEvent, ExecutionStatus, StageRun, StageStatus,
+    Execution, ExecutionDetail, ExecutionEvent, ExecutionFilter, ExecutionStatus, StageRun, StageStatus,
 };
 use switchboard_core::ports::ExecutionRepo;
 use switchboard_core::run_event::RunEvent;
@@ -245,17 +245,16 @@ impl ExecutionRepo for SqliteExecutionRepo {
     #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn list(
         &self,
-        status: Option<ExecutionStatus>,
-        project: Option<&ProjectId>,
-        limit: u32,
+        filter: &ExecutionFilter,
     ) -> Result<Vec<Execution>, RepoError> {
         let rows: Vec<ExecutionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{SELECT} WHERE (?1 IS NULL OR e.status = ?1) AND (?2 IS NULL OR e.project_id = ?2) \
-             ORDER BY e.created_at DESC, e.id DESC LIMIT ?3"
+             AND (?3 IS NULL OR e.workflow_id = ?3) ORDER BY e.created_at DESC, e.id DESC LIMIT ?4"
         )))
-        .bind(status.map(ExecutionStatus::as_str))
-        .bind(project.map(ProjectId::as_str))
-        .bind(i64::from(limit))
+        .bind(filter.status.map(ExecutionStatus::as_str))
+        .bind(filter.project_id.as_ref().map(ProjectId::as_str))
+        .bind(filter.workflow_id.as_ref().map(WorkflowId::as_str))
+        .bind(i64::from(filter.limit))
         .fetch_all(&self.db.read)
         .await
         .map_err(storage)?;

@@ -8,9 +8,11 @@ use futures_util::stream::BoxStream;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use switchboard_core::execution::{
-    Execution, ExecutionDetail, ExecutionEvent, ExecutionFilter, RunView, events,
+    Execution, ExecutionDetail, ExecutionEvent, ExecutionFilter, RunView, events, RunList,
 };
-use switchboard_core::ports::{EventLog, ExecutionRepo, ProjectRepo};
+use switchboard_core::ports::{EventLog, ExecutionRepo, ProjectRepo, WorkflowRepo};
+use switchboard_core::project::{ProjectChoice, ProjectFilter};
+use switchboard_core::workflow::WorkflowChoice;
 use switchboard_core::service::{EventFeed, ExecutionService, ServiceError};
 use switchboard_core::{ExecutionId, ProjectId, WorkflowId};
 use tokio::sync::broadcast::error::RecvError;
@@ -30,6 +32,7 @@ impl From<EngineError> for ServiceError {
 
 pub struct Executions {
     pub engine: Arc<Engine>,
+    pub workflows: Arc<dyn WorkflowRepo>,
     pub executions: Arc<dyn ExecutionRepo>,
     pub events: Arc<dyn EventLog>,
     pub projects: Arc<dyn ProjectRepo>,
@@ -57,10 +60,18 @@ impl ExecutionService for Executions {
     }
 
     async fn list(&self, filter: &ExecutionFilter) -> Result<Vec<Execution>, ServiceError> {
-        Ok(self
-            .executions
-            .list(filter.status, filter.project_id.as_ref(), filter.limit)
-            .await?)
+        Ok(self.executions.list(filter).await?)
+    }
+
+    async fn run_list(&self, filter: &ExecutionFilter) -> Result<RunList, ServiceError> {
+        let runs = self.executions.list(filter).await?;
+        let projects = self.projects.list(&ProjectFilter::default()).await?;
+        let workflows = self.workflows.list(None).await?;
+        Ok(RunList {
+            runs,
+            projects: projects.iter().map(|p| ProjectChoice::of(&p.project)).collect(),
+            workflows: workflows.iter().map(WorkflowChoice::of).collect(),
+        })
     }
 
     async fn get(&self, id: &ExecutionId) -> Result<ExecutionDetail, ServiceError> {

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use std::sync::Arc;
 use switchboard_core::agents::templates::{Template, find_template, templates};
 use switchboard_core::connection::ProjectChoice;
+use switchboard_core::execution::ExecutionFilter;
 use switchboard_core::ports::{ExecutionRepo, ProjectRepo, WorkflowRepo};
 use switchboard_core::project::ProjectFilter;
 use switchboard_core::service::{ServiceError, WorkflowService};
@@ -12,9 +13,8 @@ use switchboard_core::workflow::{
 };
 use switchboard_core::{ProjectId, WorkflowId};
 
-/// How many of the latest runs a workflow's page shows, and how many runs it looks through.
-const DETAIL_RUNS: usize = 20;
-const DETAIL_RUNS_SCANNED: u32 = 200;
+/// How many of the latest runs a workflow's page shows.
+const DETAIL_RUNS: u32 = 20;
 
 pub struct Workflows {
     pub workflows: Arc<dyn WorkflowRepo>,
@@ -80,12 +80,13 @@ impl WorkflowService for Workflows {
         };
         let runs = self
             .executions
-            .list(None, None, DETAIL_RUNS_SCANNED)
-            .await?
-            .into_iter()
-            .filter(|e| e.workflow_id.as_ref() == Some(id))
-            .take(DETAIL_RUNS)
-            .collect();
+            .list(&ExecutionFilter {
+                status: None,
+                project_id: None,
+                workflow_id: Some(id.clone()),
+                limit: DETAIL_RUNS,
+            })
+            .await?;
         Ok(WorkflowDetail {
             item: WorkflowItem {
                 workflow,

@@ -409,7 +409,16 @@ async fn the_scheduler_makes_up_a_missed_run_once() {
             .expect("tick"),
         0
     );
-    let runs = services.executions.list(None, None, 500).await.expect("runs");
+    let runs = services
+        .executions
+        .list(&switchboard_core::execution::ExecutionFilter {
+            status: None,
+            project_id: None,
+            workflow_id: None,
+            limit: 500,
+        })
+        .await
+        .expect("runs");
     let mine: Vec<_> = runs
         .iter()
         .filter(|r| r.workflow_id.as_ref() == Some(&workflow.id))

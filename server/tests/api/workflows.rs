@@ -299,3 +299,61 @@ async fn a_run_that_could_do_nothing_is_not_reported_completed() {
     let stages = detail["stages"].as_array().expect("stages");
     assert!(stages.iter().all(|s| s["status"] == "skipped"), "{detail}");
 }
+
+#[tokio::test]
+async fn runs_are_listed_by_project_and_workflow() {
+    let app = spawn_app().await;
+    let project = connected_project(&app).await;
+    let other = app.new_project("Other Co", "USD").await;
+    let mut workflows = Vec::new();
+    for name in ["Weekly report", "Daily report"] {
+        let (status, w) = app
+            .post_json(
+                "/api/v1/workflows",
+                json!({"name": name, "project_id": project, "stages": [{"agent": "Analyst", "action": "report"}]}),
+            )
+            .await;
+        assert_eq!(status, 201, "{w}");
+        workflows.push(w["id"].as_str().expect("id").to_owned());
+    }
+    let mut runs = Vec::new();
+    for (workflow, times) in [(&workflows[0], 2), (&workflows[1], 1)] {
+        for _ in 0..times {
+            let (status, run) = app
+                .post_json("/api/v1/executions", json!({"workflow_id": workflow}))
+                .await;
+            assert_eq!(status, 202, "{run}");
+            runs.push((workflow.clone(), run["id"].as_str().expect("id").to_owned()));
+        }
+    }
+    let ids = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .expect("a list")
+            .iter()
+            .map(|r| r["id"].as_str().expect("id").to_owned())
+            .collect()
+    };
+    let (status, first) = app
+        .get_json(&format!("/api/v1/executions?workflow_id={}", workflows[0]))
+        .await;
+    assert_eq!(status, 200, "{first}");
+    let mut expected: Vec<String> = runs
+        .iter()
+        .filter(|(w, _)| *w == workflows[0])
+        .map(|(_, r)| r.clone())
+        .collect();
+    let mut got = ids(&first);
+    expected.sort();
+    got.sort();
+    assert_eq!(got, expected);
+    let (_, in_project) = app
+        .get_json(&format!("/api/v1/executions?project_id={project}&workflow_id={}", workflows[1]))
+        .await;
+    assert_eq!(ids(&in_project).len(), 1, "{in_project}");
+    let (_, elsewhere) = app
+        .get_json(&format!("/api/v1/executions?project_id={other}&workflow_id={}", workflows[1]))
+        .await;
+    assert_eq!(ids(&elsewhere), Vec::<String>::new());
+    let (status, bad) = app.get_json("/api/v1/executions?workflow_id=nope").await;
+    assert_eq!(status, 400, "{bad}");
+}

@@ -17,7 +17,7 @@ pub fn DashboardPage() -> impl IntoView {
     let summary = Resource::new(move || (version.get(), live.get()), |_| get_dashboard_summary());
     let running = Resource::new(
         move || (version.get(), live.get()),
-        |_| list_runs(Some("running".to_owned())),
+        |_| list_runs(Some("running".to_owned()), None, None),
     );
     // The last 30 days across projects, for the two charts.
     let analytics = Resource::new(move || version.get(), |_| get_analytics(None, None, None));
@@ -92,13 +92,13 @@ pub fn DashboardPage() -> impl IntoView {
         </div>
         <section class="panel glass" aria-label="Running now">
             <h2 class="panel__title">"Running now"</h2>
-            <Loaded resource=running fallback=|| view! { <p class="muted">"…"</p> } let:list>
-                {if list.is_empty() {
+            <Loaded resource=running fallback=|| view! { <p class="muted">"…"</p> } let:found>
+                {if found.runs.is_empty() {
                     view! { <p class="muted" data-testid="running-none">"No workflow is running."</p> }.into_any()
                 } else {
                     view! {
                         <ul class="feed" data-testid="running-now">
-                            {list.into_iter().take(10).map(|r| view! {
+                            {found.runs.into_iter().take(10).map(|r| view! {
                                 <li class="feed__item">
                                     <a href=format!("/executions/{}", r.id)>{r.workflow_name.clone().unwrap_or_else(|| r.id.to_string())}</a>
                                     <span class="feed__time">{r.started_at.map(|t| t.as_datetime().format("since %H:%M:%S").to_string()).unwrap_or_default()}</span>
