@@ -120,26 +120,26 @@ fn RunView(view: RunView) -> impl IntoView {
             <h2 class="panel__title">"What the agents did"</h2>
             <ul class="feed" data-testid="run-timeline">
                 <For each=move || run.timeline.get().into_iter().filter_map(told) key=|x| x.0 let:x>
-                    <TimelineItem at=x.1 event=x.2 />
+                    <TimelineItem at=x.1 line=x.2 />
                 </For>
             </ul>
         </section>
     }
 }
 
-/// What an agent said or did (reasoning and tool calls), read from a logged event.
-fn told(e: ExecutionEvent) -> Option<(i64, Timestamp, RunEvent)> {
-    match RunEvent::parse(&e.kind, &e.data)? {
-        event @ (RunEvent::Reasoning { .. } | RunEvent::ToolCalled(_)) => Some((e.seq, e.occurred_at, event)),
-        _ => None,
-    }
+/// A line of the timeline: who, what, and whether it was a tool call.
+#[derive(Clone)]
+struct Told {
+    agent: String,
+    text: String,
+    tool: bool,
 }
 
-#[component]
-fn TimelineItem(at: Timestamp, event: RunEvent) -> impl IntoView {
-    let time = at.as_datetime().format("%H:%M:%S%.3f").to_string();
-    let (agent, text, class) = match event {
-        RunEvent::ToolCalled(call) => {
+/// What an agent said or did (reasoning and tool calls), read from a logged event. Events this
+/// version cannot read whole (imported from the earlier version) are shown with what they hold.
+fn told(e: ExecutionEvent) -> Option<(i64, Timestamp, Told)> {
+    let line = match RunEvent::parse(&e.kind, &e.data) {
+        Some(RunEvent::ToolCalled(call)) => {
             let rows = call.rows.map(|r| format!(", {r} rows")).unwrap_or_default();
             let replay = if call.replayed {
                 ", answered from the first call"
@@ -157,15 +157,51 @@ fn TimelineItem(at: Timestamp, event: RunEvent) -> impl IntoView {
                 call.duration_ms,
                 call.error.map(|e| format!(": {e}")).unwrap_or_default()
             );
-            (
-                call.agent.unwrap_or_default(),
+            Told {
+                agent: call.agent.unwrap_or_default(),
                 text,
-                "feed__item feed__item--tool",
-            )
+                tool: true,
+            }
         }
-        RunEvent::Reasoning { agent, message, .. } => (agent.to_string(), message, "feed__item"),
-        _ => (String::new(), String::new(), "feed__item"),
+        Some(RunEvent::Reasoning { agent, message, .. }) => Told {
+            agent: agent.to_string(),
+            text: message,
+            tool: false,
+        },
+        Some(_) => return None,
+        None => {
+            let d = &e.data;
+            let field = |k: &str| d[k].as_str().unwrap_or_default().to_owned();
+            match e.kind.as_str() {
+                "agent.reasoning" => Told {
+                    agent: field("agent"),
+                    text: field("message"),
+                    tool: false,
+                },
+                "tool.called" => Told {
+                    agent: field("agent"),
+                    text: match field("tool") {
+                        t if t.is_empty() => "called a tool".to_owned(),
+                        t => format!("called {t}"),
+                    },
+                    tool: true,
+                },
+                _ => return None,
+            }
+        }
     };
+    Some((e.seq, e.occurred_at, line))
+}
+
+#[component]
+fn TimelineItem(at: Timestamp, line: Told) -> impl IntoView {
+    let time = at.as_datetime().format("%H:%M:%S%.3f").to_string();
+    let class = if line.tool {
+        "feed__item feed__item--tool"
+    } else {
+        "feed__item"
+    };
+    let (agent, text) = (line.agent, line.text);
     view! {
         <li class=class>
             <span class="feed__time">{time}</span>

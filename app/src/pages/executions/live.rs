@@ -79,7 +79,7 @@ pub fn follow(id: String, after: i64, run: LiveRun) {
             return false;
         };
         apply(run, &event);
-        RunEvent::parse(&event.kind, &event.data).is_some_and(|e| e.is_final())
+        switchboard_core::execution::events::is_final(&event.kind)
     });
 }
 
