@@ -8,6 +8,12 @@ TEST_RUSTFLAGS := --cfg erase_components
 ADDR ?= 127.0.0.1:3000
 API_FUZZ_SECONDS ?= 180
 DATABASE_URL ?= sqlite://data/switchboard.db?mode=rwc
+# `make test` builds into a site folder of its own, so a running `make run` (target/site) keeps its
+# wasm, JavaScript and CSS while the tests build and run.
+TEST_SITE_ROOT := $(CURDIR)/target/test-site
+# How long a test-mode platform takes to answer: realistic (so a demo run takes seconds and can be
+# watched), off, or milliseconds per call (README: Demo data).
+SWITCHBOARD_TESTMODE_LATENCY ?= realistic
 
 .PHONY: help setup setup-tests assets build build-release run dev test test-rust test-api test-e2e check fmt lint bench-import bench-runs bench-analytics
 
@@ -37,27 +43,27 @@ run: build-release
 	DATABASE_URL='$(DATABASE_URL)' target/release/switchboard seed-demo
 	@echo "Switchboard: open http://$(ADDR)"
 	SWITCHBOARD_ADDR=$(ADDR) DATABASE_URL='$(DATABASE_URL)' LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
-		target/release/switchboard serve
+		SWITCHBOARD_TESTMODE_LATENCY='$(SWITCHBOARD_TESTMODE_LATENCY)' target/release/switchboard serve
 
 dev: setup assets
 	cargo leptos watch
 
 test: setup-tests assets
-	cargo leptos build
+	LEPTOS_SITE_ROOT='$(TEST_SITE_ROOT)' cargo leptos build
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-rust
 	$(MAKE) --no-print-directory test-api
 	$(MAKE) --no-print-directory test-e2e
 
 test-rust:
-	RUSTFLAGS="$(TEST_RUSTFLAGS)" cargo test -p switchboard-core -p server
+	SWITCHBOARD_TESTMODE_LATENCY=off RUSTFLAGS="$(TEST_RUSTFLAGS)" cargo test -p switchboard-core -p server
 
 test-e2e:
-	cd end2end && npx playwright test
+	cd end2end && E2E_SITE_ROOT='$(TEST_SITE_ROOT)' npx playwright test
 
 # Schemathesis against the running server, from the OpenAPI document (3 minutes at most).
 test-api:
-	scripts/api-fuzz.sh $(API_FUZZ_SECONDS)
+	E2E_SITE_ROOT='$(TEST_SITE_ROOT)' scripts/api-fuzz.sh $(API_FUZZ_SECONDS)
 
 check:
 	RUSTFLAGS="$(TEST_RUSTFLAGS)" cargo check -p server --tests

@@ -10,6 +10,9 @@ const root = path.resolve(__dirname, "..");
 const port = Number(process.env.E2E_PORT ?? 3131);
 const baseURL = `http://127.0.0.1:${port}`;
 const bin = process.env.SWITCHBOARD_BIN ?? path.join(root, "target", "debug", "switchboard");
+// The site (wasm, JS, CSS) `make test` builds into a folder of its own (target/test-site), so the
+// tests never replace the files of a server that `make run` serves from target/site.
+const siteRoot = process.env.E2E_SITE_ROOT ?? path.join(root, "target", "test-site");
 const dataDir = process.env.E2E_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-e2e-"));
 // The owner's password for the server under test; `auth.setup.ts` logs in with it once and the
 // other tests start from that session.
@@ -73,12 +76,14 @@ export default defineConfig({
     env: {
       DATABASE_URL: `sqlite://${dataDir}/switchboard.db?mode=rwc`,
       SWITCHBOARD_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
+      LEPTOS_SITE_ROOT: siteRoot,
       RUST_LOG: "warn",
       // Tests sync on demand; a scheduled sync must not change the numbers under a test.
       SWITCHBOARD_SYNC_SCHEDULE: "off",
       // Runs take long enough to be watched: the run page must follow stages live.
       SWITCHBOARD_STAGE_PAUSE_MS: "1000",
+      // Test-mode calls answer at once (the pause above is what makes runs watchable here).
+      SWITCHBOARD_TESTMODE_LATENCY: "off",
       SWITCHBOARD_OWNER_PASSWORD: OWNER_PASSWORD,
       // Every test browser logs in from 127.0.0.1.
       SWITCHBOARD_LOGIN_RATE_LIMIT: "600",

@@ -4,7 +4,8 @@
 #  2. schemathesis generates requests from it (valid and invalid) for every operation, authenticated
 #     with an API key, and checks that no answer is a 5xx, that each status, content type, header and
 #     body matches the document, that invalid input is refused, and that a missing key is refused.
-# The server runs from the debug build (`cargo leptos build`) on a fresh demo database.
+# The server runs from the debug build (`cargo leptos build`) on a fresh demo database, with the
+# site `make test` builds (E2E_SITE_ROOT, target/test-site by default).
 # Usage: scripts/api-fuzz.sh [seconds]   (the time budget for schemathesis; 180 by default)
 set -euo pipefail
 
@@ -12,6 +13,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUDGET="${1:-180}"
 BIN="$ROOT/target/debug/switchboard"
 VENV="$ROOT/target/test-venv"
+SITE_ROOT="${E2E_SITE_ROOT:-$ROOT/target/test-site}"
 ADDR="127.0.0.1:${SWITCHBOARD_FUZZ_PORT:-3139}"
 SCHEMATHESIS_VERSION="4.32.5"
 VALIDATOR_VERSION="0.9.0"
@@ -46,8 +48,8 @@ export DATABASE_URL="sqlite://$WORK/switchboard.db?mode=rwc"
 KEY="$("$BIN" api-key create --name api-fuzz 2>/dev/null)"
 
 log "starting the server on $ADDR"
-SWITCHBOARD_ADDR="$ADDR" SWITCHBOARD_SYNC_SCHEDULE=off SWITCHBOARD_RATE_LIMIT=1000000 \
-  SWITCHBOARD_OWNER_PASSWORD="api-fuzz-owner-password" LEPTOS_SITE_ROOT="$ROOT/target/site" \
+SWITCHBOARD_ADDR="$ADDR" SWITCHBOARD_SYNC_SCHEDULE=off SWITCHBOARD_RATE_LIMIT=1000000 SWITCHBOARD_TESTMODE_LATENCY=off \
+  SWITCHBOARD_OWNER_PASSWORD="api-fuzz-owner-password" LEPTOS_SITE_ROOT="$SITE_ROOT" \
   RUST_LOG=warn "$BIN" serve >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do

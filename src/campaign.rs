@@ -198,11 +198,27 @@ pub struct CampaignPage {
     pub offset: u32,
 }
 
-/// The campaigns page: a page of campaigns, and the projects to filter by as (id, name).
+/// The campaigns page: a page of campaigns, the projects to filter by as (id, name), and each
+/// listed campaign's spend, CPA and ROAS over a window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CampaignList {
     pub page: CampaignPage,
     pub projects: Vec<(String, String)>,
+    /// The window the figures cover.
+    pub window: crate::analytics::DateRange,
+    /// The page's campaigns' figures over `window`, in page order.
+    pub figures: Vec<crate::analytics::campaign_figures::CampaignFigures>,
+}
+
+/// What the campaigns page asks for: the list's filters, order and page; the window of the
+/// figures (the 30 days ending today by default); or a figure to sort by instead of a column.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignTableRequest {
+    pub query: CampaignQuery,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Sorts by this figure over the window (in `query.descending` order) instead of `query.sort`.
+    pub figure_sort: Option<crate::analytics::campaign_figures::FigureSort>,
 }
 
 /// One campaign with its project and its daily metrics for a window.
@@ -211,6 +227,8 @@ pub struct CampaignDetail {
     pub campaign: Campaign,
     pub project: crate::project::Project,
     pub days: Vec<DailyMetric>,
+    /// Spend and conversions per day for the trend chart, today marked partial.
+    pub trend: crate::analytics::campaign_figures::DailySeries,
 }
 
 // A campaign's daily metrics in its platform's currency, for a window or all it has (the API's

@@ -10,6 +10,7 @@ text_enum!(
     ExecutionStatus, "execution status", {
         Pending => "pending",
         Running => "running",
+        AwaitingApproval => "awaiting_approval",
         Completed => "completed",
         Failed => "failed",
         Cancelled => "cancelled",
@@ -20,6 +21,7 @@ text_enum!(
     StageStatus, "stage status", {
         Pending => "pending",
         Running => "running",
+        AwaitingApproval => "awaiting_approval",
         Completed => "completed",
         Failed => "failed",
         Skipped => "skipped",
@@ -80,6 +82,9 @@ pub struct Execution {
     pub created_at: crate::time::Timestamp,
     pub started_at: Option<crate::time::Timestamp>,
     pub completed_at: Option<crate::time::Timestamp>,
+    /// A dry run works out every change and applies none.
+    #[serde(default)]
+    pub dry_run: bool,
 }
 
 /// One stage of a run: the definition it ran with, and how it went.
@@ -132,6 +137,9 @@ pub struct RunView {
     pub detail: ExecutionDetail,
     pub events: Vec<ExecutionEvent>,
     pub project_name: Option<String>,
+    /// The changes its stages proposed, with their decisions.
+    #[serde(default)]
+    pub proposals: Vec<crate::approval::Proposal>,
 }
 
 /// Event types the executor writes.
@@ -146,6 +154,8 @@ pub mod events {
     pub const STAGE_FAILED: &str = "stage.failed";
     pub const STAGE_RETRYING: &str = "stage.retrying";
     pub const AGENT_REASONING: &str = "agent.reasoning";
+    pub const APPROVAL_REQUESTED: &str = "approval.requested";
+    pub const APPROVAL_DECIDED: &str = "approval.decided";
     pub const TOOL_CALLED: &str = "tool.called";
 
     /// Whether this event ends its execution's stream.

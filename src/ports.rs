@@ -218,6 +218,7 @@ pub trait ExecutionRepo: Send + Sync {
         workflow: &crate::workflow::Workflow,
         project: Option<&ProjectId>,
         input: serde_json::Value,
+        dry_run: bool,
     ) -> Result<(crate::execution::Execution, crate::execution::ExecutionEvent), RepoError>;
     async fn get(&self, id: &crate::ids::ExecutionId)
     -> Result<crate::execution::ExecutionDetail, RepoError>;
@@ -467,12 +468,52 @@ pub trait NotificationRepo: Send + Sync {
     /// Where the notifier stopped reading the event log (`None` before its first start).
     async fn cursor(&self) -> Result<Option<i64>, RepoError>;
     async fn set_cursor(&self, seq: i64) -> Result<(), RepoError>;
-    /// Runs that ended (completed or failed) after `after_seq`: (seq, execution, event type).
+    /// Runs that ended (completed or failed) or stopped for approval after `after_seq`: (seq,
+    /// execution, event type).
     async fn ended_runs_since(
         &self,
         after_seq: i64,
         limit: u32,
     ) -> Result<Vec<(i64, crate::ids::ExecutionId, String)>, RepoError>;
+}
+
+/// Proposed changes waiting for (or after) a decision.
+#[async_trait]
+pub trait ProposalRepo: Send + Sync {
+    /// Stores a stage's proposal; a stage that already has one (a resumed stage) gets that one back.
+    async fn create(
+        &self,
+        proposal: &crate::approval::Proposal,
+    ) -> Result<crate::approval::Proposal, RepoError>;
+    async fn get(&self, id: &str) -> Result<crate::approval::Proposal, RepoError>;
+    async fn for_stage(
+        &self,
+        execution: &crate::ids::ExecutionId,
+        position: u32,
+    ) -> Result<Option<crate::approval::Proposal>, RepoError>;
+    async fn for_execution(
+        &self,
+        execution: &crate::ids::ExecutionId,
+    ) -> Result<Vec<crate::approval::Proposal>, RepoError>;
+    /// Newest first.
+    async fn list(
+        &self,
+        status: Option<crate::approval::ProposalStatus>,
+        project: Option<&ProjectId>,
+        limit: u32,
+    ) -> Result<Vec<crate::approval::Proposal>, RepoError>;
+    /// Writes the proposal's status, changes and decision, if it is still `expected` (a
+    /// `Conflict` when someone else decided first).
+    async fn save(
+        &self,
+        proposal: &crate::approval::Proposal,
+        expected: crate::approval::ProposalStatus,
+    ) -> Result<(), RepoError>;
+    /// Pending proposals whose time is up at `now`.
+    async fn expired(
+        &self,
+        now: &crate::time::Timestamp,
+    ) -> Result<Vec<crate::approval::Proposal>, RepoError>;
 }
 
 /// The repositories and infrastructure ports, cheap to clone: what the application services, the executor and the background jobs are built on.
@@ -493,4 +534,5 @@ pub struct Repos {
     pub webhooks: Arc<dyn WebhookRepo>,
     pub api_keys: Arc<dyn ApiKeyRepo>,
     pub notifications: Arc<dyn NotificationRepo>,
+    pub proposals: Arc<dyn ProposalRepo>,
 }

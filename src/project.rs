@@ -292,6 +292,13 @@ pub struct ProjectDetail {
     pub project: Project,
     pub campaigns: crate::campaign::CampaignPage,
     pub activity: Vec<crate::activity::ActivityEntry>,
+    /// The window the campaigns' figures cover (the 30 days ending today by default).
+    pub window: crate::analytics::DateRange,
+    /// The listed campaigns' spend, CPA and ROAS over `window`, in list order.
+    pub figures: Vec<crate::analytics::campaign_figures::CampaignFigures>,
+    /// This month's pacing: the project's (with why it disagrees with its campaigns', if it
+    /// does) and its campaigns'.
+    pub pacing: crate::analytics::pacing_report::PacingReport,
 }
 
 /// A project as a form's choice lists it.

@@ -73,6 +73,41 @@ pub enum RunEvent {
         agent: Agent,
         message: String,
     },
+    /// The stage stopped at its proposal: its changes wait for a decision.
+    #[serde(rename = "stage.awaiting_approval", rename_all = "camelCase")]
+    StageAwaitingApproval {
+        stage_id: String,
+        position: u32,
+        duration_ms: u64,
+        summary: String,
+    },
+    /// A stage worked out changes that wait for a decision; the run waits with it.
+    #[serde(rename = "approval.requested", rename_all = "camelCase")]
+    ApprovalRequested {
+        stage_id: String,
+        position: u32,
+        proposal_id: String,
+        /// Changes waiting for a decision.
+        waiting: usize,
+        /// Changes the policy approved (applied at once).
+        auto_approved: usize,
+        expires_at: crate::time::Timestamp,
+    },
+    /// A person decided on a proposal (or it expired); the run goes on.
+    #[serde(rename = "approval.decided", rename_all = "camelCase")]
+    ApprovalDecided {
+        stage_id: String,
+        position: u32,
+        proposal_id: String,
+        status: crate::approval::ProposalStatus,
+        approved: usize,
+        rejected: usize,
+        decided_by: Option<String>,
+        note: Option<String>,
+    },
+    /// The run goes on after waiting for a decision.
+    #[serde(rename = "execution.resumed", rename_all = "camelCase")]
+    Resumed { stage_id: String, position: u32 },
     /// A connector tool ran (or its recorded answer was replayed), whatever the outcome.
     #[serde(rename = "tool.called", rename_all = "camelCase")]
     ToolCalled(ToolCall),
@@ -129,7 +164,7 @@ pub enum ToolOutcome {
 }
 
 /// Every event type, for listening to all of them on an SSE stream.
-pub const KINDS: [&str; 12] = [
+pub const KINDS: [&str; 16] = [
     "execution.created",
     "execution.started",
     "execution.completed",
@@ -142,6 +177,10 @@ pub const KINDS: [&str; 12] = [
     "stage.retrying",
     "agent.reasoning",
     "tool.called",
+    "stage.awaiting_approval",
+    "approval.requested",
+    "approval.decided",
+    "execution.resumed",
 ];
 
 impl RunEvent {
@@ -157,6 +196,10 @@ impl RunEvent {
             RunEvent::StageFailed { .. } => "stage.failed",
             RunEvent::Reasoning { .. } => "agent.reasoning",
             RunEvent::ToolCalled(_) => "tool.called",
+            RunEvent::StageAwaitingApproval { .. } => "stage.awaiting_approval",
+            RunEvent::ApprovalRequested { .. } => "approval.requested",
+            RunEvent::ApprovalDecided { .. } => "approval.decided",
+            RunEvent::Resumed { .. } => "execution.resumed",
             RunEvent::Completed { .. } => "execution.completed",
             RunEvent::Failed { .. } => "execution.failed",
             RunEvent::Cancelled { .. } => "execution.cancelled",
@@ -169,6 +212,21 @@ impl RunEvent {
             ExecutionStatus::Failed => RunEvent::Failed { status, error, result },
             ExecutionStatus::Cancelled => RunEvent::Cancelled { status, error, result },
             _ => RunEvent::Completed { status, error, result },
+        }
+    }
+
+    /// A proposal's decision (or expiry), for the run's log.
+    pub fn approval_decided(p: &crate::approval::Proposal) -> RunEvent {
+        let (approved, rejected, _) = p.counts();
+        RunEvent::ApprovalDecided {
+            stage_id: p.stage_id.clone(),
+            position: p.stage_position,
+            proposal_id: p.id.clone(),
+            status: p.status,
+            approved,
+            rejected,
+            decided_by: p.decided_by.clone(),
+            note: p.note.clone(),
         }
     }
 
@@ -187,7 +245,11 @@ impl RunEvent {
             | RunEvent::StageCompleted { position, .. }
             | RunEvent::StageSkipped { position, .. }
             | RunEvent::StageRetrying { position, .. }
-            | RunEvent::StageFailed { position, .. } => Some(*position),
+            | RunEvent::StageFailed { position, .. }
+            | RunEvent::StageAwaitingApproval { position, .. }
+            | RunEvent::ApprovalRequested { position, .. }
+            | RunEvent::ApprovalDecided { position, .. }
+            | RunEvent::Resumed { position, .. } => Some(*position),
             _ => None,
         }
     }
@@ -249,6 +311,34 @@ mod tests {
                 project_id: None,
             },
             RunEvent::Started { stages: 3 },
+            RunEvent::ApprovalRequested {
+                stage_id: "b".into(),
+                position: 1,
+                proposal_id: "prop_1".into(),
+                waiting: 4,
+                auto_approved: 1,
+                expires_at: crate::time::Timestamp::parse("2026-12-07T10:00:00Z").expect("time"),
+            },
+            RunEvent::ApprovalDecided {
+                stage_id: "b".into(),
+                position: 1,
+                proposal_id: "prop_1".into(),
+                status: crate::approval::ProposalStatus::Decided,
+                approved: 2,
+                rejected: 3,
+                decided_by: Some("owner".into()),
+                note: None,
+            },
+            RunEvent::Resumed {
+                stage_id: "b".into(),
+                position: 1,
+            },
+            RunEvent::StageAwaitingApproval {
+                stage_id: "b".into(),
+                position: 1,
+                duration_ms: 40,
+                summary: "4 change(s) waiting for approval".into(),
+            },
             RunEvent::StageCompleted {
                 stage_id: "a".into(),
                 position: 0,

@@ -109,6 +109,9 @@ pub struct Workflow {
     /// A cron expression, for `schedule` triggers.
     pub schedule: Option<String>,
     pub stages: Vec<StageDef>,
+    /// Whether its write actions wait for approval.
+    #[serde(default)]
+    pub approval: crate::approval::ApprovalPolicy,
     /// The template it was made from, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
@@ -153,6 +156,9 @@ pub struct WorkflowInput {
     #[serde(default)]
     pub schedule: Option<String>,
     pub stages: Vec<StageInput>,
+    /// Whether write actions wait for approval; `{"mode": "propose"}` when left out.
+    #[serde(default)]
+    pub approval: Option<crate::approval::ApprovalPolicy>,
 }
 
 /// A checked definition, ready to store.
@@ -164,6 +170,7 @@ pub struct WorkflowDraft {
     pub trigger: Trigger,
     pub schedule: Option<String>,
     pub stages: Vec<StageDef>,
+    pub approval: crate::approval::ApprovalPolicy,
     pub template_id: Option<String>,
 }
 
@@ -234,13 +241,15 @@ impl WorkflowInput {
                     continue;
                 }
             };
-            let action = s.action.trim();
             // No parameters (or `null`) means the action's defaults.
             let params = if s.params.is_null() {
                 empty_object()
             } else {
                 s.params.clone()
             };
+            // An earlier version's words (`analyze`, `lookbackDays`) are read as today's.
+            let (action, params) = crate::agents::canonical_stage(agent, &s.action, &params);
+            let action = action.as_str();
             match crate::agents::find_action(agent, action) {
                 None => errors.add(
                     &format!("{at}.action"),
@@ -272,6 +281,8 @@ impl WorkflowInput {
                 params,
             });
         }
+        let approval = self.approval.unwrap_or_default();
+        approval.validate(&mut errors);
         match trigger {
             Some(trigger) if errors.is_empty() => Ok(WorkflowDraft {
                 project_id,
@@ -285,6 +296,7 @@ impl WorkflowInput {
                 trigger,
                 schedule: schedule.map(str::to_owned),
                 stages,
+                approval,
                 template_id: None,
             }),
             _ => Err(errors),
@@ -333,6 +345,9 @@ pub struct WorkflowsOverview {
 pub struct WorkflowDetail {
     pub item: WorkflowItem,
     pub runs: Vec<crate::execution::Execution>,
+    /// The projects (not archived) it can work for: the editor's and the Run form's choice.
+    #[serde(default)]
+    pub projects: Vec<crate::connection::ProjectChoice>,
 }
 
 /// A stage as the editor sends it: parameters as JSON text.
@@ -350,10 +365,13 @@ pub struct StageForm {
     pub params: Option<String>,
 }
 
-/// The workflow editor's fields (the project stays the workflow's own).
+/// The workflow editor's fields.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WorkflowForm {
     pub name: String,
+    /// The project it works for: blank for none; the workflow keeps its own when left out.
+    #[serde(default)]
+    pub project_id: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
     #[serde(default)]
@@ -362,16 +380,32 @@ pub struct WorkflowForm {
     pub schedule: Option<String>,
     #[serde(default)]
     pub stages: Vec<StageForm>,
+    /// `propose` or `auto`.
+    #[serde(default)]
+    pub approval_mode: Option<String>,
+    /// A percentage, or blank for none.
+    #[serde(default)]
+    pub auto_approve_under_pct: Option<String>,
+    /// Hours, or blank for the default.
+    #[serde(default)]
+    pub expires_after_hours: Option<String>,
 }
 
 impl WorkflowForm {
-    /// The definition the form describes, for `project_id`. Blank parameters are `{}`; parameters
-    /// that are not JSON are errors about `stages[i].params`.
+    /// The definition the form describes, for its project (`project_id` when the form names
+    /// none). Blank parameters are `{}`; parameters that are not JSON are errors about
+    /// `stages[i].params`.
     pub fn into_input(
         self,
         project_id: Option<String>,
     ) -> Result<WorkflowInput, crate::validation::FieldErrors> {
         let mut errors = crate::validation::FieldErrors::new();
+        let project_id = match self.project_id.as_deref().map(str::trim) {
+            None => project_id,
+            Some("") => None,
+            Some(chosen) => Some(chosen.to_owned()),
+        };
+        let approval = self.approval(&mut errors);
         let stages = self
             .stages
             .into_iter()
@@ -400,7 +434,41 @@ impl WorkflowForm {
             trigger: self.trigger,
             schedule: self.schedule,
             stages,
+            approval: Some(approval),
         })
+    }
+
+    /// The approval fields as a policy; unreadable numbers are errors about `approval.<field>`.
+    fn approval(&self, errors: &mut crate::validation::FieldErrors) -> crate::approval::ApprovalPolicy {
+        let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+        let mut policy = crate::approval::ApprovalPolicy::default();
+        if let Some(mode) = text(&self.approval_mode) {
+            match mode.parse() {
+                Ok(m) => policy.mode = m,
+                Err(e) => errors.add("approval.mode", format!("{e}")),
+            }
+        }
+        if let Some(pct) = text(&self.auto_approve_under_pct) {
+            match pct.trim_end_matches('%').trim().parse::<f64>() {
+                Ok(p) => policy.auto_approve_under_pct = Some(p),
+                Err(_) => errors.add("approval.auto_approve_under_pct", "must be a number (a percentage)"),
+            }
+        }
+        if let Some(hours) = text(&self.expires_after_hours) {
+            match hours.parse::<u32>() {
+                Ok(h) => policy.expires_after_hours = h,
+                Err(_) => errors.add("approval.expires_after_hours", "must be a whole number of hours"),
+            }
+        }
+        policy
+    }
+
+    /// The form's approval fields for a stored policy.
+    pub fn with_approval(mut self, policy: &crate::approval::ApprovalPolicy) -> Self {
+        self.approval_mode = Some(policy.mode.as_str().to_owned());
+        self.auto_approve_under_pct = policy.auto_approve_under_pct.map(|p| p.to_string());
+        self.expires_after_hours = Some(policy.expires_after_hours.to_string());
+        self
     }
 }
 
@@ -434,6 +502,45 @@ mod tests {
     }
 
     #[test]
+    fn earlier_stage_words_are_stored_as_todays() {
+        let stage = |agent: &str, action: &str, params: serde_json::Value| StageInput {
+            agent: agent.to_owned(),
+            action: action.to_owned(),
+            params,
+            ..StageInput::default()
+        };
+        let input = WorkflowInput {
+            name: "Imported".to_owned(),
+            stages: vec![
+                stage("Analyst", "report", serde_json::json!({"lookbackDays": 7})),
+                stage("Trader", "analyze", serde_json::json!({"lookbackDays": 30})),
+            ],
+            ..WorkflowInput::default()
+        };
+        let draft = input.validate().expect("legacy words are accepted");
+        assert_eq!(draft.stages[0].params, serde_json::json!({"lookback_days": 7}));
+        assert_eq!(draft.stages[1].action, "analyze");
+        assert_eq!(draft.stages[1].params, serde_json::json!({"lookback_days": 30}));
+        // Saving the stored stages again changes nothing.
+        let again = WorkflowInput {
+            name: "Imported".to_owned(),
+            stages: draft
+                .stages
+                .iter()
+                .map(|s| stage(s.agent.as_str(), &s.action, s.params.clone()))
+                .collect(),
+            ..WorkflowInput::default()
+        };
+        assert_eq!(again.validate().expect("valid").stages, draft.stages);
+        let unknown = WorkflowInput {
+            name: "Imported".to_owned(),
+            stages: vec![stage("Analyst", "report", serde_json::json!({"lookbackWeeks": 2}))],
+            ..WorkflowInput::default()
+        };
+        assert!(unknown.validate().is_err());
+    }
+
+    #[test]
     fn the_editors_form_reads_parameters_as_json() {
         let stage = |params: Option<&str>| StageForm {
             agent: "Analyst".to_owned(),
@@ -451,6 +558,17 @@ mod tests {
             .into_input(Some("prj_0001".to_owned()))
             .expect("valid");
         assert_eq!(input.project_id.as_deref(), Some("prj_0001"));
+        // A project chosen in the form wins; a blank choice is none.
+        let chosen = WorkflowForm {
+            project_id: Some("prj_0002".to_owned()),
+            ..form.clone()
+        };
+        assert_eq!(chosen.into_input(Some("prj_0001".to_owned())).expect("valid").project_id.as_deref(), Some("prj_0002"));
+        let blank = WorkflowForm {
+            project_id: Some(" ".to_owned()),
+            ..form.clone()
+        };
+        assert_eq!(blank.into_input(Some("prj_0001".to_owned())).expect("valid").project_id, None);
         assert_eq!(input.stages[0].params, serde_json::json!({}));
         assert_eq!(input.stages[1].params, serde_json::json!({"days": 7}));
         let bad = WorkflowForm {

@@ -53,6 +53,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // The user's locale and clock, for every figure and time the pages show.
+    components::format::provide_locale();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/switchboard.css" />

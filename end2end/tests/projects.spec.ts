@@ -17,7 +17,7 @@ test.describe("projects", () => {
 
     await expect(page).toHaveURL(/\/projects\/proj_[0-9a-f]+$/);
     await expect(page.getByTestId("project-name")).toHaveText(name);
-    await expect(page.getByText("12,500.50 USD")).toBeVisible();
+    await expect(page.getByText("$12,500.50")).toBeVisible();
     await expect(page.getByText("Meta Ads, Pinterest Ads")).toBeVisible();
     await expect(page.getByTestId("activity-feed")).toContainText(`Created project ${name}`);
 
@@ -72,7 +72,7 @@ test.describe("campaigns", () => {
 
     await table.getByRole("link", { name: "Daily budget" }).click();
     await expect(page).toHaveURL(/sort=daily_budget/);
-    const budgets = (await page.getByTestId("campaigns-table").locator("tbody tr td:nth-child(6)").allInnerTexts()).map((t) =>
+    const budgets = (await page.getByTestId("campaigns-table").locator("tbody tr td:nth-child(8)").allInnerTexts()).map((t) =>
       Number(t.replace(/[^0-9.]/g, "")),
     );
     expect(budgets).toEqual([...budgets].sort((a, b) => a - b));

@@ -378,6 +378,7 @@ async fn main() -> anyhow::Result<()> {
 
     let mut config = server::Config::load(&url, Some("127.0.0.1:0".parse()?))?;
     config.sync.default_schedule = "off".to_owned();
+    config.connectors.test_latency = switchboard_core::connectors::testmode::latency::Latency::Off;
     // One client asking thousands of times in a row: not what the rate limit is for.
     config.access.per_minute = 1_000_000;
     config.access.burst = 1_000_000;

@@ -40,7 +40,10 @@ async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyh
     let url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
     let pool = server::db::connect(server::db::connect_options(&url)?).await?;
     server::db::migrate(&pool).await?;
-    let settings = Arc::new(server::connectors::ConnectorSettings::from_env());
+    let settings = Arc::new(server::connectors::ConnectorSettings {
+        test_latency: switchboard_core::connectors::testmode::latency::Latency::Off,
+        ..server::connectors::ConnectorSettings::from_env()
+    });
     let keyring = Arc::new(server::secrets::Keyring::new(&[9; 32], &[]));
     let wiring = server::wiring::infrastructure(&pool, settings, keyring, server::sync::SyncSettings::default())?;
     let services = wiring.repos.clone();
@@ -74,8 +77,13 @@ async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyh
         }
         let template = switchboard_core::agents::templates::find_template("multi_platform_launch")
             .ok_or_else(|| anyhow::anyhow!("template"))?;
-        let draft = template
-            .instantiate(None, Some(project.id.as_str()))
+        let mut input = template.instantiate(None, Some(project.id.as_str()));
+        // Runs apply their writes at once: the benchmark measures the executor, not people.
+        input.approval = Some(switchboard_core::approval::ApprovalPolicy {
+            mode: switchboard_core::approval::ApprovalMode::Auto,
+            ..Default::default()
+        });
+        let draft = input
             .validate()
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         workflows.push(services.workflows.create(draft, "user").await?.id);
@@ -86,7 +94,7 @@ async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyh
     // Requested all at once, as by many callers of `POST /api/v1/executions`.
     let starts = (0..runs).map(|i| {
         let (engine, workflow) = (engine.clone(), workflows[i % workflows.len()].clone());
-        tokio::spawn(async move { engine.start(&workflow, None, json!({"trigger": "bench"})).await })
+        tokio::spawn(async move { engine.start(&workflow, None, json!({"trigger": "bench"}), false).await })
     });
     for started in futures_util::future::join_all(starts).await {
         started??;
@@ -166,6 +174,7 @@ async fn bench_fanout(subscribers: usize, runs: usize) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}/fanout.db?mode=rwc", dir.path().display());
     let mut config = server::Config::load(&url, Some("127.0.0.1:0".parse()?))?;
+    config.connectors.test_latency = switchboard_core::connectors::testmode::latency::Latency::Off;
     // A thousand subscribers from one address: not what the rate limit is for.
     config.access.per_minute = 1_000_000;
     config.access.burst = 1_000_000;

@@ -48,9 +48,10 @@ pub enum Command {
         /// The folder holding the legacy files.
         dir: PathBuf,
     },
-    /// Fill an empty database with a realistic demo data set: projects, campaigns on Google, Meta and
-    /// Pinterest with 60 days of performance ending yesterday, workflows and their runs. Does nothing
-    /// when the database already holds projects.
+    /// Fill an empty database with a demo: four client projects (each its own brand, currency and
+    /// time zone) with test-mode accounts on Google Ads, Meta and Pinterest, their campaigns and
+    /// performance pulled in by a sync, six workflows attached to those projects, and a history of
+    /// runs made by running the agents. Does nothing when the database already holds projects.
     SeedDemo {
         /// The same seed gives the same data (for the same day).
         #[arg(long, default_value_t = 7)]
@@ -148,15 +149,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::SeedDemo { seed } => {
-            let pool = open_database(&cli.database.database_url).await?;
+            // The demo runs the agents: the services need the server's pool, not a single connection.
+            let options = db::connect_options(&cli.database.database_url)?;
+            let pool = db::connect(options.clone()).await?;
             db::migrate(&pool).await?;
+            let (keyring, _) = crate::secrets::Keyring::load(Some(options.get_filename()))?;
             let scratch =
                 tempfile::tempdir().map_err(|e| anyhow::anyhow!("cannot make a scratch folder: {e}"))?;
-            let result = crate::demo::seed(&pool, seed, scratch.path()).await;
+            let result = crate::demo::seed(&pool, seed, scratch.path(), std::sync::Arc::new(keyring)).await;
             pool.close().await;
             match result {
                 Ok(report) => {
-                    println!("demo data added: {} records", report.changed());
+                    println!("{report}");
                     Ok(())
                 }
                 Err(e @ crate::demo::DemoError::NotEmpty) => {

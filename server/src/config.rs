@@ -47,7 +47,10 @@ impl Config {
             database,
             addr,
             leptos,
-            connectors: crate::connectors::ConnectorSettings::from_env(),
+            connectors: crate::connectors::ConnectorSettings {
+                test_latency: crate::connectors::settings::test_latency_from_env()?,
+                ..crate::connectors::ConnectorSettings::from_env()
+            },
             engine: crate::workflows::EngineSettings::from_env(),
             sync: crate::sync::SyncSettings::from_env()?,
             outbound: crate::outbound::OutboundSettings::from_env()?,

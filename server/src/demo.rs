@@ -1,25 +1,34 @@
-//! `switchboard seed-demo`: a realistic demo data set for an empty database, so a new user sees a
-//! living product. The records are written in the legacy JSON format and go through the same import
-//! as real data, so they are checked the same way. Dates end yesterday; the same seed gives the same
-//! data for the same day.
+//! `switchboard seed-demo`: a demo that tells one story, for an empty database. Four clients, each
+//! a project with its own brand, currency and time zone, and a test-mode account on each platform
+//! it advertises on, named after the brand. The accounts' campaigns and their performance come in
+//! through the real sync; six workflows, each attached to the project whose connections fit it,
+//! are made through the workflow service; and the run history is made by running them with the
+//! real executor, so every run's reasoning, tool calls and timings are what the agents did.
+//!
+//! The projects go through the legacy import (as real data does). Seeding is fast: test-mode
+//! calls answer at once here, whatever `SWITCHBOARD_TESTMODE_LATENCY` says for the server.
 
-use crate::legacy::{ImportReport, import_dir};
+use crate::connectors::ConnectorSettings;
+use crate::legacy::import_dir;
+use crate::secrets::Keyring;
+use crate::wiring::{self, AppSettings, Wiring};
 use chrono::{Duration, NaiveDate, Utc};
 use serde_json::{Value, json};
 use sqlx::SqlitePool;
+use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
+use switchboard_core::connection::ConnectionDraft;
+use switchboard_core::connectors::testmode::latency::Latency;
+use switchboard_core::connectors::testmode::{AccountLook, TestAccount};
+use switchboard_core::execution::ExecutionStatus;
+use switchboard_core::money::Currency;
+use switchboard_core::sync::{SyncState, SyncTrigger};
+use switchboard_core::workflow::{StageInput, WorkflowInput};
+use switchboard_core::{ExecutionId, Platform, ProjectId};
 
-const LOOKBACKS: [u32; 3] = [7, 14, 30];
-
-/// A demo workflow: id, name, and its stages as (agent, action).
-type Flow = (
-    &'static str,
-    &'static str,
-    &'static [(&'static str, &'static str)],
-);
-
-/// How many days of performance each campaign gets.
-const DAYS: i64 = 60;
+/// How long seeding waits for the sync, and for each round of runs, before it carries on.
+const WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
@@ -33,307 +42,238 @@ pub enum DemoError {
     Import(#[from] crate::legacy::ImportError),
     #[error("cannot connect the demo's test accounts: {0}")]
     Connections(String),
+    #[error("cannot start the demo's services: {0}")]
+    Wiring(String),
+    #[error("cannot make the demo's workflows: {0}")]
+    Workflows(String),
 }
 
-struct Plan {
-    name: &'static str,
-    client: &'static str,
-    vertical: &'static str,
-    currency: &'static str,
-    monthly: i64,
-    platforms: &'static [&'static str],
+/// A demo client: its project, brand, currency and time zone, and where it advertises.
+pub struct Plan {
+    pub name: &'static str,
+    /// What its accounts and campaigns are named after.
+    pub brand: &'static str,
+    pub client: &'static str,
+    pub vertical: &'static str,
+    pub currency: &'static str,
+    pub time_zone: &'static str,
+    pub monthly: i64,
+    pub platforms: &'static [Platform],
 }
 
-const PROJECTS: [Plan; 4] = [
+/// The demo's clients.
+pub const PROJECTS: [Plan; 4] = [
     Plan {
         name: "Alpine Trails Travel",
-        client: "Alpine Trails GmbH",
+        brand: "Alpine Trails",
+        client: "Alpine Trails GmbH (Munich)",
         vertical: "travel",
         currency: "EUR",
+        time_zone: "Europe/Berlin",
         monthly: 40_000,
-        platforms: &["google", "meta", "pinterest"],
+        platforms: &[Platform::Google, Platform::Meta, Platform::Pinterest],
     },
     Plan {
         name: "Northwind Outfitters",
-        client: "Northwind Retail Inc.",
+        brand: "Northwind",
+        client: "Northwind Retail Inc. (Chicago)",
         vertical: "ecommerce",
         currency: "USD",
+        time_zone: "America/Chicago",
         monthly: 80_000,
-        platforms: &["google", "meta", "pinterest"],
+        platforms: &[Platform::Google, Platform::Meta, Platform::Pinterest],
     },
     Plan {
         name: "Bright Path Learning",
-        client: "Bright Path Academy",
+        brand: "Bright Path",
+        client: "Bright Path Academy (Boston)",
         vertical: "education",
         currency: "USD",
+        time_zone: "America/New_York",
         monthly: 15_000,
-        platforms: &["google", "meta"],
+        platforms: &[Platform::Google, Platform::Meta],
     },
     Plan {
         name: "Harbor Bank Savings",
-        client: "Harbor Bank",
+        brand: "Harbor Bank",
+        client: "Harbor Bank plc (London)",
         vertical: "finance",
-        currency: "USD",
+        currency: "GBP",
+        time_zone: "Europe/London",
         monthly: 25_000,
-        platforms: &["google", "meta"],
+        platforms: &[Platform::Google, Platform::Meta],
     },
 ];
 
-fn objectives(platform: &str) -> &'static [&'static str] {
-    match platform {
-        "google" => &["SEARCH", "PERFORMANCE_MAX", "SHOPPING", "DISPLAY", "VIDEO"],
-        "meta" => &[
-            "OUTCOME_SALES",
-            "OUTCOME_LEADS",
-            "OUTCOME_TRAFFIC",
-            "OUTCOME_AWARENESS",
-        ],
-        _ => &["CONVERSIONS", "CONSIDERATION", "AWARENESS", "CATALOG_SALES"],
-    }
+/// The id the legacy import gives the `n`th demo project (from 0).
+fn project_id(n: usize) -> String {
+    format!("proj_demo{:02}", n + 1)
 }
 
-fn native_status(platform: &str, active: bool) -> &'static str {
-    match (platform, active) {
-        ("google", true) => "ENABLED",
-        (_, true) => "ACTIVE",
-        (_, false) => "PAUSED",
-    }
+/// A demo workflow: its name, what it does, the project it works for (an index into
+/// [`PROJECTS`]), how it starts, and its stages as (agent, action, parameters).
+struct Flow {
+    name: &'static str,
+    description: &'static str,
+    project: usize,
+    trigger: &'static str,
+    schedule: Option<&'static str>,
+    stages: Vec<(&'static str, &'static str, Value)>,
+    /// How many runs seeding makes of it.
+    runs: usize,
 }
 
-/// Platform benchmarks: (CTR, CPC in currency units) near the middle of the reference ranges.
-fn rates(platform: &str) -> (f64, f64) {
-    match platform {
-        "google" => (0.045, 1.9),
-        "meta" => (0.012, 0.9),
-        _ => (0.006, 0.7),
-    }
+fn flows() -> Vec<Flow> {
+    vec![
+        Flow {
+            name: "Cross-channel weekly report",
+            description: "Monday's report across Google, Meta and Pinterest, and the budget split it suggests",
+            project: 1,
+            trigger: "schedule",
+            schedule: Some("0 7 * * 1"),
+            stages: vec![
+                ("Analyst", "report", json!({"lookback_days": 7})),
+                ("Strategist", "plan", json!({"lookback_days": 30})),
+            ],
+            runs: 3,
+        },
+        Flow {
+            name: "Multi-platform campaign launch",
+            description: "Plans the split, then launches the summer hiking campaign on Meta and Pinterest (paused)",
+            project: 0,
+            trigger: "manual",
+            schedule: None,
+            stages: vec![
+                ("Strategist", "plan", json!({"lookback_days": 30})),
+                (
+                    "SocialMediaBuyer",
+                    "launch",
+                    json!({"name": "Alpine Trails | Summer hiking weeks", "daily_budget": 80, "goal": "traffic"}),
+                ),
+                ("Analyst", "report", json!({"lookback_days": 7})),
+            ],
+            runs: 2,
+        },
+        Flow {
+            name: "Budget rebalance",
+            description: "Moves daily budget from low-return campaigns to high-return ones, at most 20% a change",
+            project: 1,
+            trigger: "manual",
+            schedule: None,
+            stages: vec![
+                ("Analyst", "report", json!({"lookback_days": 14})),
+                ("Trader", "rebalance_budgets", json!({"lookback_days": 14, "max_change": 0.2})),
+            ],
+            runs: 2,
+        },
+        Flow {
+            name: "Underperformer pause",
+            description: "Pauses Meta campaigns with a cost per enrolment far above the account's, then tunes Google bids",
+            project: 2,
+            trigger: "webhook",
+            schedule: None,
+            stages: vec![
+                ("Analyst", "report", json!({"lookback_days": 14})),
+                (
+                    "SocialMediaBuyer",
+                    "pause_underperformers",
+                    json!({"lookback_days": 14, "min_spend": 50, "cpa_multiple": 1.5}),
+                ),
+                ("Trader", "adjust_bids", json!({"lookback_days": 14, "max_change": 0.15})),
+            ],
+            runs: 2,
+        },
+        Flow {
+            name: "Pinterest pin promotion",
+            description: "Promotes the newest Alpine Trails Pins in Germany, Austria and Switzerland",
+            project: 0,
+            trigger: "manual",
+            schedule: None,
+            stages: vec![
+                ("Analyst", "report", json!({"lookback_days": 14, "platforms": ["pinterest"]})),
+                (
+                    "SocialMediaBuyer",
+                    "promote_pins",
+                    json!({"name": "Alpine Trails | Pin promotion", "daily_budget": 40, "max_pins": 3, "countries": ["DE", "AT", "CH"]}),
+                ),
+            ],
+            runs: 2,
+        },
+        Flow {
+            name: "Monthly client review",
+            description: "The month's results for Harbor Bank's review meeting, and next month's split",
+            project: 3,
+            trigger: "schedule",
+            schedule: Some("0 8 1 * *"),
+            stages: vec![
+                ("Analyst", "report", json!({"lookback_days": 30})),
+                ("Strategist", "plan", json!({"lookback_days": 30})),
+            ],
+            runs: 3,
+        },
+    ]
 }
 
 fn ts(day: NaiveDate, hour: u32, minute: u32) -> String {
     format!("{}T{hour:02}:{minute:02}:00.000Z", day.format("%Y-%m-%d"))
 }
 
-/// The daily record in the platform's own shape, as its API returns it.
-fn raw_day(
-    platform: &str,
-    day: &str,
-    spend: f64,
-    impressions: u64,
-    clicks: u64,
-    conversions: u64,
-    value: f64,
-) -> Value {
-    match platform {
-        "google" => json!({"metrics": {
-            "costMicros": format!("{}", (spend * 1e6).round() as i64),
-            "impressions": impressions.to_string(), "clicks": clicks.to_string(),
-            "conversions": conversions as f64, "conversionsValue": (value * 100.0).round() / 100.0}}),
-        "meta" => json!({"spend": format!("{spend:.2}"), "impressions": impressions.to_string(),
-            "clicks": clicks.to_string(),
-            "actions": [{"action_type": "link_click", "value": clicks.to_string()},
-                        {"action_type": "purchase", "value": conversions.to_string()}],
-            "action_values": [{"action_type": "purchase", "value": format!("{value:.2}")}],
-            "date_start": day, "date_stop": day}),
-        _ => json!({"DATE": day, "SPEND_IN_MICRO_DOLLAR": (spend * 1e6).round() as i64,
-            "IMPRESSION_1": impressions, "CLICKTHROUGH_1": clicks, "TOTAL_CONVERSIONS": conversions,
-            "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR": (value * 1e6).round() as i64}),
+/// The demo's projects as legacy records (the import checks them as it checks real data).
+pub fn project_records(today: NaiveDate) -> Vec<Value> {
+    let created = today - Duration::days(120);
+    PROJECTS
+        .iter()
+        .enumerate()
+        .map(|(i, plan)| {
+            json!({"id": project_id(i), "name": plan.name, "client": plan.client, "vertical": plan.vertical,
+                "description": format!("Always-on {} advertising for {}, in {} ({})", plan.vertical, plan.brand, plan.currency, plan.time_zone),
+                "status": "active", "budget": {"monthly": plan.monthly, "currency": plan.currency},
+                "platforms": plan.platforms.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+                "createdAt": ts(created, 9, i as u32 * 7)})
+        })
+        .collect()
+}
+
+/// What seeding made.
+#[derive(Debug, Default)]
+pub struct DemoReport {
+    pub projects: usize,
+    pub connections: usize,
+    pub campaigns: u64,
+    pub metric_rows: u64,
+    pub workflows: usize,
+    /// Each run made: its workflow's name and how it ended.
+    pub runs: Vec<(String, ExecutionStatus)>,
+}
+
+impl fmt::Display for DemoReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "demo data added: {} projects, {} test-mode connections, {} campaigns with {} days of performance, {} workflows",
+            self.projects, self.connections, self.campaigns, self.metric_rows, self.workflows
+        )?;
+        let count = |s: &str| self.runs.iter().filter(|(_, st)| st.as_str() == s).count();
+        write!(
+            f,
+            "{} runs made by the agents: {} completed, {} awaiting approval, {} failed, {} other",
+            self.runs.len(),
+            count("completed"),
+            count("awaiting_approval"),
+            count("failed"),
+            self.runs.len() - count("completed") - count("awaiting_approval") - count("failed")
+        )
     }
 }
 
-/// Builds the demo records, legacy file name -> records.
-pub fn build(seed: u64, today: NaiveDate) -> Vec<(&'static str, Vec<Value>)> {
-    let mut rng = fastrand::Rng::with_seed(seed);
-    let first_day = today - Duration::days(DAYS);
-    let (mut projects, mut campaigns, mut metrics) = (Vec::new(), Vec::new(), Vec::new());
-    let mut campaign_no = 0;
-    for (i, plan) in PROJECTS.iter().enumerate() {
-        let pid = format!("proj_demo{:02}", i + 1);
-        projects.push(
-            json!({"id": pid, "name": plan.name, "client": plan.client, "vertical": plan.vertical,
-            "description": format!("Always-on {} advertising for {}", plan.vertical, plan.client),
-            "status": "active", "budget": {"monthly": plan.monthly, "currency": plan.currency},
-            "platforms": plan.platforms, "createdAt": ts(first_day - Duration::days(30), 9, i as u32 * 7)}),
-        );
-        for (j, platform) in plan
-            .platforms
-            .iter()
-            .cycle()
-            .take(plan.platforms.len() * 3)
-            .enumerate()
-        {
-            campaign_no += 1;
-            let cid = format!("camp_demo{campaign_no:03}");
-            let objective = objectives(platform)[rng.usize(..objectives(platform).len())];
-            let daily = [60.0, 90.0, 150.0, 250.0, 400.0][rng.usize(..5)];
-            let active = rng.f64() > 0.25;
-            let external = match *platform {
-                "google" => format!("{}", 1_000_000_000 + rng.u64(..8_999_999_999)),
-                "meta" => format!("2385{:013}", rng.u64(..9_999_999_999_999)),
-                _ => format!("6268{:08}", rng.u64(..99_999_999)),
-            };
-            campaigns.push(
-                json!({"id": cid, "projectId": pid, "platform": platform, "externalId": external,
-                "name": format!("{} | {} | {}", plan.name, objective.replace('_', " ").to_lowercase(), j + 1),
-                "objective": objective, "status": native_status(platform, active), "dailyBudget": daily,
-                "currency": plan.currency, "startDate": first_day.to_string(),
-                "endDate": Value::Null, "createdAt": ts(first_day, 8 + (j as u32 % 8), 0)}),
-            );
-            let (ctr, cpc) = rates(platform);
-            let (ctr, cpc) = (ctr * (0.6 + rng.f64() * 0.9), cpc * (0.6 + rng.f64() * 1.0));
-            let cvr = 0.01 + rng.f64() * 0.05;
-            let order_value = 40.0 + rng.f64() * 120.0;
-            // Paused campaigns stopped spending some days ago.
-            let last_day = if active { DAYS } else { DAYS - 5 - rng.i64(0..20) };
-            for d in 0..last_day {
-                let day = first_day + Duration::days(d);
-                let weekend = matches!(day.format("%u").to_string().as_str(), "6" | "7");
-                let spend = daily * (0.7 + rng.f64() * 0.35) * if weekend { 1.15 } else { 1.0 };
-                let clicks = ((spend / cpc) as u64).max(1);
-                let impressions = ((clicks as f64 / ctr) as u64).max(clicks);
-                let conversions = (clicks as f64 * cvr * (0.7 + rng.f64() * 0.6)).round() as u64;
-                let value = conversions as f64 * order_value * (0.8 + rng.f64() * 0.4);
-                let date = day.to_string();
-                metrics.push(json!({"campaignId": cid, "platform": platform, "date": date,
-                    "raw": raw_day(platform, &date, spend, impressions, clicks, conversions, value)}));
-            }
-        }
-    }
-
-    let agents = ["Strategist", "SocialMediaBuyer", "Trader", "Analyst"];
-    let flows: [Flow; 6] = [
-        (
-            "wf_demo1",
-            "Cross-channel weekly report",
-            &[("Analyst", "report"), ("Strategist", "plan")],
-        ),
-        (
-            "wf_demo2",
-            "Multi-platform campaign launch",
-            &[
-                ("Strategist", "plan"),
-                ("SocialMediaBuyer", "launch"),
-                ("Trader", "rebalance_budgets"),
-                ("Analyst", "report"),
-            ],
-        ),
-        (
-            "wf_demo3",
-            "Budget rebalance",
-            &[("Analyst", "report"), ("Trader", "rebalance_budgets")],
-        ),
-        (
-            "wf_demo4",
-            "Underperformer pause",
-            &[
-                ("Analyst", "report"),
-                ("SocialMediaBuyer", "pause_underperformers"),
-                ("Trader", "adjust_bids"),
-            ],
-        ),
-        (
-            "wf_demo5",
-            "Pinterest pin promotion",
-            &[
-                ("Strategist", "plan"),
-                ("SocialMediaBuyer", "launch"),
-                ("Analyst", "report"),
-            ],
-        ),
-        (
-            "wf_demo6",
-            "Monthly client review",
-            &[
-                ("Analyst", "report"),
-                ("Strategist", "plan"),
-                ("Trader", "adjust_bids"),
-            ],
-        ),
-    ];
-    let triggers = ["manual", "schedule", "webhook"];
-    let mut workflows = Vec::new();
-    for (k, (id, name, stages)) in flows.iter().enumerate() {
-        let stages: Vec<Value> = stages
-            .iter()
-            .enumerate()
-            .map(|(n, (agent, action))| {
-                json!({
-            "id": format!("s{}", n + 1), "name": format!("{agent}: {}", action.replace('_', " ")),
-            "agent": agent, "action": action, "params": {"lookbackDays": LOOKBACKS[n % 3]}})
-            })
-            .collect();
-        workflows.push(json!({"id": id, "name": name, "description": format!("{name} across your platforms"),
-            "trigger": triggers[k % 3], "stages": stages, "createdAt": ts(first_day - Duration::days(20), 10, k as u32)}));
-    }
-
-    let (mut executions, mut events, mut activity) = (Vec::new(), Vec::new(), Vec::new());
-    for n in 0..48 {
-        let (wf_id, wf_name, stages) = flows[rng.usize(..flows.len())];
-        let pid = format!("proj_demo{:02}", rng.usize(..PROJECTS.len()) + 1);
-        let day = first_day + Duration::days(n * DAYS / 48);
-        let status = match rng.u32(..20) {
-            0 => "failed",
-            1 => "cancelled",
-            _ => "completed",
-        };
-        let eid = format!("exec_demo{:03}", n + 1);
-        let mut at = day
-            .and_hms_opt(9 + (n as u32 % 8), rng.u32(..60), 0)
-            .unwrap_or_default();
-        let started = at;
-        let fail_at = (status == "failed").then(|| rng.usize(..stages.len()));
-        let mut stage_runs = Vec::new();
-        for (s, (agent, action)) in stages.iter().enumerate() {
-            if status == "cancelled" && s > 0 {
-                break;
-            }
-            let begin = at;
-            at += Duration::milliseconds(500 + rng.i64(0..20_000));
-            let failed = fail_at == Some(s);
-            let stamp = |t: chrono::NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
-            stage_runs.push(json!({"stageId": format!("s{}", s + 1), "status": if failed { "failed" } else { "completed" },
-                "startedAt": stamp(begin), "completedAt": stamp(at),
-                "output": {"summary": format!("{agent} {} done", action.replace('_', " ")), "toolCalls": 1 + rng.u32(..6)},
-                "error": if failed { Value::from("Rate limit exceeded (429) from platform API") } else { Value::Null }}));
-            for (e, kind) in [
-                "stage.started",
-                "tool.called",
-                if failed { "stage.failed" } else { "stage.completed" },
-            ]
-            .iter()
-            .enumerate()
-            {
-                events.push(
-                    json!({"id": format!("evt_demo{:05}", events.len() + 1), "executionId": eid, "type": kind,
-                    "timestamp": stamp(begin + Duration::milliseconds(e as i64 * 200)),
-                    "data": {"stageId": format!("s{}", s + 1), "agent": agent}}),
-                );
-            }
-            if failed {
-                break;
-            }
-        }
-        let stamp = |t: chrono::NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
-        executions.push(json!({"id": eid, "workflowId": wf_id, "projectId": pid, "status": status,
-            "startedAt": stamp(started), "completedAt": stamp(at), "input": {"trigger": triggers[n as usize % 3]},
-            "stages": stage_runs, "result": {"ok": status == "completed"}}));
-        activity.push(json!({"id": format!("act_demo{:04}", n + 1), "projectId": pid,
-            "actor": format!("agent:{}", agents[n as usize % 4]), "action": format!("workflow.{status}"),
-            "summary": format!("{wf_name} {status}"), "timestamp": stamp(at), "meta": {"executionId": eid}}));
-    }
-
-    vec![
-        ("projects.json", projects),
-        ("workflows.json", workflows),
-        ("campaigns.json", campaigns),
-        ("executions.json", executions),
-        ("events.json", events),
-        ("activity.json", activity),
-        ("campaign-metrics.json", metrics),
-    ]
-}
-
-/// Fills an empty database with the demo data set.
-pub async fn seed(pool: &SqlitePool, seed: u64, scratch: &Path) -> Result<ImportReport, DemoError> {
+/// Fills an empty database with the demo. `keyring` is the database's (nothing is sealed with
+/// it here; the services are built with it as the server builds them).
+pub async fn seed(
+    pool: &SqlitePool,
+    seed: u64,
+    scratch: &Path,
+    keyring: Arc<Keyring>,
+) -> Result<DemoReport, DemoError> {
     let projects: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM projects")
         .fetch_one(pool)
         .await?;
@@ -341,47 +281,217 @@ pub async fn seed(pool: &SqlitePool, seed: u64, scratch: &Path) -> Result<Import
         return Err(DemoError::NotEmpty);
     }
     let today = Utc::now().date_naive();
-    for (file, records) in build(seed, today) {
-        let text = serde_json::to_vec(&records).map_err(std::io::Error::other)?;
-        std::fs::write(scratch.join(file), text)?;
+    let records = project_records(today);
+    std::fs::write(
+        scratch.join("projects.json"),
+        serde_json::to_vec(&records).map_err(std::io::Error::other)?,
+    )?;
+    import_dir(pool, scratch, &|_| {}).await?;
+    let app = wire(pool, keyring)?;
+    let mut report = DemoReport {
+        projects: PROJECTS.len(),
+        ..DemoReport::default()
+    };
+    report.connections = connect_test_accounts(&app, seed, today).await?;
+    let (campaigns, rows) = sync(&app).await?;
+    report.campaigns = campaigns;
+    report.metric_rows = rows;
+    let made = make_workflows(&app).await?;
+    report.workflows = made.len();
+    report.runs = run_history(&app, &made).await;
+    // Test accounts the runs changed are stored whole (their change logs would do as well).
+    if let Err(e) = app.repos.tools.settle().await {
+        tracing::warn!(error = %e, "the demo's test accounts stay stored as change logs");
     }
-    let report = import_dir(pool, scratch, &|_| {}).await?;
-    connect_test_accounts(pool, seed, today).await?;
     Ok(report)
 }
 
-/// A test-mode account on each platform a demo project uses, so its workflows have something to
-/// work on from the first start.
-async fn connect_test_accounts(pool: &SqlitePool, seed: u64, today: NaiveDate) -> Result<(), DemoError> {
-    use switchboard_core::connection::ConnectionInput;
-    use switchboard_core::connectors::testmode::TestAccount;
-    use switchboard_core::ports::ConnectionRepo;
-    let repo =
-        crate::db::SqliteConnectionRepo::new(crate::db::Db::without_events(pool));
-    let projects: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT id, platforms, currency FROM projects ORDER BY id")
-            .fetch_all(pool)
-            .await?;
-    for (n, (id, platforms, currency)) in projects.into_iter().enumerate() {
-        let platforms: Vec<String> = serde_json::from_str(&platforms).unwrap_or_default();
-        for (k, platform) in platforms.iter().enumerate() {
+/// The services as the server builds them, with test-mode calls answering at once and no pause
+/// between stages.
+fn wire(pool: &SqlitePool, keyring: Arc<Keyring>) -> Result<Wiring, DemoError> {
+    let failed = |e: anyhow::Error| DemoError::Wiring(format!("{e:#}"));
+    let connectors = ConnectorSettings {
+        test_latency: Latency::Off,
+        ..ConnectorSettings::from_env()
+    };
+    let sync = crate::sync::SyncSettings {
+        default_schedule: "off".to_owned(),
+        ..crate::sync::SyncSettings::default()
+    };
+    let infra = wiring::infrastructure(pool, Arc::new(connectors), keyring, sync).map_err(failed)?;
+    wiring::application(
+        infra,
+        AppSettings {
+            engine: crate::workflows::EngineSettings {
+                stage_pause: std::time::Duration::ZERO,
+                ..crate::workflows::EngineSettings::default()
+            },
+            outbound: crate::outbound::OutboundSettings::default(),
+            notify: crate::notifications::NotifySettings::from_env(),
+            access: crate::auth::access::AccessSettings::default(),
+        },
+    )
+    .map_err(failed)
+}
+
+/// A test-mode account on each platform a demo project uses, named after its brand, in its
+/// currency and time zone. Answers how many were made.
+async fn connect_test_accounts(app: &Wiring, seed: u64, today: NaiveDate) -> Result<usize, DemoError> {
+    let mut made = 0;
+    for (n, plan) in PROJECTS.iter().enumerate() {
+        let project = ProjectId::parse(&project_id(n)).map_err(|e| DemoError::Connections(e.to_string()))?;
+        let currency = Currency::parse(plan.currency).map_err(|e| DemoError::Connections(e.to_string()))?;
+        for (k, platform) in plan.platforms.iter().enumerate() {
             let account_seed = seed.wrapping_mul(1_000).wrapping_add((n * 10 + k) as u64);
-            let draft = ConnectionInput {
-                project_id: id.clone(),
-                platform: platform.clone(),
+            let look = AccountLook {
+                brand: Some(plan.brand),
+                time_zone: Some(plan.time_zone),
+            };
+            let account = TestAccount::generate_as(*platform, account_seed, currency, today, look);
+            let draft = ConnectionDraft {
+                project_id: project.clone(),
+                platform: *platform,
                 seed: Some(account_seed),
-                currency: Some(currency.clone()),
-                ..Default::default()
-            }
-            .validate();
-            let Ok(draft) = draft else { continue };
-            let account = TestAccount::generate(draft.platform, account_seed, draft.currency, today);
-            repo.create_test(draft, &account, "system")
+                name: Some(account.name.clone()),
+                currency,
+            };
+            app.repos
+                .connections
+                .create_test(draft, &account, "system")
                 .await
                 .map_err(|e| DemoError::Connections(e.to_string()))?;
+            made += 1;
         }
     }
-    Ok(())
+    Ok(made)
+}
+
+/// Pulls every account's campaigns and days through the real sync; answers the campaigns and
+/// campaign-days it wrote.
+async fn sync(app: &Wiring) -> Result<(u64, u64), DemoError> {
+    let failed = |e: String| DemoError::Connections(format!("the sync failed: {e}"));
+    let run = app
+        .syncer
+        .start(SyncTrigger::Manual)
+        .await
+        .map_err(|e| failed(e.to_string()))?;
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let overview = app.syncer.overview().await.map_err(|e| failed(e.to_string()))?;
+        if let Some(r) = overview.runs.iter().find(|r| r.id == run)
+            && r.state != SyncState::Running
+        {
+            if r.state == SyncState::Failed {
+                return Err(failed(r.problems.join("; ")));
+            }
+            for problem in &r.problems {
+                tracing::warn!(problem, "the demo's sync");
+            }
+            return Ok((r.campaigns_written, r.rows_written));
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(failed("it did not finish in time".to_owned()));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// The demo's workflows, made through the workflow service; answers each with its runs to make.
+async fn make_workflows(app: &Wiring) -> Result<Vec<(switchboard_core::workflow::Workflow, usize)>, DemoError> {
+    let mut made = Vec::new();
+    for flow in flows() {
+        let input = WorkflowInput {
+            name: flow.name.to_owned(),
+            description: Some(flow.description.to_owned()),
+            project_id: Some(project_id(flow.project)),
+            trigger: Some(flow.trigger.to_owned()),
+            schedule: flow.schedule.map(str::to_owned),
+            stages: flow
+                .stages
+                .into_iter()
+                .map(|(agent, action, params)| StageInput {
+                    agent: agent.to_owned(),
+                    action: action.to_owned(),
+                    params,
+                    ..StageInput::default()
+                })
+                .collect(),
+            ..WorkflowInput::default()
+        };
+        let workflow = app
+            .services
+            .workflows
+            .create(input, "system")
+            .await
+            .map_err(|e| DemoError::Workflows(format!("{}: {e}", flow.name)))?;
+        made.push((workflow, flow.runs));
+    }
+    Ok(made)
+}
+
+/// Runs every workflow its number of times, a round at a time (each round's runs side by side),
+/// and answers how each run ended. A workflow that changes the accounts is dry-run first (it
+/// works out its changes and applies none), and its last run is a real one, which stops for
+/// approval when the workflow's approval setting asks for it: seeding does not wait for a
+/// decision. A run still going at the deadline is cancelled.
+async fn run_history(app: &Wiring, workflows: &[(switchboard_core::workflow::Workflow, usize)]) -> Vec<(String, ExecutionStatus)> {
+    let rounds = workflows.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    let mut ended = Vec::new();
+    for round in 0..rounds {
+        let mut started: Vec<(String, ExecutionId)> = Vec::new();
+        for (workflow, runs) in workflows {
+            if round >= *runs {
+                continue;
+            }
+            let writes = workflow.stages.iter().any(|s| {
+                switchboard_core::agents::find_action(s.agent, &s.action).is_some_and(|a| a.writes)
+            });
+            let dry_run = writes && round + 1 < *runs;
+            let input = json!({"trigger": "manual", "from": "demo"});
+            match app
+                .services
+                .executions
+                .start(&workflow.id, None, Some(input), dry_run)
+                .await
+            {
+                Ok(run) => started.push((workflow.name.clone(), run.id)),
+                Err(e) => tracing::warn!(workflow = %workflow.name, error = %e, "a demo run did not start"),
+            }
+        }
+        let deadline = std::time::Instant::now() + WAIT;
+        for (name, id) in started {
+            let status = settled(app, &id, deadline).await;
+            ended.push((name, status));
+        }
+    }
+    ended
+}
+
+/// Whether a run has done all it will do without someone: ended, or waiting for approval.
+pub fn is_settled(status: ExecutionStatus) -> bool {
+    status.is_terminal() || status.as_str() == "awaiting_approval"
+}
+
+/// Waits for a run to settle; cancels it at the deadline.
+async fn settled(app: &Wiring, id: &ExecutionId, deadline: std::time::Instant) -> ExecutionStatus {
+    loop {
+        match app.services.executions.get(id).await {
+            Ok(detail) if is_settled(detail.execution.status) => return detail.execution.status,
+            Ok(detail) if std::time::Instant::now() > deadline => {
+                tracing::warn!(execution = %id, status = %detail.execution.status, "a demo run took too long and is cancelled");
+                if let Err(e) = app.services.executions.cancel(id).await {
+                    tracing::warn!(execution = %id, error = %e, "cannot cancel a demo run");
+                }
+                return detail.execution.status;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(execution = %id, error = %e, "cannot read a demo run");
+                return ExecutionStatus::Failed;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
 }
 
 #[cfg(test)]
@@ -389,33 +499,46 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_same_seed_gives_the_same_data() {
-        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
-        assert_eq!(build(7, day), build(7, day));
-        assert_ne!(build(7, day), build(8, day));
+    fn every_workflow_works_for_a_project_whose_platforms_fit_it() {
+        for flow in flows() {
+            let plan = &PROJECTS[flow.project];
+            for (agent, action, params) in &flow.stages {
+                let agent: switchboard_core::workflow::Agent = agent.parse().expect("agent");
+                let spec = switchboard_core::agents::find_action(agent, action).expect("action");
+                let wanted: Vec<&str> = params["platforms"]
+                    .as_array()
+                    .map(|p| p.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                assert!(
+                    spec.platforms
+                        .iter()
+                        .any(|p| plan.platforms.contains(p) && (wanted.is_empty() || wanted.contains(&p.as_str()))),
+                    "{}: {agent} {action} has nothing to work on in {}",
+                    flow.name,
+                    plan.name
+                );
+                switchboard_core::connectors::schema::validate(&spec.params, params, "params")
+                    .unwrap_or_else(|e| panic!("{}: {e:?}", flow.name));
+            }
+        }
     }
 
     #[test]
-    fn metrics_end_yesterday_and_stay_believable() {
-        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
-        let data = build(7, day);
-        let metrics = &data
-            .iter()
-            .find(|(f, _)| *f == "campaign-metrics.json")
-            .expect("metrics")
-            .1;
-        let last = metrics
-            .iter()
-            .filter_map(|m| m["date"].as_str())
-            .max()
-            .unwrap_or_default();
-        assert_eq!(last, "2026-11-23");
-        for m in metrics {
-            let platform = m["platform"].as_str().unwrap_or_default();
-            let platform: switchboard_core::Platform = platform.parse().expect("platform");
-            let v = switchboard_core::metrics::normalize(platform, &m["raw"]).expect("normalizes");
-            assert!(v.clicks <= v.impressions && v.conversions <= v.clicks as f64);
-            assert!(v.spend.get() > 0);
+    fn each_client_keeps_a_time_zone_of_its_currency_and_its_own_brand() {
+        let brands: std::collections::BTreeSet<&str> = PROJECTS.iter().map(|p| p.brand).collect();
+        assert_eq!(brands.len(), PROJECTS.len());
+        for plan in &PROJECTS {
+            assert!(plan.name.starts_with(plan.brand), "{}", plan.name);
+            let zone_area = match plan.currency {
+                "EUR" | "GBP" => "Europe/",
+                "USD" => "America/",
+                other => panic!("a currency the demo does not use: {other}"),
+            };
+            assert!(plan.time_zone.starts_with(zone_area), "{} {}", plan.currency, plan.time_zone);
         }
+        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
+        let records = project_records(day);
+        assert_eq!(records.len(), 4);
+        assert_eq!(records[0]["budget"]["currency"], "EUR");
     }
 }

@@ -72,6 +72,7 @@ pub fn infrastructure(
         webhooks: Arc::new(db::SqliteWebhookRepo::new(db.clone())),
         api_keys: Arc::new(db::SqliteApiKeyRepo::new(db.clone())),
         notifications: Arc::new(db::SqliteNotificationRepo::new(db.clone())),
+        proposals: Arc::new(db::SqliteProposalRepo::new(db.clone())),
     };
     Ok(Infrastructure {
         repos,
@@ -124,8 +125,10 @@ pub fn application(infra: Infrastructure, settings: AppSettings) -> anyhow::Resu
         projects: repos.projects.clone(),
         campaigns: repos.campaigns.clone(),
         activity: repos.activity.clone(),
+        analytics: repos.analytics.clone(),
     });
     let services = Services {
+        flash: Arc::new(services::Flashes::new()),
         analytics: Arc::new(services::Analytics {
             analytics: repos.analytics.clone(),
         }),
@@ -136,6 +139,7 @@ pub fn application(infra: Infrastructure, settings: AppSettings) -> anyhow::Resu
             campaigns: repos.campaigns.clone(),
             metrics: repos.metrics.clone(),
             projects: repos.projects.clone(),
+            analytics: repos.analytics.clone(),
         }),
         system: Arc::new(services::System {
             health: repos.health.clone(),
@@ -175,6 +179,12 @@ pub fn application(infra: Infrastructure, settings: AppSettings) -> anyhow::Resu
             executions: repos.executions.clone(),
             events: repos.events.clone(),
             projects: repos.projects.clone(),
+            proposals: repos.proposals.clone(),
+        }),
+        approvals: Arc::new(services::Approvals {
+            engine: engine.clone(),
+            proposals: repos.proposals.clone(),
+            events: repos.events.clone(),
         }),
     };
     Ok(Wiring {

@@ -204,9 +204,80 @@ pub fn resolve_action(agent: Agent, name: &str) -> Option<&'static str> {
         .or_else(|| LEGACY.iter().find(|(w, _)| *w == name).map(|(_, m)| *m))
 }
 
+/// A stage as an earlier version (or the legacy import) may have written it, in today's words:
+/// an earlier action word becomes the action it means when the agent has that action (the
+/// Analyst's `analyze` is its `report`; other agents keep the earlier word, which runs as a
+/// read-only review), and camelCase parameter names become the action's snake_case ones
+/// (`lookbackDays` is `lookback_days`) when the action knows them. Anything else is left as it
+/// is, for validation to name.
+pub fn canonical_stage(agent: Agent, action: &str, params: &Value) -> (String, Value) {
+    let word = action.trim();
+    let action = resolve_action(agent, word)
+        .filter(|meant| actions_of(agent).any(|a| a.name == *meant))
+        .unwrap_or(word)
+        .to_owned();
+    let Some(spec) = find_action(agent, &action) else {
+        return (action, params.clone());
+    };
+    let known = |key: &str| spec.params["properties"].get(key).is_some();
+    let params = match params {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let snake = snake_case(k);
+                    if snake != *k && known(&snake) && !map.contains_key(&snake) {
+                        (snake, v.clone())
+                    } else {
+                        (k.clone(), v.clone())
+                    }
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    (action, params)
+}
+
+/// `lookbackDays` -> `lookback_days`.
+fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            if !out.is_empty() {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn earlier_words_and_camel_case_parameters_read_as_todays() {
+        let (action, params) = canonical_stage(Agent::Analyst, "report", &json!({"lookbackDays": 7}));
+        assert_eq!((action.as_str(), params), ("report", json!({"lookback_days": 7})));
+        let (action, params) = canonical_stage(Agent::Analyst, "analyze", &json!({"lookbackDays": 14, "platforms": ["google"]}));
+        assert_eq!(action, "report");
+        assert_eq!(params, json!({"lookback_days": 14, "platforms": ["google"]}));
+        // Other agents keep an earlier word (a read-only review), with today's parameter names.
+        let (action, params) = canonical_stage(Agent::Trader, "analyze", &json!({"lookbackDays": 30}));
+        assert_eq!((action.as_str(), params), ("analyze", json!({"lookback_days": 30})));
+        // Strategist's plan is its own action; Trader's is an earlier word for a review.
+        assert_eq!(canonical_stage(Agent::Strategist, "plan", &json!({})).0, "plan");
+        assert_eq!(canonical_stage(Agent::Trader, "plan", &json!({})).0, "plan");
+        let (_, params) = canonical_stage(Agent::Trader, "rebalance_budgets", &json!({"maxChange": 0.1, "oddField": 1}));
+        assert_eq!(params, json!({"max_change": 0.1, "oddField": 1}), "unknown names are left for validation");
+        // A snake_case name already there wins over its camelCase twin.
+        let (_, params) = canonical_stage(Agent::Analyst, "report", &json!({"lookbackDays": 7, "lookback_days": 3}));
+        assert_eq!(params, json!({"lookbackDays": 7, "lookback_days": 3}));
+        assert_eq!(canonical_stage(Agent::Analyst, "launch", &json!({"a": 1})), ("launch".to_owned(), json!({"a": 1})));
+    }
 
     #[test]
     fn every_action_schema_is_enforceable_and_each_agent_has_work() {

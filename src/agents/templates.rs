@@ -230,6 +230,7 @@ impl Template {
             trigger: Some("manual".to_owned()),
             schedule: None,
             stages: self.stages.clone(),
+            approval: None,
         }
     }
 }

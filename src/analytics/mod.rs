@@ -3,12 +3,15 @@
 //! benchmarks. Pure: the server loads the facts and serves what these compute.
 
 pub mod benchmarks;
+pub mod campaign_figures;
 pub mod export;
 pub mod facts;
 pub mod fx;
 pub mod kpis;
 pub mod overview;
+pub mod gauge;
 pub mod pacing;
+pub mod pacing_finding;
 pub mod pacing_report;
 pub mod query;
 pub mod range;

@@ -47,6 +47,26 @@ const TABLE_ROWS: usize = 25;
 /// Campaigns need this many impressions in the window to count in the benchmarks.
 const BENCHMARK_MIN_IMPRESSIONS: u64 = 100;
 
+/// Pacing for the calendar month holding yesterday (the last full day), even, over one project or
+/// all, in the project's currency or the report currency: what the Analytics page, the dashboard
+/// and a project's page show.
+pub fn month_pacing(snapshot: &Snapshot, project_id: Option<&ProjectId>, today: NaiveDate) -> PacingReport {
+    let as_of = today.pred_opt().unwrap_or(today);
+    let scope = Scope {
+        project_id: project_id.cloned(),
+        platform: None,
+    };
+    let src = snapshot.source(&scope, snapshot.currency_for(project_id));
+    pacing_report(
+        &src,
+        &snapshot.rates,
+        DateRange::month_of(as_of),
+        as_of,
+        PacingMode::Even,
+        &snapshot.projects,
+    )
+}
+
 /// The page for `range` over one project or all (in the project's currency, or the report
 /// currency across projects); pacing is for the month holding yesterday (the last full day).
 pub fn overview(
@@ -55,7 +75,6 @@ pub fn overview(
     project_id: Option<ProjectId>,
     today: NaiveDate,
 ) -> AnalyticsOverview {
-    let as_of = today.pred_opt().unwrap_or(today);
     let currency = snapshot.currency_for(project_id.as_ref());
     let scope = Scope {
         project_id: project_id.clone(),
@@ -63,15 +82,9 @@ pub fn overview(
     };
     let src = snapshot.source(&scope, currency);
     let summary = summary(&src, range);
-    let trend = trend(&src, range, granularity_for(range), TrendGroup::Platform, 3);
-    let mut pacing = pacing_report(
-        &src,
-        &snapshot.rates,
-        DateRange::month_of(as_of),
-        as_of,
-        PacingMode::Even,
-        &snapshot.projects,
-    );
+    let mut trend = trend(&src, range, granularity_for(range), TrendGroup::Platform, 3);
+    trend.mark_partial(today);
+    let mut pacing = month_pacing(snapshot, project_id.as_ref(), today);
     pacing.campaigns.truncate(TABLE_ROWS);
     let benchmarks = benchmarks(&src, range, BENCHMARK_MIN_IMPRESSIONS, TABLE_ROWS);
     let mut projects: Vec<ProjectChoice> = snapshot
@@ -128,6 +141,10 @@ mod tests {
         assert!(page.projects.is_empty());
         assert!(page.pacing.campaigns.is_empty());
         assert_eq!(page.trend.buckets.len(), 30);
+        // The window ended the day before today: nothing partial.
+        assert_eq!(page.trend.partial_bucket, None);
+        let today = overview(&Snapshot::default(), range, None, d("2026-06-30"));
+        assert_eq!(today.trend.partial_bucket, Some(29));
         assert_eq!(page.data_span, None);
         // It crosses to the browser as JSON.
         let text = serde_json::to_string(&page).expect("serialize");

@@ -185,7 +185,8 @@ pub struct Pacing {
     pub required_daily_micros: Option<i64>,
     /// Share of the budget the projection may miss by and still be on track.
     pub tolerance: f64,
-    pub status: PacingStatus,
+    /// `null` when there is nothing to pace: a project without campaigns this period.
+    pub status: Option<PacingStatus>,
 }
 
 pub fn pace(input: &PacingInput) -> Pacing {
@@ -260,7 +261,7 @@ pub fn pace(input: &PacingInput) -> Pacing {
 
     let share = elapsed as f64 / days_total as f64;
     let tolerance = 0.05 + 0.15 * (1.0 - share);
-    let status = match budget {
+    let status = Some(match budget {
         None => PacingStatus::NoBudget,
         Some(_) if elapsed == 0 => PacingStatus::NotStarted,
         Some(b) if b <= 0 => {
@@ -280,7 +281,7 @@ pub fn pace(input: &PacingInput) -> Pacing {
                 PacingStatus::OnTrack
             }
         }
-    };
+    });
     let required = budget
         .and_then(|b| (remaining > 0).then(|| ((b - spent).max(0) as f64 / remaining as f64).round() as i64));
     Pacing {
@@ -341,7 +342,7 @@ mod tests {
         );
         assert_eq!(p.required_daily_micros, Some(100 * U));
         assert!((p.tolerance - 0.15).abs() < 1e-12);
-        assert_eq!(p.status, PacingStatus::OnTrack);
+        assert_eq!(p.status, Some(PacingStatus::OnTrack));
     }
 
     #[test]
@@ -349,10 +350,10 @@ mod tests {
         let over = pace(&november("2026-11-10", vec![150; 10], 3_000));
         assert_eq!(over.projected_micros, 4_500 * U);
         assert_eq!(over.pace, Some(1.5));
-        assert_eq!(over.status, PacingStatus::Over);
+        assert_eq!(over.status, Some(PacingStatus::Over));
         let under = pace(&november("2026-11-10", vec![60; 10], 3_000));
         assert_eq!(under.projected_micros, 1_800 * U);
-        assert_eq!(under.status, PacingStatus::Under);
+        assert_eq!(under.status, Some(PacingStatus::Under));
         // Run rate 120 over the last seven days: 1,140 + 20 × 120 = 3,540, +18% against ±15%.
         let near = pace(&november(
             "2026-11-10",
@@ -360,18 +361,18 @@ mod tests {
             3_000,
         ));
         assert_eq!(near.projected_micros, 3_540 * U);
-        assert_eq!(near.status, PacingStatus::Over);
+        assert_eq!(near.status, Some(PacingStatus::Over));
         // On the 27th the band is ±6.5%: 2,770 + 3 × 110 = 3,100 (+3.3%) is on track,
         // 2,840 + 3 × 120 = 3,200 (+6.7%) is over.
         let mut spend = vec![100; 20];
         spend.extend([110; 7]);
         let p = pace(&november("2026-11-27", spend, 3_000));
         assert!((p.tolerance - 0.065).abs() < 1e-12);
-        assert_eq!((p.projected_micros, p.status), (3_100 * U, PacingStatus::OnTrack));
+        assert_eq!((p.projected_micros, p.status), (3_100 * U, Some(PacingStatus::OnTrack)));
         let mut spend = vec![100; 20];
         spend.extend([120; 7]);
         let p = pace(&november("2026-11-27", spend, 3_000));
-        assert_eq!((p.projected_micros, p.status), (3_200 * U, PacingStatus::Over));
+        assert_eq!((p.projected_micros, p.status), (3_200 * U, Some(PacingStatus::Over)));
     }
 
     #[test]
@@ -483,11 +484,11 @@ mod tests {
             budget: None,
             ..november("2026-11-10", vec![1; 10], 0)
         });
-        assert_eq!(nothing.status, PacingStatus::NoBudget);
+        assert_eq!(nothing.status, Some(PacingStatus::NoBudget));
         let early = pace(&november("2026-10-31", vec![], 3_000));
         assert_eq!(
             (early.status, early.days_elapsed, early.projected_micros),
-            (PacingStatus::NotStarted, 0, 0)
+            (Some(PacingStatus::NotStarted), 0, 0)
         );
     }
 }

@@ -5,6 +5,7 @@ use super::fx::{ExchangeRates, scale};
 use super::pacing::{
     Pacing, PacingInput, PacingMode, delivery_limits, pace, period_budget, prorated_monthly, weekday_weights,
 };
+use super::pacing_finding::{BudgetMismatch, budget_mismatch};
 use super::range::DateRange;
 use super::report::Source;
 use crate::campaign::CampaignStatus;
@@ -60,7 +61,12 @@ pub struct ProjectPacing {
     pub project_id: ProjectId,
     pub name: String,
     pub budget_source: BudgetSource,
+    /// Campaigns paced this period (active, or spent in it). With none, `status` is `null`.
     pub campaigns: u32,
+    /// Set when the active campaigns' daily budgets, over the month, add up to more or less than
+    /// the project's own monthly budget (beyond ±10%): why the project can be over or under while
+    /// every campaign is on track.
+    pub budget_mismatch: Option<BudgetMismatch>,
     #[serde(flatten)]
     pub pacing: Pacing,
 }
@@ -103,6 +109,8 @@ struct Accumulated {
     /// Sum of the campaigns' daily ceilings; `None` once one campaign has no budget.
     max_daily: Option<i64>,
     campaigns: u32,
+    /// Each active campaign's daily budget (report currency), `None` for one without.
+    active_daily: Vec<Option<Micros>>,
 }
 
 pub fn pacing_report(
@@ -190,7 +198,11 @@ pub fn pacing_report(
                 budget: None,
                 max_daily: Some(0),
                 campaigns: 0,
+                active_daily: Vec::new(),
             });
+        if c.dim.status == CampaignStatus::Active {
+            acc.active_daily.push(daily_budget);
+        }
         for (a, d) in acc.daily.iter_mut().zip(&daily) {
             *a += d;
         }
@@ -233,6 +245,13 @@ pub fn pacing_report(
         let own = p
             .monthly
             .and_then(|m| rates.convert(prorated_monthly(m, &period), p.currency, src.currency, counted_to));
+        let mismatch = budget_mismatch(
+            p.monthly
+                .and_then(|m| rates.convert(m, p.currency, src.currency, counted_to)),
+            acc.as_ref().map_or(&[][..], |a| &a.active_daily),
+            DateRange::month_of(counted_to).days() as u32,
+            src.currency,
+        );
         let (budget, source) = match (own, acc.as_ref().and_then(|a| a.budget)) {
             (Some(b), _) => (Some(b), BudgetSource::Project),
             (None, Some(b)) => (Some(Micros::new(b)), BudgetSource::Campaigns),
@@ -246,21 +265,27 @@ pub fn pacing_report(
             PacingMode::Weekday => weekday_weights(&dated(&history_range, &history)),
             PacingMode::Even => None,
         };
+        let mut pacing = pace(&PacingInput {
+            period,
+            as_of,
+            budget,
+            daily_spend: daily,
+            mode,
+            weights,
+            max_daily,
+            period_cap: None,
+        });
+        if count == 0 {
+            // Nothing runs: "under" would be a verdict on campaigns that do not exist.
+            pacing.status = None;
+        }
         project_rows.push(ProjectPacing {
             project_id: p.id.clone(),
             name: p.name.clone(),
             budget_source: source,
             campaigns: count,
-            pacing: pace(&PacingInput {
-                period,
-                as_of,
-                budget,
-                daily_spend: daily,
-                mode,
-                weights,
-                max_daily,
-                period_cap: None,
-            }),
+            budget_mismatch: mismatch,
+            pacing,
         });
     }
     PacingReport {

@@ -234,6 +234,26 @@ pub struct Trend {
     pub buckets: Vec<NaiveDate>,
     pub series: Vec<TrendSeries>,
     pub missing_rates: Vec<Currency>,
+    /// The bucket holding today, whose spend is still coming in (draw it as partial, not as a
+    /// drop); `null` when the window ends before today.
+    #[serde(default)]
+    pub partial_bucket: Option<usize>,
+}
+
+/// The bucket of `buckets` (first days, ascending, over `range`) that holds `today` while its
+/// spend is still coming in; `None` when `range` does not reach today.
+pub fn partial_bucket(range: &DateRange, buckets: &[NaiveDate], today: NaiveDate) -> Option<usize> {
+    if !range.contains(today) {
+        return None;
+    }
+    buckets.iter().rposition(|start| *start <= today)
+}
+
+impl Trend {
+    /// Marks the bucket holding `today` as partial (see [`Trend::partial_bucket`]).
+    pub fn mark_partial(&mut self, today: NaiveDate) {
+        self.partial_bucket = partial_bucket(&self.range, &self.buckets, today);
+    }
 }
 
 pub fn trend(
@@ -350,6 +370,7 @@ pub fn trend(
         buckets,
         series,
         missing_rates: conv.missing(),
+        partial_bucket: None,
     }
 }
 

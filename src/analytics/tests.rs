@@ -5,6 +5,7 @@ use super::facts::{CampaignDim, CampaignFacts, Facts, Scope, Series};
 use super::fx::{ExchangeRate, ExchangeRates};
 use super::kpis::Metric;
 use super::pacing::{PacingMode, PacingStatus};
+use super::pacing_finding::BudgetGap;
 use super::pacing_report::{BudgetSource, ProjectBudget, pacing_report};
 use super::range::{DateRange, Granularity};
 use super::report::{CampaignOrder, CampaignTableQuery, Source, TrendGroup, campaign_table, summary, trend};
@@ -242,6 +243,37 @@ fn trend_buckets_by_day_week_and_month() {
 }
 
 #[test]
+fn todays_partial_day_is_marked_not_drawn_as_a_full_day() {
+    let facts = book();
+    let rates = rates();
+    let scope = Scope::default();
+    let src = Source {
+        facts: &facts,
+        rates: &rates,
+        currency: Currency::USD,
+        scope: &scope,
+    };
+    let window = range("2026-10-30", "2026-11-02");
+    let mut t = trend(&src, window, Granularity::Day, TrendGroup::Platform, 10);
+    assert_eq!(t.partial_bucket, None);
+    // Today is the window's last day: its bucket is partial.
+    t.mark_partial(d("2026-11-02"));
+    assert_eq!(t.partial_bucket, Some(3));
+    // A window that ended yesterday has no partial day.
+    t.mark_partial(d("2026-11-03"));
+    assert_eq!(t.partial_bucket, None);
+    // By week, today's week is partial: 2026-11-02 starts the second bucket.
+    let mut w = trend(&src, window, Granularity::Week, TrendGroup::Platform, 10);
+    w.mark_partial(d("2026-11-02"));
+    assert_eq!(w.partial_bucket, Some(1));
+    w.mark_partial(d("2026-11-01"));
+    assert_eq!(w.partial_bucket, Some(0));
+    // It crosses the wire.
+    let json = serde_json::to_value(&w).expect("serialize");
+    assert_eq!(json["partial_bucket"], 0);
+}
+
+#[test]
 fn campaign_table_sorts_filters_and_pages() {
     let facts = book();
     let rates = rates();
@@ -382,14 +414,14 @@ fn pacing_for_campaigns_and_projects() {
         (g2.spent_micros, g2.expected_micros, g2.projected_micros),
         (300 * U, Some(450 * U), 600 * U)
     );
-    assert_eq!(g2.status, PacingStatus::Under);
+    assert_eq!(g2.status, Some(PacingStatus::Under));
     // camp_p1 has no budget.
     let p1 = r
         .campaigns
         .iter()
         .find(|c| c.id.as_str() == "camp_p1")
         .map(|c| c.pacing.status);
-    assert_eq!(p1, Some(PacingStatus::NoBudget));
+    assert_eq!(p1, Some(Some(PacingStatus::NoBudget)));
     // Project a: its own 6,000; 150/day spent, 2,250 by the 15th, 4,500 projected: under.
     let a = &r.projects[0];
     assert_eq!(a.budget_source, BudgetSource::Project);
@@ -401,7 +433,12 @@ fn pacing_for_campaigns_and_projects() {
         ),
         (Some(6_000 * U), 2_250 * U, 4_500 * U)
     );
-    assert_eq!(a.pacing.status, PacingStatus::Under);
+    assert_eq!(a.pacing.status, Some(PacingStatus::Under));
+    // Its campaigns' budgets (150/day, 4,500 for November) are under its 6,000: said.
+    let gap = a.budget_mismatch.as_ref().map(|m| {
+        (m.gap, m.campaigns_monthly_micros, m.project_monthly_micros)
+    });
+    assert_eq!(gap, Some((BudgetGap::CampaignsUnder, 4_500 * U, 6_000 * U)));
     // Project b: no own budget, so its campaigns' (only camp_g2's 900) is used.
     let b = &r.projects[1];
     assert_eq!(
@@ -410,4 +447,81 @@ fn pacing_for_campaigns_and_projects() {
     );
     assert_eq!(b.pacing.spent_micros, (20 + 20) * 15 * U);
     assert_eq!(b.campaigns, 2);
+}
+
+#[test]
+fn a_project_over_budget_because_its_campaigns_add_up_to_three_times_it_says_why() {
+    // Three Meta campaigns at 100/day, each spending exactly its budget through November 15th:
+    // each is on track, while together they spend 9,000 a month against the project's 3,000.
+    let facts = Facts::new((1..=3).map(|i| {
+        campaign(
+            &format!("camp_c{i}"),
+            "proj_c",
+            Platform::Meta,
+            "OUTCOME_SALES",
+            "USD",
+            Some(100),
+            ("2026-11-01", "2026-11-15"),
+            100,
+            100,
+        )
+    }));
+    let rates = rates();
+    let scope = Scope::default();
+    let src = Source {
+        facts: &facts,
+        rates: &rates,
+        currency: Currency::USD,
+        scope: &scope,
+    };
+    let projects = vec![
+        ProjectBudget {
+            id: pid("proj_c"),
+            name: "C".into(),
+            monthly: Some(Micros::new(3_000 * U)),
+            currency: Currency::USD,
+        },
+        ProjectBudget {
+            id: pid("proj_empty"),
+            name: "Empty".into(),
+            monthly: Some(Micros::new(3_000 * U)),
+            currency: Currency::USD,
+        },
+    ];
+    let r = pacing_report(
+        &src,
+        &rates,
+        DateRange::month_of(d("2026-11-01")),
+        d("2026-11-15"),
+        PacingMode::Even,
+        &projects,
+    );
+    assert!(
+        r.campaigns
+            .iter()
+            .all(|c| c.pacing.status == Some(PacingStatus::OnTrack))
+    );
+    let c = &r.projects[0];
+    assert_eq!(c.pacing.status, Some(PacingStatus::Over));
+    // 4,500 spent by the 15th against 1,500 expected; 9,000 projected against 3,000.
+    assert_eq!(
+        (c.pacing.spent_micros, c.pacing.expected_micros, c.pacing.projected_micros),
+        (4_500 * U, Some(1_500 * U), 9_000 * U)
+    );
+    let m = c.budget_mismatch.as_ref().unwrap_or_else(|| panic!("no finding"));
+    assert_eq!(m.gap, BudgetGap::CampaignsOver);
+    assert_eq!((m.campaigns_monthly_micros, m.project_monthly_micros), (9_000 * U, 3_000 * U));
+    assert_eq!(
+        m.message,
+        "Campaign budgets add up to $9,000 a month, 3.0× the project's $3,000: \
+         lower campaign budgets or raise the project budget."
+    );
+    // A project without campaigns has no pacing status and nothing to explain.
+    let empty = &r.projects[1];
+    assert_eq!((empty.campaigns, empty.pacing.status), (0, None));
+    assert_eq!(empty.budget_mismatch, None);
+    let json = serde_json::to_value(empty).expect("serialize");
+    assert_eq!(json["campaigns"], 0);
+    assert_eq!(json["status"], serde_json::Value::Null);
+    assert_eq!(json["budget_mismatch"], serde_json::Value::Null);
 }

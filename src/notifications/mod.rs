@@ -19,6 +19,9 @@ pub enum EventKind {
     ExecutionCompleted,
     #[serde(rename = "execution.failed")]
     ExecutionFailed,
+    /// A run stopped at changes that wait for approval (the notice links to them).
+    #[serde(rename = "approval.requested")]
+    ApprovalRequested,
     #[serde(rename = "pacing.alert")]
     PacingAlert,
     #[serde(rename = "ab_test.winner")]
@@ -30,9 +33,10 @@ pub enum EventKind {
 
 impl EventKind {
     /// The events rules may name.
-    pub const ROUTABLE: [EventKind; 4] = [
+    pub const ROUTABLE: [EventKind; 5] = [
         EventKind::ExecutionCompleted,
         EventKind::ExecutionFailed,
+        EventKind::ApprovalRequested,
         EventKind::PacingAlert,
         EventKind::AbTestWinner,
     ];
@@ -41,6 +45,7 @@ impl EventKind {
         match self {
             EventKind::ExecutionCompleted => "execution.completed",
             EventKind::ExecutionFailed => "execution.failed",
+            EventKind::ApprovalRequested => "approval.requested",
             EventKind::PacingAlert => "pacing.alert",
             EventKind::AbTestWinner => "ab_test.winner",
             EventKind::Test => "test",
@@ -51,6 +56,7 @@ impl EventKind {
         match self {
             EventKind::ExecutionCompleted => "Run completed",
             EventKind::ExecutionFailed => "Run failed",
+            EventKind::ApprovalRequested => "Approval needed",
             EventKind::PacingAlert => "Pacing alert",
             EventKind::AbTestWinner => "A/B test winner",
             EventKind::Test => "Test message",

@@ -99,6 +99,7 @@ pub fn run_notice(detail: &ExecutionDetail, project_name: Option<&str>, base_url
             StageStatus::Failed => "✗",
             StageStatus::Skipped | StageStatus::Cancelled => "–",
             StageStatus::Pending | StageStatus::Running => "…",
+            StageStatus::AwaitingApproval => "⏸",
         };
         fields.push(NoticeField {
             name: format!("{}. {}", s.position + 1, s.name),
@@ -131,6 +132,91 @@ pub fn run_notice(detail: &ExecutionDetail, project_name: Option<&str>, base_url
             None => format!("Switchboard · {}", e.id),
         },
         occurred_at: e.completed_at.unwrap_or(e.created_at),
+    }
+}
+
+/// A run that stopped at changes waiting for approval: what would change, and the link to decide.
+/// `base_url` is the server's public address; the link opens the run's approval panel.
+pub fn approval_notice(
+    proposal: &crate::approval::Proposal,
+    project_name: Option<&str>,
+    base_url: &str,
+) -> Notice {
+    let workflow = proposal
+        .workflow_name
+        .clone()
+        .unwrap_or_else(|| "A workflow".to_owned());
+    let waiting: Vec<&crate::approval::ProposedChange> = proposal.waiting().collect();
+    let money = |c: &crate::approval::ProposedChange, v: Option<&serde_json::Value>| -> String {
+        match (v.and_then(serde_json::Value::as_i64), c.currency) {
+            (Some(m), Some(cur)) if c.field.ends_with("_micros") => {
+                crate::Micros::new(m).format_units(cur)
+            }
+            _ => v.map_or_else(|| "new".to_owned(), |v| v.as_str().map_or_else(|| "new".to_owned(), str::to_owned)),
+        }
+    };
+    let mut fields = vec![NoticeField {
+        name: "Workflow".to_owned(),
+        value: workflow.clone(),
+        inline: true,
+    }];
+    if let Some(p) = project_name {
+        fields.push(NoticeField {
+            name: "Project".to_owned(),
+            value: p.to_owned(),
+            inline: true,
+        });
+    }
+    fields.push(NoticeField {
+        name: "Expires".to_owned(),
+        value: proposal.expires_at.as_datetime().format("%Y-%m-%d %H:%M UTC").to_string(),
+        inline: true,
+    });
+    for c in waiting.iter().take(8) {
+        let pct = c
+            .change_pct()
+            .map(|p| format!(" ({}{p:.0}%)", if p > 0.0 { "+" } else { "" }))
+            .unwrap_or_default();
+        fields.push(NoticeField {
+            name: format!("{} · {}", c.object_name, c.platform.label()),
+            value: format!(
+                "{}: {} → {}{pct}. {}",
+                c.field.trim_end_matches("_micros").replace('_', " "),
+                money(c, c.from.as_ref()),
+                money(c, Some(&c.to)),
+                c.why
+            ),
+            inline: false,
+        });
+    }
+    if waiting.len() > 8 {
+        fields.push(NoticeField {
+            name: "More".to_owned(),
+            value: format!("{} more change(s) on the run's page", waiting.len() - 8),
+            inline: false,
+        });
+    }
+    Notice {
+        event: EventKind::ApprovalRequested,
+        severity: Severity::Warning,
+        title: format!("Approval needed: {workflow}"),
+        summary: format!(
+            "{} ({}) proposes {} change(s). Nothing changes until you approve; open the link to approve or reject.",
+            proposal.stage_name,
+            proposal.agent,
+            waiting.len()
+        ),
+        fields,
+        link: Some(format!(
+            "{}/executions/{}#approval",
+            base_url.trim_end_matches('/'),
+            proposal.execution_id
+        )),
+        footer: match project_name {
+            Some(p) => format!("Switchboard · {p} · {}", proposal.id),
+            None => format!("Switchboard · {}", proposal.id),
+        },
+        occurred_at: proposal.created_at,
     }
 }
 
@@ -190,6 +276,7 @@ mod tests {
                 created_at: t("2026-11-25T09:00:00Z"),
                 started_at: Some(t("2026-11-25T09:00:01Z")),
                 completed_at: Some(t("2026-11-25T09:00:05.250Z")),
+                dry_run: false,
             },
             stages,
         }
@@ -278,4 +365,60 @@ mod tests {
         assert_eq!(duration_text(125_000), "2 min 5 s");
         assert_eq!(duration_text(7_500_000), "2 h 5 min");
     }
+
+    #[test]
+    fn an_approval_notice_lists_the_changes_and_links_to_them() {
+        use crate::approval::{ChangeDecision, ChangeKind, Proposal, ProposalStatus, ProposedChange};
+        let t = |s: &str| Timestamp::parse(s).expect("time");
+        let change = |id: &str, decision: ChangeDecision| ProposedChange {
+            id: id.to_owned(),
+            connection_id: "conn_1".to_owned(),
+            platform: crate::Platform::Meta,
+            kind: ChangeKind::Budget,
+            object_id: Some("120".to_owned()),
+            object_name: "Prospecting DE".to_owned(),
+            field: "daily_budget_micros".to_owned(),
+            from: Some(serde_json::json!(100_000_000)),
+            to: serde_json::json!(120_000_000),
+            currency: Some(crate::Currency::parse("EUR").expect("eur")),
+            why: "ROAS 4.1 against 2.3".to_owned(),
+            decision,
+            applied: false,
+            error: None,
+            result: None,
+        };
+        let p = Proposal {
+            id: "prop_9".to_owned(),
+            execution_id: ExecutionId::parse("exec_7").expect("id"),
+            project_id: None,
+            workflow_name: Some("Budget rebalance".to_owned()),
+            stage_position: 0,
+            stage_id: "rebalance".to_owned(),
+            stage_name: "Rebalance".to_owned(),
+            agent: crate::workflow::Agent::Trader,
+            action: "rebalance_budgets".to_owned(),
+            status: ProposalStatus::Pending,
+            changes: vec![change("c1", ChangeDecision::Pending), change("c2", ChangeDecision::AutoApproved)],
+            created_at: t("2026-12-05T09:00:00Z"),
+            expires_at: t("2026-12-07T09:00:00Z"),
+            decided_at: None,
+            decided_by: None,
+            note: None,
+        };
+        let n = approval_notice(&p, Some("Alpine Trails"), "https://sb.example/");
+        assert_eq!(n.event, EventKind::ApprovalRequested);
+        assert_eq!(n.title, "Approval needed: Budget rebalance");
+        assert_eq!(n.link.as_deref(), Some("https://sb.example/executions/exec_7#approval"));
+        assert!(n.summary.contains("proposes 1 change(s)"), "{}", n.summary);
+        let line = n
+            .fields
+            .iter()
+            .find(|f| f.name == "Prospecting DE · Meta Ads")
+            .expect("the waiting change is listed");
+        assert!(line.value.contains("→"), "{}", line.value);
+        assert!(line.value.contains("(+20%)"), "{}", line.value);
+        assert!(line.value.contains("ROAS 4.1 against 2.3"));
+        assert_eq!(n.fields.iter().filter(|f| f.name.starts_with("Prospecting")).count(), 1);
+    }
+
 }

@@ -1,7 +1,9 @@
 //! Campaigns as synced from the platforms, and their daily metrics.
 
 use super::ServiceError;
-use crate::campaign::{Campaign, CampaignDetail, CampaignList, CampaignMetrics, CampaignPage, CampaignQuery};
+use crate::campaign::{
+    Campaign, CampaignDetail, CampaignList, CampaignMetrics, CampaignPage, CampaignQuery, CampaignTableRequest,
+};
 use crate::ids::CampaignId;
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -10,8 +12,9 @@ use chrono::NaiveDate;
 #[async_trait]
 pub trait CampaignService: Send + Sync {
     async fn list(&self, query: &CampaignQuery) -> Result<CampaignPage, ServiceError>;
-    /// The campaigns page: the page of campaigns and every project to filter by.
-    async fn table(&self, query: &CampaignQuery) -> Result<CampaignList, ServiceError>;
+    /// The campaigns page: the page of campaigns, every project to filter by, and the listed
+    /// campaigns' spend, CPA and ROAS over the request's window (sorted by one of them if asked).
+    async fn table(&self, request: &CampaignTableRequest) -> Result<CampaignList, ServiceError>;
     async fn get(&self, id: &CampaignId) -> Result<Campaign, ServiceError>;
     /// A campaign's daily metrics in its platform's currency.
     async fn metrics(
@@ -20,7 +23,7 @@ pub trait CampaignService: Send + Sync {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<CampaignMetrics, ServiceError>;
-    /// The campaign page: the campaign, its project and its daily metrics.
+    /// The campaign page: the campaign, its project, its daily metrics and their trend.
     async fn detail(
         &self,
         id: &CampaignId,

@@ -11,15 +11,23 @@ use std::sync::Arc;
 pub trait ExecutionService: Send + Sync {
     /// Starts a run of a workflow for `project` (the workflow's own by default) with `input`
     /// (`{"trigger": "manual"}` by default). Answers once the run is durably recorded; a workflow
-    /// that cannot run is a conflict.
+    /// that cannot run is a conflict. A dry run works out every change and applies none.
     async fn start(
         &self,
         workflow: &WorkflowId,
         project: Option<&ProjectId>,
         input: Option<Value>,
+        dry_run: bool,
     ) -> Result<Execution, ServiceError>;
-    /// Starts a run by hand from the UI (`{"trigger": "manual", "from": "ui"}`).
-    async fn start_from_ui(&self, workflow: &WorkflowId) -> Result<Execution, ServiceError>;
+    /// Starts a run by hand from the UI (`{"trigger": "manual", "from": "ui"}`), for `project`
+    /// (the workflow's own by default). Either way a run needs a project: without one the answer
+    /// is a validation error naming `project_id`.
+    async fn start_from_ui(
+        &self,
+        workflow: &WorkflowId,
+        project: Option<&ProjectId>,
+        dry_run: bool,
+    ) -> Result<Execution, ServiceError>;
     /// Asks a run to stop after the step under way; a run that has ended is a conflict.
     async fn cancel(&self, id: &ExecutionId) -> Result<(), ServiceError>;
     async fn list(&self, filter: &ExecutionFilter) -> Result<Vec<Execution>, ServiceError>;

@@ -4,9 +4,11 @@
 //! them in [`Services`].
 
 pub mod analytics;
+pub mod approvals;
 pub mod campaigns;
 pub mod connections;
 mod error;
+pub mod flash;
 pub mod notifications;
 pub mod executions;
 pub mod projects;
@@ -17,9 +19,11 @@ pub mod workflows;
 pub mod api_keys;
 
 pub use analytics::AnalyticsService;
+pub use approvals::ApprovalService;
 pub use campaigns::CampaignService;
 pub use connections::ConnectionService;
 pub use error::ServiceError;
+pub use flash::FlashService;
 pub use notifications::NotificationService;
 pub use executions::{EventFeed, ExecutionService};
 pub use projects::ProjectService;
@@ -46,4 +50,7 @@ pub struct Services {
     pub webhooks: Arc<dyn WebhookService>,
     pub api_keys: Arc<dyn ApiKeyService>,
     pub notifications: Arc<dyn NotificationService>,
+    pub approvals: Arc<dyn ApprovalService>,
+    /// One-time values across a plain form post's redirect (pages without JavaScript).
+    pub flash: Arc<dyn FlashService>,
 }

@@ -25,6 +25,7 @@ pub trait WorkflowService: Send + Sync {
         template_id: &str,
         name: Option<&str>,
         project_id: Option<&str>,
+        approval: Option<crate::approval::ApprovalPolicy>,
         actor: &str,
     ) -> Result<Workflow, ServiceError>;
     /// Replaces a workflow's definition; it keeps the template it was made from. Runs under way
@@ -35,7 +36,8 @@ pub trait WorkflowService: Send + Sync {
         input: WorkflowInput,
         actor: &str,
     ) -> Result<Workflow, ServiceError>;
-    /// Saves the editor's form, as `replace` does; the workflow keeps its project.
+    /// Saves the editor's form, as `replace` does; the project is the form's choice (the
+    /// workflow keeps its own when the form names none).
     async fn edit(&self, id: &WorkflowId, form: WorkflowForm, actor: &str) -> Result<Workflow, ServiceError>;
     /// The built-in templates.
     fn templates(&self) -> Vec<Template>;

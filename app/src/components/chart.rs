@@ -2,8 +2,14 @@
 //! server renders the empty box with a label; every page that has a chart also shows its numbers
 //! in a table, so the page says the same without JavaScript. A changed spec updates the chart in
 //! place rather than drawing a new one.
+//!
+//! Text (axes, legends, the gauge's figure) takes the theme's colours from the page's CSS
+//! variables when drawn, so it reads in light and dark mode; legends scroll on narrow screens and
+//! the category axis leaves out labels that would overlap. A bucket still coming in (today) is
+//! drawn dashed and labelled "today, so far" rather than as a drop.
 
 use leptos::prelude::*;
+use switchboard_core::analytics::gauge::GaugeScale;
 
 /// One line or set of bars.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,11 +22,13 @@ pub struct SeriesSpec {
 /// What to draw, in plain numbers: built the same on the server and in the browser.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ChartSpec {
-    /// Stacked areas over time (one per series), in `unit`.
+    /// Stacked areas over time (one per series), in `unit`; the bucket at `partial` is still
+    /// coming in.
     Trend {
         labels: Vec<String>,
         series: Vec<SeriesSpec>,
         unit: String,
+        partial: Option<usize>,
     },
     /// A bar per category on the left axis and a line on the right one.
     Compare {
@@ -29,15 +37,20 @@ pub enum ChartSpec {
         bars: SeriesSpec,
         line: SeriesSpec,
     },
-    /// A dial from 0 to `max` percent, green inside `[low, high]`.
-    Gauge {
-        value: f64,
-        max: f64,
-        low: f64,
-        high: f64,
-        label: String,
+    /// Bars per day on the left axis and a line on the right one (a campaign's spend and
+    /// conversions); the day at `partial` is still coming in.
+    Daily {
+        labels: Vec<String>,
+        bars: SeriesSpec,
+        line: SeriesSpec,
+        partial: Option<usize>,
     },
+    /// A dial in percent (see [`GaugeScale`]), green inside its band.
+    Gauge { scale: GaugeScale, label: String },
 }
+
+/// The label of the bucket still coming in.
+pub const PARTIAL_LABEL: &str = "today, so far";
 
 /// Platform colours, matching the style's `--google`, `--meta` and `--pinterest`.
 pub fn platform_color(platform: switchboard_core::Platform) -> &'static str {
@@ -45,6 +58,27 @@ pub fn platform_color(platform: switchboard_core::Platform) -> &'static str {
         switchboard_core::Platform::Google => "#1e8e3e",
         switchboard_core::Platform::Meta => "#0866ff",
         switchboard_core::Platform::Pinterest => "#e60023",
+    }
+}
+
+/// The values before `partial` (solid) and from the one before it to it (dashed), so the dashed
+/// segment joins the solid line: `[1, 2, 3]` with `partial = 2` is `[1, 2, –]` and `[–, 2, 3]`.
+pub fn split_partial(values: &[Option<f64>], partial: Option<usize>) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
+    match partial {
+        Some(p) if p < values.len() => {
+            let solid = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| if i < p { *v } else { None })
+                .collect();
+            let dashed = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| if i + 1 >= p && i <= p { *v } else { None })
+                .collect();
+            (solid, dashed)
+        }
+        _ => (values.to_vec(), Vec::new()),
     }
 }
 
@@ -70,21 +104,46 @@ pub fn Chart(
 
 #[cfg(feature = "hydrate")]
 mod draw {
-    use super::{ChartSpec, SeriesSpec};
+    use super::{ChartSpec, PARTIAL_LABEL, SeriesSpec, split_partial};
     use charming::Chart;
-    use charming::component::{Axis, Grid, Legend};
+    use charming::component::{Axis, Grid, Legend, LegendType};
     use charming::element::{
-        AreaStyle, AxisLabel, AxisLine, AxisLineStyle, AxisType, Formatter, ItemStyle, SplitLine, Tooltip,
-        Trigger,
+        AreaStyle, AxisLabel, AxisLine, AxisLineStyle, AxisType, Formatter, ItemStyle, Label, LineStyle,
+        LineStyleType, MarkArea, MarkAreaData, SplitLine, TextStyle, Tooltip, Trigger,
     };
     use charming::renderer::{Echarts, WasmRenderer};
     use charming::series::{Bar, Gauge, GaugeDetail, GaugeProgress, GaugeTitle, Line};
 
     pub type Handle = Echarts;
 
+    /// Colours for text and grid lines, from the theme.
+    struct Ink {
+        text: String,
+        muted: String,
+        grid: &'static str,
+    }
+
+    /// Reads the theme's `--text` and `--text-muted` where the chart sits (they follow
+    /// `prefers-color-scheme` and the theme toggle); mid-greys that read on either when missing.
+    fn ink(id: &str) -> Ink {
+        let read = |name: &str| -> Option<String> {
+            let window = leptos::prelude::window();
+            let el = window.document()?.get_element_by_id(id)?;
+            let style = window.get_computed_style(&el).ok()??;
+            let v = style.get_property_value(name).ok()?;
+            let v = v.trim();
+            (!v.is_empty()).then(|| v.to_owned())
+        };
+        Ink {
+            text: read("--text").unwrap_or_else(|| "#8b93a1".to_owned()),
+            muted: read("--text-muted").unwrap_or_else(|| "#8b93a1".to_owned()),
+            grid: "rgba(128, 128, 128, 0.22)",
+        }
+    }
+
     /// Draws `spec` into the element `id`, or updates the chart already there.
     pub fn draw(id: &str, spec: &ChartSpec, held: Option<Echarts>) -> Option<Echarts> {
-        let chart = build(spec);
+        let chart = build(spec, &ink(id));
         match held {
             Some(echarts) => {
                 WasmRenderer::update(&echarts, &chart);
@@ -100,34 +159,97 @@ mod draw {
         }
     }
 
-    fn values(s: &SeriesSpec) -> Vec<Option<f64>> {
-        s.values.clone()
+    fn legend(ink: &Ink) -> Legend {
+        // Scrolls sideways rather than wrapping over the plot on a phone.
+        Legend::new()
+            .type_(LegendType::Scroll)
+            .top("0")
+            .text_style(TextStyle::new().color(ink.text.as_str()))
     }
 
-    fn build(spec: &ChartSpec) -> Chart {
+    fn category_axis(labels: &[String], ink: &Ink) -> Axis {
+        Axis::new()
+            .type_(AxisType::Category)
+            .data(labels.to_vec())
+            .axis_label(AxisLabel::new().color(ink.muted.as_str()).font_size(11))
+    }
+
+    fn value_axis(name: &str, ink: &Ink, grid: bool) -> Axis {
+        Axis::new()
+            .type_(AxisType::Value)
+            .name(name)
+            .name_text_style(TextStyle::new().color(ink.muted.as_str()))
+            .axis_label(AxisLabel::new().color(ink.muted.as_str()).font_size(11))
+            .split_line(
+                SplitLine::new()
+                    .show(grid)
+                    .line_style(LineStyle::new().color(ink.grid)),
+            )
+    }
+
+    /// The band over the partial bucket, labelled.
+    fn partial_area(labels: &[String], at: usize, ink: &Ink) -> Option<MarkArea> {
+        let label = labels.get(at)?;
+        Some(
+            MarkArea::new()
+                .silent(true)
+                .item_style(ItemStyle::new().color("rgba(128, 128, 128, 0.12)"))
+                .label(
+                    Label::new()
+                        .show(true)
+                        .color(ink.muted.as_str())
+                        .font_size(10)
+                        .formatter(PARTIAL_LABEL),
+                )
+                .data(vec![(
+                    MarkAreaData::new().x_axis(label.as_str()),
+                    MarkAreaData::new().x_axis(label.as_str()),
+                )]),
+        )
+    }
+
+    fn build(spec: &ChartSpec, ink: &Ink) -> Chart {
         match spec {
-            ChartSpec::Trend { labels, series, unit } => {
+            ChartSpec::Trend {
+                labels,
+                series,
+                unit,
+                partial,
+            } => {
                 let mut chart = Chart::new()
                     .tooltip(Tooltip::new().trigger(Trigger::Axis))
-                    .legend(Legend::new().top("0"))
-                    .grid(Grid::new().left("56").right("16").top("36").bottom("28"))
-                    .x_axis(Axis::new().type_(AxisType::Category).data(labels.clone()))
-                    .y_axis(
-                        Axis::new()
-                            .type_(AxisType::Value)
-                            .name(unit.clone())
-                            .split_line(SplitLine::new().show(true)),
-                    );
-                for s in series {
-                    chart = chart.series(
-                        Line::new()
-                            .name(s.name.clone())
-                            .stack("spend")
-                            .show_symbol(false)
-                            .item_style(ItemStyle::new().color(s.color))
-                            .area_style(AreaStyle::new().opacity(0.35))
-                            .data(values(s)),
-                    );
+                    .legend(legend(ink))
+                    .grid(Grid::new().left("48").right("16").top("40").bottom("28"))
+                    .x_axis(category_axis(labels, ink))
+                    .y_axis(value_axis(unit, ink, true));
+                for (i, s) in series.iter().enumerate() {
+                    let (solid, dashed) = split_partial(&s.values, *partial);
+                    let mut line = Line::new()
+                        .name(s.name.clone())
+                        .stack("spend")
+                        .show_symbol(false)
+                        .item_style(ItemStyle::new().color(s.color))
+                        .area_style(AreaStyle::new().opacity(0.35))
+                        .data(solid);
+                    if i == 0
+                        && let Some(area) = partial.and_then(|p| partial_area(labels, p, ink))
+                    {
+                        line = line.mark_area(area);
+                    }
+                    chart = chart.series(line);
+                    if !dashed.is_empty() {
+                        // The same name: the legend shows and hides both parts together.
+                        chart = chart.series(
+                            Line::new()
+                                .name(s.name.clone())
+                                .stack("partial")
+                                .show_symbol(false)
+                                .item_style(ItemStyle::new().color(s.color))
+                                .line_style(LineStyle::new().type_(LineStyleType::Dashed))
+                                .area_style(AreaStyle::new().opacity(0.12))
+                                .data(dashed),
+                        );
+                    }
                 }
                 chart
             }
@@ -148,16 +270,11 @@ mod draw {
                     .collect();
                 Chart::new()
                     .tooltip(Tooltip::new().trigger(Trigger::Axis))
-                    .legend(Legend::new().top("0"))
-                    .grid(Grid::new().left("56").right("56").top("36").bottom("28"))
-                    .x_axis(Axis::new().type_(AxisType::Category).data(categories.clone()))
-                    .y_axis(Axis::new().type_(AxisType::Value).name(bars.name.clone()))
-                    .y_axis(
-                        Axis::new()
-                            .type_(AxisType::Value)
-                            .name(line.name.clone())
-                            .split_line(SplitLine::new().show(false)),
-                    )
+                    .legend(legend(ink))
+                    .grid(Grid::new().left("48").right("48").top("40").bottom("28"))
+                    .x_axis(category_axis(categories, ink))
+                    .y_axis(value_axis(&bars.name, ink, true))
+                    .y_axis(value_axis(&line.name, ink, false))
                     .series(
                         Bar::new()
                             .name(bars.name.clone())
@@ -172,37 +289,112 @@ mod draw {
                             .data(values(line)),
                     )
             }
-            ChartSpec::Gauge {
-                value,
-                max,
-                low,
-                high,
-                label,
+            ChartSpec::Daily {
+                labels,
+                bars,
+                line,
+                partial,
             } => {
+                // Today's bar is faded; its conversions line is dashed from yesterday's point.
+                let points: Vec<charming::datatype::DataPointItem> = bars
+                    .values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        let style = ItemStyle::new().color(bars.color);
+                        let style = if Some(i) == *partial { style.opacity(0.4) } else { style };
+                        charming::datatype::DataPointItem::new(v.unwrap_or(0.0)).item_style(style)
+                    })
+                    .collect();
+                let (solid, dashed) = split_partial(&line.values, *partial);
+                let bar = Bar::new()
+                    .name(bars.name.clone())
+                    .item_style(ItemStyle::new().color(bars.color))
+                    .data(points);
+                let mut conversions = Line::new()
+                    .name(line.name.clone())
+                    .y_axis_index(1)
+                    .show_symbol(false)
+                    .item_style(ItemStyle::new().color(line.color))
+                    .data(solid);
+                if let Some(area) = partial.and_then(|p| partial_area(labels, p, ink)) {
+                    conversions = conversions.mark_area(area);
+                }
+                let mut chart = Chart::new()
+                    .tooltip(Tooltip::new().trigger(Trigger::Axis))
+                    .legend(legend(ink))
+                    .grid(Grid::new().left("48").right("40").top("40").bottom("28"))
+                    .x_axis(category_axis(labels, ink))
+                    .y_axis(value_axis(&bars.name, ink, true))
+                    .y_axis(value_axis(&line.name, ink, false))
+                    .series(bar)
+                    .series(conversions);
+                if !dashed.is_empty() {
+                    chart = chart.series(
+                        Line::new()
+                            .name(line.name.clone())
+                            .y_axis_index(1)
+                            .show_symbol(false)
+                            .item_style(ItemStyle::new().color(line.color))
+                            .line_style(LineStyle::new().type_(LineStyleType::Dashed))
+                            .data(dashed),
+                    );
+                }
+                chart
+            }
+            ChartSpec::Gauge { scale, label } => {
+                let max = scale.max;
                 let band = |x: f64| (x / max).clamp(0.0, 1.0);
                 let style = AxisLineStyle::new()
                     .width(12)
-                    .color((band(*low), "#f59e0b"))
-                    .color((band(*high), "#10b981"))
+                    .color((band(scale.low), "#f59e0b"))
+                    .color((band(scale.high), "#10b981"))
                     .color((1.0, "#ef4444"));
                 Chart::new().series(
                     Gauge::new()
                         .min(0)
-                        .max(*max)
+                        .max(max)
                         .radius("95%")
                         .progress(GaugeProgress::new().show(false))
                         .axis_line(AxisLine::new().line_style(style))
-                        .axis_label(AxisLabel::new().distance(16).font_size(10))
-                        // Under the number (ECharts puts the number at 40% below the centre).
-                        .title(GaugeTitle::new().offset_center(("0", "72%")))
+                        .axis_label(
+                            AxisLabel::new()
+                                .distance(16)
+                                .font_size(10)
+                                .color(ink.muted.as_str()),
+                        )
+                        // The card says what the number is, in the theme's colours (ECharts' title
+                        // text has a fixed dark grey).
+                        .title(GaugeTitle::new().show(false))
+                        // The true value, also when the needle stops at the dial's end.
                         .detail(
                             GaugeDetail::new()
-                                .formatter(Formatter::String("{value}%".to_owned()))
+                                .formatter(Formatter::String(scale.text.clone()))
+                                .color(ink.text.as_str())
                                 .font_size(18),
                         )
-                        .data(vec![(value.round(), label.as_str())]),
+                        .data(vec![(scale.needle.round(), label.as_str())]),
                 )
             }
         }
+    }
+
+    fn values(s: &SeriesSpec) -> Vec<Option<f64>> {
+        s.values.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_partial_bucket_is_drawn_apart_and_joined() {
+        let v = vec![Some(1.0), Some(2.0), Some(3.0)];
+        let (solid, dashed) = split_partial(&v, Some(2));
+        assert_eq!(solid, vec![Some(1.0), Some(2.0), None]);
+        assert_eq!(dashed, vec![None, Some(2.0), Some(3.0)]);
+        assert_eq!(split_partial(&v, None), (v.clone(), Vec::new()));
+        assert_eq!(split_partial(&v, Some(7)), (v.clone(), Vec::new()));
     }
 }

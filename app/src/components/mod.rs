@@ -1,7 +1,8 @@
 //! Reusable pieces of the UI.
 
-mod campaign_rows;
+pub mod campaign_rows;
 pub mod chart;
+mod copy_field;
 mod data_table;
 mod empty_state;
 mod error_panel;
@@ -17,10 +18,12 @@ mod stat_card;
 
 pub use campaign_rows::CampaignRows;
 pub use chart::{Chart, ChartSpec, SeriesSpec};
+pub use copy_field::CopyField;
 pub use data_table::{Column, DataTable, Heading, Headings, TableWrap};
 pub use empty_state::EmptyState;
 pub use error_panel::ErrorPanel;
 pub use event_source::use_event_source;
+pub use format::Time;
 pub use icon::{Icon, IconName};
 pub use loaded::Loaded;
 pub use page_header::PageHeader;

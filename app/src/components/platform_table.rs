@@ -1,11 +1,10 @@
 //! Each platform's figures for a window, on the Analytics page and the dashboard.
 
-use super::format::{amount, decimal, percent};
+use super::format::{amount, count, decimal, number, percent, unit_cost};
 use super::{Column, DataTable, TableWrap};
 use leptos::prelude::*;
 use switchboard_core::Currency;
 use switchboard_core::analytics::report::PlatformFigures;
-use switchboard_core::format::format_count;
 
 const PLATFORM_COLUMNS: &[Column] = &[
     Column::text("Platform"),
@@ -31,11 +30,11 @@ pub fn PlatformTable(platforms: Vec<PlatformFigures>, currency: Currency) -> imp
                         <th scope="row"><span class="dot" aria-hidden="true"></span>{p.platform.label()}</th>
                         <td class="num">{amount(k.spend_micros, currency)}</td>
                         <td class="num">{percent(p.share_of_spend)}</td>
-                        <td class="num">{format_count(k.clicks)}</td>
+                        <td class="num">{count(k.clicks)}</td>
                         <td class="num">{percent(k.ctr)}</td>
-                        <td class="num">{decimal(k.cpc)}</td>
-                        <td class="num">{format!("{:.1}", k.conversions)}</td>
-                        <td class="num">{decimal(k.cpa)}</td>
+                        <td class="num">{unit_cost(k.cpc, currency)}</td>
+                        <td class="num">{number(k.conversions, 1)}</td>
+                        <td class="num">{unit_cost(k.cpa, currency)}</td>
                         <td class="num">{decimal(k.roas)}</td>
                     </tr>
                 }

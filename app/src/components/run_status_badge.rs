@@ -9,10 +9,14 @@ pub fn RunStatusBadge(#[prop(into)] status: Signal<ExecutionStatus>) -> impl Int
     let class = move || match status.get() {
         ExecutionStatus::Completed => "badge badge--ok",
         ExecutionStatus::Failed => "badge badge--bad",
-        ExecutionStatus::Running => "badge badge--warn",
+        ExecutionStatus::Running | ExecutionStatus::AwaitingApproval => "badge badge--warn",
         _ => "badge badge--muted",
     };
-    view! { <span class=class data-testid="run-status">{move || status.get().as_str()}</span> }
+    view! {
+        <span class=class data-testid="run-status" data-status=move || status.get().as_str()>
+            {move || status.get().as_str().replace('_', " ")}
+        </span>
+    }
 }
 
 /// The badge class for a stage's status.
@@ -20,7 +24,7 @@ pub fn stage_badge(status: StageStatus) -> &'static str {
     match status {
         StageStatus::Completed => "badge badge--ok",
         StageStatus::Failed => "badge badge--bad",
-        StageStatus::Running => "badge badge--warn",
+        StageStatus::Running | StageStatus::AwaitingApproval => "badge badge--warn",
         _ => "badge badge--muted",
     }
 }

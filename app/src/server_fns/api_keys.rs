@@ -11,19 +11,26 @@ pub struct NewApiKey {
     pub key: String,
 }
 
+/// Without JavaScript the key waits for the page in the flash store, and so does the name typed
+/// when the form answered an error.
 #[server]
 pub async fn create_api_key(name: String) -> Result<NewApiKey, AppError> {
-    super::ssr::respond(
-        async move {
-            let issued = super::ssr::services()?.api_keys.create(&name).await?;
-            Ok(NewApiKey {
-                name: issued.record.name,
-                key: issued.key,
-            })
-        }
-        .await,
-    )
-    .await
+    use super::flash::{Flash, FlashScope, TypedForm, ssr::after};
+    let result = async {
+        let issued = super::ssr::services()?.api_keys.create(&name).await?;
+        Ok(NewApiKey {
+            name: issued.record.name,
+            key: issued.key,
+        })
+    }
+    .await;
+    after(
+        FlashScope::Integrations,
+        &result,
+        |k| Some(Flash::ApiKey(k.clone())),
+        || TypedForm::new("new-api-key", &[("name", Some(&name))]),
+    );
+    super::ssr::respond(result).await
 }
 
 #[server]

@@ -10,9 +10,14 @@ pub struct CampaignFilters {
     pub platform: Option<String>,
     pub status: Option<String>,
     pub q: Option<String>,
-    /// A column name, `-` in front for descending.
+    /// A column name or a figure (`spend`, `cpa`, `roas`), `-` in front for descending.
     pub sort: Option<String>,
     pub page: Option<u32>,
+    /// The window of the spend, CPA and ROAS columns (ISO dates; the 30 days ending today).
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
 }
 
 pub const PAGE_SIZE: u32 = 50;
@@ -37,13 +42,23 @@ fn bad(field: &'static str) -> impl Fn(switchboard_core::ParseError) -> AppError
 pub async fn list_campaigns(filters: CampaignFilters) -> Result<CampaignList, AppError> {
     super::ssr::respond(
         async move {
-            use switchboard_core::campaign::CampaignQuery;
-            let (sort, descending) = match given(&filters.sort) {
-                None => (Default::default(), false),
+            use switchboard_core::analytics::campaign_figures::FigureSort;
+            use switchboard_core::campaign::{CampaignQuery, CampaignTableRequest};
+            let (sort, figure_sort, descending) = match given(&filters.sort) {
+                None => (Default::default(), None, false),
                 Some(s) => {
                     let (desc, col) = s.strip_prefix('-').map_or((false, s.as_str()), |c| (true, c));
-                    (col.parse().map_err(bad("sort"))?, desc)
+                    match col.parse::<FigureSort>() {
+                        Ok(figure) => (Default::default(), Some(figure), desc),
+                        Err(_) => (col.parse().map_err(bad("sort"))?, None, desc),
+                    }
                 }
+            };
+            let date = |field: &'static str, v: &Option<String>| {
+                given(v)
+                    .map(|text| switchboard_core::time::parse_date(&text))
+                    .transpose()
+                    .map_err(bad(field))
             };
             let query = CampaignQuery {
                 project_id: given(&filters.project)
@@ -68,7 +83,13 @@ pub async fn list_campaigns(filters: CampaignFilters) -> Result<CampaignList, Ap
                     .saturating_sub(1)
                     .saturating_mul(PAGE_SIZE),
             };
-            Ok(super::ssr::services()?.campaigns.table(&query).await?)
+            let request = CampaignTableRequest {
+                query,
+                from: date("from", &filters.from)?,
+                to: date("to", &filters.to)?,
+                figure_sort,
+            };
+            Ok(super::ssr::services()?.campaigns.table(&request).await?)
         }
         .await,
     )

@@ -23,7 +23,8 @@ pub async fn get_connections() -> Result<ConnectionsOverview, AppError> {
     super::ssr::respond(async move { Ok(super::ssr::services()?.connections.overview().await?) }.await).await
 }
 
-/// Adds a test-mode account (a generated, stateful account) to a project.
+/// Adds a test-mode account (a generated, stateful account) to a project. Without JavaScript,
+/// what was typed waits for the page in the flash store when the form answers an error.
 #[server]
 pub async fn create_test_connection(
     project_id: String,
@@ -31,36 +32,45 @@ pub async fn create_test_connection(
     currency: Option<String>,
     seed: Option<String>,
 ) -> Result<Connection, AppError> {
-    super::ssr::respond(
-        async move {
-            use switchboard_core::connection::ConnectionInput;
-            let seed = match seed.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                None => None,
-                Some(s) => Some(s.parse::<u64>().map_err(|_| {
-                    super::ssr::invalid(
-                        "seed",
-                        "must be a whole number (or left empty for a random account)".to_owned(),
-                    )
-                })?),
-            };
-            let input = ConnectionInput {
-                project_id,
-                platform,
-                mode: None,
-                seed,
-                name: None,
-                currency,
-            };
-            let connection = super::ssr::services()?
-                .connections
-                .create_test(input, ACTOR)
-                .await?;
-            leptos_axum::redirect(&format!("/connections?connected={}", connection.id));
-            Ok(connection)
-        }
-        .await,
-    )
-    .await
+    use super::flash::{FlashScope, TypedForm, ssr::after};
+    let typed = TypedForm::new(
+        "test-account",
+        &[
+            ("project_id", Some(&project_id)),
+            ("platform", Some(&platform)),
+            ("currency", currency.as_deref()),
+            ("seed", seed.as_deref()),
+        ],
+    );
+    let result = async move {
+        use switchboard_core::connection::ConnectionInput;
+        let seed = match seed.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => Some(s.parse::<u64>().map_err(|_| {
+                super::ssr::invalid(
+                    "seed",
+                    "must be a whole number (or left empty for a random account)".to_owned(),
+                )
+            })?),
+        };
+        let input = ConnectionInput {
+            project_id,
+            platform,
+            mode: None,
+            seed,
+            name: None,
+            currency,
+        };
+        let connection = super::ssr::services()?
+            .connections
+            .create_test(input, ACTOR)
+            .await?;
+        leptos_axum::redirect(&format!("/connections?connected={}", connection.id));
+        Ok(connection)
+    }
+    .await;
+    after(FlashScope::Connections, &result, |_| None, || typed);
+    super::ssr::respond(result).await
 }
 
 #[server]
@@ -77,17 +87,31 @@ pub async fn delete_connection(id: String) -> Result<(), AppError> {
     .await
 }
 
-/// Reads the account's details with the connection's credentials: proves it works.
+/// Reads the account's details with the connection's credentials: proves it works. Without
+/// JavaScript the answer, success or failure, waits for the page in the flash store (shown in the
+/// connection's row), and the post itself succeeds: a failure carried in the address back would
+/// be shown beside every connection.
 #[server]
 pub async fn check_connection(id: String) -> Result<String, AppError> {
-    super::ssr::respond(
-        async move {
-            let id = parse_connection_id(&id)?;
-            Ok(super::ssr::services()?.connections.check(&id).await?)
-        }
-        .await,
-    )
-    .await
+    use super::flash::{Flash, FlashScope, ssr};
+    let result: Result<String, AppError> = async {
+        let connection = parse_connection_id(&id)?;
+        Ok(super::ssr::services()?.connections.check(&connection).await?)
+    }
+    .await;
+    if ssr::is_form_post() {
+        let (ok, message) = match &result {
+            Ok(m) => (true, m.clone()),
+            Err(e) => (false, e.to_string()),
+        };
+        ssr::keep(FlashScope::Connections, || Flash::ConnectionCheck {
+            id,
+            ok,
+            message: message.clone(),
+        });
+        return Ok(message);
+    }
+    super::ssr::respond(result).await
 }
 
 #[server]

@@ -5,13 +5,29 @@ use crate::error::AppError;
 use leptos::prelude::*;
 pub use switchboard_core::execution::{RunList, RunView};
 
-/// Starts a run of a workflow and opens it.
+/// Starts a run of a workflow and opens it; `dry_run` (a ticked box) works out every change and
+/// applies none.
 #[server]
-pub async fn start_run(workflow_id: String) -> Result<String, AppError> {
+pub async fn start_run(
+    workflow_id: String,
+    dry_run: Option<String>,
+    #[server(default)] project_id: Option<String>,
+) -> Result<String, AppError> {
     super::ssr::respond(
         async move {
             let id = super::workflows::parse_workflow_id(&workflow_id)?;
-            let run = super::ssr::services()?.executions.start_from_ui(&id).await?;
+            let dry_run = dry_run.is_some_and(|v| !v.is_empty() && v != "false");
+            // A workflow without a project runs for the one chosen on its page.
+            let project = match project_id.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+                None => None,
+                Some(p) => Some(switchboard_core::ProjectId::parse(p).map_err(|e| {
+                    super::ssr::invalid("project_id", e.to_string())
+                })?),
+            };
+            let run = super::ssr::services()?
+                .executions
+                .start_from_ui(&id, project.as_ref(), dry_run)
+                .await?;
             leptos_axum::redirect(&format!("/executions/{}", run.id));
             Ok(run.id.to_string())
         }

@@ -3,10 +3,12 @@
 //! the arguments, call one service method, answer (`respond` sets the status of an error).
 
 pub mod analytics;
+pub mod approvals;
 pub mod api_keys;
 pub mod campaigns;
 pub mod connections;
 pub mod executions;
+pub mod flash;
 pub mod notifications;
 pub mod projects;
 pub mod sync;
@@ -15,6 +17,7 @@ pub mod webhooks;
 pub mod workflows;
 
 pub use analytics::get_analytics;
+pub use approvals::{DecideProposal, decide_proposal, run_proposals};
 pub use sync::{SyncNow, get_sync_overview, sync_now};
 pub use campaigns::{get_campaign_detail, list_campaigns};
 pub use connections::{

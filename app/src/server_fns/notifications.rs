@@ -18,7 +18,9 @@ pub async fn get_notifications() -> Result<NotificationsOverview, AppError> {
         .await
 }
 
-/// `to`: email recipients, separated by commas.
+/// `to`: email recipients, separated by commas. Without JavaScript, what was typed waits for the
+/// page in the flash store when the form answers an error, except the address (a Discord or Slack
+/// address carries its token).
 #[server]
 pub async fn create_channel(
     name: String,
@@ -26,33 +28,37 @@ pub async fn create_channel(
     url: Option<String>,
     to: Option<String>,
 ) -> Result<Channel, AppError> {
-    super::ssr::respond(
-        async move {
-            // The form shows both fields; the kind says which one counts.
-            let email = kind.trim() == "email";
-            let to = to.filter(|t| email && !t.trim().is_empty()).map(|t| {
-                t.split([',', ';', '\n'])
-                    .map(str::trim)
-                    .filter(|a| !a.is_empty())
-                    .map(str::to_owned)
-                    .collect::<Vec<_>>()
-            });
-            let url = url.filter(|u| !email && !u.trim().is_empty());
-            let input = switchboard_core::notifications::ChannelInput {
-                name,
-                kind,
-                url,
-                to,
-                active: None,
-            };
-            Ok(super::ssr::services()?
-                .notifications
-                .create_channel(input)
-                .await?)
-        }
-        .await,
-    )
-    .await
+    use super::flash::{FlashScope, TypedForm, ssr::after};
+    let typed = TypedForm::new(
+        "new-channel",
+        &[("name", Some(&name)), ("kind", Some(&kind)), ("to", to.as_deref())],
+    );
+    let result = async move {
+        // The form shows both fields; the kind says which one counts.
+        let email = kind.trim() == "email";
+        let to = to.filter(|t| email && !t.trim().is_empty()).map(|t| {
+            t.split([',', ';', '\n'])
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        });
+        let url = url.filter(|u| !email && !u.trim().is_empty());
+        let input = switchboard_core::notifications::ChannelInput {
+            name,
+            kind,
+            url,
+            to,
+            active: None,
+        };
+        Ok(super::ssr::services()?
+            .notifications
+            .create_channel(input)
+            .await?)
+    }
+    .await;
+    after(FlashScope::Notifications, &result, |_| None, || typed);
+    super::ssr::respond(result).await
 }
 
 #[server]
@@ -67,16 +73,22 @@ pub async fn delete_channel(id: String) -> Result<(), AppError> {
     .await
 }
 
+/// Without JavaScript, what became of the test message waits for the page in the flash store.
 #[server]
 pub async fn send_test_notification(id: String) -> Result<Notification, AppError> {
-    super::ssr::respond(
-        async move {
-            let id = channel_id(&id)?;
-            Ok(super::ssr::services()?.notifications.send_test(&id).await?)
-        }
-        .await,
-    )
-    .await
+    use super::flash::{Flash, FlashScope, TypedForm, ssr::after};
+    let result = async move {
+        let id = channel_id(&id)?;
+        Ok(super::ssr::services()?.notifications.send_test(&id).await?)
+    }
+    .await;
+    after(
+        FlashScope::Notifications,
+        &result,
+        |n| Some(Flash::TestNotification(n.clone())),
+        TypedForm::default,
+    );
+    super::ssr::respond(result).await
 }
 
 #[server]
@@ -92,7 +104,8 @@ pub async fn retry_notification(id: String) -> Result<Notification, AppError> {
     .await
 }
 
-/// A rule from the page's form: the two run events are checkboxes.
+/// A rule from the page's form: the two run events are checkboxes. Without JavaScript, what was
+/// typed waits for the page in the flash store when the form answers an error.
 #[server]
 pub async fn create_rule(
     name: String,
@@ -101,27 +114,37 @@ pub async fn create_rule(
     on_completed: Option<String>,
     on_failed: Option<String>,
 ) -> Result<Rule, AppError> {
-    super::ssr::respond(
-        async move {
-            let mut events = Vec::new();
-            if on_completed.is_some() {
-                events.push("execution.completed".to_owned());
-            }
-            if on_failed.is_some() {
-                events.push("execution.failed".to_owned());
-            }
-            let input = switchboard_core::notifications::RuleInput {
-                name,
-                project_id,
-                events,
-                channel_id,
-                active: None,
-            };
-            Ok(super::ssr::services()?.notifications.create_rule(input).await?)
+    use super::flash::{FlashScope, TypedForm, ssr::after};
+    let typed = TypedForm::new(
+        "new-rule",
+        &[
+            ("name", Some(&name)),
+            ("channel_id", Some(&channel_id)),
+            ("project_id", project_id.as_deref()),
+            ("on_completed", on_completed.as_deref()),
+            ("on_failed", on_failed.as_deref()),
+        ],
+    );
+    let result = async move {
+        let mut events = Vec::new();
+        if on_completed.is_some() {
+            events.push("execution.completed".to_owned());
         }
-        .await,
-    )
-    .await
+        if on_failed.is_some() {
+            events.push("execution.failed".to_owned());
+        }
+        let input = switchboard_core::notifications::RuleInput {
+            name,
+            project_id,
+            events,
+            channel_id,
+            active: None,
+        };
+        Ok(super::ssr::services()?.notifications.create_rule(input).await?)
+    }
+    .await;
+    after(FlashScope::Notifications, &result, |_| None, || typed);
+    super::ssr::respond(result).await
 }
 
 #[server]

@@ -30,12 +30,26 @@ pub async fn list_projects(
     .await
 }
 
+/// The project page; its campaigns' figures cover `from..=to` (ISO dates; the 30 days ending today).
 #[server]
-pub async fn get_project_detail(id: String) -> Result<ProjectDetail, AppError> {
+pub async fn get_project_detail(
+    id: String,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<ProjectDetail, AppError> {
     super::ssr::respond(
         async move {
             let id = parse_project_id(&id)?;
-            Ok(super::ssr::services()?.projects.detail(&id).await?)
+            let date = |field: &str, v: &Option<String>| {
+                v.as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(switchboard_core::time::parse_date)
+                    .transpose()
+                    .map_err(|e| super::ssr::invalid(field, e.to_string()))
+            };
+            let (from, to) = (date("from", &from)?, date("to", &to)?);
+            Ok(super::ssr::services()?.projects.detail(&id, from, to).await?)
         }
         .await,
     )

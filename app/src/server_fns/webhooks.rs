@@ -33,21 +33,24 @@ pub async fn get_integrations() -> Result<IntegrationsOverview, AppError> {
     super::ssr::respond(async move { Ok(super::ssr::services()?.webhooks.overview().await?) }.await).await
 }
 
+/// Without JavaScript the page is sent back to: the secret and its sample command wait for it in
+/// the flash store, and so does what was typed when the form answered an error.
 #[server]
 pub async fn create_webhook(name: String, workflow_id: String) -> Result<WebhookSecretShown, AppError> {
-    super::ssr::respond(
-        async move {
-            let input = switchboard_core::webhooks::WebhookInput {
-                name,
-                workflow_id,
-                project_id: None,
-                active: None,
-            };
-            Ok(shown(super::ssr::services()?.webhooks.create(input).await?))
-        }
-        .await,
-    )
-    .await
+    use super::flash::{Flash, FlashScope, TypedForm, ssr::after};
+    let typed = TypedForm::new("new-webhook", &[("name", Some(&name)), ("workflow_id", Some(&workflow_id))]);
+    let result = async move {
+        let input = switchboard_core::webhooks::WebhookInput {
+            name,
+            workflow_id,
+            project_id: None,
+            active: None,
+        };
+        Ok(shown(super::ssr::services()?.webhooks.create(input).await?))
+    }
+    .await;
+    after(FlashScope::Integrations, &result, |s| Some(Flash::WebhookSecret(s.clone())), || typed);
+    super::ssr::respond(result).await
 }
 
 #[server]
@@ -62,33 +65,45 @@ pub async fn get_webhook(id: String) -> Result<WebhookDetail, AppError> {
     .await
 }
 
+/// Without JavaScript the secret waits for the webhook's page in the flash store.
 #[server]
 pub async fn reveal_webhook_secret(id: String) -> Result<String, AppError> {
-    super::ssr::respond(
-        async move {
-            let id = webhook_id(&id)?;
-            Ok(super::ssr::services()?.webhooks.secret(&id).await?)
-        }
-        .await,
-    )
-    .await
+    use super::flash::{Flash, FlashScope, TypedForm, ssr::after};
+    let result = async {
+        let webhook = webhook_id(&id)?;
+        Ok(super::ssr::services()?.webhooks.secret(&webhook).await?)
+    }
+    .await;
+    after(
+        FlashScope::Webhook,
+        &result,
+        |secret| {
+            Some(Flash::Revealed {
+                id: id.clone(),
+                secret: secret.clone(),
+            })
+        },
+        TypedForm::default,
+    );
+    super::ssr::respond(result).await
 }
 
+/// Without JavaScript the new secret waits for the webhook's page in the flash store.
 #[server]
 pub async fn rotate_webhook_secret(id: String) -> Result<WebhookSecretShown, AppError> {
-    super::ssr::respond(
-        async move {
-            let webhook = webhook_id(&id)?;
-            let rotated = super::ssr::services()?.webhooks.rotate_secret(&webhook).await?;
-            Ok(WebhookSecretShown {
-                url: rotated.url,
-                id,
-                secret: rotated.secret,
-            })
-        }
-        .await,
-    )
-    .await
+    use super::flash::{Flash, FlashScope, TypedForm, ssr::after};
+    let result = async move {
+        let webhook = webhook_id(&id)?;
+        let rotated = super::ssr::services()?.webhooks.rotate_secret(&webhook).await?;
+        Ok(WebhookSecretShown {
+            url: rotated.url,
+            id,
+            secret: rotated.secret,
+        })
+    }
+    .await;
+    after(FlashScope::Webhook, &result, |s| Some(Flash::WebhookSecret(s.clone())), TypedForm::default);
+    super::ssr::respond(result).await
 }
 
 /// Shell commands that send a test delivery to `url`: signed with `secret` (bash, coreutils, openssl), or

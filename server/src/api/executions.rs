@@ -49,6 +49,9 @@ struct StartRequest {
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
     input: Option<Value>,
+    /// Work out every change and apply none (the stages' outputs list what would change).
+    #[serde(default)]
+    dry_run: bool,
 }
 
 /// A run that has been recorded and will start.
@@ -68,6 +71,7 @@ pub(super) struct RunStarted {
         (status = 202, body = RunStarted),
         (status = 404, description = "No such workflow.", body = super::ErrorEnvelope),
         (status = 409, description = "The workflow cannot run (it is disabled, or has no stages).", body = super::ErrorEnvelope),
+        (status = 422, description = "The workflow has no project and the request names none: the error names `project_id` (choose the project the run works for).", body = super::ErrorEnvelope),
     ),
 )]
 async fn start(
@@ -87,7 +91,7 @@ async fn start(
     let execution = state
         .services
         .executions
-        .start(&workflow, project.as_ref(), request.input)
+        .start(&workflow, project.as_ref(), request.input, request.dry_run)
         .await?;
     Ok((
         StatusCode::ACCEPTED,

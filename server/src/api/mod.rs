@@ -2,6 +2,7 @@
 
 mod analytics;
 mod analytics_export;
+mod approvals;
 mod sync;
 mod api_keys;
 mod campaigns;
@@ -36,6 +37,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(connectors::router())
         .merge(workflows::router())
         .merge(executions::router())
+        .merge(approvals::router())
         .merge(webhooks::router())
         .merge(api_keys::router())
         .merge(notifications::router())

@@ -58,6 +58,9 @@ struct FromTemplate {
     #[serde(default)]
     #[schema(value_type = Option<ProjectId>)]
     project_id: Option<String>,
+    /// Whether its write actions wait for approval; `{"mode": "propose"}` by default.
+    #[serde(default)]
+    approval: Option<switchboard_core::approval::ApprovalPolicy>,
 }
 
 /// The two bodies `POST /workflows` takes (read by the presence of `template_id`).
@@ -91,6 +94,7 @@ async fn create(
                 &request.template_id,
                 request.name.as_deref(),
                 request.project_id.as_deref(),
+                request.approval,
                 ACTOR,
             )
             .await?

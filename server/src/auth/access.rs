@@ -80,6 +80,14 @@ pub enum Caller {
 }
 
 impl Caller {
+    /// Who acted, for the audit trail: `owner` or `api key <id>`.
+    pub fn who(&self) -> String {
+        match self {
+            Caller::Session(_) => "owner".to_owned(),
+            Caller::ApiKey(id) => format!("api key {id}"),
+        }
+    }
+
     fn bucket(&self) -> String {
         match self {
             Caller::Session(h) => format!(

@@ -77,7 +77,7 @@ fn too_many(wait: std::time::Duration) -> Response {
     r
 }
 
-pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let ip = request
         .extensions()
@@ -115,7 +115,11 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
             )
             .into_response()
         }
-        Some(_) => next.run(request).await,
+        Some(caller) => {
+            // Handlers that record who acted (approvals) read the caller from here.
+            request.extensions_mut().insert(caller);
+            next.run(request).await
+        }
         None if is_api(&path) => {
             let mut r = ApiError::Status(
                 StatusCode::UNAUTHORIZED,

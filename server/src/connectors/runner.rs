@@ -8,8 +8,10 @@ use async_trait::async_trait;
 use serde_json::Value;
 use switchboard_core::run_event::{RunEvent, ToolCall, ToolOutcome};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use switchboard_core::connection::{Connection, ConnectionMode, ConnectionStatus};
 use switchboard_core::connectors::testmode::CallContext;
+use switchboard_core::connectors::testmode::latency::Latency;
 use switchboard_core::connectors::{Access, ConnectorError, ToolSpec, find_tool, schema};
 use switchboard_core::execution::ToolCallScope;
 use switchboard_core::ports::{ConnectionRepo, EventLog, ToolRunError, ToolRunner};
@@ -23,6 +25,9 @@ pub struct LocalToolRunner {
     live: Arc<LiveConnectors>,
     events: Arc<dyn EventLog>,
     test_accounts: TestAccounts,
+    /// How long a test-mode call takes, and how many calls have waited (each call's draw).
+    latency: Latency,
+    calls: AtomicU64,
 }
 
 impl LocalToolRunner {
@@ -33,10 +38,26 @@ impl LocalToolRunner {
     ) -> Self {
         Self {
             test_accounts: TestAccounts::new(connections.clone()),
+            latency: live.test_latency(),
+            calls: AtomicU64::new(0),
             connections,
             live,
             events,
         }
+    }
+
+    /// Waits as long as the platform would take to answer a test-mode call (nothing when the
+    /// latency is off). The wait comes before the account is taken, so runs on the same account
+    /// still wait side by side.
+    async fn wait_like_the_platform(&self, connection: &Connection, spec: &ToolSpec) {
+        if self.latency.is_off() {
+            return;
+        }
+        let n = self.calls.fetch_add(1, Ordering::Relaxed).to_string();
+        let delay = self
+            .latency
+            .delay(connection.platform, spec.access, &[connection.id.as_str(), spec.name, &n]);
+        tokio::time::sleep(delay).await;
     }
 
     /// One call. A write with an idempotency key is stored with its answer: for a test account
@@ -63,6 +84,7 @@ impl LocalToolRunner {
         // Test accounts keep the UTC calendar; their reports download from this server.
         let id = &connection.id;
         let base = format!("{}/api/v1/connections/{id}/test-reports", self.live.public_url());
+        self.wait_like_the_platform(connection, spec).await;
         let at = CallContext {
             now: chrono::Utc::now(),
             download_base: &base,

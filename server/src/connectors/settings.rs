@@ -5,6 +5,7 @@
 use std::time::Duration;
 use switchboard_core::Platform;
 use switchboard_core::connectors::RetryPolicy;
+use switchboard_core::connectors::testmode::latency::Latency;
 
 /// One platform's OAuth app and API defaults.
 #[derive(Clone, Default)]
@@ -45,6 +46,22 @@ pub struct ConnectorSettings {
     pub retry: RetryPolicy,
     /// One HTTP request's time limit.
     pub timeout: Duration,
+    /// How long a test-mode tool call takes (`SWITCHBOARD_TESTMODE_LATENCY`).
+    pub test_latency: Latency,
+}
+
+/// The variable that sets how long test-mode calls take.
+pub const LATENCY_VAR: &str = "SWITCHBOARD_TESTMODE_LATENCY";
+
+/// `SWITCHBOARD_TESTMODE_LATENCY`: `off`, `realistic` (when unset: a demo's runs take a few
+/// seconds and can be watched) or a number of milliseconds; a bad value is an error naming it.
+pub fn test_latency_from_env() -> anyhow::Result<Latency> {
+    match var(LATENCY_VAR) {
+        None => Ok(Latency::Realistic),
+        Some(text) => text
+            .parse()
+            .map_err(|e| anyhow::anyhow!("{LATENCY_VAR}: {e}")),
+    }
 }
 
 fn var(name: &str) -> Option<String> {
@@ -113,6 +130,7 @@ impl ConnectorSettings {
             public_url: var("SWITCHBOARD_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(60),
+            test_latency: test_latency_from_env().unwrap_or(Latency::Realistic),
         }
     }
 

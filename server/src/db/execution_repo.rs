@@ -39,6 +39,7 @@ struct ExecutionRow {
     created_at: String,
     started_at: Option<String>,
     completed_at: Option<String>,
+    dry_run: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -86,6 +87,7 @@ impl ExecutionRow {
             created_at: Timestamp::parse(&self.created_at)?,
             started_at: ts(self.started_at.as_deref())?,
             completed_at: ts(self.completed_at.as_deref())?,
+            dry_run: self.dry_run,
         })
     }
 }
@@ -100,7 +102,7 @@ fn definition(row: &StageRow, workflow: &[StageDef]) -> Option<StageDef> {
 }
 
 const SELECT: &str = "SELECT e.id, e.workflow_id, w.name AS workflow_name, w.stages AS workflow_stages, e.project_id, \
-                      e.status, e.input, e.result, e.error, e.created_at, e.started_at, e.completed_at \
+                      e.status, e.input, e.result, e.error, e.created_at, e.started_at, e.completed_at, e.dry_run \
                       FROM executions e LEFT JOIN workflows w ON w.id = e.workflow_id";
 
 /// The event a journal write answers with (every write made here has one).
@@ -127,6 +129,7 @@ impl ExecutionRepo for SqliteExecutionRepo {
         workflow: &Workflow,
         project: Option<&ProjectId>,
         input: Value,
+        dry_run: bool,
     ) -> Result<(Execution, ExecutionEvent), RepoError> {
         let id = ExecutionId::from_suffix(&new_suffix())?;
         let at = now();
@@ -148,6 +151,7 @@ impl ExecutionRepo for SqliteExecutionRepo {
             workflow: workflow.id.to_string(),
             project: project.map(ToString::to_string),
             input: input.to_string(),
+            dry_run,
             stages: workflow
                 .stages
                 .iter()
@@ -182,6 +186,7 @@ impl ExecutionRepo for SqliteExecutionRepo {
             created_at: at,
             started_at: None,
             completed_at: None,
+            dry_run,
         };
         Ok((execution, event))
     }
@@ -266,7 +271,7 @@ impl ExecutionRepo for SqliteExecutionRepo {
         let ids: Vec<String> = sqlx::query_scalar(
             // Runs imported from the earlier version are history, not work to resume: only runs made
             // here (their stages carry the definition they run with) are picked up.
-            "SELECT id FROM executions e WHERE status IN ('pending', 'running') AND EXISTS \
+            "SELECT id FROM executions e WHERE status IN ('pending', 'running', 'awaiting_approval') AND EXISTS \
              (SELECT 1 FROM execution_stages s WHERE s.execution_id = e.id \
               AND json_extract(s.extra, '$.definition') IS NOT NULL) ORDER BY created_at, id",
         )
@@ -316,7 +321,7 @@ impl ExecutionRepo for SqliteExecutionRepo {
             output: output.as_ref().map(Value::to_string),
             error,
             running: status == StageStatus::Running,
-            reopened: status == StageStatus::Pending,
+            reopened: matches!(status, StageStatus::Pending | StageStatus::AwaitingApproval),
         };
         let event = NewEvent::new(id, event.0, event.1, now());
         stored(self.db.journal.write(Write::Stage(change, event)).await?)

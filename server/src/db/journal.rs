@@ -56,6 +56,7 @@ pub(crate) struct NewRun {
     pub workflow: String,
     pub project: Option<String>,
     pub input: String,
+    pub dry_run: bool,
     pub stages: Vec<(i64, String, String)>,
 }
 
@@ -453,15 +454,16 @@ fn apply(
         Write::Event(_) | Write::Flush => Ok(Ok(())),
         Write::Create(run, _) => {
             tx.prepare_cached(
-                "INSERT INTO executions (id, workflow_id, project_id, status, input, created_at) \
-                 VALUES (?, ?, ?, 'pending', ?, ?)",
+                "INSERT INTO executions (id, workflow_id, project_id, status, input, created_at, dry_run) \
+                 VALUES (?, ?, ?, 'pending', ?, ?, ?)",
             )?
             .execute(params![
                 run.id.as_str(),
                 run.workflow,
                 run.project,
                 run.input,
-                at_text
+                at_text,
+                run.dry_run
             ])?;
             let mut stage = tx.prepare_cached(
                 "INSERT INTO execution_stages (execution_id, position, stage_id, status, attempt, extra) \
@@ -479,7 +481,7 @@ fn apply(
                      started_at = CASE WHEN ? THEN ? ELSE started_at END, \
                      completed_at = CASE WHEN ? THEN NULL ELSE ? END \
                      WHERE execution_id = ? AND position = ? AND EXISTS \
-                     (SELECT 1 FROM executions WHERE id = ? AND status IN ('pending', 'running'))",
+                     (SELECT 1 FROM executions WHERE id = ? AND status IN ('pending', 'running', 'awaiting_approval'))",
                 )?
                 .execute(params![
                     change.status,
@@ -505,7 +507,7 @@ fn apply(
                     "UPDATE executions SET status = ?, result = COALESCE(?, result), error = COALESCE(?, error), \
                      started_at = CASE WHEN ? = 'running' THEN COALESCE(started_at, ?) ELSE started_at END, \
                      completed_at = CASE WHEN ? THEN ? ELSE completed_at END \
-                     WHERE id = ? AND status IN ('pending', 'running')",
+                     WHERE id = ? AND status IN ('pending', 'running', 'awaiting_approval')",
                 )?
                 .execute(params![
                     change.status,
@@ -524,7 +526,7 @@ fn apply(
                 // Stages that never ran end with their run.
                 tx.prepare_cached(
                     "UPDATE execution_stages SET status = ?, completed_at = COALESCE(completed_at, ?) \
-                     WHERE execution_id = ? AND status IN ('pending', 'running')",
+                     WHERE execution_id = ? AND status IN ('pending', 'running', 'awaiting_approval')",
                 )?
                 .execute(params![
                     if change.cancelled { "cancelled" } else { "skipped" },
@@ -590,7 +592,7 @@ fn why_not(
             entity: "execution",
             id: execution.to_string(),
         },
-        (Some(status), _) if !matches!(status.as_str(), "pending" | "running") => {
+        (Some(status), _) if !matches!(status.as_str(), "pending" | "running" | "awaiting_approval") => {
             RepoError::Conflict(format!("execution {execution} has already ended ({status})"))
         }
         (Some(_), position) => RepoError::NotFound {

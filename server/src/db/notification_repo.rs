@@ -488,7 +488,7 @@ impl NotificationRepo for SqliteNotificationRepo {
     ) -> Result<Vec<(i64, ExecutionId, String)>, RepoError> {
         let rows: Vec<(i64, String, String)> = sqlx::query_as(
             "SELECT seq, execution_id, type FROM events WHERE seq > ? \
-             AND type IN ('execution.completed', 'execution.failed') AND execution_id IS NOT NULL \
+             AND type IN ('execution.completed', 'execution.failed', 'approval.requested') AND execution_id IS NOT NULL \
              ORDER BY seq LIMIT ?",
         )
         .bind(after_seq)

@@ -29,6 +29,7 @@ struct WorkflowRow {
     schedule: Option<String>,
     stages: String,
     template_id: Option<String>,
+    approval: Option<String>,
     scheduled_at: Option<String>,
     created_at: String,
     updated_at: Option<String>,
@@ -44,6 +45,16 @@ impl TryFrom<WorkflowRow> for Workflow {
                 reason: "not a list of stages",
             })
         })?;
+        let approval = match r.approval.as_deref() {
+            None => Default::default(),
+            Some(text) => serde_json::from_str(text).map_err(|_| {
+                RepoError::Invalid(ParseError::Invalid {
+                    what: "workflow approval",
+                    value: r.id.clone(),
+                    reason: "not an approval policy",
+                })
+            })?,
+        };
         Ok(Workflow {
             id: WorkflowId::try_from(r.id)?,
             project_id: r.project_id.map(ProjectId::try_from).transpose()?,
@@ -52,6 +63,7 @@ impl TryFrom<WorkflowRow> for Workflow {
             trigger: r.trigger.parse()?,
             schedule: r.schedule,
             stages,
+            approval,
             template_id: r.template_id,
             scheduled_at: r.scheduled_at.as_deref().map(Timestamp::parse).transpose()?,
             created_at: Timestamp::parse(&r.created_at)?,
@@ -61,7 +73,7 @@ impl TryFrom<WorkflowRow> for Workflow {
 }
 
 const SELECT: &str = "SELECT id, project_id, name, description, trigger, schedule, stages, template_id, \
-                      scheduled_at, created_at, updated_at FROM workflows";
+                      approval, scheduled_at, created_at, updated_at FROM workflows";
 
 fn now() -> Timestamp {
     Timestamp::from_datetime(chrono::Utc::now())
@@ -100,6 +112,10 @@ fn stages_json(stages: &[StageDef]) -> Result<String, RepoError> {
     serde_json::to_string(stages).map_err(|e| RepoError::Storage(Box::new(e)))
 }
 
+fn approval_json(policy: &switchboard_core::approval::ApprovalPolicy) -> Result<String, RepoError> {
+    serde_json::to_string(policy).map_err(|e| RepoError::Storage(Box::new(e)))
+}
+
 #[async_trait]
 impl WorkflowRepo for SqliteWorkflowRepo {
     #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
@@ -129,8 +145,8 @@ impl WorkflowRepo for SqliteWorkflowRepo {
         let mut tx = self.db.begin_write().await?;
         check_project(&mut tx, draft.project_id.as_ref()).await?;
         sqlx::query(
-            "INSERT INTO workflows (id, project_id, name, description, trigger, schedule, stages, template_id, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO workflows (id, project_id, name, description, trigger, schedule, stages, template_id, approval, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id.as_str())
         .bind(draft.project_id.as_ref().map(ProjectId::as_str))
@@ -140,6 +156,7 @@ impl WorkflowRepo for SqliteWorkflowRepo {
         .bind(&draft.schedule)
         .bind(stages_json(&draft.stages)?)
         .bind(&draft.template_id)
+        .bind(approval_json(&draft.approval)?)
         .bind(at.to_text())
         .execute(&mut *tx)
         .await
@@ -174,7 +191,7 @@ impl WorkflowRepo for SqliteWorkflowRepo {
         check_project(&mut tx, draft.project_id.as_ref()).await?;
         sqlx::query(
             "UPDATE workflows SET project_id = ?, name = ?, description = ?, trigger = ?, schedule = ?, stages = ?, \
-             updated_at = ? WHERE id = ?",
+             approval = ?, updated_at = ? WHERE id = ?",
         )
         .bind(draft.project_id.as_ref().map(ProjectId::as_str))
         .bind(&draft.name)
@@ -182,6 +199,7 @@ impl WorkflowRepo for SqliteWorkflowRepo {
         .bind(draft.trigger.as_str())
         .bind(&draft.schedule)
         .bind(stages_json(&draft.stages)?)
+        .bind(approval_json(&draft.approval)?)
         .bind(at.to_text())
         .bind(id.as_str())
         .execute(&mut *tx)

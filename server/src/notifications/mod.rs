@@ -233,7 +233,9 @@ impl Notifier {
                     tokio::select! {
                         _ = &mut deadline => break,
                         got = rx.recv() => match got {
-                            Ok(e) if e.kind == events::EXECUTION_COMPLETED || e.kind == events::EXECUTION_FAILED => break,
+                            Ok(e) if e.kind == events::EXECUTION_COMPLETED
+                                || e.kind == events::EXECUTION_FAILED
+                                || e.kind == events::APPROVAL_REQUESTED => break,
                             Ok(_) => {}
                             Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => break,
                             Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
@@ -307,10 +309,10 @@ impl Notifier {
         execution: &ExecutionId,
         kind: &str,
     ) -> Result<usize, NotifyError> {
-        let event = if kind == events::EXECUTION_FAILED {
-            EventKind::ExecutionFailed
-        } else {
-            EventKind::ExecutionCompleted
+        let event = match kind {
+            events::EXECUTION_FAILED => EventKind::ExecutionFailed,
+            events::APPROVAL_REQUESTED => EventKind::ApprovalRequested,
+            _ => EventKind::ExecutionCompleted,
         };
         let detail = self.services.executions.get(execution).await?;
         let project = detail.execution.project_id.clone();
@@ -325,14 +327,38 @@ impl Notifier {
             Some(p) => self.services.projects.get(p).await.ok().map(|p| p.name),
             None => None,
         };
-        let notice = notices::run_notice(&detail, project_name.as_deref(), &self.public_url);
+        let (notice, subject) = if event == EventKind::ApprovalRequested {
+            // The newest waiting proposal of the run (one stage waits at a time).
+            let waiting = self
+                .services
+                .proposals
+                .for_execution(execution)
+                .await?
+                .into_iter()
+                .rev()
+                .find(|p| p.status == switchboard_core::approval::ProposalStatus::Pending);
+            match waiting {
+                // One notice per proposal (a run may stop at several stages).
+                Some(p) => (
+                    notices::approval_notice(&p, project_name.as_deref(), &self.public_url),
+                    p.id.clone(),
+                ),
+                // Decided before the notice went out: nothing to ask any more.
+                None => return Ok(0),
+            }
+        } else {
+            (
+                notices::run_notice(&detail, project_name.as_deref(), &self.public_url),
+                execution.to_string(),
+            )
+        };
         let items: Vec<NewNotification> = matching
             .into_iter()
             .map(|r| NewNotification {
                 channel_id: r.channel_id.clone(),
                 rule_id: Some(r.id.clone()),
                 event,
-                subject: Some(execution.to_string()),
+                subject: Some(subject.clone()),
                 notice: notice.clone(),
                 not_before: None,
             })

@@ -107,6 +107,7 @@ impl AnalyticsService for Analytics {
                 options.group_by,
                 options.limit,
             );
+            t.mark_partial(r.today);
             if options.group_by == TrendGroup::Project {
                 for s in &mut t.series {
                     if let Some(p) = ProjectId::parse(&s.key)

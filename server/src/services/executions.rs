@@ -36,6 +36,23 @@ pub struct Executions {
     pub executions: Arc<dyn ExecutionRepo>,
     pub events: Arc<dyn EventLog>,
     pub projects: Arc<dyn ProjectRepo>,
+    pub proposals: Arc<dyn switchboard_core::ports::ProposalRepo>,
+}
+
+impl Executions {
+    /// A run works on a project's connections: a workflow without a project (an imported one)
+    /// is asked for one instead of starting a run that fails at once.
+    async fn needs_project(&self, workflow: &WorkflowId, project: Option<&ProjectId>) -> Result<(), ServiceError> {
+        if project.is_some() || self.workflows.get(workflow).await?.project_id.is_some() {
+            return Ok(());
+        }
+        let mut errors = switchboard_core::validation::FieldErrors::new();
+        errors.add(
+            "project_id",
+            "this workflow has no project: choose the project it runs for (its agents work on that project's connections)",
+        );
+        Err(ServiceError::Invalid(errors))
+    }
 }
 
 #[async_trait]
@@ -45,14 +62,22 @@ impl ExecutionService for Executions {
         workflow: &WorkflowId,
         project: Option<&ProjectId>,
         input: Option<Value>,
+        dry_run: bool,
     ) -> Result<Execution, ServiceError> {
         let input = input.unwrap_or_else(|| json!({"trigger": "manual"}));
-        Ok(self.engine.start(workflow, project, input).await?)
+        self.needs_project(workflow, project).await?;
+        Ok(self.engine.start(workflow, project, input, dry_run).await?)
     }
 
-    async fn start_from_ui(&self, workflow: &WorkflowId) -> Result<Execution, ServiceError> {
+    async fn start_from_ui(
+        &self,
+        workflow: &WorkflowId,
+        project: Option<&ProjectId>,
+        dry_run: bool,
+    ) -> Result<Execution, ServiceError> {
         let input = json!({"trigger": "manual", "from": "ui"});
-        Ok(self.engine.start(workflow, None, input).await?)
+        self.needs_project(workflow, project).await?;
+        Ok(self.engine.start(workflow, project, input, dry_run).await?)
     }
 
     async fn cancel(&self, id: &ExecutionId) -> Result<(), ServiceError> {
@@ -86,10 +111,12 @@ impl ExecutionService for Executions {
             Some(p) => self.projects.get(p).await.ok().map(|p| p.name),
             None => None,
         };
+        let proposals = self.proposals.for_execution(id).await?;
         Ok(RunView {
             detail,
             events,
             project_name,
+            proposals,
         })
     }
 

@@ -3,9 +3,11 @@
 //! call them and nothing below them.
 
 mod analytics;
+mod approvals;
 mod campaigns;
 mod connections;
 mod executions;
+mod flash;
 mod notifications;
 mod projects;
 mod sync;
@@ -15,9 +17,11 @@ mod api_keys;
 mod workflows;
 
 pub use analytics::Analytics;
+pub use approvals::Approvals;
 pub use campaigns::Campaigns;
 pub use connections::Connections;
 pub use executions::Executions;
+pub use flash::Flashes;
 pub use notifications::Notifications;
 pub use projects::Projects;
 pub use sync::PerformanceSync;

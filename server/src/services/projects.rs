@@ -4,7 +4,10 @@ use async_trait::async_trait;
 use std::sync::Arc;
 use switchboard_core::ProjectId;
 use switchboard_core::campaign::CampaignQuery;
-use switchboard_core::ports::{ActivityRepo, CampaignRepo, ProjectRepo};
+use chrono::NaiveDate;
+use switchboard_core::analytics::campaign_figures::campaign_figures;
+use switchboard_core::analytics::overview::month_pacing;
+use switchboard_core::ports::{ActivityRepo, AnalyticsRepo, CampaignRepo, ProjectRepo};
 use switchboard_core::project::{
     Project, ProjectDetail, ProjectFilter, ProjectInput, ProjectPatch, ProjectStatus, ProjectSummary,
 };
@@ -18,6 +21,8 @@ pub struct Projects {
     pub projects: Arc<dyn ProjectRepo>,
     pub campaigns: Arc<dyn CampaignRepo>,
     pub activity: Arc<dyn ActivityRepo>,
+    /// The in-memory facts the campaigns' figures and the pacing are read from.
+    pub analytics: Arc<dyn AnalyticsRepo>,
 }
 
 #[async_trait]
@@ -30,7 +35,14 @@ impl ProjectService for Projects {
         Ok(self.projects.get(id).await?)
     }
 
-    async fn detail(&self, id: &ProjectId) -> Result<ProjectDetail, ServiceError> {
+    async fn detail(
+        &self,
+        id: &ProjectId,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<ProjectDetail, ServiceError> {
+        let today = chrono::Utc::now().date_naive();
+        let window = super::campaigns::figures_window(from, to, today)?;
         let project = self.projects.get(id).await?;
         let campaigns = self
             .campaigns
@@ -41,10 +53,16 @@ impl ProjectService for Projects {
             })
             .await?;
         let activity = self.activity.recent(Some(id), DETAIL_ACTIVITY).await?;
+        let snapshot = self.analytics.snapshot().await?;
+        let figures = campaign_figures(&snapshot.facts, &campaigns.items, &window);
+        let pacing = month_pacing(&snapshot, Some(id), today);
         Ok(ProjectDetail {
             project,
             campaigns,
             activity,
+            window,
+            figures,
+            pacing,
         })
     }
 

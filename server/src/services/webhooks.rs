@@ -259,7 +259,7 @@ impl Webhooks {
             hook.project_id.clone(),
         );
         let task = tokio::spawn(async move {
-            let started = engine.start(&workflow, project.as_ref(), input).await;
+            let started = engine.start(&workflow, project.as_ref(), input, false).await;
             let (outcome, status, execution, reason, answer) = match started {
                 Ok(execution) => {
                     tracing::info!(webhook = %hook_id, execution = %execution.id, "webhook delivery started a run");

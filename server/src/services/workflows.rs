@@ -87,12 +87,14 @@ impl WorkflowService for Workflows {
                 limit: DETAIL_RUNS,
             })
             .await?;
+        let projects = self.projects.list(&ProjectFilter::default()).await?;
         Ok(WorkflowDetail {
             item: WorkflowItem {
                 workflow,
                 project_name,
             },
             runs,
+            projects: ProjectChoice::open(&projects),
         })
     }
 
@@ -106,6 +108,7 @@ impl WorkflowService for Workflows {
         template_id: &str,
         name: Option<&str>,
         project_id: Option<&str>,
+        approval: Option<switchboard_core::approval::ApprovalPolicy>,
         actor: &str,
     ) -> Result<Workflow, ServiceError> {
         let template = find_template(template_id).ok_or_else(|| {
@@ -113,8 +116,9 @@ impl WorkflowService for Workflows {
                 "no template '{template_id}' (GET /api/v1/workflow-templates lists them)"
             ))
         })?;
-        let mut draft = template
-            .instantiate(name, project_id)
+        let mut input = template.instantiate(name, project_id);
+        input.approval = approval;
+        let mut draft = input
             .validate()
             .map_err(ServiceError::Invalid)?;
         draft.template_id = Some(template.id.to_owned());

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use switchboard_core::Platform;
 use switchboard_core::agents::decide::{self, CampaignPerf};
 use switchboard_core::agents::platform::{self as adapt, Call};
+use switchboard_core::approval::{ChangeDecision, ChangeKind, ProposedChange};
 use switchboard_core::agents::{find_action, resolve_action};
 use switchboard_core::connection::{Connection, ConnectionStatus};
 use switchboard_core::connectors::ConnectorError;
@@ -61,6 +62,7 @@ pub struct StageContext<'a> {
     pub execution: &'a ExecutionId,
     pub project: Option<&'a ProjectId>,
     pub stage: &'a StageDef,
+    pub stage_position: u32,
     /// Which attempt at the stage this is (1 for the first), as recorded before it started.
     pub attempt: u32,
     pub today: chrono::NaiveDate,
@@ -76,7 +78,7 @@ fn micros(units: f64) -> i64 {
 
 impl StageContext<'_> {
     /// Says what the agent is doing, in the execution's log.
-    async fn reason(&self, message: impl Into<String>) {
+    pub(super) async fn reason(&self, message: impl Into<String>) {
         let (kind, data) = RunEvent::Reasoning {
             stage_id: self.stage.id.clone(),
             agent: self.stage.agent,
@@ -194,7 +196,7 @@ impl StageContext<'_> {
 }
 
 /// Runs a stage's action; its output is what the stage reports.
-pub async fn run(ctx: &StageContext<'_>) -> Result<Value, StageError> {
+pub async fn run(ctx: &StageContext<'_>) -> Result<StageOutcome, StageError> {
     let def = ctx.stage;
     let spec = find_action(def.agent, &def.action)
         .ok_or_else(|| StageError::Fatal(format!("{} has no action '{}'", def.agent, def.action)))?;
@@ -207,18 +209,32 @@ pub async fn run(ctx: &StageContext<'_>) -> Result<Value, StageError> {
             names.join(" or ")
         );
         ctx.reason(message.clone()).await;
-        return Ok(json!({"summary": message, "skipped": true}));
+        return Ok(StageOutcome::Done(json!({"summary": message, "skipped": true})));
     }
-    match (def.agent, action) {
-        (_, "report") => report(ctx, &connections).await,
-        (Agent::Strategist, "plan") => plan(ctx, &connections).await,
-        (Agent::SocialMediaBuyer, "launch") => launch(ctx, &connections).await,
-        (Agent::SocialMediaBuyer, "promote_pins") => promote_pins(ctx, &connections).await,
-        (Agent::SocialMediaBuyer, "pause_underperformers") => pause(ctx, &connections).await,
-        (Agent::Trader, "rebalance_budgets") => rebalance(ctx, &connections).await,
-        (Agent::Trader, "adjust_bids") => adjust_bids(ctx, &connections).await,
-        (agent, other) => Err(StageError::Fatal(format!("{agent} cannot {other}"))),
-    }
+    use StageOutcome::{Changes, Done};
+    Ok(match (def.agent, action) {
+        (_, "report") => Done(report(ctx, &connections).await?),
+        (Agent::Strategist, "plan") => Done(plan(ctx, &connections).await?),
+        (Agent::SocialMediaBuyer, "launch") => Changes(launch(ctx, &connections)),
+        (Agent::SocialMediaBuyer, "promote_pins") => Changes(promote_pins(ctx, &connections).await?),
+        (Agent::SocialMediaBuyer, "pause_underperformers") => Changes(pause(ctx, &connections).await?),
+        (Agent::Trader, "rebalance_budgets") => Changes(rebalance(ctx, &connections).await?),
+        (Agent::Trader, "adjust_bids") => Changes(adjust_bids(ctx, &connections).await?),
+        (agent, other) => return Err(StageError::Fatal(format!("{agent} cannot {other}"))),
+    })
+}
+
+/// The stage's connections for applying its changes (the same the action read).
+pub async fn connections_for(ctx: &StageContext<'_>) -> Result<Vec<Connection>, StageError> {
+    let def = ctx.stage;
+    let spec = find_action(def.agent, &def.action)
+        .ok_or_else(|| StageError::Fatal(format!("{} has no action '{}'", def.agent, def.action)))?;
+    ctx.connections(spec.platforms).await
+}
+
+/// The action a stage's definition resolves to (`report` for legacy words it cannot place).
+pub fn action_of(def: &StageDef) -> &'static str {
+    resolve_action(def.agent, &def.action).unwrap_or("report")
 }
 
 async fn report(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Value, StageError> {
@@ -277,46 +293,87 @@ async fn plan(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Valu
     }))
 }
 
-async fn launch(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Value, StageError> {
+/// What a write action worked out: the changes it would make (none made yet) and what it says
+/// besides.
+pub struct Planned {
+    pub output: Value,
+    pub changes: Vec<ProposedChange>,
+}
+
+/// What a stage's action came to.
+pub enum StageOutcome {
+    /// The stage is done (it reads only, or had nothing to do).
+    Done(Value),
+    /// A write action's changes, to approve and apply (`apply`).
+    Changes(Planned),
+}
+
+struct ChangeSpec<'a> {
+    connection: &'a Connection,
+    kind: ChangeKind,
+    object_id: Option<String>,
+    object_name: String,
+    field: &'static str,
+    from: Option<Value>,
+    to: Value,
+    why: String,
+}
+
+fn changes(specs: Vec<ChangeSpec<'_>>) -> Vec<ProposedChange> {
+    specs
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| ProposedChange {
+            id: format!("c{}", i + 1),
+            connection_id: s.connection.id.to_string(),
+            platform: s.connection.platform,
+            kind: s.kind,
+            object_id: s.object_id,
+            object_name: s.object_name,
+            field: s.field.to_owned(),
+            from: s.from,
+            to: s.to,
+            currency: Some(s.connection.currency),
+            why: s.why,
+            decision: ChangeDecision::Pending,
+            applied: false,
+            error: None,
+            result: None,
+        })
+        .collect()
+}
+
+fn launch(ctx: &StageContext<'_>, connections: &[Connection]) -> Planned {
     let p = &ctx.stage.params;
     let name = p["name"].as_str().unwrap_or("New campaign");
     let budget = micros(num(p, "daily_budget", 0.0));
     let goal = p["goal"].as_str().unwrap_or("sales");
     let active = p["active"].as_bool().unwrap_or(false);
-    let mut launched = Vec::new();
-    for c in connections {
-        let call = adapt::launch(c.platform, name, budget, goal, active, c.currency);
-        let answer = ctx.call(c, &call, Some(format!("launch/{}", c.id))).await?;
-        match adapt::launched(c.platform, &answer) {
-            Ok(id) => {
-                ctx.reason(format!(
-                    "Launched '{name}' on {} ({}, {:.2} a day, {goal}): campaign {id}",
-                    c.platform.label(),
-                    if active {
-                        "active"
-                    } else {
-                        "paused until you turn it on"
-                    },
-                    budget as f64 / 1e6
-                ))
-                .await;
-                launched.push(json!({"platform": c.platform, "connection_id": c.id, "campaign_id": id}));
-            }
-            Err(reason) => {
-                ctx.reason(format!("{} refused the campaign: {reason}", c.platform.label()))
-                    .await;
-                launched.push(json!({"platform": c.platform, "connection_id": c.id, "error": reason}));
-            }
-        }
+    let specs = connections
+        .iter()
+        .map(|c| ChangeSpec {
+            connection: c,
+            kind: ChangeKind::Create,
+            object_id: None,
+            object_name: name.to_owned(),
+            field: "campaign",
+            from: None,
+            to: json!({"name": name, "daily_budget_micros": budget, "goal": goal, "active": active}),
+            why: format!(
+                "The workflow launches '{name}' on {} at {:.2} a day for {goal}, {}",
+                c.platform.label(),
+                budget as f64 / 1e6,
+                if active { "active at once" } else { "paused until you turn it on" }
+            ),
+        })
+        .collect();
+    Planned {
+        output: json!({"summary": format!("Launch '{name}' on {} platform(s)", connections.len())}),
+        changes: changes(specs),
     }
-    let made = launched.iter().filter(|l| l.get("campaign_id").is_some()).count();
-    if made == 0 {
-        return Err(StageError::Fatal("no platform accepted the campaign".into()));
-    }
-    Ok(json!({"summary": format!("Launched '{name}' on {made} platform(s)"), "launched": launched}))
 }
 
-async fn pause(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Value, StageError> {
+async fn pause(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Planned, StageError> {
     let campaigns = ctx.read_all(connections, 14).await?;
     let p = &ctx.stage.params;
     let decisions = decide::underperformers(
@@ -328,42 +385,44 @@ async fn pause(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Val
         ctx.reason("Every judged campaign is within the limit: nothing to pause")
             .await;
     }
+    let mut specs = Vec::new();
     for d in &decisions {
-        let c = connections
-            .iter()
-            .find(|c| c.platform == d.platform)
-            .ok_or_else(|| StageError::Fatal("lost connection".into()))?;
-        ctx.reason(format!(
-            "Pausing '{}' on {}: {}",
-            d.name,
-            d.platform.label(),
-            d.reason
-        ))
-        .await;
-        ctx.call(
-            c,
-            &adapt::pause(c.platform, &d.campaign_id),
-            Some(format!("pause/{}", d.campaign_id)),
-        )
-        .await?;
+        let c = connection_for(connections, d.platform)?;
+        ctx.reason(format!("Would pause '{}' on {}: {}", d.name, d.platform.label(), d.reason))
+            .await;
+        specs.push(ChangeSpec {
+            connection: c,
+            kind: ChangeKind::Status,
+            object_id: Some(d.campaign_id.clone()),
+            object_name: d.name.clone(),
+            field: "status",
+            from: Some(json!("ACTIVE")),
+            to: json!("PAUSED"),
+            why: d.reason.clone(),
+        });
     }
-    Ok(json!({
-        "summary": format!("Paused {} of {} campaigns", decisions.len(), campaigns.len()),
-        "paused": decisions
-    }))
+    Ok(Planned {
+        output: json!({"summary": format!("{} of {} campaigns to pause", decisions.len(), campaigns.len())}),
+        changes: changes(specs),
+    })
 }
 
-async fn rebalance(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Value, StageError> {
+fn connection_for(connections: &[Connection], platform: Platform) -> Result<&Connection, StageError> {
+    connections
+        .iter()
+        .find(|c| c.platform == platform)
+        .ok_or_else(|| StageError::Fatal(format!("no {} connection any more", platform.label())))
+}
+
+async fn rebalance(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Planned, StageError> {
     let campaigns = ctx.read_all(connections, 14).await?;
-    let changes = decide::rebalance(&campaigns, num(&ctx.stage.params, "max_change", 0.2));
-    if changes.is_empty() {
+    let moves = decide::rebalance(&campaigns, num(&ctx.stage.params, "max_change", 0.2));
+    if moves.is_empty() {
         ctx.reason("Returns are even enough: no budget moves").await;
     }
-    for ch in &changes {
-        let c = connections
-            .iter()
-            .find(|c| c.platform == ch.platform)
-            .ok_or_else(|| StageError::Fatal("lost connection".into()))?;
+    let mut specs = Vec::new();
+    for ch in &moves {
+        let c = connection_for(connections, ch.platform)?;
         ctx.reason(format!(
             "'{}' on {}: {:.2} → {:.2} a day ({})",
             ch.name,
@@ -373,16 +432,26 @@ async fn rebalance(ctx: &StageContext<'_>, connections: &[Connection]) -> Result
             ch.reason
         ))
         .await;
-        let call = adapt::set_budget(c.platform, &ch.campaign_id, ch.to_micros, c.currency);
-        ctx.call(c, &call, Some(format!("budget/{}", ch.campaign_id)))
-            .await?;
+        specs.push(ChangeSpec {
+            connection: c,
+            kind: ChangeKind::Budget,
+            object_id: Some(ch.campaign_id.clone()),
+            object_name: ch.name.clone(),
+            field: "daily_budget_micros",
+            from: Some(json!(ch.from_micros)),
+            to: json!(ch.to_micros),
+            why: ch.reason.clone(),
+        });
     }
-    Ok(json!({"summary": format!("Moved budget on {} campaigns", changes.len()), "changes": changes}))
+    Ok(Planned {
+        output: json!({"summary": format!("Budget moves on {} campaigns", moves.len())}),
+        changes: changes(specs),
+    })
 }
 
-async fn adjust_bids(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Value, StageError> {
+async fn adjust_bids(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Planned, StageError> {
     let campaigns = ctx.read_all(connections, 14).await?;
-    let mut changes = Vec::new();
+    let mut specs = Vec::new();
     for c in connections.iter().filter(|c| c.platform == Platform::Google) {
         let mine: Vec<CampaignPerf> = campaigns
             .iter()
@@ -409,11 +478,23 @@ async fn adjust_bids(ctx: &StageContext<'_>, connections: &[Connection]) -> Resu
                 None,
             )
             .await?;
-        let groups: Vec<(String, String, i64)> = groups["results"]
+        let rows: Vec<&Value> = groups["results"]
             .as_array()
             .into_iter()
             .flatten()
             .filter(|r| r["adGroup"]["status"] == "ENABLED")
+            .collect();
+        let names: HashMap<String, String> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r["adGroup"]["id"].as_str().unwrap_or_default().to_owned(),
+                    r["adGroup"]["name"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        let groups: Vec<(String, String, i64)> = rows
+            .iter()
             .map(|r| {
                 (
                     r["adGroup"]["id"].as_str().unwrap_or_default().to_owned(),
@@ -434,30 +515,41 @@ async fn adjust_bids(ctx: &StageContext<'_>, connections: &[Connection]) -> Resu
         for ch in decide::bid_changes(&groups, &mine, target, num(&ctx.stage.params, "max_change", 0.2)) {
             ctx.reason(format!("Ad group {}: {}", ch.ad_group_id, ch.reason))
                 .await;
-            let call = Call {
-                tool: "update_ad_group",
-                params: json!({"ad_group_id": ch.ad_group_id, "cpc_bid_micros": ch.to_micros}),
-            };
-            ctx.call(c, &call, Some(format!("bid/{}", ch.ad_group_id)))
-                .await?;
-            changes.push(ch);
+            let name = names
+                .get(&ch.ad_group_id)
+                .filter(|n| !n.is_empty())
+                .cloned()
+                .unwrap_or_else(|| format!("Ad group {}", ch.ad_group_id));
+            specs.push(ChangeSpec {
+                connection: c,
+                kind: ChangeKind::Bid,
+                object_id: Some(ch.ad_group_id.clone()),
+                object_name: name,
+                field: "cpc_bid_micros",
+                from: Some(json!(ch.from_micros)),
+                to: json!(ch.to_micros),
+                why: ch.reason.clone(),
+            });
         }
     }
-    Ok(json!({"summary": format!("Moved {} bids", changes.len()), "changes": changes}))
+    let n = specs.len();
+    Ok(Planned {
+        output: json!({"summary": format!("{n} bid changes")}),
+        changes: changes(specs),
+    })
 }
 
-async fn promote_pins(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Value, StageError> {
+async fn promote_pins(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Planned, StageError> {
     let p = &ctx.stage.params;
     let name = p["name"].as_str().unwrap_or("Pin promotion");
     let budget = micros(num(p, "daily_budget", 25.0));
     let active = p["active"].as_bool().unwrap_or(false);
-    let status = if active { "ACTIVE" } else { "PAUSED" };
     let max = usize::try_from(p["max_pins"].as_u64().unwrap_or(3)).unwrap_or(3);
     let countries = p["countries"]
         .as_array()
         .cloned()
         .unwrap_or_else(|| vec![json!("US")]);
-    let mut out = Vec::new();
+    let mut specs = Vec::new();
     for c in connections {
         let pins = ctx
             .call(
@@ -485,75 +577,229 @@ async fn promote_pins(ctx: &StageContext<'_>, connections: &[Connection]) -> Res
             continue;
         }
         ctx.reason(format!(
-            "Promoting {} Pin(s): {}",
+            "Would promote {} Pin(s): {}",
             chosen.len(),
             chosen.join(", ")
         ))
         .await;
-        let key = |what: &str| Some(format!("promote/{}/{what}", c.id));
-        let campaign = ctx
-            .call(c, &Call { tool: "create_campaigns", params: json!({"items": [{"name": name, "objective_type": "CONSIDERATION", "status": status}]}) }, key("campaign"))
-            .await?;
-        let campaign_id = adapt::launched(Platform::Pinterest, &campaign).map_err(StageError::Fatal)?;
-        let group = ctx
-            .call(c, &Call { tool: "create_ad_groups", params: json!({"items": [{
-                "campaign_id": campaign_id, "name": format!("{name} | {}", countries.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")),
-                "billable_event": "CLICKTHROUGH", "budget_in_micro_currency": budget, "status": status,
-                "targeting_spec": {"LOCATION": countries}}]}) }, key("ad_group"))
-            .await?;
-        let group_id = group["items"][0]["data"]["id"]
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| {
-                StageError::Fatal(format!(
-                    "Pinterest refused the ad group: {}",
-                    group["items"][0]["exceptions"]
-                ))
-            })?;
-        let items: Vec<Value> = chosen
-            .iter()
-            .map(|pin| json!({"ad_group_id": group_id, "pin_id": pin, "creative_type": "REGULAR", "status": status}))
-            .collect();
-        let ads = ctx
-            .call(
-                c,
-                &Call {
-                    tool: "create_ads",
-                    params: json!({"items": items}),
-                },
-                key("ads"),
-            )
-            .await?;
-        let mut made = Vec::new();
-        for (pin, item) in chosen
-            .iter()
-            .zip(ads["items"].as_array().cloned().unwrap_or_default())
-        {
-            match item["data"]["id"].as_str() {
-                Some(id) => made.push(json!({"pin_id": pin, "ad_id": id})),
-                None => {
-                    let why = item["exceptions"]["message"]
-                        .as_str()
-                        .or_else(|| item["exceptions"][0]["message"].as_str())
-                        .unwrap_or("refused");
-                    ctx.reason(format!("Pin {pin} was not promoted: {why}")).await;
-                    made.push(json!({"pin_id": pin, "error": why}));
+        specs.push(ChangeSpec {
+            connection: c,
+            kind: ChangeKind::Create,
+            object_id: None,
+            object_name: name.to_owned(),
+            field: "promotion",
+            from: None,
+            to: json!({"name": name, "daily_budget_micros": budget, "active": active,
+                       "countries": countries, "pin_ids": chosen}),
+            why: format!(
+                "Promote {} organic Pin(s) at {:.2} a day, {}",
+                chosen.len(),
+                budget as f64 / 1e6,
+                if active { "active at once" } else { "paused until you turn it on" }
+            ),
+        });
+    }
+    let n = specs.len();
+    Ok(Planned {
+        output: json!({"summary": format!("{n} promotion(s) to make")}),
+        changes: changes(specs),
+    })
+}
+
+/// Makes one approved change on its platform, exactly as proposed, with the idempotency key the
+/// change's object gives (a resumed stage never makes it twice). `Ok(Err(_))` is a platform that
+/// refused this change; `Err(_)` stops the stage (retried when it may pass).
+pub async fn apply(
+    ctx: &StageContext<'_>,
+    connections: &[Connection],
+    change: &ProposedChange,
+) -> Result<Result<Value, String>, StageError> {
+    let c = connections
+        .iter()
+        .find(|c| c.id.as_str() == change.connection_id)
+        .ok_or_else(|| {
+            StageError::Fatal(format!(
+                "connection {} is no longer active: change {} cannot be applied",
+                change.connection_id, change.id
+            ))
+        })?;
+    let object = change.object_id.clone().unwrap_or_default();
+    let to = &change.to;
+    let money = |v: &Value| v.as_i64().ok_or_else(|| StageError::Fatal(format!("change {} has no amount", change.id)));
+    match (change.kind, change.field.as_str()) {
+        (ChangeKind::Budget, _) => {
+            let call = adapt::set_budget(c.platform, &object, money(to)?, c.currency);
+            ctx.call(c, &call, Some(format!("budget/{object}"))).await?;
+            ctx.reason(format!(
+                "Applied: '{}' budget {:.2} → {:.2} a day",
+                change.object_name,
+                change.from.as_ref().and_then(Value::as_i64).unwrap_or(0) as f64 / 1e6,
+                money(to)? as f64 / 1e6
+            ))
+            .await;
+            Ok(Ok(json!({"campaign_id": object})))
+        }
+        (ChangeKind::Bid, _) => {
+            let call = Call {
+                tool: "update_ad_group",
+                params: json!({"ad_group_id": object, "cpc_bid_micros": money(to)?}),
+            };
+            ctx.call(c, &call, Some(format!("bid/{object}"))).await?;
+            ctx.reason(format!("Applied: {} bid {:.2}", change.object_name, money(to)? as f64 / 1e6))
+                .await;
+            Ok(Ok(json!({"ad_group_id": object})))
+        }
+        (ChangeKind::Status, _) => {
+            ctx.call(c, &adapt::pause(c.platform, &object), Some(format!("pause/{object}")))
+                .await?;
+            ctx.reason(format!("Applied: paused '{}' on {}", change.object_name, c.platform.label()))
+                .await;
+            Ok(Ok(json!({"campaign_id": object})))
+        }
+        (ChangeKind::Create, "campaign") => {
+            let name = to["name"].as_str().unwrap_or("New campaign");
+            let goal = to["goal"].as_str().unwrap_or("sales");
+            let active = to["active"].as_bool().unwrap_or(false);
+            let budget = to["daily_budget_micros"].as_i64().unwrap_or(0);
+            let call = adapt::launch(c.platform, name, budget, goal, active, c.currency);
+            let answer = ctx.call(c, &call, Some(format!("launch/{}", c.id))).await?;
+            Ok(match adapt::launched(c.platform, &answer) {
+                Ok(id) => {
+                    ctx.reason(format!("Launched '{name}' on {}: campaign {id}", c.platform.label()))
+                        .await;
+                    Ok(json!({"campaign_id": id}))
                 }
+                Err(reason) => {
+                    ctx.reason(format!("{} refused the campaign: {reason}", c.platform.label()))
+                        .await;
+                    Err(reason)
+                }
+            })
+        }
+        (ChangeKind::Create, _) => promote(ctx, c, to).await,
+    }
+}
+
+/// A Pin promotion: a campaign, an ad group and one ad per Pin.
+async fn promote(ctx: &StageContext<'_>, c: &Connection, to: &Value) -> Result<Result<Value, String>, StageError> {
+    let name = to["name"].as_str().unwrap_or("Pin promotion");
+    let budget = to["daily_budget_micros"].as_i64().unwrap_or(0);
+    let status = if to["active"].as_bool().unwrap_or(false) { "ACTIVE" } else { "PAUSED" };
+    let countries = to["countries"].as_array().cloned().unwrap_or_default();
+    let chosen: Vec<String> = to["pin_ids"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect();
+    let key = |what: &str| Some(format!("promote/{}/{what}", c.id));
+    let campaign = ctx
+        .call(c, &Call { tool: "create_campaigns", params: json!({"items": [{"name": name, "objective_type": "CONSIDERATION", "status": status}]}) }, key("campaign"))
+        .await?;
+    let campaign_id = match adapt::launched(Platform::Pinterest, &campaign) {
+        Ok(id) => id,
+        Err(reason) => return Ok(Err(reason)),
+    };
+    let group = ctx
+        .call(c, &Call { tool: "create_ad_groups", params: json!({"items": [{
+            "campaign_id": campaign_id, "name": format!("{name} | {}", countries.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")),
+            "billable_event": "CLICKTHROUGH", "budget_in_micro_currency": budget, "status": status,
+            "targeting_spec": {"LOCATION": countries}}]}) }, key("ad_group"))
+        .await?;
+    let Some(group_id) = group["items"][0]["data"]["id"].as_str().map(str::to_owned) else {
+        return Ok(Err(format!(
+            "Pinterest refused the ad group: {}",
+            group["items"][0]["exceptions"]
+        )));
+    };
+    let items: Vec<Value> = chosen
+        .iter()
+        .map(|pin| json!({"ad_group_id": group_id, "pin_id": pin, "creative_type": "REGULAR", "status": status}))
+        .collect();
+    let ads = ctx
+        .call(
+            c,
+            &Call {
+                tool: "create_ads",
+                params: json!({"items": items}),
+            },
+            key("ads"),
+        )
+        .await?;
+    let mut made = Vec::new();
+    for (pin, item) in chosen
+        .iter()
+        .zip(ads["items"].as_array().cloned().unwrap_or_default())
+    {
+        match item["data"]["id"].as_str() {
+            Some(id) => made.push(json!({"pin_id": pin, "ad_id": id})),
+            None => {
+                let why = item["exceptions"]["message"]
+                    .as_str()
+                    .or_else(|| item["exceptions"][0]["message"].as_str())
+                    .unwrap_or("refused");
+                ctx.reason(format!("Pin {pin} was not promoted: {why}")).await;
+                made.push(json!({"pin_id": pin, "error": why}));
             }
         }
-        out.push(
-            json!({"connection_id": c.id, "campaign_id": campaign_id, "ad_group_id": group_id, "ads": made}),
-        );
     }
-    let ads: usize = out
-        .iter()
-        .map(|o| {
-            o["ads"]
-                .as_array()
-                .map_or(0, |a| a.iter().filter(|x| x.get("ad_id").is_some()).count())
-        })
-        .sum();
-    Ok(json!({"summary": format!("Promoted {ads} Pin(s)"), "promotions": out}))
+    let promoted = made.iter().filter(|m| m.get("ad_id").is_some()).count();
+    ctx.reason(format!("Promoted {promoted} Pin(s) in campaign {campaign_id}")).await;
+    Ok(Ok(json!({"campaign_id": campaign_id, "ad_group_id": group_id, "ads": made})))
+}
+
+/// What a write stage reports once its approved changes were applied.
+pub fn applied_output(action: &str, base: &Value, changes: &[ProposedChange]) -> Value {
+    let applied = changes.iter().filter(|c| c.applied).count();
+    let failed = changes.iter().filter(|c| c.is_approved() && c.error.is_some()).count();
+    let not_approved = changes.iter().filter(|c| !c.is_approved()).count();
+    let (verb, noun) = match action {
+        "rebalance_budgets" => ("Moved budget on", "campaign(s)"),
+        "pause_underperformers" => ("Paused", "campaign(s)"),
+        "adjust_bids" => ("Moved", "bid(s)"),
+        "launch" => ("Launched", "campaign(s)"),
+        _ => ("Made", "promotion(s)"),
+    };
+    let mut summary = format!("{verb} {applied} {noun}");
+    let mut notes = Vec::new();
+    if not_approved > 0 {
+        notes.push(format!("{not_approved} of {} proposed not approved", changes.len()));
+    }
+    if failed > 0 {
+        notes.push(format!("{failed} refused by the platform"));
+    }
+    if !notes.is_empty() {
+        summary.push_str(&format!(" ({})", notes.join(", ")));
+    }
+    let mut out = base.as_object().cloned().unwrap_or_default();
+    out.insert("summary".into(), json!(summary));
+    out.insert("changes".into(), json!(changes));
+    out.insert("applied".into(), json!(applied));
+    // What each made object became, as these actions have always reported it.
+    let made = |c: &ProposedChange| {
+        let mut m = json!({"platform": c.platform, "connection_id": c.connection_id});
+        if let Some(Value::Object(r)) = &c.result {
+            for (k, v) in r {
+                m[k] = v.clone();
+            }
+        }
+        if let Some(e) = &c.error {
+            m["error"] = json!(e);
+        }
+        m
+    };
+    let tried = changes.iter().filter(|c| c.applied || c.error.is_some());
+    match action {
+        "launch" => {
+            out.insert("launched".into(), json!(tried.map(made).collect::<Vec<_>>()));
+        }
+        "promote_pins" => {
+            out.insert("promotions".into(), json!(tried.map(made).collect::<Vec<_>>()));
+        }
+        _ => {}
+    }
+    Value::Object(out)
 }
 
 /// The counts a stage's outputs feed the execution's result.

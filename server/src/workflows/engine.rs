@@ -5,6 +5,7 @@
 //! Each execution runs in its own task; a semaphore bounds how many run at once.
 
 use super::agents::{self, StageContext, StageError};
+use super::approval::{self, Gate, GateSettings};
 use super::bus::EventBus;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -87,6 +88,8 @@ pub struct Engine {
     permits: Arc<Semaphore>,
     /// Cancel switches of the executions this process runs.
     running: Mutex<HashMap<ExecutionId, watch::Sender<bool>>>,
+    /// Runs asked to run again once their task ends.
+    again: Mutex<std::collections::HashSet<ExecutionId>>,
 }
 
 enum Outcome {
@@ -103,6 +106,7 @@ impl Engine {
             bus,
             settings,
             running: Mutex::new(HashMap::new()),
+            again: Mutex::new(std::collections::HashSet::new()),
         })
     }
 
@@ -116,31 +120,46 @@ impl Engine {
         workflow: &WorkflowId,
         project: Option<&ProjectId>,
         input: Value,
+        dry_run: bool,
     ) -> Result<Execution, EngineError> {
         let workflow = self.services.workflows.get(workflow).await?;
         let project = project.or(workflow.project_id.as_ref());
         // The store publishes the event.
-        let (execution, _event) = self.services.executions.create(&workflow, project, input).await?;
+        let (execution, _event) = self
+            .services
+            .executions
+            .create(&workflow, project, input, dry_run)
+            .await?;
         self.spawn(execution.id.clone());
         Ok(execution)
     }
 
-    /// Runs (or resumes) an execution in its own task.
+    /// Runs (or resumes) an execution in its own task. Asked while the run's task is still
+    /// going (a decision that lands as the run stops to wait), the task runs it once more.
     pub fn spawn(self: &Arc<Self>, id: ExecutionId) {
         let engine = self.clone();
         tokio::spawn(async move {
-            let (cancel_tx, cancel_rx) = watch::channel(false);
-            {
-                let mut running = engine.running.lock().await;
-                if running.contains_key(&id) {
-                    return;
+            loop {
+                let (cancel_tx, cancel_rx) = watch::channel(false);
+                {
+                    let mut running = engine.running.lock().await;
+                    if running.contains_key(&id) {
+                        engine.again.lock().await.insert(id.clone());
+                        return;
+                    }
+                    running.insert(id.clone(), cancel_tx);
                 }
-                running.insert(id.clone(), cancel_tx);
+                if let Err(e) = engine.run(&id, cancel_rx).await {
+                    tracing::error!(execution = %id, error = %e, "execution stopped on an error");
+                }
+                let mut running = engine.running.lock().await;
+                running.remove(&id);
+                let again = engine.again.lock().await.remove(&id);
+                drop(running);
+                if !again {
+                    break;
+                }
             }
-            if let Err(e) = engine.run(&id, cancel_rx).await {
-                tracing::error!(execution = %id, error = %e, "execution stopped on an error");
-            }
-            engine.running.lock().await.remove(&id);
         });
     }
 
@@ -155,6 +174,22 @@ impl Engine {
             tracing::info!(executions = n, "resuming executions");
         }
         Ok(n)
+    }
+
+    /// Moves on every run whose proposal's time ran out (the run marks it expired and goes on
+    /// without its changes); answers how many.
+    pub async fn expire_due(self: &Arc<Self>) -> Result<usize, EngineError> {
+        let now = switchboard_core::time::Timestamp::from_datetime(chrono::Utc::now());
+        let due = self.services.proposals.expired(&now).await?;
+        for p in &due {
+            self.spawn(p.execution_id.clone());
+        }
+        Ok(due.len())
+    }
+
+    /// Goes on with a run after a decision on its proposal.
+    pub fn resume(self: &Arc<Self>, id: &ExecutionId) {
+        self.spawn(id.clone());
     }
 
     /// Cancels a run: a running one stops at its next step; a waiting one ends at once.
@@ -209,7 +244,51 @@ impl Engine {
             .executions
             .set_status(id, status, result, error, event.into_parts())
             .await?;
+        // A proposal still waiting when its run ends can no longer be applied.
+        let now = switchboard_core::time::Timestamp::from_datetime(chrono::Utc::now());
+        for mut p in self.services.proposals.for_execution(id).await? {
+            if p.status == switchboard_core::approval::ProposalStatus::Pending {
+                p.withdraw(now);
+                if let Err(e) = self
+                    .services
+                    .proposals
+                    .save(&p, switchboard_core::approval::ProposalStatus::Pending)
+                    .await
+                {
+                    tracing::warn!(execution = %id, proposal = %p.id, error = %e, "cannot withdraw a proposal");
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// Whether a run waiting for approval must go on waiting (its proposal is undecided and in
+    /// time); if not, it is marked running again.
+    async fn still_waiting(&self, detail: &switchboard_core::execution::ExecutionDetail) -> Result<bool, EngineError> {
+        let id = &detail.execution.id;
+        let Some(stage) = detail
+            .stages
+            .iter()
+            .find(|s| s.status == StageStatus::AwaitingApproval)
+        else {
+            return Ok(false);
+        };
+        let now = switchboard_core::time::Timestamp::from_datetime(chrono::Utc::now());
+        if let Some(p) = self.services.proposals.for_stage(id, stage.position).await?
+            && p.status == switchboard_core::approval::ProposalStatus::Pending
+            && !p.is_expired(now)
+        {
+            return Ok(true);
+        }
+        let event = RunEvent::Resumed {
+            stage_id: stage.stage_id.clone(),
+            position: stage.position,
+        };
+        self.services
+            .executions
+            .set_status(id, ExecutionStatus::Running, None, None, event.into_parts())
+            .await?;
+        Ok(false)
     }
 
     async fn run(&self, id: &ExecutionId, mut cancel: watch::Receiver<bool>) -> Result<(), EngineError> {
@@ -227,6 +306,9 @@ impl Engine {
         if cancelled {
             return self.finish(id, Outcome::Cancelled, None).await;
         }
+        if detail.execution.status == ExecutionStatus::AwaitingApproval && self.still_waiting(&detail).await? {
+            return Ok(());
+        }
         if detail.execution.status == ExecutionStatus::Pending {
             let event = RunEvent::Started {
                 stages: detail.stages.len(),
@@ -237,6 +319,19 @@ impl Engine {
                 .await?;
         }
         let project = detail.execution.project_id.clone();
+        let policy = match &detail.execution.workflow_id {
+            Some(w) => match self.services.workflows.get(w).await {
+                Ok(w) => w.approval,
+                Err(RepoError::NotFound { .. }) => Default::default(),
+                Err(e) => return Err(e.into()),
+            },
+            None => Default::default(),
+        };
+        let gate = GateSettings {
+            policy,
+            dry_run: detail.execution.dry_run,
+            workflow_name: detail.execution.workflow_name.as_deref(),
+        };
         let mut outputs: HashMap<String, Value> = HashMap::new();
         // Why each stage that could not do its job was skipped.
         let mut skipped: Vec<String> = Vec::new();
@@ -298,11 +393,12 @@ impl Engine {
                     execution: id,
                     project: project.as_ref(),
                     stage: &def,
+                    stage_position: stage.position,
                     attempt,
                     today: chrono::Utc::now().date_naive(),
                 };
                 let result = tokio::select! {
-                    r = tokio::time::timeout(self.settings.stage_timeout, agents::run(&ctx)) => Some(match r {
+                    r = tokio::time::timeout(self.settings.stage_timeout, approval::run_stage(&ctx, &gate)) => Some(match r {
                         Ok(r) => r,
                         Err(_) => Err(StageError::Retryable(format!(
                             "the stage took longer than {} s", self.settings.stage_timeout.as_secs()))),
@@ -316,7 +412,41 @@ impl Engine {
                 };
                 let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
                 match result {
-                    Ok(output) if is_skipped(&output) => {
+                    Ok(Gate::Waiting(proposal)) => {
+                        let event = RunEvent::StageAwaitingApproval {
+                            stage_id: def.id.clone(),
+                            position: stage.position,
+                            duration_ms: ms,
+                            summary: proposal.summary(),
+                        };
+                        self.set_stage(
+                            id,
+                            stage.position,
+                            StageStatus::AwaitingApproval,
+                            attempt,
+                            None,
+                            None,
+                            event,
+                        )
+                        .await?;
+                        // While pending, the approved changes are those the policy approved.
+                        let (auto_approved, _, waiting) = proposal.counts();
+                        let event = RunEvent::ApprovalRequested {
+                            stage_id: def.id.clone(),
+                            position: stage.position,
+                            proposal_id: proposal.id.clone(),
+                            waiting,
+                            auto_approved,
+                            expires_at: proposal.expires_at,
+                        };
+                        self.services
+                            .executions
+                            .set_status(id, ExecutionStatus::AwaitingApproval, None, None, event.into_parts())
+                            .await?;
+                        // The task ends here; a decision or the expiry starts the run again.
+                        return Ok(());
+                    }
+                    Ok(Gate::Done(output)) if is_skipped(&output) => {
                         let reason = skip_reason(&def.name, &output);
                         let event = RunEvent::StageSkipped {
                             stage_id: def.id.clone(),
@@ -339,7 +469,7 @@ impl Engine {
                         outputs.insert(def.id.clone(), output);
                         break;
                     }
-                    Ok(output) => {
+                    Ok(Gate::Done(output)) => {
                         let event = RunEvent::StageCompleted {
                             stage_id: def.id.clone(),
                             position: stage.position,

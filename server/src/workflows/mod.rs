@@ -2,6 +2,7 @@
 //! progress to the browser.
 
 pub mod agents;
+pub mod approval;
 pub mod bus;
 pub mod engine;
 pub mod scheduler;

@@ -1,5 +1,6 @@
 //! The in-process scheduler: starts `schedule` workflows at their cron times (UTC). It looks on
 //! start, so a run missed while the server was down is made up, once, and then every 20 seconds.
+//! On the same beat it moves on the runs whose proposal expired.
 
 use super::engine::Engine;
 use serde_json::json;
@@ -40,7 +41,7 @@ pub async fn tick(engine: &Arc<Engine>, workflows: &dyn WorkflowRepo) -> Result<
         }
         let input =
             json!({"trigger": "schedule", "scheduled_for": Timestamp::from_datetime(fire), "cron": expr});
-        match engine.start(&w.id, None, input).await {
+        match engine.start(&w.id, None, input, false).await {
             Ok(run) => {
                 tracing::info!(workflow = %w.id, execution = %run.id, "scheduled run started");
                 started += 1;
@@ -57,6 +58,9 @@ pub fn spawn(engine: Arc<Engine>, workflows: Arc<dyn WorkflowRepo>) {
         loop {
             if let Err(e) = tick(&engine, workflows.as_ref()).await {
                 tracing::error!(error = %e, "the scheduler could not look for due workflows");
+            }
+            if let Err(e) = engine.expire_due().await {
+                tracing::error!(error = %e, "the scheduler could not look for expired proposals");
             }
             tokio::time::sleep(EVERY).await;
         }

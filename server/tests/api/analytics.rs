@@ -416,3 +416,100 @@ async fn reports_follow_the_database_and_rates_are_editable() {
         .expect("put");
     assert_eq!(res.status(), 400);
 }
+
+/// Sum of the daily budgets of each project's active campaigns in the sample, in micros.
+fn active_daily_budgets(project: &str) -> i64 {
+    read("campaigns.json")
+        .iter()
+        .filter(|c| c["projectId"] == project)
+        .filter(|c| matches!(c["status"].as_str(), Some("ENABLED" | "ACTIVE")))
+        .map(|c| micros(&c["dailyBudget"].as_f64().unwrap_or(0.0).to_string()))
+        .sum()
+}
+
+#[tokio::test]
+async fn pacing_says_why_a_project_is_over_and_gives_no_status_without_campaigns() {
+    let app = imported().await;
+    // Finance Brand 2: 15,000 a month; its active campaigns' daily budgets over July's 31 days
+    // come to far more.
+    let daily = active_daily_budgets("proj_0002");
+    assert_eq!(daily, 1_200_000_000, "the sample's active budgets");
+    let (status, pacing) = app
+        .get_json("/api/v1/analytics/pacing?as_of=2026-07-15&project_id=proj_0002")
+        .await;
+    assert_eq!(status, 200, "{pacing}");
+    let p = &pacing["projects"][0];
+    assert_eq!(p["project_id"], "proj_0002");
+    assert_eq!(p["budget_micros"], 15_000_000_000i64);
+    let m = &p["budget_mismatch"];
+    assert_eq!(m["gap"], "campaigns_over", "{p}");
+    assert_eq!(m["campaigns_monthly_micros"], daily * 31);
+    assert_eq!(m["project_monthly_micros"], 15_000_000_000i64);
+    assert_eq!(m["days_in_month"], 31);
+    assert_eq!(m["campaigns_counted"], 7);
+    let ratio = m["ratio"].as_f64().unwrap_or(0.0);
+    assert!((ratio - 37_200.0 / 15_000.0).abs() < 1e-9, "{ratio}");
+    assert_eq!(
+        m["message"],
+        "Campaign budgets add up to $37,200 a month, 2.5× the project's $15,000: \
+         lower campaign budgets or raise the project budget."
+    );
+
+    // A project with a budget and no campaigns: nothing to pace, so no status (not "under").
+    let (created, project) = app
+        .post_json(
+            "/api/v1/projects",
+            serde_json::json!({"name": "Empty Brand", "currency": "USD", "monthly_budget": "3000"}),
+        )
+        .await;
+    assert_eq!(created, 201, "{project}");
+    let id = project["id"].as_str().unwrap_or_default();
+    let (_, pacing) = app
+        .get_json(&format!("/api/v1/analytics/pacing?as_of=2026-07-15&project_id={id}"))
+        .await;
+    let p = &pacing["projects"][0];
+    assert_eq!(p["campaigns"], 0, "{p}");
+    assert_eq!(p["status"], Value::Null, "{p}");
+    assert_eq!(p["budget_mismatch"], Value::Null, "{p}");
+    assert_eq!(p["budget_micros"], 3_000_000_000i64, "{p}");
+    assert_eq!(p["expected_micros"], 1_451_612_903i64, "15 of July's 31 days of 3,000");
+
+    // The document describes the new fields.
+    let (_, doc) = app.get_json("/api/openapi.json").await;
+    let schemas = &doc["components"]["schemas"];
+    // A property of a schema, also inside its `allOf` parts (flattened fields).
+    fn has(schema: &Value, field: &str) -> bool {
+        schema["properties"][field].is_object()
+            || schema["allOf"]
+                .as_array()
+                .is_some_and(|parts| parts.iter().any(|p| has(p, field)))
+    }
+    assert!(has(&schemas["ProjectPacing"], "budget_mismatch"), "{}", schemas["ProjectPacing"]);
+    assert!(has(&schemas["Pacing"], "status"), "{}", schemas["Pacing"]);
+    for field in ["gap", "campaigns_monthly_micros", "project_monthly_micros", "ratio", "message"] {
+        assert!(
+            has(&schemas["BudgetMismatch"], field),
+            "BudgetMismatch.{field}: {}",
+            schemas["BudgetMismatch"]
+        );
+    }
+    assert!(has(&schemas["Trend"], "partial_bucket"), "{}", schemas["Trend"]);
+}
+
+#[tokio::test]
+async fn the_trend_marks_todays_partial_day() {
+    let app = imported().await;
+    // The default window ends today: its last day is still coming in.
+    let (status, trend) = app.get_json("/api/v1/analytics/spend-trend").await;
+    assert_eq!(status, 200, "{trend}");
+    let buckets = trend["buckets"].as_array().map_or(0, Vec::len);
+    assert_eq!(buckets, 30);
+    assert_eq!(trend["partial_bucket"], 29);
+    let today = chrono::Utc::now().date_naive().to_string();
+    assert_eq!(trend["buckets"][29], today.as_str());
+    // A window in the past has none.
+    let (_, trend) = app
+        .get_json("/api/v1/analytics/spend-trend?from=2026-07-01&to=2026-07-31")
+        .await;
+    assert_eq!(trend["partial_bucket"], Value::Null);
+}

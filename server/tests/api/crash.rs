@@ -14,6 +14,7 @@ fn start(url: &str) -> (Child, String) {
         .env("DATABASE_URL", url)
         .env("SWITCHBOARD_ADDR", "127.0.0.1:0")
         .env("SWITCHBOARD_MAX_RUNNING", "2")
+        .env("SWITCHBOARD_TESTMODE_LATENCY", "off")
         .env("RUST_LOG", "info")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
@@ -103,7 +104,8 @@ async fn twenty_runs_survive_a_sigkill_without_doing_anything_twice() {
     let workflow = post(
         &client,
         format!("{base}/api/v1/workflows"),
-        json!({"template_id": "multi_platform_launch", "project_id": project}),
+        // Writes apply at once: the test is about runs resuming, not approval.
+        json!({"template_id": "multi_platform_launch", "project_id": project, "approval": {"mode": "auto"}}),
     )
     .await;
     let mut ids = Vec::new();

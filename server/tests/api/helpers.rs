@@ -93,14 +93,21 @@ pub async fn spawn_app() -> TestApp {
 
 /// An application whose configuration `configure` adjusts first (live-mode settings, retries).
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().expect("no temp dir");
+    spawn_app_in(dir, configure).await
+}
+
+/// An application over `dir/switchboard.db`, which may already hold data (the demo's).
+pub async fn spawn_app_in(dir: TempDir, configure: impl FnOnce(&mut Config)) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         server::telemetry::init();
     }
-    let dir = tempfile::tempdir().expect("no temp dir");
     let database_url = format!("sqlite://{}/switchboard.db?mode=rwc", dir.path().display());
     let mut config = Config::load(&database_url, Some("127.0.0.1:0".parse().expect("addr"))).expect("config");
     // No scheduled sync landing in the middle of a test; tests sync on demand.
     config.sync.default_schedule = "off".to_owned();
+    // Test-mode calls answer at once in the tests (a test that wants latency sets it).
+    config.connectors.test_latency = switchboard_core::connectors::testmode::latency::Latency::Off;
     configure(&mut config);
     let app = Application::build(config).await.expect("the app did not build");
     let address = app.address();

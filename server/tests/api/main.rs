@@ -3,11 +3,13 @@
 
 mod access;
 mod analytics;
+mod approvals;
 mod api_docs;
 mod cli;
 mod connectors;
 mod crash;
 mod dashboard;
+mod demo;
 mod health;
 mod helpers;
 mod legacy;

@@ -10,7 +10,10 @@ use switchboard_core::{CampaignId, Platform, ProjectId, RepoError};
 
 /// The services over `pool`, with default connector settings and a throwaway key.
 pub fn wired(pool: &SqlitePool) -> Repos {
-    let settings = std::sync::Arc::new(server::connectors::ConnectorSettings::from_env());
+    let settings = std::sync::Arc::new(server::connectors::ConnectorSettings {
+        test_latency: switchboard_core::connectors::testmode::latency::Latency::Off,
+        ..server::connectors::ConnectorSettings::from_env()
+    });
     let keyring = std::sync::Arc::new(server::secrets::Keyring::new(&[3; 32], &[]));
     server::wiring::infrastructure(pool, settings, keyring, server::sync::SyncSettings::default())
         .expect("services")
@@ -242,39 +245,7 @@ async fn activity_repo_returns_the_newest_first() {
     );
 }
 
-#[tokio::test]
-async fn seed_demo_fills_an_empty_database_once() {
-    let dir = tempfile::tempdir().expect("tmp");
-    let url = format!("sqlite://{}/sb.db", dir.path().display());
-    let pool = db::connect(db::connect_options(&url).expect("url"))
-        .await
-        .expect("open");
-    db::migrate(&pool).await.expect("migrate");
-    let scratch = tempfile::tempdir().expect("scratch");
-    let report = server::demo::seed(&pool, 7, scratch.path()).await.expect("seed");
-    assert!(
-        report
-            .files
-            .iter()
-            .all(|f| f.refused.is_empty() && f.warnings.is_empty()),
-        "{report}"
-    );
-    let summary = wired(&pool).dashboard.summary().await.expect("summary");
-    assert_eq!(summary.projects.total, 4);
-    assert!(
-        summary.campaigns.by_platform.iter().all(|(_, n)| *n > 0),
-        "every platform has campaigns"
-    );
-    assert_eq!(summary.workflows, 6);
-    // Each demo project has a test account on each of its platforms, so its workflows can run.
-    let connections = wired(&pool).connections.list(None).await.expect("connections");
-    let platforms: std::collections::BTreeSet<&str> =
-        connections.iter().map(|c| c.platform.as_str()).collect();
-    assert_eq!(platforms.len(), 3, "{connections:?}");
-    assert!(connections.len() >= 4);
-    let again = server::demo::seed(&pool, 7, scratch.path()).await;
-    assert!(matches!(again, Err(server::demo::DemoError::NotEmpty)));
-}
+// The demo (`seed-demo`) is tested whole in `demo.rs`.
 
 #[tokio::test]
 async fn tool_calls_inside_a_run_are_recorded_in_its_event_log() {

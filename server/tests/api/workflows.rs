@@ -77,7 +77,8 @@ async fn a_five_stage_template_runs_to_completion_and_streams_every_event_in_ord
     let (status, workflow) = app
         .post_json(
             "/api/v1/workflows",
-            json!({"template_id": "multi_platform_launch", "project_id": project, "name": "Spring launch"}),
+            json!({"template_id": "multi_platform_launch", "project_id": project, "name": "Spring launch",
+                   "approval": {"mode": "auto"}}),
         )
         .await;
     assert_eq!(status, 201, "{workflow}");

@@ -9,9 +9,11 @@
 //! Rates stay inside the benchmark bands of `../shared/reference/ad-platforms.md` section 5.
 
 mod google;
+pub mod latency;
 mod meta;
 mod pinterest;
 pub mod rng;
+mod seasonality;
 
 use super::error::ConnectorError;
 use crate::money::Currency;
@@ -266,9 +268,73 @@ const TIME_ZONES: [&str; 4] = [
     "Europe/Berlin",
 ];
 
+/// The time zone an account in `currency` most likely keeps (its main market's), for a new test
+/// account that is given none: a German client's EUR account is in Europe/Berlin, not Los Angeles.
+pub fn time_zone_for(currency: Currency) -> &'static str {
+    match currency.as_str() {
+        "USD" => "America/New_York",
+        "EUR" => "Europe/Berlin",
+        "GBP" => "Europe/London",
+        "CHF" => "Europe/Zurich",
+        "SEK" => "Europe/Stockholm",
+        "NOK" => "Europe/Oslo",
+        "DKK" => "Europe/Copenhagen",
+        "PLN" => "Europe/Warsaw",
+        "CZK" => "Europe/Prague",
+        "HUF" => "Europe/Budapest",
+        "TRY" => "Europe/Istanbul",
+        "CAD" => "America/Toronto",
+        "MXN" => "America/Mexico_City",
+        "BRL" => "America/Sao_Paulo",
+        "ARS" => "America/Argentina/Buenos_Aires",
+        "CLP" => "America/Santiago",
+        "COP" => "America/Bogota",
+        "AUD" => "Australia/Sydney",
+        "NZD" => "Pacific/Auckland",
+        "JPY" => "Asia/Tokyo",
+        "KRW" => "Asia/Seoul",
+        "CNY" => "Asia/Shanghai",
+        "HKD" => "Asia/Hong_Kong",
+        "TWD" => "Asia/Taipei",
+        "SGD" => "Asia/Singapore",
+        "INR" => "Asia/Kolkata",
+        "IDR" => "Asia/Jakarta",
+        "THB" => "Asia/Bangkok",
+        "PHP" => "Asia/Manila",
+        "AED" => "Asia/Dubai",
+        "SAR" => "Asia/Riyadh",
+        "ILS" => "Asia/Jerusalem",
+        "ZAR" => "Africa/Johannesburg",
+        "NGN" => "Africa/Lagos",
+        "EGP" => "Africa/Cairo",
+        _ => "UTC",
+    }
+}
+
+/// What a new test account is told rather than drawing it: the brand its account and campaigns
+/// are named after, and its time zone (the currency's when left out).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct AccountLook<'a> {
+    pub brand: Option<&'a str>,
+    pub time_zone: Option<&'a str>,
+}
+
 impl TestAccount {
     /// A new account for `platform`, generated from `seed` as of `today`.
     pub fn generate(platform: Platform, seed: u64, currency: Currency, today: NaiveDate) -> TestAccount {
+        Self::generate_as(platform, seed, currency, today, AccountLook::default())
+    }
+
+    /// A new account as [`generate`](Self::generate) makes it, named after `look.brand` and in
+    /// `look.time_zone` when they are given. The same draws are made either way, so the ids and
+    /// metrics of a seed do not depend on the look.
+    pub fn generate_as(
+        platform: Platform,
+        seed: u64,
+        currency: Currency,
+        today: NaiveDate,
+        look: AccountLook<'_>,
+    ) -> TestAccount {
         let mut r = Rng::for_parts(seed, &["account", platform.as_str()]);
         let digits = match platform {
             Platform::Google => 10,
@@ -276,14 +342,18 @@ impl TestAccount {
             Platform::Pinterest => 12,
         };
         let account_id = random_digits(&mut r, digits);
-        let brand = *r.pick(&BRANDS);
+        let drawn_brand = *r.pick(&BRANDS);
+        let brand = look.brand.map(str::trim).filter(|b| !b.is_empty()).unwrap_or(drawn_brand);
+        // The draw is still made, so what follows is drawn as before.
+        let _drawn_zone = r.pick(&TIME_ZONES);
+        let time_zone = look.time_zone.unwrap_or_else(|| time_zone_for(currency));
         let mut account = TestAccount {
             platform,
             seed,
             account_id,
             name: format!("{brand} — {}", platform.label()),
             currency,
-            time_zone: (*r.pick(&TIME_ZONES)).to_owned(),
+            time_zone: time_zone.to_owned(),
             campaigns: Vec::new(),
             ad_groups: Vec::new(),
             ads: Vec::new(),
@@ -464,25 +534,33 @@ impl TestAccount {
         // The campaign's own level inside the bands, then the day's variation around it.
         let mut base = Rng::for_parts(self.seed, &["campaign", &campaign.id]);
         let cpc_level = base.between(bands.cpc.0, bands.cpc.1);
-        let ctr_level = base.between(bands.ctr.0, bands.ctr.1);
+        let ctr_draw = base.unit();
         let cvr_level = base.between(bands.cvr.0, bands.cvr.1);
         let roas_level = base.between(bands.roas.0, bands.roas.1);
+        // The CTR a click at this CPC allows (CPM = CPC x CTR x 1000 inside its band), for a CPC
+        // in account-currency units.
+        let ctr_range = |cpc_units: f64| {
+            let lo = bands.ctr.0.max(bands.cpm.0 / (cpc_units * 1000.0));
+            let hi = bands.ctr.1.min(bands.cpm.1 / (cpc_units * 1000.0));
+            (lo.min(hi), hi)
+        };
+        // The campaign's CTR sits in the middle half of that range (geometrically), clear of its
+        // edges, so the days' variation moves it instead of being cut off at a bound.
+        let (lo, hi) = ctr_range(cpc_level);
+        let ctr_level = lo * (hi / lo).powf(0.25 + 0.5 * ctr_draw);
         let date = crate::time::date_text(day);
         let mut r = Rng::for_parts(self.seed, &["day", &campaign.id, &date]);
-        let weekday = match chrono::Datelike::weekday(&day) {
-            chrono::Weekday::Sat | chrono::Weekday::Sun => 0.9,
-            _ => 1.0,
-        };
+        let weekday = if seasonality::is_weekend(day) { 0.9 } else { 1.0 };
+        let f = seasonality::day_factors(self.platform, self.seed, &campaign.id, day);
         // Platforms pace to the budget: a day's spend is 70% to 105% of it.
         let spend = (budget as f64 * r.between(0.70, 1.05) * weekday).round();
-        let cpc = (cpc_level * r.between(0.85, 1.15)).clamp(bands.cpc.0, bands.cpc.1) * scale;
-        // CTR kept where CPM = CPC x CTR x 1000 stays inside its band as well.
-        let ctr_lo = bands.ctr.0.max(bands.cpm.0 * scale / (cpc * 1000.0));
-        let ctr_hi = bands.ctr.1.min(bands.cpm.1 * scale / (cpc * 1000.0));
-        let ctr = (ctr_level * r.between(0.85, 1.15)).clamp(ctr_lo.min(ctr_hi), ctr_hi);
+        let cpc_units = (cpc_level * f.cpc).clamp(bands.cpc.0, bands.cpc.1);
+        let cpc = cpc_units * scale;
+        let (ctr_lo, ctr_hi) = ctr_range(cpc_units);
+        let ctr = (ctr_level * f.ctr).clamp(ctr_lo, ctr_hi);
         let clicks = (spend / 1_000_000.0 / cpc).round().max(0.0);
         let impressions = (clicks / ctr).round().max(clicks);
-        let cvr = (cvr_level * r.between(0.8, 1.2)).clamp(bands.cvr.0, bands.cvr.1);
+        let cvr = (cvr_level * f.cvr).clamp(bands.cvr.0, bands.cvr.1);
         let conversions = (clicks * cvr).round().min(clicks);
         let roas = (roas_level * r.between(0.8, 1.2)).clamp(bands.roas.0, bands.roas.1);
         let value = if conversions > 0.0 {

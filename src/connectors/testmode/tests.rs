@@ -688,3 +688,81 @@ fn write_tools_make_the_same_objects_as_before() {
     );
     assert_eq!(format!("{pinterest:?}"), "(\"642283940479\", [], 0, 79)");
 }
+
+/// Rates move from day to day (each campaign's CTR, CPC and conversion rate take many values over
+/// two weeks), the weekend shows in them, and the same account and day give the same numbers.
+#[test]
+fn rates_vary_from_day_to_day_with_the_weekday_and_repeat_for_the_same_day() {
+    let today = day(TODAY);
+    let days: Vec<NaiveDate> = (1..=14).map(|k| today - chrono::Days::new(k)).collect();
+    for platform in Platform::ALL {
+        for seed in [1, 2, 3] {
+            let a = account(platform, seed);
+            let again = account(platform, seed);
+            for c in &a.campaigns {
+                let rows: Vec<DayMetrics> = days.iter().filter_map(|d| a.day_metrics(c, *d, today)).collect();
+                let same: Vec<DayMetrics> = days.iter().filter_map(|d| again.day_metrics(c, *d, today)).collect();
+                assert_eq!(rows, same, "same inputs, same numbers");
+                let rows: Vec<&DayMetrics> = rows.iter().filter(|m| m.clicks >= 200).collect();
+                if rows.len() < 10 {
+                    continue;
+                }
+                let distinct = |rate: &dyn Fn(&DayMetrics) -> f64| {
+                    rows.iter()
+                        .map(|m| (rate(m) * 1e4).round() as i64)
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .len()
+                };
+                let ctr = distinct(&|m| m.clicks as f64 / m.impressions as f64 * 100.0);
+                let cpc = distinct(&|m| m.spend_micros as f64 / m.clicks as f64 / 1e4);
+                assert!(ctr >= rows.len() * 2 / 3, "{platform} {}: {ctr} CTRs in {} days", c.name, rows.len());
+                assert!(cpc >= rows.len() * 2 / 3, "{platform} {}: {cpc} CPCs", c.name);
+            }
+        }
+    }
+    // Over many campaign-days, social CTR is higher at the weekend and search CTR lower.
+    let weekend_lift = |platform: Platform| {
+        let (mut we, mut wd) = ((0.0, 0.0), (0.0, 0.0));
+        for seed in 0..12 {
+            let a = account(platform, seed);
+            for c in &a.campaigns {
+                for k in 1..=56 {
+                    let d = today - chrono::Days::new(k);
+                    let Some(m) = a.day_metrics(c, d, today) else { continue };
+                    let bucket = if seasonality::is_weekend(d) { &mut we } else { &mut wd };
+                    bucket.0 += m.clicks as f64;
+                    bucket.1 += m.impressions as f64;
+                }
+            }
+        }
+        (we.0 / we.1) / (wd.0 / wd.1)
+    };
+    assert!(weekend_lift(Platform::Meta) > 1.03, "{}", weekend_lift(Platform::Meta));
+    assert!(weekend_lift(Platform::Google) < 0.97, "{}", weekend_lift(Platform::Google));
+}
+
+#[test]
+fn new_accounts_keep_their_currencys_time_zone_unless_told_and_can_carry_a_brand() {
+    assert_eq!(time_zone_for(Currency::EUR), "Europe/Berlin");
+    assert_eq!(time_zone_for(Currency::USD), "America/New_York");
+    assert_eq!(time_zone_for(Currency::parse("GBP").expect("gbp")), "Europe/London");
+    assert_eq!(time_zone_for(Currency::parse("JPY").expect("jpy")), "Asia/Tokyo");
+    assert_eq!(time_zone_for(Currency::parse("XYZ").expect("xyz")), "UTC");
+    for seed in 0..20 {
+        let a = TestAccount::generate(Platform::Google, seed, Currency::EUR, day(TODAY));
+        assert_eq!(a.time_zone, "Europe/Berlin");
+    }
+    let plain = TestAccount::generate(Platform::Pinterest, 9, Currency::EUR, day(TODAY));
+    let look = AccountLook {
+        brand: Some("Alpine Trails"),
+        time_zone: Some("Europe/Vienna"),
+    };
+    let branded = TestAccount::generate_as(Platform::Pinterest, 9, Currency::EUR, day(TODAY), look);
+    assert_eq!(branded.name, "Alpine Trails — Pinterest Ads");
+    assert_eq!(branded.time_zone, "Europe/Vienna");
+    assert!(branded.campaigns.iter().all(|c| c.name.starts_with("Alpine Trails | ")));
+    assert!(branded.pins.iter().all(|p| p.title.starts_with("Alpine Trails")));
+    // The same ids and budgets as the account the seed gives without a look.
+    let ids = |a: &TestAccount| a.campaigns.iter().map(|c| (c.id.clone(), c.current_budget())).collect::<Vec<_>>();
+    assert_eq!(ids(&branded), ids(&plain));
+}

@@ -1,14 +1,13 @@
 use super::charts;
 use super::panels::{BenchmarksPanel, PacingPanel, TrendTable};
 use super::sync_panel::SyncPanel;
-use crate::components::format::{decimal, money, percent};
+use crate::components::format::{count, date, date_range, decimal, money, number, percent, unit_cost};
 use crate::components::{Chart, EmptyState, ErrorPanel, IconName, PageHeader, PlatformTable};
 use crate::server_fns::get_analytics;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use switchboard_core::analytics::overview::{AnalyticsOverview, ProjectChoice};
 use switchboard_core::analytics::{Compared, Metric};
-use switchboard_core::format::format_count;
 use switchboard_core::{Currency, Micros};
 
 /// The filters in the URL: `from`, `to` (ISO dates) and `project`.
@@ -138,7 +137,7 @@ fn Heading(overview: AnalyticsOverview, filters: Filters) -> impl IntoView {
         let href = range_link(project.as_deref(), start, to);
         view! {
             <p class="notice" data-testid="data-span">
-                {format!("No spend between {} and {}. The data runs from {from} to {to}. ", o.range.from, o.range.to)}
+                {format!("No spend between {} and {}. The data runs from {} to {}. ", date(o.range.from), date(o.range.to), date(from), date(to))}
                 <a href=href>"Show its last 90 days"</a>
             </p>
         }
@@ -170,7 +169,7 @@ fn Heading(overview: AnalyticsOverview, filters: Filters) -> impl IntoView {
         {nothing}
         {missing}
         {span_hint}
-        <KpiCards total=o.summary.total.clone() currency=o.currency range=format!("{} – {}", o.range.from, o.range.to) />
+        <KpiCards total=o.summary.total.clone() currency=o.currency range=date_range(o.range.from, o.range.to) />
     }
 }
 
@@ -179,6 +178,7 @@ fn empty_chart() -> crate::components::ChartSpec {
         labels: Vec::new(),
         series: Vec::new(),
         unit: String::new(),
+        partial: None,
     }
 }
 
@@ -228,32 +228,29 @@ fn KpiCards(total: Compared, currency: Currency, range: String) -> impl IntoView
         (Metric::Roas, decimal(k.roas), decimal(k.roas)),
         (
             Metric::Conversions,
-            format!("{:.1}", k.conversions),
+            number(k.conversions, 1),
             format!("{:.4}", k.conversions),
         ),
         (
             Metric::Cpa,
-            k.cpa
-                .map_or_else(|| "—".to_owned(), |v| format!("{v:.2} {currency}")),
+            unit_cost(k.cpa, currency),
             decimal(k.cpa),
         ),
         (
             Metric::Impressions,
-            format_count(k.impressions),
+            count(k.impressions),
             k.impressions.to_string(),
         ),
-        (Metric::Clicks, format_count(k.clicks), k.clicks.to_string()),
+        (Metric::Clicks, count(k.clicks), k.clicks.to_string()),
         (Metric::Ctr, percent(k.ctr), decimal(k.ctr)),
         (
             Metric::Cpc,
-            k.cpc
-                .map_or_else(|| "—".to_owned(), |v| format!("{v:.2} {currency}")),
+            unit_cost(k.cpc, currency),
             decimal(k.cpc),
         ),
         (
             Metric::Cpm,
-            k.cpm
-                .map_or_else(|| "—".to_owned(), |v| format!("{v:.2} {currency}")),
+            unit_cost(k.cpm, currency),
             decimal(k.cpm),
         ),
     ];
@@ -266,7 +263,7 @@ fn KpiCards(total: Compared, currency: Currency, range: String) -> impl IntoView
                     Some(c) => {
                         let good = (c > 0.0) != metric.lower_is_better();
                         let class = if c.abs() < 0.005 { "kpi__change" } else if good { "kpi__change kpi__change--good" } else { "kpi__change kpi__change--bad" };
-                        (class, format!("{}{:.1}% vs previous", if c >= 0.0 { "+" } else { "−" }, c.abs() * 100.0))
+                        (class, format!("{}{} vs previous", if c >= 0.0 { "+" } else { "−" }, percent_1(c.abs())))
                     }
                 };
                 view! {
@@ -279,4 +276,9 @@ fn KpiCards(total: Compared, currency: Currency, range: String) -> impl IntoView
             }).collect_view()}
         </section>
     }
+}
+
+/// A change as a percentage with one decimal.
+fn percent_1(v: f64) -> String {
+    crate::components::format::locale().percent(v, 1)
 }

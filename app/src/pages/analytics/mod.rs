@@ -1,6 +1,6 @@
 mod analytics_page;
 pub(crate) mod charts;
-mod panels;
+pub(crate) mod panels;
 mod sync_panel;
 
 pub use analytics_page::AnalyticsPage;

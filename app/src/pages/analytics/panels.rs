@@ -2,12 +2,13 @@
 //! server-rendered HTML.
 
 use super::charts;
-use crate::components::format::amount;
+use crate::components::format::{amount, date, locale};
 use crate::components::{Chart, Column, DataTable, Heading, TableWrap};
 use leptos::prelude::*;
 use switchboard_core::analytics::benchmarks::{Benchmarks, Distribution};
 use switchboard_core::analytics::pacing::{Pacing, PacingStatus};
-use switchboard_core::analytics::pacing_report::{BudgetSource, PacingReport};
+use switchboard_core::analytics::pacing_finding::explain;
+use switchboard_core::analytics::pacing_report::{BudgetSource, PacingReport, ProjectPacing};
 use switchboard_core::analytics::report::Trend;
 use switchboard_core::{Currency, Micros, Platform};
 
@@ -36,7 +37,12 @@ pub fn TrendTable(trend: Trend, currency: Currency) -> impl IntoView {
                 .iter()
                 .map(|s| amount(s.spend_micros.get(i).copied().unwrap_or(0), currency))
                 .collect();
-            (day.to_string(), cells)
+            let label = if trend.partial_bucket == Some(i) {
+                format!("{} (today, so far)", date(*day))
+            } else {
+                date(*day)
+            };
+            (label, cells)
         })
         .collect();
     let headings: Vec<Heading> = std::iter::once(Heading::text("Period from"))
@@ -57,23 +63,74 @@ pub fn TrendTable(trend: Trend, currency: Currency) -> impl IntoView {
     }
 }
 
-fn status(s: PacingStatus) -> (&'static str, &'static str) {
+/// A pacing status's words and badge; `None` is a project without campaigns.
+pub fn status(s: Option<PacingStatus>) -> (&'static str, &'static str) {
     match s {
-        PacingStatus::OnTrack => ("On track", "badge badge--ok"),
-        PacingStatus::Over => ("Over", "badge badge--bad"),
-        PacingStatus::Under => ("Under", "badge badge--warn"),
-        PacingStatus::NoBudget => ("No budget", "badge"),
-        PacingStatus::NotStarted => ("Not started", "badge"),
+        Some(PacingStatus::OnTrack) => ("On track", "badge badge--ok"),
+        Some(PacingStatus::Over) => ("Over", "badge badge--bad"),
+        Some(PacingStatus::Under) => ("Under", "badge badge--warn"),
+        Some(PacingStatus::NoBudget) => ("No budget", "badge"),
+        Some(PacingStatus::NotStarted) => ("Not started", "badge"),
+        None => ("No campaigns", "badge badge--muted"),
     }
 }
 
 fn projected(p: &Pacing, currency: Currency) -> String {
+    let l = locale();
     format!(
         "{} ({} – {})",
         amount(p.projected_micros, currency),
-        Micros::new(p.projected_low_micros).format_units(currency),
-        Micros::new(p.projected_high_micros).format_units(currency)
+        l.money(Micros::new(p.projected_low_micros), currency),
+        l.money(Micros::new(p.projected_high_micros), currency)
     )
+}
+
+/// One project's pacing this period: the gauge, the status, the figures, and why the project
+/// disagrees with its campaigns when their budgets do not add up to its own.
+#[component]
+pub fn ProjectPacingCard(pacing: ProjectPacing, currency: Currency) -> impl IntoView {
+    let p = pacing;
+    let (label, class) = status(p.pacing.status);
+    // The card names the project; the gauge says what its number is. A project without
+    // campaigns has nothing to gauge.
+    let gauge = p
+        .pacing
+        .status
+        .and_then(|_| charts::pacing_gauge(&p.pacing, "of budget, projected"));
+    let source = match p.budget_source {
+        BudgetSource::Project => "project budget",
+        BudgetSource::Campaigns => "sum of campaign budgets",
+        BudgetSource::None => "no budget",
+    };
+    let id = format!("gauge-{}", p.project_id);
+    let finding = p.budget_mismatch.as_ref().map(|m| {
+        view! {
+            <p class="notice notice--warn pacing-finding" data-testid="pacing-finding" data-gap=format!("{:?}", m.gap)>
+                {explain(m, currency, &locale())}
+            </p>
+        }
+    });
+    let share = match (p.pacing.status, p.pacing.budget_micros) {
+        (Some(_), Some(b)) if b > 0 => Some(p.pacing.projected_micros as f64 / b as f64),
+        _ => None,
+    };
+    view! {
+        <article class="gauge-card" data-testid="pacing-project" data-project=p.project_id.to_string()>
+            <h3>{p.name.clone()}</h3>
+            {gauge.map(|g| view! { <Chart id=id spec=Signal::stored(g) label=format!("Projected spend against budget for {}", p.name) class="chart--gauge" /> })}
+            <p>
+                <span class=class data-testid="pacing-status">{label}</span>
+                {share.map(|s| view! { " " <span class="muted" data-testid="pacing-share">{format!("{} of budget, projected", locale().percent(s, 0))}</span> })}
+            </p>
+            {finding}
+            <dl class="facts">
+                <dt>"Budget"</dt><dd>{p.pacing.budget_micros.map_or_else(|| "—".to_owned(), |b| amount(b, currency))}<span class="muted">{format!(" ({source})")}</span></dd>
+                <dt>"Spent"</dt><dd>{amount(p.pacing.spent_micros, currency)}</dd>
+                <dt>"Expected by now"</dt><dd>{p.pacing.expected_micros.map_or_else(|| "—".to_owned(), |e| amount(e, currency))}</dd>
+                <dt>"Projected"</dt><dd>{projected(&p.pacing, currency)}</dd>
+            </dl>
+        </article>
+    }
 }
 
 /// This month's pacing: a gauge per project and a table of campaigns, furthest off first.
@@ -88,32 +145,9 @@ pub fn PacingPanel(report: PacingReport) -> impl IntoView {
     );
     view! {
         <section class="panel glass" aria-label="Pacing" data-testid="pacing">
-            <h2 class="panel__title">"Budget pacing"<span class="muted">{format!(" · {period} · even pacing, as of {}", report.as_of)}</span></h2>
+            <h2 class="panel__title">"Budget pacing"<span class="muted">{format!(" · {period} · even pacing, as of {}", date(report.as_of))}</span></h2>
             <div class="gauge-grid">
-                {report.projects.iter().map(|p| {
-                    let (label, class) = status(p.pacing.status);
-                    // The card names the project; the gauge says what its number is.
-                    let gauge = charts::pacing_gauge(&p.pacing, "of budget, projected");
-                    let source = match p.budget_source {
-                        BudgetSource::Project => "project budget",
-                        BudgetSource::Campaigns => "sum of campaign budgets",
-                        BudgetSource::None => "no budget",
-                    };
-                    let id = format!("gauge-{}", p.project_id);
-                    view! {
-                        <article class="gauge-card" data-testid="pacing-project">
-                            <h3>{p.name.clone()}</h3>
-                            {gauge.map(|g| view! { <Chart id=id spec=Signal::stored(g) label=format!("Projected spend against budget for {}", p.name) class="chart--gauge" /> })}
-                            <p><span class=class>{label}</span></p>
-                            <dl class="facts">
-                                <dt>"Budget"</dt><dd>{p.pacing.budget_micros.map_or_else(|| "—".to_owned(), |b| amount(b, currency))}<span class="muted">{format!(" ({source})")}</span></dd>
-                                <dt>"Spent"</dt><dd>{amount(p.pacing.spent_micros, currency)}</dd>
-                                <dt>"Expected by now"</dt><dd>{p.pacing.expected_micros.map_or_else(|| "—".to_owned(), |e| amount(e, currency))}</dd>
-                                <dt>"Projected"</dt><dd>{projected(&p.pacing, currency)}</dd>
-                            </dl>
-                        </article>
-                    }
-                }).collect_view()}
+                {report.projects.iter().cloned().map(|p| view! { <ProjectPacingCard pacing=p currency=currency /> }).collect_view()}
             </div>
             {(!report.campaigns.is_empty()).then(|| view! {
                 <DataTable testid="pacing-table" columns=PACING_COLUMNS compact=true wrap=TableWrap::Scroll>
@@ -126,7 +160,7 @@ pub fn PacingPanel(report: PacingReport) -> impl IntoView {
                                 <td class="num">{c.daily_budget_micros.map_or_else(|| "—".to_owned(), |b| amount(b, currency))}</td>
                                 <td class="num">{amount(c.pacing.spent_micros, currency)}</td>
                                 <td class="num">{c.pacing.expected_micros.map_or_else(|| "—".to_owned(), |e| amount(e, currency))}</td>
-                                <td class="num">{c.pacing.pace.map_or_else(|| "—".to_owned(), |p| format!("{:.0}%", p * 100.0))}</td>
+                                <td class="num">{c.pacing.pace.map_or_else(|| "—".to_owned(), |p| locale().percent(p, 0))}</td>
                                 <td class="num">{projected(&c.pacing, currency)}</td>
                                 <td><span class=class>{label}</span></td>
                             </tr>
@@ -149,8 +183,8 @@ fn spread(d: Option<&Distribution>, show: fn(f64) -> String) -> String {
 /// Medians and quartiles per platform and objective, across every project.
 #[component]
 pub fn BenchmarksPanel(benchmarks: Benchmarks) -> impl IntoView {
-    let pct = |v: f64| format!("{:.2}%", v * 100.0);
-    let num = |v: f64| format!("{v:.2}");
+    let pct = |v: f64| locale().percent(v, 2);
+    let num = |v: f64| locale().number(v, 2);
     view! {
         <section class="panel glass" aria-label="Benchmarks" data-testid="benchmarks">
             <h2 class="panel__title">"Benchmarks"<span class="muted">{format!(

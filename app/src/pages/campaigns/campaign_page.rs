@@ -1,5 +1,6 @@
-use crate::components::format::{decimal, money, percent};
-use crate::components::{DataTable, Heading, Loaded, StatCard, TableWrap};
+use crate::components::format::{count, date, date_or_dash, decimal, money, number, percent, unit_cost};
+use crate::components::{Chart, DataTable, Heading, Loaded, StatCard, TableWrap};
+use crate::pages::analytics::charts;
 use crate::server_fns::campaigns::CampaignDetail;
 use crate::server_fns::get_campaign_detail;
 use leptos::prelude::*;
@@ -39,7 +40,11 @@ fn CampaignView(detail: CampaignDetail, from: Option<String>, to: Option<String>
     for d in &detail.days {
         total.add(&d.values);
     }
-    let units = move |m: switchboard_core::Micros| m.format_units(currency);
+    let units = move |m: switchboard_core::Micros| money(Some(m), currency);
+    let trend = charts::campaign_trend(&detail.trend, currency);
+    let partial_note = detail.trend.partial.map(|_| {
+        view! { <p class="muted" data-testid="trend-partial">"Today's figures are still coming in: its bar is faded and its line dashed (“today, so far”)."</p> }
+    });
     view! {
         <Title text=c.name.clone() />
         <header class="page-header">
@@ -60,7 +65,7 @@ fn CampaignView(detail: CampaignDetail, from: Option<String>, to: Option<String>
                 <dt>"Daily budget"</dt>
                 <dd>{money(c.daily_budget, currency)}</dd>
                 <dt>"Runs"</dt>
-                <dd>{format!("{} to {}", c.start_date.map(|d| d.to_string()).unwrap_or_else(|| "—".into()), c.end_date.map(|d| d.to_string()).unwrap_or_else(|| "open end".into()))}</dd>
+                <dd>{format!("{} to {}", date_or_dash(c.start_date), c.end_date.map(date).unwrap_or_else(|| "open end".into()))}</dd>
             </dl>
         </section>
         <form method="get" class="filters glass">
@@ -75,12 +80,20 @@ fn CampaignView(detail: CampaignDetail, from: Option<String>, to: Option<String>
             <button type="submit" class="button button--ghost">"Show"</button>
         </form>
         <section class="stat-grid" aria-label="Totals for the period">
-            <StatCard label="Spend" value=u64::try_from(total.spend.get() / 1_000_000).unwrap_or(0)
-                detail=format!("{} {currency} over {} days", units(total.spend), detail.days.len()) testid="total-spend" />
+            <StatCard label="Spend" text=units(total.spend)
+                detail=format!("over {} days", count(detail.days.len() as u64)) testid="total-spend" />
+            <StatCard label="CPA" text=unit_cost(total.cpa(), currency)
+                detail=format!("{} conversions · CVR {}", number(total.conversions, 1), percent(total.cvr())) testid="total-cpa" />
+            <StatCard label="ROAS" text=decimal(total.roas()) detail=format!("{} conversion value", units(total.conversion_value)) testid="total-roas" />
             <StatCard label="Clicks" value=total.clicks detail=format!("CTR {}", percent(total.ctr())) testid="total-clicks" />
-            <StatCard label="Conversions" value=total.conversions.round() as u64 detail=format!("CVR {} · CPA {}", percent(total.cvr()), decimal(total.cpa())) testid="total-conversions" />
-            <StatCard label="ROAS" value=total.roas().map(|r| r.round() as u64).unwrap_or(0) detail=format!("{} value · ROAS {}", units(total.conversion_value), decimal(total.roas())) testid="total-roas" />
         </section>
+        {(!detail.trend.dates.is_empty()).then(|| view! {
+            <section class="panel glass" aria-label="Trend">
+                <h2 class="panel__title">"Spend and conversions per day"</h2>
+                <Chart id="campaign-trend" spec=Signal::stored(trend) label="Spend (bars) and conversions (line) per day" />
+                {partial_note}
+            </section>
+        })}
         <section class="panel glass" aria-label="Daily performance">
             <h2 class="panel__title">"Daily performance"</h2>
             {if detail.days.is_empty() {
@@ -88,28 +101,29 @@ fn CampaignView(detail: CampaignDetail, from: Option<String>, to: Option<String>
             } else {
                 let headings = vec![
                     Heading::text("Date"),
-                    Heading::num(format!("Spend ({currency})")),
+                    Heading::num("Spend"),
                     Heading::num("Impressions"),
                     Heading::num("Clicks"),
                     Heading::num("CTR"),
                     Heading::num("CPC"),
                     Heading::num("Conversions"),
-                    Heading::num(format!("Value ({currency})")),
+                    Heading::num("Value"),
                     Heading::num("ROAS"),
                 ];
                 view! {
                     <DataTable testid="metrics-table" columns=headings wrap=TableWrap::Scroll>
                         {detail.days.iter().rev().map(|d| {
                             let v = d.values;
+                            let today = detail.trend.partial.and_then(|p| detail.trend.dates.get(p)) == Some(&d.date);
                             view! {
                                 <tr>
-                                    <td>{d.date.to_string()}</td>
+                                    <td>{date(d.date)}{today.then_some(" (today, so far)")}</td>
                                     <td class="num">{units(v.spend)}</td>
-                                    <td class="num">{v.impressions}</td>
-                                    <td class="num">{v.clicks}</td>
+                                    <td class="num">{count(v.impressions)}</td>
+                                    <td class="num">{count(v.clicks)}</td>
                                     <td class="num">{percent(v.ctr())}</td>
-                                    <td class="num">{decimal(v.cpc())}</td>
-                                    <td class="num">{format!("{:.1}", v.conversions)}</td>
+                                    <td class="num">{unit_cost(v.cpc(), currency)}</td>
+                                    <td class="num">{number(v.conversions, 1)}</td>
                                     <td class="num">{units(v.conversion_value)}</td>
                                     <td class="num">{decimal(v.roas())}</td>
                                 </tr>

@@ -1,3 +1,5 @@
+use crate::components::campaign_rows::campaign_columns;
+use crate::components::format::date_range;
 use crate::components::{CampaignRows, EmptyState, Heading, IconName, Loaded, PageHeader};
 use crate::server_fns::campaigns::{CampaignFilters, CampaignList, PAGE_SIZE};
 use crate::server_fns::list_campaigns;
@@ -21,6 +23,8 @@ pub fn CampaignsPage() -> impl IntoView {
             q: get("q"),
             sort: get("sort"),
             page: get("page").and_then(|p| p.parse().ok()),
+            from: get("from"),
+            to: get("to"),
         }
     };
     let table = Resource::new(filters, list_campaigns);
@@ -40,15 +44,19 @@ fn CampaignResults(table: CampaignList, filters: CampaignFilters) -> impl IntoVi
     let page = f.page.unwrap_or(1).max(1);
     let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1);
     let projects = t.projects.clone();
+    let window = t.window;
     view! {
-        <FilterBar filters=f.clone() projects=projects.clone() />
+        <FilterBar filters=f.clone() projects=projects.clone() from=window.from.to_string() to=window.to.to_string() />
+        <p class="muted" data-testid="campaign-window">
+            {format!("Spend, CPA and ROAS from {}", date_range(window.from, window.to))}
+        </p>
         {if t.page.items.is_empty() {
             view! {
                 <EmptyState title="No campaigns match" message="Change the filters, or import campaigns from the earlier version." icon=IconName::Megaphone />
             }.into_any()
         } else {
             view! {
-                <CampaignRows campaigns=t.page.items project_names=projects headers=sort_headers(&f) />
+                <CampaignRows campaigns=t.page.items figures=t.figures project_names=projects headers=sort_headers(&f) />
                 <nav class="pager" aria-label="Pages">
                     <span data-testid="campaign-count">{format!("{total} campaigns · page {page} of {pages}")}</span>
                     {(page > 1).then(|| view! { <a class="button button--ghost" href=link(&f, None, Some(page - 1))>"Previous"</a> })}
@@ -71,6 +79,8 @@ fn link(f: &CampaignFilters, sort: Option<&str>, page: Option<u32>) -> String {
     push("platform", f.platform.clone());
     push("status", f.status.clone());
     push("q", f.q.clone());
+    push("from", f.from.clone());
+    push("to", f.to.clone());
     push("sort", sort.map(str::to_owned).or_else(|| f.sort.clone()));
     push("page", page.filter(|p| *p > 1).map(|p| p.to_string()));
     if parts.is_empty() {
@@ -92,34 +102,32 @@ fn encode(v: &str) -> String {
 /// Column headers that sort by their column; clicking the sorted column again reverses it.
 fn sort_headers(f: &CampaignFilters) -> Vec<Heading> {
     let current = f.sort.clone().unwrap_or_else(|| "name".to_owned());
-    let cols: [(&str, Option<&str>); 7] = [
-        ("Campaign", Some("name")),
-        ("Project", None),
-        ("Platform", Some("platform")),
-        ("Status", Some("status")),
-        ("Objective", None),
-        ("Daily budget", Some("daily_budget")),
-        ("Start", Some("start_date")),
-    ];
-    cols.into_iter()
-        .map(|(label, key)| match key {
-            None => Heading::text(label),
-            Some(key) => {
-                let (next, mark) = if current == key {
-                    (format!("-{key}"), " ↑")
-                } else if current == format!("-{key}") {
-                    (key.to_owned(), " ↓")
-                } else {
-                    (key.to_owned(), "")
-                };
-                Heading::text(view! { <a class="sort" href=link(f, Some(&next), None)>{label}{mark}</a> })
-            }
+    campaign_columns(true)
+        .into_iter()
+        .map(|(label, key, numeric)| {
+            let content = match key {
+                None => label.into_any(),
+                Some(key) => {
+                    let (next, mark) = if current == key {
+                        (format!("-{key}"), " ↑")
+                    } else if current == format!("-{key}") {
+                        (key.to_owned(), " ↓")
+                    } else if numeric {
+                        // Figures sort biggest first on the first click.
+                        (format!("-{key}"), "")
+                    } else {
+                        (key.to_owned(), "")
+                    };
+                    view! { <a class="sort" href=link(f, Some(&next), None) data-sort=key>{label}{mark}</a> }.into_any()
+                }
+            };
+            if numeric { Heading::num(content) } else { Heading::text(content) }
         })
         .collect()
 }
 
 #[component]
-fn FilterBar(filters: CampaignFilters, projects: Vec<(String, String)>) -> impl IntoView {
+fn FilterBar(filters: CampaignFilters, projects: Vec<(String, String)>, from: String, to: String) -> impl IntoView {
     let selected = |current: &Option<String>, v: &str| current.as_deref() == Some(v);
     view! {
         <form method="get" action="/campaigns" class="filters glass" role="search" data-testid="campaign-filters">
@@ -156,6 +164,14 @@ fn FilterBar(filters: CampaignFilters, projects: Vec<(String, String)>) -> impl 
             <label class="filters__item filters__item--grow">
                 <span>"Search"</span>
                 <input type="search" name="q" placeholder="Name or platform id" value=filters.q.clone().unwrap_or_default() />
+            </label>
+            <label class="filters__item">
+                <span>"Figures from"</span>
+                <input type="date" name="from" value=from />
+            </label>
+            <label class="filters__item">
+                <span>"To"</span>
+                <input type="date" name="to" value=to />
             </label>
             {filters.sort.clone().map(|s| view! { <input type="hidden" name="sort" value=s /> })}
             <button type="submit" class="button button--ghost">"Apply"</button>

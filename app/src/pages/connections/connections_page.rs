@@ -1,5 +1,6 @@
 use crate::components::{DataTable, EmptyState, Heading, IconName, Loaded, PageHeader};
 use crate::server_fns::connections::{ConnectionItem, ConnectionsOverview, ProjectChoice};
+use crate::server_fns::flash::{Flash, FlashScope, Typed, take_flash};
 use crate::server_fns::{CheckConnection, CreateTestConnection, DeleteConnection, get_connections};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -15,7 +16,15 @@ pub fn ConnectionsPage() -> impl IntoView {
     let delete = ServerAction::<DeleteConnection>::new();
     let overview = Resource::new(
         move || (create.version().get(), delete.version().get()),
-        |_| get_connections(),
+        |versions| async move {
+            // What a form post without JavaScript left for this page, on its first load only.
+            let flash = if versions == (0, 0) {
+                take_flash(FlashScope::Connections).await.ok().flatten()
+            } else {
+                None
+            };
+            get_connections().await.map(|o| (o, flash))
+        },
     );
     let connected = move || query.read().get("connected").filter(|s| !s.is_empty());
     let failed = move || query.read().get("error").filter(|s| !s.is_empty());
@@ -30,7 +39,7 @@ pub fn ConnectionsPage() -> impl IntoView {
             </p>
         </Show>
         <Loaded resource=overview let:o>
-            <Overview overview=o create delete />
+            <Overview overview=o.0 flash=o.1 create delete />
         </Loaded>
     }
 }
@@ -38,6 +47,7 @@ pub fn ConnectionsPage() -> impl IntoView {
 #[component]
 fn Overview(
     overview: ConnectionsOverview,
+    flash: Option<Flash>,
     create: ServerAction<CreateTestConnection>,
     delete: ServerAction<DeleteConnection>,
 ) -> impl IntoView {
@@ -45,6 +55,11 @@ fn Overview(
         connections,
         projects,
     } = overview;
+    let typed = Typed::from_flash(flash.as_ref(), "test-account");
+    let checked = match flash {
+        Some(Flash::ConnectionCheck { id, ok, message }) => Some(Checked { id, ok, message }),
+        _ => None,
+    };
     let list = if connections.is_empty() {
         view! {
             <EmptyState
@@ -55,12 +70,12 @@ fn Overview(
         }
         .into_any()
     } else {
-        view! { <ConnectionTable items=connections delete /> }.into_any()
+        view! { <ConnectionTable items=connections delete checked=checked /> }.into_any()
     };
     view! {
         {list}
         <div class="split">
-            <TestAccountForm projects=projects.clone() create />
+            <TestAccountForm projects=projects.clone() create typed />
             <LiveAccountForm projects />
         </div>
     }
@@ -84,8 +99,20 @@ fn status_badge(status: ConnectionStatus) -> impl IntoView {
     view! { <span class=class>{label}</span> }
 }
 
+/// A connection check's answer that a post without JavaScript left for the page.
+#[derive(Debug, Clone)]
+struct Checked {
+    id: String,
+    ok: bool,
+    message: String,
+}
+
 #[component]
-fn ConnectionTable(items: Vec<ConnectionItem>, delete: ServerAction<DeleteConnection>) -> impl IntoView {
+fn ConnectionTable(
+    items: Vec<ConnectionItem>,
+    delete: ServerAction<DeleteConnection>,
+    checked: Option<Checked>,
+) -> impl IntoView {
     let headings = vec![
         Heading::text("Account"),
         Heading::text("Project"),
@@ -97,19 +124,32 @@ fn ConnectionTable(items: Vec<ConnectionItem>, delete: ServerAction<DeleteConnec
     ];
     view! {
         <DataTable testid="connections-table" columns=headings>
-            {items.into_iter().map(|item| view! { <ConnectionRow item delete /> }).collect_view()}
+            {items.into_iter().map(|item| {
+                let checked = checked.clone().filter(|c| c.id == item.connection.id.to_string());
+                view! { <ConnectionRow item delete checked /> }
+            }).collect_view()}
         </DataTable>
     }
 }
 
 #[component]
-fn ConnectionRow(item: ConnectionItem, delete: ServerAction<DeleteConnection>) -> impl IntoView {
+fn ConnectionRow(
+    item: ConnectionItem,
+    delete: ServerAction<DeleteConnection>,
+    /// This connection's check answer from a post without JavaScript.
+    checked: Option<Checked>,
+) -> impl IntoView {
     let c = item.connection;
     let check = ServerAction::<CheckConnection>::new();
     let outcome = move || {
-        check.value().get().map(|r| match r {
-            Ok(message) => view! { <p class="check-result check-result--ok" data-testid="check-result">{message}</p> }.into_any(),
-            Err(e) => view! { <p class="check-result check-result--bad" data-testid="check-result">{e.to_string()}</p> }.into_any(),
+        let answer = if check.version().get() > 0 {
+            check.value().get().map(|r| r.map_err(|e| e.to_string()))
+        } else {
+            checked.clone().map(|c| if c.ok { Ok(c.message) } else { Err(c.message) })
+        };
+        answer.map(|r| match r {
+            Ok(message) => view! { <p class="check-result check-result--ok" role="status" data-testid="check-result">{message}</p> }.into_any(),
+            Err(message) => view! { <p class="check-result check-result--bad" role="alert" data-testid="check-result">{message}</p> }.into_any(),
         })
     };
     let label = c.name.clone().unwrap_or_else(|| c.account_id.clone());
@@ -143,10 +183,15 @@ fn ConnectionRow(item: ConnectionItem, delete: ServerAction<DeleteConnection>) -
     }
 }
 
-fn project_options(projects: Vec<ProjectChoice>) -> impl IntoView {
+/// The projects as options, `chosen` selected.
+fn project_options(projects: Vec<ProjectChoice>, chosen: Option<String>) -> impl IntoView {
     projects
         .into_iter()
-        .map(|p| view! { <option value=p.id.to_string()>{p.name}</option> })
+        .map(|p| {
+            let id = p.id.to_string();
+            let selected = chosen.as_deref() == Some(id.as_str());
+            view! { <option value=id selected=selected>{p.name}</option> }
+        })
         .collect_view()
 }
 
@@ -154,6 +199,8 @@ fn project_options(projects: Vec<ProjectChoice>) -> impl IntoView {
 fn TestAccountForm(
     projects: Vec<ProjectChoice>,
     create: ServerAction<CreateTestConnection>,
+    /// What was typed, when a post without JavaScript answered an error.
+    typed: Typed,
 ) -> impl IntoView {
     let error = move || create.value().get().and_then(Result::err);
     let message = move |field: &'static str| move || error().and_then(|e| e.field(field));
@@ -177,27 +224,27 @@ fn TestAccountForm(
                 </Show>
                 <div class="field">
                     <label for="test-project">"Project"</label>
-                    <select id="test-project" name="project_id" required>{project_options(projects.clone())}</select>
+                    <select id="test-project" name="project_id" required>{project_options(projects.clone(), typed.value("project_id"))}</select>
                     <p class="field__error">{message("project_id")}</p>
                 </div>
                 <div class="field-row">
                     <div class="field">
                         <label for="test-platform">"Platform"</label>
                         <select id="test-platform" name="platform">
-                            <option value="meta">"Meta Ads"</option>
-                            <option value="google">"Google Ads"</option>
-                            <option value="pinterest">"Pinterest Ads"</option>
+                            <option value="meta" selected=typed.chose("platform", "meta")>"Meta Ads"</option>
+                            <option value="google" selected=typed.chose("platform", "google")>"Google Ads"</option>
+                            <option value="pinterest" selected=typed.chose("platform", "pinterest")>"Pinterest Ads"</option>
                         </select>
                         <p class="field__error">{message("platform")}</p>
                     </div>
                     <div class="field">
                         <label for="test-currency">"Currency"</label>
-                        <input id="test-currency" name="currency" type="text" maxlength="3" placeholder="USD" />
+                        <input id="test-currency" name="currency" type="text" maxlength="3" placeholder="USD" value=typed.value("currency") />
                         <p class="field__error">{message("currency")}</p>
                     </div>
                     <div class="field">
                         <label for="test-seed">"Seed"</label>
-                        <input id="test-seed" name="seed" type="text" inputmode="numeric" placeholder="random" />
+                        <input id="test-seed" name="seed" type="text" inputmode="numeric" placeholder="random" value=typed.value("seed") />
                         <p class="field__error">{message("seed")}</p>
                     </div>
                 </div>
@@ -219,7 +266,7 @@ fn LiveAccountForm(projects: Vec<ProjectChoice>) -> impl IntoView {
             <form method="get" action="/oauth/start" class="form">
                 <div class="field">
                     <label for="live-project">"Project"</label>
-                    <select id="live-project" name="project_id" required>{project_options(projects.clone())}</select>
+                    <select id="live-project" name="project_id" required>{project_options(projects.clone(), None)}</select>
                 </div>
                 <div class="field-row">
                     <div class="field">

@@ -1,11 +1,11 @@
+use crate::components::format::{count as format_count, date};
 use crate::components::{
-    Chart, ChartSpec, EmptyState, Icon, IconName, Loaded, PageHeader, PlatformTable, StatCard,
+    Chart, ChartSpec, EmptyState, Icon, IconName, Loaded, PageHeader, PlatformTable, StatCard, Time,
 };
 use crate::pages::analytics::charts;
 use crate::server_fns::{get_analytics, get_dashboard_summary, list_runs};
 use leptos::prelude::*;
 use switchboard_core::dashboard::DashboardSummary;
-use switchboard_core::format::format_count;
 
 /// The first page: what exists and what is running, read from the database.
 #[component]
@@ -27,6 +27,7 @@ pub fn DashboardPage() -> impl IntoView {
         labels: Vec::new(),
         series: Vec::new(),
         unit: String::new(),
+        partial: None,
     };
     let trend = Signal::derive(move || {
         figures.with(|o: &Option<_>| o.as_ref().map_or_else(empty, charts::spend_trend))
@@ -70,7 +71,7 @@ pub fn DashboardPage() -> impl IntoView {
                             let total = switchboard_core::Micros::new(o.summary.total.current.spend_micros);
                             view! {
                                 <p class="muted" data-testid="dashboard-spend">
-                                    {format!("{} spent from {} to {}. ", crate::components::format::money(Some(total), o.currency), o.range.from, o.range.to)}
+                                    {format!("{} spent from {} to {}. ", crate::components::format::money(Some(total), o.currency), date(o.range.from), date(o.range.to))}
                                     <a href="/analytics">"Open Analytics"</a>
                                 </p>
                             }
@@ -101,7 +102,7 @@ pub fn DashboardPage() -> impl IntoView {
                             {found.runs.into_iter().take(10).map(|r| view! {
                                 <li class="feed__item">
                                     <a href=format!("/executions/{}", r.id)>{r.workflow_name.clone().unwrap_or_else(|| r.id.to_string())}</a>
-                                    <span class="feed__time">{r.started_at.map(|t| t.as_datetime().format("since %H:%M:%S").to_string()).unwrap_or_default()}</span>
+                                    {r.started_at.map(|t| view! { <span class="feed__time">"started "<Time at=t relative=true /></span> })}
                                 </li>
                             }).collect_view()}
                         </ul>

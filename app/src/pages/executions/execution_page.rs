@@ -1,3 +1,4 @@
+use super::approval_panel::ApprovalPanel;
 use super::live::{LiveRun, follow};
 use super::report_view::StageOutput;
 use crate::components::{Loaded, RunStatusBadge, stage_badge};
@@ -42,12 +43,14 @@ fn RunView(view: RunView) -> impl IntoView {
         detail,
         events: history,
         project_name,
+        proposals,
     } = view;
     let e = detail.execution;
     let run = LiveRun {
         status: RwSignal::new(e.status),
         stages: RwSignal::new(detail.stages),
         timeline: RwSignal::new(Vec::new()),
+        approvals: RwSignal::new(0),
     };
     let last = history.last().map_or(0, |x| x.seq);
     for event in &history {
@@ -91,6 +94,12 @@ fn RunView(view: RunView) -> impl IntoView {
                 </Show>
             </div>
         </header>
+        {(!proposals.is_empty() || !e.status.is_terminal()).then(|| view! {
+            <ApprovalPanel run_id=run_id.get_value() initial=proposals version=run.approvals />
+        })}
+        {e.dry_run.then(|| view! {
+            <p class="notice" data-testid="dry-run-notice">"Dry run: changes are worked out and shown, none is applied."</p>
+        })}
         <section class="panel glass" aria-label="Progress">
             <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=move || percent().to_string()>
                 <div class="progress__bar" style=move || format!("width: {}%", percent())></div>

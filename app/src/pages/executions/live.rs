@@ -12,6 +12,8 @@ pub struct LiveRun {
     pub status: RwSignal<ExecutionStatus>,
     pub stages: RwSignal<Vec<StageRun>>,
     pub timeline: RwSignal<Vec<ExecutionEvent>>,
+    /// Bumped when a proposal is made or decided: the approval panel reads them again.
+    pub approvals: RwSignal<u32>,
 }
 
 /// Applies one event to the state (the server renders the state it has; only the browser follows).
@@ -64,6 +66,15 @@ fn apply_event(run: LiveRun, event: &RunEvent, at: switchboard_core::time::Times
             s.completed_at = Some(at);
             s.error = Some(error.clone());
         }),
+        RunEvent::StageAwaitingApproval { .. } => set_stage(&|s| {
+            s.status = StageStatus::AwaitingApproval;
+        }),
+        RunEvent::ApprovalRequested { .. } => {
+            run.status.set(ExecutionStatus::AwaitingApproval);
+            run.approvals.update(|v| *v += 1);
+        }
+        RunEvent::ApprovalDecided { .. } => run.approvals.update(|v| *v += 1),
+        RunEvent::Resumed { .. } => run.status.set(ExecutionStatus::Running),
         RunEvent::Completed { .. } => run.status.set(ExecutionStatus::Completed),
         RunEvent::Failed { .. } => run.status.set(ExecutionStatus::Failed),
         RunEvent::Cancelled { .. } => run.status.set(ExecutionStatus::Cancelled),

@@ -1,3 +1,4 @@
+mod approval_panel;
 mod execution_page;
 mod executions_page;
 mod live;

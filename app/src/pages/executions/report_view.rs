@@ -32,6 +32,37 @@ fn num(v: &Value, digits: usize) -> String {
         .map_or_else(|| "—".to_owned(), |x| format!("{x:.digits$}"))
 }
 
+/// A proposed change (`switchboard_core::approval::ProposedChange`) in one line.
+fn proposed_change_text(x: &Value) -> String {
+    let value = |v: &Value| match v {
+        Value::Number(_) if x["field"].as_str().is_some_and(|f| f.ends_with("_micros")) => money(v),
+        Value::String(s) => s.clone(),
+        Value::Null => "—".to_owned(),
+        Value::Object(o) => o.get("name").and_then(Value::as_str).unwrap_or("new").to_owned(),
+        other => other.to_string(),
+    };
+    let field = match x["field"].as_str().unwrap_or_default() {
+        "daily_budget_micros" => "daily budget",
+        "cpc_bid_micros" => "max CPC bid",
+        "campaign" => "new campaign",
+        "promotion" => "new Pin promotion",
+        other => other,
+    };
+    let outcome = match (x["decision"].as_str().unwrap_or(""), x["applied"].as_bool(), x["error"].as_str()) {
+        (_, _, Some(e)) => format!("refused: {e}"),
+        (d, Some(true), None) => format!("{}, applied", d.replace('_', " ")),
+        (d, _, None) => d.replace('_', " "),
+    };
+    format!(
+        "'{}' on {}: {field} {} → {} — {} ({outcome})",
+        x["object_name"].as_str().unwrap_or_default(),
+        x["platform"].as_str().unwrap_or_default(),
+        value(&x["from"]),
+        value(&x["to"]),
+        x["why"].as_str().unwrap_or_default()
+    )
+}
+
 #[component]
 pub fn StageOutput(output: Value) -> impl IntoView {
     let summary = output["summary"].as_str().map(str::to_owned);
@@ -61,12 +92,15 @@ pub fn StageOutput(output: Value) -> impl IntoView {
         {changes.filter(|c| !c.is_empty()).map(|c| view! {
             <ul class="stage__changes">
                 {c.into_iter().map(|x| {
+                    if x.get("why").is_some() {
+                        return view! { <li data-testid="stage-change">{proposed_change_text(&x)}</li> }.into_any();
+                    }
                     let named = x["name"].as_str().map(|n| format!("'{n}' on {}: ", x["platform"].as_str().unwrap_or(""))).unwrap_or_default();
                     let text = x["reason"].as_str().map(|r| format!("{named}{r}")).unwrap_or_else(|| {
                         let what = x["name"].as_str().or_else(|| x["campaign_id"].as_str()).or_else(|| x["ad_group_id"].as_str()).unwrap_or("");
                         format!("{} {what} {}", x["platform"].as_str().unwrap_or(""), x["error"].as_str().unwrap_or(""))
                     });
-                    view! { <li>{text}</li> }
+                    view! { <li>{text}</li> }.into_any()
                 }).collect_view()}
             </ul>
         })}

@@ -1,6 +1,7 @@
 use super::notifications_panel::NotificationsPanel;
-use crate::components::{Column, DataTable, EmptyState, IconName, Loaded, PageHeader};
-use crate::server_fns::api_keys::{CreateApiKey, RevokeApiKey};
+use crate::components::{Column, CopyField, DataTable, EmptyState, IconName, Loaded, PageHeader};
+use crate::server_fns::api_keys::{CreateApiKey, NewApiKey, RevokeApiKey};
+use crate::server_fns::flash::{Flash, FlashScope, Typed, take_flash};
 use crate::server_fns::webhooks::{
     CreateWebhook, IntegrationsOverview, WebhookSecretShown, WorkflowChoice, get_integrations, sample_curl,
 };
@@ -39,12 +40,20 @@ pub fn IntegrationsPage() -> impl IntoView {
                 revoke.version().get(),
             )
         },
-        |_| get_integrations(),
+        |versions| async move {
+            // What a form post without JavaScript left for this page, on its first load only.
+            let flash = if versions == (0, 0, 0) {
+                take_flash(FlashScope::Integrations).await.ok().flatten()
+            } else {
+                None
+            };
+            get_integrations().await.map(|o| (o, flash))
+        },
     );
     view! {
         <PageHeader title="Integrations" subtitle="Webhooks that start workflows, keys for the REST API, and where results are sent" />
         <Loaded resource=overview let:o>
-            <Overview overview=o create_hook create_key revoke />
+            <Overview overview=o.0 flash=o.1 create_hook create_key revoke />
         </Loaded>
         <NotificationsPanel />
     }
@@ -53,6 +62,7 @@ pub fn IntegrationsPage() -> impl IntoView {
 #[component]
 fn Overview(
     overview: IntegrationsOverview,
+    flash: Option<Flash>,
     create_hook: ServerAction<CreateWebhook>,
     create_key: ServerAction<CreateApiKey>,
     revoke: ServerAction<RevokeApiKey>,
@@ -98,7 +108,7 @@ fn Overview(
     view! {
         <h2 class="section-title">"Inbound webhooks"</h2>
         {hooks}
-        <NewWebhook workflows create=create_hook />
+        <NewWebhook workflows create=create_hook flash=flash.clone() />
         <h2 class="section-title">"API keys"</h2>
         <p class="panel__note">
             "Keys for the REST API and for webhooks. Every operation, with its parameters and answers, is in the "
@@ -107,7 +117,7 @@ fn Overview(
             " (OpenAPI 3.1 at "<code>"/api/openapi.json"</code>")."
         </p>
         <ApiKeys keys=api_keys revoke />
-        <NewApiKeyForm create=create_key />
+        <NewApiKeyForm create=create_key flash />
     }
 }
 
@@ -120,22 +130,35 @@ pub fn SecretPanel(shown: WebhookSecretShown) -> impl IntoView {
         <section class="panel glass" data-testid="webhook-secret">
             <h3 class="panel__title">"Send deliveries here"</h3>
             <dl class="facts">
-                <dt>"Address"</dt><dd><code data-testid="webhook-url">{shown.url.clone()}</code></dd>
-                <dt>"Signing secret"</dt><dd><code data-testid="webhook-secret-value">{shown.secret.clone()}</code></dd>
+                <dt>"Address"</dt><dd><CopyField value=shown.url.clone() testid="webhook-url" what="the address" /></dd>
+                <dt>"Signing secret"</dt><dd><CopyField value=shown.secret.clone() testid="webhook-secret-value" what="the signing secret" /></dd>
             </dl>
-            <p class="panel__note">"Sign each delivery the Standard Webhooks way (any of its libraries does it), or send an API key. Try it from a shell:"</p>
-            <pre class="code" data-testid="sample-curl"><code>{signed}</code></pre>
+            <p class="panel__note">"Copy the secret now: this page shows it once. Sign each delivery the Standard Webhooks way (any of its libraries does it), or send an API key. Try it from a shell:"</p>
+            <CopyField value=signed testid="sample-curl" block=true what="the signed command" />
             <p class="panel__note">"With an API key instead of a signature:"</p>
-            <pre class="code"><code>{bearer}</code></pre>
+            <CopyField value=bearer testid="sample-curl-bearer" block=true what="the command with an API key" />
         </section>
     }
 }
 
 #[component]
-fn NewWebhook(workflows: Vec<WorkflowChoice>, create: ServerAction<CreateWebhook>) -> impl IntoView {
+fn NewWebhook(
+    workflows: Vec<WorkflowChoice>,
+    create: ServerAction<CreateWebhook>,
+    /// What a post without JavaScript left: the new webhook, or what was typed.
+    flash: Option<Flash>,
+) -> impl IntoView {
     let error = move || create.value().get().and_then(Result::err);
     let message = move |field: &'static str| move || error().and_then(|e| e.field(field));
-    let created = move || create.value().get().and_then(Result::ok);
+    let typed = Typed::from_flash(flash.as_ref(), "new-webhook");
+    let flashed = flash.and_then(Flash::webhook_secret);
+    let created = move || {
+        if create.version().get() > 0 {
+            create.value().get().and_then(Result::ok)
+        } else {
+            flashed.clone()
+        }
+    };
     let none = workflows.is_empty();
     view! {
         <section class="panel glass" aria-labelledby="new-webhook-title">
@@ -147,13 +170,16 @@ fn NewWebhook(workflows: Vec<WorkflowChoice>, create: ServerAction<CreateWebhook
                 <div class="field-row">
                     <div class="field">
                         <label for="webhook-name">"Name"</label>
-                        <input id="webhook-name" name="name" type="text" required maxlength="120" placeholder="Shop orders" />
+                        <input id="webhook-name" name="name" type="text" required maxlength="120" placeholder="Shop orders" value=typed.value("name") />
                         <p class="field__error">{message("name")}</p>
                     </div>
                     <div class="field">
                         <label for="webhook-workflow">"Workflow it starts"</label>
                         <select id="webhook-workflow" name="workflow_id" required>
-                            {workflows.into_iter().map(|w| view! { <option value=w.id>{w.name}</option> }).collect_view()}
+                            {workflows.into_iter().map(|w| {
+                                let selected = typed.chose("workflow_id", &w.id);
+                                view! { <option value=w.id selected=selected>{w.name}</option> }
+                            }).collect_view()}
                         </select>
                         <p class="field__error">{message("workflow_id")}</p>
                     </div>
@@ -205,16 +231,28 @@ fn ApiKeys(keys: Vec<ApiKey>, revoke: ServerAction<RevokeApiKey>) -> impl IntoVi
 }
 
 #[component]
-fn NewApiKeyForm(create: ServerAction<CreateApiKey>) -> impl IntoView {
+fn NewApiKeyForm(
+    create: ServerAction<CreateApiKey>,
+    /// What a post without JavaScript left: the new key, or the name typed.
+    flash: Option<Flash>,
+) -> impl IntoView {
     let error = move || create.value().get().and_then(Result::err).map(|e| e.to_string());
-    let created = move || create.value().get().and_then(Result::ok);
+    let typed = Typed::from_flash(flash.as_ref(), "new-api-key");
+    let flashed: Option<NewApiKey> = flash.and_then(Flash::api_key);
+    let created = move || {
+        if create.version().get() > 0 {
+            create.value().get().and_then(Result::ok)
+        } else {
+            flashed.clone()
+        }
+    };
     view! {
         <section class="panel glass" aria-labelledby="new-key-title">
             <h3 class="panel__title" id="new-key-title">"New API key"</h3>
             <ActionForm action=create attr:class="form">
                 <div class="field">
                     <label for="key-name">"What uses it"</label>
-                    <input id="key-name" name="name" type="text" required maxlength="80" placeholder="Zapier" />
+                    <input id="key-name" name="name" type="text" required maxlength="80" placeholder="Zapier" value=typed.value("name") />
                     <p class="field__error">{error}</p>
                 </div>
                 <div class="form__actions">
@@ -224,7 +262,7 @@ fn NewApiKeyForm(create: ServerAction<CreateApiKey>) -> impl IntoView {
             {move || created().map(|k| view! {
                 <div class="notice notice--ok" data-testid="api-key-created">
                     <p>{format!("The key for {}. Copy it now: it is not shown again.", k.name)}</p>
-                    <code>{k.key}</code>
+                    <CopyField value=k.key testid="api-key-value" what="the API key" />
                 </div>
             })}
         </section>

@@ -3,6 +3,7 @@ use crate::server_fns::notifications::{
     CreateChannel, CreateRule, DeleteChannel, DeleteRule, NotificationsOverview, ProjectChoice,
     RetryNotification, SendTestNotification, get_notifications,
 };
+use crate::server_fns::flash::{Flash, FlashScope, Typed, take_flash};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use switchboard_core::notifications::{Channel, DeliveryState, Notification, Rule};
@@ -53,7 +54,15 @@ pub fn NotificationsPanel() -> impl IntoView {
                 retry.version().get(),
             )
         },
-        |_| get_notifications(),
+        |versions| async move {
+            // What a form post without JavaScript left for this panel, on the first load only.
+            let flash = if versions == (0, 0, 0, 0, 0, 0) {
+                take_flash(FlashScope::Notifications).await.ok().flatten()
+            } else {
+                None
+            };
+            get_notifications().await.map(|o| (o, flash))
+        },
     );
     let actions = Actions {
         create_channel,
@@ -66,7 +75,7 @@ pub fn NotificationsPanel() -> impl IntoView {
     view! {
         <h2 class="section-title">"Notifications"</h2>
         <Loaded resource=data let:o>
-            <Overview overview=o actions />
+            <Overview overview=o.0 flash=o.1 actions />
         </Loaded>
     }
 }
@@ -91,7 +100,7 @@ fn state_badge(state: DeliveryState) -> impl IntoView {
 }
 
 #[component]
-fn Overview(overview: NotificationsOverview, actions: Actions) -> impl IntoView {
+fn Overview(overview: NotificationsOverview, flash: Option<Flash>, actions: Actions) -> impl IntoView {
     let NotificationsOverview {
         channels,
         rules,
@@ -121,7 +130,19 @@ fn Overview(overview: NotificationsOverview, actions: Actions) -> impl IntoView 
                 .map_or_else(|| p.to_string(), |o| o.name.clone()),
         }
     };
-    let tested = move || actions.test.value().get().and_then(Result::ok);
+    let channel_typed = Typed::from_flash(flash.as_ref(), "new-channel");
+    let rule_typed = Typed::from_flash(flash.as_ref(), "new-rule");
+    let flashed_test = match flash {
+        Some(Flash::TestNotification(n)) => Some(n),
+        _ => None,
+    };
+    let tested = move || {
+        if actions.test.version().get() > 0 {
+            actions.test.value().get().and_then(Result::ok)
+        } else {
+            flashed_test.clone()
+        }
+    };
     view! {
         <ChannelTable channels actions />
         {move || tested().map(|n| view! {
@@ -129,9 +150,9 @@ fn Overview(overview: NotificationsOverview, actions: Actions) -> impl IntoView 
                 {format!("Test message: {}", match n.state { DeliveryState::Delivered => "delivered".to_owned(), DeliveryState::Pending => format!("not yet delivered ({}); it will be tried again", n.last_error.clone().unwrap_or_default()), DeliveryState::Dead => format!("refused ({})", n.last_error.clone().unwrap_or_default()) })}
             </p>
         })}
-        <NewChannel create=actions.create_channel />
+        <NewChannel create=actions.create_channel typed=channel_typed />
         <RuleTable rules project_name=project_name.clone() channel_name=name_of.clone() delete=actions.delete_rule />
-        <NewRule channels=names projects create=actions.create_rule />
+        <NewRule channels=names projects create=actions.create_rule typed=rule_typed />
         <Recent recent channel_name=name_of retry=actions.retry />
     }
 }
@@ -169,7 +190,11 @@ fn ChannelTable(channels: Vec<Channel>, actions: Actions) -> impl IntoView {
 }
 
 #[component]
-fn NewChannel(create: ServerAction<CreateChannel>) -> impl IntoView {
+fn NewChannel(
+    create: ServerAction<CreateChannel>,
+    /// What was typed, when a post without JavaScript answered an error (never the address).
+    typed: Typed,
+) -> impl IntoView {
     let error = move || create.value().get().and_then(Result::err);
     let message = move |field: &'static str| move || error().and_then(|e| e.field(field));
     view! {
@@ -179,15 +204,15 @@ fn NewChannel(create: ServerAction<CreateChannel>) -> impl IntoView {
                 <div class="field-row">
                     <div class="field">
                         <label for="channel-name">"Name"</label>
-                        <input id="channel-name" name="name" type="text" required maxlength="120" placeholder="Media team" />
+                        <input id="channel-name" name="name" type="text" required maxlength="120" placeholder="Media team" value=typed.value("name") />
                         <p class="field__error">{message("name")}</p>
                     </div>
                     <div class="field">
                         <label for="channel-kind">"Kind"</label>
                         <select id="channel-kind" name="kind">
-                            <option value="discord">"Discord"</option>
-                            <option value="slack">"Slack"</option>
-                            <option value="email">"Email"</option>
+                            <option value="discord" selected=typed.chose("kind", "discord")>"Discord"</option>
+                            <option value="slack" selected=typed.chose("kind", "slack")>"Slack"</option>
+                            <option value="email" selected=typed.chose("kind", "email")>"Email"</option>
                         </select>
                         <p class="field__error">{message("kind")}</p>
                     </div>
@@ -199,7 +224,7 @@ fn NewChannel(create: ServerAction<CreateChannel>) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="channel-to">"Recipients (email), separated by commas"</label>
-                    <input id="channel-to" name="to" type="text" placeholder="media@agency.com, ops@agency.com" />
+                    <input id="channel-to" name="to" type="text" placeholder="media@agency.com, ops@agency.com" value=typed.value("to") />
                     <p class="field__error">{move || message("to")().or_else(|| error().and_then(|e| e.field("to[0]")))}</p>
                 </div>
                 <div class="form__actions">
@@ -249,10 +274,15 @@ fn NewRule(
     channels: Vec<(String, String)>,
     projects: Vec<ProjectChoice>,
     create: ServerAction<CreateRule>,
+    /// What was typed, when a post without JavaScript answered an error.
+    typed: Typed,
 ) -> impl IntoView {
     let error = move || create.value().get().and_then(Result::err);
     let message = move |field: &'static str| move || error().and_then(|e| e.field(field));
     let none = channels.is_empty();
+    // Both events by default; as they were ticked when the form comes back.
+    let on_completed = !typed.is_some() || typed.value("on_completed").is_some();
+    let on_failed = !typed.is_some() || typed.value("on_failed").is_some();
     view! {
         <section class="panel glass" aria-labelledby="new-rule-title">
             <h3 class="panel__title" id="new-rule-title">"New rule"</h3>
@@ -263,28 +293,35 @@ fn NewRule(
                 <div class="field-row">
                     <div class="field">
                         <label for="rule-name">"Name"</label>
-                        <input id="rule-name" name="name" type="text" required maxlength="120" placeholder="Failures to the team" />
+                        <input id="rule-name" name="name" type="text" required maxlength="120" placeholder="Failures to the team" value=typed.value("name") />
                         <p class="field__error">{message("name")}</p>
                     </div>
                     <div class="field">
                         <label for="rule-project">"Project"</label>
                         <select id="rule-project" name="project_id">
                             <option value="">"All projects"</option>
-                            {projects.into_iter().map(|p| view! { <option value=p.id.to_string()>{p.name}</option> }).collect_view()}
+                            {projects.into_iter().map(|p| {
+                                let id = p.id.to_string();
+                                let selected = typed.chose("project_id", &id);
+                                view! { <option value=id selected=selected>{p.name}</option> }
+                            }).collect_view()}
                         </select>
                     </div>
                     <div class="field">
                         <label for="rule-channel">"Channel"</label>
                         <select id="rule-channel" name="channel_id" required>
-                            {channels.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                            {channels.into_iter().map(|(id, name)| {
+                                let selected = typed.chose("channel_id", &id);
+                                view! { <option value=id selected=selected>{name}</option> }
+                            }).collect_view()}
                         </select>
                         <p class="field__error">{message("channel_id")}</p>
                     </div>
                 </div>
                 <fieldset class="field">
                     <legend>"When"</legend>
-                    <label><input type="checkbox" name="on_completed" value="on" checked /> " a run completes"</label>
-                    <label><input type="checkbox" name="on_failed" value="on" checked /> " a run fails"</label>
+                    <label><input type="checkbox" name="on_completed" value="on" checked=on_completed /> " a run completes"</label>
+                    <label><input type="checkbox" name="on_failed" value="on" checked=on_failed /> " a run fails"</label>
                     <p class="field__error">{message("events")}</p>
                 </fieldset>
                 <div class="form__actions">

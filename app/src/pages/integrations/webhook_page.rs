@@ -1,6 +1,9 @@
 use super::integrations_page::SecretPanel;
 use crate::components::{Column, DataTable, Loaded};
-use crate::server_fns::webhooks::{RevealWebhookSecret, RotateWebhookSecret, WebhookDetail, get_webhook};
+use crate::server_fns::flash::{Flash, FlashScope, take_flash};
+use crate::server_fns::webhooks::{
+    RevealWebhookSecret, RotateWebhookSecret, WebhookDetail, WebhookSecretShown, get_webhook,
+};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -23,10 +26,21 @@ pub fn WebhookPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let reveal = ServerAction::<RevealWebhookSecret>::new();
     let rotate = ServerAction::<RotateWebhookSecret>::new();
-    let detail = Resource::new(move || (id(), rotate.version().get()), |(id, _)| get_webhook(id));
+    let detail = Resource::new(
+        move || (id(), rotate.version().get()),
+        |(id, rotations)| async move {
+            // What a post without JavaScript left for this page (a secret), on its first load only.
+            let flash = if rotations == 0 {
+                take_flash(FlashScope::Webhook).await.ok().flatten()
+            } else {
+                None
+            };
+            get_webhook(id).await.map(|d| (d, flash))
+        },
+    );
     view! {
         <Loaded resource=detail let:d>
-            <Detail detail=d reveal rotate />
+            <Detail detail=d.0 flash=d.1 reveal rotate />
         </Loaded>
     }
 }
@@ -34,6 +48,7 @@ pub fn WebhookPage() -> impl IntoView {
 #[component]
 fn Detail(
     detail: WebhookDetail,
+    flash: Option<Flash>,
     reveal: ServerAction<RevealWebhookSecret>,
     rotate: ServerAction<RotateWebhookSecret>,
 ) -> impl IntoView {
@@ -45,6 +60,17 @@ fn Detail(
     let id = item.webhook.id.to_string();
     let id_for_reveal = id.clone();
     let (reveal_id, rotate_id) = (id.clone(), id.clone());
+    // A secret a post without JavaScript revealed or made, if it is this webhook's.
+    let flashed = match flash {
+        Some(Flash::WebhookSecret(shown)) if shown.id == id => Some(shown),
+        Some(Flash::Revealed { id: of, secret }) if of == id => Some(WebhookSecretShown {
+            id: of,
+            url: url.clone(),
+            secret,
+        }),
+        _ => None,
+    };
+    let acted = move || rotate.version().get() > 0 || reveal.version().get() > 0;
     view! {
         <header class="page-header">
             <div>
@@ -71,8 +97,9 @@ fn Detail(
         </section>
         {move || {
             let shown = rotated().or_else(|| revealed().map(|secret| {
-                crate::server_fns::webhooks::WebhookSecretShown { id: id_for_reveal.clone(), url: url_for_reveal.clone(), secret }
+                WebhookSecretShown { id: id_for_reveal.clone(), url: url_for_reveal.clone(), secret }
             }));
+            let shown = if acted() { shown } else { flashed.clone() };
             shown.map(|shown| view! { <SecretPanel shown /> })
         }}
         <h2 class="section-title">"Deliveries"</h2>

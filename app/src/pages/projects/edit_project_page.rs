@@ -28,7 +28,7 @@ fn form_data(p: &Project) -> ProjectFormData {
 pub fn EditProjectPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let detail = Resource::new(id, get_project_detail);
+    let detail = Resource::new(id, |id| get_project_detail(id, None, None));
     let update = ServerAction::<UpdateProject>::new();
     let error = Signal::derive(move || update.value().get().and_then(Result::err));
     view! {

@@ -1,22 +1,32 @@
 use super::projects_page::StatusBadge;
-use crate::components::format::{day, money};
-use crate::components::{CampaignRows, EmptyState, IconName, Loaded, TableWrap};
+use crate::components::format::{date_range, day, money};
+use crate::components::{CampaignRows, EmptyState, IconName, Loaded, TableWrap, Time};
+use crate::pages::analytics::panels::ProjectPacingCard;
 use crate::server_fns::projects::ProjectDetail;
 use crate::server_fns::{SetProjectStatus, get_project_detail};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use switchboard_core::project::ProjectStatus;
 
 #[component]
 pub fn ProjectPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let id = move || params.read().get("id").unwrap_or_default();
+    // The window of the campaigns' figures, from the URL (the 30 days ending today by default).
+    let window = move || {
+        let q = query.read();
+        (
+            q.get("from").filter(|s| !s.is_empty()),
+            q.get("to").filter(|s| !s.is_empty()),
+        )
+    };
     let set_status = ServerAction::<SetProjectStatus>::new();
     let detail = Resource::new(
-        move || (id(), set_status.version().get()),
-        |(id, _)| get_project_detail(id),
+        move || (id(), window(), set_status.version().get()),
+        |(id, (from, to), _)| get_project_detail(id, from, to),
     );
     view! {
         <Loaded resource=detail let:d>
@@ -28,6 +38,10 @@ pub fn ProjectPage() -> impl IntoView {
 #[component]
 fn ProjectView(detail: ProjectDetail, set_status: ServerAction<SetProjectStatus>) -> impl IntoView {
     let p = detail.project;
+    let window = detail.window;
+    let pacing_currency = detail.pacing.currency;
+    let pacing_period = detail.pacing.period;
+    let pacing = detail.pacing.projects.into_iter().find(|x| x.project_id == p.id);
     let archived = p.status == ProjectStatus::Archived;
     let platforms = if p.platforms.is_empty() {
         "—".to_owned()
@@ -74,12 +88,30 @@ fn ProjectView(detail: ProjectDetail, set_status: ServerAction<SetProjectStatus>
             </dl>
             {p.description.clone().map(|d| view! { <p class="panel__note">{d}</p> })}
         </section>
+        <section class="panel glass" aria-label="Budget pacing" data-testid="project-pacing">
+            <h2 class="panel__title">"Budget pacing"<span class="muted">{format!(" · {} · projected to month end", pacing_period.from.format("%B %Y"))}</span></h2>
+            {pacing.map(|pp| view! { <div class="gauge-grid"><ProjectPacingCard pacing=pp currency=pacing_currency /></div> })}
+        </section>
         <section class="panel glass" aria-label="Campaigns">
-            <h2 class="panel__title">{format!("Campaigns ({})", detail.campaigns.total)}</h2>
+            <div class="panel__head">
+                <h2 class="panel__title">{format!("Campaigns ({})", detail.campaigns.total)}</h2>
+                <form method="get" class="filters filters--inline" data-testid="project-window">
+                    <label class="filters__item">
+                        <span>"Figures from"</span>
+                        <input type="date" name="from" value=window.from.to_string() />
+                    </label>
+                    <label class="filters__item">
+                        <span>"To"</span>
+                        <input type="date" name="to" value=window.to.to_string() />
+                    </label>
+                    <button type="submit" class="button button--ghost">"Show"</button>
+                </form>
+            </div>
+            <p class="muted" data-testid="campaign-window">{format!("Spend, CPA and ROAS from {}", date_range(window.from, window.to))}</p>
             {if detail.campaigns.items.is_empty() {
                 view! { <p class="muted">"No campaigns in this project yet."</p> }.into_any()
             } else {
-                view! { <CampaignRows campaigns=detail.campaigns.items show_project=false wrap=TableWrap::Scroll /> }.into_any()
+                view! { <CampaignRows campaigns=detail.campaigns.items figures=detail.figures show_project=false wrap=TableWrap::Scroll /> }.into_any()
             }}
         </section>
         <section class="panel glass" aria-label="Activity">
@@ -91,7 +123,7 @@ fn ProjectView(detail: ProjectDetail, set_status: ServerAction<SetProjectStatus>
                     <ul class="feed" data-testid="activity-feed">
                         {detail.activity.into_iter().map(|a| view! {
                             <li class="feed__item">
-                                <span class="feed__time">{a.occurred_at.as_datetime().format("%Y-%m-%d %H:%M").to_string()}</span>
+                                <Time at=a.occurred_at relative=true class="feed__time" />
                                 <span class="feed__actor">{a.actor}</span>
                                 <span class="feed__summary">{a.summary}</span>
                             </li>

@@ -4,6 +4,7 @@ use crate::server_fns::workflows::WorkflowDetail;
 use crate::server_fns::{UpdateWorkflow, get_workflow};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+use switchboard_core::approval::ApprovalMode;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use switchboard_core::agents::actions_of;
@@ -43,6 +44,16 @@ const AGENTS: [Agent; 4] = [
 #[component]
 fn Editor(detail: WorkflowDetail) -> impl IntoView {
     let w = detail.item.workflow;
+    // The projects to choose from; the workflow's own stays choosable even when archived.
+    let mut projects: Vec<(String, String)> =
+        detail.projects.iter().map(|p| (p.id.to_string(), p.name.clone())).collect();
+    if let Some(own) = &w.project_id
+        && !projects.iter().any(|(id, _)| id == own.as_str())
+    {
+        let name = detail.item.project_name.clone().unwrap_or_else(|| own.to_string());
+        projects.push((own.to_string(), name));
+    }
+    let own_project = w.project_id.as_ref().map(ToString::to_string).unwrap_or_default();
     let save = ServerAction::<UpdateWorkflow>::new();
     let next = StoredValue::new(w.stages.len() as u32);
     let rows = RwSignal::new(
@@ -113,6 +124,17 @@ fn Editor(detail: WorkflowDetail) -> impl IntoView {
                     <p class="field__error">{message("name".into())}</p>
                 </div>
                 <div class="field">
+                    <label for="wf-project">"Project"</label>
+                    <select id="wf-project" name="form[project_id]" data-testid="workflow-project">
+                        <option value="" selected=own_project.is_empty()>"No project (choose one to run it)"</option>
+                        {projects.into_iter().map(|(id, name)| {
+                            let chosen = id == own_project;
+                            view! { <option value=id selected=chosen>{name}</option> }
+                        }).collect_view()}
+                    </select>
+                    <p class="field__error" data-testid="error-project_id">{message("project_id".into())}</p>
+                </div>
+                <div class="field">
                     <label for="wf-trigger">"Starts"</label>
                     <select id="wf-trigger" name="form[trigger]">
                         {Trigger::ALL.iter().map(|t| view! { <option value=t.as_str() selected=*t == w.trigger>{t.as_str()}</option> }).collect_view()}
@@ -124,6 +146,29 @@ fn Editor(detail: WorkflowDetail) -> impl IntoView {
                     <p class="field__error" data-testid="error-schedule">{message("schedule".into())}</p>
                 </div>
             </div>
+            <fieldset class="field-row" data-testid="approval-fields">
+                <legend>"Approval before changes (budgets, bids, statuses, new campaigns)"</legend>
+                <div class="field">
+                    <label for="wf-approval-mode">"Changes"</label>
+                    <select id="wf-approval-mode" name="form[approval_mode]">
+                        <option value="propose" selected=w.approval.mode == ApprovalMode::Propose>"wait for approval"</option>
+                        <option value="auto" selected=w.approval.mode == ApprovalMode::Auto>"apply at once"</option>
+                    </select>
+                    <p class="field__error">{message("approval.mode".into())}</p>
+                </div>
+                <div class="field">
+                    <label for="wf-approval-pct">"Auto-approve budget and bid changes under (%)"</label>
+                    <input id="wf-approval-pct" name="form[auto_approve_under_pct]" type="text" inputmode="decimal" placeholder="none"
+                        value=w.approval.auto_approve_under_pct.map(|p| p.to_string()).unwrap_or_default() />
+                    <p class="field__error" data-testid="error-approval.auto_approve_under_pct">{message("approval.auto_approve_under_pct".into())}</p>
+                </div>
+                <div class="field">
+                    <label for="wf-approval-hours">"A proposal expires after (hours)"</label>
+                    <input id="wf-approval-hours" name="form[expires_after_hours]" type="text" inputmode="numeric"
+                        value=w.approval.expires_after_hours.to_string() />
+                    <p class="field__error" data-testid="error-approval.expires_after_hours">{message("approval.expires_after_hours".into())}</p>
+                </div>
+            </fieldset>
             <input type="hidden" name="form[description]" value=w.description.clone().unwrap_or_default() />
             <p class="field__error">{message("stages".into())}</p>
             <ol class="stage-editor" data-testid="stage-editor">

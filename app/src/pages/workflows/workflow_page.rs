@@ -23,7 +23,28 @@ pub fn WorkflowPage() -> impl IntoView {
 fn WorkflowView(detail: WorkflowDetail) -> impl IntoView {
     let start = ServerAction::<StartRun>::new();
     let w = detail.item.workflow;
-    let error = move || start.value().get().and_then(Result::err).map(|e| e.to_string());
+    let failed = move || start.value().get().and_then(Result::err);
+    // A missing project is asked for beside the Run button; anything else shows below.
+    let project_error = move || failed().and_then(|e| e.field("project_id"));
+    let error = move || failed().filter(|e| e.field("project_id").is_none()).map(|e| e.to_string());
+    let edit_href = format!("/workflows/{}/edit", w.id);
+    let no_project_notice = w.project_id.is_none().then(|| view! {
+        <p class="notice" data-testid="no-project">
+            "This workflow has no project yet (it was imported). Choose one beside Run now, or give it one in "
+            <a href=edit_href>"Edit"</a>"."
+        </p>
+    });
+    // A workflow without a project (an imported one) runs for the project chosen here.
+    let choose_project = w.project_id.is_none().then(|| {
+        let projects = detail.projects.clone();
+        view! {
+            <label class="field field--inline" for="run-project">"Project"</label>
+            <select id="run-project" name="project_id" data-testid="run-project">
+                <option value="">"Choose a project…"</option>
+                {projects.into_iter().map(|p| view! { <option value=p.id.to_string()>{p.name}</option> }).collect_view()}
+            </select>
+        }
+    });
     view! {
         <Title text=w.name.clone() />
         <header class="page-header">
@@ -36,6 +57,11 @@ fn WorkflowView(detail: WorkflowDetail) -> impl IntoView {
                 <a class="button button--ghost" href=format!("/workflows/{}/edit", w.id) data-testid="edit-workflow">"Edit"</a>
                 <ActionForm action=start>
                     <input type="hidden" name="workflow_id" value=w.id.to_string() />
+                    {choose_project}
+                    <label class="check" title="Work out every change and apply none">
+                        <input type="checkbox" name="dry_run" value="on" data-testid="dry-run" />
+                        " Dry run"
+                    </label>
                     <button type="submit" class="button" data-testid="start-run">
                         {move || if start.pending().get() { "Starting…" } else { "Run now" }}
                     </button>
@@ -45,6 +71,13 @@ fn WorkflowView(detail: WorkflowDetail) -> impl IntoView {
         <Show when=move || error().is_some()>
             <p class="notice notice--bad" role="alert">{error}</p>
         </Show>
+        <Show when=move || project_error().is_some()>
+            <p class="notice notice--bad" role="alert" data-testid="error-project_id">
+                "Choose a project to run this workflow for: " {project_error}
+            </p>
+        </Show>
+        {no_project_notice}
+        <p class="muted" data-testid="approval-policy">{w.approval.describe()}</p>
         <section class="panel glass" aria-label="Stages">
             <h2 class="panel__title">{format!("Stages ({})", w.stages.len())}</h2>
             <ol class="stage-list">

@@ -84,6 +84,11 @@ impl LiveConnectors {
     }
 
     /// The address users reach this server at.
+    /// How long a test-mode call takes (the setting lives with the connectors').
+    pub fn test_latency(&self) -> switchboard_core::connectors::testmode::latency::Latency {
+        self.settings.test_latency
+    }
+
     pub fn public_url(&self) -> &str {
         self.settings
             .public_url

@@ -1,0 +1,93 @@
+import { expect, test, type Page } from "@playwright/test";
+import * as path from "node:path";
+import { gotoHydrated } from "./fixtures/app-page";
+
+// Every main page in three looks: light and dark at 1440 px, and a phone (390 x 844). Each is
+// written to target/screenshots/<page>-<look>.png for a person to look at; on the phone, no page
+// may scroll sideways (tables scroll inside their card instead).
+const SHOTS = path.resolve(__dirname, "..", "..", "target", "screenshots");
+
+const DESKTOP = { width: 1440, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+/** The first link on `list` whose address matches `pattern` (a page of one item to visit). */
+async function firstLink(page: Page, list: string, pattern: RegExp): Promise<string> {
+  await gotoHydrated(page, list);
+  const hrefs = await page.locator("a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+  const href = hrefs.find((h) => pattern.test(h));
+  expect(href, `a link matching ${pattern} on ${list}`).toBeTruthy();
+  return href as string;
+}
+
+type Target = { name: string; path: (page: Page) => Promise<string> };
+
+const fixed = (p: string) => async () => p;
+
+const PAGES: Target[] = [
+  { name: "dashboard", path: fixed("/") },
+  { name: "projects", path: fixed("/projects") },
+  { name: "project", path: (page) => firstLink(page, "/projects", /^\/projects\/proj_[^/?#]+$/) },
+  { name: "campaigns", path: fixed("/campaigns") },
+  { name: "campaign", path: (page) => firstLink(page, "/campaigns", /^\/campaigns\/camp_[^/?#]+$/) },
+  { name: "connections", path: fixed("/connections") },
+  { name: "workflows", path: fixed("/workflows") },
+  { name: "workflow", path: (page) => firstLink(page, "/workflows", /^\/workflows\/wf_[^/?#]+$/) },
+  { name: "executions", path: fixed("/executions") },
+  { name: "execution", path: (page) => firstLink(page, "/executions", /^\/executions\/exec_[^/?#]+$/) },
+  { name: "analytics", path: fixed("/analytics") },
+  { name: "integrations", path: fixed("/integrations") },
+  { name: "system", path: fixed("/system") },
+];
+
+/** Opens `url` hydrated and waits until nothing is loading any more. */
+async function open(page: Page, url: string): Promise<void> {
+  await gotoHydrated(page, url);
+  await expect(page.locator(".skeleton")).toHaveCount(0);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  // Charts draw after hydration.
+  await page.waitForTimeout(400);
+}
+
+for (const target of PAGES) {
+  test(`${target.name}: light, dark and phone screenshots; no sideways scroll on a phone`, async ({ page }) => {
+    test.setTimeout(60_000);
+    await page.setViewportSize(DESKTOP);
+    const url = await target.path(page);
+
+    await page.emulateMedia({ colorScheme: "light" });
+    await open(page, url);
+    await page.screenshot({ path: path.join(SHOTS, `${target.name}-light.png`), fullPage: true });
+    const desktop = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    expect(desktop[0], `${url} at 1440 px is ${desktop[0]} px wide`).toBeLessThanOrEqual(desktop[1]);
+
+    await page.emulateMedia({ colorScheme: "dark" });
+    await open(page, url);
+    expect(await page.evaluate(() => matchMedia("(prefers-color-scheme: dark)").matches)).toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, `${target.name}-dark.png`), fullPage: true });
+
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.setViewportSize(PHONE);
+    await open(page, url);
+    await page.screenshot({ path: path.join(SHOTS, `${target.name}-phone.png`), fullPage: true });
+    const [scrollWidth, innerWidth] = await page.evaluate(() => [
+      document.documentElement.scrollWidth,
+      window.innerWidth,
+    ]);
+    // Name what sticks out, so a failure says where to look.
+    const wide =
+      scrollWidth > innerWidth
+        ? await page.evaluate((limit) => {
+            const out: string[] = [];
+            for (const el of Array.from(document.querySelectorAll("body *"))) {
+              const r = el.getBoundingClientRect();
+              if (r.right > limit + 1 && out.length < 8) {
+                const cls = typeof el.className === "string" ? el.className : "";
+                out.push(`${el.tagName.toLowerCase()}.${cls.split(" ").join(".")} right=${Math.round(r.right)}`);
+              }
+            }
+            return out;
+          }, innerWidth)
+        : [];
+    expect(scrollWidth, `${url} on a phone is ${scrollWidth} px wide: ${wide.join(", ")}`).toBeLessThanOrEqual(innerWidth);
+  });
+}
