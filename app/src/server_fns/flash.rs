@@ -45,7 +45,7 @@ pub enum Flash {
     /// What checking a connection answered.
     ConnectionCheck { id: String, ok: bool, message: String },
     /// What became of a test message sent to a notification channel.
-    TestNotification(switchboard_core::notifications::Notification),
+    TestNotification(Box<switchboard_core::notifications::Notification>),
     /// A form that answered an error, with what was typed.
     Typed(TypedForm),
 }

@@ -85,7 +85,7 @@ pub async fn send_test_notification(id: String) -> Result<Notification, AppError
     after(
         FlashScope::Notifications,
         &result,
-        |n| Some(Flash::TestNotification(n.clone())),
+        |n| Some(Flash::TestNotification(Box::new(n.clone()))),
         TypedForm::default,
     );
     super::ssr::respond(result).await

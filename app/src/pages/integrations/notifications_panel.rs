@@ -133,7 +133,7 @@ fn Overview(overview: NotificationsOverview, flash: Option<Flash>, actions: Acti
     let channel_typed = Typed::from_flash(flash.as_ref(), "new-channel");
     let rule_typed = Typed::from_flash(flash.as_ref(), "new-rule");
     let flashed_test = match flash {
-        Some(Flash::TestNotification(n)) => Some(n),
+        Some(Flash::TestNotification(n)) => Some(*n),
         _ => None,
     };
     let tested = move || {
