@@ -1,0 +1,72 @@
+import { expect, test, type Page } from "@playwright/test";
+
+// With and without JavaScript: a workflow imported from the earlier version (no project, stage
+// words like `analyze` and `lookbackDays`) asks for a project instead of failing, runs from its
+// page's Run now once one is chosen, and saves unchanged in the editor with a project picked.
+// Each mode works on its own imported workflow and project, so the two can run side by side.
+
+async function connectTestAccounts(page: Page, project: string, seedBase: number): Promise<void> {
+  await page.goto("/connections");
+  for (const [k, platform] of ["google", "meta"].entries()) {
+    await page.locator("#test-project").selectOption(project);
+    await page.locator("#test-platform").selectOption(platform);
+    await page.locator("#test-seed").fill(String(seedBase + k));
+    await page.getByTestId("add-test-account").click();
+    await expect(page).toHaveURL(/connected=conn_/);
+  }
+}
+
+/** Waits (reloading without JavaScript) until the run's status is `status`. */
+async function runReaches(page: Page, status: string, js: boolean): Promise<void> {
+  if (js) {
+    await expect(page.getByTestId("run-status")).toHaveText(status, { timeout: 30_000 });
+    return;
+  }
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("run-status")).toHaveText(status, { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+}
+
+test("an imported workflow asks for a project, then runs from Run now and saves with one", async ({ page }, info) => {
+  const js = info.project.name === "hydrate";
+  const [workflow, project, projectName] = js
+    ? ["wf_001", "proj_0003", "Ecommerce Brand 3"]
+    : ["wf_008", "proj_0004", "Travel Brand 4"];
+  await connectTestAccounts(page, project, 70_000 + (Date.now() % 10_000) * 3 + (js ? 0 : 1));
+
+  await page.goto(`/workflows/${workflow}`);
+  if (js) await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByTestId("no-project")).toBeVisible();
+  // Run now without a project: the page asks for one, and no run starts.
+  await page.getByTestId("start-run").click();
+  await expect(page.getByTestId("error-project_id")).toContainText("choose the project");
+  await expect(page).toHaveURL(new RegExp(`/workflows/${workflow}`));
+
+  // With a project chosen, the run starts and its stages progress to the end.
+  await page.getByTestId("run-project").selectOption(project);
+  await page.getByTestId("start-run").click();
+  await expect(page).toHaveURL(/\/executions\/exec_[0-9a-f]+$/);
+  await expect(page.getByTestId("run-stage").first()).toBeVisible();
+  await runReaches(page, "completed", js);
+  await expect(page.getByTestId("run-timeline")).toContainText("called google.");
+
+  // The editor offers the projects; saving the imported stages unchanged with one chosen works.
+  await page.goto(`/workflows/${workflow}/edit`);
+  if (js) await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByTestId("workflow-project")).toHaveValue("");
+  await page.getByTestId("workflow-project").selectOption(project);
+  await page.getByTestId("save-workflow").click();
+  await expect(page).toHaveURL(new RegExp(`/workflows/${workflow}$`));
+  await expect(page.getByTestId("no-project")).toHaveCount(0);
+  await expect(page.locator(".page-header__subtitle")).toContainText(projectName);
+  // Its parameters are stored in today's words.
+  await expect(page.locator(".stage-list")).toContainText("lookback_days");
+  await expect(page.locator(".stage-list")).not.toContainText("lookbackDays");
+
+  // Now Run now needs no choice.
+  await expect(page.getByTestId("run-project")).toHaveCount(0);
+  await page.getByTestId("start-run").click();
+  await expect(page).toHaveURL(/\/executions\/exec_[0-9a-f]+$/);
+  await runReaches(page, "completed", js);
+});
