@@ -178,6 +178,21 @@ impl StageContext<'_> {
         connections: &[Connection],
         default_days: i64,
     ) -> Result<Vec<CampaignPerf>, StageError> {
+        Ok(self
+            .read_each(connections, default_days)
+            .await?
+            .into_iter()
+            .flat_map(|(_, campaigns)| campaigns)
+            .collect())
+    }
+
+    /// Each connection's campaigns: changes are decided per ad account (each keeps its own
+    /// budget) and made on the account the campaign belongs to.
+    async fn read_each<'c>(
+        &self,
+        connections: &'c [Connection],
+        default_days: i64,
+    ) -> Result<Vec<(&'c Connection, Vec<CampaignPerf>)>, StageError> {
         let (from, to) = self.lookback(default_days);
         let mut all = Vec::new();
         for c in connections {
@@ -189,7 +204,7 @@ impl StageContext<'_> {
                 c.name.as_deref().unwrap_or(&c.account_id)
             ))
             .await;
-            all.extend(campaigns);
+            all.push((c, campaigns));
         }
         Ok(all)
     }
@@ -374,20 +389,27 @@ fn launch(ctx: &StageContext<'_>, connections: &[Connection]) -> Planned {
 }
 
 async fn pause(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Planned, StageError> {
-    let campaigns = ctx.read_all(connections, 14).await?;
+    let accounts = ctx.read_each(connections, 14).await?;
     let p = &ctx.stage.params;
-    let decisions = decide::underperformers(
-        &campaigns,
-        micros(num(p, "min_spend", 50.0)),
-        num(p, "cpa_multiple", 1.5),
-    );
+    let mut decisions = Vec::new();
+    let mut judged = 0;
+    for (c, campaigns) in &accounts {
+        judged += campaigns.len();
+        for d in decide::underperformers(
+            campaigns,
+            micros(num(p, "min_spend", 50.0)),
+            num(p, "cpa_multiple", 1.5),
+        ) {
+            decisions.push((*c, d));
+        }
+    }
     if decisions.is_empty() {
         ctx.reason("Every judged campaign is within the limit: nothing to pause")
             .await;
     }
     let mut specs = Vec::new();
-    for d in &decisions {
-        let c = connection_for(connections, d.platform)?;
+    for (c, d) in &decisions {
+        let c = *c;
         ctx.reason(format!("Would pause '{}' on {}: {}", d.name, d.platform.label(), d.reason))
             .await;
         specs.push(ChangeSpec {
@@ -402,27 +424,25 @@ async fn pause(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Pla
         });
     }
     Ok(Planned {
-        output: json!({"summary": format!("{} of {} campaigns to pause", decisions.len(), campaigns.len())}),
+        output: json!({"summary": format!("{} of {judged} campaigns to pause", decisions.len())}),
         changes: changes(specs),
     })
 }
 
-fn connection_for(connections: &[Connection], platform: Platform) -> Result<&Connection, StageError> {
-    connections
-        .iter()
-        .find(|c| c.platform == platform)
-        .ok_or_else(|| StageError::Fatal(format!("no {} connection any more", platform.label())))
-}
-
 async fn rebalance(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Planned, StageError> {
-    let campaigns = ctx.read_all(connections, 14).await?;
-    let moves = decide::rebalance(&campaigns, num(&ctx.stage.params, "max_change", 0.2));
+    let accounts = ctx.read_each(connections, 14).await?;
+    let mut moves = Vec::new();
+    for (c, campaigns) in &accounts {
+        for m in decide::rebalance(campaigns, num(&ctx.stage.params, "max_change", 0.2)) {
+            moves.push((*c, m));
+        }
+    }
     if moves.is_empty() {
         ctx.reason("Returns are even enough: no budget moves").await;
     }
     let mut specs = Vec::new();
-    for ch in &moves {
-        let c = connection_for(connections, ch.platform)?;
+    for (c, ch) in &moves {
+        let c = *c;
         ctx.reason(format!(
             "'{}' on {}: {:.2} → {:.2} a day ({})",
             ch.name,

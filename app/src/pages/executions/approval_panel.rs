@@ -117,7 +117,7 @@ fn ProposalView(proposal: Proposal, run_id: String) -> impl IntoView {
     let table = move |selectable: bool| {
         let rows = rows.clone();
         view! {
-            <div class="table-scroll">
+            <div class="table-wrap">
                 <table class="table table--compact" data-testid="proposal-changes">
                     <thead>
                         <tr>
