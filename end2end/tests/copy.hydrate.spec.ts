@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import * as path from "node:path";
 import { gotoHydrated, watchConsole } from "./fixtures/app-page";
 
 // With JavaScript, secrets, keys and commands have a Copy button that puts the value on the
@@ -41,5 +42,13 @@ test("Copy buttons copy a new API key and a webhook's secret and command", async
   await expect(commandField.getByTestId("copy")).toHaveText("Copied");
   expect((await clipboard()).trim()).toBe(sample);
   expect(await clipboard()).toContain(`SECRET='${secret}'`);
+
+  // For a person to look at: the secret panel on a desktop and on a phone.
+  const shots = path.resolve(__dirname, "..", "..", "target", "screenshots");
+  await panel.screenshot({ path: path.join(shots, "webhook-secret-light.png") });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await panel.screenshot({ path: path.join(shots, "webhook-secret-phone.png") });
+  const [scrollWidth, innerWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
   expect(errors).toEqual([]);
 });
