@@ -150,7 +150,7 @@ pub fn approval_notice(
     let money = |c: &crate::approval::ProposedChange, v: Option<&serde_json::Value>| -> String {
         match (v.and_then(serde_json::Value::as_i64), c.currency) {
             (Some(m), Some(cur)) if c.field.ends_with("_micros") => {
-                crate::Micros::new(m).format_units(cur)
+                crate::format::Locale::en_us().money(crate::Micros::new(m), cur)
             }
             _ => v.map_or_else(|| "new".to_owned(), |v| v.as_str().map_or_else(|| "new".to_owned(), str::to_owned)),
         }

@@ -338,3 +338,64 @@ async fn an_expired_proposal_applies_nothing_and_the_run_goes_on() {
     assert_eq!(p["decided_by"], "expiry");
     assert_eq!(budgets(&app, &connection).await, before);
 }
+
+#[tokio::test]
+async fn a_rule_on_approval_requested_sends_the_changes_with_a_link_to_decide() {
+    use crate::stub::Stub;
+    use axum::http::StatusCode;
+    let discord = Stub::start(|_, _| (StatusCode::NO_CONTENT, vec![], Value::Null)).await;
+    let allow = discord.address.to_string();
+    let app = crate::helpers::spawn_app_with(move |c| {
+        c.outbound.allow = switchboard_core::net::AllowList::parse(&allow).expect("allow list");
+    })
+    .await;
+    let (status, channel) = app
+        .post_json(
+            "/api/v1/notification-channels",
+            json!({"name": "Approvals", "kind": "discord", "url": format!("{}/api/webhooks/1/t", discord.url())}),
+        )
+        .await;
+    assert_eq!(status, 201, "{channel}");
+    let (project, _) = google_project(&app).await;
+    let (status, rule) = app
+        .post_json(
+            "/api/v1/notification-rules",
+            json!({"name": "Ask me", "project_id": project, "events": ["approval.requested"], "channel_id": channel["id"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{rule}");
+    let workflow = rebalance_workflow(&app, &project, None).await;
+    let run = start(&app, &workflow, false).await;
+    run_reaches(&app, &run, &["awaiting_approval"]).await;
+    let proposal = pending_proposal(&app, &run).await;
+
+    let mut body = Value::Null;
+    for _ in 0..200 {
+        if let Some(seen) = discord.seen().first() {
+            body = seen.json();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let embed = &body["embeds"][0];
+    assert!(
+        embed["title"].as_str().is_some_and(|t| t.ends_with("Approval needed: Budget rebalance")),
+        "{body}"
+    );
+    assert!(
+        embed["url"].as_str().is_some_and(|u| u.ends_with(&format!("/executions/{run}#approval"))),
+        "{body}"
+    );
+    let first = &proposal["changes"][0];
+    let fields = embed["fields"].as_array().expect("fields");
+    assert!(
+        fields.iter().any(|f| f["name"]
+            .as_str()
+            .is_some_and(|n| n.starts_with(first["object_name"].as_str().unwrap_or("?")))),
+        "{body}"
+    );
+    assert!(
+        fields.iter().any(|f| f["value"].as_str().is_some_and(|v| v.contains(first["why"].as_str().unwrap_or("?")))),
+        "{body}"
+    );
+}
