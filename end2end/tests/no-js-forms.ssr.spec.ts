@@ -127,3 +127,21 @@ test("a form that answers an error keeps what was typed", async ({ page }) => {
   await page.goto("/integrations");
   await expect(page.getByTestId("new-channel").getByLabel("Name")).toHaveValue("");
 });
+
+test("a notification channel's Send test answers on the page", async ({ page }) => {
+  await page.goto("/integrations");
+  const form = page.getByTestId("new-channel");
+  await form.getByLabel("Name").fill("Slack without JavaScript");
+  await form.getByLabel("Kind").selectOption("slack");
+  // This machine reaches no outside host: the test message cannot be delivered, and the page says so.
+  await form.getByLabel("Incoming webhook address (Discord, Slack)").fill("https://hooks.slack.com/services/T0/B0/nojs");
+  await page.getByTestId("create-channel").click();
+  const row = page.getByTestId("channels-table").getByRole("row", { name: /Slack without JavaScript/ });
+  await expect(row).toHaveCount(1);
+  await expect(page.getByTestId("test-result")).toHaveCount(0);
+
+  await row.getByTestId("send-test").click();
+  await expect(page.getByTestId("test-result")).toContainText(/Test message: (not yet delivered|refused)/);
+  await page.reload();
+  await expect(page.getByTestId("test-result")).toHaveCount(0);
+});

@@ -1,4 +1,5 @@
 use super::notifications_panel::NotificationsPanel;
+use crate::components::format::Time;
 use crate::components::{Column, CopyField, DataTable, EmptyState, IconName, Loaded, PageHeader};
 use crate::server_fns::api_keys::{CreateApiKey, NewApiKey, RevokeApiKey};
 use crate::server_fns::flash::{Flash, FlashScope, Typed, take_flash};
@@ -86,7 +87,10 @@ fn Overview(
             <DataTable testid="webhooks-table" columns=WEBHOOKS_COLUMNS>
                 {webhooks.into_iter().map(|w| {
                     let href = format!("/integrations/webhooks/{}", w.webhook.id);
-                    let last = w.webhook.last_delivery_at.map_or_else(|| "never".to_owned(), |t| t.to_text());
+                    let last = w.webhook.last_delivery_at.map_or_else(
+                        || "never".into_any(),
+                        |t| view! { <Time at=t relative=true /> }.into_any(),
+                    );
                     view! {
                         <tr>
                             <td><a href=href>{w.webhook.name.clone()}</a></td>
@@ -207,8 +211,8 @@ fn ApiKeys(keys: Vec<ApiKey>, revoke: ServerAction<RevokeApiKey>) -> impl IntoVi
                     <tr>
                         <td>{k.name.clone()}</td>
                         <td><code>{format!("{}…", k.shown)}</code></td>
-                        <td>{k.created_at.to_text()}</td>
-                        <td>{k.last_used_at.map_or_else(|| "never".to_owned(), |t| t.to_text())}</td>
+                        <td><Time at=k.created_at /></td>
+                        <td>{k.last_used_at.map_or_else(|| "never".into_any(), |t| view! { <Time at=t relative=true /> }.into_any())}</td>
                         <td>{if active {
                             view! { <span class="badge badge--ok">"Active"</span> }.into_any()
                         } else {

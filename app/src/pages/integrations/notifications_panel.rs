@@ -1,3 +1,4 @@
+use crate::components::format::Time;
 use crate::components::{Column, DataTable, Loaded};
 use crate::server_fns::notifications::{
     CreateChannel, CreateRule, DeleteChannel, DeleteRule, NotificationsOverview, ProjectChoice,
@@ -354,7 +355,7 @@ fn Recent(
                 let id = n.id.to_string();
                 view! {
                     <tr>
-                        <td>{n.created_at.to_text()}</td>
+                        <td><Time at=n.created_at /></td>
                         <td>{channel_name(n.channel_id.as_str())}</td>
                         <td>{n.event.label()}</td>
                         <td>{state_badge(n.state)}</td>

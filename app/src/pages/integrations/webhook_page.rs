@@ -1,4 +1,5 @@
 use super::integrations_page::SecretPanel;
+use crate::components::format::Time;
 use crate::components::{Column, DataTable, Loaded};
 use crate::server_fns::flash::{Flash, FlashScope, take_flash};
 use crate::server_fns::webhooks::{
@@ -82,7 +83,7 @@ fn Detail(
             <dl class="facts">
                 <dt>"Address"</dt><dd><code data-testid="webhook-url">{url.clone()}</code></dd>
                 <dt>"Status"</dt><dd>{if item.webhook.active { "Active" } else { "Disabled" }}</dd>
-                <dt>"Last delivery"</dt><dd>{item.webhook.last_delivery_at.map_or_else(|| "never".to_owned(), |t| t.to_text())}</dd>
+                <dt>"Last delivery"</dt><dd>{item.webhook.last_delivery_at.map_or_else(|| "never".into_any(), |t| view! { <Time at=t relative=true /> }.into_any())}</dd>
             </dl>
             <div class="form__actions">
                 <ActionForm action=reveal>
@@ -117,7 +118,7 @@ fn Detail(
                         };
                         view! {
                             <tr>
-                                <td>{d.received_at.to_text()}</td>
+                                <td><Time at=d.received_at /></td>
                                 <td><span class=class>{r.outcome.as_str()}</span></td>
                                 <td class="num">{r.status}</td>
                                 <td><code>{r.message_id.unwrap_or_default()}</code></td>
