@@ -203,3 +203,95 @@ async fn twenty_runs_survive_a_sigkill_without_doing_anything_twice() {
         .status();
     let _ = second.wait();
 }
+
+#[tokio::test]
+async fn a_run_waiting_for_approval_survives_a_sigkill_and_goes_on_after_the_decision() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let url = format!("sqlite://{}/approval.db?mode=rwc", dir.path().display());
+    let made = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args(["api-key", "create", "--name", "approver"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .expect("api-key create");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let key = String::from_utf8(made.stdout).expect("utf-8").trim().to_owned();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("authorization", format!("Bearer {key}").parse().expect("header"));
+    let client = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("client");
+    let (mut first, base) = start(&url);
+    let project = post(&client, format!("{base}/api/v1/projects"), json!({"name": "Wait Co"})).await;
+    let project = project["id"].as_str().expect("project").to_owned();
+    post(
+        &client,
+        format!("{base}/api/v1/connections"),
+        json!({"project_id": project, "platform": "google", "seed": 21}),
+    )
+    .await;
+    let workflow = post(
+        &client,
+        format!("{base}/api/v1/workflows"),
+        json!({"name": "Rebalance", "project_id": project,
+               "stages": [{"agent": "Trader", "action": "rebalance_budgets"}, {"agent": "Analyst", "action": "report"}]}),
+    )
+    .await;
+    let run = post(
+        &client,
+        format!("{base}/api/v1/executions"),
+        json!({"workflow_id": workflow["id"]}),
+    )
+    .await;
+    let id = run["id"].as_str().expect("id").to_owned();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while statuses(&client, &base, std::slice::from_ref(&id)).await[0] != "awaiting_approval" {
+        assert!(Instant::now() < deadline, "the run never waited for approval");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    first.kill().expect("kill");
+    first.wait().expect("wait");
+
+    let (mut second, base) = start(&url);
+    // Still waiting after the restart: nothing was applied or decided by itself.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(statuses(&client, &base, std::slice::from_ref(&id)).await[0], "awaiting_approval");
+    let pending: Value = client
+        .get(format!("{base}/api/v1/approvals?status=pending"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    let proposal = pending
+        .as_array()
+        .and_then(|l| l.iter().find(|p| p["execution_id"] == id.as_str()))
+        .expect("the proposal is still pending")
+        .clone();
+    let proposed = proposal["changes"].as_array().map_or(0, Vec::len);
+    let decided = post(
+        &client,
+        format!("{base}/api/v1/approvals/{}/decision", proposal["id"].as_str().expect("id")),
+        json!({"decision": "approve"}),
+    )
+    .await;
+    assert_eq!(decided["status"], "decided");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while statuses(&client, &base, std::slice::from_ref(&id)).await[0] != "completed" {
+        assert!(Instant::now() < deadline, "the run did not complete after the decision");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let detail: Value = client
+        .get(format!("{base}/api/v1/executions/{id}"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(detail["stages"][0]["output"]["applied"].as_u64(), Some(proposed as u64), "{detail}");
+    assert_eq!(detail["stages"][1]["status"], "completed");
+    second.kill().expect("kill");
+    second.wait().expect("wait");
+}
