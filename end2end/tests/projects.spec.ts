@@ -17,7 +17,7 @@ test.describe("projects", () => {
 
     await expect(page).toHaveURL(/\/projects\/proj_[0-9a-f]+$/);
     await expect(page.getByTestId("project-name")).toHaveText(name);
-    await expect(page.getByText("$12,500.50")).toBeVisible();
+    await expect(page.getByText("$12,500.50", { exact: true })).toBeVisible();
     await expect(page.getByText("Meta Ads, Pinterest Ads")).toBeVisible();
     await expect(page.getByTestId("activity-feed")).toContainText(`Created project ${name}`);
 

@@ -146,7 +146,7 @@ mod draw {
         let chart = build(spec, &ink(id));
         match held {
             Some(echarts) => {
-                WasmRenderer::update(&echarts, &chart);
+                update(&echarts, &chart);
                 Some(echarts)
             }
             None => match WasmRenderer::new_opt(None, None).render(id, &chart) {
@@ -156,6 +156,28 @@ mod draw {
                     None
                 }
             },
+        }
+    }
+
+    /// Updates the chart in place, replacing its series rather than merging them by position: a
+    /// window that loses its partial day has fewer series, and the old dashed ones must go.
+    fn update(echarts: &Echarts, chart: &Chart) {
+        use leptos::wasm_bindgen::{JsCast, JsValue};
+        let run = || -> Result<(), JsValue> {
+            let text = serde_json::to_string(chart).map_err(|e| JsValue::from_str(&e.to_string()))?;
+            let option = js_sys::JSON::parse(&text)?;
+            let opts = js_sys::Object::new();
+            let replace = js_sys::Array::of1(&JsValue::from_str("series"));
+            js_sys::Reflect::set(&opts, &JsValue::from_str("replaceMerge"), &replace)?;
+            let target: &JsValue = echarts.as_ref();
+            let set = js_sys::Reflect::get(target, &JsValue::from_str("setOption"))?
+                .dyn_into::<js_sys::Function>()?;
+            set.call2(target, &option, &opts)?;
+            Ok(())
+        };
+        if let Err(e) = run() {
+            leptos::logging::warn!("chart could not be updated: {e:?}");
+            WasmRenderer::update(echarts, chart);
         }
     }
 

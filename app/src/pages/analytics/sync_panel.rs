@@ -1,7 +1,8 @@
 //! The performance sync on the Analytics page: its schedule, the latest run (followed while it
 //! runs), each connection's last day and error, and "Sync now".
 
-use crate::components::format::day;
+use crate::components::format::{count, date};
+use crate::components::Time;
 use crate::components::{Column, DataTable, Loaded, TableWrap};
 use crate::server_fns::{SyncNow, get_sync_overview};
 use leptos::form::ActionForm;
@@ -24,9 +25,6 @@ fn state_badge(state: SyncState) -> &'static str {
     }
 }
 
-fn when(t: &switchboard_core::time::Timestamp) -> String {
-    t.as_datetime().format("%Y-%m-%d %H:%M UTC").to_string()
-}
 
 #[component]
 pub fn SyncPanel() -> impl IntoView {
@@ -77,16 +75,10 @@ pub fn SyncPanel() -> impl IntoView {
 fn SyncView(overview: SyncOverview) -> impl IntoView {
     let o = overview;
     let schedule = if o.schedule == SCHEDULE_OFF {
-        "Scheduled syncs are off; sync on demand.".to_owned()
+        view! { "Scheduled syncs are off; sync on demand." }.into_any()
     } else {
-        format!(
-            "Schedule: {} (UTC){}.",
-            o.schedule,
-            o.next_run_at
-                .as_ref()
-                .map(|t| format!(", next at {}", when(t)))
-                .unwrap_or_default()
-        )
+        let next = o.next_run_at.map(|t| view! { ", next " <Time at=t relative=true /> });
+        view! { {format!("Schedule: {} (UTC)", o.schedule)} {next} "." }.into_any()
     };
     let latest = o.runs.first().cloned();
     view! {
@@ -101,8 +93,8 @@ fn SyncView(overview: SyncOverview) -> impl IntoView {
                     <tr>
                         <td><span class=format!("platform-dot platform--{}", c.platform.as_str())></span>" "{format!("{} {}", c.platform.label(), c.account)}</td>
                         <td>{c.project_name}</td>
-                        <td>{c.synced_through.map_or_else(|| "never".to_owned(), |d| d.to_string())}</td>
-                        <td>{c.last_success_at.as_ref().map(day).unwrap_or_default()}</td>
+                        <td>{c.synced_through.map_or_else(|| "never".to_owned(), date)}</td>
+                        <td>{c.last_success_at.map(|t| view! { <Time at=t relative=true /> })}</td>
                         <td class="cell-error">{c.last_error.unwrap_or_default()}</td>
                     </tr>
                 }).collect_view()}
@@ -123,11 +115,14 @@ fn RunLine(run: SyncRun) -> impl IntoView {
             <p>
                 <span class=state_badge(run.state)>{run.state.label()}</span>
                 {format!(
-                    " {} sync started {} · {progress} · {} campaign-days and {} campaigns written",
+                    " {} sync started ",
                     if run.trigger == switchboard_core::sync::SyncTrigger::Manual { "Manual" } else { "Scheduled" },
-                    when(&run.started_at),
-                    run.rows_written,
-                    run.campaigns_written,
+                )}
+                <Time at=run.started_at relative=true />
+                {format!(
+                    " · {progress} · {} campaign-days and {} campaigns written",
+                    count(run.rows_written),
+                    count(run.campaigns_written),
                 )}
             </p>
             {(!problems.is_empty()).then(|| view! {

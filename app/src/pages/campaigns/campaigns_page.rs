@@ -112,8 +112,8 @@ fn sort_headers(f: &CampaignFilters) -> Vec<Heading> {
                         (format!("-{key}"), " ↑")
                     } else if current == format!("-{key}") {
                         (key.to_owned(), " ↓")
-                    } else if numeric {
-                        // Figures sort biggest first on the first click.
+                    } else if matches!(key, "spend" | "roas") {
+                        // Spend and ROAS sort biggest first on the first click.
                         (format!("-{key}"), "")
                     } else {
                         (key.to_owned(), "")
