@@ -2,7 +2,7 @@
 //! while one waits, the form that approves some or all of them or rejects them. Works without
 //! JavaScript (the forms post and come back to the run's page).
 
-use crate::components::format::amount;
+use crate::components::format::{Time, amount};
 use crate::server_fns::DecideProposal;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -104,12 +104,9 @@ fn ProposalView(proposal: Proposal, run_id: String) -> impl IntoView {
     let error = move || decide.value().get().and_then(Result::err).map(|e| e.to_string());
     let waiting = proposal.status == ProposalStatus::Pending;
     let status = proposal.status.as_str();
-    let when = match (&proposal.decided_by, &proposal.decided_at) {
-        (Some(by), Some(at)) => format!("Decided by {by} at {}", at.as_datetime().format("%Y-%m-%d %H:%M UTC")),
-        _ => format!(
-            "Waiting for a decision until {}",
-            proposal.expires_at.as_datetime().format("%Y-%m-%d %H:%M UTC")
-        ),
+    let when = match (proposal.decided_by.clone(), proposal.decided_at) {
+        (Some(by), Some(at)) => view! { {format!("Decided by {by} ")}<Time at=at relative=true /> }.into_any(),
+        _ => view! { "Waiting for a decision; it expires " <Time at=proposal.expires_at /> }.into_any(),
     };
     let note = proposal.note.clone();
     let id = proposal.id.clone();
