@@ -116,9 +116,11 @@ pub fn flash_id_in_cookies(cookie_header: &str) -> Option<&str> {
         .filter(|v| is_flash_id(v))
 }
 
-/// The `Set-Cookie` value that hands the browser the id of its new flash.
-pub fn flash_cookie(id: &str) -> String {
-    format!("{FLASH_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={FLASH_TTL_SECS}")
+/// The `Set-Cookie` value that hands the browser the id of its new flash (`secure`: the site is
+/// served over https, and the cookie is only ever sent back over it).
+pub fn flash_cookie(id: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{FLASH_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={FLASH_TTL_SECS}{secure}")
 }
 
 #[cfg(test)]
@@ -185,8 +187,12 @@ mod tests {
     #[test]
     fn the_set_cookie_value_is_short_lived_and_http_only() {
         assert_eq!(
-            flash_cookie(ID),
+            flash_cookie(ID, false),
             format!("sb_flash={ID}; Path=/; HttpOnly; SameSite=Lax; Max-Age=120")
+        );
+        assert_eq!(
+            flash_cookie(ID, true),
+            format!("sb_flash={ID}; Path=/; HttpOnly; SameSite=Lax; Max-Age=120; Secure")
         );
     }
 }

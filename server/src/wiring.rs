@@ -120,6 +120,8 @@ pub fn application(infra: Infrastructure, settings: AppSettings) -> anyhow::Resu
     let engine = Engine::new(repos.clone(), bus.clone(), settings.engine);
     let outbound = OutboundClient::new(settings.outbound)?;
     let notifier = Notifier::new(repos.clone(), keyring, outbound, settings.notify, public_url)?;
+    // The flash cookie is `Secure` when the session cookie is.
+    let secure_cookies = settings.access.secure_cookies;
     let access = Arc::new(Access::new(access_store, repos.api_keys.clone(), settings.access));
     let projects: Arc<dyn ProjectService> = Arc::new(services::Projects {
         projects: repos.projects.clone(),
@@ -128,7 +130,7 @@ pub fn application(infra: Infrastructure, settings: AppSettings) -> anyhow::Resu
         analytics: repos.analytics.clone(),
     });
     let services = Services {
-        flash: Arc::new(services::Flashes::new()),
+        flash: Arc::new(services::Flashes::new(secure_cookies)),
         analytics: Arc::new(services::Analytics {
             analytics: repos.analytics.clone(),
         }),

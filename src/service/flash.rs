@@ -5,8 +5,8 @@
 use super::ServiceError;
 
 pub trait FlashService: Send + Sync {
-    /// Keeps `payload` for one read by the page `scope`; answers the id the browser carries (in the
-    /// [`crate::flash::FLASH_COOKIE`] cookie).
+    /// Keeps `payload` for one read by the page `scope`; answers the `Set-Cookie` value that hands
+    /// the browser its id (the [`crate::flash::FLASH_COOKIE`] cookie).
     fn put(&self, scope: &str, payload: String) -> Result<String, ServiceError>;
     /// The payload kept under `id` for `scope`, removed: a second read finds nothing, and so does
     /// a read after [`crate::flash::FLASH_TTL_SECS`].

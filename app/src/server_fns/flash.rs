@@ -134,7 +134,7 @@ pub async fn take_flash(scope: FlashScope) -> Result<Option<Flash>, AppError> {
 pub(crate) mod ssr {
     use super::{Flash, FlashScope};
     use leptos::prelude::use_context;
-    use switchboard_core::flash::{flash_cookie, flash_id_in_cookies};
+    use switchboard_core::flash::flash_id_in_cookies;
 
     fn headers() -> Option<http::HeaderMap> {
         use_context::<http::request::Parts>().map(|p| p.headers)
@@ -170,12 +170,12 @@ pub(crate) mod ssr {
                 return;
             }
         };
-        let Ok(id) = services.flash.put(scope.as_str(), payload) else {
+        let Ok(cookie) = services.flash.put(scope.as_str(), payload) else {
             return;
         };
         if let (Some(response), Ok(cookie)) = (
             use_context::<leptos_axum::ResponseOptions>(),
-            http::HeaderValue::from_str(&flash_cookie(&id)),
+            http::HeaderValue::from_str(&cookie),
         ) {
             response.append_header(http::header::SET_COOKIE, cookie);
         }
