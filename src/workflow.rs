@@ -463,6 +463,30 @@ impl WorkflowForm {
         policy
     }
 
+    /// The editor's fields as a stored workflow fills them.
+    pub fn of(workflow: &Workflow) -> Self {
+        WorkflowForm {
+            name: workflow.name.clone(),
+            project_id: Some(workflow.project_id.as_ref().map(ToString::to_string).unwrap_or_default()),
+            description: workflow.description.clone(),
+            trigger: Some(workflow.trigger.as_str().to_owned()),
+            schedule: workflow.schedule.clone(),
+            stages: workflow
+                .stages
+                .iter()
+                .map(|s| StageForm {
+                    id: Some(s.id.clone()),
+                    name: Some(s.name.clone()),
+                    agent: s.agent.as_str().to_owned(),
+                    action: s.action.clone(),
+                    params: Some(s.params.to_string()),
+                })
+                .collect(),
+            ..WorkflowForm::default()
+        }
+        .with_approval(&workflow.approval)
+    }
+
     /// The form's approval fields for a stored policy.
     pub fn with_approval(mut self, policy: &crate::approval::ApprovalPolicy) -> Self {
         self.approval_mode = Some(policy.mode.as_str().to_owned());
@@ -538,6 +562,43 @@ mod tests {
             ..WorkflowInput::default()
         };
         assert!(unknown.validate().is_err());
+    }
+
+    #[test]
+    fn a_stored_workflow_fills_the_editor_and_saves_back_unchanged() {
+        let input = WorkflowInput {
+            name: "Weekly".to_owned(),
+            project_id: Some("proj_0001".to_owned()),
+            trigger: Some("schedule".to_owned()),
+            schedule: Some("0 6 * * 1".to_owned()),
+            stages: vec![StageInput {
+                agent: "Analyst".to_owned(),
+                action: "report".to_owned(),
+                params: serde_json::json!({"lookback_days": 7}),
+                ..StageInput::default()
+            }],
+            ..WorkflowInput::default()
+        };
+        let draft = input.validate().expect("valid");
+        let workflow = Workflow {
+            id: crate::ids::WorkflowId::parse("wf_0001").expect("id"),
+            project_id: draft.project_id.clone(),
+            name: draft.name.clone(),
+            description: None,
+            trigger: draft.trigger,
+            schedule: draft.schedule.clone(),
+            stages: draft.stages.clone(),
+            approval: draft.approval.clone(),
+            template_id: None,
+            scheduled_at: None,
+            created_at: crate::time::Timestamp::from_datetime(chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap_or_default()),
+            updated_at: None,
+        };
+        let form = WorkflowForm::of(&workflow);
+        assert_eq!(form.project_id.as_deref(), Some("proj_0001"));
+        assert_eq!(form.stages[0].params.as_deref(), Some(r#"{"lookback_days":7}"#));
+        let again = form.into_input(None).expect("form").validate().expect("valid");
+        assert_eq!(again, draft);
     }
 
     #[test]

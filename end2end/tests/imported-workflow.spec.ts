@@ -70,3 +70,30 @@ test("an imported workflow asks for a project, then runs from Run now and saves 
   await expect(page).toHaveURL(/\/executions\/exec_[0-9a-f]+$/);
   await runReaches(page, "completed", js);
 });
+
+// A save that answers an error keeps what was typed, with JavaScript and without (there the page
+// is loaded again after the post, and the typed values come back from the server's flash).
+test("the workflow editor keeps what was typed when saving answers an error", async ({ page }, info) => {
+  const js = info.project.name === "hydrate";
+  const workflow = js ? "wf_002" : "wf_003";
+  await page.goto(`/workflows/${workflow}/edit`);
+  if (js) await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await page.locator("#wf-name").fill("Renamed while typing");
+  await page.locator("#wf-trigger").selectOption("schedule");
+  await page.locator("#wf-schedule").fill("every monday");
+  const params = page.getByTestId("stage-row").first().getByLabel("Parameters (JSON)");
+  await params.fill('{"lookback_days": 400}');
+  await page.getByTestId("save-workflow").click();
+
+  await expect(page.getByTestId("error-schedule")).not.toBeEmpty();
+  await expect(page.getByTestId("error-stage-0-params")).toContainText("lookback_days");
+  await expect(page).toHaveURL(new RegExp(`/workflows/${workflow}/edit`));
+  await expect(page.locator("#wf-name")).toHaveValue("Renamed while typing");
+  await expect(page.locator("#wf-trigger")).toHaveValue("schedule");
+  await expect(page.locator("#wf-schedule")).toHaveValue("every monday");
+  await expect(params).toHaveValue('{"lookback_days": 400}');
+
+  // Nothing was saved.
+  await page.goto(`/workflows/${workflow}`);
+  await expect(page.getByTestId("workflow-name")).not.toHaveText("Renamed while typing");
+});

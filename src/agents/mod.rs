@@ -145,12 +145,14 @@ static ACTIONS: LazyLock<Vec<ActionSpec>> = LazyLock::new(|| {
     ]
 });
 
-/// Earlier versions' action words, read as today's read-only actions.
-const LEGACY: [(&str, &str); 4] = [
+/// Earlier versions' action words, read as today's read-only actions. (`report` was every
+/// agent's word there; today only the Analyst has a `report` of its own.)
+const LEGACY: [(&str, &str); 5] = [
     ("analyze", "report"),
     ("review", "report"),
     ("execute", "report"),
     ("plan", "report"),
+    ("report", "report"),
 ];
 
 /// The legacy stage parameters (`lookbackDays`) are accepted too.
@@ -271,6 +273,10 @@ mod tests {
         // Strategist's plan is its own action; Trader's is an earlier word for a review.
         assert_eq!(canonical_stage(Agent::Strategist, "plan", &json!({})).0, "plan");
         assert_eq!(canonical_stage(Agent::Trader, "plan", &json!({})).0, "plan");
+        // The earlier version let every agent `report`: a review for all but the Analyst.
+        assert_eq!(canonical_stage(Agent::Trader, "report", &json!({})).0, "report");
+        assert!(find_action(Agent::Trader, "report").is_some_and(|a| !a.writes));
+        assert!(find_action(Agent::Analyst, "report").is_some_and(|a| a.title == "Cross-platform report"));
         let (_, params) = canonical_stage(Agent::Trader, "rebalance_budgets", &json!({"maxChange": 0.1, "oddField": 1}));
         assert_eq!(params, json!({"max_change": 0.1, "oddField": 1}), "unknown names are left for validation");
         // A snake_case name already there wins over its camelCase twin.

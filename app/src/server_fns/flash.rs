@@ -20,6 +20,8 @@ pub enum FlashScope {
     /// One webhook's page (its secret revealed or rotated).
     Webhook,
     Connections,
+    /// A workflow's editor (what was typed, when saving answered an error).
+    WorkflowEditor,
 }
 
 impl FlashScope {
@@ -29,6 +31,7 @@ impl FlashScope {
             FlashScope::Notifications => "notifications",
             FlashScope::Webhook => "webhook",
             FlashScope::Connections => "connections",
+            FlashScope::WorkflowEditor => "workflow-editor",
         }
     }
 }

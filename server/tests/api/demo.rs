@@ -190,7 +190,8 @@ async fn a_workflow_without_a_project_asks_for_one_and_earlier_words_save_unchan
     // Saving the imported definition unchanged, camelCase parameters and all, works.
     let sample = json!({"name": "Imported report", "project_id": project, "stages": [
         {"id": "s1", "name": "Cross-channel step 1", "agent": "Strategist", "action": "analyze", "params": {"lookbackDays": 7}},
-        {"id": "s2", "name": "Cross-channel step 2", "agent": "Trader", "action": "plan", "params": {"lookbackDays": 30}}
+        {"id": "s2", "name": "Cross-channel step 2", "agent": "Trader", "action": "plan", "params": {"lookbackDays": 30}},
+        {"id": "s3", "name": "Budget step 1", "agent": "Trader", "action": "report", "params": {"lookbackDays": 14}}
     ]});
     let saved = app
         .client
@@ -205,6 +206,8 @@ async fn a_workflow_without_a_project_asks_for_one_and_earlier_words_save_unchan
     assert_eq!(saved["stages"][0]["action"], "analyze");
     assert_eq!(saved["stages"][0]["params"], json!({"lookback_days": 7}));
     assert_eq!(saved["stages"][1]["params"], json!({"lookback_days": 30}));
+    assert_eq!(saved["stages"][2]["action"], "report");
+    assert_eq!(saved["stages"][2]["params"], json!({"lookback_days": 14}));
     // Now the workflow's own project is used.
     let (status, _) = app
         .post_json("/api/v1/executions", json!({"workflow_id": id}))

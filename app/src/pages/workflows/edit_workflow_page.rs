@@ -1,6 +1,7 @@
 use crate::components::Loaded;
 use crate::error::AppError;
-use crate::server_fns::workflows::WorkflowDetail;
+use crate::server_fns::flash::{FlashScope, take_flash};
+use crate::server_fns::workflows::{WorkflowDetail, WorkflowForm, typed_in};
 use crate::server_fns::{UpdateWorkflow, get_workflow};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -14,10 +15,15 @@ use switchboard_core::workflow::{Agent, Trigger};
 pub fn EditWorkflowPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let detail = Resource::new(id, get_workflow);
+    let detail = Resource::new(id, |id| async move {
+        let detail = get_workflow(id.clone()).await?;
+        // What a save without JavaScript that answered an error left for this editor.
+        let flash = take_flash(FlashScope::WorkflowEditor).await.ok().flatten();
+        Ok::<_, AppError>((detail, typed_in(flash.as_ref(), &id)))
+    });
     view! {
         <Loaded resource=detail let:d>
-            <Editor detail=d />
+            <Editor detail=d.0 typed=d.1 />
         </Loaded>
     }
 }
@@ -41,9 +47,12 @@ const AGENTS: [Agent; 4] = [
 ];
 
 /// Edits the stages (add, remove, move, agent, action, parameters) and how the workflow starts.
+/// The fields start from `typed` (what a save without JavaScript sent before it answered an
+/// error) when there is one, else from the stored workflow.
 #[component]
-fn Editor(detail: WorkflowDetail) -> impl IntoView {
+fn Editor(detail: WorkflowDetail, typed: Option<WorkflowForm>) -> impl IntoView {
     let w = detail.item.workflow;
+    let shown = typed.unwrap_or_else(|| WorkflowForm::of(&w));
     // The projects to choose from; the workflow's own stays choosable even when archived.
     let mut projects: Vec<(String, String)> =
         detail.projects.iter().map(|p| (p.id.to_string(), p.name.clone())).collect();
@@ -53,20 +62,21 @@ fn Editor(detail: WorkflowDetail) -> impl IntoView {
         let name = detail.item.project_name.clone().unwrap_or_else(|| own.to_string());
         projects.push((own.to_string(), name));
     }
-    let own_project = w.project_id.as_ref().map(ToString::to_string).unwrap_or_default();
+    let own_project = shown.project_id.clone().unwrap_or_default();
     let save = ServerAction::<UpdateWorkflow>::new();
-    let next = StoredValue::new(w.stages.len() as u32);
+    let next = StoredValue::new(shown.stages.len() as u32);
     let rows = RwSignal::new(
-        w.stages
+        shown
+            .stages
             .iter()
             .enumerate()
             .map(|(i, s)| Row {
                 key: i as u32,
-                id: s.id.clone(),
-                name: RwSignal::new(s.name.clone()),
-                agent: RwSignal::new(s.agent.as_str().to_owned()),
+                id: s.id.clone().unwrap_or_else(|| format!("s{}", i + 1)),
+                name: RwSignal::new(s.name.clone().unwrap_or_default()),
+                agent: RwSignal::new(s.agent.clone()),
                 action: RwSignal::new(s.action.clone()),
-                params: RwSignal::new(s.params.to_string()),
+                params: RwSignal::new(s.params.clone().unwrap_or_default()),
             })
             .collect::<Vec<_>>(),
     );
@@ -120,7 +130,7 @@ fn Editor(detail: WorkflowDetail) -> impl IntoView {
             <div class="field-row">
                 <div class="field">
                     <label for="wf-name">"Name"</label>
-                    <input id="wf-name" name="form[name]" type="text" value=w.name.clone() />
+                    <input id="wf-name" name="form[name]" type="text" value=shown.name.clone() />
                     <p class="field__error">{message("name".into())}</p>
                 </div>
                 <div class="field">
@@ -137,12 +147,15 @@ fn Editor(detail: WorkflowDetail) -> impl IntoView {
                 <div class="field">
                     <label for="wf-trigger">"Starts"</label>
                     <select id="wf-trigger" name="form[trigger]">
-                        {Trigger::ALL.iter().map(|t| view! { <option value=t.as_str() selected=*t == w.trigger>{t.as_str()}</option> }).collect_view()}
+                        {Trigger::ALL.iter().map(|t| {
+                            let chosen = shown.trigger.as_deref() == Some(t.as_str());
+                            view! { <option value=t.as_str() selected=chosen>{t.as_str()}</option> }
+                        }).collect_view()}
                     </select>
                 </div>
                 <div class="field">
                     <label for="wf-schedule">"Schedule (cron, UTC)"</label>
-                    <input id="wf-schedule" name="form[schedule]" type="text" placeholder="0 6 * * 1" value=w.schedule.clone().unwrap_or_default() />
+                    <input id="wf-schedule" name="form[schedule]" type="text" placeholder="0 6 * * 1" value=shown.schedule.clone().unwrap_or_default() />
                     <p class="field__error" data-testid="error-schedule">{message("schedule".into())}</p>
                 </div>
             </div>
@@ -151,25 +164,25 @@ fn Editor(detail: WorkflowDetail) -> impl IntoView {
                 <div class="field">
                     <label for="wf-approval-mode">"Changes"</label>
                     <select id="wf-approval-mode" name="form[approval_mode]">
-                        <option value="propose" selected=w.approval.mode == ApprovalMode::Propose>"wait for approval"</option>
-                        <option value="auto" selected=w.approval.mode == ApprovalMode::Auto>"apply at once"</option>
+                        <option value="propose" selected=shown.approval_mode.as_deref() != Some(ApprovalMode::Auto.as_str())>"wait for approval"</option>
+                        <option value="auto" selected=shown.approval_mode.as_deref() == Some(ApprovalMode::Auto.as_str())>"apply at once"</option>
                     </select>
                     <p class="field__error">{message("approval.mode".into())}</p>
                 </div>
                 <div class="field">
                     <label for="wf-approval-pct">"Auto-approve budget and bid changes under (%)"</label>
                     <input id="wf-approval-pct" name="form[auto_approve_under_pct]" type="text" inputmode="decimal" placeholder="none"
-                        value=w.approval.auto_approve_under_pct.map(|p| p.to_string()).unwrap_or_default() />
+                        value=shown.auto_approve_under_pct.clone().unwrap_or_default() />
                     <p class="field__error" data-testid="error-approval.auto_approve_under_pct">{message("approval.auto_approve_under_pct".into())}</p>
                 </div>
                 <div class="field">
                     <label for="wf-approval-hours">"A proposal expires after (hours)"</label>
                     <input id="wf-approval-hours" name="form[expires_after_hours]" type="text" inputmode="numeric"
-                        value=w.approval.expires_after_hours.to_string() />
+                        value=shown.expires_after_hours.clone().unwrap_or_default() />
                     <p class="field__error" data-testid="error-approval.expires_after_hours">{message("approval.expires_after_hours".into())}</p>
                 </div>
             </fieldset>
-            <input type="hidden" name="form[description]" value=w.description.clone().unwrap_or_default() />
+            <input type="hidden" name="form[description]" value=shown.description.clone().unwrap_or_default() />
             <p class="field__error">{message("stages".into())}</p>
             <ol class="stage-editor" data-testid="stage-editor">
                 <For each=move || rows.get().into_iter().enumerate() key=|(i, r)| (*i, r.key) let:item>
