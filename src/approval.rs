@@ -226,6 +226,14 @@ pub struct Proposal {
     pub note: Option<String>,
 }
 
+/// The approvals page: proposals with their projects' names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApprovalInbox {
+    pub proposals: Vec<Proposal>,
+    /// Project id → name, for the projects the proposals belong to.
+    pub project_names: Vec<(String, String)>,
+}
+
 /// Approve or reject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

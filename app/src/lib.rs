@@ -16,7 +16,7 @@ use leptos_router::{
     path,
 };
 use pages::{
-    AnalyticsPage, CampaignPage, CampaignsPage, ConnectionsPage, DashboardPage, EditProjectPage,
+    AnalyticsPage, ApprovalsPage, CampaignPage, CampaignsPage, ConnectionsPage, DashboardPage, EditProjectPage,
     EditWorkflowPage, ExecutionPage, ExecutionsPage, ExplorerPage, IntegrationsPage, NewProjectPage,
     NotFoundPage, ProjectPage, ProjectsPage, SystemPage, WebhookPage, WorkflowPage, WorkflowsPage,
 };
@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/workflows/:id") view=WorkflowPage ssr=SsrMode::Async />
                     <Route path=path!("/workflows/:id/edit") view=EditWorkflowPage ssr=SsrMode::Async />
                     <Route path=path!("/executions") view=ExecutionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/approvals") view=ApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/executions/:id") view=ExecutionPage ssr=SsrMode::Async />
                     <Route path=path!("/connections") view=ConnectionsPage ssr=SsrMode::Async />
                     <Route path=path!("/connections/:id/explorer") view=ExplorerPage ssr=SsrMode::Async />

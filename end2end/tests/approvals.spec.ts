@@ -32,6 +32,15 @@ test("a rebalance waits for approval and applies exactly the approved changes", 
   await expect.poll(() => runStatus(page, javaScriptEnabled), { timeout: 30_000, intervals: [500] }).toBe(
     "awaiting_approval",
   );
+  // The Approvals page lists it and leads back to the run's panel.
+  const runUrl = page.url().replace(/#.*$/, "");
+  const runId = runUrl.split("/").pop() ?? "";
+  await page.goto("/approvals");
+  const row = page.getByTestId("approval-row").filter({ has: page.locator(`a[href="/executions/${runId}#approval"]`) });
+  await expect(row).toContainText("Budget rebalance");
+  await expect(row).toContainText("waiting");
+  await row.getByRole("link", { name: "Decide" }).click();
+  await expect(page).toHaveURL(new RegExp(`/executions/${runId}`));
   const approval = page.locator('[data-testid="approval"][data-status="pending"]');
   await expect(approval).toHaveCount(1);
   await expect(approval.getByTestId("approval-summary")).toContainText("waiting for approval");

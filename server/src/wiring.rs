@@ -187,6 +187,7 @@ pub fn application(infra: Infrastructure, settings: AppSettings) -> anyhow::Resu
             engine: engine.clone(),
             proposals: repos.proposals.clone(),
             events: repos.events.clone(),
+            projects: repos.projects.clone(),
         }),
     };
     Ok(Wiring {

@@ -1,7 +1,7 @@
 //! Approvals: the changes agents propose, and people's decisions on them.
 
 use super::ServiceError;
-use crate::approval::{DecisionInput, Proposal, ProposalStatus};
+use crate::approval::{ApprovalInbox, DecisionInput, Proposal, ProposalStatus};
 use crate::ids::{ExecutionId, ProjectId};
 use async_trait::async_trait;
 
@@ -13,6 +13,8 @@ pub trait ApprovalService: Send + Sync {
         status: Option<ProposalStatus>,
         project: Option<&ProjectId>,
     ) -> Result<Vec<Proposal>, ServiceError>;
+    /// The approvals page: proposals of `status` (all when `None`), with their projects' names.
+    async fn inbox(&self, status: Option<ProposalStatus>) -> Result<ApprovalInbox, ServiceError>;
     async fn get(&self, id: &str) -> Result<Proposal, ServiceError>;
     /// A run's proposals, in stage order.
     async fn for_run(&self, run: &ExecutionId) -> Result<Vec<Proposal>, ServiceError>;

@@ -1,6 +1,7 @@
 //! One folder per area, one file per page.
 
 pub(crate) mod analytics;
+mod approvals;
 mod campaigns;
 mod connections;
 mod dashboard;
@@ -12,6 +13,7 @@ mod system;
 mod workflows;
 
 pub use analytics::AnalyticsPage;
+pub use approvals::ApprovalsPage;
 pub use campaigns::{CampaignPage, CampaignsPage};
 pub use connections::{ConnectionsPage, ExplorerPage};
 pub use dashboard::DashboardPage;

@@ -17,7 +17,7 @@ pub mod webhooks;
 pub mod workflows;
 
 pub use analytics::get_analytics;
-pub use approvals::{DecideProposal, decide_proposal, run_proposals};
+pub use approvals::{DecideProposal, decide_proposal, get_approvals, run_proposals};
 pub use sync::{SyncNow, get_sync_overview, sync_now};
 pub use campaigns::{get_campaign_detail, list_campaigns};
 pub use connections::{

@@ -5,8 +5,8 @@
 use crate::workflows::Engine;
 use async_trait::async_trait;
 use std::sync::Arc;
-use switchboard_core::approval::{DecideError, DecisionInput, Proposal, ProposalStatus};
-use switchboard_core::ports::{EventLog, ProposalRepo};
+use switchboard_core::approval::{ApprovalInbox, DecideError, DecisionInput, Proposal, ProposalStatus};
+use switchboard_core::ports::{EventLog, ProjectRepo, ProposalRepo};
 use switchboard_core::run_event::RunEvent;
 use switchboard_core::service::{ApprovalService, ServiceError};
 use switchboard_core::time::Timestamp;
@@ -16,6 +16,7 @@ pub struct Approvals {
     pub engine: Arc<Engine>,
     pub proposals: Arc<dyn ProposalRepo>,
     pub events: Arc<dyn EventLog>,
+    pub projects: Arc<dyn ProjectRepo>,
 }
 
 /// The most proposals a list answers.
@@ -41,6 +42,25 @@ impl ApprovalService for Approvals {
         project: Option<&ProjectId>,
     ) -> Result<Vec<Proposal>, ServiceError> {
         Ok(self.proposals.list(status, project, LIST_LIMIT).await?)
+    }
+
+    async fn inbox(&self, status: Option<ProposalStatus>) -> Result<ApprovalInbox, ServiceError> {
+        let proposals = self.proposals.list(status, None, LIST_LIMIT).await?;
+        let mut project_names: Vec<(String, String)> = Vec::new();
+        for p in &proposals {
+            let Some(id) = &p.project_id else { continue };
+            if project_names.iter().any(|(known, _)| known == id.as_str()) {
+                continue;
+            }
+            // A project that cannot be read only leaves its name out.
+            if let Ok(project) = self.projects.get(id).await {
+                project_names.push((id.to_string(), project.name));
+            }
+        }
+        Ok(ApprovalInbox {
+            proposals,
+            project_names,
+        })
     }
 
     async fn get(&self, id: &str) -> Result<Proposal, ServiceError> {

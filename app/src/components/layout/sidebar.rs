@@ -45,6 +45,11 @@ pub const NAV_AREAS: &[NavArea] = &[
         icon: IconName::Play,
     },
     NavArea {
+        href: "/approvals",
+        label: "Approvals",
+        icon: IconName::Alert,
+    },
+    NavArea {
         href: "/connections",
         label: "Connections",
         icon: IconName::Plug,

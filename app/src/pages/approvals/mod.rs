@@ -1,0 +1,3 @@
+mod approvals_page;
+
+pub use approvals_page::ApprovalsPage;
