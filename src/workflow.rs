@@ -588,7 +588,7 @@ mod tests {
             trigger: draft.trigger,
             schedule: draft.schedule.clone(),
             stages: draft.stages.clone(),
-            approval: draft.approval.clone(),
+            approval: draft.approval,
             template_id: None,
             scheduled_at: None,
             created_at: crate::time::Timestamp::from_datetime(chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap_or_default()),
