@@ -79,3 +79,36 @@ test.describe("in German", () => {
     expect(errors).toEqual([]);
   });
 });
+
+test.describe("dark mode on a phone", () => {
+  test.use({ colorScheme: "dark", viewport: { width: 390, height: 844 } });
+
+  test("chart text takes the theme's colours and legends scroll", async ({ page }) => {
+    const errors = watchConsole(page);
+    await gotoHydrated(page, "/analytics?from=2026-06-01&to=2026-06-30");
+    await expect(page.locator("#chart-trend canvas")).toHaveCount(1);
+    const seen = await page.evaluate(() => {
+      const el = document.getElementById("chart-trend") as HTMLElement;
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const option = (window as any).echarts.getInstanceByDom(el).getOption();
+      const css = getComputedStyle(el);
+      return {
+        muted: css.getPropertyValue("--text-muted").trim(),
+        text: css.getPropertyValue("--text").trim(),
+        axis: option.xAxis[0].axisLabel.color,
+        legend: option.legend[0].textStyle.color,
+        legendType: option.legend[0].type,
+      };
+    });
+    // The dark theme's colours, not ECharts' dark greys on a dark card.
+    expect(seen.muted).toBe("#a5adbb");
+    expect(seen.axis).toBe(seen.muted);
+    expect(seen.legend).toBe(seen.text);
+    expect(seen.legendType).toBe("scroll");
+    // The chart fits the phone's width.
+    const box = await page.locator("#chart-trend").boundingBox();
+    expect(box?.width ?? 999).toBeLessThanOrEqual(390);
+    await page.waitForLoadState("networkidle");
+    expect(errors).toEqual([]);
+  });
+});

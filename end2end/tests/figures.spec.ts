@@ -72,9 +72,12 @@ test.describe("pacing", () => {
     );
     await expect(pacing.getByTestId("pacing-status")).not.toHaveText("No campaigns");
 
-    // The Analytics page's pacing panel says the same for the project.
+    // The Analytics page's pacing panel and the dashboard say the same for the project.
     await page.goto("/analytics?project=proj_0002");
     await expect(page.getByTestId("pacing").getByTestId("pacing-finding")).toContainText("$37,200 a month, 2.5×");
+    await page.goto("/");
+    const listed = page.getByTestId("dashboard-pacing").locator('[data-project="proj_0002"]');
+    await expect(listed.getByTestId("pacing-finding")).toContainText("$37,200 a month, 2.5× the project's $15,000");
   });
 
   test("a project without campaigns has no pacing status", async ({ page }, info) => {

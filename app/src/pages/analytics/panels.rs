@@ -133,6 +133,37 @@ pub fn ProjectPacingCard(pacing: ProjectPacing, currency: Currency) -> impl Into
     }
 }
 
+/// Each project's pacing in a line (status, projected share of its budget) with why it disagrees
+/// with its campaigns when it does: the dashboard's summary.
+#[component]
+pub fn PacingList(report: PacingReport) -> impl IntoView {
+    let currency = report.currency;
+    if report.projects.is_empty() {
+        return view! { <p class="muted">"No project has a budget or campaigns this month."</p> }.into_any();
+    }
+    view! {
+        <ul class="feed" data-testid="pacing-list">
+            {report.projects.into_iter().map(|p| {
+                let (label, class) = status(p.pacing.status);
+                let share = match (p.pacing.status, p.pacing.budget_micros) {
+                    (Some(_), Some(b)) if b > 0 => Some(p.pacing.projected_micros as f64 / b as f64),
+                    _ => None,
+                };
+                let finding = p.budget_mismatch.as_ref().map(|m| explain(m, currency, &locale()));
+                view! {
+                    <li class="feed__item" data-testid="pacing-project" data-project=p.project_id.to_string()>
+                        <a href=format!("/projects/{}", p.project_id)>{p.name.clone()}</a>
+                        " "<span class=class data-testid="pacing-status">{label}</span>
+                        {share.map(|s| view! { " " <span class="muted">{format!("{} of budget, projected", locale().percent(s, 0))}</span> })}
+                        {finding.map(|f| view! { <p class="feed__summary pacing-finding" data-testid="pacing-finding">{f}</p> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
 /// This month's pacing: a gauge per project and a table of campaigns, furthest off first.
 #[component]
 pub fn PacingPanel(report: PacingReport) -> impl IntoView {

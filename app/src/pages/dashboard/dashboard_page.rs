@@ -3,6 +3,7 @@ use crate::components::{
     Chart, ChartSpec, EmptyState, Icon, IconName, Loaded, PageHeader, PlatformTable, StatCard, Time,
 };
 use crate::pages::analytics::charts;
+use crate::pages::analytics::panels::PacingList;
 use crate::server_fns::{get_analytics, get_dashboard_summary, list_runs};
 use leptos::prelude::*;
 use switchboard_core::dashboard::DashboardSummary;
@@ -91,6 +92,14 @@ pub fn DashboardPage() -> impl IntoView {
                 </Transition>
             </section>
         </div>
+        <section class="panel glass" aria-label="Budget pacing" data-testid="dashboard-pacing">
+            <h2 class="panel__title">"Budget pacing"<span class="muted">" · this month, projected"</span></h2>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    analytics.await.ok().map(|o| view! { <PacingList report=o.pacing /> })
+                })}
+            </Transition>
+        </section>
         <section class="panel glass" aria-label="Running now">
             <h2 class="panel__title">"Running now"</h2>
             <Loaded resource=running fallback=|| view! { <p class="muted">"…"</p> } let:found>

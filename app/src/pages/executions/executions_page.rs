@@ -103,7 +103,7 @@ fn RunTable(list: Vec<Execution>) -> impl IntoView {
                                     <td><a href=format!("/executions/{}", r.id)>{r.id.to_string()}</a></td>
                                     <td>{r.workflow_name.clone().unwrap_or_else(|| "—".to_owned())}</td>
                                     <td><RunStatusBadge status=r.status /></td>
-                                    <td>{r.started_at.map(|t| t.as_datetime().format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_default()}</td>
+                                    <td>{r.started_at.map(|t| view! { <crate::components::Time at=t /> })}</td>
                                     <td class="num">{took}</td>
                                 </tr>
                             }

@@ -24,12 +24,12 @@ const REPORT_COLUMNS: &[Column] = &[
 fn money(micros: &Value) -> String {
     micros
         .as_i64()
-        .map_or_else(|| "—".to_owned(), |m| format!("{:.2}", m as f64 / 1e6))
+        .map_or_else(|| "—".to_owned(), |m| crate::components::format::number(m as f64 / 1e6, 2))
 }
 
 fn num(v: &Value, digits: usize) -> String {
     v.as_f64()
-        .map_or_else(|| "—".to_owned(), |x| format!("{x:.digits$}"))
+        .map_or_else(|| "—".to_owned(), |x| crate::components::format::number(x, digits))
 }
 
 /// A proposed change (`switchboard_core::approval::ProposedChange`) in one line.
