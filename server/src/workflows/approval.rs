@@ -41,7 +41,7 @@ pub async fn run_stage(ctx: &StageContext<'_>, settings: &GateSettings<'_>) -> R
                 Ok(()) => {
                     ctx.reason(format!(
                         "Nobody decided by {}: the proposal expired and its changes were not applied",
-                        proposal.expires_at
+                        proposal.expires_at.as_datetime().format("%Y-%m-%d %H:%M UTC")
                     ))
                     .await;
                     record_decided(ctx, &proposal).await;
@@ -107,7 +107,7 @@ pub async fn run_stage(ctx: &StageContext<'_>, settings: &GateSettings<'_>) -> R
     ctx.reason(format!(
         "{} change(s) wait for approval (until {}){}",
         waiting,
-        proposal.expires_at,
+        proposal.expires_at.as_datetime().format("%Y-%m-%d %H:%M UTC"),
         match proposal.changes.len() - waiting {
             0 => String::new(),
             n => format!("; {n} small enough for the policy to approve"),

@@ -118,13 +118,11 @@ fn ProposalView(proposal: Proposal, run_id: String) -> impl IntoView {
                 <table class="table table--compact" data-testid="proposal-changes">
                     <thead>
                         <tr>
-                            {selectable.then(|| view! { <th scope="col">"Apply"</th> })}
-                            <th scope="col">"Campaign"</th>
+                            <th scope="col">{if selectable { "Apply · campaign and why" } else { "Campaign and why" }}</th>
                             <th scope="col">"Change"</th>
                             <th scope="col" class="num">"From"</th>
                             <th scope="col" class="num">"To"</th>
                             <th scope="col" class="num">"Δ"</th>
-                            <th scope="col">"Why"</th>
                             <th scope="col">"Decision"</th>
                         </tr>
                     </thead>
@@ -133,23 +131,19 @@ fn ProposalView(proposal: Proposal, run_id: String) -> impl IntoView {
                             let open = c.decision == ChangeDecision::Pending;
                             view! {
                                 <tr data-testid="proposal-change" data-change=c.id.clone() data-decision=c.decision.as_str()>
-                                    {selectable.then(|| view! {
-                                        <td>
-                                            {open.then(|| view! {
-                                                <input type="checkbox" name=format!("pick[{}]", c.id) value="on" checked=true
-                                                    aria-label=format!("Apply change {}", c.id) />
-                                            })}
-                                        </td>
-                                    })}
-                                    <td>
+                                    <td class="approval__what">
+                                        {(selectable && open).then(|| view! {
+                                            <input type="checkbox" class="approval__pick" name=format!("pick[{}]", c.id) value="on" checked=true
+                                                aria-label=format!("Apply change {}", c.id) />
+                                        })}
                                         <strong>{c.object_name.clone()}</strong>
                                         <span class="muted">{format!(" · {}", c.platform.label())}</span>
+                                        <span class="approval__why">{c.why.clone()}</span>
                                     </td>
                                     <td>{field_label(&c.field).to_owned()}</td>
                                     <td class="num">{value_text(&c, c.from.as_ref())}</td>
                                     <td class="num">{value_text(&c, Some(&c.to))}</td>
                                     <td class="num">{pct_text(&c)}</td>
-                                    <td class="muted">{c.why.clone()}</td>
                                     <td>{decision_label(&c)}</td>
                                 </tr>
                             }
@@ -172,7 +166,7 @@ fn ProposalView(proposal: Proposal, run_id: String) -> impl IntoView {
                         <input type="hidden" name="run_id" value=run_a />
                         <input type="hidden" name="decision" value="approve" />
                         {table(true)}
-                        <div class="form-row">
+                        <div class="approval__actions">
                             <input type="text" name="note" maxlength="500" placeholder="Note for the audit trail (optional)" aria-label="Note" />
                             <button type="submit" class="button" data-testid="approve">"Approve selected"</button>
                         </div>
@@ -181,7 +175,7 @@ fn ProposalView(proposal: Proposal, run_id: String) -> impl IntoView {
                         <input type="hidden" name="proposal_id" value=id_r />
                         <input type="hidden" name="run_id" value=run_r />
                         <input type="hidden" name="decision" value="reject" />
-                        <div class="form-row">
+                        <div class="approval__actions">
                             <input type="text" name="note" maxlength="500" placeholder="Why not (optional)" aria-label="Reason" />
                             <button type="submit" class="button button--ghost" data-testid="reject">"Reject all"</button>
                         </div>

@@ -32,6 +32,7 @@ fn duration(s: &StageRun) -> String {
             "{:.2} s",
             (b.as_datetime() - a.as_datetime()).num_milliseconds() as f64 / 1000.0
         ),
+        (Some(_), None) if s.status == StageStatus::AwaitingApproval => "waiting for approval".to_owned(),
         (Some(_), None) => "running…".to_owned(),
         _ => String::new(),
     }
@@ -112,7 +113,7 @@ fn RunView(view: RunView) -> impl IntoView {
                         view! {
                             <li class="run-stage" data-testid="run-stage" data-status=s.status.as_str()>
                                 <div class="run-stage__head">
-                                    <span class=stage_badge(s.status)>{s.status.as_str()}</span>
+                                    <span class=stage_badge(s.status)>{s.status.as_str().replace('_', " ")}</span>
                                     <strong>{s.name.clone()}</strong>
                                     <span class="muted">{format!(" · {} · {}", s.agent.map(|a| a.as_str()).unwrap_or("—"), s.action.clone().unwrap_or_default())}</span>
                                     <span class="run-stage__time">{duration(&s)}{(s.attempt > 1).then(|| format!(" · attempt {}", s.attempt))}</span>
