@@ -19,6 +19,27 @@ async function firstLink(page: Page, list: string, pattern: RegExp): Promise<str
   return href as string;
 }
 
+/** A run of its own, finished, so its page shows what a real run holds (its report's tables). */
+async function finishedRun(page: Page): Promise<string> {
+  await gotoHydrated(page, "/workflows");
+  const card = page.getByTestId("template-cross_channel_report");
+  const project = (await card.locator("select option").nth(1).getAttribute("value")) ?? "";
+  // A test account in the project, so the run has something to report on.
+  await gotoHydrated(page, "/connections");
+  await page.locator("#test-project").selectOption(project);
+  await page.locator("#test-platform").selectOption("meta");
+  await page.getByTestId("add-test-account").click();
+  await expect(page).toHaveURL(/\/connections\?connected=conn_/);
+  await gotoHydrated(page, "/workflows");
+  await card.locator("select").selectOption(project);
+  await card.getByTestId("use-template").click();
+  await expect(page).toHaveURL(/\/workflows\/wf_[^/?#]+$/);
+  await page.getByTestId("start-run").click();
+  await expect(page).toHaveURL(/\/executions\/exec_[^/?#]+$/);
+  await expect(page.getByTestId("run-status")).toHaveText(/completed|failed/, { timeout: 30_000 });
+  return new URL(page.url()).pathname;
+}
+
 type Target = { name: string; path: (page: Page) => Promise<string> };
 
 const fixed = (p: string) => async () => p;
@@ -33,7 +54,7 @@ const PAGES: Target[] = [
   { name: "workflows", path: fixed("/workflows") },
   { name: "workflow", path: (page) => firstLink(page, "/workflows", /^\/workflows\/wf_[^/?#]+$/) },
   { name: "executions", path: fixed("/executions") },
-  { name: "execution", path: (page) => firstLink(page, "/executions", /^\/executions\/exec_[^/?#]+$/) },
+  { name: "execution", path: finishedRun },
   { name: "analytics", path: fixed("/analytics") },
   { name: "integrations", path: fixed("/integrations") },
   { name: "system", path: fixed("/system") },
@@ -50,7 +71,7 @@ async function open(page: Page, url: string): Promise<void> {
 
 for (const target of PAGES) {
   test(`${target.name}: light, dark and phone screenshots; no sideways scroll on a phone`, async ({ page }) => {
-    test.setTimeout(60_000);
+    test.setTimeout(90_000);
     await page.setViewportSize(DESKTOP);
     const url = await target.path(page);
 
@@ -73,16 +94,20 @@ for (const target of PAGES) {
       document.documentElement.scrollWidth,
       window.innerWidth,
     ]);
-    // Name what sticks out, so a failure says where to look.
+    // Name what sticks out of a parent that fits (the element to fix), so a failure says where to look.
     const wide =
       scrollWidth > innerWidth
         ? await page.evaluate((limit) => {
+            const name = (el: Element) =>
+              `${el.tagName.toLowerCase()}${typeof el.className === "string" && el.className ? "." + el.className.trim().split(/\s+/).join(".") : ""}`;
             const out: string[] = [];
             for (const el of Array.from(document.querySelectorAll("body *"))) {
               const r = el.getBoundingClientRect();
-              if (r.right > limit + 1 && out.length < 8) {
-                const cls = typeof el.className === "string" ? el.className : "";
-                out.push(`${el.tagName.toLowerCase()}.${cls.split(" ").join(".")} right=${Math.round(r.right)}`);
+              const parent = el.parentElement;
+              if (!parent || r.right <= limit + 1 || out.length >= 8) continue;
+              const fits = parent.getBoundingClientRect().right <= limit + 1;
+              if (fits && getComputedStyle(parent).overflowX === "visible") {
+                out.push(`${name(el)} (right ${Math.round(r.right)}) in ${name(parent)}`);
               }
             }
             return out;

@@ -1,6 +1,5 @@
 //! A table in the app's style: column headings, and the rows as children.
 
-use leptos::either::Either;
 use leptos::prelude::*;
 
 /// A column heading known when compiling; numeric columns align right.
@@ -79,7 +78,8 @@ pub enum TableWrap {
     Card,
     /// Only the sideways scroll, for a table inside a panel that is already glass.
     Scroll,
-    /// Nothing: a small table inside another block (a run stage's output).
+    /// Only a plain sideways scroll (no card, no sticky column): a small table inside another block
+    /// (a run stage's output).
     Bare,
 }
 
@@ -115,13 +115,12 @@ pub fn DataTable(
             <tbody>{children()}</tbody>
         </table>
     };
+    // Every table scrolls sideways inside what holds it: no table makes the page wider than the
+    // screen.
     let wrap_class = match wrap {
-        TableWrap::Card => Some("table-wrap glass"),
-        TableWrap::Scroll => Some("table-wrap"),
-        TableWrap::Bare => None,
+        TableWrap::Card => "table-wrap glass",
+        TableWrap::Scroll => "table-wrap",
+        TableWrap::Bare => "table-scroll",
     };
-    match wrap_class {
-        Some(wrap_class) => Either::Left(view! { <div class=wrap_class>{table}</div> }),
-        None => Either::Right(table),
-    }
+    view! { <div class=wrap_class>{table}</div> }
 }
