@@ -55,6 +55,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     // The user's locale and clock, for every figure and time the pages show.
     components::format::provide_locale();
+    components::chart::provide_chart_theme();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/switchboard.css" />

@@ -112,3 +112,24 @@ test.describe("dark mode on a phone", () => {
     expect(errors).toEqual([]);
   });
 });
+
+test("switching the theme redraws the charts in its colours", async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.emulateMedia({ colorScheme: "light" });
+  await gotoHydrated(page, "/analytics?from=2026-06-01&to=2026-06-30");
+  await expect(page.locator("#chart-trend canvas")).toHaveCount(1);
+  const axisColor = () =>
+    page.evaluate(() => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const chart = (window as any).echarts.getInstanceByDom(document.getElementById("chart-trend"));
+      return String(chart.getOption().xAxis[0].axisLabel.color);
+    });
+  expect(await axisColor()).toBe("#4b5563");
+  await page.getByTestId("theme-toggle").click();
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  await expect.poll(axisColor).toBe("#a5adbb");
+  // Back to light for the tests after this one (the choice is kept in this browser's storage).
+  await page.getByTestId("theme-toggle").click();
+  await expect.poll(axisColor).toBe("#4b5563");
+  expect(errors).toEqual([]);
+});

@@ -49,6 +49,15 @@ pub enum ChartSpec {
     Gauge { scale: GaugeScale, label: String },
 }
 
+/// Bumped when the user switches the theme, so charts take the new theme's colours.
+#[derive(Debug, Clone, Copy)]
+pub struct ChartTheme(pub RwSignal<u32>);
+
+/// Puts [`ChartTheme`] in the context; the App calls it once.
+pub fn provide_chart_theme() {
+    provide_context(ChartTheme(RwSignal::new(0)));
+}
+
 /// The label of the bucket still coming in.
 pub const PARTIAL_LABEL: &str = "today, so far";
 
@@ -92,8 +101,13 @@ pub fn Chart(
     #[cfg(feature = "hydrate")]
     {
         let id = id.clone();
+        let theme = use_context::<ChartTheme>();
         Effect::new(move |held: Option<Option<draw::Handle>>| {
             let spec = spec.get();
+            // Redrawn with the theme's colours when it changes.
+            if let Some(t) = theme {
+                t.0.track();
+            }
             draw::draw(&id, &spec, held.flatten())
         });
     }

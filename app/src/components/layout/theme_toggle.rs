@@ -10,11 +10,16 @@ pub fn ThemeToggle() -> impl IntoView {
     // None until the browser has told us which theme is showing.
     let dark = RwSignal::new(None::<bool>);
     Effect::new(move |_| dark.set(Some(browser::current_is_dark())));
+    // Charts read the theme's colours when drawn: tell them to draw again.
+    let charts = use_context::<crate::components::chart::ChartTheme>();
 
     let toggle = move |_| {
         let next = !dark.get_untracked().unwrap_or_else(browser::current_is_dark);
         browser::apply_theme(next);
         dark.set(Some(next));
+        if let Some(c) = charts {
+            c.0.update(|v| *v += 1);
+        }
     };
 
     view! {

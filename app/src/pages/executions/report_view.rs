@@ -123,8 +123,8 @@ fn ReportTable(report: Value) -> impl IntoView {
             <tr>
                 <td>{l["label"].as_str().unwrap_or_default().to_owned()}</td>
                 <td class="num">{money(&l["spend_micros"])}</td>
-                <td class="num">{l["impressions"].to_string()}</td>
-                <td class="num">{l["clicks"].to_string()}</td>
+                <td class="num">{l["impressions"].as_u64().map_or_else(|| "—".to_owned(), crate::components::format::count)}</td>
+                <td class="num">{l["clicks"].as_u64().map_or_else(|| "—".to_owned(), crate::components::format::count)}</td>
                 <td class="num">{num(&l["conversions"], 0)}</td>
                 <td class="num">{num(&l["cpa"], 2)}</td>
                 <td class="num">{num(&l["roas"], 2)}</td>
