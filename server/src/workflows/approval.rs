@@ -16,7 +16,7 @@ pub enum Gate {
     /// Done, with its output.
     Done(Value),
     /// Waiting for a decision on this proposal.
-    Waiting(Proposal),
+    Waiting(Box<Proposal>),
 }
 
 /// What the gate needs besides the stage.
@@ -55,7 +55,7 @@ pub async fn run_stage(ctx: &StageContext<'_>, settings: &GateSettings<'_>) -> R
         }
         apply_approved(ctx, &mut proposal).await?;
         if proposal.status == ProposalStatus::Pending {
-            return Ok(Gate::Waiting(proposal));
+            return Ok(Gate::Waiting(Box::new(proposal)));
         }
         all_refused(&proposal)?;
         let base = json!({});
@@ -115,7 +115,7 @@ pub async fn run_stage(ctx: &StageContext<'_>, settings: &GateSettings<'_>) -> R
     ))
     .await;
     apply_approved(ctx, &mut proposal).await?;
-    Ok(Gate::Waiting(proposal))
+    Ok(Gate::Waiting(Box::new(proposal)))
 }
 
 /// A stage whose every approved change the platforms refused did not do its job.
