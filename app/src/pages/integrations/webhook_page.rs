@@ -1,6 +1,6 @@
 use super::integrations_page::SecretPanel;
 use crate::components::format::Time;
-use crate::components::{Column, DataTable, Loaded};
+use crate::components::{Column, CopyField, DataTable, Loaded};
 use crate::server_fns::flash::{Flash, FlashScope, take_flash};
 use crate::server_fns::webhooks::{
     RevealWebhookSecret, RotateWebhookSecret, WebhookDetail, WebhookSecretShown, get_webhook,
@@ -81,7 +81,7 @@ fn Detail(
         </header>
         <section class="panel glass">
             <dl class="facts">
-                <dt>"Address"</dt><dd><code data-testid="webhook-url">{url.clone()}</code></dd>
+                <dt>"Address"</dt><dd><CopyField value=url.clone() testid="webhook-url" what="the address" /></dd>
                 <dt>"Status"</dt><dd>{if item.webhook.active { "Active" } else { "Disabled" }}</dd>
                 <dt>"Last delivery"</dt><dd>{item.webhook.last_delivery_at.map_or_else(|| "never".into_any(), |t| view! { <Time at=t relative=true /> }.into_any())}</dd>
             </dl>
