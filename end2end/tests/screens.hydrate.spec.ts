@@ -40,6 +40,16 @@ async function finishedRun(page: Page): Promise<string> {
   return new URL(page.url()).pathname;
 }
 
+/** The tool explorer of a test account of its own. */
+async function explorer(page: Page): Promise<string> {
+  await gotoHydrated(page, "/connections");
+  await page.locator("#test-platform").selectOption("google");
+  await page.getByTestId("add-test-account").click();
+  await expect(page).toHaveURL(/\/connections\?connected=conn_/);
+  const id = new URL(page.url()).searchParams.get("connected");
+  return `/connections/${id}/explorer`;
+}
+
 type Target = { name: string; path: (page: Page) => Promise<string> };
 
 const fixed = (p: string) => async () => p;
@@ -51,6 +61,7 @@ const PAGES: Target[] = [
   { name: "campaigns", path: fixed("/campaigns") },
   { name: "campaign", path: (page) => firstLink(page, "/campaigns", /^\/campaigns\/camp_[^/?#]+$/) },
   { name: "connections", path: fixed("/connections") },
+  { name: "explorer", path: explorer },
   { name: "workflows", path: fixed("/workflows") },
   { name: "workflow", path: (page) => firstLink(page, "/workflows", /^\/workflows\/wf_[^/?#]+$/) },
   { name: "executions", path: fixed("/executions") },
