@@ -98,6 +98,7 @@ test.describe("dark mode on a phone", () => {
         axis: option.xAxis[0].axisLabel.color,
         legend: option.legend[0].textStyle.color,
         legendType: option.legend[0].type,
+        containLabel: option.grid[0].containLabel,
       };
     });
     // The dark theme's colours, not ECharts' dark greys on a dark card.
@@ -105,6 +106,8 @@ test.describe("dark mode on a phone", () => {
     expect(seen.axis).toBe(seen.muted);
     expect(seen.legend).toBe(seen.text);
     expect(seen.legendType).toBe("scroll");
+    // The plot leaves room for its axis labels, so none is cut at the phone's edge.
+    expect(seen.containLabel).toBe(true);
     // The chart fits the phone's width.
     const box = await page.locator("#chart-trend").boundingBox();
     expect(box?.width ?? 999).toBeLessThanOrEqual(390);

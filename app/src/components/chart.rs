@@ -195,6 +195,17 @@ mod draw {
         }
     }
 
+    /// The plot area, sized to hold its axis labels whatever their length (no label is cut off
+    /// on a phone).
+    fn grid() -> Grid {
+        Grid::new()
+            .left("4")
+            .right("8")
+            .top("40")
+            .bottom("4")
+            .contain_label(true)
+    }
+
     fn legend(ink: &Ink) -> Legend {
         // Scrolls sideways rather than wrapping over the plot on a phone.
         Legend::new()
@@ -255,7 +266,7 @@ mod draw {
                 let mut chart = Chart::new()
                     .tooltip(Tooltip::new().trigger(Trigger::Axis))
                     .legend(legend(ink))
-                    .grid(Grid::new().left("48").right("16").top("40").bottom("28"))
+                    .grid(grid())
                     .x_axis(category_axis(labels, ink))
                     .y_axis(value_axis(unit, ink, true));
                 for (i, s) in series.iter().enumerate() {
@@ -307,7 +318,7 @@ mod draw {
                 Chart::new()
                     .tooltip(Tooltip::new().trigger(Trigger::Axis))
                     .legend(legend(ink))
-                    .grid(Grid::new().left("48").right("48").top("40").bottom("28"))
+                    .grid(grid())
                     .x_axis(category_axis(categories, ink))
                     .y_axis(value_axis(&bars.name, ink, true))
                     .y_axis(value_axis(&line.name, ink, false))
@@ -359,7 +370,7 @@ mod draw {
                 let mut chart = Chart::new()
                     .tooltip(Tooltip::new().trigger(Trigger::Axis))
                     .legend(legend(ink))
-                    .grid(Grid::new().left("48").right("40").top("40").bottom("28"))
+                    .grid(grid())
                     .x_axis(category_axis(labels, ink))
                     .y_axis(value_axis(&bars.name, ink, true))
                     .y_axis(value_axis(&line.name, ink, false))

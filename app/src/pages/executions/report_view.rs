@@ -82,7 +82,7 @@ pub fn StageOutput(output: Value) -> impl IntoView {
                 {p.into_iter().map(|s| view! {
                     <tr>
                         <td>{s["platform"].as_str().unwrap_or_default().to_owned()}</td>
-                        <td class="num">{format!("{:.0}%", s["share"].as_f64().unwrap_or(0.0) * 100.0)}</td>
+                        <td class="num">{crate::components::format::locale().percent(s["share"].as_f64().unwrap_or(0.0), 0)}</td>
                         <td class="num">{money(&s["daily_budget_micros"])}</td>
                         <td>{s["reason"].as_str().unwrap_or_default().to_owned()}</td>
                     </tr>
