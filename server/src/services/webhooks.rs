@@ -107,12 +107,19 @@ impl Webhooks {
     /// The input checked, with its workflow and project.
     async fn check(&self, input: &WebhookInput) -> Result<WebhookDraft, ServiceError> {
         let draft = input.validate().map_err(ServiceError::Invalid)?;
-        self.workflows.get(&draft.workflow_id).await.map_err(|e| {
+        let workflow = self.workflows.get(&draft.workflow_id).await.map_err(|e| {
             ServiceError::from(e).missing_as_field(
                 "workflow_id",
                 format!("there is no workflow '{}'", draft.workflow_id),
             )
         })?;
+        // Its runs need a project: the webhook's own, or the workflow's.
+        if draft.project_id.is_none() && workflow.project_id.is_none() {
+            return Err(ServiceError::field(
+                "project_id",
+                "the workflow has no project: choose the project this webhook's runs work for",
+            ));
+        }
         self.projects
             .check_exists(draft.project_id.as_ref(), "project_id")
             .await?;

@@ -359,3 +359,31 @@ async fn a_reservation_left_without_a_run_is_released_after_a_minute() {
     let (status, _) = signed(&app, &hook, &secret, "msg_busy", now(), "{}").await;
     assert_eq!(status, 409);
 }
+
+#[tokio::test]
+async fn a_webhook_on_a_workflow_without_a_project_must_name_one() {
+    let app = spawn_app().await;
+    let (status, workflow) = app
+        .post_json(
+            "/api/v1/workflows",
+            json!({"name": "Imported", "stages": [{"agent": "Analyst", "action": "report"}]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{workflow}");
+    let (status, e) = app
+        .post_json(
+            "/api/v1/webhooks",
+            json!({"name": "Orders", "workflow_id": workflow["id"]}),
+        )
+        .await;
+    assert_eq!(status, 422, "{e}");
+    assert!(e.to_string().contains("project_id"), "{e}");
+    let project = app.new_project("Named", "USD").await;
+    let (status, hook) = app
+        .post_json(
+            "/api/v1/webhooks",
+            json!({"name": "Orders", "workflow_id": workflow["id"], "project_id": project}),
+        )
+        .await;
+    assert_eq!(status, 201, "{hook}");
+}
