@@ -145,3 +145,33 @@ test("a notification channel's Send test answers on the page", async ({ page }) 
   await page.reload();
   await expect(page.getByTestId("test-result")).toHaveCount(0);
 });
+
+test("a tool run in the explorer answers on the page, and a refused one keeps what was typed", async ({ page }) => {
+  await page.goto("/connections");
+  await page.locator("#test-platform").selectOption("meta");
+  await page.locator("#test-seed").fill(String((Date.now() % 1_000_000) + 11));
+  await page.getByTestId("add-test-account").click();
+  await expect(page).toHaveURL(/connected=conn_/);
+  const id = new URL(page.url()).searchParams.get("connected");
+
+  await page.goto(`/connections/${id}/explorer?tool=list_campaigns`);
+  await page.getByLabel("limit").fill("5");
+  await page.getByTestId("run-tool").click();
+  const rows = page.getByTestId("result-table").locator("tbody tr");
+  await expect(page.getByTestId("tool-result")).toBeVisible();
+  expect(await rows.count()).toBeGreaterThan(0);
+  expect(await rows.count()).toBeLessThanOrEqual(5);
+  // The form shows the parameters of the answer below it.
+  await expect(page.getByLabel("limit")).toHaveValue("5");
+  await page.reload();
+  await expect(page.getByTestId("tool-result")).toHaveCount(0);
+
+  await page.goto(`/connections/${id}/explorer?tool=get_campaign_insights`);
+  await page.getByLabel("since").fill("2026-11-10");
+  await page.getByLabel("until").fill("2026-11-01");
+  await page.getByTestId("run-tool").click();
+  await expect(page.getByText("must not be before since")).toBeVisible();
+  await expect(page.getByTestId("tool-result")).toHaveCount(0);
+  await expect(page.getByLabel("since")).toHaveValue("2026-11-10");
+  await expect(page.getByLabel("until")).toHaveValue("2026-11-01");
+});

@@ -126,8 +126,14 @@ pub async fn get_explorer(id: String) -> Result<ExplorerData, AppError> {
     .await
 }
 
+/// The name under which a tool form's typed values are kept (one connection, one tool).
+pub fn tool_form_name(connection_id: &str, tool: &str) -> String {
+    format!("tool:{connection_id}:{tool}")
+}
+
 /// Runs one tool with parameters from the generated form (`params[...]`, typed by the tool's
-/// schema), or from `params_json` when that is given.
+/// schema), or from `params_json` when that is given. Without JavaScript the answer waits for the
+/// explorer in the flash store, and so does what was typed when the form answered an error.
 #[server]
 pub async fn run_tool(
     connection_id: String,
@@ -135,15 +141,30 @@ pub async fn run_tool(
     #[server(default)] params: HashMap<String, String>,
     #[server(default)] params_json: Option<String>,
 ) -> Result<ToolRun, AppError> {
-    super::ssr::respond(
-        async move {
-            let id = parse_connection_id(&connection_id)?;
-            Ok(super::ssr::services()?
-                .connections
-                .run_tool_form(&id, &tool, &params, params_json.as_deref())
-                .await?)
-        }
-        .await,
-    )
-    .await
+    use super::flash::{Flash, FlashScope, TypedForm, ssr::after};
+    let typed = TypedForm {
+        form: tool_form_name(&connection_id, &tool),
+        values: params.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+    };
+    let result = async {
+        let id = parse_connection_id(&connection_id)?;
+        Ok(super::ssr::services()?
+            .connections
+            .run_tool_form(&id, &tool, &params, params_json.as_deref())
+            .await?)
+    }
+    .await;
+    after(
+        FlashScope::Explorer,
+        &result,
+        |run: &ToolRun| {
+            Some(Flash::ToolRun {
+                connection_id: connection_id.clone(),
+                run: Box::new(run.clone()),
+                typed: typed.clone(),
+            })
+        },
+        || typed.clone(),
+    );
+    super::ssr::respond(result).await
 }

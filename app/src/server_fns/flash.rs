@@ -20,6 +20,8 @@ pub enum FlashScope {
     /// One webhook's page (its secret revealed or rotated).
     Webhook,
     Connections,
+    /// A connection's tool explorer (a tool's answer).
+    Explorer,
     /// A workflow's editor (what was typed, when saving answered an error).
     WorkflowEditor,
 }
@@ -31,6 +33,7 @@ impl FlashScope {
             FlashScope::Notifications => "notifications",
             FlashScope::Webhook => "webhook",
             FlashScope::Connections => "connections",
+            FlashScope::Explorer => "explorer",
             FlashScope::WorkflowEditor => "workflow-editor",
         }
     }
@@ -49,6 +52,12 @@ pub enum Flash {
     ConnectionCheck { id: String, ok: bool, message: String },
     /// What became of a test message sent to a notification channel.
     TestNotification(Box<switchboard_core::notifications::Notification>),
+    /// A tool's answer in the explorer of connection `connection_id`, with the parameters typed.
+    ToolRun {
+        connection_id: String,
+        run: Box<switchboard_core::connection::ToolRun>,
+        typed: TypedForm,
+    },
     /// A form that answered an error, with what was typed.
     Typed(TypedForm),
 }
@@ -95,7 +104,7 @@ impl Flash {
     /// What was typed into the form named `form`, if this flash holds it.
     pub fn typed(&self, form: &str) -> Option<TypedForm> {
         match self {
-            Flash::Typed(t) if t.form == form => Some(t.clone()),
+            Flash::Typed(t) | Flash::ToolRun { typed: t, .. } if t.form == form => Some(t.clone()),
             _ => None,
         }
     }

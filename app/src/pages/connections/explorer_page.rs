@@ -1,6 +1,7 @@
 use super::tool_form::ToolForm;
 use crate::components::{DataTable, Heading, Loaded, TableWrap};
-use crate::server_fns::connections::{ExplorerData, ToolInfo, ToolRun};
+use crate::server_fns::connections::{ExplorerData, ToolInfo, ToolRun, tool_form_name};
+use crate::server_fns::flash::{Flash, FlashScope, Typed, take_flash};
 use crate::server_fns::{RunTool, get_explorer};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,16 +13,20 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn ExplorerPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let data = Resource::new(id, get_explorer);
+    let data = Resource::new(id, |id| async move {
+        // What a form post without JavaScript left for this page: a tool's answer, or what was typed.
+        let flash = take_flash(FlashScope::Explorer).await.ok().flatten();
+        get_explorer(id).await.map(|d| (d, flash))
+    });
     view! {
         <Loaded resource=data let:d>
-            <Explorer data=d />
+            <Explorer data=d.0 flash=d.1 />
         </Loaded>
     }
 }
 
 #[component]
-fn Explorer(data: ExplorerData) -> impl IntoView {
+fn Explorer(data: ExplorerData, flash: Option<Flash>) -> impl IntoView {
     let query = use_query_map();
     let c = data.item.connection.clone();
     let tools = StoredValue::new(data.tools);
@@ -75,22 +80,43 @@ fn Explorer(data: ExplorerData) -> impl IntoView {
                 </ul>
             </nav>
             <div class="explorer__main">
-                {move || selected().map(|tool| view! { <ToolPanel tool connection_id=connection_id.clone() /> })}
+                {move || selected().map(|tool| {
+                    let typed = Typed::from_flash(flash.as_ref(), &tool_form_name(&connection_id, &tool.name));
+                    // The answer a post without JavaScript left, if it is this tool's on this connection.
+                    let answered = match flash.clone() {
+                        Some(Flash::ToolRun { connection_id: of, run, .. }) if of == connection_id && run.tool == tool.name => Some(*run),
+                        _ => None,
+                    };
+                    view! { <ToolPanel tool connection_id=connection_id.clone() typed answered /> }
+                })}
             </div>
         </div>
     }
 }
 
 #[component]
-fn ToolPanel(tool: ToolInfo, connection_id: String) -> impl IntoView {
+fn ToolPanel(
+    tool: ToolInfo,
+    connection_id: String,
+    /// What was typed, when a post without JavaScript answered an error.
+    typed: Typed,
+    /// The answer a post without JavaScript left.
+    answered: Option<ToolRun>,
+) -> impl IntoView {
     let run = ServerAction::<RunTool>::new();
     let error = Signal::derive(move || run.value().get().and_then(Result::err));
-    let result = move || run.value().get().and_then(Result::ok);
+    let result = move || {
+        if run.version().get() > 0 {
+            run.value().get().and_then(Result::ok)
+        } else {
+            answered.clone()
+        }
+    };
     view! {
         <section class="panel glass" aria-labelledby="tool-title">
             <h2 class="panel__title" id="tool-title">{tool.title.clone()}<code class="tool-name">{tool.name.clone()}</code></h2>
             <p class="panel__note">{tool.description.clone()}<br /><code class="endpoint">{tool.endpoint.clone()}</code></p>
-            <ToolForm tool=tool.clone() connection_id run error />
+            <ToolForm tool=tool.clone() connection_id run error typed />
         </section>
         {move || result().map(|r| view! { <ToolResult run=r /> })}
     }

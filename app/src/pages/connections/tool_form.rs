@@ -1,6 +1,7 @@
 use crate::error::AppError;
 use crate::server_fns::RunTool;
 use crate::server_fns::connections::ToolInfo;
+use crate::server_fns::flash::Typed;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use serde_json::Value;
@@ -14,6 +15,8 @@ pub fn ToolForm(
     connection_id: String,
     run: ServerAction<RunTool>,
     error: Signal<Option<AppError>>,
+    /// What was typed, when a post without JavaScript answered an error.
+    typed: Typed,
 ) -> impl IntoView {
     let other = move || {
         error
@@ -28,7 +31,7 @@ pub fn ToolForm(
     };
     let fields = properties(&tool.params)
         .into_iter()
-        .map(|(name, schema, required)| field(name.to_owned(), schema.clone(), required, error))
+        .map(|(name, schema, required)| field(name.to_owned(), schema.clone(), required, error, typed.clone()))
         .collect_view();
     let none = properties(&tool.params).is_empty();
     view! {
@@ -52,7 +55,14 @@ pub fn ToolForm(
     }
 }
 
-fn field(name: String, schema: Value, required: bool, error: Signal<Option<AppError>>) -> impl IntoView {
+fn field(
+    name: String,
+    schema: Value,
+    required: bool,
+    error: Signal<Option<AppError>>,
+    typed: Typed,
+) -> impl IntoView {
+    let value = typed.value(&name);
     let id = format!("param-{name}");
     let input_name = format!("params[{name}]");
     let schema = &schema;
@@ -71,7 +81,10 @@ fn field(name: String, schema: Value, required: bool, error: Signal<Option<AppEr
         Input::Choice(choices) => view! {
             <select id=id.clone() name=input_name required=required>
                 {(!required).then(|| view! { <option value="">{default.clone().map_or_else(|| "—".to_owned(), |d| format!("— ({d})"))}</option> })}
-                {choices.into_iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
+                {choices.into_iter().map(|c| {
+                    let selected = value.as_deref() == Some(c.as_str());
+                    view! { <option value=c.clone() selected=selected>{c.clone()}</option> }
+                }).collect_view()}
             </select>
         }
         .into_any(),
@@ -79,7 +92,7 @@ fn field(name: String, schema: Value, required: bool, error: Signal<Option<AppEr
             <div class="check-group" id=id.clone()>
                 {choices.into_iter().map(|c| view! {
                     <label class="check">
-                        <input type="checkbox" name=format!("params[{name}.{c}]") value="on" />
+                        <input type="checkbox" name=format!("params[{name}.{c}]") value="on" checked=typed.value(&format!("{name}.{c}")).is_some() />
                         <span>{c.clone()}</span>
                     </label>
                 }).collect_view()}
@@ -87,24 +100,24 @@ fn field(name: String, schema: Value, required: bool, error: Signal<Option<AppEr
         }
         .into_any(),
         Input::Boolean => view! {
-            <label class="check"><input id=id.clone() type="checkbox" name=input_name value="true" /><span>"yes"</span></label>
+            <label class="check"><input id=id.clone() type="checkbox" name=input_name value="true" checked=value.is_some() /><span>"yes"</span></label>
         }
         .into_any(),
-        Input::Date => view! { <input id=id.clone() type="date" name=input_name required=required /> }.into_any(),
+        Input::Date => view! { <input id=id.clone() type="date" name=input_name required=required value=value.clone() /> }.into_any(),
         Input::Integer => view! {
             <input id=id.clone() type="number" step="1" name=input_name required=required
-                min=bound("minimum") max=bound("maximum") placeholder=default.clone() />
+                min=bound("minimum") max=bound("maximum") placeholder=default.clone() value=value.clone() />
         }
         .into_any(),
         Input::Number => view! {
-            <input id=id.clone() type="number" step="any" name=input_name required=required placeholder=default.clone() />
+            <input id=id.clone() type="number" step="any" name=input_name required=required placeholder=default.clone() value=value.clone() />
         }
         .into_any(),
         Input::Text => view! {
-            <input id=id.clone() type="text" name=input_name required=required placeholder=default.clone() />
+            <input id=id.clone() type="text" name=input_name required=required placeholder=default.clone() value=value.clone() />
         }
         .into_any(),
-        Input::Json => view! { <textarea id=id.clone() name=input_name rows="3" placeholder="JSON"></textarea> }.into_any(),
+        Input::Json => view! { <textarea id=id.clone() name=input_name rows="3" placeholder="JSON">{value.clone()}</textarea> }.into_any(),
     };
     view! {
         <div class="field">
