@@ -122,7 +122,7 @@ mod draw {
     use charming::Chart;
     use charming::component::{Axis, Grid, Legend, LegendType};
     use charming::element::{
-        AreaStyle, AxisLabel, AxisLine, AxisLineStyle, AxisType, Formatter, ItemStyle, Label, LineStyle,
+        AreaStyle, AxisLabel, AxisLine, AxisLineStyle, AxisType, Formatter, ItemStyle, Label, LabelPosition, LineStyle,
         LineStyleType, MarkArea, MarkAreaData, SplitLine, TextStyle, Tooltip, Trigger,
     };
     use charming::renderer::{Echarts, WasmRenderer};
@@ -221,11 +221,14 @@ mod draw {
             .axis_label(AxisLabel::new().color(ink.muted.as_str()).font_size(11))
     }
 
+    /// A value axis; the first (`grid`) on the left, the second on the right. Its name is aligned
+    /// towards the plot so a long one ("Spend (USD)") is not cut at the chart's edge.
     fn value_axis(name: &str, ink: &Ink, grid: bool) -> Axis {
+        let align = if grid { "left" } else { "right" };
         Axis::new()
             .type_(AxisType::Value)
             .name(name)
-            .name_text_style(TextStyle::new().color(ink.muted.as_str()))
+            .name_text_style(TextStyle::new().color(ink.muted.as_str()).align(align))
             .axis_label(AxisLabel::new().color(ink.muted.as_str()).font_size(11))
             .split_line(
                 SplitLine::new()
@@ -242,8 +245,11 @@ mod draw {
                 .silent(true)
                 .item_style(ItemStyle::new().color("rgba(128, 128, 128, 0.12)"))
                 .label(
+                    // Inside the band's top right, so the text runs leftwards into the plot
+                    // rather than off its right edge.
                     Label::new()
                         .show(true)
+                        .position(LabelPosition::InsideTopRight)
                         .color(ink.muted.as_str())
                         .font_size(10)
                         .formatter(PARTIAL_LABEL),

@@ -105,7 +105,7 @@ pub fn ProjectPacingCard(pacing: ProjectPacing, currency: Currency) -> impl Into
     let id = format!("gauge-{}", p.project_id);
     let finding = p.budget_mismatch.as_ref().map(|m| {
         view! {
-            <p class="notice notice--warn pacing-finding" data-testid="pacing-finding" data-gap=format!("{:?}", m.gap)>
+            <p class="notice pacing-finding" data-testid="pacing-finding" data-gap=format!("{:?}", m.gap)>
                 {explain(m, currency, &locale())}
             </p>
         }
@@ -116,19 +116,23 @@ pub fn ProjectPacingCard(pacing: ProjectPacing, currency: Currency) -> impl Into
     };
     view! {
         <article class="gauge-card" data-testid="pacing-project" data-project=p.project_id.to_string()>
-            <h3>{p.name.clone()}</h3>
-            {gauge.map(|g| view! { <Chart id=id spec=Signal::stored(g) label=format!("Projected spend against budget for {}", p.name) class="chart--gauge" /> })}
-            <p>
-                <span class=class data-testid="pacing-status">{label}</span>
-                {share.map(|s| view! { " " <span class="muted" data-testid="pacing-share">{format!("{} of budget, projected", locale().percent(s, 0))}</span> })}
-            </p>
-            {finding}
-            <dl class="facts">
-                <dt>"Budget"</dt><dd>{p.pacing.budget_micros.map_or_else(|| "—".to_owned(), |b| amount(b, currency))}<span class="muted">{format!(" ({source})")}</span></dd>
-                <dt>"Spent"</dt><dd>{amount(p.pacing.spent_micros, currency)}</dd>
-                <dt>"Expected by now"</dt><dd>{p.pacing.expected_micros.map_or_else(|| "—".to_owned(), |e| amount(e, currency))}</dd>
-                <dt>"Projected"</dt><dd>{projected(&p.pacing, currency)}</dd>
-            </dl>
+            <div class="gauge-card__dial">
+                <h3>{p.name.clone()}</h3>
+                {gauge.map(|g| view! { <Chart id=id spec=Signal::stored(g) label=format!("Projected spend against budget for {}", p.name) class="chart--gauge" /> })}
+                <p>
+                    <span class=class data-testid="pacing-status">{label}</span>
+                    {share.map(|s| view! { " " <span class="muted" data-testid="pacing-share">{format!("{} of budget, projected", locale().percent(s, 0))}</span> })}
+                </p>
+            </div>
+            <div class="gauge-card__body">
+                {finding}
+                <dl class="facts">
+                    <dt>"Budget"</dt><dd>{p.pacing.budget_micros.map_or_else(|| "—".to_owned(), |b| amount(b, currency))}<span class="muted">{format!(" ({source})")}</span></dd>
+                    <dt>"Spent"</dt><dd>{amount(p.pacing.spent_micros, currency)}</dd>
+                    <dt>"Expected by now"</dt><dd>{p.pacing.expected_micros.map_or_else(|| "—".to_owned(), |e| amount(e, currency))}</dd>
+                    <dt>"Projected"</dt><dd>{projected(&p.pacing, currency)}</dd>
+                </dl>
+            </div>
         </article>
     }
 }
@@ -142,7 +146,7 @@ pub fn PacingList(report: PacingReport) -> impl IntoView {
         return view! { <p class="muted">"No project has a budget or campaigns this month."</p> }.into_any();
     }
     view! {
-        <ul class="feed" data-testid="pacing-list">
+        <ul class="pacing-list" data-testid="pacing-list">
             {report.projects.into_iter().map(|p| {
                 let (label, class) = status(p.pacing.status);
                 let share = match (p.pacing.status, p.pacing.budget_micros) {
@@ -151,11 +155,13 @@ pub fn PacingList(report: PacingReport) -> impl IntoView {
                 };
                 let finding = p.budget_mismatch.as_ref().map(|m| explain(m, currency, &locale()));
                 view! {
-                    <li class="feed__item" data-testid="pacing-project" data-project=p.project_id.to_string()>
-                        <a href=format!("/projects/{}", p.project_id)>{p.name.clone()}</a>
-                        " "<span class=class data-testid="pacing-status">{label}</span>
-                        {share.map(|s| view! { " " <span class="muted">{format!("{} of budget, projected", locale().percent(s, 0))}</span> })}
-                        {finding.map(|f| view! { <p class="feed__summary pacing-finding" data-testid="pacing-finding">{f}</p> })}
+                    <li class="pacing-list__item" data-testid="pacing-project" data-project=p.project_id.to_string()>
+                        <p class="pacing-list__line">
+                            <a href=format!("/projects/{}", p.project_id)>{p.name.clone()}</a>
+                            <span class=class data-testid="pacing-status">{label}</span>
+                            {share.map(|s| view! { <span class="muted">{format!("{} of budget, projected", locale().percent(s, 0))}</span> })}
+                        </p>
+                        {finding.map(|f| view! { <p class="notice pacing-finding" data-testid="pacing-finding">{f}</p> })}
                     </li>
                 }
             }).collect_view()}

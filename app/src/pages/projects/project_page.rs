@@ -90,7 +90,7 @@ fn ProjectView(detail: ProjectDetail, set_status: ServerAction<SetProjectStatus>
         </section>
         <section class="panel glass" aria-label="Budget pacing" data-testid="project-pacing">
             <h2 class="panel__title">"Budget pacing"<span class="muted">{format!(" · {} · projected to month end", pacing_period.from.format("%B %Y"))}</span></h2>
-            {pacing.map(|pp| view! { <div class="gauge-grid"><ProjectPacingCard pacing=pp currency=pacing_currency /></div> })}
+            {pacing.map(|pp| view! { <div class="gauge-grid gauge-grid--single"><ProjectPacingCard pacing=pp currency=pacing_currency /></div> })}
         </section>
         <section class="panel glass" aria-label="Campaigns">
             <div class="panel__head">
