@@ -209,6 +209,8 @@ pub use crate::workflow::WorkflowChoice;
 pub struct IntegrationsOverview {
     pub webhooks: Vec<WebhookItem>,
     pub workflows: Vec<WorkflowChoice>,
+    /// The projects a webhook's runs can work for (needed when its workflow has none).
+    pub projects: Vec<crate::project::ProjectChoice>,
     pub api_keys: Vec<crate::api_key::ApiKey>,
 }
 

@@ -27,6 +27,8 @@ test("Copy buttons copy a new API key and a webhook's secret and command", async
   const form = page.getByTestId("new-webhook");
   await form.getByLabel("Name").fill("Copied hook");
   await form.getByLabel("Workflow it starts").selectOption({ index: 0 });
+  // The imported workflows have no project: the webhook names the one its runs work for.
+  await form.getByLabel("Project its runs work for").selectOption({ index: 1 });
   await page.getByTestId("create-webhook").click();
   const panel = page.getByTestId("webhook-secret");
   await expect(panel).toBeVisible();

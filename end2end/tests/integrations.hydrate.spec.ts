@@ -14,6 +14,8 @@ test("log in, create a webhook, send its sample command, read the delivery log, 
   const form = page.getByTestId("new-webhook");
   await form.getByLabel("Name").fill("Shop orders");
   await form.getByLabel("Workflow it starts").selectOption({ index: 0 });
+  // The imported workflows have no project: the webhook names the one its runs work for.
+  await form.getByLabel("Project its runs work for").selectOption({ index: 1 });
   await page.getByTestId("create-webhook").click();
 
   const panel = page.getByTestId("webhook-secret");

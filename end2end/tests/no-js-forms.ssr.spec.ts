@@ -10,6 +10,8 @@ test("a new webhook's secret and sample command are shown once, and work", async
   const form = page.getByTestId("new-webhook");
   await form.getByLabel("Name").fill("Orders without JavaScript");
   await form.getByLabel("Workflow it starts").selectOption({ index: 0 });
+  // The imported workflows have no project: the webhook names the one its runs work for.
+  await form.getByLabel("Project its runs work for").selectOption({ index: 1 });
   await page.getByTestId("create-webhook").click();
   await expect(page).toHaveURL(/\/integrations\??$/);
 
@@ -126,6 +128,19 @@ test("a form that answers an error keeps what was typed", async ({ page }) => {
   // Once: a fresh visit starts with an empty form.
   await page.goto("/integrations");
   await expect(page.getByTestId("new-channel").getByLabel("Name")).toHaveValue("");
+
+  // A webhook on a workflow without a project, and no project named: refused, the choices kept.
+  const workflows = (await (await page.request.get("/api/v1/workflows")).json()) as { id: string; project_id?: string | null }[];
+  const orphan = workflows.find((w) => !w.project_id);
+  expect(orphan, "an imported workflow without a project").toBeTruthy();
+  const hook = page.getByTestId("new-webhook");
+  await hook.getByLabel("Name").fill("Kept webhook name");
+  await hook.getByLabel("Workflow it starts").selectOption(orphan?.id ?? "");
+  await page.getByTestId("create-webhook").click();
+  await expect(hook).toContainText("has no project");
+  await expect(hook.getByLabel("Name")).toHaveValue("Kept webhook name");
+  await expect(hook.getByLabel("Workflow it starts")).toHaveValue(orphan?.id ?? "");
+  await expect(page.getByTestId("webhook-secret")).toHaveCount(0);
 });
 
 test("a notification channel's Send test answers on the page", async ({ page }) => {

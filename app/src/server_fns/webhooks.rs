@@ -36,14 +36,28 @@ pub async fn get_integrations() -> Result<IntegrationsOverview, AppError> {
 /// Without JavaScript the page is sent back to: the secret and its sample command wait for it in
 /// the flash store, and so does what was typed when the form answered an error.
 #[server]
-pub async fn create_webhook(name: String, workflow_id: String) -> Result<WebhookSecretShown, AppError> {
+pub async fn create_webhook(
+    name: String,
+    workflow_id: String,
+    /// The project its runs work for; empty: the workflow's own.
+    #[server(default)]
+    project_id: Option<String>,
+) -> Result<WebhookSecretShown, AppError> {
     use super::flash::{Flash, FlashScope, TypedForm, ssr::after};
-    let typed = TypedForm::new("new-webhook", &[("name", Some(&name)), ("workflow_id", Some(&workflow_id))]);
+    let project_id = project_id.filter(|p| !p.trim().is_empty());
+    let typed = TypedForm::new(
+        "new-webhook",
+        &[
+            ("name", Some(&name)),
+            ("workflow_id", Some(&workflow_id)),
+            ("project_id", project_id.as_deref()),
+        ],
+    );
     let result = async move {
         let input = switchboard_core::webhooks::WebhookInput {
             name,
             workflow_id,
-            project_id: None,
+            project_id,
             active: None,
         };
         Ok(shown(super::ssr::services()?.webhooks.create(input).await?))

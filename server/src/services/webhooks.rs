@@ -395,8 +395,10 @@ impl WebhookService for Webhooks {
     async fn overview(&self) -> Result<IntegrationsOverview, ServiceError> {
         let hooks = self.hooks.repo().list().await?;
         let workflows = self.workflows.list(None).await?;
+        let projects = self.projects.list(&Default::default()).await?;
         Ok(IntegrationsOverview {
             webhooks: self.items(hooks, &workflows),
+            projects: switchboard_core::project::ProjectChoice::open(&projects),
             workflows: workflows
                 .into_iter()
                 .map(|w| WorkflowChoice {

@@ -9,6 +9,7 @@ use crate::server_fns::webhooks::{
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use switchboard_core::api_key::ApiKey;
+use switchboard_core::project::ProjectChoice;
 
 const WEBHOOKS_COLUMNS: &[Column] = &[
     Column::text("Webhook"),
@@ -71,6 +72,7 @@ fn Overview(
     let IntegrationsOverview {
         webhooks,
         workflows,
+        projects,
         api_keys,
     } = overview;
     let hooks = if webhooks.is_empty() {
@@ -112,7 +114,7 @@ fn Overview(
     view! {
         <h2 class="section-title">"Inbound webhooks"</h2>
         {hooks}
-        <NewWebhook workflows create=create_hook flash=flash.clone() />
+        <NewWebhook workflows projects create=create_hook flash=flash.clone() />
         <h2 class="section-title">"API keys"</h2>
         <p class="panel__note">
             "Keys for the REST API and for webhooks. Every operation, with its parameters and answers, is in the "
@@ -148,6 +150,7 @@ pub fn SecretPanel(shown: WebhookSecretShown) -> impl IntoView {
 #[component]
 fn NewWebhook(
     workflows: Vec<WorkflowChoice>,
+    projects: Vec<ProjectChoice>,
     create: ServerAction<CreateWebhook>,
     /// What a post without JavaScript left: the new webhook, or what was typed.
     flash: Option<Flash>,
@@ -186,6 +189,19 @@ fn NewWebhook(
                             }).collect_view()}
                         </select>
                         <p class="field__error">{message("workflow_id")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="webhook-project">"Project its runs work for"</label>
+                        <select id="webhook-project" name="project_id">
+                            <option value="">"The workflow's own"</option>
+                            {projects.into_iter().map(|p| {
+                                let id = p.id.to_string();
+                                let selected = typed.chose("project_id", &id);
+                                view! { <option value=id selected=selected>{p.name}</option> }
+                            }).collect_view()}
+                        </select>
+                        <p class="field__hint">"Needed when the workflow has no project of its own."</p>
+                        <p class="field__error">{message("project_id")}</p>
                     </div>
                 </div>
                 <div class="form__actions">
