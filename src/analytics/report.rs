@@ -249,6 +249,29 @@ pub fn partial_bucket(range: &DateRange, buckets: &[NaiveDate], today: NaiveDate
     buckets.iter().rposition(|start| *start <= today)
 }
 
+/// A series split for drawing with its partial bucket apart: the values before `partial` (drawn
+/// solid) and those from the bucket before it to it (drawn dashed), so the dashed segment joins the
+/// solid line: `[1, 2, 3]` with `partial = 2` is `[1, 2, –]` and `[–, 2, 3]`. Without a partial
+/// bucket, the values and nothing.
+pub fn split_partial(values: &[Option<f64>], partial: Option<usize>) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
+    match partial {
+        Some(p) if p < values.len() => {
+            let solid = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| if i < p { *v } else { None })
+                .collect();
+            let dashed = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| if i + 1 >= p && i <= p { *v } else { None })
+                .collect();
+            (solid, dashed)
+        }
+        _ => (values.to_vec(), Vec::new()),
+    }
+}
+
 impl Trend {
     /// Marks the bucket holding `today` as partial (see [`Trend::partial_bucket`]).
     pub fn mark_partial(&mut self, today: NaiveDate) {

@@ -8,7 +8,9 @@ use super::pacing::{PacingMode, PacingStatus};
 use super::pacing_finding::BudgetGap;
 use super::pacing_report::{BudgetSource, ProjectBudget, pacing_report};
 use super::range::{DateRange, Granularity};
-use super::report::{CampaignOrder, CampaignTableQuery, Source, TrendGroup, campaign_table, summary, trend};
+use super::report::{
+    CampaignOrder, CampaignTableQuery, Source, TrendGroup, campaign_table, split_partial, summary, trend,
+};
 use crate::campaign::CampaignStatus;
 use crate::ids::{CampaignId, ProjectId};
 use crate::metrics::{DailyMetric, MetricValues};
@@ -271,6 +273,15 @@ fn todays_partial_day_is_marked_not_drawn_as_a_full_day() {
     // It crosses the wire.
     let json = serde_json::to_value(&w).expect("serialize");
     assert_eq!(json["partial_bucket"], 0);
+    // Drawn apart: solid up to yesterday, dashed from yesterday to today.
+    let v = vec![Some(1.0), Some(2.0), Some(3.0)];
+    let (solid, dashed) = split_partial(&v, Some(2));
+    assert_eq!(solid, vec![Some(1.0), Some(2.0), None]);
+    assert_eq!(dashed, vec![None, Some(2.0), Some(3.0)]);
+    // Today alone in the window: nothing solid, today's point dashed.
+    assert_eq!(split_partial(&v[..1], Some(0)), (vec![None], vec![Some(1.0)]));
+    assert_eq!(split_partial(&v, None), (v.clone(), Vec::new()));
+    assert_eq!(split_partial(&v, Some(7)), (v.clone(), Vec::new()));
 }
 
 #[test]

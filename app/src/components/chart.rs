@@ -70,26 +70,7 @@ pub fn platform_color(platform: switchboard_core::Platform) -> &'static str {
     }
 }
 
-/// The values before `partial` (solid) and from the one before it to it (dashed), so the dashed
-/// segment joins the solid line: `[1, 2, 3]` with `partial = 2` is `[1, 2, –]` and `[–, 2, 3]`.
-pub fn split_partial(values: &[Option<f64>], partial: Option<usize>) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
-    match partial {
-        Some(p) if p < values.len() => {
-            let solid = values
-                .iter()
-                .enumerate()
-                .map(|(i, v)| if i < p { *v } else { None })
-                .collect();
-            let dashed = values
-                .iter()
-                .enumerate()
-                .map(|(i, v)| if i + 1 >= p && i <= p { *v } else { None })
-                .collect();
-            (solid, dashed)
-        }
-        _ => (values.to_vec(), Vec::new()),
-    }
-}
+pub use switchboard_core::analytics::report::split_partial;
 
 #[component]
 pub fn Chart(
@@ -434,20 +415,5 @@ mod draw {
 
     fn values(s: &SeriesSpec) -> Vec<Option<f64>> {
         s.values.clone()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_partial_bucket_is_drawn_apart_and_joined() {
-        let v = vec![Some(1.0), Some(2.0), Some(3.0)];
-        let (solid, dashed) = split_partial(&v, Some(2));
-        assert_eq!(solid, vec![Some(1.0), Some(2.0), None]);
-        assert_eq!(dashed, vec![None, Some(2.0), Some(3.0)]);
-        assert_eq!(split_partial(&v, None), (v.clone(), Vec::new()));
-        assert_eq!(split_partial(&v, Some(7)), (v.clone(), Vec::new()));
     }
 }
