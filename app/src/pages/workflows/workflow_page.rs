@@ -1,5 +1,4 @@
-use crate::components::format::day;
-use crate::components::{Loaded, RunStatusBadge};
+use crate::components::{Loaded, RunStatusBadge, Time};
 use crate::server_fns::workflows::WorkflowDetail;
 use crate::server_fns::{StartRun, get_workflow};
 use leptos::form::ActionForm;
@@ -101,7 +100,7 @@ fn WorkflowView(detail: WorkflowDetail) -> impl IntoView {
                             <li class="feed__item">
                                 <a href=format!("/executions/{}", r.id)>{r.id.to_string()}</a>
                                 " "<RunStatusBadge status=r.status />
-                                <span class="feed__time">{day(&r.created_at)}</span>
+                                <span class="feed__time"><Time at=r.created_at relative=true /></span>
                             </li>
                         }).collect_view()}
                     </ul>
