@@ -486,6 +486,14 @@ async fn pacing_says_why_a_project_is_over_and_gives_no_status_without_campaigns
     }
     assert!(has(&schemas["ProjectPacing"], "budget_mismatch"), "{}", schemas["ProjectPacing"]);
     assert!(has(&schemas["Pacing"], "status"), "{}", schemas["Pacing"]);
+    // ...and says the status may be null.
+    let status = &schemas["Pacing"]["properties"]["status"];
+    assert!(
+        status["oneOf"]
+            .as_array()
+            .is_some_and(|alts| alts.iter().any(|a| a["type"] == "null")),
+        "{status}"
+    );
     for field in ["gap", "campaigns_monthly_micros", "project_monthly_micros", "ratio", "message"] {
         assert!(
             has(&schemas["BudgetMismatch"], field),
