@@ -161,9 +161,7 @@ pub struct ProposedChange {
     /// `daily_budget_micros`, `cpc_bid_micros`, `status`, `campaign`, `promotion`.
     pub field: String,
     /// The current value (micros for money, the platform's word for a status); none for a creation.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub from: Option<serde_json::Value>,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub to: serde_json::Value,
     /// The account's currency, for money fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -179,7 +177,6 @@ pub struct ProposedChange {
     pub error: Option<String>,
     /// What the platform answered once it was applied (the new campaign's id, say).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub result: Option<serde_json::Value>,
 }
 
