@@ -101,6 +101,15 @@ for (const target of PAGES) {
     await page.setViewportSize(PHONE);
     await open(page, url);
     await page.screenshot({ path: path.join(SHOTS, `${target.name}-phone.png`), fullPage: true });
+    // A long name among a select's options (a project or workflow someone named at length) must not
+    // widen the page either.
+    await page.evaluate(() => {
+      for (const select of Array.from(document.querySelectorAll("select"))) {
+        const option = document.createElement("option");
+        option.text = "A project with a very long name for a client with a very long name too";
+        select.add(option);
+      }
+    });
     const [scrollWidth, innerWidth] = await page.evaluate(() => [
       document.documentElement.scrollWidth,
       window.innerWidth,
