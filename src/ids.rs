@@ -136,6 +136,10 @@ prefixed_id!(
     RuleId, "rule", "rule id", "rule_0001"
 );
 prefixed_id!(
+    /// One learning in the agents' memory.
+    MemoryId, "mem", "memory id", "mem_0001"
+);
+prefixed_id!(
     /// One notification in the outbox.
     NotificationId, "ntf", "notification id", "ntf_0001"
 );

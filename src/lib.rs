@@ -34,11 +34,14 @@ pub mod service;
 pub mod sync;
 pub mod time;
 pub mod validation;
+pub mod vertical;
 pub mod workflow;
+pub mod words;
+pub mod memory;
 
 pub use error::{ParseError, RepoError};
 pub use ids::{
-    ApiKeyId, CampaignId, ChannelId, ConnectionId, DeliveryId, ExecutionId, NotificationId, ProjectId,
+    ApiKeyId, CampaignId, ChannelId, ConnectionId, DeliveryId, ExecutionId, MemoryId, NotificationId, ProjectId,
     RuleId, WebhookId, WorkflowId,
 };
 pub use money::{Currency, Micros};

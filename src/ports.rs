@@ -516,6 +516,81 @@ pub trait ProposalRepo: Send + Sync {
     ) -> Result<Vec<crate::approval::Proposal>, RepoError>;
 }
 
+/// Which of an ad account's campaigns a figure is over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CampaignSet {
+    /// The campaigns with these platform ids.
+    Only(Vec<String>),
+    /// Every campaign of the connection but these.
+    AllBut(Vec<String>),
+}
+
+/// A sighting waiting to be measured, with the learning it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingObservation {
+    pub n: i64,
+    pub memory: crate::ids::MemoryId,
+    pub project_id: Option<ProjectId>,
+    pub metric: Option<crate::memory::Metric>,
+    pub observation: crate::memory::Observation,
+}
+
+/// The agents' learnings and their sightings.
+#[async_trait]
+pub trait MemoryRepo: Send + Sync {
+    /// Learnings not forgotten with this merge key, oldest first.
+    async fn by_key(&self, key: &str) -> Result<Vec<crate::memory::Memory>, RepoError>;
+    /// Stores a new learning with its first sighting.
+    async fn insert(
+        &self,
+        memory: &crate::memory::Memory,
+        key: &str,
+        metric: Option<crate::memory::Metric>,
+        first: &crate::memory::Observation,
+    ) -> Result<(), RepoError>;
+    /// Adds a sighting unless one with its key is there (answers whether it was added) and keeps
+    /// at most `keep` sightings per learning (the oldest measured ones go first).
+    async fn add_observation(
+        &self,
+        id: &crate::ids::MemoryId,
+        observation: &crate::memory::Observation,
+        keep: u32,
+    ) -> Result<bool, RepoError>;
+    /// Whether a sighting with this key was recorded.
+    async fn seen(&self, key: &str) -> Result<bool, RepoError>;
+    /// A learning's sightings, newest first.
+    async fn observations(&self, id: &crate::ids::MemoryId, limit: u32) -> Result<Vec<crate::memory::Observation>, RepoError>;
+    /// Writes a learning's fields and standing (everything but its id, key and creation).
+    async fn save(&self, memory: &crate::memory::Memory) -> Result<(), RepoError>;
+    async fn get(&self, id: &crate::ids::MemoryId) -> Result<crate::memory::Memory, RepoError>;
+    async fn list(&self, filter: &crate::memory::input::MemoryFilter) -> Result<crate::memory::MemoryPage, RepoError>;
+    /// Learnings that may fit a question, each with its raw full-text relevance (0 when it did
+    /// not match): text matches, context matches, and the most recent, at most `max` of each.
+    async fn candidates(
+        &self,
+        query: &crate::memory::RecallQuery,
+        max: u32,
+    ) -> Result<Vec<(crate::memory::Memory, f64)>, RepoError>;
+    /// Notes when learnings were last recalled.
+    async fn recalled(&self, ids: &[crate::ids::MemoryId], at: &crate::time::Timestamp) -> Result<(), RepoError>;
+    /// Pending sightings due on or before `today`, oldest first.
+    async fn due(&self, today: NaiveDate, limit: u32) -> Result<Vec<PendingObservation>, RepoError>;
+    /// Writes a sighting's measurement.
+    async fn settle(&self, n: i64, observation: &crate::memory::Observation) -> Result<(), RepoError>;
+    /// Counts per agent: (agent, learnings, good, bad, pending).
+    async fn counts_by_agent(&self) -> Result<Vec<(String, u64, u64, u64, u64)>, RepoError>;
+    /// Summed daily figures of a connection's campaigns (`set`) over `from..=to`, and how many
+    /// days had figures.
+    async fn figures(
+        &self,
+        project: &ProjectId,
+        connection: &crate::ids::ConnectionId,
+        set: &CampaignSet,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(crate::metrics::MetricValues, u32), RepoError>;
+}
+
 /// The repositories and infrastructure ports, cheap to clone: what the application services, the executor and the background jobs are built on.
 #[derive(Clone)]
 pub struct Repos {
@@ -535,4 +610,5 @@ pub struct Repos {
     pub api_keys: Arc<dyn ApiKeyRepo>,
     pub notifications: Arc<dyn NotificationRepo>,
     pub proposals: Arc<dyn ProposalRepo>,
+    pub memories: Arc<dyn MemoryRepo>,
 }

@@ -73,6 +73,7 @@ pub fn infrastructure(
         api_keys: Arc::new(db::SqliteApiKeyRepo::new(db.clone())),
         notifications: Arc::new(db::SqliteNotificationRepo::new(db.clone())),
         proposals: Arc::new(db::SqliteProposalRepo::new(db.clone())),
+        memories: Arc::new(db::SqliteMemoryRepo::new(db.clone())),
     };
     Ok(Infrastructure {
         repos,
@@ -183,6 +184,13 @@ pub fn application(infra: Infrastructure, settings: AppSettings) -> anyhow::Resu
             projects: repos.projects.clone(),
             proposals: repos.proposals.clone(),
         }),
+        memory: Arc::new(services::Memories::new(
+            repos.memories.clone(),
+            repos.projects.clone(),
+            repos.campaigns.clone(),
+            repos.connections.clone(),
+            services::MemorySettings::from_env(),
+        )),
         approvals: Arc::new(services::Approvals {
             engine: engine.clone(),
             proposals: repos.proposals.clone(),

@@ -9,6 +9,7 @@ pub mod campaigns;
 pub mod connections;
 mod error;
 pub mod flash;
+pub mod memory;
 pub mod notifications;
 pub mod executions;
 pub mod projects;
@@ -24,6 +25,7 @@ pub use campaigns::CampaignService;
 pub use connections::ConnectionService;
 pub use error::ServiceError;
 pub use flash::FlashService;
+pub use memory::MemoryService;
 pub use notifications::NotificationService;
 pub use executions::{EventFeed, ExecutionService};
 pub use projects::ProjectService;
@@ -51,6 +53,8 @@ pub struct Services {
     pub api_keys: Arc<dyn ApiKeyService>,
     pub notifications: Arc<dyn NotificationService>,
     pub approvals: Arc<dyn ApprovalService>,
+    /// The agents' learnings, recall and recommendations.
+    pub memory: Arc<dyn MemoryService>,
     /// One-time values across a plain form post's redirect (pages without JavaScript).
     pub flash: Arc<dyn FlashService>,
 }

@@ -1,0 +1,244 @@
+//! Recall: which learnings fit a question, best first, each with the parts of its score so the page
+//! and the agents can say why. Four parts, each 0 to 1: how well the context fits (each field
+//! weighted), full-text relevance (BM25 from the store, scaled to the best hit), recency (a half-life)
+//! and outcome strength times evidence. The score is their weighted mean over the parts the question
+//! has (no text part without a text, no context part without a context).
+
+use super::model::Memory;
+use super::words::{MemoryAction, MemoryAgent};
+use super::MemoryContext;
+use crate::ids::ProjectId;
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// What to recall for.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RecallQuery {
+    pub project_id: Option<ProjectId>,
+    pub context: MemoryContext,
+    pub action: Option<MemoryAction>,
+    pub agent: Option<MemoryAgent>,
+    /// Free text, matched on the summary, subject and tags.
+    pub q: Option<String>,
+    pub limit: usize,
+}
+
+impl RecallQuery {
+    /// Whether it names any context field.
+    pub fn has_context(&self) -> bool {
+        let c = &self.context;
+        self.project_id.is_some()
+            || self.action.is_some()
+            || self.agent.is_some()
+            || c.platform.is_some()
+            || c.objective.is_some()
+            || c.vertical.is_some()
+            || c.audience.is_some()
+            || c.budget_band.is_some()
+            || c.month.is_some()
+    }
+
+    pub fn has_text(&self) -> bool {
+        self.q.as_deref().and_then(super::text::fts_query).is_some()
+    }
+}
+
+/// The parts of a recall score, each 0 to 1 (`None`: the question had no such part).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScoreParts {
+    pub context: Option<f64>,
+    pub text: Option<f64>,
+    pub recency: f64,
+    pub outcome: f64,
+}
+
+/// A learning recalled, with its score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recalled {
+    pub memory: Memory,
+    pub score: f64,
+    pub parts: ScoreParts,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RecallSettings {
+    /// Days after which recency counts half.
+    pub half_life_days: f64,
+}
+
+impl Default for RecallSettings {
+    fn default() -> Self {
+        RecallSettings { half_life_days: 90.0 }
+    }
+}
+
+/// The weights of the parts.
+pub const WEIGHT_CONTEXT: f64 = 0.55;
+pub const WEIGHT_TEXT: f64 = 0.30;
+pub const WEIGHT_RECENCY: f64 = 0.075;
+pub const WEIGHT_OUTCOME: f64 = 0.075;
+
+/// How much each context field counts when the question names it.
+const FIELDS: [(&str, f64); 9] = [
+    ("action", 0.28),
+    ("platform", 0.20),
+    ("objective", 0.15),
+    ("vertical", 0.15),
+    ("project", 0.08),
+    ("agent", 0.05),
+    ("audience", 0.04),
+    ("budget_band", 0.03),
+    ("month", 0.02),
+];
+
+/// 1 for the same value, 0.5 for a learning that does not say (it applies broadly), 0 for another.
+fn fit<T: PartialEq>(asked: Option<&T>, has: Option<&T>) -> Option<f64> {
+    let asked = asked?;
+    Some(match has {
+        None => 0.5,
+        Some(v) if v == asked => 1.0,
+        Some(_) => 0.0,
+    })
+}
+
+/// How well a learning's context fits the question's, 0 to 1; `None` when the question names none.
+pub fn context_fit(q: &RecallQuery, m: &Memory) -> Option<f64> {
+    let c = &q.context;
+    let audience = |s: &Option<String>| s.as_deref().map(crate::words::normalize);
+    let month = c.month.map(|asked| match m.month {
+        None => 0.5,
+        Some(h) => {
+            let d = (i16::from(asked) - i16::from(h)).rem_euclid(12);
+            match d.min(12 - d) {
+                0 => 1.0,
+                1 => 0.5,
+                _ => 0.0,
+            }
+        }
+    });
+    let project = q.project_id.as_ref().map(|p| match &m.project_id {
+        None => 0.5,
+        Some(h) if h == p => 1.0,
+        // Another client's learning still says something.
+        Some(_) => 0.25,
+    });
+    let agent = q.agent.map(|a| {
+        if m.agent == a {
+            1.0
+        } else if m.agent == MemoryAgent::Person {
+            0.75
+        } else {
+            0.25
+        }
+    });
+    let parts = [
+        fit(q.action.as_ref(), m.action.as_ref()),
+        fit(c.platform.as_ref(), m.platform.as_ref()),
+        fit(c.objective.as_ref(), m.objective.as_ref()),
+        fit(c.vertical.as_ref(), m.vertical.as_ref()),
+        project,
+        agent,
+        fit(audience(&c.audience).as_ref(), audience(&m.audience).as_ref()),
+        fit(c.budget_band.as_ref(), m.budget_band.as_ref()),
+        month,
+    ];
+    let (mut got, mut total) = (0.0, 0.0);
+    for ((_, w), part) in FIELDS.iter().zip(parts) {
+        if let Some(p) = part {
+            got += w * p;
+            total += w;
+        }
+    }
+    (total > 0.0).then(|| got / total)
+}
+
+/// 1 for a learning seen now, half after `half_life_days`; a pinned learning stays at 1.
+pub fn recency(m: &Memory, now: Timestamp, settings: &RecallSettings) -> f64 {
+    if m.pinned {
+        return 1.0;
+    }
+    let age = (now.as_datetime() - m.updated_at.as_datetime()).num_seconds().max(0) as f64 / 86_400.0;
+    0.5f64.powf(age / settings.half_life_days.max(1.0))
+}
+
+/// Outcome strength times evidence: a measured effect of 20% or more is full strength, scaled by
+/// `e / (e + 2)` for `e` sightings; a learning without a measured outcome counts a quarter.
+pub fn outcome_strength(m: &Memory) -> f64 {
+    let e = f64::from(m.evidence.max(1));
+    let evidence = e / (e + 2.0);
+    let strength = m
+        .outcome
+        .as_ref()
+        .and_then(|o| o.net())
+        .map_or(0.25, |net| (net.abs() / 0.2).min(1.0));
+    strength * evidence
+}
+
+fn round(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// Ranks candidates (each with its raw full-text relevance, higher is better, 0 when it did not
+/// match) and keeps the best `q.limit`. With a context, a learning that fits less than half is left
+/// out unless the text matched; with a text only, only matches are kept.
+pub fn rank(q: &RecallQuery, candidates: Vec<(Memory, f64)>, now: Timestamp, settings: &RecallSettings) -> Vec<Recalled> {
+    let has_text = q.has_text();
+    let best_text = candidates.iter().map(|(_, t)| *t).fold(0.0f64, f64::max);
+    let mut out: Vec<Recalled> = candidates
+        .into_iter()
+        .filter(|(m, _)| !m.forgotten)
+        .filter_map(|(m, raw)| {
+            let context = context_fit(q, &m);
+            let text = has_text.then(|| if best_text > 0.0 { (raw / best_text).clamp(0.0, 1.0) } else { 0.0 });
+            let keep = match (context, text) {
+                (Some(c), Some(t)) => c >= 0.5 || t > 0.0,
+                (Some(c), None) => c >= 0.5,
+                (None, Some(t)) => t > 0.0,
+                (None, None) => true,
+            };
+            if !keep {
+                return None;
+            }
+            let parts = ScoreParts {
+                context: context.map(round),
+                text: text.map(round),
+                recency: round(recency(&m, now, settings)),
+                outcome: round(outcome_strength(&m)),
+            };
+            let mut sum = WEIGHT_RECENCY * parts.recency + WEIGHT_OUTCOME * parts.outcome;
+            let mut weights = WEIGHT_RECENCY + WEIGHT_OUTCOME;
+            if let Some(c) = parts.context {
+                sum += WEIGHT_CONTEXT * c;
+                weights += WEIGHT_CONTEXT;
+            }
+            if let Some(t) = parts.text {
+                sum += WEIGHT_TEXT * t;
+                weights += WEIGHT_TEXT;
+            }
+            Some(Recalled { memory: m, score: round(sum / weights), parts })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.memory.updated_at.cmp(&a.memory.updated_at))
+            .then(a.memory.id.cmp(&b.memory.id))
+    });
+    out.truncate(q.limit.max(1));
+    out
+}
+
+/// In words, why a learning was recalled: "context 1.00 (same platform, action...), text 0.82".
+pub fn explain(r: &Recalled) -> String {
+    let mut parts = Vec::new();
+    if let Some(c) = r.parts.context {
+        parts.push(format!("context {c:.2}"));
+    }
+    if let Some(t) = r.parts.text {
+        parts.push(format!("text {t:.2}"));
+    }
+    parts.push(format!("recency {:.2}", r.parts.recency));
+    parts.push(format!("outcome {:.2}", r.parts.outcome));
+    format!("score {:.2}: {}", r.score, parts.join(", "))
+}
