@@ -6,13 +6,13 @@ use crate::money::{Currency, Micros};
 use crate::platform::Platform;
 use crate::time::Timestamp;
 use crate::validation::{FieldErrors, optional_text};
+use crate::vertical::Vertical;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
 pub const NAME_MAX: usize = 120;
 pub const CLIENT_MAX: usize = 120;
-pub const VERTICAL_MAX: usize = 60;
 pub const DESCRIPTION_MAX: usize = 2000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -72,7 +72,8 @@ pub struct Project {
     pub id: ProjectId,
     pub name: String,
     pub client: Option<String>,
-    pub vertical: Option<String>,
+    /// The client's industry, from a fixed list (its lower-case name in the API).
+    pub vertical: Option<Vertical>,
     pub description: Option<String>,
     pub status: ProjectStatus,
     /// Monthly budget in micros of `currency`.
@@ -95,7 +96,9 @@ pub struct ProjectInput {
     /// At most 120 characters.
     pub client: Option<String>,
     #[serde(default)]
-    /// At most 60 characters.
+    /// The client's industry: one of the names (any case; a few other spellings such as
+    /// `ecommerce` or `Home Decor` are read too). Empty or null for none.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vertical>))]
     pub vertical: Option<String>,
     #[serde(default)]
     /// At most 2,000 characters.
@@ -126,7 +129,7 @@ pub struct ProjectInput {
 pub struct ProjectDraft {
     pub name: String,
     pub client: Option<String>,
-    pub vertical: Option<String>,
+    pub vertical: Option<Vertical>,
     pub description: Option<String>,
     pub status: ProjectStatus,
     pub monthly_budget: Option<Micros>,
@@ -147,7 +150,7 @@ impl ProjectInput {
             errors.add("name", crate::validation::CONTROL_CHARACTERS);
         }
         let client = optional_text(&mut errors, "client", self.client.as_deref(), CLIENT_MAX);
-        let vertical = optional_text(&mut errors, "vertical", self.vertical.as_deref(), VERTICAL_MAX);
+        let vertical = parse_vertical(&mut errors, self.vertical.as_deref());
         let description = optional_text(
             &mut errors,
             "description",
@@ -214,13 +217,44 @@ impl ProjectInput {
     }
 }
 
+/// A vertical as typed: empty is none; a name, label or alias (any case) is that vertical;
+/// anything else is reported under `vertical` with the names to choose from.
+fn parse_vertical(errors: &mut FieldErrors, text: Option<&str>) -> Option<Vertical> {
+    let text = text.map(str::trim).filter(|t| !t.is_empty())?;
+    let found = Vertical::parse_word(text);
+    if found.is_none() {
+        let shown: String = text.chars().take(40).collect();
+        let shown = if shown.len() < text.len() {
+            format!("{shown}…")
+        } else {
+            shown
+        };
+        errors.add(
+            "vertical",
+            format!(
+                "'{shown}' is not a vertical; choose one of: {}",
+                Vertical::names()
+            ),
+        );
+    }
+    found
+}
+
+/// A vertical as the database holds it: a name, or older free text. Text that names no vertical
+/// reads as [`Vertical::Other`] rather than failing the whole project; empty reads as none.
+pub fn stored_vertical(text: Option<&str>) -> Option<Vertical> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| Vertical::parse_word(t).unwrap_or(Vertical::Other))
+}
+
 impl From<&Project> for ProjectInput {
     /// The form pre-filled with a project's current values.
     fn from(p: &Project) -> Self {
         ProjectInput {
             name: p.name.clone(),
             client: p.client.clone(),
-            vertical: p.vertical.clone(),
+            vertical: p.vertical.map(|v| v.as_str().to_owned()),
             description: p.description.clone(),
             // Exact, so saving the form unchanged never rounds the budget.
             monthly_budget: p.monthly_budget.map(Micros::to_decimal),
@@ -240,7 +274,9 @@ pub struct ProjectPatch {
     pub name: Option<String>,
     #[serde(default, deserialize_with = "crate::validation::present")]
     pub client: Option<Option<String>>,
+    /// A vertical's name (as in the project form), or `null` for none.
     #[serde(default, deserialize_with = "crate::validation::present")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vertical>))]
     pub vertical: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::validation::present")]
     pub description: Option<Option<String>>,
@@ -411,6 +447,85 @@ mod tests {
             ..Default::default()
         };
         assert!(negative.validate().is_err());
+    }
+
+    #[test]
+    fn verticals_are_read_from_names_labels_and_aliases() {
+        let vertical = |text: &str| {
+            ProjectInput {
+                name: "x".into(),
+                vertical: Some(text.into()),
+                ..Default::default()
+            }
+            .validate()
+            .map(|d| d.vertical)
+        };
+        assert_eq!(vertical("home_decor"), Ok(Some(Vertical::HomeDecor)));
+        assert_eq!(vertical("Home Decor"), Ok(Some(Vertical::HomeDecor)));
+        assert_eq!(vertical(" FINANCE "), Ok(Some(Vertical::Finance)));
+        assert_eq!(vertical("ecommerce"), Ok(Some(Vertical::Retail)));
+        assert_eq!(vertical("Retail & e-commerce"), Ok(Some(Vertical::Retail)));
+        assert_eq!(vertical("Software (SaaS)"), Ok(Some(Vertical::Saas)));
+        assert_eq!(vertical("  "), Ok(None), "empty is none");
+        let errors = vertical("pets").err().unwrap_or_default();
+        let message = errors.get("vertical").unwrap_or_default();
+        assert!(message.starts_with("'pets' is not a vertical"), "{message}");
+        assert!(message.contains("home_decor, fashion, beauty"), "{message}");
+        assert!(message.ends_with("gaming, other"), "{message}");
+        let long = vertical(&"p".repeat(500)).err().unwrap_or_default();
+        assert!(
+            long.get("vertical").is_some_and(|m| m.len() < 300),
+            "a long word is cut"
+        );
+    }
+
+    #[test]
+    fn a_project_form_shows_and_keeps_its_vertical() {
+        let draft = ProjectInput {
+            name: "x".into(),
+            vertical: Some("travel".into()),
+            ..Default::default()
+        }
+        .validate()
+        .ok()
+        .unwrap_or_else(|| panic!("valid"));
+        assert_eq!(draft.vertical, Some(Vertical::Travel));
+        let project = Project {
+            id: ProjectId::try_from("proj_0001".to_owned()).unwrap_or_else(|_| panic!("id")),
+            name: draft.name,
+            client: None,
+            vertical: Some(Vertical::HomeDecor),
+            description: None,
+            status: ProjectStatus::Active,
+            monthly_budget: None,
+            currency: Currency::USD,
+            platforms: vec![],
+            created_at: Timestamp::parse("2026-11-24T00:00:00Z").unwrap_or_else(|_| panic!("ts")),
+            updated_at: None,
+        };
+        assert_eq!(
+            ProjectInput::from(&project).vertical.as_deref(),
+            Some("home_decor")
+        );
+        let json = serde_json::to_value(&project).unwrap_or_default();
+        assert_eq!(json["vertical"], "home_decor");
+        let cleared = ProjectPatch {
+            vertical: Some(None),
+            ..Default::default()
+        }
+        .apply(&project);
+        assert_eq!(cleared.validate().map(|d| d.vertical), Ok(None));
+        let kept = ProjectPatch::default().apply(&project);
+        assert_eq!(kept.validate().map(|d| d.vertical), Ok(Some(Vertical::HomeDecor)));
+    }
+
+    #[test]
+    fn stored_free_text_reads_as_a_vertical_or_other() {
+        assert_eq!(stored_vertical(Some("home_decor")), Some(Vertical::HomeDecor));
+        assert_eq!(stored_vertical(Some("ecommerce")), Some(Vertical::Retail));
+        assert_eq!(stored_vertical(Some("Pet supplies")), Some(Vertical::Other));
+        assert_eq!(stored_vertical(Some(" ")), None);
+        assert_eq!(stored_vertical(None), None);
     }
 
     #[test]

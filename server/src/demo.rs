@@ -24,6 +24,7 @@ use switchboard_core::connectors::testmode::{AccountLook, TestAccount};
 use switchboard_core::execution::ExecutionStatus;
 use switchboard_core::money::Currency;
 use switchboard_core::sync::{SyncState, SyncTrigger};
+use switchboard_core::vertical::Vertical;
 use switchboard_core::workflow::{StageInput, WorkflowInput};
 use switchboard_core::{ExecutionId, Platform, ProjectId};
 
@@ -54,7 +55,7 @@ pub struct Plan {
     /// What its accounts and campaigns are named after.
     pub brand: &'static str,
     pub client: &'static str,
-    pub vertical: &'static str,
+    pub vertical: Vertical,
     pub currency: &'static str,
     pub time_zone: &'static str,
     pub monthly: i64,
@@ -67,7 +68,7 @@ pub const PROJECTS: [Plan; 4] = [
         name: "Alpine Trails Travel",
         brand: "Alpine Trails",
         client: "Alpine Trails GmbH (Munich)",
-        vertical: "travel",
+        vertical: Vertical::Travel,
         currency: "EUR",
         time_zone: "Europe/Berlin",
         monthly: 40_000,
@@ -77,7 +78,7 @@ pub const PROJECTS: [Plan; 4] = [
         name: "Northwind Outfitters",
         brand: "Northwind",
         client: "Northwind Retail Inc. (Chicago)",
-        vertical: "ecommerce",
+        vertical: Vertical::Retail,
         currency: "USD",
         time_zone: "America/Chicago",
         monthly: 80_000,
@@ -87,7 +88,7 @@ pub const PROJECTS: [Plan; 4] = [
         name: "Bright Path Learning",
         brand: "Bright Path",
         client: "Bright Path Academy (Boston)",
-        vertical: "education",
+        vertical: Vertical::Education,
         currency: "USD",
         time_zone: "America/New_York",
         monthly: 15_000,
@@ -97,7 +98,7 @@ pub const PROJECTS: [Plan; 4] = [
         name: "Harbor Bank Savings",
         brand: "Harbor Bank",
         client: "Harbor Bank plc (London)",
-        vertical: "finance",
+        vertical: Vertical::Finance,
         currency: "GBP",
         time_zone: "Europe/London",
         monthly: 25_000,
@@ -225,8 +226,8 @@ pub fn project_records(today: NaiveDate) -> Vec<Value> {
         .iter()
         .enumerate()
         .map(|(i, plan)| {
-            json!({"id": project_id(i), "name": plan.name, "client": plan.client, "vertical": plan.vertical,
-                "description": format!("Always-on {} advertising for {}, in {} ({})", plan.vertical, plan.brand, plan.currency, plan.time_zone),
+            json!({"id": project_id(i), "name": plan.name, "client": plan.client, "vertical": plan.vertical.as_str(),
+                "description": format!("Always-on {} advertising for {}, in {} ({})", plan.vertical.label().to_lowercase(), plan.brand, plan.currency, plan.time_zone),
                 "status": "active", "budget": {"monthly": plan.monthly, "currency": plan.currency},
                 "platforms": plan.platforms.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
                 "createdAt": ts(created, 9, i as u32 * 7)})

@@ -8,6 +8,7 @@ use crate::money::{Currency, Micros};
 use crate::platform::Platform;
 use crate::project::ProjectStatus;
 use crate::time::{Timestamp, date_text, parse_date};
+use crate::vertical::Vertical;
 use crate::workflow::{Agent, Trigger};
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
@@ -124,6 +125,19 @@ pub fn parse_platform(v: &Value) -> Result<Platform, String> {
 }
 pub fn render_platform(p: &Platform) -> Value {
     Value::String(p.as_str().to_owned())
+}
+
+/// A vertical: a name, label or alias is that vertical; any other word is `other` (the reader notes
+/// it, and the word itself is kept as the field's original form). Empty text is not a vertical.
+pub fn parse_vertical(v: &Value) -> Result<Vertical, String> {
+    let text = parse_string(v)?;
+    if text.trim().is_empty() {
+        return Err("is empty".to_owned());
+    }
+    Ok(Vertical::parse_word(&text).unwrap_or(Vertical::Other))
+}
+pub fn render_vertical(x: &Vertical) -> Value {
+    Value::String(x.as_str().to_owned())
 }
 
 macro_rules! enum_codec {

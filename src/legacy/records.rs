@@ -71,6 +71,7 @@ pub struct ProjectRow {
     pub id: String,
     pub name: String,
     pub client: Option<String>,
+    /// A vertical's name (`Vertical::as_str`).
     pub vertical: Option<String>,
     pub description: Option<String>,
     pub status: String,
@@ -88,7 +89,16 @@ pub fn read_project(v: &Value) -> Result<Read<ProjectRow>, Refusal> {
     let id = r.required("id", parse_project_id, render_string)?;
     let name = r.required("name", parse_nonempty, render_string)?;
     let client = r.optional("client", parse_string, render_string);
-    let vertical = r.optional("vertical", parse_string, render_string);
+    let vertical = r.optional("vertical", parse_vertical, render_vertical);
+    if vertical == Some(crate::vertical::Vertical::Other)
+        && let Some(word) = v.get("vertical").and_then(|w| parse_string(w).ok())
+        && crate::vertical::Vertical::parse_word(&word).is_none()
+    {
+        r.warnings.push(format!(
+            "vertical '{word}' is none of Switchboard's verticals: imported as other, the word is kept \
+             for export"
+        ));
+    }
     let description = r.optional("description", parse_string, render_string);
     let status = r.optional_or(
         "status",
@@ -109,7 +119,7 @@ pub fn read_project(v: &Value) -> Result<Read<ProjectRow>, Refusal> {
         id,
         name,
         client,
-        vertical,
+        vertical: vertical.map(|v| v.as_str().to_owned()),
         description,
         status: status.as_str().to_owned(),
         monthly_budget_micros: budget.monthly.map(|m| m.get()),
@@ -129,7 +139,8 @@ pub fn write_project(row: &ProjectRow) -> Value {
     w.put("id", &row.id, parse_project_id, render_string);
     w.put("name", &row.name, parse_nonempty, render_string);
     w.put_opt("client", row.client.as_ref(), parse_string, render_string);
-    w.put_opt("vertical", row.vertical.as_ref(), parse_string, render_string);
+    let vertical = crate::project::stored_vertical(row.vertical.as_deref());
+    w.put_opt("vertical", vertical.as_ref(), parse_vertical, render_vertical);
     w.put_opt(
         "description",
         row.description.as_ref(),

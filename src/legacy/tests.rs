@@ -55,6 +55,53 @@ fn sample_shaped_records_round_trip_without_notes() {
 }
 
 #[test]
+fn verticals_map_to_names_and_keep_the_word_they_had() {
+    let rec = |word: Value| {
+        json!({"id": "proj_0002", "name": "Shop", "vertical": word, "status": "active",
+            "budget": {"monthly": 100, "currency": "USD"}, "platforms": [],
+            "createdAt": "2026-06-01T09:00:00.000Z"})
+    };
+    // An alias is stored as the name; the export writes the file's word back while it still means
+    // the project's vertical, and the name once it is changed in Switchboard.
+    let alias = rec(json!("ecommerce"));
+    let read = read_project(&alias).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(read.row.vertical.as_deref(), Some("retail"));
+    assert!(read.warnings.is_empty(), "{:?}", read.warnings);
+    assert_eq!(write_project(&read.row), alias);
+    let mut edited = read.row.clone();
+    edited.vertical = Some("fashion".to_owned());
+    assert_eq!(write_project(&edited)["vertical"], "fashion");
+
+    // An unknown word is `other`, with a warning; nothing is lost.
+    let unknown = rec(json!("Pet supplies"));
+    let read = read_project(&unknown).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(read.row.vertical.as_deref(), Some("other"));
+    assert_eq!(read.warnings.len(), 1);
+    assert!(read.warnings[0].contains("'Pet supplies'"), "{:?}", read.warnings);
+    assert_eq!(write_project(&read.row), unknown);
+
+    // A label in another case is that vertical too, without a warning.
+    let label = read_project(&rec(json!("Home Decor"))).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(label.row.vertical.as_deref(), Some("home_decor"));
+    assert!(label.warnings.is_empty());
+
+    // Empty text is no vertical: kept as it was, with the reader's warning.
+    let empty = rec(json!(""));
+    let read = read_project(&empty).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(read.row.vertical, None);
+    assert_eq!(read.warnings.len(), 1);
+    assert_eq!(write_project(&read.row), empty);
+
+    // A project made in Switchboard exports its vertical's name.
+    let mut made = read_project(&rec(json!("travel")))
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .row;
+    made.vertical = Some("home_decor".to_owned());
+    made.extra = "{}".to_owned();
+    assert_eq!(write_project(&made)["vertical"], "home_decor");
+}
+
+#[test]
 fn campaigns_with_strings_for_numbers_round_trip() {
     let rec = json!({"id": "camp_edge1", "projectId": "proj_ü01", "platform": "meta", "externalId": "2380000001",
         "name": "Ünïcödé 'quotes' \"double\" ; DROP TABLE campaigns;--", "objective": "OUTCOME_SALES",

@@ -3,7 +3,9 @@ use super::{count, ids::new_suffix, record_activity, storage};
 use async_trait::async_trait;
 use sqlx::{Sqlite, Transaction};
 use switchboard_core::ports::ProjectRepo;
-use switchboard_core::project::{Project, ProjectDraft, ProjectFilter, ProjectStatus, ProjectSummary};
+use switchboard_core::project::{
+    Project, ProjectDraft, ProjectFilter, ProjectStatus, ProjectSummary, stored_vertical,
+};
 use switchboard_core::time::Timestamp;
 use switchboard_core::{Currency, Micros, ParseError, Platform, ProjectId, RepoError};
 
@@ -48,7 +50,7 @@ impl TryFrom<ProjectDbRow> for Project {
             id: ProjectId::try_from(r.id)?,
             name: r.name,
             client: r.client,
-            vertical: r.vertical,
+            vertical: stored_vertical(r.vertical.as_deref()),
             description: r.description,
             status: r.status.parse()?,
             monthly_budget: r.monthly_budget_micros.map(Micros::new),
@@ -154,7 +156,7 @@ impl ProjectRepo for SqliteProjectRepo {
         .bind(id.as_str())
         .bind(&draft.name)
         .bind(&draft.client)
-        .bind(&draft.vertical)
+        .bind(draft.vertical.map(|v| v.as_str()))
         .bind(&draft.description)
         .bind(draft.status.as_str())
         .bind(draft.monthly_budget.map(Micros::get))
@@ -189,7 +191,7 @@ impl ProjectRepo for SqliteProjectRepo {
         )
         .bind(&draft.name)
         .bind(&draft.client)
-        .bind(&draft.vertical)
+        .bind(draft.vertical.map(|v| v.as_str()))
         .bind(&draft.description)
         .bind(draft.status.as_str())
         .bind(draft.monthly_budget.map(Micros::get))

@@ -522,3 +522,157 @@ async fn settling_stores_changed_test_accounts_whole_and_empties_their_logs() {
         .count();
     assert_eq!(settled, 5);
 }
+
+/// Every spelling `Vertical::parse_word` reads (names, labels, aliases), some in other cases and
+/// with other separators, and words it does not.
+const OLD_VERTICALS: &[&str] = &[
+    "home_decor",
+    "Home decor",
+    "home",
+    "home_garden",
+    "Home & Garden",
+    "home and garden",
+    "furniture",
+    "interior",
+    "Interiors",
+    "fashion",
+    "apparel",
+    "Clothing",
+    "beauty",
+    "cosmetics",
+    "skincare",
+    "food",
+    "Food & drink",
+    "food-and-drink",
+    "restaurants",
+    "grocery",
+    "travel",
+    "TRAVEL",
+    " travel ",
+    "hospitality",
+    "tourism",
+    "outdoor",
+    "saas",
+    "Software (SaaS)",
+    "software",
+    "B2B SaaS",
+    "tech",
+    "finance",
+    "Financial services",
+    "banking",
+    "insurance",
+    "fintech",
+    "health",
+    "healthcare",
+    "wellness",
+    "fitness",
+    "education",
+    "EdTech",
+    "learning",
+    "automotive",
+    "auto",
+    "cars",
+    "retail",
+    "Retail & e-commerce",
+    "ecommerce",
+    "E-Commerce",
+    "e commerce",
+    "shop",
+    "shopping",
+    "gaming",
+    "games",
+    "video games",
+    "Video-Games",
+    "other",
+    "Other",
+    "pets",
+    "Pet supplies",
+    "B2B",
+    "42",
+];
+
+#[tokio::test]
+async fn the_vertical_migration_turns_free_text_into_names() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let url = format!("sqlite://{}/sb.db", dir.path().display());
+    let pool = db::connect(db::connect_options(&url).expect("url"))
+        .await
+        .expect("open");
+    // A database from before the fixed list, with free-text verticals.
+    db::MIGRATOR
+        .run_to(20261205000015, &pool)
+        .await
+        .expect("migrate to 15");
+    let mut rows: Vec<(String, Option<&str>)> = OLD_VERTICALS
+        .iter()
+        .enumerate()
+        .map(|(i, word)| (format!("proj_m{i:03}"), Some(*word)))
+        .collect();
+    rows.push(("proj_mempty".into(), Some("  ")));
+    rows.push(("proj_mnone".into(), None));
+    for (id, word) in &rows {
+        sqlx::query("INSERT INTO projects (id, name, vertical, created_at) VALUES (?, ?, ?, ?)")
+            .bind(id)
+            .bind(format!("Project {id}"))
+            .bind(word)
+            .bind("2026-06-01T09:00:00.000Z")
+            .execute(&pool)
+            .await
+            .expect("insert");
+    }
+    db::migrate(&pool).await.expect("migrate");
+
+    let repos = wired(&pool);
+    for (id, word) in &rows {
+        let stored: Option<String> = sqlx::query_scalar("SELECT vertical FROM projects WHERE id = ?")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .expect("q");
+        // The migration reads each word as the code does.
+        let expected = switchboard_core::project::stored_vertical(*word);
+        assert_eq!(stored.as_deref(), expected.map(|v| v.as_str()), "{word:?}");
+        let project = repos
+            .projects
+            .get(&ProjectId::parse(id).expect("id"))
+            .await
+            .expect("get");
+        assert_eq!(project.vertical, expected, "{word:?}");
+    }
+    let named = |word: &str| {
+        let i = OLD_VERTICALS.iter().position(|w| *w == word).expect("listed");
+        rows[i].0.clone()
+    };
+    use switchboard_core::vertical::Vertical;
+    let vertical = |id: String| {
+        let repos = &repos;
+        async move {
+            repos
+                .projects
+                .get(&ProjectId::parse(&id).expect("id"))
+                .await
+                .expect("get")
+                .vertical
+        }
+    };
+    assert_eq!(vertical(named("E-Commerce")).await, Some(Vertical::Retail));
+    assert_eq!(vertical(named("Home & Garden")).await, Some(Vertical::HomeDecor));
+    assert_eq!(vertical(named("Pet supplies")).await, Some(Vertical::Other));
+    assert_eq!(vertical("proj_mempty".into()).await, None);
+
+    // The words as they were are kept for the legacy export, which writes them back.
+    let out = dir.path().join("export");
+    server::legacy::export_dir(&pool, &out).await.expect("export");
+    let text = std::fs::read_to_string(out.join("projects.json")).expect("projects.json");
+    let exported: Vec<serde_json::Value> = serde_json::from_str(&text).expect("json");
+    for (id, word) in &rows {
+        let record = exported
+            .iter()
+            .find(|r| r["id"] == id.as_str())
+            .expect("exported");
+        let expected = word.map_or(serde_json::Value::Null, |w| {
+            serde_json::Value::String(w.to_owned())
+        });
+        assert_eq!(record["vertical"], expected, "{id}");
+    }
+}

@@ -147,6 +147,83 @@ async fn bad_project_input_is_a_4xx_with_a_message() {
 }
 
 #[tokio::test]
+async fn a_project_vertical_is_one_of_the_names() {
+    let app = app_with_sample().await;
+    let created = app
+        .client
+        .post(app.url("/api/v1/projects"))
+        .json(&json!({"name": "Casa Bella", "vertical": "Home Decor"}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(created.status(), 201);
+    let project: Value = created.json().await.expect("json");
+    assert_eq!(project["vertical"], "home_decor");
+    let id = project["id"].as_str().expect("id").to_owned();
+    let pool = app.pool().await;
+    let stored: Option<String> = sqlx::query_scalar("SELECT vertical FROM projects WHERE id = ?")
+        .bind(&id)
+        .fetch_one(&pool)
+        .await
+        .expect("q");
+    assert_eq!(stored.as_deref(), Some("home_decor"));
+    // The sample's free-text 'ecommerce' was imported as retail.
+    let (_, sample) = json(&app, "/api/v1/projects/proj_0003").await;
+    assert_eq!(sample["vertical"], "retail");
+
+    let post = app
+        .client
+        .post(app.url("/api/v1/projects"))
+        .json(&json!({"name": "Paws", "vertical": "pets"}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(post.status(), 422);
+    let body: Value = post.json().await.expect("json");
+    assert_eq!(error_code(&body), "validation_failed");
+    let fields = body["error"]["fields"].as_array().cloned().unwrap_or_default();
+    assert_eq!(fields.len(), 1, "{body}");
+    assert_eq!(fields[0]["field"], "vertical");
+    let message = fields[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("'pets'") && message.contains("home_decor") && message.contains("other"),
+        "{message}"
+    );
+
+    let patch = |body: Value| {
+        app.client
+            .patch(app.url(&format!("/api/v1/projects/{id}")))
+            .json(&body)
+            .send()
+    };
+    let r = patch(json!({"vertical": "E-Commerce"})).await.expect("patch");
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.expect("json")["vertical"], "retail");
+    let r = patch(json!({"vertical": "pets"})).await.expect("patch");
+    assert_eq!(r.status(), 422);
+    let r = patch(json!({"vertical": null})).await.expect("patch");
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.expect("json")["vertical"], Value::Null);
+
+    // A stored word that names no vertical (written by hand, say) reads as other.
+    sqlx::query("UPDATE projects SET vertical = 'Pet supplies' WHERE id = ?")
+        .bind(&id)
+        .execute(&pool)
+        .await
+        .expect("q");
+    let (status, read) = json(&app, &format!("/api/v1/projects/{id}")).await;
+    assert_eq!((status, &read["vertical"]), (200, &json!("other")));
+    let page = app.get(&format!("/projects/{id}")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("body");
+    let shown = html
+        .split_once("data-testid=\"project-vertical\">")
+        .map(|(_, rest)| rest.chars().take(40).collect::<String>())
+        .unwrap_or_default();
+    assert!(shown.contains("Other"), "the page shows the label: {shown}");
+}
+
+#[tokio::test]
 async fn campaigns_filter_sort_and_page() {
     let app = app_with_sample().await;
     let (status, page) = json(&app, "/api/v1/campaigns?project_id=proj_0002&platform=meta").await;

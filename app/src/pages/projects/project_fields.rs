@@ -1,6 +1,7 @@
 use crate::error::AppError;
 use crate::server_fns::projects::ProjectFormData;
 use leptos::prelude::*;
+use switchboard_core::vertical::Vertical;
 
 /// The project form's inputs, named for a server function argument called `form`, with each
 /// field's validation message under it.
@@ -27,6 +28,9 @@ pub fn ProjectFields(
             .map(|e| e.to_string())
     };
     let checked = |v: &Option<String>| v.is_some();
+    // What the form was given (a name, or a spelling a vertical is also read from) as one of the
+    // choices.
+    let current_vertical = initial.vertical.as_deref().and_then(Vertical::parse_word);
     view! {
         <Show when=move || other_error().is_some()>
             <p class="form__error" role="alert">{other_error}</p>
@@ -46,8 +50,13 @@ pub fn ProjectFields(
             </div>
             <div class="field">
                 <label for="project-vertical">"Vertical"</label>
-                <input id="project-vertical" name="form[vertical]" type="text" maxlength="60"
-                    placeholder="travel, finance, ecommerce…" value=initial.vertical.clone().unwrap_or_default() />
+                <select id="project-vertical" name="form[vertical]" data-testid="project-vertical"
+                    aria-invalid=move || message("vertical")().is_some().to_string()>
+                    <option value="" selected=current_vertical.is_none()>"—"</option>
+                    {Vertical::ALL.iter().map(|v| view! {
+                        <option value=v.as_str() selected=current_vertical == Some(*v)>{v.label()}</option>
+                    }).collect_view()}
+                </select>
                 {field_error("vertical")}
             </div>
         </div>

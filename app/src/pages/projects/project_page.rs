@@ -82,7 +82,7 @@ fn ProjectView(detail: ProjectDetail, set_status: ServerAction<SetProjectStatus>
                 <dt>"Platforms"</dt>
                 <dd>{platforms}</dd>
                 <dt>"Vertical"</dt>
-                <dd>{p.vertical.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                <dd data-testid="project-vertical">{p.vertical.map_or("—", |v| v.label())}</dd>
                 <dt>"Created"</dt>
                 <dd>{day(&p.created_at)}</dd>
             </dl>

@@ -73,7 +73,12 @@ fn ProjectTable(list: Vec<ProjectSummary>) -> impl IntoView {
                 view! {
                     <tr>
                         <td><a href=format!("/projects/{}", p.id)>{p.name.clone()}</a></td>
-                        <td>{p.client.clone().unwrap_or_default()}</td>
+                        <td>
+                            {p.client.clone().unwrap_or_default()}
+                            {p.vertical.map(|v| view! {
+                                " " <span class="badge badge--muted" data-testid="vertical-label">{v.label()}</span>
+                            })}
+                        </td>
                         <td><StatusBadge status=p.status /></td>
                         <td class="num">{money(p.monthly_budget, p.currency)}</td>
                         <td>{platforms}</td>
