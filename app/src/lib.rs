@@ -17,7 +17,8 @@ use leptos_router::{
 };
 use pages::{
     AnalyticsPage, ApprovalsPage, CampaignPage, CampaignsPage, ConnectionsPage, DashboardPage, EditProjectPage,
-    EditWorkflowPage, ExecutionPage, ExecutionsPage, ExplorerPage, IntegrationsPage, NewProjectPage,
+    EditWorkflowPage, ExecutionPage, ExecutionsPage, ExplorerPage, IntegrationsPage, LearningPage, MemoryBrowserPage,
+    NewProjectPage,
     NotFoundPage, ProjectPage, ProjectsPage, SystemPage, WebhookPage, WorkflowPage, WorkflowsPage,
 };
 
@@ -79,6 +80,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/executions") view=ExecutionsPage ssr=SsrMode::Async />
                     <Route path=path!("/approvals") view=ApprovalsPage ssr=SsrMode::Async />
                     <Route path=path!("/executions/:id") view=ExecutionPage ssr=SsrMode::Async />
+                    <Route path=path!("/memory") view=MemoryBrowserPage ssr=SsrMode::Async />
+                    <Route path=path!("/memory/:id") view=LearningPage ssr=SsrMode::Async />
                     <Route path=path!("/connections") view=ConnectionsPage ssr=SsrMode::Async />
                     <Route path=path!("/connections/:id/explorer") view=ExplorerPage ssr=SsrMode::Async />
                     <Route path=path!("/integrations") view=IntegrationsPage ssr=SsrMode::Async />

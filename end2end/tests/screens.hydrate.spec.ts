@@ -50,6 +50,26 @@ async function explorer(page: Page): Promise<string> {
   return `/connections/${id}/explorer`;
 }
 
+/** A learning of its own, an outcome measured before and after, so its page shows its charts. */
+async function learning(page: Page): Promise<string> {
+  await gotoHydrated(page, "/memory");
+  const form = page.getByTestId("record-form");
+  await form.locator("#record-summary").fill("Raising Google search bids 15% for a finance client lifted conversions in two weeks");
+  await form.locator("#record-kind").selectOption("outcome");
+  await form.locator("#record-platform").selectOption("google");
+  await form.locator("#record-objective").selectOption("leads");
+  await form.locator("#record-vertical").selectOption("finance");
+  await form.locator("#record-action").selectOption("bid_increase");
+  await form.locator("#record-metric").selectOption("conversions");
+  await form.locator("#record-before").fill("42");
+  await form.locator("#record-after").fill("51");
+  await form.locator("#record-days").fill("14");
+  await page.getByTestId("record-submit").click();
+  const link = page.getByTestId("record-result").locator("a");
+  await expect(link).toBeVisible();
+  return (await link.getAttribute("href")) ?? "/memory";
+}
+
 type Target = { name: string; path: (page: Page) => Promise<string> };
 
 const fixed = (p: string) => async () => p;
@@ -67,6 +87,8 @@ const PAGES: Target[] = [
   { name: "executions", path: fixed("/executions") },
   { name: "execution", path: finishedRun },
   { name: "analytics", path: fixed("/analytics") },
+  { name: "learning", path: learning },
+  { name: "memory", path: fixed("/memory") },
   { name: "integrations", path: fixed("/integrations") },
   { name: "system", path: fixed("/system") },
 ];

@@ -47,6 +47,15 @@ pub enum ChartSpec {
     },
     /// A dial in percent (see [`GaugeScale`]), green inside its band.
     Gauge { scale: GaugeScale, label: String },
+    /// A bar per category, each in its own colour, with its value written over it followed by
+    /// `suffix` (a learning's metric before and after, or each sighting's result in percent).
+    Bars {
+        categories: Vec<String>,
+        colors: Vec<&'static str>,
+        name: String,
+        values: Vec<Option<f64>>,
+        suffix: String,
+    },
 }
 
 /// Bumped when the user switches the theme, so charts take the new theme's colours.
@@ -375,6 +384,39 @@ mod draw {
                     );
                 }
                 chart
+            }
+            ChartSpec::Bars {
+                categories,
+                colors,
+                name,
+                values,
+                suffix,
+            } => {
+                let points: Vec<charming::datatype::DataPointItem> = values
+                    .iter()
+                    .zip(colors)
+                    .map(|(v, color)| {
+                        charming::datatype::DataPointItem::new(v.unwrap_or(0.0))
+                            .item_style(ItemStyle::new().color(*color))
+                    })
+                    .collect();
+                Chart::new()
+                    .tooltip(Tooltip::new().trigger(Trigger::Axis))
+                    .grid(grid())
+                    .x_axis(category_axis(categories, ink))
+                    .y_axis(value_axis(name, ink, true))
+                    .series(
+                        Bar::new()
+                            .name(name.clone())
+                            .label(
+                                Label::new()
+                                    .show(true)
+                                    .position(LabelPosition::Top)
+                                    .color(ink.text.as_str())
+                                    .formatter(Formatter::String(format!("{{c}}{suffix}"))),
+                            )
+                            .data(points),
+                    )
             }
             ChartSpec::Gauge { scale, label } => {
                 let max = scale.max;

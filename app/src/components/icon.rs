@@ -19,6 +19,8 @@ pub enum IconName {
     Flow,
     Play,
     Chart,
+    /// A light bulb: what was learned (the Memory page).
+    Bulb,
 }
 
 impl IconName {
@@ -50,6 +52,7 @@ impl IconName {
                 "M3 11v2a1 1 0 0 0 1 1h3l5 4V6L7 10H4a1 1 0 0 0-1 1zM16 8a5 5 0 0 1 0 8M19 5a9 9 0 0 1 0 14"
             }
             IconName::Plus => "M12 5v14M5 12h14",
+            IconName::Bulb => "M9 18h6M10 21h4M12 3a6 6 0 0 0-3.5 10.9c.6.5 1 1.2 1 2V17h5v-1.1c0-.8.4-1.5 1-2A6 6 0 0 0 12 3z",
         }
     }
 }

@@ -24,6 +24,8 @@ pub enum FlashScope {
     Explorer,
     /// A workflow's editor (what was typed, when saving answered an error).
     WorkflowEditor,
+    /// The Memory page and a learning's page (a notice with its undo, or an error).
+    Memory,
 }
 
 impl FlashScope {
@@ -35,6 +37,7 @@ impl FlashScope {
             FlashScope::Connections => "connections",
             FlashScope::Explorer => "explorer",
             FlashScope::WorkflowEditor => "workflow-editor",
+            FlashScope::Memory => "memory",
         }
     }
 }
@@ -60,6 +63,8 @@ pub enum Flash {
     },
     /// A form that answered an error, with what was typed.
     Typed(TypedForm),
+    /// What a post on the Memory pages made, or its error with what was typed.
+    Memory(super::memory::MemoryFlash),
 }
 
 /// What was typed into one form, by field name (secrets are never kept).

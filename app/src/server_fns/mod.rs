@@ -9,6 +9,7 @@ pub mod campaigns;
 pub mod connections;
 pub mod executions;
 pub mod flash;
+pub mod memory;
 pub mod notifications;
 pub mod projects;
 pub mod sync;

@@ -50,6 +50,11 @@ pub const NAV_AREAS: &[NavArea] = &[
         icon: IconName::Alert,
     },
     NavArea {
+        href: "/memory",
+        label: "Memory",
+        icon: IconName::Bulb,
+    },
+    NavArea {
         href: "/connections",
         label: "Connections",
         icon: IconName::Plug,
