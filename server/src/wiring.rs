@@ -16,7 +16,7 @@ use crate::workflows::{Engine, EngineSettings, EventBus};
 use sqlx::SqlitePool;
 use std::sync::Arc;
 use switchboard_core::ports::{ConnectionRepo, EventLog, Repos, ToolRunner};
-use switchboard_core::service::{ProjectService, Services};
+use switchboard_core::service::{MemoryService, ProjectService, Services};
 
 /// The repositories and the infrastructure beside them (what tests and benchmarks drive directly).
 pub struct Infrastructure {
@@ -124,6 +124,17 @@ pub fn application(infra: Infrastructure, settings: AppSettings) -> anyhow::Resu
     // The flash cookie is `Secure` when the session cookie is.
     let secure_cookies = settings.access.secure_cookies;
     let access = Arc::new(Access::new(access_store, repos.api_keys.clone(), settings.access));
+    // The agents' memory: the engine recalls it and hands it each run's changes; the sync has it
+    // measure the outcomes whose days have passed.
+    let memory: Arc<dyn MemoryService> = Arc::new(services::Memories::new(
+        repos.memories.clone(),
+        repos.projects.clone(),
+        repos.campaigns.clone(),
+        repos.connections.clone(),
+        services::MemorySettings::from_env(),
+    ));
+    engine.set_memory(memory.clone());
+    syncer.set_memory(memory.clone());
     let projects: Arc<dyn ProjectService> = Arc::new(services::Projects {
         projects: repos.projects.clone(),
         campaigns: repos.campaigns.clone(),
@@ -184,13 +195,7 @@ pub fn application(infra: Infrastructure, settings: AppSettings) -> anyhow::Resu
             projects: repos.projects.clone(),
             proposals: repos.proposals.clone(),
         }),
-        memory: Arc::new(services::Memories::new(
-            repos.memories.clone(),
-            repos.projects.clone(),
-            repos.campaigns.clone(),
-            repos.connections.clone(),
-            services::MemorySettings::from_env(),
-        )),
+        memory,
         approvals: Arc::new(services::Approvals {
             engine: engine.clone(),
             proposals: repos.proposals.clone(),

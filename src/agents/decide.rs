@@ -260,10 +260,26 @@ pub struct BudgetChange {
     pub reason: String,
 }
 
+/// How far a decision may move a value each way: `raise` up and `cut` down, as shares (`0.2` is
+/// 20%). They differ when the memory says one direction went badly before (its step is smaller).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Steps {
+    pub raise: f64,
+    pub cut: f64,
+}
+
+impl Steps {
+    /// The same step both ways.
+    pub fn even(max_change: f64) -> Self {
+        Steps { raise: max_change, cut: max_change }
+    }
+}
+
 /// Moves budget between a platform's active campaigns toward those with a higher return on spend
-/// (conversions per spend where no value is tracked): each budget changes by at most `max_change`,
-/// the platform's total stays the same, amounts are whole cents, changes under 1% are left out.
-pub fn rebalance(campaigns: &[CampaignPerf], max_change: f64) -> Vec<BudgetChange> {
+/// (conversions per spend where no value is tracked): each budget rises by at most `steps.raise`
+/// and falls by at most `steps.cut`, the platform's total stays the same (the larger side is scaled
+/// down to the smaller), amounts are whole cents, changes under 1% are left out.
+pub fn rebalance(campaigns: &[CampaignPerf], steps: Steps) -> Vec<BudgetChange> {
     let mut out = Vec::new();
     let mut platforms: Vec<Platform> = campaigns.iter().map(|c| c.platform).collect();
     platforms.sort_by_key(|p| p.as_str());
@@ -299,7 +315,7 @@ pub fn rebalance(campaigns: &[CampaignPerf], max_change: f64) -> Vec<BudgetChang
         // Proposed relative change, then the larger side scaled down so the total holds.
         let mut deltas: Vec<f64> = pool
             .iter()
-            .map(|c| c.daily_budget_micros as f64 * (score(c) / mean - 1.0).clamp(-max_change, max_change))
+            .map(|c| c.daily_budget_micros as f64 * (score(c) / mean - 1.0).clamp(-steps.cut, steps.raise))
             .collect();
         let up: f64 = deltas.iter().filter(|d| **d > 0.0).sum();
         let down: f64 = -deltas.iter().filter(|d| **d < 0.0).sum::<f64>();
@@ -364,14 +380,15 @@ pub struct BidChange {
     pub reason: String,
 }
 
-/// Moves each ad group's bid by target CPA ÷ its campaign's CPA, within `max_change`; a campaign
-/// that spent twice the target without converting lowers its bids by the limit. Bids are whole cents,
-/// at least one cent; changes under 1% are left out.
+/// Moves each ad group's bid by target CPA ÷ its campaign's CPA, up by at most `steps.raise` and
+/// down by at most `steps.cut`; a campaign that spent twice the target without converting lowers
+/// its bids by the cut's limit. Bids are whole cents, at least one cent; changes under 1% are left
+/// out.
 pub fn bid_changes(
     groups: &[(String, String, i64)],
     campaigns: &[CampaignPerf],
     target_cpa_micros: i64,
-    max_change: f64,
+    steps: Steps,
 ) -> Vec<BidChange> {
     let mut out = Vec::new();
     for (group, campaign, bid) in groups {
@@ -385,7 +402,7 @@ pub fn bid_changes(
         let (factor, why) = if c.metrics.conversions > 0.0 {
             let cpa = spend / c.metrics.conversions;
             (
-                (target_cpa_micros as f64 / cpa).clamp(1.0 - max_change, 1.0 + max_change),
+                (target_cpa_micros as f64 / cpa).clamp(1.0 - steps.cut, 1.0 + steps.raise),
                 format!(
                     "campaign cost per conversion {} against a target of {}",
                     money(cpa.round() as i64),
@@ -394,7 +411,7 @@ pub fn bid_changes(
             )
         } else if spend >= 2.0 * target_cpa_micros as f64 {
             (
-                1.0 - max_change,
+                1.0 - steps.cut,
                 format!(
                     "campaign spent {} without a conversion (target {})",
                     money(spend as i64),
@@ -611,7 +628,7 @@ mod tests {
             camp(Platform::Google, "y", 100.0, m(100.0, 100, 10.0, 200.0)),
             camp(Platform::Google, "z", 0.0, m(0.0, 0, 0.0, 0.0)),
         ];
-        let changes = rebalance(&cs, 0.2);
+        let changes = rebalance(&cs, Steps::even(0.2));
         assert_eq!(changes.len(), 2);
         assert_eq!(
             (changes[0].campaign_id.as_str(), changes[0].to_micros),
@@ -629,7 +646,7 @@ mod tests {
             camp(Platform::Meta, "p", 50.0, m(100.0, 10, 5.0, 500.0)),
             camp(Platform::Meta, "q", 200.0, m(100.0, 10, 5.0, 300.0)),
         ];
-        let changes = rebalance(&uneven, 0.2);
+        let changes = rebalance(&uneven, Steps::even(0.2));
         assert_eq!(
             changes.iter().map(|c| c.to_micros - c.from_micros).sum::<i64>(),
             0
@@ -648,10 +665,54 @@ mod tests {
             ("g2".to_owned(), "c2".to_owned(), 2_000_000),
             ("g3".to_owned(), "c3".to_owned(), 1_000_000),
         ];
-        let changes = bid_changes(&groups, &cs, 15_000_000, 0.2);
+        let changes = bid_changes(&groups, &cs, 15_000_000, Steps::even(0.2));
         // 15/20 = 0.75 → clamped 0.8; 15/10 = 1.5 → clamped 1.2; no conversions, 60 ≥ 2×15 → 0.8.
         let to: Vec<i64> = changes.iter().map(|c| c.to_micros).collect();
         assert_eq!(to, [1_600_000, 2_400_000, 800_000]);
+    }
+
+    #[test]
+    fn a_smaller_raise_step_holds_the_raises_and_the_cuts_shrink_to_match() {
+        // ROAS 6 and 2 on equal budgets: +50% and -50% wanted. Raises held to 10%, cuts to 20%:
+        // x +10, y -20, then the cut side scaled to the raise side so the total holds: y -10.
+        let cs = [
+            camp(Platform::Google, "x", 100.0, m(100.0, 100, 10.0, 600.0)),
+            camp(Platform::Google, "y", 100.0, m(100.0, 100, 10.0, 200.0)),
+        ];
+        let changes = rebalance(&cs, Steps { raise: 0.1, cut: 0.2 });
+        let to: Vec<(&str, i64)> = changes.iter().map(|c| (c.campaign_id.as_str(), c.to_micros)).collect();
+        assert_eq!(to, [("x", 110_000_000), ("y", 90_000_000)]);
+        assert!(changes[0].reason.ends_with("budget up 10%"), "{}", changes[0].reason);
+        // Cuts held to 5%: x +20 wanted, y -5, so x is scaled down to +5.
+        let changes = rebalance(&cs, Steps { raise: 0.2, cut: 0.05 });
+        let to: Vec<i64> = changes.iter().map(|c| c.to_micros).collect();
+        assert_eq!(to, [105_000_000, 95_000_000]);
+    }
+
+    #[test]
+    fn bid_raises_and_cuts_have_their_own_limits() {
+        let cs = [
+            camp(Platform::Google, "c1", 100.0, m(100.0, 100, 5.0, 0.0)), // CPA 20
+            camp(Platform::Google, "c2", 100.0, m(100.0, 100, 10.0, 0.0)), // CPA 10
+            camp(Platform::Google, "c3", 100.0, m(60.0, 100, 0.0, 0.0)),  // none
+        ];
+        let groups = [
+            ("g1".to_owned(), "c1".to_owned(), 2_000_000),
+            ("g2".to_owned(), "c2".to_owned(), 2_000_000),
+            ("g3".to_owned(), "c3".to_owned(), 1_000_000),
+        ];
+        // Raises held to 10%: 0.75 → 0.8 (cut 20%), 1.5 → 1.1, no conversions → 0.8.
+        let to: Vec<i64> = bid_changes(&groups, &cs, 15_000_000, Steps { raise: 0.1, cut: 0.2 })
+            .iter()
+            .map(|c| c.to_micros)
+            .collect();
+        assert_eq!(to, [1_600_000, 2_200_000, 800_000]);
+        // Cuts held to 10%: 0.75 → 0.9, 1.5 → 1.2, no conversions → 0.9.
+        let to: Vec<i64> = bid_changes(&groups, &cs, 15_000_000, Steps { raise: 0.2, cut: 0.1 })
+            .iter()
+            .map(|c| c.to_micros)
+            .collect();
+        assert_eq!(to, [1_800_000, 2_400_000, 900_000]);
     }
 
     #[test]

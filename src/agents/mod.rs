@@ -4,6 +4,7 @@
 //! platforms they work on, and the JSON Schema of their parameters.
 
 pub mod decide;
+pub mod lessons;
 pub mod platform;
 pub mod templates;
 

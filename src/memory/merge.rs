@@ -106,7 +106,7 @@ pub fn standing(kind: MemoryKind, metric: Option<Metric>, evidence: u32, seen: &
         measured: u32::try_from(n).unwrap_or(u32::MAX),
         observed: {
             let mut newest: Vec<&&Observation> = measured.iter().collect();
-            newest.sort_by(|a, b| b.at.cmp(&a.at));
+            newest.sort_by_key(|o| std::cmp::Reverse(o.at));
             newest.iter().filter_map(|o| o.net()).take(50).map(|x| round(x, 4)).collect()
         },
         verdict: net.map(|x| verdict(metric, x)),

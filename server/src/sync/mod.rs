@@ -4,13 +4,15 @@
 //! last seven days again because platforms restate conversions. Runs on a cron schedule (a setting,
 //! default hourly) and on demand; each run's progress and problems are recorded.
 
+pub mod outcomes;
+
 use crate::db::SqliteSyncRepo;
 use crate::db::sync_repo::{SCHEDULE_KEY, SCHEDULED_AT_KEY};
 use anyhow::bail;
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use switchboard_core::connection::{Connection, ConnectionStatus};
 use switchboard_core::ports::{ConnectionRepo, ToolRunError, ToolRunner};
@@ -95,6 +97,8 @@ pub struct Syncer {
     settings: SyncSettings,
     /// One start at a time in this process (the database refuses a second running run anyway).
     starting: tokio::sync::Mutex<()>,
+    /// The agents' memory, whose due outcomes are measured after each run that stored figures.
+    memory: OnceLock<Arc<dyn switchboard_core::service::MemoryService>>,
 }
 
 impl Syncer {
@@ -110,7 +114,15 @@ impl Syncer {
             tools,
             settings,
             starting: tokio::sync::Mutex::new(()),
+            memory: OnceLock::new(),
         })
+    }
+
+    /// Gives the sync the agents' memory (once), to measure due outcomes after each run.
+    pub fn set_memory(&self, memory: Arc<dyn switchboard_core::service::MemoryService>) {
+        if self.memory.set(memory).is_err() {
+            tracing::warn!("the sync's memory was already set");
+        }
     }
 
     /// Marks runs a stopped server left running as failed, then looks at the schedule every 20
@@ -257,6 +269,12 @@ impl Syncer {
                 .await?;
         }
         let state = SyncState::finished(connections.len(), failed, all_problems);
+        // The figures of the days after past changes may have just come: measure what is due.
+        if failed < connections.len()
+            && let Some(memory) = self.memory.get()
+        {
+            outcomes::evaluate(memory.as_ref(), "after a sync").await;
+        }
         self.repo.finish(run, state).await?;
         tracing::info!(
             run,

@@ -5,7 +5,8 @@
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use switchboard_core::Platform;
-use switchboard_core::agents::decide::{self, CampaignPerf};
+use switchboard_core::agents::decide::{self, CampaignPerf, Steps};
+use switchboard_core::agents::lessons::{self, Moves};
 use switchboard_core::agents::platform::{self as adapt, Call};
 use switchboard_core::approval::{ChangeDecision, ChangeKind, ProposedChange};
 use switchboard_core::agents::{find_action, resolve_action};
@@ -13,7 +14,11 @@ use switchboard_core::connection::{Connection, ConnectionStatus};
 use switchboard_core::connectors::ConnectorError;
 use switchboard_core::execution::ToolCallScope;
 use switchboard_core::run_event::RunEvent;
+use switchboard_core::memory::recommend::recommend;
+use switchboard_core::memory::{Memory, MemoryContext, RecallQuery, Recalled};
 use switchboard_core::ports::{Repos, ToolRunError};
+use switchboard_core::service::MemoryService;
+use switchboard_core::vertical::Vertical;
 use switchboard_core::workflow::{Agent, StageDef};
 use switchboard_core::{ExecutionId, ProjectId};
 
@@ -66,7 +71,16 @@ pub struct StageContext<'a> {
     /// Which attempt at the stage this is (1 for the first), as recorded before it started.
     pub attempt: u32,
     pub today: chrono::NaiveDate,
+    /// The agents' memory, recalled before deciding (`None`: decided as if nothing was learned).
+    pub memory: Option<&'a dyn MemoryService>,
+    /// The stage's output from before it waited for approval, when it did.
+    pub earlier: Option<&'a Value>,
 }
+
+/// Learnings recalled per question (the best fitting are kept).
+const RECALL: usize = 50;
+/// Learnings a stage lists in its output per question.
+const LISTED: usize = 5;
 
 fn num(p: &Value, key: &str, default: f64) -> f64 {
     p.get(key).and_then(Value::as_f64).unwrap_or(default)
@@ -134,6 +148,115 @@ impl StageContext<'_> {
             .filter(|c| c.status == ConnectionStatus::Active && platforms.contains(&c.platform))
             .filter(|c| wanted.is_empty() || wanted.iter().any(|w| w == c.platform.as_str()))
             .collect())
+    }
+
+    /// The project's name and vertical, for the memory's questions and words.
+    async fn project_words(&self) -> (String, Option<Vertical>) {
+        let Some(id) = self.project else {
+            return ("this project".to_owned(), None);
+        };
+        match self.services.projects.get(id).await {
+            Ok(p) => (p.name, p.vertical),
+            Err(e) => {
+                tracing::warn!(execution = %self.execution, error = %e, "cannot read the project for recall");
+                (id.to_string(), None)
+            }
+        }
+    }
+
+    /// What the memory says of a kind of move (budgets, bids) on a platform for this project: the
+    /// step each way (halved where the same move went badly here), said in the log with the
+    /// learnings it rests on, which are added to `recalled`.
+    async fn recall_steps(
+        &self,
+        platform: Platform,
+        vertical: Option<Vertical>,
+        max: f64,
+        moves: &Moves,
+        recalled: &mut Vec<Recalled>,
+    ) -> Steps {
+        let context = lessons::context_words(platform, vertical);
+        let mut sides: Vec<Vec<Recalled>> = Vec::new();
+        if let (Some(memory), Some(project)) = (self.memory, self.project) {
+            for action in [moves.raise, moves.cut] {
+                let query = RecallQuery {
+                    project_id: Some(project.clone()),
+                    context: MemoryContext { platform: Some(platform), vertical, ..Default::default() },
+                    action: Some(action),
+                    limit: RECALL,
+                    ..Default::default()
+                };
+                match memory.recall(&query).await {
+                    Ok(found) => sides.push(
+                        found
+                            .into_iter()
+                            .filter(|r| lessons::relevant(&r.memory, action, platform, vertical))
+                            .collect(),
+                    ),
+                    Err(e) => {
+                        tracing::warn!(execution = %self.execution, error = %e, "cannot recall");
+                        self.reason(format!(
+                            "The memory could not be read: {} {context} are decided without it (steps of {:.0}%)",
+                            moves.both,
+                            max * 100.0
+                        ))
+                        .await;
+                        return Steps::even(max);
+                    }
+                }
+            }
+        } else {
+            sides = vec![Vec::new(), Vec::new()];
+        }
+        let recommendations: Vec<_> = [moves.raise, moves.cut]
+            .iter()
+            .zip(&sides)
+            .map(|(action, found)| recommend(found, Some(*action)).into_iter().next())
+            .collect();
+        let memories: Vec<Vec<&Memory>> = sides.iter().map(|s| s.iter().map(|r| &r.memory).collect()).collect();
+        let side = |i: usize| lessons::Side { recommendation: recommendations[i].as_ref(), learnings: &memories[i] };
+        let (steps, lines) = lessons::steps(max, moves, side(0), side(1), &context);
+        for line in lines {
+            self.reason(line).await;
+        }
+        for found in sides {
+            for r in found.into_iter().take(LISTED) {
+                if !recalled.iter().any(|x| x.memory.id == r.memory.id) {
+                    recalled.push(r);
+                }
+            }
+        }
+        steps
+    }
+
+    /// What the memory already says about the project (its own learnings and agency-wide ones),
+    /// one line each ("Known: …" citing the id), said in the log.
+    async fn recall_known(&self, project_name: &str) -> (Vec<String>, Vec<Recalled>) {
+        let mut found = Vec::new();
+        if let (Some(memory), Some(project)) = (self.memory, self.project) {
+            let query = RecallQuery { project_id: Some(project.clone()), limit: RECALL, ..Default::default() };
+            match memory.recall(&query).await {
+                Ok(all) => {
+                    found = all
+                        .into_iter()
+                        .filter(|r| r.memory.project_id.as_ref().is_none_or(|p| p == project))
+                        .take(LISTED)
+                        .collect();
+                }
+                Err(e) => {
+                    tracing::warn!(execution = %self.execution, error = %e, "cannot recall");
+                    let line = "The memory could not be read: the report stands on this period's figures alone".to_owned();
+                    self.reason(line.clone()).await;
+                    return (vec![line], Vec::new());
+                }
+            }
+        }
+        let memories: Vec<&Memory> = found.iter().map(|r| &r.memory).collect();
+        let lines = lessons::known(&memories, project_name);
+        for line in &lines {
+            self.reason(line.clone()).await;
+        }
+        (lines, found)
     }
 
     fn lookback(&self, default: i64) -> (chrono::NaiveDate, chrono::NaiveDate) {
@@ -253,6 +376,8 @@ pub fn action_of(def: &StageDef) -> &'static str {
 }
 
 async fn report(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Value, StageError> {
+    let (project_name, _) = ctx.project_words().await;
+    let (known, recalled) = ctx.recall_known(&project_name).await;
     let campaigns = ctx.read_all(connections, 7).await?;
     let report = decide::report(&campaigns);
     for finding in &report.findings {
@@ -267,7 +392,8 @@ async fn report(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Va
         report.total.conversions,
         report.total.roas.map_or("—".to_owned(), |r| format!("{r:.2}"))
     );
-    Ok(json!({"summary": summary, "period": {"from": from, "to": to}, "report": report}))
+    Ok(json!({"summary": summary, "period": {"from": from, "to": to}, "report": report,
+              "known": known, "recalled": listed(&recalled)}))
 }
 
 async fn plan(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Value, StageError> {
@@ -306,6 +432,19 @@ async fn plan(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Valu
         "daily_budget_micros": budget,
         "plan": shares
     }))
+}
+
+/// The recalled learnings as a stage lists them: id, summary, score and why.
+fn listed(recalled: &[Recalled]) -> Value {
+    json!(recalled
+        .iter()
+        .map(|r| json!({
+            "id": r.memory.id,
+            "summary": r.memory.summary,
+            "score": r.score,
+            "why": switchboard_core::memory::recall::explain(r),
+        }))
+        .collect::<Vec<_>>())
 }
 
 /// What a write action worked out: the changes it would make (none made yet) and what it says
@@ -431,9 +570,21 @@ async fn pause(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Pla
 
 async fn rebalance(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Planned, StageError> {
     let accounts = ctx.read_each(connections, 14).await?;
+    let max = num(&ctx.stage.params, "max_change", 0.2);
+    let (_, vertical) = ctx.project_words().await;
     let mut moves = Vec::new();
+    let mut recalled = Vec::new();
+    let mut steps: Vec<(Platform, Steps)> = Vec::new();
     for (c, campaigns) in &accounts {
-        for m in decide::rebalance(campaigns, num(&ctx.stage.params, "max_change", 0.2)) {
+        let s = match steps.iter().find(|(p, _)| *p == c.platform) {
+            Some((_, s)) => *s,
+            None => {
+                let s = ctx.recall_steps(c.platform, vertical, max, &lessons::BUDGETS, &mut recalled).await;
+                steps.push((c.platform, s));
+                s
+            }
+        };
+        for m in decide::rebalance(campaigns, s) {
             moves.push((*c, m));
         }
     }
@@ -464,13 +615,21 @@ async fn rebalance(ctx: &StageContext<'_>, connections: &[Connection]) -> Result
         });
     }
     Ok(Planned {
-        output: json!({"summary": format!("Budget moves on {} campaigns", moves.len())}),
+        output: json!({"summary": format!("Budget moves on {} campaigns", moves.len()), "recalled": listed(&recalled)}),
         changes: changes(specs),
     })
 }
 
 async fn adjust_bids(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Planned, StageError> {
     let campaigns = ctx.read_all(connections, 14).await?;
+    let max = num(&ctx.stage.params, "max_change", 0.2);
+    let (_, vertical) = ctx.project_words().await;
+    let mut recalled = Vec::new();
+    let steps = if connections.iter().any(|c| c.platform == Platform::Google) {
+        ctx.recall_steps(Platform::Google, vertical, max, &lessons::BIDS, &mut recalled).await
+    } else {
+        Steps::even(max)
+    };
     let mut specs = Vec::new();
     for c in connections.iter().filter(|c| c.platform == Platform::Google) {
         let mine: Vec<CampaignPerf> = campaigns
@@ -532,7 +691,7 @@ async fn adjust_bids(ctx: &StageContext<'_>, connections: &[Connection]) -> Resu
             groups.len()
         ))
         .await;
-        for ch in decide::bid_changes(&groups, &mine, target, num(&ctx.stage.params, "max_change", 0.2)) {
+        for ch in decide::bid_changes(&groups, &mine, target, steps) {
             ctx.reason(format!("Ad group {}: {}", ch.ad_group_id, ch.reason))
                 .await;
             let name = names
@@ -554,7 +713,7 @@ async fn adjust_bids(ctx: &StageContext<'_>, connections: &[Connection]) -> Resu
     }
     let n = specs.len();
     Ok(Planned {
-        output: json!({"summary": format!("{n} bid changes")}),
+        output: json!({"summary": format!("{n} bid changes"), "recalled": listed(&recalled)}),
         changes: changes(specs),
     })
 }

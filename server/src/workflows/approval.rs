@@ -15,8 +15,9 @@ use switchboard_core::time::Timestamp;
 pub enum Gate {
     /// Done, with its output.
     Done(Value),
-    /// Waiting for a decision on this proposal.
-    Waiting(Box<Proposal>),
+    /// Waiting for a decision on this proposal; `output` is what the stage says meanwhile (its
+    /// summary, the learnings it recalled), kept for when it goes on.
+    Waiting { proposal: Box<Proposal>, output: Value },
 }
 
 /// What the gate needs besides the stage.
@@ -54,11 +55,12 @@ pub async fn run_stage(ctx: &StageContext<'_>, settings: &GateSettings<'_>) -> R
             }
         }
         apply_approved(ctx, &mut proposal).await?;
+        // What the stage said when it proposed (its recalled learnings) stays in its output.
+        let base = ctx.earlier.cloned().unwrap_or_else(|| json!({}));
         if proposal.status == ProposalStatus::Pending {
-            return Ok(Gate::Waiting(Box::new(proposal)));
+            return Ok(Gate::Waiting { proposal: Box::new(proposal), output: base });
         }
         all_refused(&proposal)?;
-        let base = json!({});
         return Ok(Gate::Done(agents::applied_output(
             agents::action_of(ctx.stage),
             &base,
@@ -115,7 +117,7 @@ pub async fn run_stage(ctx: &StageContext<'_>, settings: &GateSettings<'_>) -> R
     ))
     .await;
     apply_approved(ctx, &mut proposal).await?;
-    Ok(Gate::Waiting(Box::new(proposal)))
+    Ok(Gate::Waiting { proposal: Box::new(proposal), output })
 }
 
 /// A stage whose every approved change the platforms refused did not do its job.

@@ -9,12 +9,13 @@ use super::approval::{self, Gate, GateSettings};
 use super::bus::EventBus;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use switchboard_core::connectors::{Retry, RetryPolicy};
 use switchboard_core::execution::{Execution, ExecutionStatus, StageStatus};
 use switchboard_core::run_event::RunEvent;
 use switchboard_core::ports::Repos;
+use switchboard_core::service::MemoryService;
 use switchboard_core::workflow::StageDef;
 use switchboard_core::{ExecutionId, ProjectId, RepoError, WorkflowId};
 use tokio::sync::{Mutex, Semaphore, watch};
@@ -90,6 +91,9 @@ pub struct Engine {
     running: Mutex<HashMap<ExecutionId, watch::Sender<bool>>>,
     /// Runs asked to run again once their task ends.
     again: Mutex<std::collections::HashSet<ExecutionId>>,
+    /// The agents' memory: recalled before deciding, handed each run's changes when it ends. Set
+    /// once at wiring (the memory service is built after the engine).
+    memory: OnceLock<Arc<dyn MemoryService>>,
 }
 
 enum Outcome {
@@ -107,7 +111,15 @@ impl Engine {
             settings,
             running: Mutex::new(HashMap::new()),
             again: Mutex::new(std::collections::HashSet::new()),
+            memory: OnceLock::new(),
         })
+    }
+
+    /// Gives the engine the agents' memory (once; a second call changes nothing).
+    pub fn set_memory(&self, memory: Arc<dyn MemoryService>) {
+        if self.memory.set(memory).is_err() {
+            tracing::warn!("the engine's memory was already set");
+        }
     }
 
     pub fn bus(&self) -> &EventBus {
@@ -239,6 +251,9 @@ impl Engine {
             Outcome::Failed(e) => (ExecutionStatus::Failed, Some(e.clone())),
             Outcome::Cancelled => (ExecutionStatus::Cancelled, None),
         };
+        // Before the run is marked ended: a crash in between is repaired by the resumed run, whose
+        // second capture adds nothing.
+        self.remember(id).await;
         let event = RunEvent::finished(status, error.clone(), result.clone());
         self.services
             .executions
@@ -260,6 +275,48 @@ impl Engine {
             }
         }
         Ok(())
+    }
+
+    /// Hands what the run applied (and the Analyst's findings) to the memory. Changes applied by a
+    /// stage that did not finish (a run cancelled while waiting for approval, a stage that failed
+    /// after some changes) are read from its proposal. A failure is logged: it never fails the run.
+    async fn remember(&self, id: &ExecutionId) {
+        let Some(memory) = self.memory.get() else {
+            return;
+        };
+        let mut detail = match self.services.executions.get(id).await {
+            Ok(d) => d,
+            Err(e) => {
+                tracing::warn!(execution = %id, error = %e, "cannot read the run to remember it");
+                return;
+            }
+        };
+        for stage in &mut detail.stages {
+            if stage.output.as_ref().is_some_and(|o| o.get("changes").is_some()) {
+                continue;
+            }
+            match self.services.proposals.for_stage(id, stage.position).await {
+                Ok(Some(p)) if p.changes.iter().any(|c| c.applied) => {
+                    let mut output = stage
+                        .output
+                        .as_ref()
+                        .and_then(Value::as_object)
+                        .cloned()
+                        .unwrap_or_default();
+                    output.insert("changes".into(), serde_json::json!(p.changes));
+                    stage.output = Some(Value::Object(output));
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(execution = %id, stage = %stage.stage_id, error = %e, "cannot read a stage's proposal to remember it");
+                }
+            }
+        }
+        match memory.capture_run(&detail).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(execution = %id, learnings = n, "the run's learnings were remembered"),
+            Err(e) => tracing::warn!(execution = %id, error = %e, "the run's learnings could not be remembered"),
+        }
     }
 
     /// Whether a run waiting for approval must go on waiting (its proposal is undecided and in
@@ -357,6 +414,9 @@ impl Engine {
                 params: stage.params.clone(),
             };
             let mut attempt = stage.attempt;
+            // What the stage said before it waited for approval (its reasoning's recalled
+            // learnings), kept while it goes on.
+            let earlier = stage.output.clone();
             loop {
                 let cancelled = *cancel.borrow();
                 if cancelled {
@@ -374,7 +434,7 @@ impl Engine {
                     action: def.action.clone(),
                     attempt,
                 };
-                self.set_stage(id, stage.position, StageStatus::Running, attempt, None, None, event)
+                self.set_stage(id, stage.position, StageStatus::Running, attempt, earlier.clone(), None, event)
                     .await?;
                 // The pause is spent running, so a watcher sees the stage at work.
                 if !self.settings.stage_pause.is_zero() {
@@ -396,6 +456,8 @@ impl Engine {
                     stage_position: stage.position,
                     attempt,
                     today: chrono::Utc::now().date_naive(),
+                    memory: self.memory.get().map(|m| m.as_ref()),
+                    earlier: earlier.as_ref(),
                 };
                 let result = tokio::select! {
                     r = tokio::time::timeout(self.settings.stage_timeout, approval::run_stage(&ctx, &gate)) => Some(match r {
@@ -412,7 +474,7 @@ impl Engine {
                 };
                 let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
                 match result {
-                    Ok(Gate::Waiting(proposal)) => {
+                    Ok(Gate::Waiting { proposal, output }) => {
                         let event = RunEvent::StageAwaitingApproval {
                             stage_id: def.id.clone(),
                             position: stage.position,
@@ -424,7 +486,7 @@ impl Engine {
                             stage.position,
                             StageStatus::AwaitingApproval,
                             attempt,
-                            None,
+                            Some(output),
                             None,
                             event,
                         )

@@ -50,6 +50,29 @@ async fn post(client: &reqwest::Client, url: String, body: Value) -> Value {
     r.json().await.expect("json")
 }
 
+/// Every change the runs applied left exactly one outcome sighting in the memory, under its run,
+/// stage and change (a resumed run's second capture added nothing); answers how many.
+async fn one_outcome_per_applied_change(pool: &sqlx::SqlitePool) -> usize {
+    let mut applied: Vec<String> = sqlx::query_scalar(
+        "SELECT 'run:' || s.execution_id || '/' || s.stage_id || '/' || json_extract(c.value, '$.id') \
+         FROM execution_stages s, json_each(json_extract(s.output, '$.changes')) c \
+         WHERE json_extract(c.value, '$.applied') = 1",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("applied changes");
+    applied.sort();
+    let kept: Vec<String> = sqlx::query_scalar(
+        "SELECT o.key FROM memory_observations o JOIN memories m ON m.n = o.memory_n \
+         WHERE m.kind = 'outcome' AND o.key LIKE 'run:%' ORDER BY o.key",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("sightings");
+    assert_eq!(kept, applied, "one outcome per applied change");
+    kept.len()
+}
+
 async fn statuses(client: &reqwest::Client, base: &str, ids: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for id in ids {
@@ -197,6 +220,9 @@ async fn twenty_runs_survive_a_sigkill_without_doing_anything_twice() {
         .await
         .expect("count");
     println!("stages resumed after the kill: {resumed}");
+    // Each run launched on Meta and Pinterest and moved budgets: each change is remembered once.
+    let remembered = one_outcome_per_applied_change(&pool).await;
+    assert!(remembered >= 20 * 2, "{remembered}");
     pool.close().await;
     let _ = Command::new("kill")
         .args(["-TERM", &second.id().to_string()])
@@ -292,6 +318,14 @@ async fn a_run_waiting_for_approval_survives_a_sigkill_and_goes_on_after_the_dec
         .expect("json");
     assert_eq!(detail["stages"][0]["output"]["applied"].as_u64(), Some(proposed as u64), "{detail}");
     assert_eq!(detail["stages"][1]["status"], "completed");
+    // The proposal made before the kill and applied after it: each change remembered once.
+    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect(&url)
+        .await
+        .expect("db");
+    assert_eq!(one_outcome_per_applied_change(&pool).await, proposed);
+    pool.close().await;
     second.kill().expect("kill");
     second.wait().expect("wait");
 }

@@ -2,6 +2,7 @@
 //! `switchboard` binary itself. One test binary for all of them.
 
 mod access;
+mod agent_memory;
 mod analytics;
 mod approvals;
 mod api_docs;
@@ -13,6 +14,7 @@ mod demo;
 mod health;
 mod helpers;
 mod legacy;
+mod memories;
 mod live;
 mod notifications;
 mod openapi;
