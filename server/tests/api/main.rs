@@ -14,7 +14,6 @@ mod demo;
 mod health;
 mod helpers;
 mod legacy;
-mod memories;
 mod live;
 mod notifications;
 mod openapi;
