@@ -10,6 +10,9 @@ test.describe("projects", () => {
     await expect(page).toHaveURL(/\/projects\/new$/);
     await page.getByLabel("Name").fill(name);
     await page.getByLabel("Client").fill("Zoë & Co");
+    // The vertical is chosen from the list by its label; its name is posted.
+    await expect(page.getByLabel("Vertical")).toHaveValue("");
+    await page.getByLabel("Vertical").selectOption({ label: "Home decor" });
     await page.getByLabel("Monthly budget").fill("12500.50");
     await page.getByLabel("Meta Ads").check();
     await page.getByLabel("Pinterest Ads").check();
@@ -19,20 +22,26 @@ test.describe("projects", () => {
     await expect(page.getByTestId("project-name")).toHaveText(name);
     await expect(page.getByText("$12,500.50", { exact: true })).toBeVisible();
     await expect(page.getByText("Meta Ads, Pinterest Ads")).toBeVisible();
+    await expect(page.getByTestId("project-vertical")).toHaveText("Home decor");
     await expect(page.getByTestId("activity-feed")).toContainText(`Created project ${name}`);
 
     await page.goto("/projects");
     await expect(page.getByTestId("projects-table").getByRole("link", { name })).toBeVisible();
+    const row = page.getByTestId("projects-table").locator("tbody tr", { hasText: name });
+    await expect(row.getByTestId("vertical-label")).toHaveText("Home decor");
 
     await page.getByTestId("projects-table").getByRole("link", { name }).click();
     await page.getByTestId("edit-project").click();
     await expect(page.getByLabel("Name")).toHaveValue(name);
     await expect(page.getByLabel("Meta Ads")).toBeChecked();
+    await expect(page.getByLabel("Vertical")).toHaveValue("home_decor");
     const renamed = `${name} (renamed)`;
     await page.getByLabel("Name").fill(renamed);
+    await page.getByLabel("Vertical").selectOption("retail");
     await page.getByRole("button", { name: "Save changes" }).click();
     await expect(page).toHaveURL(/\/projects\/proj_[0-9a-f]+$/);
     await expect(page.getByTestId("project-name")).toHaveText(renamed);
+    await expect(page.getByTestId("project-vertical")).toHaveText("Retail & e-commerce");
 
     await page.getByTestId("archive-project").click();
     await expect(page.getByText("Archived").first()).toBeVisible();

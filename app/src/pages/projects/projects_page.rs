@@ -76,7 +76,7 @@ fn ProjectTable(list: Vec<ProjectSummary>) -> impl IntoView {
                         <td>
                             {p.client.clone().unwrap_or_default()}
                             {p.vertical.map(|v| view! {
-                                " " <span class="badge badge--muted" data-testid="vertical-label">{v.label()}</span>
+                                " " <small class="muted" data-testid="vertical-label">{v.label()}</small>
                             })}
                         </td>
                         <td><StatusBadge status=p.status /></td>
