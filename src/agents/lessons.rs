@@ -200,6 +200,42 @@ pub fn known(learnings: &[&Memory], project: &str) -> Vec<String> {
         .collect()
 }
 
+/// A piece of a line that may cite learnings: text, or a memory id (`mem_…`) to link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    Text(&'a str),
+    Memory(&'a str),
+}
+
+/// Splits a line at the memory ids it cites ("Memory mem_a and mem_b: …"), so a page can link each.
+pub fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let id_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let mut out = Vec::new();
+    let mut from = 0;
+    let mut at = 0;
+    while let Some(found) = text[at..].find("mem_") {
+        let start = at + found;
+        let before_ok = text[..start].chars().next_back().is_none_or(|c| !id_char(c));
+        let len = text[start + 4..].find(|c: char| !id_char(c)).unwrap_or(text.len() - start - 4);
+        // An id ends on a letter or digit ("mem_a-" is "mem_a" and a dash).
+        let id = text[start..start + 4 + len].trim_end_matches(['_', '-']);
+        if before_ok && id.len() > 4 {
+            if start > from {
+                out.push(Piece::Text(&text[from..start]));
+            }
+            out.push(Piece::Memory(id));
+            from = start + id.len();
+            at = from;
+        } else {
+            at = start + 4;
+        }
+    }
+    if from < text.len() {
+        out.push(Piece::Text(&text[from..]));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,5 +396,19 @@ mod tests {
             ["No learnings yet for Acme: this report's findings are the first the memory keeps"]
         );
         assert_eq!(cite(&["a", "b", "c"]), "a, b and c");
+    }
+
+    #[test]
+    fn lines_split_at_the_memory_ids_they_cite() {
+        use Piece::{Memory as M, Text as T};
+        assert_eq!(
+            pieces("Memory mem_01ab and mem_02cd: 2 past budget increases"),
+            [T("Memory "), M("mem_01ab"), T(" and "), M("mem_02cd"), T(": 2 past budget increases")]
+        );
+        assert_eq!(pieces("Known: ROAS up (mem_9f, seen once)"), [T("Known: ROAS up ("), M("mem_9f"), T(", seen once)")]);
+        assert_eq!(pieces("mem_x-"), [M("mem_x"), T("-")]);
+        // Not ids: a bare prefix, a word that ends in it, nothing at all.
+        assert_eq!(pieces("mem_ and remem_ber and totem_pole"), [T("mem_ and remem_ber and totem_pole")]);
+        assert_eq!(pieces(""), []);
     }
 }

@@ -1,4 +1,5 @@
 use super::approval_panel::ApprovalPanel;
+use super::cited::Cited;
 use super::live::{LiveRun, follow};
 use super::report_view::StageOutput;
 use crate::components::{Loaded, RunStatusBadge, stage_badge};
@@ -216,7 +217,7 @@ fn TimelineItem(at: Timestamp, line: Told) -> impl IntoView {
         <li class=class>
             <span class="feed__time">{time}</span>
             <span class="feed__actor">{agent}</span>
-            <span class="feed__summary">{text}</span>
+            <span class="feed__summary"><Cited text=text /></span>
         </li>
     }
 }

@@ -1,4 +1,5 @@
 mod approval_panel;
+mod cited;
 mod execution_page;
 mod executions_page;
 mod live;

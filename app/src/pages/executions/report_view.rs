@@ -1,5 +1,6 @@
 //! A stage's output for people: a report's lines and findings, a plan's split, a list of changes.
 
+use super::cited::{Known, Recalled};
 use crate::components::{Column, DataTable, TableWrap};
 use leptos::prelude::*;
 use serde_json::Value;
@@ -68,6 +69,10 @@ pub fn StageOutput(output: Value) -> impl IntoView {
     let summary = output["summary"].as_str().map(str::to_owned);
     let report = output.get("report").cloned();
     let plan = output.get("plan").and_then(Value::as_array).cloned();
+    let strings = |v: &Vec<Value>| v.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect::<Vec<_>>();
+    let known = output.get("known").and_then(Value::as_array).map(strings);
+    // The report's "Known" lines already cite what it recalled.
+    let recalled = output.get("recalled").and_then(Value::as_array).filter(|_| known.is_none()).cloned();
     let changes = output
         .get("changes")
         .or_else(|| output.get("paused"))
@@ -76,6 +81,8 @@ pub fn StageOutput(output: Value) -> impl IntoView {
         .cloned();
     let view = view! {
         {summary.map(|s| view! { <p class="stage__summary">{s}</p> })}
+        {known.map(|lines| view! { <Known lines=lines /> })}
+        {recalled.map(|items| view! { <Recalled items=items /> })}
         {report.map(|r| view! { <ReportTable report=r /> })}
         {plan.map(|p| view! {
             <DataTable testid="plan-table" columns=PLAN_COLUMNS compact=true wrap=TableWrap::Bare>
