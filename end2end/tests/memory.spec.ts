@@ -11,14 +11,21 @@ async function open(page: Page, url: string, js: boolean): Promise<void> {
   else await page.goto(url);
 }
 
+/** Each mode's own context: the same person, context and action would merge into one learning. */
+const CONTEXT = {
+  js: { platform: "meta", label: "Meta Ads", vertical: "travel" },
+  nojs: { platform: "google", label: "Google Ads", vertical: "education" },
+};
+
 /** Fills the record form with an outcome and posts it. */
-async function record(page: Page, summary: string, tags: string): Promise<void> {
+async function record(page: Page, summary: string, tags: string, js: boolean): Promise<void> {
+  const context = CONTEXT[js ? "js" : "nojs"];
   const form = page.getByTestId("record-form");
   await form.locator("#record-summary").fill(summary);
   await form.locator("#record-kind").selectOption("outcome");
-  await form.locator("#record-platform").selectOption("meta");
+  await form.locator("#record-platform").selectOption(context.platform);
   await form.locator("#record-objective").selectOption("sales");
-  await form.locator("#record-vertical").selectOption("travel");
+  await form.locator("#record-vertical").selectOption(context.vertical);
   await form.locator("#record-action").selectOption("creative_refresh");
   await form.locator("#record-metric").selectOption("roas");
   await form.locator("#record-before").fill("3.2");
@@ -46,11 +53,11 @@ test("record a learning, find it by search, merge a repeat, pin, edit, forget an
   await form.locator("#record-kind").selectOption("outcome");
   await form.locator("#record-action").selectOption("creative_refresh");
   await page.getByTestId("record-submit").click();
-  await expect(page.getByTestId("record-error-outcome-metric").or(page.getByTestId("record-error-outcome"))).toBeVisible();
+  await expect(page.getByTestId("record-error-outcome-metric")).toContainText("required");
   await expect(form.locator("#record-summary")).toHaveValue(summary);
 
   // Recorded.
-  await record(page, summary, `e2e, ${token}`);
+  await record(page, summary, `e2e, ${token}`, js);
   await expect(page.getByTestId("memory-notice")).toContainText(`Recorded: ${summary}`);
 
   // Found by search: the URL holds it, and the learning reads in plain words.
@@ -66,11 +73,11 @@ test("record a learning, find it by search, merge a repeat, pin, edit, forget an
   await expect(card.getByTestId("outcome-badge")).toHaveText("bad");
   await expect(card.getByTestId("memory-evidence")).toContainText("seen once");
   await expect(card.getByTestId("memory-source")).toHaveText("recorded by owner");
-  await expect(card.locator(".memory-chip--platform")).toHaveText("Meta Ads");
+  await expect(card.locator(".memory-chip--platform")).toHaveText(CONTEXT[js ? "js" : "nojs"].label);
   await expect(card.locator(".memory-chip--action")).toHaveText("Creative refresh");
 
   // The same learning again merges into it.
-  await record(page, summary, "e2e");
+  await record(page, summary, "e2e", js);
   await expect(page.getByTestId("memory-notice")).toContainText("Merged into an existing learning");
   if (!js) await page.reload();
   await expect(page.getByTestId("memory").filter({ hasText: summary }).getByTestId("memory-evidence")).toContainText(
@@ -124,10 +131,12 @@ test("record a learning, find it by search, merge a repeat, pin, edit, forget an
 
 test("a run's learning links to its run", async ({ page, javaScriptEnabled: js }) => {
   test.setTimeout(120_000);
-  // A report on a test account of its own: the Analyst's findings become insights of that run.
+  // A report on a test account of its own, in a project of each mode's own: the Analyst's findings
+  // become insights of that run (a later run's same findings merge into them, keeping the first
+  // run as their source).
   await open(page, "/workflows", js);
   const card = page.getByTestId("template-cross_channel_report");
-  const project = (await card.locator("select option").nth(1).getAttribute("value")) ?? "";
+  const project = (await card.locator("select option").nth(js ? 0 : 2).getAttribute("value")) ?? "";
   await open(page, "/connections", js);
   await page.locator("#test-project").selectOption(project);
   await page.locator("#test-platform").selectOption("pinterest");
@@ -156,12 +165,14 @@ test("a run's learning links to its run", async ({ page, javaScriptEnabled: js }
     .poll(
       async () => {
         await open(page, `/memory?agent=analyst&project_id=${project}`, js);
-        return page.locator(`[data-testid="memory-run"][href="${run}"]`).count();
+        return page.getByTestId("memory-run").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
       },
       { timeout: 20_000, intervals: [1000] },
     )
-    .toBeGreaterThan(0);
-  await page.locator(`[data-testid="memory-run"][href="${run}"]`).first().click();
+    .toContain(run);
+  const link = page.locator(`[data-testid="memory-run"][href="${run}"]`).first();
+  await expect(page.getByTestId("memory").filter({ has: link }).first()).toHaveAttribute("data-kind", "insight");
+  await link.click();
   await expect(page).toHaveURL(new RegExp(`${run}$`));
   await expect(page.getByTestId("run-status")).toBeVisible();
 });

@@ -135,7 +135,10 @@ fn after<T>(
 
 /// A page of learnings matching the filters and search, with the total.
 #[server]
-pub async fn list_memories(filters: MemoryFilters) -> Result<MemoryPage, AppError> {
+pub async fn list_memories(
+    // No filters at all send nothing.
+    #[server(default)] filters: MemoryFilters,
+) -> Result<MemoryPage, AppError> {
     super::ssr::respond(
         async move {
             let pairs = filters.pairs();
@@ -173,7 +176,7 @@ pub async fn memories_by_agent() -> Result<Vec<AgentLearned>, AppError> {
 /// The learnings that fit the search and context of `filters`, best first, with their score
 /// parts (at most `limit`, 100 at most).
 #[server]
-pub async fn recall_memories(filters: MemoryFilters, limit: Option<u32>) -> Result<Vec<Recalled>, AppError> {
+pub async fn recall_memories(#[server(default)] filters: MemoryFilters, limit: Option<u32>) -> Result<Vec<Recalled>, AppError> {
     super::ssr::respond(
         async move {
             let mut pairs = filters.pairs();
@@ -305,7 +308,7 @@ impl RecordForm {
 /// Records a person's learning (a note, or an outcome with its metric before and after); the
 /// answer says whether it merged into one already there.
 #[server]
-pub async fn record_memory(form: RecordForm) -> Result<Recorded, AppError> {
+pub async fn record_memory(#[server(default)] form: RecordForm) -> Result<Recorded, AppError> {
     let typed = form.typed();
     let result = async move {
         use switchboard_core::memory::{MemorySource, SourceKind};

@@ -76,14 +76,14 @@ impl Forms {
                 self.last_update.set(Some(input));
             }
         });
-        Effect::new(move |_| match record.value().get() {
-            Some(Ok(r)) => {
+        Effect::new(move |_| {
+            // An error is shown by the form itself.
+            if let Some(Ok(r)) = record.value().get() {
                 self.notice.set(Some(recorded_notice(&r)));
                 self.error.set(None);
                 self.recorded.update(|n| *n += 1);
                 self.changed.update(|n| *n += 1);
             }
-            Some(Err(_)) | None => {}
         });
         Effect::new(move |_| {
             let Some(answer) = update.value().get() else { return };

@@ -77,7 +77,7 @@ pub fn MemoryCard(
             {outcome.as_ref().map(|o| view! { <p class="memory-card__outcome" data-testid="memory-outcome">{outcome_text(o)}</p> })}
             <p class="memory-card__evidence" data-testid="memory-evidence">
                 {evidence_text(m.evidence)}" · "{confidence_text(m.confidence)}
-                {(!m.confidence_reason.is_empty()).then(|| view! { <span class="muted">{format!(" ({})", m.confidence_reason)}</span> })}
+                {(!m.confidence_reason.is_empty() && m.confidence_reason != evidence_text(m.evidence)).then(|| view! { <span class="muted">{format!(" ({})", m.confidence_reason)}</span> })}
             </p>
             <p class="memory-card__source muted">
                 <SourceLine memory=m.clone() />

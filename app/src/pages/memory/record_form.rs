@@ -68,7 +68,10 @@ fn Fields(
             .and_then(Result::err)
             .or_else(|| (forms.recorded.get_untracked() == 0 && forms.record.version().get() == 0).then(|| flashed_error.get_value()).flatten())
     };
-    let message = move |field: &'static str| move || error().and_then(|e| e.validation_under(field));
+    // Exactly the field (`outcome` is not `outcome.metric`); a tag's error is under `tags[i]`.
+    let message = move |field: &'static str| {
+        move || error().and_then(|e| if field == "tags" { e.validation_under(field) } else { e.field(field) })
+    };
     let other = move || error().filter(|e| !matches!(e, AppError::Validation(_))).map(|e| e.to_string());
     let field_error = move |field: &'static str| {
         view! {
