@@ -15,7 +15,7 @@ TEST_SITE_ROOT := $(CURDIR)/target/test-site
 # watched), off, or milliseconds per call (README: Demo data).
 SWITCHBOARD_TESTMODE_LATENCY ?= realistic
 
-.PHONY: help setup setup-tests assets build build-release run dev test test-rust test-api test-e2e check fmt lint bench-import bench-runs bench-analytics
+.PHONY: help setup setup-tests assets build build-release run dev test test-rust test-api test-e2e check fmt lint bench-import bench-runs bench-analytics bench-memory
 
 help:
 	@echo "make run    set up what is missing, build a release and serve http://$(ADDR)"
@@ -87,3 +87,8 @@ bench-analytics:
 # Executor and SSE fan-out (README: Benchmarks); ARGS="--runs 1000 --subscribers 1000".
 bench-runs:
 	cargo run --release -p server --example bench_runs -- $(ARGS)
+
+# Memory at 100,000 learnings: writes, recall and growth when runs repeat (README: Benchmarks);
+# ARGS="--memories 100000 --writes 1000 --recalls 1000 --runs 1000 --rounds 10".
+bench-memory:
+	cargo run --release -p server --example bench_memory -- $(ARGS)

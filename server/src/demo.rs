@@ -9,6 +9,8 @@
 //! `SWITCHBOARD_TESTMODE_LATENCY` says (realistic by default, so the history's tool calls carry
 //! real-looking timings; seeding then takes about ten seconds; `off` makes it instant).
 
+mod memories;
+
 use crate::connectors::ConnectorSettings;
 use crate::legacy::import_dir;
 use crate::secrets::Keyring;
@@ -47,6 +49,8 @@ pub enum DemoError {
     Wiring(String),
     #[error("cannot make the demo's workflows: {0}")]
     Workflows(String),
+    #[error("cannot record the demo's learnings: {0}")]
+    Memories(String),
 }
 
 /// A demo client: its project, brand, currency and time zone, and where it advertises.
@@ -243,6 +247,8 @@ pub struct DemoReport {
     pub campaigns: u64,
     pub metric_rows: u64,
     pub workflows: usize,
+    /// Learnings in the agents' memory: the history seeded, and what the runs added.
+    pub memories: u64,
     /// Each run made: its workflow's name and how it ended.
     pub runs: Vec<(String, ExecutionStatus)>,
 }
@@ -251,8 +257,8 @@ impl fmt::Display for DemoReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "demo data added: {} projects, {} test-mode connections, {} campaigns with {} days of performance, {} workflows",
-            self.projects, self.connections, self.campaigns, self.metric_rows, self.workflows
+            "demo data added: {} projects, {} test-mode connections, {} campaigns with {} days of performance, {} workflows, {} learnings in the agents' memory",
+            self.projects, self.connections, self.campaigns, self.metric_rows, self.workflows, self.memories
         )?;
         let count = |s: &str| self.runs.iter().filter(|(_, st)| st.as_str() == s).count();
         write!(
@@ -297,9 +303,13 @@ pub async fn seed(
     let (campaigns, rows) = sync(&app).await?;
     report.campaigns = campaigns;
     report.metric_rows = rows;
+    // The memory's history comes before the runs, so their agents recall it.
+    memories::seed(&app, seed, today).await.map_err(DemoError::Memories)?;
     let made = make_workflows(&app).await?;
     report.workflows = made.len();
     report.runs = run_history(&app, &made).await;
+    let all = switchboard_core::memory::input::MemoryFilter { limit: 1, ..Default::default() };
+    report.memories = app.services.memory.list(&all).await.map_or(0, |p| p.total);
     // Test accounts the runs changed are stored whole (their change logs would do as well).
     if let Err(e) = app.repos.tools.settle().await {
         tracing::warn!(error = %e, "the demo's test accounts stay stored as change logs");

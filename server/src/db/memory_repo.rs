@@ -2,6 +2,8 @@
 //! standing in columns (for filters and recall) and their outcome and source as JSON; sightings
 //! once-only by key; full-text search through FTS5 with BM25.
 
+mod candidates;
+
 use super::{Db, count, storage};
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -410,49 +412,31 @@ impl MemoryRepo for SqliteMemoryRepo {
         let mut out: Vec<(Memory, f64)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let max = i64::from(max.max(1));
-        if let Some(fts) = q.q.as_deref().and_then(switchboard_core::memory::text::fts_query) {
-            let rows: Vec<(f64, MemoryRow)> = {
-                let rows: Vec<MemoryRowScored> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "SELECT -bm25(memories_fts) AS relevance, {COLUMNS} FROM memories_fts \
-                     JOIN memories m ON m.n = memories_fts.rowid \
-                     WHERE memories_fts MATCH ? AND m.forgotten = 0 ORDER BY bm25(memories_fts) LIMIT ?"
-                )))
-                .bind(fts)
-                .bind(max)
-                .fetch_all(&self.db.read)
-                .await
-                .map_err(storage)?;
-                rows.into_iter().map(|r| (r.relevance, r.row)).collect()
-            };
-            for (relevance, row) in rows {
-                let m = Memory::try_from(row)?;
-                seen.insert(m.id.clone());
-                out.push((m, relevance.max(0.0)));
+        // The text's matches and the context's fits are read side by side, on two connections.
+        let fts = q.q.as_deref().and_then(switchboard_core::memory::text::fts_query);
+        let (by_text, by_context) = tokio::join!(
+            async {
+                match &fts {
+                    Some(fts) => candidates::by_text(&self.db, fts, max).await,
+                    None => Ok(Vec::new()),
+                }
+            },
+            async {
+                if q.has_context() { candidates::by_context(&self.db, q, max).await } else { Ok(Vec::new()) }
+            }
+        );
+        for (relevance, row) in by_text? {
+            let m = Memory::try_from(row)?;
+            seen.insert(m.id.clone());
+            out.push((m, relevance.max(0.0)));
+        }
+        for row in by_context? {
+            let m = Memory::try_from(row)?;
+            if seen.insert(m.id.clone()) {
+                out.push((m, 0.0));
             }
         }
-        let c = &q.context;
-        if q.has_context() {
-            // Learnings that contradict none of the fields asked (equal, or not said).
-            let mut b = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM memories m WHERE m.forgotten = 0"));
-            let field = |b: &mut QueryBuilder<Sqlite>, col: &str, v: Option<String>| {
-                if let Some(v) = v {
-                    b.push(format!(" AND (m.{col} = ")).push_bind(v).push(format!(" OR m.{col} IS NULL)"));
-                }
-            };
-            field(&mut b, "action", q.action.map(|x| x.as_str().to_owned()));
-            field(&mut b, "platform", c.platform.map(|x| x.as_str().to_owned()));
-            field(&mut b, "objective", c.objective.map(|x| x.as_str().to_owned()));
-            field(&mut b, "vertical", c.vertical.map(|x| x.as_str().to_owned()));
-            b.push(" ORDER BY m.updated_at DESC LIMIT ").push_bind(max);
-            let rows: Vec<MemoryRow> = b.build_query_as().fetch_all(&self.db.read).await.map_err(storage)?;
-            for row in rows {
-                let m = Memory::try_from(row)?;
-                if seen.insert(m.id.clone()) {
-                    out.push((m, 0.0));
-                }
-            }
-        }
-        if !q.has_context() && out.is_empty() || q.has_context() && out.len() < usize::try_from(max / 4).unwrap_or(0) {
+        if !q.has_context() && !q.has_text() || q.has_context() && out.len() < usize::try_from(max / 4).unwrap_or(0) {
             // Few or no matches: the most recent learnings, for the scores to sort.
             let rows: Vec<MemoryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {COLUMNS} FROM memories m WHERE m.forgotten = 0 ORDER BY m.updated_at DESC LIMIT ?"

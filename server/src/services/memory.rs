@@ -53,8 +53,11 @@ impl MemorySettings {
 
 /// Sightings kept per learning (the count of all of them is its evidence).
 const KEEP: u32 = 100;
-/// Candidates read from the store per kind of match for one recall.
-const CANDIDATES: u32 = 400;
+/// Candidates read from the store per kind of match for one recall: five times the answers asked
+/// for, at least 50 and at most 400.
+fn candidates_for(q: &RecallQuery) -> u32 {
+    u32::try_from(q.limit.saturating_mul(5)).unwrap_or(400).clamp(50, 400)
+}
 
 pub struct Memories {
     pub memories: Arc<dyn MemoryRepo>,
@@ -84,6 +87,12 @@ impl Memories {
     /// The write path: merges `input` (with its sighting) into the learning it repeats, or stores a
     /// new one. A sighting whose key was recorded changes nothing.
     pub(crate) async fn write(&self, input: NewMemory, sighting: Observation) -> Result<Recorded, ServiceError> {
+        self.write_at(input, sighting, Self::now()).await
+    }
+
+    /// The write path as of `now`: a new learning is created then, a merged one updated then (never
+    /// moved back). Only seeding a history passes a past moment (its sighting's).
+    async fn write_at(&self, input: NewMemory, sighting: Observation, now: Timestamp) -> Result<Recorded, ServiceError> {
         let _one = self.writing.lock().await;
         if let Some(key) = &sighting.key
             && self.memories.seen(key).await?
@@ -110,7 +119,6 @@ impl Memories {
                 .max_by(|a, b| a.0.total_cmp(&b.0))
                 .map(|(_, m)| m),
         };
-        let now = Self::now();
         if let Some(mut memory) = found {
             self.memories.add_observation(&memory.id, &sighting, KEEP).await?;
             memory.evidence = memory.evidence.saturating_add(1);
@@ -120,7 +128,7 @@ impl Memories {
                 }
             }
             memory.pinned |= input.pinned;
-            memory.updated_at = now;
+            memory.updated_at = memory.updated_at.max(now);
             self.restand(&mut memory, metric).await?;
             return Ok(Recorded { memory, merged: true });
         }
@@ -219,6 +227,16 @@ impl MemoryService for Memories {
         self.write(input, sighting).await
     }
 
+    async fn record_history(&self, input: NewMemory, sighting: Observation) -> Result<Recorded, ServiceError> {
+        if let Some(p) = &input.project_id {
+            self.projects.get(p).await.map_err(|e| {
+                ServiceError::from(e).missing_as_field("project_id", format!("project '{p}' was not found"))
+            })?;
+        }
+        let at = sighting.at;
+        self.write_at(input, sighting, at).await
+    }
+
     async fn list(&self, filter: &MemoryFilter) -> Result<MemoryPage, ServiceError> {
         Ok(self.memories.list(filter).await?)
     }
@@ -254,13 +272,19 @@ impl MemoryService for Memories {
 
     async fn recall(&self, query: &RecallQuery) -> Result<Vec<Recalled>, ServiceError> {
         let q = self.complete(query).await?;
-        let candidates = self.memories.candidates(&q, CANDIDATES).await?;
+        let candidates = self.memories.candidates(&q, candidates_for(&q)).await?;
         let now = Self::now();
         let found = rank(&q, candidates, now, &self.settings.recall);
         let ids: Vec<MemoryId> = found.iter().map(|r| r.memory.id.clone()).collect();
-        // Noting the recall is worth less than answering it.
-        if let Err(e) = self.memories.recalled(&ids, &now).await {
-            tracing::warn!(error = %e, "cannot note a recall");
+        // Noting the recall is worth less than answering it: it is written after the answer, so
+        // the answer does not wait for the write (nor for a WAL checkpoint that commit may make).
+        if !ids.is_empty() {
+            let memories = self.memories.clone();
+            tokio::spawn(async move {
+                if let Err(e) = memories.recalled(&ids, &now).await {
+                    tracing::warn!(error = %e, "cannot note a recall");
+                }
+            });
         }
         Ok(found)
     }
