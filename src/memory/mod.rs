@@ -14,7 +14,7 @@ pub mod text;
 pub mod words;
 
 pub use model::{Memory, MemoryContext, MemorySource, Observation, Outcome};
-pub use recall::{Recalled, RecallQuery, ScoreParts};
+pub use recall::{Recalled, RecallQuery, ScoreParts, Weights};
 pub use recommend::{Advice, Recommendation};
 pub use words::{BudgetBand, MemoryAction, MemoryAgent, MemoryKind, Metric, Objective, OutcomeStatus, SourceKind, Verdict};
 
@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 /// A page of learnings and how many match in all.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemoryPage {
     pub items: Vec<Memory>,
     pub total: u64,
@@ -29,6 +30,7 @@ pub struct MemoryPage {
 
 /// What a write came to: the learning, and whether it merged into one already there.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recorded {
     pub memory: Memory,
     pub merged: bool,
@@ -37,6 +39,7 @@ pub struct Recorded {
 /// Recommendations for a context, with the past outcomes they rest on; `message` says "no
 /// learnings yet" when there are none.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recommendations {
     pub items: Vec<Recommendation>,
     pub outcomes: Vec<Recalled>,
@@ -45,6 +48,7 @@ pub struct Recommendations {
 
 /// What one agent (or the people) learned: counts and the strongest learnings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgentLearned {
     pub agent: MemoryAgent,
     pub memories: u64,

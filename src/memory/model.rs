@@ -130,6 +130,9 @@ pub struct Memory {
     /// What it is about when that is one object: `"Meta Ads campaign 120210 (Spring sale)"`.
     pub subject: Option<String>,
     pub summary: String,
+    /// Other wordings it was recorded with (merged repeats), searched like the summary.
+    #[serde(default)]
+    pub also_said: Vec<String>,
     pub tags: Vec<String>,
     pub outcome: Option<Outcome>,
     /// How many times it was seen (merged repeats included).

@@ -43,18 +43,31 @@ impl RecallQuery {
     }
 }
 
-/// The parts of a recall score, each 0 to 1 (`None`: the question had no such part).
+/// The parts of a recall score, each 0 to 1, and the weight each had in it (0: the question had no
+/// such part: no context asked, or no text).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScoreParts {
-    pub context: Option<f64>,
-    pub text: Option<f64>,
+    pub context: f64,
+    pub text: f64,
+    pub recency: f64,
+    pub outcome: f64,
+    pub weights: Weights,
+}
+
+/// The weights of a score's parts (they add up to 1).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Weights {
+    pub context: f64,
+    pub text: f64,
     pub recency: f64,
     pub outcome: f64,
 }
 
 /// A learning recalled, with its score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recalled {
     pub memory: Memory,
     pub score: f64,
@@ -74,10 +87,10 @@ impl Default for RecallSettings {
 }
 
 /// The weights of the parts.
-pub const WEIGHT_CONTEXT: f64 = 0.55;
+pub const WEIGHT_CONTEXT: f64 = 0.60;
 pub const WEIGHT_TEXT: f64 = 0.30;
-pub const WEIGHT_RECENCY: f64 = 0.075;
-pub const WEIGHT_OUTCOME: f64 = 0.075;
+pub const WEIGHT_RECENCY: f64 = 0.05;
+pub const WEIGHT_OUTCOME: f64 = 0.05;
 
 /// How much each context field counts when the question names it.
 const FIELDS: [(&str, f64); 9] = [
@@ -200,22 +213,27 @@ pub fn rank(q: &RecallQuery, candidates: Vec<(Memory, f64)>, now: Timestamp, set
             if !keep {
                 return None;
             }
+            let (wc, wt) = (
+                if context.is_some() { WEIGHT_CONTEXT } else { 0.0 },
+                if text.is_some() { WEIGHT_TEXT } else { 0.0 },
+            );
+            let total = wc + wt + WEIGHT_RECENCY + WEIGHT_OUTCOME;
             let parts = ScoreParts {
-                context: context.map(round),
-                text: text.map(round),
+                context: round(context.unwrap_or(0.0)),
+                text: round(text.unwrap_or(0.0)),
                 recency: round(recency(&m, now, settings)),
                 outcome: round(outcome_strength(&m)),
+                weights: Weights {
+                    context: round(wc / total),
+                    text: round(wt / total),
+                    recency: round(WEIGHT_RECENCY / total),
+                    outcome: round(WEIGHT_OUTCOME / total),
+                },
             };
-            let mut sum = WEIGHT_RECENCY * parts.recency + WEIGHT_OUTCOME * parts.outcome;
-            let mut weights = WEIGHT_RECENCY + WEIGHT_OUTCOME;
-            if let Some(c) = parts.context {
-                sum += WEIGHT_CONTEXT * c;
-                weights += WEIGHT_CONTEXT;
-            }
-            if let Some(t) = parts.text {
-                sum += WEIGHT_TEXT * t;
-                weights += WEIGHT_TEXT;
-            }
+            let sum = wc * context.unwrap_or(0.0) + wt * text.unwrap_or(0.0)
+                + WEIGHT_RECENCY * recency(&m, now, settings)
+                + WEIGHT_OUTCOME * outcome_strength(&m);
+            let weights = total;
             Some(Recalled { memory: m, score: round(sum / weights), parts })
         })
         .collect();
@@ -232,11 +250,11 @@ pub fn rank(q: &RecallQuery, candidates: Vec<(Memory, f64)>, now: Timestamp, set
 /// In words, why a learning was recalled: "context 1.00 (same platform, action...), text 0.82".
 pub fn explain(r: &Recalled) -> String {
     let mut parts = Vec::new();
-    if let Some(c) = r.parts.context {
-        parts.push(format!("context {c:.2}"));
+    if r.parts.weights.context > 0.0 {
+        parts.push(format!("context {:.2}", r.parts.context));
     }
-    if let Some(t) = r.parts.text {
-        parts.push(format!("text {t:.2}"));
+    if r.parts.weights.text > 0.0 {
+        parts.push(format!("text {:.2}", r.parts.text));
     }
     parts.push(format!("recency {:.2}", r.parts.recency));
     parts.push(format!("outcome {:.2}", r.parts.outcome));

@@ -3,6 +3,7 @@
 mod analytics;
 mod analytics_export;
 mod approvals;
+mod memories;
 mod sync;
 mod api_keys;
 mod campaigns;
@@ -38,6 +39,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(workflows::router())
         .merge(executions::router())
         .merge(approvals::router())
+        .merge(memories::router())
         .merge(webhooks::router())
         .merge(api_keys::router())
         .merge(notifications::router())

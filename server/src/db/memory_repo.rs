@@ -41,6 +41,7 @@ struct MemoryRow {
     action: Option<String>,
     subject: Option<String>,
     summary: String,
+    variants: String,
     tags: String,
     outcome: Option<String>,
     evidence: i64,
@@ -55,7 +56,7 @@ struct MemoryRow {
 }
 
 const COLUMNS: &str = "m.id, m.agent, m.kind, m.project_id, m.platform, m.objective, m.vertical, m.audience, \
-    m.budget_band, m.month, m.action, m.subject, m.summary, m.tags, m.outcome, m.evidence, m.confidence, \
+    m.budget_band, m.month, m.action, m.subject, m.summary, m.variants, m.tags, m.outcome, m.evidence, m.confidence, \
     m.confidence_reason, m.source, m.pinned, m.forgotten, m.created_at, m.updated_at, m.last_recalled_at";
 
 fn bad(what: &'static str, value: &str) -> RepoError {
@@ -93,6 +94,7 @@ impl TryFrom<MemoryRow> for Memory {
             action: word(&r.action).map(str::parse).transpose()?,
             subject: r.subject,
             summary: r.summary,
+            also_said: r.variants.lines().map(str::to_owned).filter(|l| !l.is_empty()).collect(),
             tags,
             outcome,
             evidence: u32::try_from(r.evidence).unwrap_or(1),
@@ -247,9 +249,9 @@ impl MemoryRepo for SqliteMemoryRepo {
         let mut tx = self.db.begin_write().await?;
         let n: i64 = sqlx::query_scalar(
             "INSERT INTO memories (id, merge_key, agent, kind, project_id, platform, objective, vertical, audience, \
-             budget_band, month, action, subject, summary, tags, metric, outcome_status, verdict, outcome, evidence, \
+             budget_band, month, action, subject, summary, variants, tags, metric, outcome_status, verdict, outcome, evidence, \
              confidence, confidence_reason, source, pinned, forgotten, created_at, updated_at, last_recalled_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING n",
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING n",
         )
         .bind(m.id.as_str())
         .bind(key)
@@ -265,6 +267,7 @@ impl MemoryRepo for SqliteMemoryRepo {
         .bind(m.action.map(|x| x.as_str()))
         .bind(&m.subject)
         .bind(&m.summary)
+        .bind(m.also_said.join("\n"))
         .bind(tags_text(&m.tags)?)
         .bind(metric.map(|x| x.as_str()))
         .bind(m.outcome.as_ref().map(|o| o.status.as_str()))
@@ -338,11 +341,12 @@ impl MemoryRepo for SqliteMemoryRepo {
     async fn save(&self, m: &Memory) -> Result<(), RepoError> {
         let mut tx = self.db.begin_write().await?;
         let done = sqlx::query(
-            "UPDATE memories SET summary = ?, tags = ?, subject = ?, outcome_status = ?, verdict = ?, outcome = ?, \
+            "UPDATE memories SET summary = ?, variants = ?, tags = ?, subject = ?, outcome_status = ?, verdict = ?, outcome = ?, \
              evidence = ?, confidence = ?, confidence_reason = ?, pinned = ?, forgotten = ?, updated_at = ?, \
              last_recalled_at = ? WHERE id = ?",
         )
         .bind(&m.summary)
+        .bind(m.also_said.join("\n"))
         .bind(tags_text(&m.tags)?)
         .bind(&m.subject)
         .bind(m.outcome.as_ref().map(|o| o.status.as_str()))

@@ -128,6 +128,14 @@ impl Memories {
                 }
             }
             memory.pinned |= input.pinned;
+            // Another wording is kept (searched like the summary), up to ten of them.
+            let said = input.summary.replace('\n', " ");
+            if memory.also_said.len() < 10
+                && similarity(&memory.summary, &said) < 0.95
+                && !memory.also_said.iter().any(|a| similarity(a, &said) >= 0.95)
+            {
+                memory.also_said.push(said);
+            }
             memory.updated_at = memory.updated_at.max(now);
             self.restand(&mut memory, metric).await?;
             return Ok(Recorded { memory, merged: true });
@@ -149,6 +157,7 @@ impl Memories {
             action: input.action,
             subject: input.subject,
             summary: input.summary,
+            also_said: Vec::new(),
             tags: input.tags,
             outcome: st.outcome,
             evidence: 1,

@@ -101,6 +101,50 @@ async fn the_demo_tells_one_story_and_every_seeded_workflow_runs() {
         }
     }
 
+    // The agents' memory holds the history: 60 and more learnings across the four clients, measured,
+    // pending, inconclusive and merged ones, each with the sightings it was recorded from.
+    let (status, page) = app.get_json("/api/v1/memories?limit=500").await;
+    assert_eq!(status, 200, "{page}");
+    let memories = array(&page["items"]);
+    assert!(page["total"].as_u64() >= Some(60), "{} learnings", page["total"]);
+    assert_eq!(page["total"].as_u64(), Some(memories.len() as u64));
+    for p in projects {
+        let id = p.get("project").unwrap_or(p)["id"].as_str().expect("id");
+        let own = memories.iter().filter(|m| m["project_id"] == id).count();
+        assert!(own >= 10, "{id} has {own} learnings");
+    }
+    let status_of = |s: &str| memories.iter().filter(|m| m["outcome"]["status"] == s).count();
+    assert!(status_of("measured") >= 30, "{} measured", status_of("measured"));
+    assert!(status_of("pending") >= 5, "{} pending", status_of("pending"));
+    assert!(status_of("inconclusive") >= 3, "{} inconclusive", status_of("inconclusive"));
+    let merged = memories.iter().filter(|m| m["evidence"].as_u64() > Some(1)).count();
+    assert!(merged >= 10, "{merged} learnings seen more than once");
+    for kind in ["outcome", "insight", "note"] {
+        assert!(memories.iter().any(|m| m["kind"] == kind), "no {kind}");
+    }
+    assert!(memories.iter().any(|m| m["agent"] == "person"));
+    // Dated in the past as they happened, not when seeding ran.
+    let oldest = memories.iter().filter_map(|m| m["created_at"].as_str()).min().expect("dates");
+    let month_ago = (chrono::Utc::now() - chrono::Duration::days(30)).to_rfc3339();
+    assert!(oldest < month_ago.as_str(), "oldest learning {oldest}");
+    // The story recall tells: raising Meta budgets for the retail client lowered ROAS, repeatedly.
+    let retail = projects
+        .iter()
+        .map(|p| p.get("project").unwrap_or(p))
+        .find(|p| p["name"] == "Northwind Outfitters")
+        .and_then(|p| p["id"].as_str())
+        .expect("Northwind");
+    let (status, recalled) = app
+        .get_json(&format!("/api/v1/memories/recall?project_id={retail}&platform=meta&action=budget_increase&limit=3"))
+        .await;
+    assert_eq!(status, 200, "{recalled}");
+    assert!(
+        array(&recalled["items"]).iter().map(|r| &r["memory"]).any(|m| m["action"] == "budget_increase"
+            && m["outcome"]["verdict"] == "bad"
+            && m["evidence"].as_u64() >= Some(3)),
+        "{recalled}"
+    );
+
     // Every seeded workflow belongs to a project and its runs are real agent work.
     let (_, workflows) = app.get_json("/api/v1/workflows").await;
     let workflows = array(&workflows);

@@ -14,6 +14,7 @@ mod demo;
 mod health;
 mod helpers;
 mod legacy;
+mod memories;
 mod live;
 mod notifications;
 mod openapi;
