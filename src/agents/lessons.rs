@@ -240,7 +240,7 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
 mod tests {
     use super::*;
     use crate::ids::MemoryId;
-    use crate::memory::{MemorySource, Metric, Outcome, OutcomeStatus, Verdict};
+    use crate::memory::{MemorySource, Metric, Outcome, OutcomeStatus, OutcomeVerdict};
 
     fn id(n: u32) -> MemoryId {
         MemoryId::from_suffix(&format!("{n:04}")).expect("memory id")
@@ -272,7 +272,7 @@ mod tests {
             max: median + 0.1,
             confidence,
             advice,
-            verdict: if median < 0.0 { Verdict::Bad } else { Verdict::Good },
+            verdict: if median < 0.0 { OutcomeVerdict::Bad } else { OutcomeVerdict::Good },
             summary: String::new(),
             memory_ids: ids.iter().map(|n| id(*n)).collect(),
         }

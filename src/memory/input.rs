@@ -2,7 +2,7 @@
 //! at the edge into typed values; every bad field is named.
 
 use super::model::MemorySource;
-use super::words::{BudgetBand, MemoryAction, MemoryAgent, MemoryKind, Metric, Objective, OutcomeStatus, Verdict};
+use super::words::{BudgetBand, MemoryAction, MemoryAgent, MemoryKind, Metric, Objective, OutcomeStatus, OutcomeVerdict};
 use super::MemoryContext;
 use crate::ids::ProjectId;
 use crate::platform::Platform;
@@ -354,14 +354,14 @@ pub fn parse_patch(body: &Value) -> Result<MemoryPatch, FieldErrors> {
 /// Outcome filter of a list: good, bad, neutral, pending or inconclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OutcomeFilter {
-    Verdict(Verdict),
+    Verdict(OutcomeVerdict),
     Status(OutcomeStatus),
 }
 
 impl FromStr for OutcomeFilter {
     type Err = crate::error::ParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if let Some(v) = Verdict::parse_word(s) {
+        if let Some(v) = OutcomeVerdict::parse_word(s) {
             return Ok(OutcomeFilter::Verdict(v));
         }
         OutcomeStatus::parse_word(s)
@@ -528,7 +528,7 @@ mod tests {
     #[test]
     fn filters_and_questions_from_query_strings() {
         let f = parse_filter([("agent", "trader"), ("outcome", "bad"), ("limit", "10"), ("q", "roas")]).expect("filter");
-        assert_eq!((f.agent, f.outcome, f.limit), (Some(MemoryAgent::Trader), Some(OutcomeFilter::Verdict(Verdict::Bad)), 10));
+        assert_eq!((f.agent, f.outcome, f.limit), (Some(MemoryAgent::Trader), Some(OutcomeFilter::Verdict(OutcomeVerdict::Bad)), 10));
         let e = parse_filter([("kind", "memo"), ("limit", "0")]).expect_err("bad");
         assert!(e.get("kind").is_some() && e.get("limit").is_some());
         let q = parse_recall([("platform", "meta"), ("action", "budget_increase"), ("limit", "5"), ("month", "11")], 10).expect("recall");

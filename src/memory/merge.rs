@@ -196,7 +196,7 @@ mod tests {
         assert_eq!(o.status, OutcomeStatus::Measured);
         assert_eq!(o.change, Some(-0.04));
         assert_eq!(o.measured, 4);
-        assert_eq!(o.verdict, Some(super::super::words::Verdict::Bad));
+        assert_eq!(o.verdict, Some(super::super::words::OutcomeVerdict::Bad));
         assert_eq!(o.spend_micros, Some(400_000_000));
         assert_eq!(s.confidence, 0.5);
         assert_eq!(s.confidence_reason, "4 measured outcomes, 3 of 4 the same way");

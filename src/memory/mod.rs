@@ -16,7 +16,7 @@ pub mod words;
 pub use model::{Memory, MemoryContext, MemorySource, Observation, Outcome};
 pub use recall::{Recalled, RecallQuery, ScoreParts, Weights};
 pub use recommend::{Advice, Recommendation};
-pub use words::{BudgetBand, MemoryAction, MemoryAgent, MemoryKind, Metric, Objective, OutcomeStatus, SourceKind, Verdict};
+pub use words::{BudgetBand, MemoryAction, MemoryAgent, MemoryKind, Metric, Objective, OutcomeStatus, SourceKind, OutcomeVerdict};
 
 use serde::{Deserialize, Serialize};
 

@@ -1,7 +1,7 @@
 //! A learning as it is kept and shown: its context, what was done, what followed, how often it was
 //! seen and how sure we are.
 
-use super::words::{BudgetBand, MemoryAction, MemoryAgent, MemoryKind, Metric, Objective, OutcomeStatus, SourceKind, Verdict};
+use super::words::{BudgetBand, MemoryAction, MemoryAgent, MemoryKind, Metric, Objective, OutcomeStatus, SourceKind, OutcomeVerdict};
 use crate::ids::{MemoryId, ProjectId};
 use crate::platform::Platform;
 use crate::time::Timestamp;
@@ -42,7 +42,7 @@ pub struct Outcome {
     pub measured: u32,
     /// The net result of each measured sighting, newest first (at most 50).
     pub observed: Vec<f64>,
-    pub verdict: Option<Verdict>,
+    pub verdict: Option<OutcomeVerdict>,
     /// Why it is inconclusive or pending, in words.
     pub note: Option<String>,
 }
@@ -74,15 +74,15 @@ impl Outcome {
 
 /// Good, bad or neutral: a net change of under 2% either way is neutral, and so is any change of a
 /// metric that is neither better higher nor lower (spend).
-pub fn verdict(metric: Metric, net: f64) -> Verdict {
+pub fn verdict(metric: Metric, net: f64) -> OutcomeVerdict {
     use super::words::Better;
     if net.abs() < 0.02 {
-        return Verdict::Neutral;
+        return OutcomeVerdict::Neutral;
     }
     match (metric.better(), net > 0.0) {
-        (Better::Higher, true) | (Better::Lower, false) => Verdict::Good,
-        (Better::Higher, false) | (Better::Lower, true) => Verdict::Bad,
-        (Better::Neither, _) => Verdict::Neutral,
+        (Better::Higher, true) | (Better::Lower, false) => OutcomeVerdict::Good,
+        (Better::Higher, false) | (Better::Lower, true) => OutcomeVerdict::Bad,
+        (Better::Neither, _) => OutcomeVerdict::Neutral,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::model::verdict;
 use super::recall::Recalled;
-use super::words::{Better, MemoryAction, MemoryKind, Metric, Verdict};
+use super::words::{Better, MemoryAction, MemoryKind, Metric, OutcomeVerdict};
 use crate::ids::MemoryId;
 use serde::{Deserialize, Serialize};
 
@@ -24,7 +24,7 @@ pub struct Recommendation {
     pub confidence: f64,
     /// `do`, `avoid`, or `caution` (mixed results: a smaller step).
     pub advice: Advice,
-    pub verdict: Verdict,
+    pub verdict: OutcomeVerdict,
     /// "Budget increase: 5 past outcomes, median ROAS -4%, range -12% to +3% (confidence 0.48): avoid".
     pub summary: String,
     /// The learnings it rests on, best fitting first.
@@ -132,8 +132,8 @@ pub fn recommend(recalled: &[Recalled], action: Option<MemoryAction>) -> Vec<Rec
                 Better::Neither => false,
             };
             let advice = match v {
-                Verdict::Good if good_side(low) || good_side(high) && confidence >= 0.5 => Advice::Do,
-                Verdict::Bad if !good_side(high) || confidence >= 0.5 => Advice::Avoid,
+                OutcomeVerdict::Good if good_side(low) || good_side(high) && confidence >= 0.5 => Advice::Do,
+                OutcomeVerdict::Bad if !good_side(high) || confidence >= 0.5 => Advice::Avoid,
                 _ => Advice::Caution,
             };
             let summary = format!(

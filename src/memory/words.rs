@@ -138,7 +138,7 @@ word_enum!(
 
 word_enum!(
     /// What an outcome came to for the business.
-    Verdict, "verdict", {
+    OutcomeVerdict, "verdict", {
         Good => "good", "Good", [],
         Bad => "bad", "Bad", [],
         Neutral => "neutral", "Neutral", [],

@@ -32,8 +32,27 @@ fn who(caller: Option<Extension<Caller>>) -> String {
     caller.map_or_else(|| "api".to_owned(), |Extension(c)| c.who())
 }
 
-fn pairs(params: &Params) -> Vec<(&str, &str)> {
-    params.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+/// The query's pairs. An empty value is refused (naming the parameter) except for the words of a
+/// search and an audience, where empty text means "any": the API answers exactly what it was
+/// asked, unlike the page's form, which sends every filter and leaves the unused ones empty.
+fn pairs(params: &Params) -> Result<Vec<(&str, &str)>, ApiError> {
+    let mut errors = switchboard_core::validation::FieldErrors::new();
+    let mut names: Vec<&String> = params.0.keys().collect();
+    names.sort();
+    for name in names {
+        let known = matches!(
+            name.as_str(),
+            "agent" | "kind" | "platform" | "objective" | "vertical" | "action" | "project_id" | "outcome"
+                | "pinned" | "include_forgotten" | "forgotten" | "limit" | "offset" | "month" | "budget_band"
+        );
+        if known && params.0[name].trim().is_empty() {
+            errors.add(name, "is empty: leave the parameter out to mean any");
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    Ok(params.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
 }
 
 fn memory_id(id: &str) -> Result<MemoryId, ApiError> {
@@ -109,7 +128,7 @@ struct RecordedBody {
 async fn record(
     State(state): State<AppState>,
     caller: Option<Extension<Caller>>,
-    axum::extract::Json(body): axum::extract::Json<Value>,
+    super::extract::ApiJson(body): super::extract::ApiJson<Value>,
 ) -> Result<Response, ApiError> {
     let by = who(caller);
     let source = MemorySource {
@@ -145,7 +164,7 @@ async fn record(
     responses((status = 200, body = MemoryPage), (status = 400, body = super::ErrorEnvelope), (status = 422, body = super::ErrorEnvelope)),
 )]
 async fn list(State(state): State<AppState>, params: Params) -> Result<Json<MemoryPage>, ApiError> {
-    let filter = input::parse_filter(pairs(&params)).map_err(ApiError::Validation)?;
+    let filter = input::parse_filter(pairs(&params)?).map_err(ApiError::Validation)?;
     Ok(Json(state.services.memory.list(&filter).await?))
 }
 
@@ -169,7 +188,7 @@ async fn change(
     State(state): State<AppState>,
     caller: Option<Extension<Caller>>,
     Segment(id): Segment,
-    axum::extract::Json(body): axum::extract::Json<Value>,
+    super::extract::ApiJson(body): super::extract::ApiJson<Value>,
 ) -> Result<Json<Memory>, ApiError> {
     let id = memory_id(&id)?;
     let patch = input::parse_patch(&body).map_err(ApiError::Validation)?;
@@ -218,7 +237,7 @@ struct RecallBody {
     responses((status = 200, body = RecallBody), (status = 400, body = super::ErrorEnvelope), (status = 422, body = super::ErrorEnvelope)),
 )]
 async fn recall(State(state): State<AppState>, params: Params) -> Result<Json<RecallBody>, ApiError> {
-    let q = input::parse_recall(pairs(&params), 10).map_err(ApiError::Validation)?;
+    let q = input::parse_recall(pairs(&params)?, 10).map_err(ApiError::Validation)?;
     Ok(Json(RecallBody { items: state.services.memory.recall(&q).await? }))
 }
 
@@ -237,7 +256,7 @@ async fn recall(State(state): State<AppState>, params: Params) -> Result<Json<Re
     responses((status = 200, body = Recommendations), (status = 400, body = super::ErrorEnvelope), (status = 422, body = super::ErrorEnvelope)),
 )]
 async fn recommendations(State(state): State<AppState>, params: Params) -> Result<Json<Recommendations>, ApiError> {
-    let q = input::parse_recall(pairs(&params), 10).map_err(ApiError::Validation)?;
+    let q = input::parse_recall(pairs(&params)?, 10).map_err(ApiError::Validation)?;
     debug_assert!(q.limit <= RECALL_LIMIT_MAX);
     Ok(Json(state.services.memory.recommend(&q).await?))
 }

@@ -114,7 +114,14 @@ impl Memories {
             MemoryKind::Outcome => same.into_iter().next(),
             MemoryKind::Insight | MemoryKind::Note => same
                 .into_iter()
-                .map(|m| (similarity(&m.summary, &input.summary), m))
+                .map(|m| {
+                    // The closest of its wordings: a third wording may be nearer the second.
+                    let best = std::iter::once(&m.summary)
+                        .chain(&m.also_said)
+                        .map(|said| similarity(said, &input.summary))
+                        .fold(0.0, f64::max);
+                    (best, m)
+                })
                 .filter(|(s, _)| *s >= SAME_TEXT)
                 .max_by(|a, b| a.0.total_cmp(&b.0))
                 .map(|(_, m)| m),

@@ -104,6 +104,19 @@ async fn bad_fields_are_named_and_nothing_is_stored() {
     assert_eq!(status, 422);
     let (status, _) = app.get_json("/api/v1/memories/recall?action=explode").await;
     assert_eq!(status, 422);
+    // An empty choice is refused by name (leave it out to mean any); empty words search nothing.
+    let (status, e) = app.get_json("/api/v1/memories/recall?budget_band=&platform=meta").await;
+    assert_eq!(status, 422, "{e}");
+    assert_eq!(e["error"]["fields"][0]["field"], "budget_band");
+    let (status, e) = app.get_json("/api/v1/memories?action=&agent=").await;
+    assert_eq!(status, 422, "{e}");
+    let (status, _) = app.get_json("/api/v1/memories?q=").await;
+    assert_eq!(status, 200);
+    // A body that is not JSON is a 400 in the API's shape, also without a content type.
+    let r = app.client.post(app.url("/api/v1/memories")).body("\u{0}").send().await.expect("request");
+    assert_eq!(r.status(), 400);
+    let e: serde_json::Value = r.json().await.expect("json body");
+    assert!(e["error"]["message"].is_string(), "{e}");
     assert_eq!(total(&app, "").await, 0);
 }
 

@@ -3,7 +3,7 @@
 
 use crate::components::format::locale;
 use crate::server_fns::memory::{Memory, MemoryFilters};
-use switchboard_core::memory::{Metric, Outcome, OutcomeStatus, SourceKind, Verdict};
+use switchboard_core::memory::{Metric, Outcome, OutcomeStatus, SourceKind, OutcomeVerdict};
 
 /// A relative change with its sign: `+3%`, `−9%`.
 pub fn signed_percent(x: f64) -> String {
@@ -64,8 +64,8 @@ pub fn outcome_badge(o: &Outcome) -> (&'static str, &'static str) {
     match (o.status, o.verdict) {
         (OutcomeStatus::Pending, _) => ("badge badge--muted", "pending"),
         (OutcomeStatus::Inconclusive, _) => ("badge badge--warn", "inconclusive"),
-        (_, Some(Verdict::Good)) => ("badge badge--ok", "good"),
-        (_, Some(Verdict::Bad)) => ("badge badge--bad", "bad"),
+        (_, Some(OutcomeVerdict::Good)) => ("badge badge--ok", "good"),
+        (_, Some(OutcomeVerdict::Bad)) => ("badge badge--bad", "bad"),
         (_, _) => ("badge badge--muted", "neutral"),
     }
 }
