@@ -21,6 +21,31 @@ pub struct MemoryContext {
     pub month: Option<u8>,
 }
 
+impl MemoryContext {
+    /// The context and action in words ("Meta Ads sales Home decor retargeting Budget increase"):
+    /// what every learning recorded in it says anyway, so a comparison of two of its texts leaves
+    /// them out.
+    pub fn words(&self, action: Option<MemoryAction>) -> String {
+        let mut out: Vec<&str> = Vec::new();
+        if let Some(p) = self.platform {
+            out.push(p.label());
+        }
+        if let Some(o) = self.objective {
+            out.push(o.label());
+        }
+        if let Some(v) = self.vertical {
+            out.push(v.label());
+        }
+        if let Some(a) = &self.audience {
+            out.push(a);
+        }
+        if let Some(a) = action {
+            out.push(a.label());
+        }
+        out.join(" ")
+    }
+}
+
 /// What followed a decision, on one metric. `change` is relative (`0.1` is +10%); `control_change` is
 /// the change of the account's untouched campaigns over the same days, and `effect` the change net of
 /// it (difference in differences). Averages over the measured observations.

@@ -7,6 +7,7 @@
 use super::model::Memory;
 use super::words::{MemoryAction, MemoryAgent};
 use super::MemoryContext;
+use std::collections::BTreeSet;
 use crate::ids::ProjectId;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -192,18 +193,40 @@ fn round(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
+/// The share of a question's terms a learning's words hold (summary, other wordings, subject, tags).
+fn coverage(asked: &BTreeSet<String>, m: &Memory) -> f64 {
+    if asked.is_empty() {
+        return 0.0;
+    }
+    let mut said = m.summary.clone();
+    for t in m.also_said.iter().chain(&m.tags).chain(m.subject.iter()) {
+        said.push_str(". ");
+        said.push_str(t);
+    }
+    let has = super::text::terms(&said);
+    asked.iter().filter(|t| has.contains(*t)).count() as f64 / asked.len() as f64
+}
+
 /// Ranks candidates (each with its raw full-text relevance, higher is better, 0 when it did not
 /// match) and keeps the best `q.limit`. With a context, a learning that fits less than half is left
 /// out unless the text matched; with a text only, only matches are kept.
 pub fn rank(q: &RecallQuery, candidates: Vec<(Memory, f64)>, now: Timestamp, settings: &RecallSettings) -> Vec<Recalled> {
     let has_text = q.has_text();
     let best_text = candidates.iter().map(|(_, t)| *t).fold(0.0f64, f64::max);
+    let asked: BTreeSet<String> = q.q.as_deref().map(super::text::terms).unwrap_or_default();
     let mut out: Vec<Recalled> = candidates
         .into_iter()
         .filter(|(m, _)| !m.forgotten)
         .filter_map(|(m, raw)| {
             let context = context_fit(q, &m);
-            let text = has_text.then(|| if best_text > 0.0 { (raw / best_text).clamp(0.0, 1.0) } else { 0.0 });
+            // Half BM25 (scaled to the best match), half the share of the question's terms the
+            // learning says (its phrases and synonyms read as one): a learning that says all of
+            // "cost cap bidding" comes before one that says "bidding" often.
+            let text = has_text.then(|| {
+                let bm25 = if best_text > 0.0 { (raw / best_text).clamp(0.0, 1.0) } else { 0.0 };
+                let covered = coverage(&asked, &m);
+                0.5 * bm25 + 0.5 * covered
+            });
             let keep = match (context, text) {
                 (Some(c), Some(t)) => c >= 0.5 || t > 0.0,
                 (Some(c), None) => c >= 0.5,

@@ -18,7 +18,7 @@ const STOP: &[&str] = &[
     "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "was", "we", "were",
     "when", "which", "while", "with", "after", "before", "over", "about", "very", "also", "just", "again",
     "what", "how", "why", "who", "where", "any", "all", "some", "more", "most", "less", "because", "got",
-    "get", "gets", "getting", "went", "go", "goes", "though", "although", "once", "us", "per", "ad", "ads",
+    "get", "gets", "getting", "went", "go", "goes", "though", "although", "once", "us", "per", "ad", "ads", "only",
 ];
 
 /// Phrases (and spellings of one word) read as one term, matched on their stemmed words; the
@@ -72,7 +72,7 @@ const SAME: &[(&str, &str)] = &[
     ("stop", "paus"), ("halt", "paus"),
     ("kept", "held"), ("keep", "held"), ("hold", "held"), ("stay", "held"), ("steady", "held"), ("flat", "held"),
     ("outperform", "beat"), ("beat", "beat"), ("versus", "vs"),
-    ("remarket", "retarget"), ("promotion", "promo"),
+    ("remarket", "retarget"), ("promotion", "promo"), ("larg", "big"), ("exit", "leav"), ("left", "leav"),
     ("decor", "decor"), ("furnitur", "decor"), ("interior", "decor"),
     ("purchas", "sale"), ("conversion", "sale"), ("order", "sale"),
     ("weekend", "weekend"), ("saturday", "weekend"), ("sunday", "weekend"),
@@ -86,6 +86,13 @@ const NEGATORS: &[&str] = &[
 
 /// Metrics where lower is better: "improved CPA" means CPA went down.
 const LOWER_BETTER: &[&str] = &["cpa", "cpc", "cpm", "cpl", "tcpa", "bounc"];
+
+/// Terms a direction word can speak of (the nearest one within three terms is taken).
+const METRICS: &[&str] = &[
+    "roas", "ctr", "cvr", "cpa", "cpc", "cpm", "cpl", "tcpa", "troas", "aov", "spend", "budget", "bid", "sale",
+    "revenu", "reach", "volum", "impression", "click", "bounc", "freqcap", "costcap", "bidcap", "frequency",
+    "install", "lead", "sav", "engag", "attent", "traffic", "conversion", "fatigu",
+];
 
 /// Terms that set two sides against each other ("UGC beat studio ads").
 const COMPARES: &[&str] = &["beat", "than", "vs"];
@@ -180,6 +187,9 @@ pub struct Reading {
     pub negated: bool,
     /// Its content words in order, stemmed but not read as synonyms (the sides of a comparison).
     pub order: Vec<String>,
+    /// What moved which way: each direction word with the nearest metric it speaks of ("raising
+    /// budgets lowered ROAS" → budget up, ROAS down); `-` where no metric is near.
+    pub claims: BTreeSet<(String, i8)>,
 }
 
 impl Reading {
@@ -187,6 +197,8 @@ impl Reading {
         let toks = tokens(text);
         let lower_better = toks.iter().any(|t| LOWER_BETTER.contains(&t.term.as_str()));
         let mut r = Reading::default();
+        // Content terms in order, with repeats, for the claims.
+        let mut seq: Vec<String> = Vec::new();
         for t in toks {
             let single = t.words.len() == 1;
             let w = &t.words[0];
@@ -210,9 +222,28 @@ impl Reading {
                 "worse" => if lower_better { "increas" } else { "decreas" }.to_owned(),
                 _ => t.term,
             };
+            seq.push(term.clone());
             if !r.terms.contains(&term) {
                 r.terms.push(term);
             }
+        }
+        for (i, t) in seq.iter().enumerate() {
+            let way = match t.as_str() {
+                "increas" => 1,
+                "decreas" => -1,
+                _ => continue,
+            };
+            // The nearest metric within three terms, the following one on a tie.
+            let metric = (1..=3)
+                .find_map(|d| {
+                    [Some(i + d), i.checked_sub(d)]
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|j| seq.get(j))
+                        .find(|m| METRICS.contains(&m.as_str()))
+                })
+                .map_or("-", String::as_str);
+            r.claims.insert((metric.to_owned(), way));
         }
         r
     }
@@ -221,23 +252,27 @@ impl Reading {
         self.terms.iter().map(String::as_str).collect()
     }
 
-    fn directions(&self) -> BTreeSet<&str> {
-        self.set().into_iter().filter(|t| matches!(*t, "increas" | "decreas")).collect()
-    }
 
-    /// The terms before and after the first comparison word, if any.
-    fn sides(&self) -> Option<(BTreeSet<&str>, BTreeSet<&str>)> {
+    /// The comparison (the word that compares: "beat", or the word before "than"), and the terms
+    /// before and after it, if it makes one.
+    fn sides(&self) -> Option<(&str, BTreeSet<&str>, BTreeSet<&str>)> {
         let at = self.order.iter().position(|t| COMPARES.contains(&t.as_str()))?;
+        let how = match self.order[at].as_str() {
+            "than" => self.order[..at].last().map_or("than", String::as_str),
+            other => other,
+        };
         let left = self.order[..at].iter().map(String::as_str).filter(|t| !COMPARES.contains(t)).collect();
         let right = self.order[at + 1..].iter().map(String::as_str).filter(|t| !COMPARES.contains(t)).collect();
-        Some((left, right))
+        Some((how, left, right))
     }
 
     /// Whether the two say opposite things of the same subject: the metric moved the other way,
     /// one denies what the other says, they give other figures, or a comparison is turned round.
     pub fn contradicts(&self, other: &Reading) -> bool {
-        let (da, db) = (self.directions(), other.directions());
-        if !da.is_empty() && !db.is_empty() && da != db {
+        // A metric one says went one way and the other says went the other (and not also the first).
+        let only = |a: &Reading, b: &Reading| -> Vec<(String, i8)> { a.claims.difference(&b.claims).cloned().collect() };
+        let (ours, theirs) = (only(self, other), only(other, self));
+        if ours.iter().any(|(m, w)| theirs.iter().any(|(n, v)| m == n && *w == -*v)) {
             return true;
         }
         if self.negated != other.negated {
@@ -246,7 +281,11 @@ impl Reading {
         if !self.numbers.is_empty() && !other.numbers.is_empty() && self.numbers.is_disjoint(&other.numbers) {
             return true;
         }
-        if let (Some((la, ra)), Some((lb, rb))) = (self.sides(), other.sides()) {
+        // Turned round: the same comparison with the sides swapped ("lasted longer than" and
+        // "wore out faster than" are not the same comparison, and swapped say the same).
+        if let (Some((ha, la, ra)), Some((hb, lb, rb))) = (self.sides(), other.sides())
+            && ha == hb
+        {
             let kept = la.intersection(&lb).count() + ra.intersection(&rb).count();
             let swapped = la.intersection(&rb).count() + ra.intersection(&lb).count();
             if swapped > kept {
@@ -267,14 +306,27 @@ pub fn terms(text: &str) -> BTreeSet<String> {
 /// shorter text's terms the other holds (a repeat that only adds a word is still a repeat); 0 when
 /// they contradict each other.
 pub fn similarity(a: &str, b: &str) -> f64 {
+    similarity_in(a, b, "")
+}
+
+/// [`similarity`] of two texts recorded in one context, whose words (`context`: "Meta Ads, app
+/// installs, home decor, budget increase") say nothing of what tells them apart and are left out
+/// of the comparison, unless nothing else is left.
+pub fn similarity_in(a: &str, b: &str, context: &str) -> f64 {
     let (ra, rb) = (Reading::of(a), Reading::of(b));
-    let (ta, tb) = (ra.set(), rb.set());
-    if ta.is_empty() || tb.is_empty() {
+    if ra.set().is_empty() || rb.set().is_empty() {
         return if normalize_text(a) == normalize_text(b) { 1.0 } else { 0.0 };
     }
     if ra.contradicts(&rb) {
         return 0.0;
     }
+    let known = Reading::of(context);
+    let known = known.set();
+    let strip = |r: &Reading| -> BTreeSet<String> {
+        let rest: BTreeSet<String> = r.set().difference(&known).map(|t| (*t).to_owned()).collect();
+        if rest.is_empty() { r.set().into_iter().map(str::to_owned).collect() } else { rest }
+    };
+    let (ta, tb) = (strip(&ra), strip(&rb));
     let shared = ta.intersection(&tb).count() as f64;
     let union = ta.union(&tb).count() as f64;
     let jaccard = shared / union;
@@ -398,6 +450,9 @@ mod tests {
          "Gaming on Google: new images every fortnight kept creative fatigue away"),
         ("Lower bids cut CPA for retail", "Lowering bids improved retail CPA"),
         ("Raising budgets hurt ROAS for travel", "Budget raises lowered travel ROAS"),
+        ("Cost cap campaigns needed a larger budget to exit learning",
+         "Cost cap campaigns only left learning with a bigger budget"),
+        ("Creator UGC videos wore out faster than brand videos", "Brand videos lasted longer than creator UGC videos"),
     ];
 
     /// Texts in one context that say different or opposite things.
@@ -425,6 +480,27 @@ mod tests {
         for (a, b) in DIFFERENT {
             assert!(similarity(a, b) < SAME_TEXT, "{a} / {b}: {}", similarity(a, b));
         }
+    }
+
+    #[test]
+    fn in_one_context_the_context_s_own_words_do_not_make_texts_alike() {
+        let context = "Google Ads awareness food bid increase";
+        let a = "Google awareness for food, bid increase: Dayparting the food ads to evenings lowered CPA on Google";
+        let b = "Google awareness for food, bid increase: Landing page speed under two seconds cut bounce rate for food";
+        assert!(similarity_in(a, b, context) < SAME_TEXT, "{}", similarity_in(a, b, context));
+        let c = "Meta engagement for beauty, budget decrease: UGC videos with captions held attention better for beauty engagement";
+        let d = "Meta engagement for beauty, budget decrease: Captioned UGC videos kept attention longer in beauty engagement";
+        let context = "Meta Ads engagement beauty budget decrease";
+        assert!(similarity_in(c, d, context) >= SAME_TEXT, "{}", similarity_in(c, d, context));
+        // Only the context's words: compared as they are.
+        assert_eq!(similarity_in("Meta budget increase", "meta budget increase", "Meta Ads budget increase"), 1.0);
+    }
+
+    #[test]
+    fn a_direction_speaks_of_the_nearest_metric() {
+        let r = Reading::of("Raising budgets lowered ROAS");
+        assert!(r.claims.contains(&("budget".to_owned(), 1)) && r.claims.contains(&("roas".to_owned(), -1)), "{:?}", r.claims);
+        assert!(!Reading::of("Raising budgets lowered ROAS").contradicts(&Reading::of("ROAS fell with bigger budgets")));
     }
 
     #[test]

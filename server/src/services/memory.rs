@@ -13,7 +13,7 @@ use switchboard_core::ids::MemoryId;
 use switchboard_core::memory::input::{MemoryFilter, MemoryPatch, NewMemory};
 use switchboard_core::memory::merge::{merge_key, standing};
 use switchboard_core::memory::recall::{RecallSettings, rank};
-use switchboard_core::memory::text::{SAME_TEXT, similarity};
+use switchboard_core::memory::text::{SAME_TEXT, similarity, similarity_in};
 use switchboard_core::memory::{
     AgentLearned, Memory, MemoryKind, MemoryPage, NOTHING_YET, Observation, OutcomeStatus, RecallQuery, Recalled,
     Recommendations, Recorded,
@@ -115,10 +115,12 @@ impl Memories {
             MemoryKind::Insight | MemoryKind::Note => same
                 .into_iter()
                 .map(|m| {
-                    // The closest of its wordings: a third wording may be nearer the second.
+                    // The closest of its wordings (a third wording may be nearer the second),
+                    // leaving out the words of the context they share.
+                    let context = input.context.words(input.action);
                     let best = std::iter::once(&m.summary)
                         .chain(&m.also_said)
-                        .map(|said| similarity(said, &input.summary))
+                        .map(|said| similarity_in(said, &input.summary, &context))
                         .fold(0.0, f64::max);
                     (best, m)
                 })
