@@ -402,6 +402,7 @@ pub struct MemoryFilter {
 pub const LIST_LIMIT_DEFAULT: u32 = 50;
 pub const LIST_LIMIT_MAX: u32 = 500;
 pub const RECALL_LIMIT_MAX: usize = 100;
+pub const OFFSET_MAX: u32 = i32::MAX as u32;
 
 /// Parses a query string's pairs (as the REST API and the page's form send them) into a filter;
 /// every bad value is named.
@@ -427,14 +428,18 @@ pub fn parse_filter<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> 
             "outcome" => match v.parse() { Ok(x) => f.outcome = Some(x), Err(_) => bad(&mut errors, "good, bad, neutral, pending, inconclusive".into()) },
             "project_id" => match ProjectId::parse(v) { Ok(p) => f.project_id = Some(p), Err(e) => errors.add(key, e.to_string()) },
             "pinned" => match v { "true" | "1" | "on" => f.pinned = Some(true), "false" | "0" => f.pinned = Some(false), _ => errors.add(key, "must be true or false") },
-            "forgotten" | "include_forgotten" => f.include_forgotten = matches!(v, "true" | "1" | "on"),
+            "forgotten" | "include_forgotten" => match v {
+                "true" | "1" | "on" => f.include_forgotten = true,
+                "false" | "0" => f.include_forgotten = false,
+                _ => errors.add(key, "must be true or false"),
+            },
             "limit" => match v.parse::<u32>() {
                 Ok(n @ 1..=LIST_LIMIT_MAX) => f.limit = n,
                 _ => errors.add(key, format!("must be a whole number from 1 to {LIST_LIMIT_MAX}")),
             },
             "offset" => match v.parse::<u32>() {
-                Ok(n) => f.offset = n,
-                _ => errors.add(key, "must be a whole number, 0 or more"),
+                Ok(n @ 0..=OFFSET_MAX) => f.offset = n,
+                _ => errors.add(key, format!("must be a whole number from 0 to {OFFSET_MAX}")),
             },
             _ => {}
         }

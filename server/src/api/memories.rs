@@ -82,10 +82,18 @@ struct NewMemoryBody {
     subject: Option<String>,
     #[schema(min_length = 1, max_length = 500, pattern = r"\S", example = "Raising Meta budgets 20% for home decor lowered ROAS")]
     summary: String,
-    #[schema(max_items = 20)]
-    tags: Option<Vec<String>>,
+    tags: Option<TagsBody>,
     outcome: Option<NewOutcomeBody>,
     pinned: Option<bool>,
+}
+
+/// Tags: a list, or one text with the tags separated by commas.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum TagsBody {
+    List(Vec<String>),
+    Text(String),
 }
 
 /// What followed: the metric, and its values before and after when measured (the learning is
@@ -159,7 +167,7 @@ async fn record(
         ("outcome" = Option<String>, Query, description = "good, bad, neutral, pending or inconclusive."),
         ("include_forgotten" = Option<bool>, Query),
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 500),
-        ("offset" = Option<u32>, Query, minimum = 0),
+        ("offset" = Option<u32>, Query, minimum = 0, maximum = 2147483647),
     ),
     responses((status = 200, body = MemoryPage), (status = 400, body = super::ErrorEnvelope), (status = 422, body = super::ErrorEnvelope)),
 )]
@@ -168,13 +176,23 @@ async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Memo
     Ok(Json(state.services.memory.list(&filter).await?))
 }
 
-/// One learning (a forgotten one too, marked so).
+/// One learning. A forgotten one is 404 unless `include_forgotten=true` asks for it (it can still
+/// be brought back with `PATCH {"forgotten": false}`).
 #[utoipa::path(get, path = "/memories/{id}", tag = "memory",
-    params(("id" = String, Path, example = "mem_0001")),
-    responses((status = 200, body = Memory), (status = 404, body = super::ErrorEnvelope)),
+    params(("id" = String, Path, example = "mem_0001"), ("include_forgotten" = Option<bool>, Query)),
+    responses((status = 200, body = Memory), (status = 400, body = super::ErrorEnvelope), (status = 404, body = super::ErrorEnvelope)),
 )]
-async fn show(State(state): State<AppState>, Segment(id): Segment) -> Result<Json<Memory>, ApiError> {
-    Ok(Json(state.services.memory.get(&memory_id(&id)?).await?))
+async fn show(State(state): State<AppState>, Segment(id): Segment, params: Params) -> Result<Json<Memory>, ApiError> {
+    let include = params.get("include_forgotten", |v| match v {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err("must be true or false"),
+    })?;
+    let memory = state.services.memory.get(&memory_id(&id)?).await?;
+    if memory.forgotten && include != Some(true) {
+        return Err(ApiError::NotFound(format!("memory '{id}' was forgotten (include_forgotten=true shows it)")));
+    }
+    Ok(Json(memory))
 }
 
 /// Changes a learning's `summary`, `tags` or `pinned`, or forgets it (`forgotten: true`) and brings

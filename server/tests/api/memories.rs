@@ -68,6 +68,10 @@ async fn a_learning_is_recorded_merged_found_changed_forgotten_and_brought_back(
     assert_eq!(r.status(), 200);
     assert_eq!(total(&app, "").await, 0, "a forgotten learning is left out");
     assert_eq!(total(&app, "include_forgotten=true").await, 1);
+    let (status, _) = app.get_json(&format!("/api/v1/memories/{id}")).await;
+    assert_eq!(status, 404, "a forgotten learning is gone unless asked for");
+    let (status, got) = app.get_json(&format!("/api/v1/memories/{id}?include_forgotten=true")).await;
+    assert_eq!((status, got["forgotten"].clone()), (200, json!(true)));
     let (_, recalled) = app.get_json("/api/v1/memories/recall?platform=meta").await;
     assert_eq!(recalled["items"].as_array().map(Vec::len), Some(0));
     let r = app.client.patch(app.url(&format!("/api/v1/memories/{id}"))).json(&json!({"forgotten": false})).send().await.expect("undo");
