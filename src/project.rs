@@ -98,7 +98,7 @@ pub struct ProjectInput {
     #[serde(default)]
     /// The client's industry: one of the names (any case; a few other spellings such as
     /// `ecommerce` or `Home Decor` are read too). Empty or null for none.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vertical>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = Vertical::or_blank_schema))]
     pub vertical: Option<String>,
     #[serde(default)]
     /// At most 2,000 characters.
@@ -196,9 +196,9 @@ impl ProjectInput {
             }
         }
         platforms.sort();
-        let status = match self.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let status = match self.status.as_deref() {
             None => ProjectStatus::Active,
-            Some(s) => s.parse().unwrap_or_else(|_| {
+            Some(s) => s.trim().parse().unwrap_or_else(|_| {
                 errors.add("status", "Choose active, paused or archived");
                 ProjectStatus::Active
             }),
@@ -274,9 +274,9 @@ pub struct ProjectPatch {
     pub name: Option<String>,
     #[serde(default, deserialize_with = "crate::validation::present")]
     pub client: Option<Option<String>>,
-    /// A vertical's name (as in the project form), or `null` for none.
+    /// A vertical's name (as in the project form), or blank or `null` for none.
     #[serde(default, deserialize_with = "crate::validation::present")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vertical>))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = Vertical::or_blank_schema))]
     pub vertical: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::validation::present")]
     pub description: Option<Option<String>>,
@@ -426,6 +426,10 @@ mod tests {
             );
         }
         assert_eq!(errors.get("name"), Some("Enter a name for the project"));
+        let blank_status = ProjectInput { name: "x".into(), status: Some(" ".into()), ..Default::default() };
+        assert!(blank_status.validate().is_err(), "a blank status is not a status");
+        let no_status = ProjectInput { name: "x".into(), ..Default::default() };
+        assert_eq!(no_status.validate().map(|d| d.status), Ok(ProjectStatus::Active));
     }
 
     #[test]

@@ -204,6 +204,18 @@ async fn a_project_vertical_is_one_of_the_names() {
     let r = patch(json!({"vertical": null})).await.expect("patch");
     assert_eq!(r.status(), 200);
     assert_eq!(r.json::<Value>().await.expect("json")["vertical"], Value::Null);
+    // Blank clears it too (a form's empty choice), as the document says; a blank status is refused.
+    patch(json!({"vertical": "saas"})).await.expect("patch");
+    let r = patch(json!({"vertical": " "})).await.expect("patch");
+    assert_eq!(r.json::<Value>().await.expect("json")["vertical"], Value::Null);
+    let r = patch(json!({"status": ""})).await.expect("patch");
+    assert_eq!(r.status(), 422);
+    let body = r.json::<Value>().await.expect("json");
+    assert_eq!(body["error"]["fields"][0]["field"], "status", "{body}");
+    let (_, doc) = json(&app, "/api/openapi.json").await;
+    let documented = &doc["components"]["schemas"]["ProjectPatch"]["properties"]["vertical"]["oneOf"];
+    assert_eq!(documented[0]["$ref"], "#/components/schemas/Vertical", "{documented}");
+    assert_eq!(documented[1]["pattern"], r"^\s*$", "{documented}");
 
     // A stored word that names no vertical (written by hand, say) reads as other.
     sqlx::query("UPDATE projects SET vertical = 'Pet supplies' WHERE id = ?")
