@@ -74,6 +74,7 @@ fmt:
 
 lint:
 	scripts/check-layers.sh
+	scripts/check-migrations.sh
 	RUSTFLAGS="$(TEST_RUSTFLAGS)" cargo clippy -p switchboard-core -p app -p server --tests -- -D warnings
 
 # Import throughput on the legacy sample copied 100 times (README: Benchmarks).

@@ -18,8 +18,6 @@ CREATE TABLE memories (
     subject           TEXT,
     summary           TEXT NOT NULL CHECK (length(summary) > 0),
     tags              TEXT NOT NULL DEFAULT '',
-    -- Other wordings of the same learning, merged into it (one per line), searched like the summary.
-    variants          TEXT NOT NULL DEFAULT '',
     metric            TEXT,
     outcome_status    TEXT,
     verdict           TEXT,
@@ -63,17 +61,17 @@ CREATE INDEX memory_observations_memory ON memory_observations (memory_n, at);
 CREATE INDEX memory_observations_due ON memory_observations (status, due_on) WHERE status = 'pending';
 
 CREATE VIRTUAL TABLE memories_fts USING fts5 (
-    summary, subject, tags, variants,
+    summary, subject, tags,
     content = 'memories', content_rowid = 'n',
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
-    INSERT INTO memories_fts (rowid, summary, subject, tags, variants) VALUES (NEW.n, NEW.summary, coalesce(NEW.subject, ''), NEW.tags, NEW.variants);
+    INSERT INTO memories_fts (rowid, summary, subject, tags) VALUES (NEW.n, NEW.summary, coalesce(NEW.subject, ''), NEW.tags);
 END;
 CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
-    INSERT INTO memories_fts (memories_fts, rowid, summary, subject, tags, variants) VALUES ('delete', OLD.n, OLD.summary, coalesce(OLD.subject, ''), OLD.tags, OLD.variants);
+    INSERT INTO memories_fts (memories_fts, rowid, summary, subject, tags) VALUES ('delete', OLD.n, OLD.summary, coalesce(OLD.subject, ''), OLD.tags);
 END;
-CREATE TRIGGER memories_fts_update AFTER UPDATE OF summary, subject, tags, variants ON memories BEGIN
-    INSERT INTO memories_fts (memories_fts, rowid, summary, subject, tags, variants) VALUES ('delete', OLD.n, OLD.summary, coalesce(OLD.subject, ''), OLD.tags, OLD.variants);
-    INSERT INTO memories_fts (rowid, summary, subject, tags, variants) VALUES (NEW.n, NEW.summary, coalesce(NEW.subject, ''), NEW.tags, NEW.variants);
+CREATE TRIGGER memories_fts_update AFTER UPDATE OF summary, subject, tags ON memories BEGIN
+    INSERT INTO memories_fts (memories_fts, rowid, summary, subject, tags) VALUES ('delete', OLD.n, OLD.summary, coalesce(OLD.subject, ''), OLD.tags);
+    INSERT INTO memories_fts (rowid, summary, subject, tags) VALUES (NEW.n, NEW.summary, coalesce(NEW.subject, ''), NEW.tags);
 END;
