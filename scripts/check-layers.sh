@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-pattern='\bRepos\b|ssr::repos\(|state\.(repos|engine|hooks|notifier|live)\b|crate::db::|switchboard_core::ports::|\bsqlx::|Sqlite[A-Z][A-Za-z]*Repo'
+pattern='\bRepos?\b|\bRepoError\b|ssr::repos\(|state\.(repos|engine|hooks|notifier|live)\b|crate::db::|switchboard_core::ports::|\bsqlx::|Sqlite[A-Z][A-Za-z]*Repo'
 if grep -nE "$pattern" -r server/src/api app/src/server_fns --include='*.rs'; then
   echo "check-layers: the lines above reach below the services from an adapter (see ARCHITECTURE.md)" >&2
   exit 1

@@ -74,6 +74,16 @@ impl std::error::Error for FieldErrors {}
 /// `length()` also stops at a NUL, so such a name would fail the tables' non-empty checks.
 pub const CONTROL_CHARACTERS: &str = "must not contain control characters (tabs, line breaks, …)";
 
+/// A yes/no query parameter or checkbox: `true`, `1` or `on` (what a checked box sends), or
+/// `false` or `0`; anything else is `None`.
+pub fn parse_flag(text: &str) -> Option<bool> {
+    match text.trim() {
+        "true" | "1" | "on" => Some(true),
+        "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
 pub fn has_control_characters(text: &str) -> bool {
     text.chars().any(char::is_control)
 }

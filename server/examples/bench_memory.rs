@@ -126,7 +126,7 @@ fn learning(d: &mut Draw, n: usize, projects: &[(ProjectId, Vertical)]) -> NewMe
     let objective = d.chance(0.9).then(|| *d.pick(Objective::ALL));
     let t: Vec<&str> = (0..3).map(|_| *d.pick(TOPICS)).collect();
     let audience = d.pick(AUDIENCES).map(str::to_owned);
-    let source = MemorySource { kind: SourceKind::Api, execution_id: None, stage_id: None, experiment_id: None, by: Some("bench".into()) };
+    let source = MemorySource::sent_by(SourceKind::Api, "bench");
     let roll = d.below(10);
     if roll < 7 {
         let action = *d.pick(CHANGES);

@@ -402,7 +402,13 @@ pub struct MemoryFilter {
 pub const LIST_LIMIT_DEFAULT: u32 = 50;
 pub const LIST_LIMIT_MAX: u32 = 500;
 pub const RECALL_LIMIT_MAX: usize = 100;
+/// Learnings a recall answers, and past outcomes a recommendation lists, when no limit is given.
+pub const RECALL_LIMIT_DEFAULT: usize = 10;
 pub const OFFSET_MAX: u32 = i32::MAX as u32;
+
+/// The query parameters that are free text, where an empty value means "any" (every other one
+/// names a choice or a number).
+pub const FREE_TEXT_PARAMS: &[&str] = &["q", "audience"];
 
 /// Parses a query string's pairs (as the REST API and the page's form send them) into a filter;
 /// every bad value is named.
@@ -427,11 +433,13 @@ pub fn parse_filter<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> 
             "action" => match v.parse() { Ok(x) => f.action = Some(x), Err(_) => bad(&mut errors, MemoryAction::names()) },
             "outcome" => match v.parse() { Ok(x) => f.outcome = Some(x), Err(_) => bad(&mut errors, "good, bad, neutral, pending, inconclusive".into()) },
             "project_id" => match ProjectId::parse(v) { Ok(p) => f.project_id = Some(p), Err(e) => errors.add(key, e.to_string()) },
-            "pinned" => match v { "true" | "1" | "on" => f.pinned = Some(true), "false" | "0" => f.pinned = Some(false), _ => errors.add(key, "must be true or false") },
-            "forgotten" | "include_forgotten" => match v {
-                "true" | "1" | "on" => f.include_forgotten = true,
-                "false" | "0" => f.include_forgotten = false,
-                _ => errors.add(key, "must be true or false"),
+            "pinned" => match crate::validation::parse_flag(v) {
+                Some(yes) => f.pinned = Some(yes),
+                None => errors.add(key, "must be true or false"),
+            },
+            "forgotten" | "include_forgotten" => match crate::validation::parse_flag(v) {
+                Some(yes) => f.include_forgotten = yes,
+                None => errors.add(key, "must be true or false"),
             },
             "limit" => match v.parse::<u32>() {
                 Ok(n @ 1..=LIST_LIMIT_MAX) => f.limit = n,

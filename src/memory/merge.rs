@@ -1,10 +1,60 @@
 //! The write path's rules: which learnings are one (their merge key), and what a learning's
 //! sightings add up to (its outcome, evidence and confidence).
 
-use super::model::{Observation, Outcome, verdict};
+use super::input::{NewMemory, TAGS_MAX};
+use super::model::{Memory, Observation, Outcome, verdict};
+use super::text::{SAME_TEXT, similarity, similarity_in};
 use super::words::{MemoryAction, MemoryAgent, MemoryKind, Metric, OutcomeStatus};
 use super::MemoryContext;
 use crate::ids::ProjectId;
+
+/// Two wordings this alike are one wording (a repeat's text is not kept again).
+const SAME_WORDING: f64 = 0.95;
+/// Other wordings a learning keeps (searched like its summary).
+const WORDINGS_MAX: usize = 10;
+
+/// Of the learnings with a new one's merge key, the one it repeats: for an outcome, the one there
+/// is; for a note or an insight, the one with the closest wording (the closest of each one's
+/// wordings, as a third wording may be nearer the second) when it is near-identical, the words of
+/// the context they share left out of the comparison.
+pub fn repeated(new: &NewMemory, same: Vec<Memory>) -> Option<Memory> {
+    match new.kind {
+        MemoryKind::Outcome => same.into_iter().next(),
+        MemoryKind::Insight | MemoryKind::Note => {
+            let context = new.context.words(new.action);
+            same.into_iter()
+                .map(|m| {
+                    let best = std::iter::once(&m.summary)
+                        .chain(&m.also_said)
+                        .map(|said| similarity_in(said, &new.summary, &context))
+                        .fold(0.0, f64::max);
+                    (best, m)
+                })
+                .filter(|(s, _)| *s >= SAME_TEXT)
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(_, m)| m)
+        }
+    }
+}
+
+/// What a repeat adds to the learning it repeats: one more sighting, its tags (up to the most a
+/// learning has), a pin, and its wording when it is another one.
+pub fn absorb(memory: &mut Memory, new: NewMemory) {
+    memory.evidence = memory.evidence.saturating_add(1);
+    for t in new.tags {
+        if !memory.tags.contains(&t) && memory.tags.len() < TAGS_MAX {
+            memory.tags.push(t);
+        }
+    }
+    memory.pinned |= new.pinned;
+    let said = new.summary.replace('\n', " ");
+    if memory.also_said.len() < WORDINGS_MAX
+        && similarity(&memory.summary, &said) < SAME_WORDING
+        && !memory.also_said.iter().any(|a| similarity(a, &said) >= SAME_WORDING)
+    {
+        memory.also_said.push(said);
+    }
+}
 
 /// What makes two learnings one: the same scope, agent, kind, context and action (and, for
 /// outcomes, the same subject and metric). Notes and insights with the same key merge only when
@@ -154,6 +204,47 @@ pub fn standing(kind: MemoryKind, metric: Option<Metric>, evidence: u32, seen: &
 mod tests {
     use super::*;
     use crate::time::Timestamp;
+
+    fn note(summary: &str, tags: &[&str]) -> NewMemory {
+        let body = serde_json::json!({"agent": "person", "kind": "note", "platform": "meta", "action": "creative_refresh",
+            "summary": summary, "tags": tags});
+        super::super::input::parse_new(&body, super::super::model::MemorySource::sent_by(super::super::words::SourceKind::Person, "owner"))
+            .expect("a note")
+    }
+
+    fn learning(summary: &str, also_said: &[&str]) -> Memory {
+        serde_json::from_value(serde_json::json!({
+            "id": "mem_0001", "agent": "person", "kind": "note", "project_id": null, "platform": "meta",
+            "objective": null, "vertical": null, "audience": null, "budget_band": null, "month": null,
+            "action": "creative_refresh", "subject": null, "summary": summary, "also_said": also_said, "tags": ["ugc"],
+            "outcome": null, "evidence": 1, "confidence": 0.2, "confidence_reason": "",
+            "source": {"kind": "person", "execution_id": null, "stage_id": null, "experiment_id": null, "by": "owner"},
+            "pinned": false, "forgotten": false, "created_at": "2026-11-01T10:00:00Z",
+            "updated_at": "2026-11-01T10:00:00Z", "last_recalled_at": null
+        }))
+        .expect("a learning")
+    }
+
+    #[test]
+    fn a_note_repeats_the_learning_one_of_whose_wordings_it_nearly_says() {
+        let kept = learning("Captioned UGC videos held attention longer", &["UGC clips with captions kept viewers watching longer"]);
+        let other = learning("Carousel ads with prices lowered CPC", &[]);
+        let new = note("UGC videos with captions kept attention longer", &[]);
+        let found = repeated(&new, vec![other.clone(), kept.clone()]).map(|m| m.summary);
+        assert_eq!(found.as_deref(), Some("Captioned UGC videos held attention longer"));
+        assert!(repeated(&note("Static images beat videos for retargeting", &[]), vec![other, kept]).is_none());
+    }
+
+    #[test]
+    fn a_repeat_adds_a_sighting_its_tags_and_its_other_wording_once() {
+        let mut m = learning("Captioned UGC videos held attention longer", &[]);
+        absorb(&mut m, note("UGC videos with captions kept attention longer", &["ugc", "video"]));
+        absorb(&mut m, note("UGC videos with captions kept attention longer", &["video"]));
+        absorb(&mut m, note("Captioned UGC videos held attention longer", &[]));
+        assert_eq!(m.evidence, 4);
+        assert_eq!(m.tags, ["ugc", "video"]);
+        assert_eq!(m.also_said, ["UGC videos with captions kept attention longer"]);
+    }
 
     fn obs(net: Option<f64>) -> Observation {
         Observation {

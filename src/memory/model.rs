@@ -125,6 +125,11 @@ pub struct MemorySource {
 }
 
 impl MemorySource {
+    /// Recorded by someone: a person (`SourceKind::Person`) or an outside system through the API.
+    pub fn sent_by(kind: SourceKind, who: &str) -> Self {
+        MemorySource { kind, execution_id: None, stage_id: None, experiment_id: None, by: Some(who.to_owned()) }
+    }
+
     pub fn run(execution: &str, stage: &str) -> Self {
         MemorySource {
             kind: SourceKind::Run,

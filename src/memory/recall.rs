@@ -1,6 +1,7 @@
 //! Recall: which learnings fit a question, best first, each with the parts of its score so the page
 //! and the agents can say why. Four parts, each 0 to 1: how well the context fits (each field
-//! weighted), full-text relevance (BM25 from the store, scaled to the best hit), recency (a half-life)
+//! weighted), text relevance (half BM25 from the store scaled to the best hit, half the share of the
+//! question's terms the learning says), recency (a half-life)
 //! and outcome strength times evidence. The score is their weighted mean over the parts the question
 //! has (no text part without a text, no context part without a context).
 
@@ -241,11 +242,14 @@ pub fn rank(q: &RecallQuery, candidates: Vec<(Memory, f64)>, now: Timestamp, set
                 if text.is_some() { WEIGHT_TEXT } else { 0.0 },
             );
             let total = wc + wt + WEIGHT_RECENCY + WEIGHT_OUTCOME;
+            let (context, text) = (context.unwrap_or(0.0), text.unwrap_or(0.0));
+            let (recency, outcome) = (recency(&m, now, settings), outcome_strength(&m));
+            let sum = wc * context + wt * text + WEIGHT_RECENCY * recency + WEIGHT_OUTCOME * outcome;
             let parts = ScoreParts {
-                context: round(context.unwrap_or(0.0)),
-                text: round(text.unwrap_or(0.0)),
-                recency: round(recency(&m, now, settings)),
-                outcome: round(outcome_strength(&m)),
+                context: round(context),
+                text: round(text),
+                recency: round(recency),
+                outcome: round(outcome),
                 weights: Weights {
                     context: round(wc / total),
                     text: round(wt / total),
@@ -253,11 +257,7 @@ pub fn rank(q: &RecallQuery, candidates: Vec<(Memory, f64)>, now: Timestamp, set
                     outcome: round(WEIGHT_OUTCOME / total),
                 },
             };
-            let sum = wc * context.unwrap_or(0.0) + wt * text.unwrap_or(0.0)
-                + WEIGHT_RECENCY * recency(&m, now, settings)
-                + WEIGHT_OUTCOME * outcome_strength(&m);
-            let weights = total;
-            Some(Recalled { memory: m, score: round(sum / weights), parts })
+            Some(Recalled { memory: m, score: round(sum / total), parts })
         })
         .collect();
     out.sort_by(|a, b| {

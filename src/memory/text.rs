@@ -50,6 +50,13 @@ const PHRASES: &[(&str, &str)] = &[
     ("held off", "held"), ("kept away", "held"), ("kept off", "held"),
 ];
 
+/// The terms of `PHRASES` that are not words a search should look for themselves: names made up
+/// for a phrase ("freeship"), and the direction terms, which would find every "increase".
+const COINED: &[&str] = &[
+    "freeship", "negkw", "broadmatch", "exactmatch", "phrasematch", "freqcap", "costcap", "bidcap", "landpage",
+    "abtest", "advplus", "smartbid", "adset", "adgroup", "increas", "decreas", "held",
+];
+
 /// Words with the same meaning in this trade, read as one term (after stemming).
 const SAME: &[(&str, &str)] = &[
     ("rais", "increas"), ("boost", "increas"), ("grow", "increas"), ("grew", "increas"), ("up", "increas"),
@@ -96,6 +103,19 @@ const METRICS: &[&str] = &[
 
 /// Terms that set two sides against each other ("UGC beat studio ads").
 const COMPARES: &[&str] = &["beat", "than", "vs"];
+
+/// The metric a direction word at `i` speaks of: the nearest within three terms, the following one
+/// on a tie.
+fn nearest_metric(seq: &[String], i: usize) -> Option<&str> {
+    (1..=3).find_map(|d| {
+        [Some(i + d), i.checked_sub(d)]
+            .into_iter()
+            .flatten()
+            .filter_map(|j| seq.get(j))
+            .find(|m| METRICS.contains(&m.as_str()))
+            .map(String::as_str)
+    })
+}
 
 /// A light suffix stemmer (enough to read "raising", "raised" and "raises" as one word); a doubled
 /// consonant left by the suffix is undone ("capped", "capping" → "cap").
@@ -194,12 +214,10 @@ pub struct Reading {
 
 impl Reading {
     pub fn of(text: &str) -> Reading {
-        let toks = tokens(text);
-        let lower_better = toks.iter().any(|t| LOWER_BETTER.contains(&t.term.as_str()));
         let mut r = Reading::default();
         // Content terms in order, with repeats, for the claims.
         let mut seq: Vec<String> = Vec::new();
-        for t in toks {
+        for t in tokens(text) {
             let single = t.words.len() == 1;
             let w = &t.words[0];
             if single && NEGATORS.contains(&w.as_str()) {
@@ -217,33 +235,29 @@ impl Reading {
                 continue;
             }
             r.order.push(if t.phrase || COMPARES.contains(&t.term.as_str()) { t.term.clone() } else { stem(w) });
-            let term = match t.term.as_str() {
-                "better" => if lower_better { "decreas" } else { "increas" }.to_owned(),
-                "worse" => if lower_better { "increas" } else { "decreas" }.to_owned(),
-                _ => t.term,
-            };
-            seq.push(term.clone());
-            if !r.terms.contains(&term) {
-                r.terms.push(term);
-            }
+            seq.push(t.term);
         }
-        for (i, t) in seq.iter().enumerate() {
-            let way = match t.as_str() {
+        // "Better" and "worse" say which way the metric they speak of moved: "improved CPA" is
+        // CPA down, "improved CTR" is CTR up.
+        let seq: Vec<String> = (0..seq.len())
+            .map(|i| match seq[i].as_str() {
+                word @ ("better" | "worse") => {
+                    let lower = nearest_metric(&seq, i).is_some_and(|m| LOWER_BETTER.contains(&m));
+                    if (word == "better") != lower { "increas" } else { "decreas" }.to_owned()
+                }
+                _ => seq[i].clone(),
+            })
+            .collect();
+        for (i, term) in seq.iter().enumerate() {
+            if !r.terms.contains(term) {
+                r.terms.push(term.clone());
+            }
+            let way = match term.as_str() {
                 "increas" => 1,
                 "decreas" => -1,
                 _ => continue,
             };
-            // The nearest metric within three terms, the following one on a tie.
-            let metric = (1..=3)
-                .find_map(|d| {
-                    [Some(i + d), i.checked_sub(d)]
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|j| seq.get(j))
-                        .find(|m| METRICS.contains(&m.as_str()))
-                })
-                .map_or("-", String::as_str);
-            r.claims.insert((metric.to_owned(), way));
+            r.claims.insert((nearest_metric(&seq, i).unwrap_or("-").to_owned(), way));
         }
         r
     }
@@ -350,12 +364,7 @@ fn normalize_text(s: &str) -> String {
 /// it is a word of its own ("ctr" → "ctr", "click through rate", "clickthrough rate", …).
 fn spellings(term: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let own = !matches!(
-        term,
-        "freeship" | "negkw" | "broadmatch" | "exactmatch" | "phrasematch" | "freqcap" | "costcap" | "bidcap"
-            | "landpage" | "abtest" | "advplus" | "smartbid" | "adset" | "adgroup" | "increas" | "decreas" | "held"
-    );
-    if own {
+    if !COINED.contains(&term) {
         out.push(term.to_owned());
     }
     for (phrase, t) in PHRASES {
@@ -501,6 +510,11 @@ mod tests {
         let r = Reading::of("Raising budgets lowered ROAS");
         assert!(r.claims.contains(&("budget".to_owned(), 1)) && r.claims.contains(&("roas".to_owned(), -1)), "{:?}", r.claims);
         assert!(!Reading::of("Raising budgets lowered ROAS").contradicts(&Reading::of("ROAS fell with bigger budgets")));
+        // "Improved" is read with the metric beside it, not with another one in the sentence.
+        let r = Reading::of("Improved CTR while CPA rose");
+        assert!(r.claims.contains(&("ctr".to_owned(), 1)) && r.claims.contains(&("cpa".to_owned(), 1)), "{:?}", r.claims);
+        let r = Reading::of("Better CPA, but CTR worsened");
+        assert!(r.claims.contains(&("cpa".to_owned(), -1)) && r.claims.contains(&("ctr".to_owned(), -1)), "{:?}", r.claims);
     }
 
     #[test]

@@ -313,13 +313,7 @@ pub async fn record_memory(#[server(default)] form: RecordForm) -> Result<Record
     let result = async move {
         use switchboard_core::memory::{MemorySource, SourceKind};
         let body = form.body().map_err(AppError::Validation)?;
-        let source = MemorySource {
-            kind: SourceKind::Person,
-            execution_id: None,
-            stage_id: None,
-            experiment_id: None,
-            by: Some(WHO.to_owned()),
-        };
+        let source = MemorySource::sent_by(SourceKind::Person, WHO);
         let input = switchboard_core::memory::input::parse_new(&body, source).map_err(AppError::Validation)?;
         Ok(super::ssr::services()?.memory.record(input).await?)
     }

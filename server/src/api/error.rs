@@ -107,13 +107,6 @@ impl From<switchboard_core::service::ServiceError> for ApiError {
     }
 }
 
-/// Storage errors met outside the services (access control's sessions) answer as the services' do.
-impl From<switchboard_core::RepoError> for ApiError {
-    fn from(e: switchboard_core::RepoError) -> Self {
-        switchboard_core::service::ServiceError::from(e).into()
-    }
-}
-
 impl From<switchboard_core::ParseError> for ApiError {
     fn from(e: switchboard_core::ParseError) -> Self {
         ApiError::BadRequest(e.to_string())

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Serialize;
 use serde_json::Value;
-use switchboard_core::memory::input::{self, RECALL_LIMIT_MAX};
+use switchboard_core::memory::input;
 use switchboard_core::memory::{Memory, MemoryPage, MemorySource, Recalled, Recommendations, SourceKind};
 use switchboard_core::ids::MemoryId;
 use utoipa_axum::router::OpenApiRouter;
@@ -32,20 +32,15 @@ fn who(caller: Option<Extension<Caller>>) -> String {
     caller.map_or_else(|| "api".to_owned(), |Extension(c)| c.who())
 }
 
-/// The query's pairs. An empty value is refused (naming the parameter) except for the words of a
-/// search and an audience, where empty text means "any": the API answers exactly what it was
+/// The query's pairs. An empty value is refused (naming the parameter) except for free text (the
+/// words of a search, an audience), where empty means "any": the API answers exactly what it was
 /// asked, unlike the page's form, which sends every filter and leaves the unused ones empty.
 fn pairs(params: &Params) -> Result<Vec<(&str, &str)>, ApiError> {
     let mut errors = switchboard_core::validation::FieldErrors::new();
     let mut names: Vec<&String> = params.0.keys().collect();
     names.sort();
     for name in names {
-        let known = matches!(
-            name.as_str(),
-            "agent" | "kind" | "platform" | "objective" | "vertical" | "action" | "project_id" | "outcome"
-                | "pinned" | "include_forgotten" | "forgotten" | "limit" | "offset" | "month" | "budget_band"
-        );
-        if known && params.0[name].trim().is_empty() {
+        if !input::FREE_TEXT_PARAMS.contains(&name.as_str()) && params.0[name].trim().is_empty() {
             errors.add(name, "is empty: leave the parameter out to mean any");
         }
     }
@@ -138,13 +133,11 @@ async fn record(
     caller: Option<Extension<Caller>>,
     super::extract::ApiJson(body): super::extract::ApiJson<Value>,
 ) -> Result<Response, ApiError> {
-    let by = who(caller);
-    let source = MemorySource {
-        kind: if by == "owner" { SourceKind::Person } else { SourceKind::Api },
-        execution_id: None,
-        stage_id: None,
-        experiment_id: None,
-        by: Some(by),
+    // A logged-in session is the owner, a person; an API key is an outside system.
+    let source = match caller {
+        Some(Extension(c @ Caller::Session(_))) => MemorySource::sent_by(SourceKind::Person, &c.who()),
+        Some(Extension(c)) => MemorySource::sent_by(SourceKind::Api, &c.who()),
+        None => MemorySource::sent_by(SourceKind::Api, "api"),
     };
     let input = input::parse_new(&body, source).map_err(ApiError::Validation)?;
     let recorded = state.services.memory.record(input).await?;
@@ -183,13 +176,11 @@ async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Memo
     responses((status = 200, body = Memory), (status = 400, body = super::ErrorEnvelope), (status = 404, body = super::ErrorEnvelope)),
 )]
 async fn show(State(state): State<AppState>, Segment(id): Segment, params: Params) -> Result<Json<Memory>, ApiError> {
-    let include = params.get("include_forgotten", |v| match v {
-        "true" | "1" => Ok(true),
-        "false" | "0" => Ok(false),
-        _ => Err("must be true or false"),
-    })?;
+    let include = params
+        .get("include_forgotten", |v| switchboard_core::validation::parse_flag(v).ok_or("must be true or false"))?
+        .unwrap_or(false);
     let memory = state.services.memory.get(&memory_id(&id)?).await?;
-    if memory.forgotten && include != Some(true) {
+    if memory.forgotten && !include {
         return Err(ApiError::NotFound(format!("memory '{id}' was forgotten (include_forgotten=true shows it)")));
     }
     Ok(Json(memory))
@@ -236,7 +227,8 @@ struct RecallBody {
 
 /// The learnings that fit a context and/or a text, best first, each with its score and the parts
 /// of it: `context` (each field weighted: action, platform, objective, vertical, project...),
-/// `text` (BM25, scaled to the best match), `recency` (half-life 90 days) and `outcome` (strength
+/// `text` (half BM25 scaled to the best match, half the share of the question's words the learning
+/// says), `recency` (half-life 90 days) and `outcome` (strength
 /// times evidence).
 #[utoipa::path(get, path = "/memories/recall", tag = "memory",
     params(
@@ -255,7 +247,7 @@ struct RecallBody {
     responses((status = 200, body = RecallBody), (status = 400, body = super::ErrorEnvelope), (status = 422, body = super::ErrorEnvelope)),
 )]
 async fn recall(State(state): State<AppState>, params: Params) -> Result<Json<RecallBody>, ApiError> {
-    let q = input::parse_recall(pairs(&params)?, 10).map_err(ApiError::Validation)?;
+    let q = input::parse_recall(pairs(&params)?, input::RECALL_LIMIT_DEFAULT).map_err(ApiError::Validation)?;
     Ok(Json(RecallBody { items: state.services.memory.recall(&q).await? }))
 }
 
@@ -274,7 +266,6 @@ async fn recall(State(state): State<AppState>, params: Params) -> Result<Json<Re
     responses((status = 200, body = Recommendations), (status = 400, body = super::ErrorEnvelope), (status = 422, body = super::ErrorEnvelope)),
 )]
 async fn recommendations(State(state): State<AppState>, params: Params) -> Result<Json<Recommendations>, ApiError> {
-    let q = input::parse_recall(pairs(&params)?, 10).map_err(ApiError::Validation)?;
-    debug_assert!(q.limit <= RECALL_LIMIT_MAX);
+    let q = input::parse_recall(pairs(&params)?, input::RECALL_LIMIT_DEFAULT).map_err(ApiError::Validation)?;
     Ok(Json(state.services.memory.recommend(&q).await?))
 }

@@ -8,7 +8,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use switchboard_core::RepoError;
+use switchboard_core::service::ServiceError;
 use switchboard_core::access::RateLimiter;
 use switchboard_core::ports::ApiKeyRepo;
 use switchboard_core::time::Timestamp;
@@ -171,7 +171,7 @@ impl Access {
         Ok(())
     }
 
-    pub async fn needs_setup(&self) -> Result<bool, RepoError> {
+    pub async fn needs_setup(&self) -> Result<bool, ServiceError> {
         Ok(self.store.owner_hash().await?.is_none())
     }
 
@@ -199,7 +199,7 @@ impl Access {
             .map_err(|e| e.to_string())
     }
 
-    pub async fn check_password(&self, candidate: &str) -> Result<bool, RepoError> {
+    pub async fn check_password(&self, candidate: &str) -> Result<bool, ServiceError> {
         let Some(stored) = self.store.owner_hash().await? else {
             return Ok(false);
         };
@@ -212,11 +212,14 @@ impl Access {
     }
 
     /// A new session: its token (for the cookie).
-    pub async fn open_session(&self, user_agent: Option<&str>) -> Result<String, RepoError> {
+    pub async fn open_session(&self, user_agent: Option<&str>) -> Result<String, ServiceError> {
         let mut bytes = [0u8; 32];
         SystemRandom::new()
             .fill(&mut bytes)
-            .map_err(|_| RepoError::Conflict("the random source failed".to_owned()))?;
+            .map_err(|_| {
+                tracing::error!("the system's random source failed");
+                ServiceError::Internal
+            })?;
         let token = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes);
         let expires =
             Timestamp::from_datetime(chrono::Utc::now() + chrono::Duration::days(self.settings.session_days));
@@ -226,13 +229,13 @@ impl Access {
         Ok(token)
     }
 
-    pub async fn close_session(&self, token: &str) -> Result<(), RepoError> {
-        self.store.end_session(&hash_token(token)).await
+    pub async fn close_session(&self, token: &str) -> Result<(), ServiceError> {
+        Ok(self.store.end_session(&hash_token(token)).await?)
     }
 
     /// The caller a request authenticates as: an API key (`Authorization: Bearer`) or a session
     /// cookie. A bearer token that is not a live key is no one, even with a cookie.
-    pub async fn identify(&self, headers: &HeaderMap) -> Result<Option<Caller>, RepoError> {
+    pub async fn identify(&self, headers: &HeaderMap) -> Result<Option<Caller>, ServiceError> {
         if let Some(token) = api_keys::bearer(headers) {
             return Ok(api_keys::authenticate(self.api_keys.as_ref(), token)
                 .await?

@@ -309,7 +309,7 @@ fn history_source() -> MemorySource {
 }
 
 fn owner() -> MemorySource {
-    MemorySource { kind: SourceKind::Person, execution_id: None, stage_id: None, experiment_id: None, by: Some("owner".to_owned()) }
+    MemorySource::sent_by(SourceKind::Person, "owner")
 }
 
 fn empty_sighting(at: Timestamp) -> Observation {

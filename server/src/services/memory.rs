@@ -11,9 +11,8 @@ use std::sync::Arc;
 use switchboard_core::execution::ExecutionDetail;
 use switchboard_core::ids::MemoryId;
 use switchboard_core::memory::input::{MemoryFilter, MemoryPatch, NewMemory};
-use switchboard_core::memory::merge::{merge_key, standing};
+use switchboard_core::memory::merge::{absorb, merge_key, repeated, standing};
 use switchboard_core::memory::recall::{RecallSettings, rank};
-use switchboard_core::memory::text::{SAME_TEXT, similarity, similarity_in};
 use switchboard_core::memory::{
     AgentLearned, Memory, MemoryKind, MemoryPage, NOTHING_YET, Observation, OutcomeStatus, RecallQuery, Recalled,
     Recommendations, Recorded,
@@ -110,41 +109,9 @@ impl Memories {
             metric,
         );
         let same = self.memories.by_key(&key).await?;
-        let found = match input.kind {
-            MemoryKind::Outcome => same.into_iter().next(),
-            MemoryKind::Insight | MemoryKind::Note => same
-                .into_iter()
-                .map(|m| {
-                    // The closest of its wordings (a third wording may be nearer the second),
-                    // leaving out the words of the context they share.
-                    let context = input.context.words(input.action);
-                    let best = std::iter::once(&m.summary)
-                        .chain(&m.also_said)
-                        .map(|said| similarity_in(said, &input.summary, &context))
-                        .fold(0.0, f64::max);
-                    (best, m)
-                })
-                .filter(|(s, _)| *s >= SAME_TEXT)
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(_, m)| m),
-        };
-        if let Some(mut memory) = found {
+        if let Some(mut memory) = repeated(&input, same) {
             self.memories.add_observation(&memory.id, &sighting, KEEP).await?;
-            memory.evidence = memory.evidence.saturating_add(1);
-            for t in input.tags {
-                if !memory.tags.contains(&t) && memory.tags.len() < switchboard_core::memory::input::TAGS_MAX {
-                    memory.tags.push(t);
-                }
-            }
-            memory.pinned |= input.pinned;
-            // Another wording is kept (searched like the summary), up to ten of them.
-            let said = input.summary.replace('\n', " ");
-            if memory.also_said.len() < 10
-                && similarity(&memory.summary, &said) < 0.95
-                && !memory.also_said.iter().any(|a| similarity(a, &said) >= 0.95)
-            {
-                memory.also_said.push(said);
-            }
+            absorb(&mut memory, input);
             memory.updated_at = memory.updated_at.max(now);
             self.restand(&mut memory, metric).await?;
             return Ok(Recorded { memory, merged: true });
