@@ -23,6 +23,8 @@ pub mod metrics;
 pub mod money;
 pub mod net;
 pub mod notifications;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod platform;
 #[cfg(feature = "server")]
 pub mod ports;

@@ -34,13 +34,7 @@ macro_rules! word_enum {
             /// The schema of an input field that takes one of these names, or blank or `null` for
             /// none (forms send an empty choice as blank).
             pub fn or_blank_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-                use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
-                let one_of = OneOfBuilder::new()
-                    .item(utoipa::openapi::Ref::from_schema_name(stringify!($name)))
-                    .item(ObjectBuilder::new().schema_type(Type::String).pattern(Some(r"^\s*$")))
-                    .item(ObjectBuilder::new().schema_type(Type::Null))
-                    .build();
-                Schema::OneOf(one_of).into()
+                $crate::openapi::or_blank(stringify!($name))
             }
         }
 

@@ -148,10 +148,12 @@ pub struct WorkflowInput {
     #[serde(default)]
     pub description: Option<String>,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::ProjectId>))]
+    /// The project its runs work for; blank or `null` for none.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::project_id_or_blank))]
     pub project_id: Option<String>,
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Trigger>))]
+    /// `manual` when blank or left out.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::trigger_or_blank))]
     pub trigger: Option<String>,
     #[serde(default)]
     pub schedule: Option<String>,
