@@ -238,12 +238,14 @@ mod tests {
     #[test]
     fn a_repeat_adds_a_sighting_its_tags_and_its_other_wording_once() {
         let mut m = learning("Captioned UGC videos held attention longer", &[]);
-        absorb(&mut m, note("UGC videos with captions kept attention longer", &["ugc", "video"]));
-        absorb(&mut m, note("UGC videos with captions kept attention longer", &["video"]));
-        absorb(&mut m, note("Captioned UGC videos held attention longer", &[]));
+        let other = "Short UGC clips with subtitles kept people watching";
+        absorb(&mut m, note(other, &["ugc", "video"]));
+        absorb(&mut m, note(other, &["video"]));
+        // A wording read as the same one (synonyms, order) is not kept again.
+        absorb(&mut m, note("UGC videos with captions kept attention longer", &[]));
         assert_eq!(m.evidence, 4);
         assert_eq!(m.tags, ["ugc", "video"]);
-        assert_eq!(m.also_said, ["UGC videos with captions kept attention longer"]);
+        assert_eq!(m.also_said, [other]);
     }
 
     fn obs(net: Option<f64>) -> Observation {

@@ -227,7 +227,8 @@ impl Reading {
                 r.numbers.insert(w.trim_start_matches('0').to_owned());
                 continue;
             }
-            if single && (STOP.contains(&w.as_str()) || NEGATORS.contains(&w.as_str()) || w == "t") {
+            // A letter alone is what an apostrophe leaves ("didn't", "budget's"): it says nothing.
+            if single && (STOP.contains(&w.as_str()) || NEGATORS.contains(&w.as_str()) || w.chars().count() == 1) {
                 // "than" is kept for comparisons even though it says nothing alone.
                 if w == "than" {
                     r.order.push("than".to_owned());
@@ -503,6 +504,11 @@ mod tests {
         assert!(similarity_in(c, d, context) >= SAME_TEXT, "{}", similarity_in(c, d, context));
         // Only the context's words: compared as they are.
         assert_eq!(similarity_in("Meta budget increase", "meta budget increase", "Meta Ads budget increase"), 1.0);
+    }
+
+    #[test]
+    fn what_an_apostrophe_leaves_is_not_a_term() {
+        assert_eq!(Reading::of("The budget's cap didn't hold").terms, Reading::of("The budget cap did not hold").terms);
     }
 
     #[test]
