@@ -81,6 +81,10 @@ pub fn platform_color(platform: switchboard_core::Platform) -> &'static str {
 
 pub use switchboard_core::analytics::report::split_partial;
 
+/// How many frames a chart waits for its box to be put in the document.
+#[cfg(feature = "hydrate")]
+const WAIT_FRAMES: u32 = 120;
+
 #[component]
 pub fn Chart(
     #[prop(into)] id: String,
@@ -92,13 +96,25 @@ pub fn Chart(
     {
         let id = id.clone();
         let theme = use_context::<ChartTheme>();
+        // Frames waited for the box to be in the document.
+        let waited = RwSignal::new(0u32);
         Effect::new(move |held: Option<Option<draw::Handle>>| {
             let spec = spec.get();
             // Redrawn with the theme's colours when it changes.
             if let Some(t) = theme {
                 t.0.track();
             }
-            draw::draw(&id, &spec, held.flatten())
+            waited.track();
+            let held = held.flatten();
+            if held.is_none() && !draw::in_document(&id) {
+                // After a link is followed in the browser, the new page is built before it is put
+                // in the document: drawn on a later frame (waiting about two seconds at most).
+                if waited.get_untracked() < WAIT_FRAMES {
+                    request_animation_frame(move || waited.update(|n| *n += 1));
+                }
+                return None;
+            }
+            draw::draw(&id, &spec, held)
         });
     }
     #[cfg(not(feature = "hydrate"))]
@@ -146,6 +162,11 @@ mod draw {
     }
 
     /// Draws `spec` into the element `id`, or updates the chart already there.
+    /// Whether the chart's box is in the document yet (ECharts finds it by id).
+    pub fn in_document(id: &str) -> bool {
+        leptos::prelude::window().document().and_then(|d| d.get_element_by_id(id)).is_some()
+    }
+
     pub fn draw(id: &str, spec: &ChartSpec, held: Option<Echarts>) -> Option<Echarts> {
         let chart = build(spec, &ink(id));
         match held {
