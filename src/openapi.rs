@@ -21,3 +21,7 @@ pub fn project_id_or_blank() -> RefOr<Schema> {
 pub fn trigger_or_blank() -> RefOr<Schema> {
     or_blank("Trigger")
 }
+
+pub fn vertical_or_blank() -> RefOr<Schema> {
+    or_blank("Vertical")
+}

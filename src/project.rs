@@ -98,7 +98,7 @@ pub struct ProjectInput {
     #[serde(default)]
     /// The client's industry: one of the names (any case; a few other spellings such as
     /// `ecommerce` or `Home Decor` are read too). Empty or null for none.
-    #[cfg_attr(feature = "openapi", schema(schema_with = Vertical::or_blank_schema))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::vertical_or_blank))]
     pub vertical: Option<String>,
     #[serde(default)]
     /// At most 2,000 characters.
@@ -276,7 +276,7 @@ pub struct ProjectPatch {
     pub client: Option<Option<String>>,
     /// A vertical's name (as in the project form), or blank or `null` for none.
     #[serde(default, deserialize_with = "crate::validation::present")]
-    #[cfg_attr(feature = "openapi", schema(schema_with = Vertical::or_blank_schema))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::vertical_or_blank))]
     pub vertical: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::validation::present")]
     pub description: Option<Option<String>>,

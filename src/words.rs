@@ -29,15 +29,6 @@ macro_rules! word_enum {
             }
         }
 
-        #[cfg(feature = "openapi")]
-        impl $name {
-            /// The schema of an input field that takes one of these names, or blank or `null` for
-            /// none (forms send an empty choice as blank).
-            pub fn or_blank_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-                $crate::openapi::or_blank(stringify!($name))
-            }
-        }
-
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 

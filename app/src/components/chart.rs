@@ -161,12 +161,12 @@ mod draw {
         }
     }
 
-    /// Draws `spec` into the element `id`, or updates the chart already there.
     /// Whether the chart's box is in the document yet (ECharts finds it by id).
     pub fn in_document(id: &str) -> bool {
         leptos::prelude::window().document().and_then(|d| d.get_element_by_id(id)).is_some()
     }
 
+    /// Draws `spec` into the element `id`, or updates the chart already there.
     pub fn draw(id: &str, spec: &ChartSpec, held: Option<Echarts>) -> Option<Echarts> {
         let chart = build(spec, &ink(id));
         match held {
