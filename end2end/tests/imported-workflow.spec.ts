@@ -19,16 +19,18 @@ async function connectTestAccounts(page: Page, project: string, seedBase: number
 /** Waits (reloading without JavaScript) until the run's status is `status`. */
 async function runReaches(page: Page, status: string, js: boolean): Promise<void> {
   if (js) {
-    await expect(page.getByTestId("run-status")).toHaveText(status, { timeout: 30_000 });
+    await expect(page.getByTestId("run-status")).toHaveText(status, { timeout: 60_000 });
     return;
   }
   await expect(async () => {
     await page.reload();
     await expect(page.getByTestId("run-status")).toHaveText(status, { timeout: 1_000 });
-  }).toPass({ timeout: 30_000 });
+  }).toPass({ timeout: 60_000 });
 }
 
 test("an imported workflow asks for a project, then runs from Run now and saves with one", async ({ page }, info) => {
+  // A run's stages take longer while the other browser tests load both cores.
+  test.setTimeout(120_000);
   const js = info.project.name === "hydrate";
   const [workflow, project, projectName] = js
     ? ["wf_001", "proj_0003", "Ecommerce Brand 3"]
