@@ -134,9 +134,7 @@ impl ApprovalPolicy {
         match self.mode {
             ApprovalMode::Auto => true,
             ApprovalMode::Propose => match (self.auto_approve_under_pct, change.change_pct()) {
-                (Some(limit), Some(pct))
-                    if matches!(change.kind, ChangeKind::Budget | ChangeKind::Bid) =>
-                {
+                (Some(limit), Some(pct)) if matches!(change.kind, ChangeKind::Budget | ChangeKind::Bid) => {
                     pct.abs() < limit
                 }
                 _ => false,
@@ -246,11 +244,7 @@ impl FromStr for Verdict {
         match s.trim().to_ascii_lowercase().as_str() {
             "approve" => Ok(Verdict::Approve),
             "reject" => Ok(Verdict::Reject),
-            _ => Err(ParseError::invalid(
-                "decision",
-                s,
-                "expected approve or reject",
-            )),
+            _ => Err(ParseError::invalid("decision", s, "expected approve or reject")),
         }
     }
 }
@@ -294,12 +288,7 @@ impl Proposal {
     }
 
     /// Takes a person's decision on the waiting changes.
-    pub fn decide(
-        &mut self,
-        input: &DecisionInput,
-        who: &str,
-        now: Timestamp,
-    ) -> Result<(), DecideError> {
+    pub fn decide(&mut self, input: &DecisionInput, who: &str, now: Timestamp) -> Result<(), DecideError> {
         match self.status {
             ProposalStatus::Pending if self.is_expired(now) => {
                 return Err(DecideError::NotPending(format!(
@@ -565,11 +554,16 @@ mod tests {
             change_ids: Some(vec!["c1".into(), "c3".into()]),
             note: Some("  c2 is our brand campaign ".into()),
         };
-        p.decide(&input, "owner", t("2026-12-05T11:00:00Z")).expect("decided");
+        p.decide(&input, "owner", t("2026-12-05T11:00:00Z"))
+            .expect("decided");
         let d: Vec<ChangeDecision> = p.changes.iter().map(|c| c.decision).collect();
         assert_eq!(
             d,
-            [ChangeDecision::Approved, ChangeDecision::Rejected, ChangeDecision::Approved]
+            [
+                ChangeDecision::Approved,
+                ChangeDecision::Rejected,
+                ChangeDecision::Approved
+            ]
         );
         assert_eq!(p.status, ProposalStatus::Decided);
         assert_eq!(p.decided_by.as_deref(), Some("owner"));
@@ -599,7 +593,8 @@ mod tests {
             change_ids: None,
             note: None,
         };
-        p.decide(&input, "api key ci", t("2026-12-05T11:00:00Z")).expect("decided");
+        p.decide(&input, "api key ci", t("2026-12-05T11:00:00Z"))
+            .expect("decided");
         assert_eq!(p.changes[0].decision, ChangeDecision::AutoApproved);
         assert_eq!(p.changes[1].decision, ChangeDecision::Rejected);
         assert_eq!(p.counts(), (1, 1, 0));
@@ -644,7 +639,10 @@ mod tests {
             change_ids: None,
             note: None,
         };
-        assert!(matches!(p.decide(&input, "owner", late), Err(DecideError::NotPending(_))));
+        assert!(matches!(
+            p.decide(&input, "owner", late),
+            Err(DecideError::NotPending(_))
+        ));
         p.expire(late);
         assert_eq!(p.status, ProposalStatus::Expired);
         assert_eq!(p.changes[0].decision, ChangeDecision::Expired);
@@ -671,9 +669,6 @@ mod tests {
 
     #[test]
     fn expiry_is_hours_later() {
-        assert_eq!(
-            expiry(t("2026-12-05T10:00:00Z"), 48),
-            t("2026-12-07T10:00:00Z")
-        );
+        assert_eq!(expiry(t("2026-12-05T10:00:00Z"), 48), t("2026-12-07T10:00:00Z"));
     }
 }

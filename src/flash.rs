@@ -103,7 +103,10 @@ impl FlashBox {
 /// Whether `id` looks like an id the server makes (URL-safe base64, 16 to 64 characters): anything
 /// else in the cookie is ignored without a look-up.
 pub fn is_flash_id(id: &str) -> bool {
-    (16..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    (16..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// The flash id in a `Cookie` header's value, if one is there and well formed.
@@ -180,7 +183,10 @@ mod tests {
         assert_eq!(flash_id_in_cookies(&header), Some(ID));
         assert_eq!(flash_id_in_cookies("sb_session=abc"), None);
         assert_eq!(flash_id_in_cookies(&format!("{FLASH_COOKIE}=short")), None);
-        assert_eq!(flash_id_in_cookies(&format!("{FLASH_COOKIE}=../../etc/passwd%00aaaaaa")), None);
+        assert_eq!(
+            flash_id_in_cookies(&format!("{FLASH_COOKIE}=../../etc/passwd%00aaaaaa")),
+            None
+        );
         assert_eq!(flash_id_in_cookies(&format!("{FLASH_COOKIE}=")), None);
     }
 

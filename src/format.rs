@@ -223,7 +223,11 @@ impl Locale {
                 Some(rest) => ("−", rest),
                 None => ("", digits.as_str()),
             };
-            let space = if self.space_before_amount || is_code { "\u{a0}" } else { "" };
+            let space = if self.space_before_amount || is_code {
+                "\u{a0}"
+            } else {
+                ""
+            };
             format!("{sign}{symbol}{space}{digits}")
         }
     }
@@ -344,7 +348,10 @@ mod tests {
     }
 
     fn at(s: &str) -> NaiveDateTime {
-        crate::time::Timestamp::parse(s).expect("timestamp").as_datetime().naive_utc()
+        crate::time::Timestamp::parse(s)
+            .expect("timestamp")
+            .as_datetime()
+            .naive_utc()
     }
 
     #[test]
@@ -406,7 +413,10 @@ mod tests {
         let jpy = Currency::parse("JPY").expect("JPY");
         assert_eq!(us.money(Micros::new(1_500_000_000), jpy), "¥1,500");
         assert_eq!(us.money(Micros::new(-2_500_000), Currency::USD), "−$2.50");
-        assert_eq!(us.money_whole(Micros::new(9_000_400_000), Currency::EUR), "€9,000");
+        assert_eq!(
+            us.money_whole(Micros::new(9_000_400_000), Currency::EUR),
+            "€9,000"
+        );
         assert_eq!(us.percent(0.1234, 1), "12.3%");
         assert_eq!(de.percent(0.1234, 1), "12,3\u{a0}%");
         assert_eq!(us.times(3.04), "3.0×");
@@ -428,7 +438,10 @@ mod tests {
         assert_eq!(Locale::en_us().date_time(t), "Dec 4, 2026, 10:15\u{202f}PM");
         assert_eq!(Locale::parse("en-GB").date_time(t), "4 Dec 2026, 22:15");
         assert_eq!(Locale::parse("de-DE").date_time(t), "04.12.2026, 22:15");
-        assert_eq!(Locale::en_us().time(at("2026-12-04T00:05:00Z")), "12:05\u{202f}AM");
+        assert_eq!(
+            Locale::en_us().time(at("2026-12-04T00:05:00Z")),
+            "12:05\u{202f}AM"
+        );
     }
 
     #[test]

@@ -5,8 +5,8 @@ pub mod access;
 pub mod activity;
 pub mod agents;
 pub mod analytics;
-pub mod approval;
 pub mod api_key;
+pub mod approval;
 pub mod campaign;
 pub mod connection;
 pub mod connectors;
@@ -16,9 +16,9 @@ pub mod execution;
 pub mod flash;
 pub mod format;
 pub mod health;
-pub mod webhooks;
 pub mod ids;
 pub mod legacy;
+pub mod memory;
 pub mod metrics;
 pub mod money;
 pub mod net;
@@ -37,14 +37,14 @@ pub mod sync;
 pub mod time;
 pub mod validation;
 pub mod vertical;
-pub mod workflow;
+pub mod webhooks;
 pub mod words;
-pub mod memory;
+pub mod workflow;
 
 pub use error::{ParseError, RepoError};
 pub use ids::{
-    ApiKeyId, CampaignId, ChannelId, ConnectionId, DeliveryId, ExecutionId, MemoryId, NotificationId, ProjectId,
-    RuleId, WebhookId, WorkflowId,
+    ApiKeyId, CampaignId, ChannelId, ConnectionId, DeliveryId, ExecutionId, MemoryId, NotificationId,
+    ProjectId, RuleId, WebhookId, WorkflowId,
 };
 pub use money::{Currency, Micros};
 pub use platform::Platform;

@@ -8,7 +8,11 @@ use utoipa::openapi::{Ref, RefOr};
 pub fn or_blank(name: &str) -> RefOr<Schema> {
     let one_of = OneOfBuilder::new()
         .item(Ref::from_schema_name(name))
-        .item(ObjectBuilder::new().schema_type(Type::String).pattern(Some(r"^\s*$")))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(r"^\s*$")),
+        )
         .item(ObjectBuilder::new().schema_type(Type::Null))
         .build();
     Schema::OneOf(one_of).into()

@@ -424,7 +424,10 @@ pub trait NotificationRepo: Send + Sync {
     async fn delete_channel(&self, id: &crate::ids::ChannelId) -> Result<(), RepoError>;
     async fn destination(&self, id: &crate::ids::ChannelId) -> Result<StoredDestination, RepoError>;
 
-    async fn create_rule(&self, draft: &crate::notifications::RuleDraft) -> Result<crate::notifications::Rule, RepoError>;
+    async fn create_rule(
+        &self,
+        draft: &crate::notifications::RuleDraft,
+    ) -> Result<crate::notifications::Rule, RepoError>;
     async fn rules(&self) -> Result<Vec<crate::notifications::Rule>, RepoError>;
     async fn rule(&self, id: &crate::ids::RuleId) -> Result<crate::notifications::Rule, RepoError>;
     async fn update_rule(
@@ -436,8 +439,10 @@ pub trait NotificationRepo: Send + Sync {
 
     /// Adds notifications, due now; one already there for the same rule, event and subject is
     /// left alone. Answers those added.
-    async fn enqueue(&self, items: &[NewNotification])
-    -> Result<Vec<crate::notifications::Notification>, RepoError>;
+    async fn enqueue(
+        &self,
+        items: &[NewNotification],
+    ) -> Result<Vec<crate::notifications::Notification>, RepoError>;
     /// Pending notifications due at `now`, the oldest first.
     async fn due(
         &self,
@@ -559,11 +564,18 @@ pub trait MemoryRepo: Send + Sync {
     /// Whether a sighting with this key was recorded.
     async fn seen(&self, key: &str) -> Result<bool, RepoError>;
     /// A learning's sightings, newest first.
-    async fn observations(&self, id: &crate::ids::MemoryId, limit: u32) -> Result<Vec<crate::memory::Observation>, RepoError>;
+    async fn observations(
+        &self,
+        id: &crate::ids::MemoryId,
+        limit: u32,
+    ) -> Result<Vec<crate::memory::Observation>, RepoError>;
     /// Writes a learning's fields and standing (everything but its id, key and creation).
     async fn save(&self, memory: &crate::memory::Memory) -> Result<(), RepoError>;
     async fn get(&self, id: &crate::ids::MemoryId) -> Result<crate::memory::Memory, RepoError>;
-    async fn list(&self, filter: &crate::memory::input::MemoryFilter) -> Result<crate::memory::MemoryPage, RepoError>;
+    async fn list(
+        &self,
+        filter: &crate::memory::input::MemoryFilter,
+    ) -> Result<crate::memory::MemoryPage, RepoError>;
     /// Learnings that may fit a question, each with its raw full-text relevance (0 when it did
     /// not match): text matches, context matches, and the most recent, at most `max` of each.
     async fn candidates(
@@ -572,7 +584,11 @@ pub trait MemoryRepo: Send + Sync {
         max: u32,
     ) -> Result<Vec<(crate::memory::Memory, f64)>, RepoError>;
     /// Notes when learnings were last recalled.
-    async fn recalled(&self, ids: &[crate::ids::MemoryId], at: &crate::time::Timestamp) -> Result<(), RepoError>;
+    async fn recalled(
+        &self,
+        ids: &[crate::ids::MemoryId],
+        at: &crate::time::Timestamp,
+    ) -> Result<(), RepoError>;
     /// Pending sightings due on or before `today`, oldest first.
     async fn due(&self, today: NaiveDate, limit: u32) -> Result<Vec<PendingObservation>, RepoError>;
     /// Writes a sighting's measurement.

@@ -426,9 +426,16 @@ mod tests {
             );
         }
         assert_eq!(errors.get("name"), Some("Enter a name for the project"));
-        let blank_status = ProjectInput { name: "x".into(), status: Some(" ".into()), ..Default::default() };
+        let blank_status = ProjectInput {
+            name: "x".into(),
+            status: Some(" ".into()),
+            ..Default::default()
+        };
         assert!(blank_status.validate().is_err(), "a blank status is not a status");
-        let no_status = ProjectInput { name: "x".into(), ..Default::default() };
+        let no_status = ProjectInput {
+            name: "x".into(),
+            ..Default::default()
+        };
         assert_eq!(no_status.validate().map(|d| d.status), Ok(ProjectStatus::Active));
     }
 

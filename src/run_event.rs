@@ -209,9 +209,21 @@ impl RunEvent {
     /// The run's end, for the given final status.
     pub fn finished(status: ExecutionStatus, error: Option<String>, result: Option<Value>) -> RunEvent {
         match status {
-            ExecutionStatus::Failed => RunEvent::Failed { status, error, result },
-            ExecutionStatus::Cancelled => RunEvent::Cancelled { status, error, result },
-            _ => RunEvent::Completed { status, error, result },
+            ExecutionStatus::Failed => RunEvent::Failed {
+                status,
+                error,
+                result,
+            },
+            ExecutionStatus::Cancelled => RunEvent::Cancelled {
+                status,
+                error,
+                result,
+            },
+            _ => RunEvent::Completed {
+                status,
+                error,
+                result,
+            },
         }
     }
 
@@ -422,6 +434,9 @@ mod tests {
     #[test]
     fn unknown_types_and_misfit_data_are_not_events() {
         assert_eq!(RunEvent::parse("stage.exploded", &json!({})), None);
-        assert_eq!(RunEvent::parse("stage.started", &json!({"position": "two"})), None);
+        assert_eq!(
+            RunEvent::parse("stage.started", &json!({"position": "two"})),
+            None
+        );
     }
 }

@@ -442,7 +442,12 @@ impl WorkflowForm {
 
     /// The approval fields as a policy; unreadable numbers are errors about `approval.<field>`.
     fn approval(&self, errors: &mut crate::validation::FieldErrors) -> crate::approval::ApprovalPolicy {
-        let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+        let text = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+        };
         let mut policy = crate::approval::ApprovalPolicy::default();
         if let Some(mode) = text(&self.approval_mode) {
             match mode.parse() {
@@ -453,7 +458,10 @@ impl WorkflowForm {
         if let Some(pct) = text(&self.auto_approve_under_pct) {
             match pct.trim_end_matches('%').trim().parse::<f64>() {
                 Ok(p) => policy.auto_approve_under_pct = Some(p),
-                Err(_) => errors.add("approval.auto_approve_under_pct", "must be a number (a percentage)"),
+                Err(_) => errors.add(
+                    "approval.auto_approve_under_pct",
+                    "must be a number (a percentage)",
+                ),
             }
         }
         if let Some(hours) = text(&self.expires_after_hours) {
@@ -469,7 +477,13 @@ impl WorkflowForm {
     pub fn of(workflow: &Workflow) -> Self {
         WorkflowForm {
             name: workflow.name.clone(),
-            project_id: Some(workflow.project_id.as_ref().map(ToString::to_string).unwrap_or_default()),
+            project_id: Some(
+                workflow
+                    .project_id
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            ),
             description: workflow.description.clone(),
             trigger: Some(workflow.trigger.as_str().to_owned()),
             schedule: workflow.schedule.clone(),
@@ -560,7 +574,11 @@ mod tests {
         assert_eq!(again.validate().expect("valid").stages, draft.stages);
         let unknown = WorkflowInput {
             name: "Imported".to_owned(),
-            stages: vec![stage("Analyst", "report", serde_json::json!({"lookbackWeeks": 2}))],
+            stages: vec![stage(
+                "Analyst",
+                "report",
+                serde_json::json!({"lookbackWeeks": 2}),
+            )],
             ..WorkflowInput::default()
         };
         assert!(unknown.validate().is_err());
@@ -593,7 +611,9 @@ mod tests {
             approval: draft.approval,
             template_id: None,
             scheduled_at: None,
-            created_at: crate::time::Timestamp::from_datetime(chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap_or_default()),
+            created_at: crate::time::Timestamp::from_datetime(
+                chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap_or_default(),
+            ),
             updated_at: None,
         };
         let form = WorkflowForm::of(&workflow);
@@ -626,12 +646,25 @@ mod tests {
             project_id: Some("prj_0002".to_owned()),
             ..form.clone()
         };
-        assert_eq!(chosen.into_input(Some("prj_0001".to_owned())).expect("valid").project_id.as_deref(), Some("prj_0002"));
+        assert_eq!(
+            chosen
+                .into_input(Some("prj_0001".to_owned()))
+                .expect("valid")
+                .project_id
+                .as_deref(),
+            Some("prj_0002")
+        );
         let blank = WorkflowForm {
             project_id: Some(" ".to_owned()),
             ..form.clone()
         };
-        assert_eq!(blank.into_input(Some("prj_0001".to_owned())).expect("valid").project_id, None);
+        assert_eq!(
+            blank
+                .into_input(Some("prj_0001".to_owned()))
+                .expect("valid")
+                .project_id,
+            None
+        );
         assert_eq!(input.stages[0].params, serde_json::json!({}));
         assert_eq!(input.stages[1].params, serde_json::json!({"days": 7}));
         let bad = WorkflowForm {

@@ -92,7 +92,10 @@ impl From<switchboard_core::service::ServiceError> for AppError {
     fn from(error: switchboard_core::service::ServiceError) -> Self {
         use switchboard_core::service::ServiceError as S;
         match error {
-            S::Invalid(fields) | S::Refused { fields: Some(fields), .. } => AppError::Validation(fields),
+            S::Invalid(fields)
+            | S::Refused {
+                fields: Some(fields), ..
+            } => AppError::Validation(fields),
             S::BadRequest(message) => {
                 let mut errors = FieldErrors::new();
                 errors.add("request", message);
@@ -100,7 +103,9 @@ impl From<switchboard_core::service::ServiceError> for AppError {
             }
             S::NotFound(message) => AppError::NotFound(message),
             S::Conflict(message) => AppError::Conflict(message),
-            S::Refused { status: 404, message, .. } => AppError::NotFound(message),
+            S::Refused {
+                status: 404, message, ..
+            } => AppError::NotFound(message),
             S::Refused { message, .. } => AppError::Platform(message),
             S::Internal => AppError::Internal,
         }

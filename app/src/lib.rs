@@ -16,10 +16,10 @@ use leptos_router::{
     path,
 };
 use pages::{
-    AnalyticsPage, ApprovalsPage, CampaignPage, CampaignsPage, ConnectionsPage, DashboardPage, EditProjectPage,
-    EditWorkflowPage, ExecutionPage, ExecutionsPage, ExplorerPage, IntegrationsPage, LearningPage, MemoryBrowserPage,
-    NewProjectPage,
-    NotFoundPage, ProjectPage, ProjectsPage, SystemPage, WebhookPage, WorkflowPage, WorkflowsPage,
+    AnalyticsPage, ApprovalsPage, CampaignPage, CampaignsPage, ConnectionsPage, DashboardPage,
+    EditProjectPage, EditWorkflowPage, ExecutionPage, ExecutionsPage, ExplorerPage, IntegrationsPage,
+    LearningPage, MemoryBrowserPage, NewProjectPage, NotFoundPage, ProjectPage, ProjectsPage, SystemPage,
+    WebhookPage, WorkflowPage, WorkflowsPage,
 };
 
 /// Applies the saved colour theme before the first paint, so a dark-mode user never sees a flash.

@@ -19,8 +19,8 @@ use switchboard_core::approval::{ChangeDecision, ChangeKind, ProposedChange};
 use switchboard_core::execution::{Execution, ExecutionDetail, ExecutionStatus, StageRun, StageStatus};
 use switchboard_core::memory::input::{MemoryFilter, NewMemory, NewOutcome};
 use switchboard_core::memory::{
-    BudgetBand, MemoryAction, MemoryAgent, MemoryContext, MemoryKind, MemorySource, Metric, Objective, RecallQuery,
-    SourceKind,
+    BudgetBand, MemoryAction, MemoryAgent, MemoryContext, MemoryKind, MemorySource, Metric, Objective,
+    RecallQuery, SourceKind,
 };
 use switchboard_core::project::ProjectInput;
 use switchboard_core::service::MemoryService;
@@ -53,7 +53,12 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 /// p50 / p95 / p99 / max of times in ms.
 fn spread(times: &mut [f64]) -> (f64, f64, f64, f64) {
     times.sort_by(f64::total_cmp);
-    (percentile(times, 0.50), percentile(times, 0.95), percentile(times, 0.99), times.last().copied().unwrap_or(0.0))
+    (
+        percentile(times, 0.50),
+        percentile(times, 0.95),
+        percentile(times, 0.99),
+        times.last().copied().unwrap_or(0.0),
+    )
 }
 
 /// A small deterministic generator (splitmix64), so every run of the benchmark asks the same.
@@ -82,15 +87,88 @@ impl Draw {
 }
 
 const TOPICS: &[&str] = &[
-    "carousel", "video", "catalog", "holiday", "summer", "spring", "clearance", "loyalty", "bundle", "shipping",
-    "discount", "newsletter", "webinar", "trial", "checkout", "landing", "mobile", "desktop", "weekend", "evening",
-    "frequency", "fatigue", "headline", "testimonial", "influencer", "keyword", "phrase", "negative", "feed", "price",
-    "coupon", "seasonal", "school", "valentine", "mothers", "cyber", "arrivals", "bestsellers", "subscription", "app",
-    "install", "form", "calculator", "quiz", "guide", "review", "rating", "sustainability", "premium", "local",
-    "stores", "geo", "morning", "lunchtime", "collection", "launch", "gift", "wishlist", "outlet", "membership",
+    "carousel",
+    "video",
+    "catalog",
+    "holiday",
+    "summer",
+    "spring",
+    "clearance",
+    "loyalty",
+    "bundle",
+    "shipping",
+    "discount",
+    "newsletter",
+    "webinar",
+    "trial",
+    "checkout",
+    "landing",
+    "mobile",
+    "desktop",
+    "weekend",
+    "evening",
+    "frequency",
+    "fatigue",
+    "headline",
+    "testimonial",
+    "influencer",
+    "keyword",
+    "phrase",
+    "negative",
+    "feed",
+    "price",
+    "coupon",
+    "seasonal",
+    "school",
+    "valentine",
+    "mothers",
+    "cyber",
+    "arrivals",
+    "bestsellers",
+    "subscription",
+    "app",
+    "install",
+    "form",
+    "calculator",
+    "quiz",
+    "guide",
+    "review",
+    "rating",
+    "sustainability",
+    "premium",
+    "local",
+    "stores",
+    "geo",
+    "morning",
+    "lunchtime",
+    "collection",
+    "launch",
+    "gift",
+    "wishlist",
+    "outlet",
+    "membership",
 ];
-const AUDIENCES: &[Option<&str>] = &[Some("retargeting"), Some("prospecting"), Some("lookalike"), Some("broad"), Some("brand"), None, None];
-const BRANDS: &[&str] = &["Northwind", "Bluebird", "Acme", "Evergreen", "Lumen", "Harbor", "Copper", "Juniper", "Alpine", "Bright"];
+const AUDIENCES: &[Option<&str>] = &[
+    Some("retargeting"),
+    Some("prospecting"),
+    Some("lookalike"),
+    Some("broad"),
+    Some("brand"),
+    None,
+    None,
+];
+const BRANDS: &[&str] = &[
+    "Northwind",
+    "Bluebird",
+    "Acme",
+    "Evergreen",
+    "Lumen",
+    "Harbor",
+    "Copper",
+    "Juniper",
+    "Alpine",
+    "Bright",
+];
 const CHANGES: &[MemoryAction] = &[
     MemoryAction::BudgetIncrease,
     MemoryAction::BudgetDecrease,
@@ -110,7 +188,9 @@ const PLATFORMS: [Platform; 3] = [Platform::Google, Platform::Meta, Platform::Pi
 
 fn title(word: &str) -> String {
     let mut c = word.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 /// One learning to record: 70% outcomes of the agents' changes (most measured), 20% the
@@ -131,7 +211,12 @@ fn learning(d: &mut Draw, n: usize, projects: &[(ProjectId, Vertical)]) -> NewMe
     if roll < 7 {
         let action = *d.pick(CHANGES);
         let metric = match action {
-            MemoryAction::BidIncrease | MemoryAction::BidDecrease | MemoryAction::Pause | MemoryAction::Resume | MemoryAction::AudienceNarrowing | MemoryAction::AudienceExpansion => Metric::Cpa,
+            MemoryAction::BidIncrease
+            | MemoryAction::BidDecrease
+            | MemoryAction::Pause
+            | MemoryAction::Resume
+            | MemoryAction::AudienceNarrowing
+            | MemoryAction::AudienceExpansion => Metric::Cpa,
             MemoryAction::CreativeRefresh => Metric::Ctr,
             _ => Metric::Roas,
         };
@@ -155,7 +240,12 @@ fn learning(d: &mut Draw, n: usize, projects: &[(ProjectId, Vertical)]) -> NewMe
             _ => "Changed",
         };
         NewMemory {
-            agent: *d.pick(&[MemoryAgent::Trader, MemoryAgent::Trader, MemoryAgent::SocialMediaBuyer, MemoryAgent::Strategist]),
+            agent: *d.pick(&[
+                MemoryAgent::Trader,
+                MemoryAgent::Trader,
+                MemoryAgent::SocialMediaBuyer,
+                MemoryAgent::Strategist,
+            ]),
             kind: MemoryKind::Outcome,
             project_id: project,
             context: MemoryContext {
@@ -179,7 +269,13 @@ fn learning(d: &mut Draw, n: usize, projects: &[(ProjectId, Vertical)]) -> NewMe
                 before * d.between(0.7, 1.3),
             ),
             tags: vec![action.as_str().replace('_', " "), t[0].to_owned()],
-            outcome: Some(NewOutcome { metric, before: Some(before), after, days: Some(7), spend_micros: None }),
+            outcome: Some(NewOutcome {
+                metric,
+                before: Some(before),
+                after,
+                days: Some(7),
+                spend_micros: None,
+            }),
             source,
             pinned: false,
         }
@@ -199,13 +295,34 @@ fn learning(d: &mut Draw, n: usize, projects: &[(ProjectId, Vertical)]) -> NewMe
                 extra[2]
             )
         } else {
-            format!("{} {}: {} {} {} works best with {}", title(t[0]), t[1], t[2], extra[0], extra[1], extra[2])
+            format!(
+                "{} {}: {} {} {} works best with {}",
+                title(t[0]),
+                t[1],
+                t[2],
+                extra[0],
+                extra[1],
+                extra[2]
+            )
         };
         NewMemory {
-            agent: if insight { MemoryAgent::Analyst } else { MemoryAgent::Person },
-            kind: if insight { MemoryKind::Insight } else { MemoryKind::Note },
+            agent: if insight {
+                MemoryAgent::Analyst
+            } else {
+                MemoryAgent::Person
+            },
+            kind: if insight {
+                MemoryKind::Insight
+            } else {
+                MemoryKind::Note
+            },
             project_id: project,
-            context: MemoryContext { platform: Some(platform), objective, vertical, ..Default::default() },
+            context: MemoryContext {
+                platform: Some(platform),
+                objective,
+                vertical,
+                ..Default::default()
+            },
             action: None,
             subject: None,
             summary,
@@ -218,13 +335,25 @@ fn learning(d: &mut Draw, n: usize, projects: &[(ProjectId, Vertical)]) -> NewMe
 }
 
 fn audience_word(d: &mut Draw) -> &'static str {
-    const WHO: &[&str] = &["buyers", "visitors", "subscribers", "shoppers", "students", "savers", "travellers", "gamers"];
+    const WHO: &[&str] = &[
+        "buyers",
+        "visitors",
+        "subscribers",
+        "shoppers",
+        "students",
+        "savers",
+        "travellers",
+        "gamers",
+    ];
     *d.pick(WHO)
 }
 
 /// A question: by context only, text only, both, or for a project (an index 0 to 3).
 fn question(d: &mut Draw, kind: usize, projects: &[(ProjectId, Vertical)]) -> RecallQuery {
-    let mut q = RecallQuery { limit: 10, ..Default::default() };
+    let mut q = RecallQuery {
+        limit: 10,
+        ..Default::default()
+    };
     let context = |d: &mut Draw, q: &mut RecallQuery| {
         q.context.platform = d.chance(0.9).then(|| *d.pick(&PLATFORMS));
         q.context.objective = d.chance(0.7).then(|| *d.pick(Objective::ALL));
@@ -309,8 +438,12 @@ fn run(i: usize, round: usize, project: &ProjectId, at: Timestamp) -> anyhow::Re
 }
 
 async fn rows(pool: &sqlx::SqlitePool) -> anyhow::Result<(i64, i64)> {
-    let m: i64 = sqlx::query_scalar("SELECT count(*) FROM memories").fetch_one(pool).await?;
-    let o: i64 = sqlx::query_scalar("SELECT count(*) FROM memory_observations").fetch_one(pool).await?;
+    let m: i64 = sqlx::query_scalar("SELECT count(*) FROM memories")
+        .fetch_one(pool)
+        .await?;
+    let o: i64 = sqlx::query_scalar("SELECT count(*) FROM memory_observations")
+        .fetch_one(pool)
+        .await?;
     Ok((m, o))
 }
 
@@ -325,7 +458,8 @@ async fn main() -> anyhow::Result<()> {
 
     // `BENCH_DIR` keeps the database there afterwards (to look into it); a temporary folder otherwise.
     let temp = tempfile::tempdir()?;
-    let dir = std::env::var_os("BENCH_DIR").map_or_else(|| temp.path().to_path_buf(), std::path::PathBuf::from);
+    let dir =
+        std::env::var_os("BENCH_DIR").map_or_else(|| temp.path().to_path_buf(), std::path::PathBuf::from);
     std::fs::create_dir_all(&dir)?;
     // `--reuse 1` with `BENCH_DIR`: the learnings a run before left there (only to profile recall).
     let reuse = arg("--reuse", 0) == 1 && dir.join("bench.db").exists();
@@ -339,7 +473,8 @@ async fn main() -> anyhow::Result<()> {
     server::db::migrate(&pool).await?;
     let settings = Arc::new(server::connectors::ConnectorSettings::from_env());
     let keyring = Arc::new(server::secrets::Keyring::new(&[9; 32], &[]));
-    let infra = server::wiring::infrastructure(&pool, settings, keyring, server::sync::SyncSettings::default())?;
+    let infra =
+        server::wiring::infrastructure(&pool, settings, keyring, server::sync::SyncSettings::default())?;
     let repos = infra.repos.clone();
     let memory = server::services::Memories::new(
         repos.memories.clone(),
@@ -351,7 +486,10 @@ async fn main() -> anyhow::Result<()> {
 
     let mut projects = Vec::new();
     if reuse {
-        let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, vertical FROM projects WHERE vertical IS NOT NULL").fetch_all(&pool).await?;
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, vertical FROM projects WHERE vertical IS NOT NULL")
+                .fetch_all(&pool)
+                .await?;
         for (id, vertical) in rows {
             projects.push((ProjectId::parse(&id)?, vertical.parse::<Vertical>()?));
         }
@@ -386,7 +524,10 @@ async fn main() -> anyhow::Result<()> {
         }
         if made % 20_000 == 0 && made > printed {
             printed = made;
-            eprintln!("fill: {made} learnings in {:.1} s", started.elapsed().as_secs_f64());
+            eprintln!(
+                "fill: {made} learnings in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
         }
     }
     let fill = started.elapsed().as_secs_f64();
@@ -435,13 +576,24 @@ async fn main() -> anyhow::Result<()> {
     }
     let mut all_recalls: Vec<f64> = recall_t.iter().flatten().copied().collect();
     // `--detail 1`: where a recall's time goes (the store's candidates by text, by context, both).
-    let mut detail: Vec<(&str, Vec<f64>)> = vec![("store: text", Vec::new()), ("store: context", Vec::new()), ("store: both", Vec::new())];
+    let mut detail: Vec<(&str, Vec<f64>)> = vec![
+        ("store: text", Vec::new()),
+        ("store: context", Vec::new()),
+        ("store: both", Vec::new()),
+    ];
     if arg("--detail", 0) == 1 {
         let mut dd = Draw(99);
         for _ in 0..300 {
             let both = question(&mut dd, 2, &projects);
-            let text = RecallQuery { context: MemoryContext::default(), action: None, ..both.clone() };
-            let context = RecallQuery { q: None, ..both.clone() };
+            let text = RecallQuery {
+                context: MemoryContext::default(),
+                action: None,
+                ..both.clone()
+            };
+            let context = RecallQuery {
+                q: None,
+                ..both.clone()
+            };
             for (slot, q) in [(0, &text), (1, &context), (2, &both)] {
                 let t = Instant::now();
                 repos.memories.candidates(q, 50).await?;
@@ -458,7 +610,9 @@ async fn main() -> anyhow::Result<()> {
     for round in 0..rounds {
         let mut added = 0;
         for i in 0..runs {
-            added += memory.capture_run(&run(i, round, &projects[i % projects.len()].0, now)?).await?;
+            added += memory
+                .capture_run(&run(i, round, &projects[i % projects.len()].0, now)?)
+                .await?;
         }
         let (m, o) = rows(&pool).await?;
         growth.push((round + 1, added, m - base_rows, o - base_sightings));
@@ -466,7 +620,9 @@ async fn main() -> anyhow::Result<()> {
     let growth_ms = growth_started.elapsed().as_secs_f64() * 1e3 / (runs * rounds).max(1) as f64;
     let mut resumed = 0;
     for i in 0..runs {
-        resumed += memory.capture_run(&run(i, 0, &projects[i % projects.len()].0, now)?).await?;
+        resumed += memory
+            .capture_run(&run(i, 0, &projects[i % projects.len()].0, now)?)
+            .await?;
     }
     let after_resume = rows(&pool).await?;
     // One learning seen 300 times keeps its 100 newest settled sightings.
@@ -480,15 +636,29 @@ async fn main() -> anyhow::Result<()> {
     let mut id = None;
     for _ in 0..300 {
         let mut again = one.clone();
-        again.outcome = Some(NewOutcome { metric: Metric::Roas, before: Some(3.0), after: Some(d.between(2.5, 3.5)), days: Some(7), spend_micros: None });
+        again.outcome = Some(NewOutcome {
+            metric: Metric::Roas,
+            before: Some(3.0),
+            after: Some(d.between(2.5, 3.5)),
+            days: Some(7),
+            spend_micros: None,
+        });
         id = Some(memory.record(again).await?.memory);
     }
     let one = id.ok_or_else(|| anyhow::anyhow!("nothing recorded"))?;
-    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM memory_observations o JOIN memories m ON m.n = o.memory_n WHERE m.id = ?")
-        .bind(one.id.as_str())
-        .fetch_one(&pool)
-        .await?;
-    let total = memory.list(&MemoryFilter { limit: 1, ..Default::default() }).await?.total;
+    let kept: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM memory_observations o JOIN memories m ON m.n = o.memory_n WHERE m.id = ?",
+    )
+    .bind(one.id.as_str())
+    .fetch_one(&pool)
+    .await?;
+    let total = memory
+        .list(&MemoryFilter {
+            limit: 1,
+            ..Default::default()
+        })
+        .await?
+        .total;
 
     println!("\n## Agent memory benchmark ({target} learnings)\n");
     println!(
@@ -499,26 +669,41 @@ async fn main() -> anyhow::Result<()> {
         size("bench.db"),
         size("bench.db-wal")
     );
-    println!("\n| measure | n | p50 ms | p95 ms | p99 ms | max ms |\n| --- | ---: | ---: | ---: | ---: | ---: |");
+    println!(
+        "\n| measure | n | p50 ms | p95 ms | p99 ms | max ms |\n| --- | ---: | ---: | ---: | ---: | ---: |"
+    );
     let line = |name: &str, t: &mut Vec<f64>| {
         let n = t.len();
         let (p50, p95, p99, max) = spread(t);
         println!("| {name} | {n} | {p50:.2} | {p95:.2} | {p99:.2} | {max:.2} |");
     };
     line("write: new learning", &mut new_t);
-    line(&format!("write: repeat, merged ({merges_seen} merged)"), &mut merge_t);
+    line(
+        &format!("write: repeat, merged ({merges_seen} merged)"),
+        &mut merge_t,
+    );
     line("write: all", &mut all_writes);
     for (k, t) in kinds.iter().zip(recall_t.iter_mut()) {
         line(&format!("recall: {k}"), t);
     }
-    line(&format!("recall: all ({:.1} results each)", found as f64 / recalls.max(1) as f64), &mut all_recalls);
+    line(
+        &format!(
+            "recall: all ({:.1} results each)",
+            found as f64 / recalls.max(1) as f64
+        ),
+        &mut all_recalls,
+    );
     for (name, t) in &mut detail {
         if !t.is_empty() {
             line(name, t);
         }
     }
-    println!("\ngrowth: the same {runs} runs' learnings captured again each round ({growth_ms:.2} ms a run)\n");
-    println!("| round | sightings added | learnings (rows) | sightings (rows) |\n| ---: | ---: | ---: | ---: |");
+    println!(
+        "\ngrowth: the same {runs} runs' learnings captured again each round ({growth_ms:.2} ms a run)\n"
+    );
+    println!(
+        "| round | sightings added | learnings (rows) | sightings (rows) |\n| ---: | ---: | ---: | ---: |"
+    );
     for (round, added, m, o) in &growth {
         println!("| {round} | {added} | {m} | {o} |");
     }
@@ -527,7 +712,10 @@ async fn main() -> anyhow::Result<()> {
         after_resume.0 - base_rows,
         after_resume.1 - base_sightings
     );
-    println!("one learning recorded 300 times: evidence {}, {kept} sightings kept", one.evidence);
+    println!(
+        "one learning recorded 300 times: evidence {}, {kept} sightings kept",
+        one.evidence
+    );
     println!("learnings in all: {total}");
     Ok(())
 }

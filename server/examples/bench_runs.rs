@@ -45,7 +45,8 @@ async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyh
         ..server::connectors::ConnectorSettings::from_env()
     });
     let keyring = Arc::new(server::secrets::Keyring::new(&[9; 32], &[]));
-    let wiring = server::wiring::infrastructure(&pool, settings, keyring, server::sync::SyncSettings::default())?;
+    let wiring =
+        server::wiring::infrastructure(&pool, settings, keyring, server::sync::SyncSettings::default())?;
     let services = wiring.repos.clone();
     let mut engine_settings = server::workflows::EngineSettings::from_env();
     engine_settings.max_running = max_running;
@@ -83,9 +84,7 @@ async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyh
             mode: switchboard_core::approval::ApprovalMode::Auto,
             ..Default::default()
         });
-        let draft = input
-            .validate()
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let draft = input.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
         workflows.push(services.workflows.create(draft, "user").await?.id);
     }
 
@@ -94,7 +93,11 @@ async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyh
     // Requested all at once, as by many callers of `POST /api/v1/executions`.
     let starts = (0..runs).map(|i| {
         let (engine, workflow) = (engine.clone(), workflows[i % workflows.len()].clone());
-        tokio::spawn(async move { engine.start(&workflow, None, json!({"trigger": "bench"}), false).await })
+        tokio::spawn(async move {
+            engine
+                .start(&workflow, None, json!({"trigger": "bench"}), false)
+                .await
+        })
     });
     for started in futures_util::future::join_all(starts).await {
         started??;

@@ -167,7 +167,11 @@ fn flows() -> Vec<Flow> {
             schedule: None,
             stages: vec![
                 ("Analyst", "report", json!({"lookback_days": 14})),
-                ("Trader", "rebalance_budgets", json!({"lookback_days": 14, "max_change": 0.2})),
+                (
+                    "Trader",
+                    "rebalance_budgets",
+                    json!({"lookback_days": 14, "max_change": 0.2}),
+                ),
             ],
             runs: 2,
         },
@@ -184,7 +188,11 @@ fn flows() -> Vec<Flow> {
                     "pause_underperformers",
                     json!({"lookback_days": 14, "min_spend": 50, "cpa_multiple": 1.5}),
                 ),
-                ("Trader", "adjust_bids", json!({"lookback_days": 14, "max_change": 0.15})),
+                (
+                    "Trader",
+                    "adjust_bids",
+                    json!({"lookback_days": 14, "max_change": 0.15}),
+                ),
             ],
             runs: 2,
         },
@@ -195,7 +203,11 @@ fn flows() -> Vec<Flow> {
             trigger: "manual",
             schedule: None,
             stages: vec![
-                ("Analyst", "report", json!({"lookback_days": 14, "platforms": ["pinterest"]})),
+                (
+                    "Analyst",
+                    "report",
+                    json!({"lookback_days": 14, "platforms": ["pinterest"]}),
+                ),
                 (
                     "SocialMediaBuyer",
                     "promote_pins",
@@ -304,11 +316,16 @@ pub async fn seed(
     report.campaigns = campaigns;
     report.metric_rows = rows;
     // The memory's history comes before the runs, so their agents recall it.
-    memories::seed(&app, seed, today).await.map_err(DemoError::Memories)?;
+    memories::seed(&app, seed, today)
+        .await
+        .map_err(DemoError::Memories)?;
     let made = make_workflows(&app).await?;
     report.workflows = made.len();
     report.runs = run_history(&app, &made).await;
-    let all = switchboard_core::memory::input::MemoryFilter { limit: 1, ..Default::default() };
+    let all = switchboard_core::memory::input::MemoryFilter {
+        limit: 1,
+        ..Default::default()
+    };
     report.memories = app.services.memory.list(&all).await.map_or(0, |p| p.total);
     // Test accounts the runs changed are stored whole (their change logs would do as well).
     if let Err(e) = app.repos.tools.settle().await {
@@ -404,7 +421,9 @@ async fn sync(app: &Wiring) -> Result<(u64, u64), DemoError> {
 }
 
 /// The demo's workflows, made through the workflow service; answers each with its runs to make.
-async fn make_workflows(app: &Wiring) -> Result<Vec<(switchboard_core::workflow::Workflow, usize)>, DemoError> {
+async fn make_workflows(
+    app: &Wiring,
+) -> Result<Vec<(switchboard_core::workflow::Workflow, usize)>, DemoError> {
     let mut made = Vec::new();
     for flow in flows() {
         let input = WorkflowInput {
@@ -441,7 +460,10 @@ async fn make_workflows(app: &Wiring) -> Result<Vec<(switchboard_core::workflow:
 /// works out its changes and applies none), and its last run is a real one, which stops for
 /// approval when the workflow's approval setting asks for it: seeding does not wait for a
 /// decision. A run still going at the deadline is cancelled.
-async fn run_history(app: &Wiring, workflows: &[(switchboard_core::workflow::Workflow, usize)]) -> Vec<(String, ExecutionStatus)> {
+async fn run_history(
+    app: &Wiring,
+    workflows: &[(switchboard_core::workflow::Workflow, usize)],
+) -> Vec<(String, ExecutionStatus)> {
     let rounds = workflows.iter().map(|(_, n)| *n).max().unwrap_or(0);
     let mut ended = Vec::new();
     for round in 0..rounds {
@@ -450,9 +472,10 @@ async fn run_history(app: &Wiring, workflows: &[(switchboard_core::workflow::Wor
             if round >= *runs {
                 continue;
             }
-            let writes = workflow.stages.iter().any(|s| {
-                switchboard_core::agents::find_action(s.agent, &s.action).is_some_and(|a| a.writes)
-            });
+            let writes = workflow
+                .stages
+                .iter()
+                .any(|s| switchboard_core::agents::find_action(s.agent, &s.action).is_some_and(|a| a.writes));
             let dry_run = writes && round + 1 < *runs;
             let input = json!({"trigger": "manual", "from": "demo"});
             match app
@@ -519,7 +542,8 @@ mod tests {
                 assert!(
                     spec.platforms
                         .iter()
-                        .any(|p| plan.platforms.contains(p) && (wanted.is_empty() || wanted.contains(&p.as_str()))),
+                        .any(|p| plan.platforms.contains(p)
+                            && (wanted.is_empty() || wanted.contains(&p.as_str()))),
                     "{}: {agent} {action} has nothing to work on in {}",
                     flow.name,
                     plan.name
@@ -541,7 +565,12 @@ mod tests {
                 "USD" => "America/",
                 other => panic!("a currency the demo does not use: {other}"),
             };
-            assert!(plan.time_zone.starts_with(zone_area), "{} {}", plan.currency, plan.time_zone);
+            assert!(
+                plan.time_zone.starts_with(zone_area),
+                "{} {}",
+                plan.currency,
+                plan.time_zone
+            );
         }
         let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
         let records = project_records(day);

@@ -8,7 +8,6 @@ pub mod config;
 pub mod connectors;
 pub mod db;
 pub mod demo;
-pub mod webhooks;
 pub mod legacy;
 pub mod notifications;
 pub mod outbound;
@@ -19,6 +18,7 @@ pub mod startup;
 pub mod state;
 pub mod sync;
 pub mod telemetry;
+pub mod webhooks;
 pub mod wiring;
 pub mod workflows;
 

@@ -22,4 +22,3 @@ impl FromRef<AppState> for LeptosOptions {
         state.leptos_options.clone()
     }
 }
-

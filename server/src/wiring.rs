@@ -6,12 +6,12 @@
 use crate::auth::access::{Access, AccessSettings};
 use crate::connectors::{ConnectorSettings, LiveConnectors, LocalToolRunner};
 use crate::db::{self, Db};
-use crate::webhooks::Hooks;
 use crate::notifications::{Notifier, NotifySettings};
 use crate::outbound::{OutboundClient, OutboundSettings};
 use crate::secrets::Keyring;
 use crate::services;
 use crate::sync::{SyncSettings, Syncer};
+use crate::webhooks::Hooks;
 use crate::workflows::{Engine, EngineSettings, EventBus};
 use sqlx::SqlitePool;
 use std::sync::Arc;
@@ -43,7 +43,11 @@ pub fn infrastructure(
     let bus = EventBus::new();
     let db = Db::new(pool, Arc::new(bus.clone()));
     let connections: Arc<dyn ConnectionRepo> = Arc::new(db::SqliteConnectionRepo::new(db.clone()));
-    let live = Arc::new(LiveConnectors::new(settings, keyring.clone(), connections.clone())?);
+    let live = Arc::new(LiveConnectors::new(
+        settings,
+        keyring.clone(),
+        connections.clone(),
+    )?);
     let events: Arc<dyn EventLog> = Arc::new(db::SqliteEventLog::new(db.clone()));
     let tools: Arc<dyn ToolRunner> = Arc::new(LocalToolRunner::new(
         connections.clone(),

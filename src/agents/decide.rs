@@ -271,7 +271,10 @@ pub struct Steps {
 impl Steps {
     /// The same step both ways.
     pub fn even(max_change: f64) -> Self {
-        Steps { raise: max_change, cut: max_change }
+        Steps {
+            raise: max_change,
+            cut: max_change,
+        }
     }
 }
 
@@ -680,11 +683,24 @@ mod tests {
             camp(Platform::Google, "y", 100.0, m(100.0, 100, 10.0, 200.0)),
         ];
         let changes = rebalance(&cs, Steps { raise: 0.1, cut: 0.2 });
-        let to: Vec<(&str, i64)> = changes.iter().map(|c| (c.campaign_id.as_str(), c.to_micros)).collect();
+        let to: Vec<(&str, i64)> = changes
+            .iter()
+            .map(|c| (c.campaign_id.as_str(), c.to_micros))
+            .collect();
         assert_eq!(to, [("x", 110_000_000), ("y", 90_000_000)]);
-        assert!(changes[0].reason.ends_with("budget up 10%"), "{}", changes[0].reason);
+        assert!(
+            changes[0].reason.ends_with("budget up 10%"),
+            "{}",
+            changes[0].reason
+        );
         // Cuts held to 5%: x +20 wanted, y -5, so x is scaled down to +5.
-        let changes = rebalance(&cs, Steps { raise: 0.2, cut: 0.05 });
+        let changes = rebalance(
+            &cs,
+            Steps {
+                raise: 0.2,
+                cut: 0.05,
+            },
+        );
         let to: Vec<i64> = changes.iter().map(|c| c.to_micros).collect();
         assert_eq!(to, [105_000_000, 95_000_000]);
     }

@@ -115,7 +115,11 @@ pub struct Step {
 /// "1 past budget increase", "5 past budget increases".
 fn past(n: usize, action: MemoryAction) -> String {
     let word = lower(action.label());
-    if n == 1 { format!("1 past {word}") } else { format!("{n} past {word}s") }
+    if n == 1 {
+        format!("1 past {word}")
+    } else {
+        format!("{n} past {word}s")
+    }
 }
 
 /// The step of one direction (`max` unless the memory warns against the move), and its line.
@@ -131,7 +135,11 @@ pub fn step(max: f64, action: MemoryAction, side: Side<'_>, moves_word: &str, co
             signed_pct(r.median)
         );
         let line = if heeded {
-            format!("{head}: {moves_word} kept to {} instead of {}", pct(max / 2.0), pct(max))
+            format!(
+                "{head}: {moves_word} kept to {} instead of {}",
+                pct(max / 2.0),
+                pct(max)
+            )
         } else {
             let why = match r.advice {
                 Advice::Do => "worth doing".to_owned(),
@@ -139,10 +147,18 @@ pub fn step(max: f64, action: MemoryAction, side: Side<'_>, moves_word: &str, co
             };
             format!("{head} ({why}): {moves_word} stay at {}", pct(max))
         };
-        return Step { step: if heeded { max / 2.0 } else { max }, line: Some(line), heeded };
+        return Step {
+            step: if heeded { max / 2.0 } else { max },
+            line: Some(line),
+            heeded,
+        };
     }
     if side.learnings.is_empty() {
-        return Step { step: max, line: None, heeded: false };
+        return Step {
+            step: max,
+            line: None,
+            heeded: false,
+        };
     }
     let ids: Vec<&str> = side.learnings.iter().map(|m| m.id.as_str()).collect();
     Step {
@@ -162,12 +178,23 @@ pub fn step(max: f64, action: MemoryAction, side: Side<'_>, moves_word: &str, co
 pub fn steps(max: f64, moves: &Moves, raise: Side<'_>, cut: Side<'_>, context: &str) -> (Steps, Vec<String>) {
     let up = step(max, moves.raise, raise, moves.raises, context);
     let down = step(max, moves.cut, cut, moves.cuts, context);
-    let steps = Steps { raise: up.step, cut: down.step };
+    let steps = Steps {
+        raise: up.step,
+        cut: down.step,
+    };
     let lines = match (up.line, down.line) {
-        (None, None) => vec![format!("No learnings yet for {} {context}: steps stay at {} each way", moves.both, pct(max))],
+        (None, None) => vec![format!(
+            "No learnings yet for {} {context}: steps stay at {} each way",
+            moves.both,
+            pct(max)
+        )],
         (up, down) => {
             let none = |action: MemoryAction, word: &str| {
-                format!("No learnings yet for {}s {context}: {word} stay at {}", lower(action.label()), pct(max))
+                format!(
+                    "No learnings yet for {}s {context}: {word} stay at {}",
+                    lower(action.label()),
+                    pct(max)
+                )
             };
             vec![
                 up.unwrap_or_else(|| none(moves.raise, moves.raises)),
@@ -189,13 +216,23 @@ pub fn known(learnings: &[&Memory], project: &str) -> Vec<String> {
     learnings
         .iter()
         .map(|m| {
-            let seen = if m.evidence == 1 { "seen once".to_owned() } else { format!("seen {} times", m.evidence) };
+            let seen = if m.evidence == 1 {
+                "seen once".to_owned()
+            } else {
+                format!("seen {} times", m.evidence)
+            };
             let outcome = m
                 .outcome
                 .as_ref()
-                .and_then(|o| o.net().map(|n| format!(", {} {} net", o.metric.label(), signed_pct(n))))
+                .and_then(|o| {
+                    o.net()
+                        .map(|n| format!(", {} {} net", o.metric.label(), signed_pct(n)))
+                })
                 .unwrap_or_default();
-            format!("Known: {} ({}, {seen}{outcome}, confidence {:.2})", m.summary, m.id, m.confidence)
+            format!(
+                "Known: {} ({}, {seen}{outcome}, confidence {:.2})",
+                m.summary, m.id, m.confidence
+            )
         })
         .collect()
 }
@@ -216,7 +253,9 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
     while let Some(found) = text[at..].find("mem_") {
         let start = at + found;
         let before_ok = text[..start].chars().next_back().is_none_or(|c| !id_char(c));
-        let len = text[start + 4..].find(|c: char| !id_char(c)).unwrap_or(text.len() - start - 4);
+        let len = text[start + 4..]
+            .find(|c: char| !id_char(c))
+            .unwrap_or(text.len() - start - 4);
         // An id ends on a letter or digit ("mem_a-" is "mem_a" and a dash).
         let id = text[start..start + 4 + len].trim_end_matches(['_', '-']);
         if before_ok && id.len() > 4 {
@@ -247,7 +286,12 @@ mod tests {
     }
 
     /// A learning, read from JSON as the API writes it (so the test holds as fields are added).
-    fn memory(n: u32, action: MemoryAction, platform: Option<Platform>, vertical: Option<Vertical>) -> Memory {
+    fn memory(
+        n: u32,
+        action: MemoryAction,
+        platform: Option<Platform>,
+        vertical: Option<Vertical>,
+    ) -> Memory {
         serde_json::from_value(serde_json::json!({
             "id": id(n), "agent": "trader", "kind": "outcome", "project_id": null,
             "platform": platform, "objective": null, "vertical": vertical, "audience": null,
@@ -260,11 +304,18 @@ mod tests {
         .expect("a learning")
     }
 
-    fn rec(action: MemoryAction, advice: Advice, confidence: f64, median: f64, ids: &[u32]) -> Recommendation {
+    fn rec(
+        action: MemoryAction,
+        advice: Advice,
+        confidence: f64,
+        median: f64,
+        ids: &[u32],
+    ) -> Recommendation {
         Recommendation {
             action,
             metric: Metric::Roas,
             outcomes: 5,
+            exact: 5,
             median,
             expected_low: median - 0.05,
             expected_high: median + 0.05,
@@ -272,7 +323,11 @@ mod tests {
             max: median + 0.1,
             confidence,
             advice,
-            verdict: if median < 0.0 { OutcomeVerdict::Bad } else { OutcomeVerdict::Good },
+            verdict: if median < 0.0 {
+                OutcomeVerdict::Bad
+            } else {
+                OutcomeVerdict::Good
+            },
             summary: String::new(),
             memory_ids: ids.iter().map(|n| id(*n)).collect(),
         }
@@ -286,8 +341,14 @@ mod tests {
         let (steps, lines) = steps(
             0.2,
             &BUDGETS,
-            Side { recommendation: Some(&bad), learnings: &[] },
-            Side { recommendation: None, learnings: &[] },
+            Side {
+                recommendation: Some(&bad),
+                learnings: &[],
+            },
+            Side {
+                recommendation: None,
+                learnings: &[],
+            },
             &context,
         );
         assert_eq!(steps, Steps { raise: 0.1, cut: 0.2 });
@@ -303,23 +364,50 @@ mod tests {
         let (steps, lines) = super::steps(
             0.3,
             &BIDS,
-            Side { recommendation: None, learnings: &[] },
-            Side { recommendation: Some(&mixed), learnings: &[] },
+            Side {
+                recommendation: None,
+                learnings: &[],
+            },
+            Side {
+                recommendation: Some(&mixed),
+                learnings: &[],
+            },
             "on Google Ads",
         );
-        assert_eq!(steps, Steps { raise: 0.3, cut: 0.15 });
-        assert!(lines[1].ends_with("bid cuts kept to 15% instead of 30%"), "{lines:?}");
+        assert_eq!(
+            steps,
+            Steps {
+                raise: 0.3,
+                cut: 0.15
+            }
+        );
+        assert!(
+            lines[1].ends_with("bid cuts kept to 15% instead of 30%"),
+            "{lines:?}"
+        );
     }
 
     #[test]
     fn good_or_unsure_outcomes_leave_the_step_and_nothing_learned_says_so() {
         let good = rec(MemoryAction::BudgetIncrease, Advice::Do, 0.6, 0.08, &[1]);
-        let unsure = rec(MemoryAction::BudgetDecrease, Advice::Avoid, 0.29, -0.2, &[2, 3, 4, 5, 6]);
+        let unsure = rec(
+            MemoryAction::BudgetDecrease,
+            Advice::Avoid,
+            0.29,
+            -0.2,
+            &[2, 3, 4, 5, 6],
+        );
         let (steps, lines) = steps(
             0.2,
             &BUDGETS,
-            Side { recommendation: Some(&good), learnings: &[] },
-            Side { recommendation: Some(&unsure), learnings: &[] },
+            Side {
+                recommendation: Some(&good),
+                learnings: &[],
+            },
+            Side {
+                recommendation: Some(&unsure),
+                learnings: &[],
+            },
             "on Google Ads",
         );
         assert_eq!(steps, Steps::even(0.2));
@@ -327,53 +415,104 @@ mod tests {
             lines[0],
             "Memory mem_0001: 5 past budget increases on Google Ads, median ROAS +8% (worth doing): raises stay at 20%"
         );
-        assert!(lines[1].starts_with("Memory mem_0002, mem_0003, mem_0004 and 2 more:"), "{lines:?}");
-        assert!(lines[1].contains("too unsure to change the step (confidence 0.29)"), "{lines:?}");
+        assert!(
+            lines[1].starts_with("Memory mem_0002, mem_0003, mem_0004 and 2 more:"),
+            "{lines:?}"
+        );
+        assert!(
+            lines[1].contains("too unsure to change the step (confidence 0.29)"),
+            "{lines:?}"
+        );
         let (steps, lines) = super::steps(
             0.2,
             &BUDGETS,
-            Side { recommendation: None, learnings: &[] },
-            Side { recommendation: None, learnings: &[] },
+            Side {
+                recommendation: None,
+                learnings: &[],
+            },
+            Side {
+                recommendation: None,
+                learnings: &[],
+            },
             "on Pinterest Ads for software (SaaS)",
         );
         assert_eq!(steps, Steps::even(0.2));
         assert_eq!(
             lines,
-            ["No learnings yet for budget increases or decreases on Pinterest Ads for software (SaaS): steps stay at 20% each way"]
+            [
+                "No learnings yet for budget increases or decreases on Pinterest Ads for software (SaaS): steps stay at 20% each way"
+            ]
         );
         // Learnings still waiting for their outcome are named, and change nothing.
         let pending = memory(7, MemoryAction::BudgetIncrease, Some(Platform::Google), None);
         let s = step(
             0.2,
             MemoryAction::BudgetIncrease,
-            Side { recommendation: None, learnings: &[&pending] },
+            Side {
+                recommendation: None,
+                learnings: &[&pending],
+            },
             "raises",
             "on Google Ads",
         );
         assert_eq!(s.step, 0.2);
         assert_eq!(
             s.line.as_deref(),
-            Some("Memory mem_0007: 1 past budget increase on Google Ads, none measured yet: raises stay at 20%")
+            Some(
+                "Memory mem_0007: 1 past budget increase on Google Ads, none measured yet: raises stay at 20%"
+            )
         );
     }
 
     #[test]
     fn only_learnings_of_this_move_here_count() {
-        let here = memory(1, MemoryAction::BudgetIncrease, Some(Platform::Meta), Some(Vertical::HomeDecor));
+        let here = memory(
+            1,
+            MemoryAction::BudgetIncrease,
+            Some(Platform::Meta),
+            Some(Vertical::HomeDecor),
+        );
         let broad = memory(2, MemoryAction::BudgetIncrease, None, None);
-        let elsewhere = memory(3, MemoryAction::BudgetIncrease, Some(Platform::Google), Some(Vertical::HomeDecor));
-        let other_client = memory(4, MemoryAction::BudgetIncrease, Some(Platform::Meta), Some(Vertical::Finance));
-        let other_move = memory(5, MemoryAction::BudgetDecrease, Some(Platform::Meta), Some(Vertical::HomeDecor));
+        let elsewhere = memory(
+            3,
+            MemoryAction::BudgetIncrease,
+            Some(Platform::Google),
+            Some(Vertical::HomeDecor),
+        );
+        let other_client = memory(
+            4,
+            MemoryAction::BudgetIncrease,
+            Some(Platform::Meta),
+            Some(Vertical::Finance),
+        );
+        let other_move = memory(
+            5,
+            MemoryAction::BudgetDecrease,
+            Some(Platform::Meta),
+            Some(Vertical::HomeDecor),
+        );
         let mut note = memory(6, MemoryAction::BudgetIncrease, Some(Platform::Meta), None);
         note.kind = MemoryKind::Note;
         let keep: Vec<u32> = [&here, &broad, &elsewhere, &other_client, &other_move, &note]
             .iter()
-            .filter(|m| relevant(m, MemoryAction::BudgetIncrease, Platform::Meta, Some(Vertical::HomeDecor)))
+            .filter(|m| {
+                relevant(
+                    m,
+                    MemoryAction::BudgetIncrease,
+                    Platform::Meta,
+                    Some(Vertical::HomeDecor),
+                )
+            })
             .map(|m| m.id.as_str()[4..].parse().unwrap_or(0))
             .collect();
         assert_eq!(keep, [1, 2]);
         // A project without a vertical hears every vertical's learnings.
-        assert!(relevant(&other_client, MemoryAction::BudgetIncrease, Platform::Meta, None));
+        assert!(relevant(
+            &other_client,
+            MemoryAction::BudgetIncrease,
+            Platform::Meta,
+            None
+        ));
     }
 
     #[test]
@@ -389,7 +528,9 @@ mod tests {
         m.outcome = Some(o);
         assert_eq!(
             known(&[&m], "Acme"),
-            ["Known: Meta Ads returns the most per unit spent: ROAS 3.10 (mem_0009, seen 3 times, ROAS +5% net, confidence 0.42)"]
+            [
+                "Known: Meta Ads returns the most per unit spent: ROAS 3.10 (mem_0009, seen 3 times, ROAS +5% net, confidence 0.42)"
+            ]
         );
         assert_eq!(
             known(&[], "Acme"),
@@ -403,12 +544,24 @@ mod tests {
         use Piece::{Memory as M, Text as T};
         assert_eq!(
             pieces("Memory mem_01ab and mem_02cd: 2 past budget increases"),
-            [T("Memory "), M("mem_01ab"), T(" and "), M("mem_02cd"), T(": 2 past budget increases")]
+            [
+                T("Memory "),
+                M("mem_01ab"),
+                T(" and "),
+                M("mem_02cd"),
+                T(": 2 past budget increases")
+            ]
         );
-        assert_eq!(pieces("Known: ROAS up (mem_9f, seen once)"), [T("Known: ROAS up ("), M("mem_9f"), T(", seen once)")]);
+        assert_eq!(
+            pieces("Known: ROAS up (mem_9f, seen once)"),
+            [T("Known: ROAS up ("), M("mem_9f"), T(", seen once)")]
+        );
         assert_eq!(pieces("mem_x-"), [M("mem_x"), T("-")]);
         // Not ids: a bare prefix, a word that ends in it, nothing at all.
-        assert_eq!(pieces("mem_ and remem_ber and totem_pole"), [T("mem_ and remem_ber and totem_pole")]);
+        assert_eq!(
+            pieces("mem_ and remem_ber and totem_pole"),
+            [T("mem_ and remem_ber and totem_pole")]
+        );
         assert_eq!(pieces(""), []);
     }
 }

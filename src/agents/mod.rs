@@ -265,12 +265,19 @@ mod tests {
     fn earlier_words_and_camel_case_parameters_read_as_todays() {
         let (action, params) = canonical_stage(Agent::Analyst, "report", &json!({"lookbackDays": 7}));
         assert_eq!((action.as_str(), params), ("report", json!({"lookback_days": 7})));
-        let (action, params) = canonical_stage(Agent::Analyst, "analyze", &json!({"lookbackDays": 14, "platforms": ["google"]}));
+        let (action, params) = canonical_stage(
+            Agent::Analyst,
+            "analyze",
+            &json!({"lookbackDays": 14, "platforms": ["google"]}),
+        );
         assert_eq!(action, "report");
         assert_eq!(params, json!({"lookback_days": 14, "platforms": ["google"]}));
         // Other agents keep an earlier word (a read-only review), with today's parameter names.
         let (action, params) = canonical_stage(Agent::Trader, "analyze", &json!({"lookbackDays": 30}));
-        assert_eq!((action.as_str(), params), ("analyze", json!({"lookback_days": 30})));
+        assert_eq!(
+            (action.as_str(), params),
+            ("analyze", json!({"lookback_days": 30}))
+        );
         // Strategist's plan is its own action; Trader's is an earlier word for a review.
         assert_eq!(canonical_stage(Agent::Strategist, "plan", &json!({})).0, "plan");
         assert_eq!(canonical_stage(Agent::Trader, "plan", &json!({})).0, "plan");
@@ -278,12 +285,27 @@ mod tests {
         assert_eq!(canonical_stage(Agent::Trader, "report", &json!({})).0, "report");
         assert!(find_action(Agent::Trader, "report").is_some_and(|a| !a.writes));
         assert!(find_action(Agent::Analyst, "report").is_some_and(|a| a.title == "Cross-platform report"));
-        let (_, params) = canonical_stage(Agent::Trader, "rebalance_budgets", &json!({"maxChange": 0.1, "oddField": 1}));
-        assert_eq!(params, json!({"max_change": 0.1, "oddField": 1}), "unknown names are left for validation");
+        let (_, params) = canonical_stage(
+            Agent::Trader,
+            "rebalance_budgets",
+            &json!({"maxChange": 0.1, "oddField": 1}),
+        );
+        assert_eq!(
+            params,
+            json!({"max_change": 0.1, "oddField": 1}),
+            "unknown names are left for validation"
+        );
         // A snake_case name already there wins over its camelCase twin.
-        let (_, params) = canonical_stage(Agent::Analyst, "report", &json!({"lookbackDays": 7, "lookback_days": 3}));
+        let (_, params) = canonical_stage(
+            Agent::Analyst,
+            "report",
+            &json!({"lookbackDays": 7, "lookback_days": 3}),
+        );
         assert_eq!(params, json!({"lookbackDays": 7, "lookback_days": 3}));
-        assert_eq!(canonical_stage(Agent::Analyst, "launch", &json!({"a": 1})), ("launch".to_owned(), json!({"a": 1})));
+        assert_eq!(
+            canonical_stage(Agent::Analyst, "launch", &json!({"a": 1})),
+            ("launch".to_owned(), json!({"a": 1}))
+        );
     }
 
     #[test]

@@ -260,7 +260,10 @@ mod tests {
         assert_eq!(figures[0].spend(), Micros::new(200 * U));
         assert_eq!(figures[0].cpa(), Some(50.0));
         assert_eq!(figures[0].roas(), Some(3.0));
-        assert_eq!((figures[1].spend(), figures[1].currency), (Micros::new(150 * U), eur));
+        assert_eq!(
+            (figures[1].spend(), figures[1].currency),
+            (Micros::new(150 * U), eur)
+        );
         assert_eq!(figures[1].roas(), Some(0.0));
         // Charlie has no data: zeros, no CPA or ROAS.
         assert_eq!(figures[2].spend(), Micros::ZERO);
@@ -273,7 +276,17 @@ mod tests {
         }]);
         let names = |v: Vec<Campaign>| v.into_iter().map(|c| c.name).collect::<Vec<_>>();
         let on = d("2026-11-30");
-        let by = |s, desc| names(sort_by_figure(list.clone(), &figures, s, desc, &rates, Currency::USD, on));
+        let by = |s, desc| {
+            names(sort_by_figure(
+                list.clone(),
+                &figures,
+                s,
+                desc,
+                &rates,
+                Currency::USD,
+                on,
+            ))
+        };
         // 150 EUR is 300 USD: Bravo spent most.
         assert_eq!(by(FigureSort::Spend, true), ["Bravo", "Alpha", "Charlie"]);
         assert_eq!(by(FigureSort::Spend, false), ["Charlie", "Alpha", "Bravo"]);

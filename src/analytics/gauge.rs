@@ -28,7 +28,11 @@ pub struct GaugeScale {
 
 /// The dial for `percent` of the budget with an on-track band of ±`tolerance` (a share).
 pub fn gauge_scale(percent: f64, tolerance: f64) -> GaugeScale {
-    let value = if percent.is_finite() { percent.max(0.0) } else { 0.0 };
+    let value = if percent.is_finite() {
+        percent.max(0.0)
+    } else {
+        0.0
+    };
     let max = if value <= GAUGE_BASE_MAX {
         GAUGE_BASE_MAX
     } else {

@@ -368,11 +368,17 @@ mod tests {
         spend.extend([110; 7]);
         let p = pace(&november("2026-11-27", spend, 3_000));
         assert!((p.tolerance - 0.065).abs() < 1e-12);
-        assert_eq!((p.projected_micros, p.status), (3_100 * U, Some(PacingStatus::OnTrack)));
+        assert_eq!(
+            (p.projected_micros, p.status),
+            (3_100 * U, Some(PacingStatus::OnTrack))
+        );
         let mut spend = vec![100; 20];
         spend.extend([120; 7]);
         let p = pace(&november("2026-11-27", spend, 3_000));
-        assert_eq!((p.projected_micros, p.status), (3_200 * U, Some(PacingStatus::Over)));
+        assert_eq!(
+            (p.projected_micros, p.status),
+            (3_200 * U, Some(PacingStatus::Over))
+        );
     }
 
     #[test]

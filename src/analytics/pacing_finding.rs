@@ -145,8 +145,8 @@ mod tests {
     fn campaigns_that_cannot_spend_the_budget() {
         let mut budgets = daily(&[20, 30]);
         budgets.push(None);
-        let m = budget_mismatch(Some(Micros::new(3_100 * U)), &budgets, 31, Currency::USD)
-            .expect("a finding");
+        let m =
+            budget_mismatch(Some(Micros::new(3_100 * U)), &budgets, 31, Currency::USD).expect("a finding");
         assert_eq!(m.gap, BudgetGap::CampaignsUnder);
         assert_eq!(m.campaigns_monthly_micros, 1_550 * U);
         assert_eq!((m.campaigns_counted, m.campaigns_without_budget), (2, 1));
@@ -170,8 +170,14 @@ mod tests {
         assert!(budget_mismatch(Some(Micros::new(3_000 * U)), &daily(&[111]), 30, eur).is_some());
         // No project budget, no campaigns, no campaign budgets.
         assert_eq!(budget_mismatch(None, &daily(&[100]), 30, eur), None);
-        assert_eq!(budget_mismatch(Some(Micros::new(0)), &daily(&[100]), 30, eur), None);
+        assert_eq!(
+            budget_mismatch(Some(Micros::new(0)), &daily(&[100]), 30, eur),
+            None
+        );
         assert_eq!(budget_mismatch(Some(Micros::new(3_000 * U)), &[], 30, eur), None);
-        assert_eq!(budget_mismatch(Some(Micros::new(3_000 * U)), &[None, None], 30, eur), None);
+        assert_eq!(
+            budget_mismatch(Some(Micros::new(3_000 * U)), &[None, None], 30, eur),
+            None
+        );
     }
 }

@@ -446,9 +446,10 @@ fn pacing_for_campaigns_and_projects() {
     );
     assert_eq!(a.pacing.status, Some(PacingStatus::Under));
     // Its campaigns' budgets (150/day, 4,500 for November) are under its 6,000: said.
-    let gap = a.budget_mismatch.as_ref().map(|m| {
-        (m.gap, m.campaigns_monthly_micros, m.project_monthly_micros)
-    });
+    let gap = a
+        .budget_mismatch
+        .as_ref()
+        .map(|m| (m.gap, m.campaigns_monthly_micros, m.project_monthly_micros));
     assert_eq!(gap, Some((BudgetGap::CampaignsUnder, 4_500 * U, 6_000 * U)));
     // Project b: no own budget, so its campaigns' (only camp_g2's 900) is used.
     let b = &r.projects[1];
@@ -516,12 +517,19 @@ fn a_project_over_budget_because_its_campaigns_add_up_to_three_times_it_says_why
     assert_eq!(c.pacing.status, Some(PacingStatus::Over));
     // 4,500 spent by the 15th against 1,500 expected; 9,000 projected against 3,000.
     assert_eq!(
-        (c.pacing.spent_micros, c.pacing.expected_micros, c.pacing.projected_micros),
+        (
+            c.pacing.spent_micros,
+            c.pacing.expected_micros,
+            c.pacing.projected_micros
+        ),
         (4_500 * U, Some(1_500 * U), 9_000 * U)
     );
     let m = c.budget_mismatch.as_ref().unwrap_or_else(|| panic!("no finding"));
     assert_eq!(m.gap, BudgetGap::CampaignsOver);
-    assert_eq!((m.campaigns_monthly_micros, m.project_monthly_micros), (9_000 * U, 3_000 * U));
+    assert_eq!(
+        (m.campaigns_monthly_micros, m.project_monthly_micros),
+        (9_000 * U, 3_000 * U)
+    );
     assert_eq!(
         m.message,
         "Campaign budgets add up to $9,000 a month, 3.0× the project's $3,000: \

@@ -12,14 +12,32 @@ pub fn action_of(change: &ProposedChange) -> Option<(MemoryAction, Metric)> {
     match change.kind {
         ChangeKind::Budget => {
             let (from, to) = (num(change.from.as_ref())?, num(Some(&change.to))?);
-            Some((if to >= from { MemoryAction::BudgetIncrease } else { MemoryAction::BudgetDecrease }, Metric::Roas))
+            Some((
+                if to >= from {
+                    MemoryAction::BudgetIncrease
+                } else {
+                    MemoryAction::BudgetDecrease
+                },
+                Metric::Roas,
+            ))
         }
         ChangeKind::Bid => {
             let (from, to) = (num(change.from.as_ref())?, num(Some(&change.to))?);
-            Some((if to >= from { MemoryAction::BidIncrease } else { MemoryAction::BidDecrease }, Metric::Cpa))
+            Some((
+                if to >= from {
+                    MemoryAction::BidIncrease
+                } else {
+                    MemoryAction::BidDecrease
+                },
+                Metric::Cpa,
+            ))
         }
         ChangeKind::Status => Some((
-            if change.to.as_str() == Some("PAUSED") { MemoryAction::Pause } else { MemoryAction::Resume },
+            if change.to.as_str() == Some("PAUSED") {
+                MemoryAction::Pause
+            } else {
+                MemoryAction::Resume
+            },
             Metric::Cpa,
         )),
         ChangeKind::Create if change.field == "campaign" => Some((MemoryAction::Launch, Metric::Roas)),
@@ -31,14 +49,21 @@ pub fn action_of(change: &ProposedChange) -> Option<(MemoryAction, Metric)> {
 pub fn audience_of(name: &str) -> Option<String> {
     let n = name.to_lowercase();
     [
-        (&["retargeting", "remarketing", "rtg", "cart abandon"][..], "retargeting"),
+        (
+            &["retargeting", "remarketing", "rtg", "cart abandon"][..],
+            "retargeting",
+        ),
         (&["lookalike", "lal"][..], "lookalike"),
         (&["prospecting", "cold"][..], "prospecting"),
         (&["broad"][..], "broad"),
         (&["brand"][..], "brand"),
     ]
     .iter()
-    .find(|(words, _)| words.iter().any(|w| n.split(|c: char| !c.is_alphanumeric()).any(|t| t == *w) || (w.contains(' ') && n.contains(*w))))
+    .find(|(words, _)| {
+        words.iter().any(|w| {
+            n.split(|c: char| !c.is_alphanumeric()).any(|t| t == *w) || (w.contains(' ') && n.contains(*w))
+        })
+    })
     .map(|(_, a)| (*a).to_owned())
 }
 
@@ -52,7 +77,13 @@ pub fn summary_of(change: &ProposedChange, action: MemoryAction) -> String {
     let num = |v: Option<&Value>| v.and_then(Value::as_i64);
     let name = &change.object_name;
     let on = change.platform.label();
-    let pct = |from: i64, to: i64| if from > 0 { format!("{:.0}%", ((to - from) as f64 / from as f64).abs() * 100.0) } else { "—".to_owned() };
+    let pct = |from: i64, to: i64| {
+        if from > 0 {
+            format!("{:.0}%", ((to - from) as f64 / from as f64).abs() * 100.0)
+        } else {
+            "—".to_owned()
+        }
+    };
     let head = match (action, num(change.from.as_ref()), num(Some(&change.to))) {
         (MemoryAction::BudgetIncrease | MemoryAction::BudgetDecrease, Some(from), Some(to)) => format!(
             "{} the daily budget of '{name}' on {on} by {} ({} to {})",
@@ -74,7 +105,11 @@ pub fn summary_of(change: &ProposedChange, action: MemoryAction) -> String {
         (MemoryAction::Promote, _, _) => format!("Promoted Pins as '{name}' on {on}"),
         _ => format!("Changed '{name}' on {on}"),
     };
-    let text = if change.why.is_empty() { head } else { format!("{head}: {}", change.why) };
+    let text = if change.why.is_empty() {
+        head
+    } else {
+        format!("{head}: {}", change.why)
+    };
     text.chars().take(super::input::SUMMARY_MAX).collect()
 }
 
@@ -117,8 +152,14 @@ mod tests {
         assert_eq!(action_of(&down), Some((MemoryAction::BidDecrease, Metric::Cpa)));
         let pause = change(ChangeKind::Status, Some(json!("ACTIVE")), json!("PAUSED"));
         assert_eq!(action_of(&pause).map(|a| a.0), Some(MemoryAction::Pause));
-        assert_eq!(audience_of("Spring sale | Retargeting"), Some("retargeting".into()));
-        assert_eq!(audience_of("Northwind | Prospecting US"), Some("prospecting".into()));
+        assert_eq!(
+            audience_of("Spring sale | Retargeting"),
+            Some("retargeting".into())
+        );
+        assert_eq!(
+            audience_of("Northwind | Prospecting US"),
+            Some("prospecting".into())
+        );
         assert_eq!(audience_of("Spring sale"), None);
     }
 }

@@ -85,13 +85,18 @@ pub fn measure(metric: Metric, days: u32, treated: &Side, control: Option<&Side>
     let Some(change) = rel(before, after) else {
         let side = if before.is_none() { "before" } else { "after" };
         return Measurement {
-            note: Some(format!("{} is not defined in the days {side} the change", metric.label())),
+            note: Some(format!(
+                "{} is not defined in the days {side} the change",
+                metric.label()
+            )),
             ..base
         };
     };
     let control_change = control.and_then(|c| rel(metric.of(&c.before, days), metric.of(&c.after, days)));
     let note = match (control, control_change) {
-        (None, _) => Some("no untouched campaign in the account to compare with: the change is not netted".to_owned()),
+        (None, _) => {
+            Some("no untouched campaign in the account to compare with: the change is not netted".to_owned())
+        }
         (Some(_), None) => Some(format!(
             "the untouched campaigns' {} is not defined in both windows: the change is not netted",
             metric.label()
@@ -127,10 +132,24 @@ mod tests {
     fn windows_leave_out_the_day_of_the_change() {
         let day = NaiveDate::from_ymd_opt(2026, 11, 10).expect("date");
         let ((b0, b1), (a0, a1)) = windows(day, 7);
-        assert_eq!((b0.to_string(), b1.to_string()), ("2026-11-03".into(), "2026-11-09".into()));
-        assert_eq!((a0.to_string(), a1.to_string()), ("2026-11-11".into(), "2026-11-17".into()));
-        assert!(!is_due(day, 7, NaiveDate::from_ymd_opt(2026, 11, 17).expect("date")));
-        assert!(is_due(day, 7, NaiveDate::from_ymd_opt(2026, 11, 18).expect("date")));
+        assert_eq!(
+            (b0.to_string(), b1.to_string()),
+            ("2026-11-03".into(), "2026-11-09".into())
+        );
+        assert_eq!(
+            (a0.to_string(), a1.to_string()),
+            ("2026-11-11".into(), "2026-11-17".into())
+        );
+        assert!(!is_due(
+            day,
+            7,
+            NaiveDate::from_ymd_opt(2026, 11, 17).expect("date")
+        ));
+        assert!(is_due(
+            day,
+            7,
+            NaiveDate::from_ymd_opt(2026, 11, 18).expect("date")
+        ));
     }
 
     /// Worked by hand. The raised campaign: 700 spent for 2,800 of value before (ROAS 4.0), 840 for
@@ -138,8 +157,16 @@ mod tests {
     /// 1,000 for 2,850 after (2.85): -5%. Net of the account's drift: -10% - (-5%) = -5%.
     #[test]
     fn difference_in_differences_by_hand() {
-        let treated = Side { before: mv(700.0, 70.0, 2800.0), after: mv(840.0, 72.0, 3024.0), days_after: 7 };
-        let control = Side { before: mv(1000.0, 100.0, 3000.0), after: mv(1000.0, 95.0, 2850.0), days_after: 7 };
+        let treated = Side {
+            before: mv(700.0, 70.0, 2800.0),
+            after: mv(840.0, 72.0, 3024.0),
+            days_after: 7,
+        };
+        let control = Side {
+            before: mv(1000.0, 100.0, 3000.0),
+            after: mv(1000.0, 95.0, 2850.0),
+            days_after: 7,
+        };
         let m = measure(Metric::Roas, 7, &treated, Some(&control));
         assert_eq!(m.status, OutcomeStatus::Measured);
         assert_eq!((m.before, m.after), (Some(4.0), Some(3.6)));
@@ -157,18 +184,37 @@ mod tests {
 
     #[test]
     fn undefined_metrics_and_missing_days_are_inconclusive() {
-        let treated = Side { before: mv(0.0, 0.0, 0.0), after: mv(100.0, 2.0, 300.0), days_after: 7 };
+        let treated = Side {
+            before: mv(0.0, 0.0, 0.0),
+            after: mv(100.0, 2.0, 300.0),
+            days_after: 7,
+        };
         let m = measure(Metric::Roas, 7, &treated, None);
         assert_eq!(m.status, OutcomeStatus::Inconclusive);
-        assert!(m.note.as_deref().is_some_and(|n| n.contains("before")), "{:?}", m.note);
-        let late = Side { before: mv(100.0, 2.0, 300.0), after: mv(10.0, 0.0, 0.0), days_after: 3 };
+        assert!(
+            m.note.as_deref().is_some_and(|n| n.contains("before")),
+            "{:?}",
+            m.note
+        );
+        let late = Side {
+            before: mv(100.0, 2.0, 300.0),
+            after: mv(10.0, 0.0, 0.0),
+            days_after: 3,
+        };
         let m = measure(Metric::Roas, 7, &late, None);
         assert_eq!(m.status, OutcomeStatus::Inconclusive);
         assert!(m.note.as_deref().is_some_and(|n| n.contains("3 of the 7")));
         // Without an untouched campaign the raw change is kept and said to be not netted.
-        let ok = Side { before: mv(100.0, 2.0, 300.0), after: mv(100.0, 2.0, 330.0), days_after: 7 };
+        let ok = Side {
+            before: mv(100.0, 2.0, 300.0),
+            after: mv(100.0, 2.0, 330.0),
+            days_after: 7,
+        };
         let m = measure(Metric::Roas, 7, &ok, None);
-        assert_eq!((m.status, m.change, m.effect), (OutcomeStatus::Measured, Some(0.1), None));
+        assert_eq!(
+            (m.status, m.change, m.effect),
+            (OutcomeStatus::Measured, Some(0.1), None)
+        );
         assert!(m.note.is_some());
     }
 }

@@ -1,9 +1,11 @@
 //! What people and systems send: a learning to record, a change to one, a search. Each is parsed
 //! at the edge into typed values; every bad field is named.
 
-use super::model::MemorySource;
-use super::words::{BudgetBand, MemoryAction, MemoryAgent, MemoryKind, Metric, Objective, OutcomeStatus, OutcomeVerdict};
 use super::MemoryContext;
+use super::model::MemorySource;
+use super::words::{
+    BudgetBand, MemoryAction, MemoryAgent, MemoryKind, Metric, Objective, OutcomeStatus, OutcomeVerdict,
+};
 use crate::ids::ProjectId;
 use crate::platform::Platform;
 use crate::validation::{FieldErrors, has_control_characters};
@@ -38,7 +40,11 @@ impl NewOutcome {
     }
 
     pub fn status(&self) -> OutcomeStatus {
-        if self.change().is_some() { OutcomeStatus::Measured } else { OutcomeStatus::Pending }
+        if self.change().is_some() {
+            OutcomeStatus::Measured
+        } else {
+            OutcomeStatus::Pending
+        }
     }
 }
 
@@ -59,8 +65,21 @@ pub struct NewMemory {
 }
 
 const FIELDS: &[&str] = &[
-    "agent", "kind", "project_id", "platform", "objective", "vertical", "audience", "budget_band", "month",
-    "action", "subject", "summary", "tags", "outcome", "pinned",
+    "agent",
+    "kind",
+    "project_id",
+    "platform",
+    "objective",
+    "vertical",
+    "audience",
+    "budget_band",
+    "month",
+    "action",
+    "subject",
+    "summary",
+    "tags",
+    "outcome",
+    "pinned",
 ];
 
 fn text<'a>(body: &'a Value, key: &str, errors: &mut FieldErrors) -> Option<&'a str> {
@@ -80,7 +99,13 @@ fn word<T: FromStr>(body: &Value, key: &str, names: &str, errors: &mut FieldErro
     match s.parse::<T>() {
         Ok(v) => Some(v),
         Err(_) => {
-            errors.add(key, format!("'{}' is not one of: {names}", s.chars().take(40).collect::<String>()));
+            errors.add(
+                key,
+                format!(
+                    "'{}' is not one of: {names}",
+                    s.chars().take(40).collect::<String>()
+                ),
+            );
             None
         }
     }
@@ -143,7 +168,10 @@ pub fn parse_tags(v: Option<&Value>, errors: &mut FieldErrors) -> Vec<String> {
             continue;
         }
         if s.chars().count() > TAG_MAX || has_control_characters(&s) {
-            errors.add(&format!("tags[{i}]"), format!("must be at most {TAG_MAX} characters on one line"));
+            errors.add(
+                &format!("tags[{i}]"),
+                format!("must be at most {TAG_MAX} characters on one line"),
+            );
             continue;
         }
         if !tags.contains(&s) {
@@ -165,7 +193,10 @@ pub fn parse_new(body: &Value, source: MemorySource) -> Result<NewMemory, FieldE
     };
     for key in map.keys() {
         if !FIELDS.contains(&key.as_str()) {
-            errors.add(key, format!("is not a known field (known: {})", FIELDS.join(", ")));
+            errors.add(
+                key,
+                format!("is not a known field (known: {})", FIELDS.join(", ")),
+            );
         }
     }
     let agent = word::<MemoryAgent>(body, "agent", &MemoryAgent::names(), &mut errors);
@@ -183,8 +214,13 @@ pub fn parse_new(body: &Value, source: MemorySource) -> Result<NewMemory, FieldE
     let platform = word::<Platform>(body, "platform", "google, meta, pinterest", &mut errors);
     let objective = word::<Objective>(body, "objective", &Objective::names(), &mut errors);
     let vertical = word::<Vertical>(body, "vertical", &Vertical::names(), &mut errors);
-    let audience = line(text(body, "audience", &mut errors), "audience", AUDIENCE_MAX, &mut errors)
-        .map(|a| crate::words::normalize(&a));
+    let audience = line(
+        text(body, "audience", &mut errors),
+        "audience",
+        AUDIENCE_MAX,
+        &mut errors,
+    )
+    .map(|a| crate::words::normalize(&a));
     let budget_band = word::<BudgetBand>(body, "budget_band", &BudgetBand::names(), &mut errors);
     let month = match body.get("month") {
         None | Some(Value::Null) => None,
@@ -197,8 +233,18 @@ pub fn parse_new(body: &Value, source: MemorySource) -> Result<NewMemory, FieldE
         },
     };
     let action = word::<MemoryAction>(body, "action", &MemoryAction::names(), &mut errors);
-    let subject = line(text(body, "subject", &mut errors), "subject", SUBJECT_MAX, &mut errors);
-    let summary = line(text(body, "summary", &mut errors), "summary", SUMMARY_MAX, &mut errors);
+    let subject = line(
+        text(body, "subject", &mut errors),
+        "subject",
+        SUBJECT_MAX,
+        &mut errors,
+    );
+    let summary = line(
+        text(body, "summary", &mut errors),
+        "summary",
+        SUMMARY_MAX,
+        &mut errors,
+    );
     if summary.is_none() && errors.get("summary").is_none() {
         errors.add("summary", "is required: one sentence saying what was learned");
     }
@@ -212,13 +258,26 @@ pub fn parse_new(body: &Value, source: MemorySource) -> Result<NewMemory, FieldE
         }
     };
     let outcome = parse_outcome(body.get("outcome"), &mut errors);
-    let kind = kind.unwrap_or(if outcome.is_some() { MemoryKind::Outcome } else { MemoryKind::Note });
+    let kind = kind.unwrap_or(if outcome.is_some() {
+        MemoryKind::Outcome
+    } else {
+        MemoryKind::Note
+    });
     if kind == MemoryKind::Outcome {
         if action.is_none() && errors.get("action").is_none() {
-            errors.add("action", format!("is required for an outcome (what was done): one of {}", MemoryAction::names()));
+            errors.add(
+                "action",
+                format!(
+                    "is required for an outcome (what was done): one of {}",
+                    MemoryAction::names()
+                ),
+            );
         }
         if outcome.is_none() && errors.get("outcome").is_none() && errors.get("outcome.metric").is_none() {
-            errors.add("outcome", "is required for an outcome: {\"metric\", \"before\", \"after\", \"days\"}");
+            errors.add(
+                "outcome",
+                "is required for an outcome: {\"metric\", \"before\", \"after\", \"days\"}",
+            );
         }
     }
     let (Some(agent), Some(summary)) = (agent, summary) else {
@@ -228,7 +287,14 @@ pub fn parse_new(body: &Value, source: MemorySource) -> Result<NewMemory, FieldE
         agent,
         kind,
         project_id,
-        context: MemoryContext { platform, objective, vertical, audience, budget_band, month },
+        context: MemoryContext {
+            platform,
+            objective,
+            vertical,
+            audience,
+            budget_band,
+            month,
+        },
         action,
         subject,
         summary,
@@ -244,26 +310,42 @@ fn parse_outcome(v: Option<&Value>, errors: &mut FieldErrors) -> Option<NewOutco
         None | Some(Value::Null) => return None,
         Some(v @ Value::Object(_)) => v,
         Some(_) => {
-            errors.add("outcome", "must be an object: {\"metric\", \"before\", \"after\", \"days\"}");
+            errors.add(
+                "outcome",
+                "must be an object: {\"metric\", \"before\", \"after\", \"days\"}",
+            );
             return None;
         }
     };
     if let Some(map) = v.as_object() {
         for key in map.keys() {
             if !["metric", "before", "after", "days", "spend_micros", "change"].contains(&key.as_str()) {
-                errors.add(&format!("outcome.{key}"), "is not a known field (known: metric, before, after, days, spend_micros)");
+                errors.add(
+                    &format!("outcome.{key}"),
+                    "is not a known field (known: metric, before, after, days, spend_micros)",
+                );
             }
         }
     }
     let metric = match v.get("metric") {
         None | Some(Value::Null) => {
-            errors.add("outcome.metric", format!("is required: one of {}", Metric::names()));
+            errors.add(
+                "outcome.metric",
+                format!("is required: one of {}", Metric::names()),
+            );
             None
         }
         Some(Value::String(s)) => match s.parse::<Metric>() {
             Ok(m) => Some(m),
             Err(_) => {
-                errors.add("outcome.metric", format!("'{}' is not one of: {}", s.chars().take(40).collect::<String>(), Metric::names()));
+                errors.add(
+                    "outcome.metric",
+                    format!(
+                        "'{}' is not one of: {}",
+                        s.chars().take(40).collect::<String>(),
+                        Metric::names()
+                    ),
+                );
                 None
             }
         },
@@ -281,7 +363,10 @@ fn parse_outcome(v: Option<&Value>, errors: &mut FieldErrors) -> Option<NewOutco
         errors.add("outcome.after", "must not be negative");
     }
     if before == Some(0.0) && after.is_some() {
-        errors.add("outcome.before", "must not be zero when after is given: the change is relative to it");
+        errors.add(
+            "outcome.before",
+            "must not be zero when after is given: the change is relative to it",
+        );
     }
     let days = match v.get("days") {
         None | Some(Value::Null) => None,
@@ -298,12 +383,21 @@ fn parse_outcome(v: Option<&Value>, errors: &mut FieldErrors) -> Option<NewOutco
         Some(s) => match s.as_i64() {
             Some(n) if n >= 0 => Some(n),
             _ => {
-                errors.add("outcome.spend_micros", "must be a whole number of micros, not negative");
+                errors.add(
+                    "outcome.spend_micros",
+                    "must be a whole number of micros, not negative",
+                );
                 None
             }
         },
     };
-    Some(NewOutcome { metric: metric?, before, after, days, spend_micros })
+    Some(NewOutcome {
+        metric: metric?,
+        before,
+        after,
+        days,
+        spend_micros,
+    })
 }
 
 /// A change to a learning: its summary, tags, pin, or forgetting it (and undoing that).
@@ -322,7 +416,10 @@ pub fn parse_patch(body: &Value) -> Result<MemoryPatch, FieldErrors> {
     };
     for key in map.keys() {
         if !["summary", "tags", "pinned", "forgotten"].contains(&key.as_str()) {
-            errors.add(key, "is not a field that can be changed (summary, tags, pinned, forgotten)");
+            errors.add(
+                key,
+                "is not a field that can be changed (summary, tags, pinned, forgotten)",
+            );
         }
     }
     let summary = match body.get("summary") {
@@ -348,7 +445,12 @@ pub fn parse_patch(body: &Value) -> Result<MemoryPatch, FieldErrors> {
     };
     let pinned = flag("pinned", &mut errors);
     let forgotten = flag("forgotten", &mut errors);
-    errors.into_result(MemoryPatch { summary, tags, pinned, forgotten })
+    errors.into_result(MemoryPatch {
+        summary,
+        tags,
+        pinned,
+        forgotten,
+    })
 }
 
 /// Outcome filter of a list: good, bad, neutral, pending or inconclusive.
@@ -367,7 +469,13 @@ impl FromStr for OutcomeFilter {
         OutcomeStatus::parse_word(s)
             .filter(|s| *s != OutcomeStatus::Measured)
             .map(OutcomeFilter::Status)
-            .ok_or_else(|| crate::error::ParseError::invalid("outcome", s, "expected good, bad, neutral, pending or inconclusive"))
+            .ok_or_else(|| {
+                crate::error::ParseError::invalid(
+                    "outcome",
+                    s,
+                    "expected good, bad, neutral, pending or inconclusive",
+                )
+            })
     }
 }
 
@@ -412,8 +520,13 @@ pub const FREE_TEXT_PARAMS: &[&str] = &["q", "audience"];
 
 /// Parses a query string's pairs (as the REST API and the page's form send them) into a filter;
 /// every bad value is named.
-pub fn parse_filter<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<MemoryFilter, FieldErrors> {
-    let mut f = MemoryFilter { limit: LIST_LIMIT_DEFAULT, ..Default::default() };
+pub fn parse_filter<'a>(
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<MemoryFilter, FieldErrors> {
+    let mut f = MemoryFilter {
+        limit: LIST_LIMIT_DEFAULT,
+        ..Default::default()
+    };
     let mut errors = FieldErrors::new();
     for (key, value) in pairs {
         let v = value.trim();
@@ -421,18 +534,48 @@ pub fn parse_filter<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> 
             continue;
         }
         let bad = |errors: &mut FieldErrors, names: String| {
-            errors.add(key, format!("'{}' is not one of: {names}", v.chars().take(40).collect::<String>()));
+            errors.add(
+                key,
+                format!(
+                    "'{}' is not one of: {names}",
+                    v.chars().take(40).collect::<String>()
+                ),
+            );
         };
         match key {
             "q" => f.q = Some(v.chars().take(200).collect()),
-            "agent" => match v.parse() { Ok(x) => f.agent = Some(x), Err(_) => bad(&mut errors, MemoryAgent::names()) },
-            "kind" => match v.parse() { Ok(x) => f.kind = Some(x), Err(_) => bad(&mut errors, MemoryKind::names()) },
-            "platform" => match v.parse() { Ok(x) => f.platform = Some(x), Err(_) => bad(&mut errors, "google, meta, pinterest".into()) },
-            "objective" => match v.parse() { Ok(x) => f.objective = Some(x), Err(_) => bad(&mut errors, Objective::names()) },
-            "vertical" => match v.parse() { Ok(x) => f.vertical = Some(x), Err(_) => bad(&mut errors, Vertical::names()) },
-            "action" => match v.parse() { Ok(x) => f.action = Some(x), Err(_) => bad(&mut errors, MemoryAction::names()) },
-            "outcome" => match v.parse() { Ok(x) => f.outcome = Some(x), Err(_) => bad(&mut errors, "good, bad, neutral, pending, inconclusive".into()) },
-            "project_id" => match ProjectId::parse(v) { Ok(p) => f.project_id = Some(p), Err(e) => errors.add(key, e.to_string()) },
+            "agent" => match v.parse() {
+                Ok(x) => f.agent = Some(x),
+                Err(_) => bad(&mut errors, MemoryAgent::names()),
+            },
+            "kind" => match v.parse() {
+                Ok(x) => f.kind = Some(x),
+                Err(_) => bad(&mut errors, MemoryKind::names()),
+            },
+            "platform" => match v.parse() {
+                Ok(x) => f.platform = Some(x),
+                Err(_) => bad(&mut errors, "google, meta, pinterest".into()),
+            },
+            "objective" => match v.parse() {
+                Ok(x) => f.objective = Some(x),
+                Err(_) => bad(&mut errors, Objective::names()),
+            },
+            "vertical" => match v.parse() {
+                Ok(x) => f.vertical = Some(x),
+                Err(_) => bad(&mut errors, Vertical::names()),
+            },
+            "action" => match v.parse() {
+                Ok(x) => f.action = Some(x),
+                Err(_) => bad(&mut errors, MemoryAction::names()),
+            },
+            "outcome" => match v.parse() {
+                Ok(x) => f.outcome = Some(x),
+                Err(_) => bad(&mut errors, "good, bad, neutral, pending, inconclusive".into()),
+            },
+            "project_id" => match ProjectId::parse(v) {
+                Ok(p) => f.project_id = Some(p),
+                Err(e) => errors.add(key, e.to_string()),
+            },
             "pinned" => match crate::validation::parse_flag(v) {
                 Some(yes) => f.pinned = Some(yes),
                 None => errors.add(key, "must be true or false"),
@@ -456,10 +599,18 @@ pub fn parse_filter<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> 
 }
 
 /// Parses a recall (or recommendation) question from a query string's pairs.
-pub fn parse_recall<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, default_limit: usize) -> Result<super::recall::RecallQuery, FieldErrors> {
+pub fn parse_recall<'a>(
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    default_limit: usize,
+) -> Result<super::recall::RecallQuery, FieldErrors> {
     let pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
     let mut errors = FieldErrors::new();
-    let f = match parse_filter(pairs.iter().copied().filter(|(k, _)| !matches!(*k, "limit" | "offset" | "month" | "audience" | "budget_band"))) {
+    let f = match parse_filter(
+        pairs
+            .iter()
+            .copied()
+            .filter(|(k, _)| !matches!(*k, "limit" | "offset" | "month" | "audience" | "budget_band")),
+    ) {
         Ok(f) => f,
         Err(e) => {
             errors = e;
@@ -468,7 +619,12 @@ pub fn parse_recall<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, def
     };
     let mut q = super::recall::RecallQuery {
         project_id: f.project_id,
-        context: MemoryContext { platform: f.platform, objective: f.objective, vertical: f.vertical, ..Default::default() },
+        context: MemoryContext {
+            platform: f.platform,
+            objective: f.objective,
+            vertical: f.vertical,
+            ..Default::default()
+        },
         action: f.action,
         agent: f.agent,
         q: f.q,
@@ -482,7 +638,10 @@ pub fn parse_recall<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, def
         match key {
             "limit" => match v.parse::<usize>() {
                 Ok(n @ 1..=RECALL_LIMIT_MAX) => q.limit = n,
-                _ => errors.add(key, format!("must be a whole number from 1 to {RECALL_LIMIT_MAX}")),
+                _ => errors.add(
+                    key,
+                    format!("must be a whole number from 1 to {RECALL_LIMIT_MAX}"),
+                ),
             },
             "month" => match v.parse::<u8>() {
                 Ok(m @ 1..=12) => q.context.month = Some(m),
@@ -505,7 +664,13 @@ mod tests {
     use serde_json::json;
 
     fn api() -> MemorySource {
-        MemorySource { kind: super::super::words::SourceKind::Api, execution_id: None, stage_id: None, experiment_id: None, by: Some("api key key_1".into()) }
+        MemorySource {
+            kind: super::super::words::SourceKind::Api,
+            execution_id: None,
+            stage_id: None,
+            experiment_id: None,
+            by: Some("api key key_1".into()),
+        }
     }
 
     #[test]
@@ -527,32 +692,78 @@ mod tests {
         let body = json!({"agent": "robot", "platform": "tiktok", "vertical": "pets", "action": "explode",
             "summary": "", "kind": "outcome", "outcome": {"metric": "likes", "before": -1, "days": 0}, "colour": "red"});
         let e = parse_new(&body, api()).expect_err("invalid");
-        for field in ["agent", "platform", "vertical", "action", "summary", "outcome.metric", "outcome.before", "outcome.days", "colour"] {
+        for field in [
+            "agent",
+            "platform",
+            "vertical",
+            "action",
+            "summary",
+            "outcome.metric",
+            "outcome.before",
+            "outcome.days",
+            "colour",
+        ] {
             assert!(e.get(field).is_some(), "{field} not named: {e}");
         }
-        let e = parse_new(&json!({"agent": "person", "kind": "outcome", "summary": "x"}), api()).expect_err("outcome needs action");
+        let e = parse_new(
+            &json!({"agent": "person", "kind": "outcome", "summary": "x"}),
+            api(),
+        )
+        .expect_err("outcome needs action");
         assert!(e.get("action").is_some() && e.get("outcome").is_some(), "{e}");
         assert!(parse_new(&json!([1]), api()).is_err());
         // A note needs only an agent and a summary.
-        let n = parse_new(&json!({"agent": "person", "summary": "Clients in finance need legal review of ad copy"}), api()).expect("note");
+        let n = parse_new(
+            &json!({"agent": "person", "summary": "Clients in finance need legal review of ad copy"}),
+            api(),
+        )
+        .expect("note");
         assert_eq!((n.kind, n.context.platform), (MemoryKind::Note, None));
     }
 
     #[test]
     fn filters_and_questions_from_query_strings() {
-        let f = parse_filter([("agent", "trader"), ("outcome", "bad"), ("limit", "10"), ("q", "roas")]).expect("filter");
-        assert_eq!((f.agent, f.outcome, f.limit), (Some(MemoryAgent::Trader), Some(OutcomeFilter::Verdict(OutcomeVerdict::Bad)), 10));
+        let f = parse_filter([
+            ("agent", "trader"),
+            ("outcome", "bad"),
+            ("limit", "10"),
+            ("q", "roas"),
+        ])
+        .expect("filter");
+        assert_eq!(
+            (f.agent, f.outcome, f.limit),
+            (
+                Some(MemoryAgent::Trader),
+                Some(OutcomeFilter::Verdict(OutcomeVerdict::Bad)),
+                10
+            )
+        );
         let e = parse_filter([("kind", "memo"), ("limit", "0")]).expect_err("bad");
         assert!(e.get("kind").is_some() && e.get("limit").is_some());
-        let q = parse_recall([("platform", "meta"), ("action", "budget_increase"), ("limit", "5"), ("month", "11")], 10).expect("recall");
-        assert_eq!((q.limit, q.context.month, q.action), (5, Some(11), Some(MemoryAction::BudgetIncrease)));
+        let q = parse_recall(
+            [
+                ("platform", "meta"),
+                ("action", "budget_increase"),
+                ("limit", "5"),
+                ("month", "11"),
+            ],
+            10,
+        )
+        .expect("recall");
+        assert_eq!(
+            (q.limit, q.context.month, q.action),
+            (5, Some(11), Some(MemoryAction::BudgetIncrease))
+        );
         assert!(parse_recall([("limit", "1000")], 10).is_err());
     }
 
     #[test]
     fn a_patch_changes_only_what_it_names() {
         let p = parse_patch(&json!({"summary": "Better words", "pinned": true})).expect("patch");
-        assert_eq!((p.summary.as_deref(), p.pinned, p.forgotten), (Some("Better words"), Some(true), None));
+        assert_eq!(
+            (p.summary.as_deref(), p.pinned, p.forgotten),
+            (Some("Better words"), Some(true), None)
+        );
         let e = parse_patch(&json!({"summary": "", "agent": "x", "pinned": "yes"})).expect_err("bad");
         assert!(e.get("summary").is_some() && e.get("agent").is_some() && e.get("pinned").is_some());
     }

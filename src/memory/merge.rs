@@ -1,11 +1,11 @@
 //! The write path's rules: which learnings are one (their merge key), and what a learning's
 //! sightings add up to (its outcome, evidence and confidence).
 
+use super::MemoryContext;
 use super::input::{NewMemory, TAGS_MAX};
 use super::model::{Memory, Observation, Outcome, verdict};
 use super::text::{SAME_TEXT, similarity, similarity_in};
 use super::words::{MemoryAction, MemoryAgent, MemoryKind, Metric, OutcomeStatus};
-use super::MemoryContext;
 use crate::ids::ProjectId;
 
 /// Two wordings this alike are one wording (a repeat's text is not kept again).
@@ -50,7 +50,10 @@ pub fn absorb(memory: &mut Memory, new: NewMemory) {
     let said = new.summary.replace('\n', " ");
     if memory.also_said.len() < WORDINGS_MAX
         && similarity(&memory.summary, &said) < SAME_WORDING
-        && !memory.also_said.iter().any(|a| similarity(a, &said) >= SAME_WORDING)
+        && !memory
+            .also_said
+            .iter()
+            .any(|a| similarity(a, &said) >= SAME_WORDING)
     {
         memory.also_said.push(said);
     }
@@ -74,11 +77,23 @@ pub fn merge_key(
         kind.as_str().to_owned(),
         agent.as_str().to_owned(),
         project.map(|p| p.as_str().to_owned()).unwrap_or_default(),
-        context.platform.map(|p| p.as_str().to_owned()).unwrap_or_default(),
-        context.objective.map(|o| o.as_str().to_owned()).unwrap_or_default(),
-        context.vertical.map(|v| v.as_str().to_owned()).unwrap_or_default(),
+        context
+            .platform
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default(),
+        context
+            .objective
+            .map(|o| o.as_str().to_owned())
+            .unwrap_or_default(),
+        context
+            .vertical
+            .map(|v| v.as_str().to_owned())
+            .unwrap_or_default(),
         opt(context.audience.as_deref()),
-        context.budget_band.map(|b| b.as_str().to_owned()).unwrap_or_default(),
+        context
+            .budget_band
+            .map(|b| b.as_str().to_owned())
+            .unwrap_or_default(),
         context.month.map(|m| m.to_string()).unwrap_or_default(),
         action.map(|a| a.as_str().to_owned()).unwrap_or_default(),
     ];
@@ -120,12 +135,20 @@ pub fn standing(kind: MemoryKind, metric: Option<Metric>, evidence: u32, seen: &
         let e = f64::from(evidence.max(1));
         (
             round(e / (e + 1.0), 2),
-            format!("seen {} time{}", evidence.max(1), if evidence <= 1 { "" } else { "s" }),
+            format!(
+                "seen {} time{}",
+                evidence.max(1),
+                if evidence <= 1 { "" } else { "s" }
+            ),
         )
     };
     let Some(metric) = metric else {
         let (confidence, confidence_reason) = by_evidence();
-        return Standing { outcome: None, confidence, confidence_reason };
+        return Standing {
+            outcome: None,
+            confidence,
+            confidence_reason,
+        };
     };
     let measured: Vec<&Observation> = seen.iter().filter(|o| o.net().is_some()).collect();
     let n = measured.len();
@@ -143,11 +166,19 @@ pub fn standing(kind: MemoryKind, metric: Option<Metric>, evidence: u32, seen: &
     let outcome = Outcome {
         metric,
         status,
-        before: pick(|o| o.before).or_else(|| mean(seen.iter().filter_map(|o| o.before))).map(|x| round(x, 4)),
+        before: pick(|o| o.before)
+            .or_else(|| mean(seen.iter().filter_map(|o| o.before)))
+            .map(|x| round(x, 4)),
         after: pick(|o| o.after).map(|x| round(x, 4)),
         change: pick(|o| o.change).map(|x| round(x, 4)),
-        control_change: (controls > 0).then(|| pick(|o| o.control_change)).flatten().map(|x| round(x, 4)),
-        effect: (controls > 0).then(|| pick(|o| o.effect)).flatten().map(|x| round(x, 4)),
+        control_change: (controls > 0)
+            .then(|| pick(|o| o.control_change))
+            .flatten()
+            .map(|x| round(x, 4)),
+        effect: (controls > 0)
+            .then(|| pick(|o| o.effect))
+            .flatten()
+            .map(|x| round(x, 4)),
         days: mean(measured.iter().filter_map(|o| o.days.map(f64::from))).map(|d| d.round() as u32),
         spend_micros: {
             let s: i64 = measured.iter().filter_map(|o| o.spend_micros).sum();
@@ -157,7 +188,12 @@ pub fn standing(kind: MemoryKind, metric: Option<Metric>, evidence: u32, seen: &
         observed: {
             let mut newest: Vec<&&Observation> = measured.iter().collect();
             newest.sort_by_key(|o| std::cmp::Reverse(o.at));
-            newest.iter().filter_map(|o| o.net()).take(50).map(|x| round(x, 4)).collect()
+            newest
+                .iter()
+                .filter_map(|o| o.net())
+                .take(50)
+                .map(|x| round(x, 4))
+                .collect()
         },
         verdict: net.map(|x| verdict(metric, x)),
         note: if n > 0 {
@@ -192,7 +228,11 @@ pub fn standing(kind: MemoryKind, metric: Option<Metric>, evidence: u32, seen: &
             )
         }
     };
-    let (confidence, reason) = if kind == MemoryKind::Outcome { (confidence, reason) } else { by_evidence() };
+    let (confidence, reason) = if kind == MemoryKind::Outcome {
+        (confidence, reason)
+    } else {
+        by_evidence()
+    };
     Standing {
         outcome: Some(outcome),
         confidence,
@@ -208,8 +248,11 @@ mod tests {
     fn note(summary: &str, tags: &[&str]) -> NewMemory {
         let body = serde_json::json!({"agent": "person", "kind": "note", "platform": "meta", "action": "creative_refresh",
             "summary": summary, "tags": tags});
-        super::super::input::parse_new(&body, super::super::model::MemorySource::sent_by(super::super::words::SourceKind::Person, "owner"))
-            .expect("a note")
+        super::super::input::parse_new(
+            &body,
+            super::super::model::MemorySource::sent_by(super::super::words::SourceKind::Person, "owner"),
+        )
+        .expect("a note")
     }
 
     fn learning(summary: &str, also_said: &[&str]) -> Memory {
@@ -227,12 +270,24 @@ mod tests {
 
     #[test]
     fn a_note_repeats_the_learning_one_of_whose_wordings_it_nearly_says() {
-        let kept = learning("Captioned UGC videos held attention longer", &["UGC clips with captions kept viewers watching longer"]);
+        let kept = learning(
+            "Captioned UGC videos held attention longer",
+            &["UGC clips with captions kept viewers watching longer"],
+        );
         let other = learning("Carousel ads with prices lowered CPC", &[]);
         let new = note("UGC videos with captions kept attention longer", &[]);
         let found = repeated(&new, vec![other.clone(), kept.clone()]).map(|m| m.summary);
-        assert_eq!(found.as_deref(), Some("Captioned UGC videos held attention longer"));
-        assert!(repeated(&note("Static images beat videos for retargeting", &[]), vec![other, kept]).is_none());
+        assert_eq!(
+            found.as_deref(),
+            Some("Captioned UGC videos held attention longer")
+        );
+        assert!(
+            repeated(
+                &note("Static images beat videos for retargeting", &[]),
+                vec![other, kept]
+            )
+            .is_none()
+        );
     }
 
     #[test]
@@ -242,7 +297,10 @@ mod tests {
         absorb(&mut m, note(other, &["ugc", "video"]));
         absorb(&mut m, note(other, &["video"]));
         // A wording read as the same one (synonyms, order) is not kept again.
-        absorb(&mut m, note("UGC videos with captions kept attention longer", &[]));
+        absorb(
+            &mut m,
+            note("UGC videos with captions kept attention longer", &[]),
+        );
         assert_eq!(m.evidence, 4);
         assert_eq!(m.tags, ["ugc", "video"]);
         assert_eq!(m.also_said, [other]);
@@ -251,7 +309,11 @@ mod tests {
     fn obs(net: Option<f64>) -> Observation {
         Observation {
             key: None,
-            status: if net.is_some() { OutcomeStatus::Measured } else { OutcomeStatus::Pending },
+            status: if net.is_some() {
+                OutcomeStatus::Measured
+            } else {
+                OutcomeStatus::Pending
+            },
             before: Some(3.0),
             after: net.map(|n| 3.0 * (1.0 + n)),
             change: net,
@@ -267,15 +329,43 @@ mod tests {
 
     #[test]
     fn keys_ignore_spelling_and_separate_contexts() {
-        let ctx = MemoryContext { platform: Some(crate::Platform::Meta), audience: Some("Retargeting ".into()), ..Default::default() };
-        let same = MemoryContext { audience: Some("retargeting".into()), ..ctx.clone() };
-        let k = |c: &MemoryContext| merge_key(MemoryKind::Outcome, MemoryAgent::Trader, None, c, Some(MemoryAction::BudgetIncrease), None, Some(Metric::Roas));
+        let ctx = MemoryContext {
+            platform: Some(crate::Platform::Meta),
+            audience: Some("Retargeting ".into()),
+            ..Default::default()
+        };
+        let same = MemoryContext {
+            audience: Some("retargeting".into()),
+            ..ctx.clone()
+        };
+        let k = |c: &MemoryContext| {
+            merge_key(
+                MemoryKind::Outcome,
+                MemoryAgent::Trader,
+                None,
+                c,
+                Some(MemoryAction::BudgetIncrease),
+                None,
+                Some(Metric::Roas),
+            )
+        };
         assert_eq!(k(&ctx), k(&same));
-        let other = MemoryContext { platform: Some(crate::Platform::Google), ..ctx.clone() };
+        let other = MemoryContext {
+            platform: Some(crate::Platform::Google),
+            ..ctx.clone()
+        };
         assert_ne!(k(&ctx), k(&other));
         // A note's key has no subject or metric.
         assert_eq!(
-            merge_key(MemoryKind::Note, MemoryAgent::Person, None, &ctx, None, Some("x"), Some(Metric::Cpa)),
+            merge_key(
+                MemoryKind::Note,
+                MemoryAgent::Person,
+                None,
+                &ctx,
+                None,
+                Some("x"),
+                Some(Metric::Cpa)
+            ),
             "note|person||meta|||retargeting|||"
         );
     }
@@ -283,7 +373,13 @@ mod tests {
     #[test]
     fn standing_averages_measured_sightings_and_grows_confidence() {
         // -10%, -2%, +3%, -7%: mean -4%; 3 of 4 below zero; 4/6 × 3/4 = 0.5.
-        let seen = [obs(Some(-0.10)), obs(Some(-0.02)), obs(Some(0.03)), obs(Some(-0.07)), obs(None)];
+        let seen = [
+            obs(Some(-0.10)),
+            obs(Some(-0.02)),
+            obs(Some(0.03)),
+            obs(Some(-0.07)),
+            obs(None),
+        ];
         let s = standing(MemoryKind::Outcome, Some(Metric::Roas), 5, &seen);
         let o = s.outcome.expect("outcome");
         assert_eq!(o.status, OutcomeStatus::Measured);
@@ -295,9 +391,15 @@ mod tests {
         assert_eq!(s.confidence_reason, "4 measured outcomes, 3 of 4 the same way");
         // Nothing measured yet.
         let s = standing(MemoryKind::Outcome, Some(Metric::Roas), 1, &[obs(None)]);
-        assert_eq!((s.outcome.map(|o| o.status), s.confidence), (Some(OutcomeStatus::Pending), 0.1));
+        assert_eq!(
+            (s.outcome.map(|o| o.status), s.confidence),
+            (Some(OutcomeStatus::Pending), 0.1)
+        );
         // A note seen three times.
         let s = standing(MemoryKind::Note, None, 3, &[]);
-        assert_eq!((s.outcome, s.confidence, s.confidence_reason.as_str()), (None, 0.75, "seen 3 times"));
+        assert_eq!(
+            (s.outcome, s.confidence, s.confidence_reason.as_str()),
+            (None, 0.75, "seen 3 times")
+        );
     }
 }

@@ -14,9 +14,12 @@ pub mod text;
 pub mod words;
 
 pub use model::{Memory, MemoryContext, MemorySource, Observation, Outcome};
-pub use recall::{Recalled, RecallQuery, ScoreParts, Weights};
+pub use recall::{RecallQuery, Recalled, ScoreParts, Weights};
 pub use recommend::{Advice, Recommendation};
-pub use words::{BudgetBand, MemoryAction, MemoryAgent, MemoryKind, Metric, Objective, OutcomeStatus, SourceKind, OutcomeVerdict};
+pub use words::{
+    BudgetBand, MemoryAction, MemoryAgent, MemoryKind, Metric, Objective, OutcomeStatus, OutcomeVerdict,
+    SourceKind,
+};
 
 use serde::{Deserialize, Serialize};
 

@@ -1,7 +1,10 @@
 //! A learning as it is kept and shown: its context, what was done, what followed, how often it was
 //! seen and how sure we are.
 
-use super::words::{BudgetBand, MemoryAction, MemoryAgent, MemoryKind, Metric, Objective, OutcomeStatus, SourceKind, OutcomeVerdict};
+use super::words::{
+    BudgetBand, MemoryAction, MemoryAgent, MemoryKind, Metric, Objective, OutcomeStatus, OutcomeVerdict,
+    SourceKind,
+};
 use crate::ids::{MemoryId, ProjectId};
 use crate::platform::Platform;
 use crate::time::Timestamp;
@@ -127,7 +130,13 @@ pub struct MemorySource {
 impl MemorySource {
     /// Recorded by someone: a person (`SourceKind::Person`) or an outside system through the API.
     pub fn sent_by(kind: SourceKind, who: &str) -> Self {
-        MemorySource { kind, execution_id: None, stage_id: None, experiment_id: None, by: Some(who.to_owned()) }
+        MemorySource {
+            kind,
+            execution_id: None,
+            stage_id: None,
+            experiment_id: None,
+            by: Some(who.to_owned()),
+        }
     }
 
     pub fn run(execution: &str, stage: &str) -> Self {

@@ -5,13 +5,13 @@
 //! and outcome strength times evidence. The score is their weighted mean over the parts the question
 //! has (no text part without a text, no context part without a context).
 
+use super::MemoryContext;
 use super::model::Memory;
 use super::words::{MemoryAction, MemoryAgent};
-use super::MemoryContext;
-use std::collections::BTreeSet;
 use crate::ids::ProjectId;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// What to recall for.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -168,12 +168,33 @@ pub fn context_fit(q: &RecallQuery, m: &Memory) -> Option<f64> {
     (total > 0.0).then(|| got / total)
 }
 
+/// Whether a learning is from exactly the context asked: every context field the question names
+/// (action, platform, objective, vertical, audience, budget band, month) is the learning's too.
+/// The project and the agent are not its context: an agency-wide learning can be exact.
+pub fn same_context(q: &RecallQuery, m: &Memory) -> bool {
+    let c = &q.context;
+    fn same<T: PartialEq>(asked: Option<&T>, has: Option<&T>) -> bool {
+        asked.is_none() || asked == has
+    }
+    let audience = |s: &Option<String>| s.as_deref().map(crate::words::normalize);
+    same(q.action.as_ref(), m.action.as_ref())
+        && same(c.platform.as_ref(), m.platform.as_ref())
+        && same(c.objective.as_ref(), m.objective.as_ref())
+        && same(c.vertical.as_ref(), m.vertical.as_ref())
+        && same(audience(&c.audience).as_ref(), audience(&m.audience).as_ref())
+        && same(c.budget_band.as_ref(), m.budget_band.as_ref())
+        && same(c.month.as_ref(), m.month.as_ref())
+}
+
 /// 1 for a learning seen now, half after `half_life_days`; a pinned learning stays at 1.
 pub fn recency(m: &Memory, now: Timestamp, settings: &RecallSettings) -> f64 {
     if m.pinned {
         return 1.0;
     }
-    let age = (now.as_datetime() - m.updated_at.as_datetime()).num_seconds().max(0) as f64 / 86_400.0;
+    let age = (now.as_datetime() - m.updated_at.as_datetime())
+        .num_seconds()
+        .max(0) as f64
+        / 86_400.0;
     0.5f64.powf(age / settings.half_life_days.max(1.0))
 }
 
@@ -211,7 +232,12 @@ fn coverage(asked: &BTreeSet<String>, m: &Memory) -> f64 {
 /// Ranks candidates (each with its raw full-text relevance, higher is better, 0 when it did not
 /// match) and keeps the best `q.limit`. With a context, a learning that fits less than half is left
 /// out unless the text matched; with a text only, only matches are kept.
-pub fn rank(q: &RecallQuery, candidates: Vec<(Memory, f64)>, now: Timestamp, settings: &RecallSettings) -> Vec<Recalled> {
+pub fn rank(
+    q: &RecallQuery,
+    candidates: Vec<(Memory, f64)>,
+    now: Timestamp,
+    settings: &RecallSettings,
+) -> Vec<Recalled> {
     let has_text = q.has_text();
     let best_text = candidates.iter().map(|(_, t)| *t).fold(0.0f64, f64::max);
     let asked: BTreeSet<String> = q.q.as_deref().map(super::text::terms).unwrap_or_default();
@@ -224,7 +250,11 @@ pub fn rank(q: &RecallQuery, candidates: Vec<(Memory, f64)>, now: Timestamp, set
             // learning says (its phrases and synonyms read as one): a learning that says all of
             // "cost cap bidding" comes before one that says "bidding" often.
             let text = has_text.then(|| {
-                let bm25 = if best_text > 0.0 { (raw / best_text).clamp(0.0, 1.0) } else { 0.0 };
+                let bm25 = if best_text > 0.0 {
+                    (raw / best_text).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
                 let covered = coverage(&asked, &m);
                 0.5 * bm25 + 0.5 * covered
             });
@@ -257,7 +287,11 @@ pub fn rank(q: &RecallQuery, candidates: Vec<(Memory, f64)>, now: Timestamp, set
                     outcome: round(WEIGHT_OUTCOME / total),
                 },
             };
-            Some(Recalled { memory: m, score: round(sum / total), parts })
+            Some(Recalled {
+                memory: m,
+                score: round(sum / total),
+                parts,
+            })
         })
         .collect();
     out.sort_by(|a, b| {

@@ -2,7 +2,7 @@
 //! action came to (median, likely range, full range) and whether to do it.
 
 use super::model::verdict;
-use super::recall::Recalled;
+use super::recall::{RecallQuery, Recalled};
 use super::words::{Better, MemoryAction, MemoryKind, Metric, OutcomeVerdict};
 use crate::ids::MemoryId;
 use serde::{Deserialize, Serialize};
@@ -15,6 +15,9 @@ pub struct Recommendation {
     pub metric: Metric,
     /// Measured past outcomes it rests on.
     pub outcomes: usize,
+    /// How many of them are from exactly the context asked (every field asked the same or not
+    /// said); the others are from related contexts (one field different).
+    pub exact: usize,
     pub median: f64,
     /// The likely effect: the middle half of the past outcomes (all of them under four).
     pub expected_low: f64,
@@ -68,10 +71,11 @@ fn round(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// Recommendations from recalled learnings (best fitting first): one per action (only `action`'s
-/// when given) with measured outcomes, on each action's most used metric. Empty when nothing was
+/// Recommendations from recalled learnings (best fitting first) for the question `asked`: one per
+/// action (only the asked action's when it names one) with measured outcomes, on each action's most used metric. Empty when nothing was
 /// measured: "no learnings yet" is the caller's to say.
-pub fn recommend(recalled: &[Recalled], action: Option<MemoryAction>) -> Vec<Recommendation> {
+pub fn recommend(recalled: &[Recalled], asked: &RecallQuery) -> Vec<Recommendation> {
+    let action = asked.action;
     let mut groups: Vec<(MemoryAction, Vec<&Recalled>)> = Vec::new();
     for r in recalled {
         let m = &r.memory;
@@ -110,13 +114,24 @@ pub fn recommend(recalled: &[Recalled], action: Option<MemoryAction>) -> Vec<Rec
                 .collect();
             let mut values: Vec<f64> = used
                 .iter()
-                .flat_map(|r| r.memory.outcome.as_ref().map(|o| o.observed.clone()).unwrap_or_default())
+                .flat_map(|r| {
+                    r.memory
+                        .outcome
+                        .as_ref()
+                        .map(|o| o.observed.clone())
+                        .unwrap_or_default()
+                })
                 .collect();
             values.sort_by(f64::total_cmp);
             let n = values.len();
             if n == 0 {
                 return None;
             }
+            let exact: usize = used
+                .iter()
+                .filter(|r| super::recall::same_context(asked, &r.memory))
+                .map(|r| r.memory.outcome.as_ref().map_or(0, |o| o.observed.len()))
+                .sum();
             let median = quantile(&values, 0.5);
             let (low, high) = if n >= 4 {
                 (quantile(&values, 0.25), quantile(&values, 0.75))
@@ -136,8 +151,15 @@ pub fn recommend(recalled: &[Recalled], action: Option<MemoryAction>) -> Vec<Rec
                 OutcomeVerdict::Bad if !good_side(high) || confidence >= 0.5 => Advice::Avoid,
                 _ => Advice::Caution,
             };
+            let whence = if exact == n {
+                String::new()
+            } else if exact == 0 {
+                " (none in exactly this context: from related ones)".to_owned()
+            } else {
+                format!(" ({exact} in exactly this context)")
+            };
             let summary = format!(
-                "{}: {n} past outcome{}, median {} {}, {} {} to {} (confidence {confidence:.2}): {}",
+                "{}: {n} past outcome{}{whence}, median {} {}, {} {} to {} (confidence {confidence:.2}): {}",
                 a.label(),
                 if n == 1 { "" } else { "s" },
                 metric.label(),
@@ -155,6 +177,7 @@ pub fn recommend(recalled: &[Recalled], action: Option<MemoryAction>) -> Vec<Rec
                 action: a,
                 metric,
                 outcomes: n,
+                exact,
                 median: round(median),
                 expected_low: round(low),
                 expected_high: round(high),

@@ -103,7 +103,9 @@ pub enum Better {
 impl Metric {
     pub fn better(self) -> Better {
         match self {
-            Metric::Roas | Metric::Ctr | Metric::Cvr | Metric::Conversions | Metric::Revenue => Better::Higher,
+            Metric::Roas | Metric::Ctr | Metric::Cvr | Metric::Conversions | Metric::Revenue => {
+                Better::Higher
+            }
             Metric::Cpa | Metric::Cpc | Metric::Cpm => Better::Lower,
             Metric::Spend => Better::Neither,
         }
@@ -193,7 +195,10 @@ mod tests {
         for a in MemoryAgent::ALL {
             assert_eq!(a.as_str().parse::<MemoryAgent>(), Ok(*a));
         }
-        assert_eq!("SocialMediaBuyer".parse::<MemoryAgent>(), Ok(MemoryAgent::SocialMediaBuyer));
+        assert_eq!(
+            "SocialMediaBuyer".parse::<MemoryAgent>(),
+            Ok(MemoryAgent::SocialMediaBuyer)
+        );
         assert_eq!("OUTCOME_SALES".parse::<Objective>(), Ok(Objective::Sales));
         assert_eq!("app installs".parse::<Objective>(), Ok(Objective::AppInstalls));
         for a in MemoryAction::ALL {

@@ -449,7 +449,6 @@ pub struct Preview {
     pub payload: serde_json::Value,
 }
 
-
 /// The Integrations page's notifications: channels, rules, the latest notifications, and the
 /// projects rules can name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -152,7 +152,10 @@ pub fn approval_notice(
             (Some(m), Some(cur)) if c.field.ends_with("_micros") => {
                 crate::format::Locale::en_us().money(crate::Micros::new(m), cur)
             }
-            _ => v.map_or_else(|| "new".to_owned(), |v| v.as_str().map_or_else(|| "new".to_owned(), str::to_owned)),
+            _ => v.map_or_else(
+                || "new".to_owned(),
+                |v| v.as_str().map_or_else(|| "new".to_owned(), str::to_owned),
+            ),
         }
     };
     let mut fields = vec![NoticeField {
@@ -169,7 +172,11 @@ pub fn approval_notice(
     }
     fields.push(NoticeField {
         name: "Expires".to_owned(),
-        value: proposal.expires_at.as_datetime().format("%Y-%m-%d %H:%M UTC").to_string(),
+        value: proposal
+            .expires_at
+            .as_datetime()
+            .format("%Y-%m-%d %H:%M UTC")
+            .to_string(),
         inline: true,
     });
     for c in waiting.iter().take(8) {
@@ -398,7 +405,10 @@ mod tests {
             agent: crate::workflow::Agent::Trader,
             action: "rebalance_budgets".to_owned(),
             status: ProposalStatus::Pending,
-            changes: vec![change("c1", ChangeDecision::Pending), change("c2", ChangeDecision::AutoApproved)],
+            changes: vec![
+                change("c1", ChangeDecision::Pending),
+                change("c2", ChangeDecision::AutoApproved),
+            ],
             created_at: t("2026-12-05T09:00:00Z"),
             expires_at: t("2026-12-07T09:00:00Z"),
             decided_at: None,
@@ -408,7 +418,10 @@ mod tests {
         let n = approval_notice(&p, Some("Alpine Trails"), "https://sb.example/");
         assert_eq!(n.event, EventKind::ApprovalRequested);
         assert_eq!(n.title, "Approval needed: Budget rebalance");
-        assert_eq!(n.link.as_deref(), Some("https://sb.example/executions/exec_7#approval"));
+        assert_eq!(
+            n.link.as_deref(),
+            Some("https://sb.example/executions/exec_7#approval")
+        );
         assert!(n.summary.contains("proposes 1 change(s)"), "{}", n.summary);
         let line = n
             .fields
@@ -418,7 +431,12 @@ mod tests {
         assert!(line.value.contains("→"), "{}", line.value);
         assert!(line.value.contains("(+20%)"), "{}", line.value);
         assert!(line.value.contains("ROAS 4.1 against 2.3"));
-        assert_eq!(n.fields.iter().filter(|f| f.name.starts_with("Prospecting")).count(), 1);
+        assert_eq!(
+            n.fields
+                .iter()
+                .filter(|f| f.name.starts_with("Prospecting"))
+                .count(),
+            1
+        );
     }
-
 }

@@ -22,10 +22,5 @@ pub trait ApprovalService: Send + Sync {
     /// activity feed) and lets its run go on, applying exactly the approved changes. A proposal
     /// that is no longer waiting (decided, expired, its run ended) is a conflict; bad input names
     /// its field.
-    async fn decide(
-        &self,
-        id: &str,
-        input: &DecisionInput,
-        who: &str,
-    ) -> Result<Proposal, ServiceError>;
+    async fn decide(&self, id: &str, input: &DecisionInput, who: &str) -> Result<Proposal, ServiceError>;
 }

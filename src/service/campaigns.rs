@@ -2,7 +2,8 @@
 
 use super::ServiceError;
 use crate::campaign::{
-    Campaign, CampaignDetail, CampaignList, CampaignMetrics, CampaignPage, CampaignQuery, CampaignTableRequest,
+    Campaign, CampaignDetail, CampaignList, CampaignMetrics, CampaignPage, CampaignQuery,
+    CampaignTableRequest,
 };
 use crate::ids::CampaignId;
 use async_trait::async_trait;

@@ -83,7 +83,9 @@ impl ServiceError {
 impl From<RepoError> for ServiceError {
     fn from(e: RepoError) -> Self {
         match e {
-            RepoError::NotFound { entity, id } => ServiceError::NotFound(format!("{entity} '{id}' was not found")),
+            RepoError::NotFound { entity, id } => {
+                ServiceError::NotFound(format!("{entity} '{id}' was not found"))
+            }
             RepoError::Conflict(m) => ServiceError::Conflict(m),
             RepoError::Invalid(p) => ServiceError::internal("stored data failed to parse", &p),
             RepoError::Storage(source) => ServiceError::internal("storage error", &source),

@@ -15,7 +15,11 @@ pub trait MemoryService: Send + Sync {
     /// Seeding a history only (the demo; no page or REST route reaches it): records a learning as
     /// `record` does, with the sighting the caller worked out (its values, and `at`: when the change
     /// happened, which the learning's created and updated times follow).
-    async fn record_history(&self, input: NewMemory, sighting: crate::memory::Observation) -> Result<Recorded, ServiceError>;
+    async fn record_history(
+        &self,
+        input: NewMemory,
+        sighting: crate::memory::Observation,
+    ) -> Result<Recorded, ServiceError>;
     async fn list(&self, filter: &MemoryFilter) -> Result<MemoryPage, ServiceError>;
     async fn get(&self, id: &MemoryId) -> Result<Memory, ServiceError>;
     /// Changes a learning's summary, tags, pin, or forgets it (soft) and undoes that.

@@ -4,36 +4,36 @@
 //! them in [`Services`].
 
 pub mod analytics;
+pub mod api_keys;
 pub mod approvals;
 pub mod campaigns;
 pub mod connections;
 mod error;
+pub mod executions;
 pub mod flash;
 pub mod memory;
 pub mod notifications;
-pub mod executions;
 pub mod projects;
 pub mod sync;
 pub mod system;
 pub mod webhooks;
 pub mod workflows;
-pub mod api_keys;
 
 pub use analytics::AnalyticsService;
+pub use api_keys::ApiKeyService;
 pub use approvals::ApprovalService;
 pub use campaigns::CampaignService;
 pub use connections::ConnectionService;
 pub use error::ServiceError;
+pub use executions::{EventFeed, ExecutionService};
 pub use flash::FlashService;
 pub use memory::MemoryService;
 pub use notifications::NotificationService;
-pub use executions::{EventFeed, ExecutionService};
 pub use projects::ProjectService;
 pub use sync::SyncService;
 pub use system::SystemService;
 pub use webhooks::WebhookService;
 pub use workflows::WorkflowService;
-pub use api_keys::ApiKeyService;
 
 use std::sync::Arc;
 

@@ -2,7 +2,9 @@
 
 use super::ServiceError;
 use crate::ids::ProjectId;
-use crate::project::{Project, ProjectDetail, ProjectFilter, ProjectInput, ProjectPatch, ProjectStatus, ProjectSummary};
+use crate::project::{
+    Project, ProjectDetail, ProjectFilter, ProjectInput, ProjectPatch, ProjectStatus, ProjectSummary,
+};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 
@@ -22,11 +24,16 @@ pub trait ProjectService: Send + Sync {
     ) -> Result<ProjectDetail, ServiceError>;
     async fn create(&self, input: ProjectInput, actor: &str) -> Result<Project, ServiceError>;
     /// Replaces every field with the form's.
-    async fn update(&self, id: &ProjectId, input: ProjectInput, actor: &str) -> Result<Project, ServiceError>;
+    async fn update(&self, id: &ProjectId, input: ProjectInput, actor: &str)
+    -> Result<Project, ServiceError>;
     /// Changes the fields the patch names.
     async fn patch(&self, id: &ProjectId, patch: ProjectPatch, actor: &str) -> Result<Project, ServiceError>;
-    async fn set_status(&self, id: &ProjectId, status: ProjectStatus, actor: &str)
-    -> Result<Project, ServiceError>;
+    async fn set_status(
+        &self,
+        id: &ProjectId,
+        status: ProjectStatus,
+        actor: &str,
+    ) -> Result<Project, ServiceError>;
     /// Checks that a project a request names exists; otherwise an error about `field`.
     async fn check_exists(&self, id: Option<&ProjectId>, field: &str) -> Result<(), ServiceError>;
 }

@@ -1,11 +1,11 @@
 //! Inbound webhooks: their management, secrets and delivery logs, and the deliveries themselves.
 
 use super::ServiceError;
+use crate::ids::WebhookId;
 use crate::webhooks::{
     Delivery, DeliveryAnswer, InboundDelivery, IntegrationsOverview, WebhookDetail, WebhookInput,
     WebhookItem, WebhookWithSecret,
 };
-use crate::ids::WebhookId;
 use async_trait::async_trait;
 
 #[async_trait]

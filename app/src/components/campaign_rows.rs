@@ -53,7 +53,13 @@ pub fn CampaignRows(
     let headers = headers.unwrap_or_else(|| {
         campaign_columns(show_project)
             .into_iter()
-            .map(|(label, _, numeric)| if numeric { Heading::num(label) } else { Heading::text(label) })
+            .map(|(label, _, numeric)| {
+                if numeric {
+                    Heading::num(label)
+                } else {
+                    Heading::text(label)
+                }
+            })
             .collect()
     });
     view! {

@@ -128,8 +128,8 @@ mod draw {
     use charming::Chart;
     use charming::component::{Axis, Grid, Legend, LegendType};
     use charming::element::{
-        AreaStyle, AxisLabel, AxisLine, AxisLineStyle, AxisType, Formatter, ItemStyle, Label, LabelPosition, LineStyle,
-        LineStyleType, MarkArea, MarkAreaData, SplitLine, TextStyle, Tooltip, Trigger,
+        AreaStyle, AxisLabel, AxisLine, AxisLineStyle, AxisType, Formatter, ItemStyle, Label, LabelPosition,
+        LineStyle, LineStyleType, MarkArea, MarkAreaData, SplitLine, TextStyle, Tooltip, Trigger,
     };
     use charming::renderer::{Echarts, WasmRenderer};
     use charming::series::{Bar, Gauge, GaugeDetail, GaugeProgress, GaugeTitle, Line};
@@ -163,7 +163,10 @@ mod draw {
 
     /// Whether the chart's box is in the document yet (ECharts finds it by id).
     pub fn in_document(id: &str) -> bool {
-        leptos::prelude::window().document().and_then(|d| d.get_element_by_id(id)).is_some()
+        leptos::prelude::window()
+            .document()
+            .and_then(|d| d.get_element_by_id(id))
+            .is_some()
     }
 
     /// Draws `spec` into the element `id`, or updates the chart already there.
@@ -366,7 +369,11 @@ mod draw {
                     .enumerate()
                     .map(|(i, v)| {
                         let style = ItemStyle::new().color(bars.color);
-                        let style = if Some(i) == *partial { style.opacity(0.4) } else { style };
+                        let style = if Some(i) == *partial {
+                            style.opacity(0.4)
+                        } else {
+                            style
+                        };
                         charming::datatype::DataPointItem::new(v.unwrap_or(0.0)).item_style(style)
                     })
                     .collect();

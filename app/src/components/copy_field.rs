@@ -36,7 +36,8 @@ pub fn CopyField(
         view! { <pre class="code copy-field__value" data-testid=testid tabindex="0"><code>{value.clone()}</code></pre> }
             .into_any()
     } else {
-        view! { <code class="copy-field__value" data-testid=testid tabindex="0">{value.clone()}</code> }.into_any()
+        view! { <code class="copy-field__value" data-testid=testid tabindex="0">{value.clone()}</code> }
+            .into_any()
     };
     view! {
         <div class=if block { "copy-field copy-field--block" } else { "copy-field" }>

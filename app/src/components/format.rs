@@ -163,16 +163,18 @@ fn local_naive(at: &Timestamp) -> chrono::NaiveDateTime {
 /// user's locale (local once hydrated), or with `relative`, "3 minutes ago" with the date and time
 /// as its title.
 #[component]
-pub fn Time(at: Timestamp, #[prop(optional)] relative: bool, #[prop(optional, into)] class: String) -> impl IntoView {
+pub fn Time(
+    at: Timestamp,
+    #[prop(optional)] relative: bool,
+    #[prop(optional, into)] class: String,
+) -> impl IntoView {
     let l = locale();
     let clock = use_context::<Clock>();
     let now = move || clock.and_then(|c| c.0.get());
     let (l2, at2) = (l.clone(), at);
     let full = move || time_text(&at2, now().is_some(), &l2);
     let text = move || match now() {
-        Some(now) if relative => {
-            relative_text(&at, now).unwrap_or_else(|| time_text(&at, true, &l))
-        }
+        Some(now) if relative => relative_text(&at, now).unwrap_or_else(|| time_text(&at, true, &l)),
         Some(_) => time_text(&at, true, &l),
         None => time_text(&at, false, &l),
     };

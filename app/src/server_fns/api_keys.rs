@@ -46,4 +46,3 @@ pub async fn revoke_api_key(id: String) -> Result<(), AppError> {
     )
     .await
 }
-

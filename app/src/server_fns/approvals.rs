@@ -70,17 +70,17 @@ pub async fn run_proposals(run_id: String) -> Result<Vec<switchboard_core::appro
 /// The approvals page: proposals waiting for a decision (`status` empty or `pending`), or of
 /// another status (`decided`, `expired`, `withdrawn`, `all`).
 #[server]
-pub async fn get_approvals(status: Option<String>) -> Result<switchboard_core::approval::ApprovalInbox, AppError> {
+pub async fn get_approvals(
+    status: Option<String>,
+) -> Result<switchboard_core::approval::ApprovalInbox, AppError> {
     super::ssr::respond(
         async move {
             let status = match status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                 None | Some("pending") => Some(switchboard_core::approval::ProposalStatus::Pending),
                 Some("all") => None,
-                Some(other) => Some(
-                    other
-                        .parse()
-                        .map_err(|e: switchboard_core::ParseError| super::ssr::invalid("status", e.to_string()))?,
-                ),
+                Some(other) => Some(other.parse().map_err(|e: switchboard_core::ParseError| {
+                    super::ssr::invalid("status", e.to_string())
+                })?),
             };
             Ok(super::ssr::services()?.approvals.inbox(status).await?)
         }

@@ -20,9 +20,10 @@ pub async fn start_run(
             // A workflow without a project runs for the one chosen on its page.
             let project = match project_id.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
                 None => None,
-                Some(p) => Some(switchboard_core::ProjectId::parse(p).map_err(|e| {
-                    super::ssr::invalid("project_id", e.to_string())
-                })?),
+                Some(p) => Some(
+                    switchboard_core::ProjectId::parse(p)
+                        .map_err(|e| super::ssr::invalid("project_id", e.to_string()))?,
+                ),
             };
             let run = super::ssr::services()?
                 .executions

@@ -87,7 +87,10 @@ impl TypedForm {
     }
 
     pub fn get(&self, field: &str) -> Option<String> {
-        self.values.iter().find(|(k, _)| k == field).map(|(_, v)| v.clone())
+        self.values
+            .iter()
+            .find(|(k, _)| k == field)
+            .map(|(_, v)| v.clone())
     }
 }
 

@@ -74,7 +74,9 @@ impl MemoryFilters {
 
     /// Whether the question is one recall can rank (a search or a context).
     pub fn can_recall(&self) -> bool {
-        self.pairs().iter().any(|(k, _)| !matches!(*k, "kind" | "outcome"))
+        self.pairs()
+            .iter()
+            .any(|(k, _)| !matches!(*k, "kind" | "outcome"))
     }
 }
 
@@ -98,7 +100,8 @@ pub struct MemoryFlash {
 
 #[cfg(feature = "ssr")]
 fn memory_id(id: &str) -> Result<switchboard_core::MemoryId, AppError> {
-    switchboard_core::MemoryId::parse(id.trim()).map_err(|_| AppError::NotFound(format!("learning '{id}' was not found")))
+    switchboard_core::MemoryId::parse(id.trim())
+        .map_err(|_| AppError::NotFound(format!("learning '{id}' was not found")))
 }
 
 /// Keeps, for a plain form post, a notice on success or the error with what was typed.
@@ -142,8 +145,9 @@ pub async fn list_memories(
     super::ssr::respond(
         async move {
             let pairs = filters.pairs();
-            let mut filter = switchboard_core::memory::input::parse_filter(pairs.iter().map(|(k, v)| (*k, v.as_str())))
-                .map_err(AppError::Validation)?;
+            let mut filter =
+                switchboard_core::memory::input::parse_filter(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+                    .map_err(AppError::Validation)?;
             let page = filters.page.unwrap_or(1).max(1);
             filter.limit = PAGE_SIZE;
             filter.offset = (page - 1).saturating_mul(PAGE_SIZE);
@@ -176,15 +180,21 @@ pub async fn memories_by_agent() -> Result<Vec<AgentLearned>, AppError> {
 /// The learnings that fit the search and context of `filters`, best first, with their score
 /// parts (at most `limit`, 100 at most).
 #[server]
-pub async fn recall_memories(#[server(default)] filters: MemoryFilters, limit: Option<u32>) -> Result<Vec<Recalled>, AppError> {
+pub async fn recall_memories(
+    #[server(default)] filters: MemoryFilters,
+    limit: Option<u32>,
+) -> Result<Vec<Recalled>, AppError> {
     super::ssr::respond(
         async move {
             let mut pairs = filters.pairs();
             pairs.retain(|(k, _)| !matches!(*k, "kind" | "outcome"));
             let limit = limit.unwrap_or(20).to_string();
             pairs.push(("limit", limit));
-            let query = switchboard_core::memory::input::parse_recall(pairs.iter().map(|(k, v)| (*k, v.as_str())), 20)
-                .map_err(AppError::Validation)?;
+            let query = switchboard_core::memory::input::parse_recall(
+                pairs.iter().map(|(k, v)| (*k, v.as_str())),
+                20,
+            )
+            .map_err(AppError::Validation)?;
             Ok(super::ssr::services()?.memory.recall(&query).await?)
         }
         .await,
@@ -247,7 +257,11 @@ impl RecordForm {
 
     /// What was typed, to give back with an error.
     pub fn typed(&self) -> super::flash::TypedForm {
-        let values: Vec<(&str, Option<&str>)> = self.fields().into_iter().map(|(k, v)| (k, v.as_deref())).collect();
+        let values: Vec<(&str, Option<&str>)> = self
+            .fields()
+            .into_iter()
+            .map(|(k, v)| (k, v.as_deref()))
+            .collect();
         super::flash::TypedForm::new(Self::NAME, &values)
     }
 
@@ -255,7 +269,12 @@ impl RecordForm {
     /// read as numbers are named.
     pub fn body(&self) -> Result<serde_json::Value, switchboard_core::validation::FieldErrors> {
         use serde_json::{Map, Value};
-        let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let given = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
         let mut errors = switchboard_core::validation::FieldErrors::new();
         let mut body = Map::new();
         body.insert("agent".into(), Value::from("person"));
@@ -314,7 +333,8 @@ pub async fn record_memory(#[server(default)] form: RecordForm) -> Result<Record
         use switchboard_core::memory::{MemorySource, SourceKind};
         let body = form.body().map_err(AppError::Validation)?;
         let source = MemorySource::sent_by(SourceKind::Person, WHO);
-        let input = switchboard_core::memory::input::parse_new(&body, source).map_err(AppError::Validation)?;
+        let input =
+            switchboard_core::memory::input::parse_new(&body, source).map_err(AppError::Validation)?;
         Ok(super::ssr::services()?.memory.record(input).await?)
     }
     .await;
@@ -350,7 +370,10 @@ pub async fn update_memory(
 ) -> Result<Memory, AppError> {
     // An edited summary comes back with its error; a pin or an undo's error is the page's.
     let typed = if summary.is_some() {
-        super::flash::TypedForm::new("edit-summary", &[("id", Some(&id)), ("summary", summary.as_deref())])
+        super::flash::TypedForm::new(
+            "edit-summary",
+            &[("id", Some(&id)), ("summary", summary.as_deref())],
+        )
     } else {
         super::flash::TypedForm::default()
     };
@@ -374,20 +397,34 @@ pub async fn update_memory(
                 Some(_) => return Err(super::ssr::invalid(key, "must be true or false".to_owned())),
             }
         }
-        let patch = switchboard_core::memory::input::parse_patch(&Value::Object(body)).map_err(AppError::Validation)?;
+        let patch = switchboard_core::memory::input::parse_patch(&Value::Object(body))
+            .map_err(AppError::Validation)?;
         Ok(super::ssr::services()?.memory.update(&id, &patch, WHO).await?)
     }
     .await;
-    after(&result, |m| updated_notice(m, what.0, what.1.as_deref(), what.2.as_deref()), || typed);
+    after(
+        &result,
+        |m| updated_notice(m, what.0, what.1.as_deref(), what.2.as_deref()),
+        || typed,
+    );
     super::ssr::respond(result).await
 }
 
 /// What the page says after a change.
-pub fn updated_notice(m: &Memory, summary: bool, pinned: Option<&str>, forgotten: Option<&str>) -> MemoryNotice {
+pub fn updated_notice(
+    m: &Memory,
+    summary: bool,
+    pinned: Option<&str>,
+    forgotten: Option<&str>,
+) -> MemoryNotice {
     let message = if forgotten.is_some() && !m.forgotten {
         format!("Brought back: {}", m.summary)
     } else if pinned.is_some() {
-        if m.pinned { format!("Pinned: {}", m.summary) } else { format!("Unpinned: {}", m.summary) }
+        if m.pinned {
+            format!("Pinned: {}", m.summary)
+        } else {
+            format!("Unpinned: {}", m.summary)
+        }
     } else if summary {
         format!("Summary saved: {}", m.summary)
     } else {

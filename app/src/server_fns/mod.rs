@@ -3,8 +3,8 @@
 //! the arguments, call one service method, answer (`respond` sets the status of an error).
 
 pub mod analytics;
-pub mod approvals;
 pub mod api_keys;
+pub mod approvals;
 pub mod campaigns;
 pub mod connections;
 pub mod executions;
@@ -19,18 +19,18 @@ pub mod workflows;
 
 pub use analytics::get_analytics;
 pub use approvals::{DecideProposal, decide_proposal, get_approvals, run_proposals};
-pub use sync::{SyncNow, get_sync_overview, sync_now};
 pub use campaigns::{get_campaign_detail, list_campaigns};
 pub use connections::{
     CheckConnection, CreateTestConnection, DeleteConnection, RunTool, check_connection,
     create_test_connection, delete_connection, get_connections, get_explorer, run_tool,
 };
+pub use executions::{CancelRun, StartRun, cancel_run, get_run, list_runs, start_run};
 pub use projects::{
     CreateProject, SetProjectStatus, UpdateProject, create_project, get_project_detail, list_projects,
     set_project_status, update_project,
 };
+pub use sync::{SyncNow, get_sync_overview, sync_now};
 pub use system::{get_dashboard_summary, get_system_health};
-pub use executions::{CancelRun, StartRun, cancel_run, get_run, list_runs, start_run};
 pub use workflows::{
     CreateFromTemplate, UpdateWorkflow, create_from_template, get_workflow, get_workflows, update_workflow,
 };

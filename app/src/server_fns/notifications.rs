@@ -2,8 +2,8 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
-use switchboard_core::notifications::{Channel, Notification, Rule};
 pub use switchboard_core::notifications::NotificationsOverview;
+use switchboard_core::notifications::{Channel, Notification, Rule};
 pub use switchboard_core::project::ProjectChoice;
 
 #[cfg(feature = "ssr")]
@@ -31,7 +31,11 @@ pub async fn create_channel(
     use super::flash::{FlashScope, TypedForm, ssr::after};
     let typed = TypedForm::new(
         "new-channel",
-        &[("name", Some(&name)), ("kind", Some(&kind)), ("to", to.as_deref())],
+        &[
+            ("name", Some(&name)),
+            ("kind", Some(&kind)),
+            ("to", to.as_deref()),
+        ],
     );
     let result = async move {
         // The form shows both fields; the kind says which one counts.

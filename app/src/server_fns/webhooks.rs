@@ -63,7 +63,12 @@ pub async fn create_webhook(
         Ok(shown(super::ssr::services()?.webhooks.create(input).await?))
     }
     .await;
-    after(FlashScope::Integrations, &result, |s| Some(Flash::WebhookSecret(s.clone())), || typed);
+    after(
+        FlashScope::Integrations,
+        &result,
+        |s| Some(Flash::WebhookSecret(s.clone())),
+        || typed,
+    );
     super::ssr::respond(result).await
 }
 
@@ -116,7 +121,12 @@ pub async fn rotate_webhook_secret(id: String) -> Result<WebhookSecretShown, App
         })
     }
     .await;
-    after(FlashScope::Webhook, &result, |s| Some(Flash::WebhookSecret(s.clone())), TypedForm::default);
+    after(
+        FlashScope::Webhook,
+        &result,
+        |s| Some(Flash::WebhookSecret(s.clone())),
+        TypedForm::default,
+    );
     super::ssr::respond(result).await
 }
 

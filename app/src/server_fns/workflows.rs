@@ -27,7 +27,13 @@ pub async fn create_from_template(
         async move {
             let workflow = super::ssr::services()?
                 .workflows
-                .create_from_template(&template_id, name.as_deref(), Some(project_id.as_str()), None, ACTOR)
+                .create_from_template(
+                    &template_id,
+                    name.as_deref(),
+                    Some(project_id.as_str()),
+                    None,
+                    ACTOR,
+                )
                 .await?;
             leptos_axum::redirect(&format!("/workflows/{}", workflow.id));
             Ok(workflow)

@@ -157,7 +157,9 @@ async fn campaigns(State(state): State<AppState>, params: Params) -> Result<Json
         status: params.get("status", str::parse::<CampaignStatus>)?,
         objective: params.get("objective", |s| Ok::<_, String>(s.to_owned()))?,
         with_activity: params
-            .get("active", |s| switchboard_core::validation::parse_flag(s).ok_or("expected true or false"))?
+            .get("active", |s| {
+                switchboard_core::validation::parse_flag(s).ok_or("expected true or false")
+            })?
             .unwrap_or(false),
     };
     let query = report_query(&params)?;

@@ -33,11 +33,7 @@ async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Vec<
     let status = params.get("status", str::parse::<ProposalStatus>)?;
     let project = params.get("project_id", ProjectId::parse)?;
     Ok(Json(
-        state
-            .services
-            .approvals
-            .list(status, project.as_ref())
-            .await?,
+        state.services.approvals.list(status, project.as_ref()).await?,
     ))
 }
 

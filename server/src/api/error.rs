@@ -96,7 +96,10 @@ impl From<switchboard_core::service::ServiceError> for ApiError {
             S::NotFound(m) => ApiError::NotFound(m),
             S::Conflict(m) => ApiError::Conflict(m),
             S::Refused {
-                status, code, message, ..
+                status,
+                code,
+                message,
+                ..
             } => ApiError::Status(
                 StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
                 code,

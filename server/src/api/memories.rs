@@ -14,9 +14,9 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Serialize;
 use serde_json::Value;
+use switchboard_core::ids::MemoryId;
 use switchboard_core::memory::input;
 use switchboard_core::memory::{Memory, MemoryPage, MemorySource, Recalled, Recommendations, SourceKind};
-use switchboard_core::ids::MemoryId;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -75,7 +75,12 @@ struct NewMemoryBody {
     action: Option<switchboard_core::memory::MemoryAction>,
     #[schema(max_length = 200)]
     subject: Option<String>,
-    #[schema(min_length = 1, max_length = 500, pattern = r"\S", example = "Raising Meta budgets 20% for home decor lowered ROAS")]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"\S",
+        example = "Raising Meta budgets 20% for home decor lowered ROAS"
+    )]
     summary: String,
     tags: Option<TagsBody>,
     outcome: Option<NewOutcomeBody>,
@@ -141,8 +146,16 @@ async fn record(
     };
     let input = input::parse_new(&body, source).map_err(ApiError::Validation)?;
     let recorded = state.services.memory.record(input).await?;
-    let status = if recorded.merged { StatusCode::OK } else { StatusCode::CREATED };
-    let body = RecordedBody { flat: recorded.memory.clone(), merged: recorded.merged, memory: recorded.memory };
+    let status = if recorded.merged {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    let body = RecordedBody {
+        flat: recorded.memory.clone(),
+        merged: recorded.merged,
+        memory: recorded.memory,
+    };
     Ok((status, Json(body)).into_response())
 }
 
@@ -175,13 +188,21 @@ async fn list(State(state): State<AppState>, params: Params) -> Result<Json<Memo
     params(("id" = String, Path, example = "mem_0001"), ("include_forgotten" = Option<bool>, Query)),
     responses((status = 200, body = Memory), (status = 400, body = super::ErrorEnvelope), (status = 404, body = super::ErrorEnvelope)),
 )]
-async fn show(State(state): State<AppState>, Segment(id): Segment, params: Params) -> Result<Json<Memory>, ApiError> {
+async fn show(
+    State(state): State<AppState>,
+    Segment(id): Segment,
+    params: Params,
+) -> Result<Json<Memory>, ApiError> {
     let include = params
-        .get("include_forgotten", |v| switchboard_core::validation::parse_flag(v).ok_or("must be true or false"))?
+        .get("include_forgotten", |v| {
+            switchboard_core::validation::parse_flag(v).ok_or("must be true or false")
+        })?
         .unwrap_or(false);
     let memory = state.services.memory.get(&memory_id(&id)?).await?;
     if memory.forgotten && !include {
-        return Err(ApiError::NotFound(format!("memory '{id}' was forgotten (include_forgotten=true shows it)")));
+        return Err(ApiError::NotFound(format!(
+            "memory '{id}' was forgotten (include_forgotten=true shows it)"
+        )));
     }
     Ok(Json(memory))
 }
@@ -201,7 +222,9 @@ async fn change(
 ) -> Result<Json<Memory>, ApiError> {
     let id = memory_id(&id)?;
     let patch = input::parse_patch(&body).map_err(ApiError::Validation)?;
-    Ok(Json(state.services.memory.update(&id, &patch, &who(caller)).await?))
+    Ok(Json(
+        state.services.memory.update(&id, &patch, &who(caller)).await?,
+    ))
 }
 
 /// Forgets a learning: it is left out of lists, recall and recommendations, and can be brought
@@ -247,8 +270,11 @@ struct RecallBody {
     responses((status = 200, body = RecallBody), (status = 400, body = super::ErrorEnvelope), (status = 422, body = super::ErrorEnvelope)),
 )]
 async fn recall(State(state): State<AppState>, params: Params) -> Result<Json<RecallBody>, ApiError> {
-    let q = input::parse_recall(pairs(&params)?, input::RECALL_LIMIT_DEFAULT).map_err(ApiError::Validation)?;
-    Ok(Json(RecallBody { items: state.services.memory.recall(&q).await? }))
+    let q =
+        input::parse_recall(pairs(&params)?, input::RECALL_LIMIT_DEFAULT).map_err(ApiError::Validation)?;
+    Ok(Json(RecallBody {
+        items: state.services.memory.recall(&q).await?,
+    }))
 }
 
 /// For a context (a project, or platform / objective / vertical) and optionally an intended
@@ -265,7 +291,11 @@ async fn recall(State(state): State<AppState>, params: Params) -> Result<Json<Re
     ),
     responses((status = 200, body = Recommendations), (status = 400, body = super::ErrorEnvelope), (status = 422, body = super::ErrorEnvelope)),
 )]
-async fn recommendations(State(state): State<AppState>, params: Params) -> Result<Json<Recommendations>, ApiError> {
-    let q = input::parse_recall(pairs(&params)?, input::RECALL_LIMIT_DEFAULT).map_err(ApiError::Validation)?;
+async fn recommendations(
+    State(state): State<AppState>,
+    params: Params,
+) -> Result<Json<Recommendations>, ApiError> {
+    let q =
+        input::parse_recall(pairs(&params)?, input::RECALL_LIMIT_DEFAULT).map_err(ApiError::Validation)?;
     Ok(Json(state.services.memory.recommend(&q).await?))
 }

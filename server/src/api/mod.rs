@@ -2,10 +2,8 @@
 
 mod analytics;
 mod analytics_export;
-mod approvals;
-mod memories;
-mod sync;
 mod api_keys;
+mod approvals;
 mod campaigns;
 mod connections;
 mod connectors;
@@ -13,9 +11,11 @@ mod error;
 mod executions;
 mod extract;
 mod hooks_inbound;
+mod memories;
 mod notifications;
 mod openapi;
 mod projects;
+mod sync;
 mod webhooks;
 mod workflows;
 

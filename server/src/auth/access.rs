@@ -8,9 +8,9 @@ use ring::rand::{SecureRandom, SystemRandom};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use switchboard_core::service::ServiceError;
 use switchboard_core::access::RateLimiter;
 use switchboard_core::ports::ApiKeyRepo;
+use switchboard_core::service::ServiceError;
 use switchboard_core::time::Timestamp;
 
 pub const SESSION_COOKIE: &str = "sb_session";
@@ -214,12 +214,10 @@ impl Access {
     /// A new session: its token (for the cookie).
     pub async fn open_session(&self, user_agent: Option<&str>) -> Result<String, ServiceError> {
         let mut bytes = [0u8; 32];
-        SystemRandom::new()
-            .fill(&mut bytes)
-            .map_err(|_| {
-                tracing::error!("the system's random source failed");
-                ServiceError::Internal
-            })?;
+        SystemRandom::new().fill(&mut bytes).map_err(|_| {
+            tracing::error!("the system's random source failed");
+            ServiceError::Internal
+        })?;
         let token = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes);
         let expires =
             Timestamp::from_datetime(chrono::Utc::now() + chrono::Duration::days(self.settings.session_days));

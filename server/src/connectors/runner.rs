@@ -6,7 +6,6 @@ use super::live::LiveConnectors;
 use super::test_accounts::TestAccounts;
 use async_trait::async_trait;
 use serde_json::Value;
-use switchboard_core::run_event::{RunEvent, ToolCall, ToolOutcome};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use switchboard_core::connection::{Connection, ConnectionMode, ConnectionStatus};
@@ -15,6 +14,7 @@ use switchboard_core::connectors::testmode::latency::Latency;
 use switchboard_core::connectors::{Access, ConnectorError, ToolSpec, find_tool, schema};
 use switchboard_core::execution::ToolCallScope;
 use switchboard_core::ports::{ConnectionRepo, EventLog, ToolRunError, ToolRunner};
+use switchboard_core::run_event::{RunEvent, ToolCall, ToolOutcome};
 use switchboard_core::{ConnectionId, Platform, RepoError};
 
 /// The most rows `all_pages` gathers; past it the result keeps the cursor to carry on from.
@@ -54,9 +54,11 @@ impl LocalToolRunner {
             return;
         }
         let n = self.calls.fetch_add(1, Ordering::Relaxed).to_string();
-        let delay = self
-            .latency
-            .delay(connection.platform, spec.access, &[connection.id.as_str(), spec.name, &n]);
+        let delay = self.latency.delay(
+            connection.platform,
+            spec.access,
+            &[connection.id.as_str(), spec.name, &n],
+        );
         tokio::time::sleep(delay).await;
     }
 

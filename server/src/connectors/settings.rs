@@ -58,9 +58,7 @@ pub const LATENCY_VAR: &str = "SWITCHBOARD_TESTMODE_LATENCY";
 pub fn test_latency_from_env() -> anyhow::Result<Latency> {
     match var(LATENCY_VAR) {
         None => Ok(Latency::Realistic),
-        Some(text) => text
-            .parse()
-            .map_err(|e| anyhow::anyhow!("{LATENCY_VAR}: {e}")),
+        Some(text) => text.parse().map_err(|e| anyhow::anyhow!("{LATENCY_VAR}: {e}")),
     }
 }
 

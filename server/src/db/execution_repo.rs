@@ -248,10 +248,7 @@ impl ExecutionRepo for SqliteExecutionRepo {
     }
 
     #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
-    async fn list(
-        &self,
-        filter: &ExecutionFilter,
-    ) -> Result<Vec<Execution>, RepoError> {
+    async fn list(&self, filter: &ExecutionFilter) -> Result<Vec<Execution>, RepoError> {
         let rows: Vec<ExecutionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{SELECT} WHERE (?1 IS NULL OR e.status = ?1) AND (?2 IS NULL OR e.project_id = ?2) \
              AND (?3 IS NULL OR e.workflow_id = ?3) ORDER BY e.created_at DESC, e.id DESC LIMIT ?4"

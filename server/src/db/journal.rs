@@ -10,12 +10,12 @@
 //! on two cores that wait, not SQLite, set how fast runs could go. The connection is opened on the
 //! pool's database file with the pool's settings (see [`open`]).
 
-use switchboard_core::ports::EventPublisher;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde_json::Value;
 use sqlx::sqlite::SqliteConnectOptions;
 use std::sync::OnceLock;
 use switchboard_core::execution::ExecutionEvent;
+use switchboard_core::ports::EventPublisher;
 use switchboard_core::time::Timestamp;
 use switchboard_core::{ConnectionId, ExecutionId, RepoError};
 use tokio::sync::{mpsc, oneshot};

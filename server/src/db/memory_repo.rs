@@ -10,7 +10,9 @@ use chrono::NaiveDate;
 use sqlx::{QueryBuilder, Sqlite};
 use switchboard_core::ids::{ConnectionId, MemoryId};
 use switchboard_core::memory::input::{MemoryFilter, OutcomeFilter};
-use switchboard_core::memory::{Memory, MemoryPage, MemorySource, Metric, Observation, Outcome, OutcomeStatus, RecallQuery};
+use switchboard_core::memory::{
+    Memory, MemoryPage, MemorySource, Metric, Observation, Outcome, OutcomeStatus, RecallQuery,
+};
 use switchboard_core::metrics::MetricValues;
 use switchboard_core::ports::{CampaignSet, MemoryRepo, PendingObservation};
 use switchboard_core::time::{Timestamp, date_text};
@@ -60,7 +62,11 @@ const COLUMNS: &str = "m.id, m.agent, m.kind, m.project_id, m.platform, m.object
     m.confidence_reason, m.source, m.pinned, m.forgotten, m.created_at, m.updated_at, m.last_recalled_at";
 
 fn bad(what: &'static str, value: &str) -> RepoError {
-    RepoError::Invalid(ParseError::Invalid { what, value: value.chars().take(40).collect(), reason: "not valid JSON" })
+    RepoError::Invalid(ParseError::Invalid {
+        what,
+        value: value.chars().take(40).collect(),
+        reason: "not valid JSON",
+    })
 }
 
 fn word(s: &Option<String>) -> Option<&str> {
@@ -74,7 +80,8 @@ impl TryFrom<MemoryRow> for Memory {
             Some(o) => Some(serde_json::from_str(o).map_err(|_| bad("memory outcome", &r.id))?),
             None => None,
         };
-        let source: MemorySource = serde_json::from_str(&r.source).map_err(|_| bad("memory source", &r.id))?;
+        let source: MemorySource =
+            serde_json::from_str(&r.source).map_err(|_| bad("memory source", &r.id))?;
         let tags: Vec<String> = if r.tags.is_empty() {
             Vec::new()
         } else {
@@ -87,14 +94,20 @@ impl TryFrom<MemoryRow> for Memory {
             platform: word(&r.platform).map(str::parse).transpose()?,
             objective: word(&r.objective).map(str::parse).transpose()?,
             // A vertical no longer on the list reads as `other` rather than failing the page.
-            vertical: word(&r.vertical).map(|v| v.parse().unwrap_or(switchboard_core::vertical::Vertical::Other)),
+            vertical: word(&r.vertical)
+                .map(|v| v.parse().unwrap_or(switchboard_core::vertical::Vertical::Other)),
             audience: r.audience,
             budget_band: word(&r.budget_band).map(str::parse).transpose()?,
             month: r.month.and_then(|m| u8::try_from(m).ok()),
             action: word(&r.action).map(str::parse).transpose()?,
             subject: r.subject,
             summary: r.summary,
-            also_said: r.variants.lines().map(str::to_owned).filter(|l| !l.is_empty()).collect(),
+            also_said: r
+                .variants
+                .lines()
+                .map(str::to_owned)
+                .filter(|l| !l.is_empty())
+                .collect(),
             tags,
             outcome,
             evidence: u32::try_from(r.evidence).unwrap_or(1),
@@ -116,11 +129,18 @@ fn json<T: serde::Serialize>(v: &T) -> Result<String, RepoError> {
 }
 
 fn tags_text(tags: &[String]) -> Result<String, RepoError> {
-    if tags.is_empty() { Ok(String::new()) } else { json(&tags) }
+    if tags.is_empty() {
+        Ok(String::new())
+    } else {
+        json(&tags)
+    }
 }
 
 fn not_found(id: &MemoryId) -> RepoError {
-    RepoError::NotFound { entity: "memory", id: id.to_string() }
+    RepoError::NotFound {
+        entity: "memory",
+        id: id.to_string(),
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -222,7 +242,8 @@ fn push_filter(b: &mut QueryBuilder<Sqlite>, f: &MemoryFilter) {
             b.push(" AND m.verdict = ").push_bind(v.as_str().to_owned());
         }
         Some(OutcomeFilter::Status(s)) => {
-            b.push(" AND m.outcome_status = ").push_bind(s.as_str().to_owned());
+            b.push(" AND m.outcome_status = ")
+                .push_bind(s.as_str().to_owned());
         }
         None => {}
     }
@@ -245,7 +266,13 @@ impl MemoryRepo for SqliteMemoryRepo {
     }
 
     #[tracing::instrument(skip_all, fields(memory = %m.id), err(Debug, level = "debug"))]
-    async fn insert(&self, m: &Memory, key: &str, metric: Option<Metric>, first: &Observation) -> Result<(), RepoError> {
+    async fn insert(
+        &self,
+        m: &Memory,
+        key: &str,
+        metric: Option<Metric>,
+        first: &Observation,
+    ) -> Result<(), RepoError> {
         let mut tx = self.db.begin_write().await?;
         let n: i64 = sqlx::query_scalar(
             "INSERT INTO memories (id, merge_key, agent, kind, project_id, platform, objective, vertical, audience, \
@@ -394,7 +421,11 @@ impl MemoryRepo for SqliteMemoryRepo {
         let mut total = QueryBuilder::<Sqlite>::new("SELECT count(*)");
         from(&mut total);
         push_filter(&mut total, f);
-        let total: i64 = total.build_query_scalar().fetch_one(&self.db.read).await.map_err(storage)?;
+        let total: i64 = total
+            .build_query_scalar()
+            .fetch_one(&self.db.read)
+            .await
+            .map_err(storage)?;
         let mut page = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS}"));
         from(&mut page);
         push_filter(&mut page, f);
@@ -405,7 +436,11 @@ impl MemoryRepo for SqliteMemoryRepo {
         });
         page.push(" LIMIT ").push_bind(i64::from(f.limit.max(1)));
         page.push(" OFFSET ").push_bind(i64::from(f.offset));
-        let rows: Vec<MemoryRow> = page.build_query_as().fetch_all(&self.db.read).await.map_err(storage)?;
+        let rows: Vec<MemoryRow> = page
+            .build_query_as()
+            .fetch_all(&self.db.read)
+            .await
+            .map_err(storage)?;
         Ok(MemoryPage {
             items: rows.into_iter().map(Memory::try_from).collect::<Result<_, _>>()?,
             total: count(total),
@@ -426,7 +461,11 @@ impl MemoryRepo for SqliteMemoryRepo {
                 }
             },
             async {
-                if q.has_context() { candidates::by_context(&self.db, q, max).await } else { Ok(Vec::new()) }
+                if q.has_context() {
+                    candidates::by_context(&self.db, q, max).await
+                } else {
+                    Ok(Vec::new())
+                }
             }
         );
         for (relevance, row) in by_text? {
@@ -440,7 +479,9 @@ impl MemoryRepo for SqliteMemoryRepo {
                 out.push((m, 0.0));
             }
         }
-        if !q.has_context() && !q.has_text() || q.has_context() && out.len() < usize::try_from(max / 4).unwrap_or(0) {
+        if !q.has_context() && !q.has_text()
+            || q.has_context() && out.len() < usize::try_from(max / 4).unwrap_or(0)
+        {
             // Few or no matches: the most recent learnings, for the scores to sort.
             let rows: Vec<MemoryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {COLUMNS} FROM memories m WHERE m.forgotten = 0 ORDER BY m.updated_at DESC LIMIT ?"
@@ -532,7 +573,10 @@ impl MemoryRepo for SqliteMemoryRepo {
         .fetch_all(&self.db.read)
         .await
         .map_err(storage)?;
-        Ok(rows.into_iter().map(|(a, n, g, b, p)| (a, count(n), count(g), count(b), count(p))).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(a, n, g, b, p)| (a, count(n), count(g), count(b), count(p)))
+            .collect())
     }
 
     async fn figures(
@@ -553,7 +597,8 @@ impl MemoryRepo for SqliteMemoryRepo {
              FROM campaign_daily_metrics d JOIN campaigns c ON c.id = d.campaign_id WHERE c.project_id = ",
         );
         b.push_bind(project.to_string());
-        b.push(" AND c.connection_id = ").push_bind(connection.to_string());
+        b.push(" AND c.connection_id = ")
+            .push_bind(connection.to_string());
         b.push(" AND d.date >= ").push_bind(date_text(from));
         b.push(" AND d.date <= ").push_bind(date_text(to));
         if negate {
@@ -567,8 +612,11 @@ impl MemoryRepo for SqliteMemoryRepo {
             list.push_bind(id.clone());
         }
         b.push(")");
-        let (spend, impressions, clicks, conversions, value, days): (i64, i64, i64, f64, i64, i64) =
-            b.build_query_as().fetch_one(&self.db.read).await.map_err(storage)?;
+        let (spend, impressions, clicks, conversions, value, days): (i64, i64, i64, f64, i64, i64) = b
+            .build_query_as()
+            .fetch_one(&self.db.read)
+            .await
+            .map_err(storage)?;
         Ok((
             MetricValues {
                 spend: Micros::new(spend),
@@ -598,4 +646,3 @@ struct DueRow {
     #[sqlx(flatten)]
     obs: ObservationRow,
 }
-

@@ -104,12 +104,7 @@ async fn for_stage(
 
 /// What the audit trail says about a proposal's current state.
 fn audit_line(p: &Proposal) -> String {
-    let what = format!(
-        "{} (run {}, stage {})",
-        p.summary(),
-        p.execution_id,
-        p.stage_name
-    );
+    let what = format!("{} (run {}, stage {})", p.summary(), p.execution_id, p.stage_name);
     match &p.note {
         Some(note) => format!("{what}: \u{201c}{note}\u{201d}"),
         None => what,
@@ -121,9 +116,7 @@ impl ProposalRepo for SqliteProposalRepo {
     #[tracing::instrument(skip(self, proposal), fields(execution = %proposal.execution_id), err(Debug, level = "debug"))]
     async fn create(&self, proposal: &Proposal) -> Result<Proposal, RepoError> {
         let mut tx = self.db.begin_write().await?;
-        if let Some(existing) =
-            for_stage(&mut tx, &proposal.execution_id, proposal.stage_position).await?
-        {
+        if let Some(existing) = for_stage(&mut tx, &proposal.execution_id, proposal.stage_position).await? {
             tx.commit().await.map_err(storage)?;
             return Ok(existing);
         }
@@ -176,21 +169,16 @@ impl ProposalRepo for SqliteProposalRepo {
 
     #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
     async fn get(&self, id: &str) -> Result<Proposal, RepoError> {
-        let row: Option<ProposalRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = ?")))
-                .bind(id)
-                .fetch_optional(&self.db.read)
-                .await
-                .map_err(storage)?;
+        let row: Option<ProposalRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = ?")))
+            .bind(id)
+            .fetch_optional(&self.db.read)
+            .await
+            .map_err(storage)?;
         row.ok_or_else(|| not_found(id))?.try_into()
     }
 
     #[tracing::instrument(skip(self), err(Debug, level = "debug"))]
-    async fn for_stage(
-        &self,
-        execution: &ExecutionId,
-        position: u32,
-    ) -> Result<Option<Proposal>, RepoError> {
+    async fn for_stage(&self, execution: &ExecutionId, position: u32) -> Result<Option<Proposal>, RepoError> {
         let mut tx = self.db.read.begin().await.map_err(storage)?;
         let found = for_stage(&mut tx, execution, position).await?;
         tx.commit().await.map_err(storage)?;
@@ -254,10 +242,9 @@ impl ProposalRepo for SqliteProposalRepo {
                 .map_err(storage)?;
             return Err(match now {
                 None => not_found(&proposal.id),
-                Some(status) => RepoError::Conflict(format!(
-                    "proposal {} is {status}, not {expected}",
-                    proposal.id
-                )),
+                Some(status) => {
+                    RepoError::Conflict(format!("proposal {} is {status}, not {expected}", proposal.id))
+                }
             });
         }
         // A decision (or expiry) is audited; applying results (same status) are not news.

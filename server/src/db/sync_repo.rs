@@ -1,8 +1,8 @@
 //! The sync's storage: its runs, where each connection stands, its settings, and the writes of
 //! synced campaigns and campaign-days (only rows that differ from what is stored are written).
 
-use super::{Db, count, storage};
 use super::upsert::{Cell, Table};
+use super::{Db, count, storage};
 use sqlx::Row;
 use std::collections::HashMap;
 use switchboard_core::connection::Connection;

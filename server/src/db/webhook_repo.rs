@@ -1,11 +1,11 @@
 use super::{Db, ids::new_suffix, storage};
 use async_trait::async_trait;
 use switchboard_core::connection::SealedSecret;
+use switchboard_core::ports::WebhookRepo;
+use switchboard_core::time::Timestamp;
 use switchboard_core::webhooks::{
     Delivery, DeliveryAuth, DeliveryOutcome, DeliveryReport, Reservation, Webhook, WebhookDraft,
 };
-use switchboard_core::ports::WebhookRepo;
-use switchboard_core::time::Timestamp;
 use switchboard_core::{DeliveryId, ExecutionId, ParseError, ProjectId, RepoError, WebhookId, WorkflowId};
 
 pub struct SqliteWebhookRepo {

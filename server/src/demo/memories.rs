@@ -18,8 +18,8 @@ use switchboard_core::approval::{ChangeDecision, ChangeKind, ProposedChange};
 use switchboard_core::memory::capture::{action_of, audience_of, summary_of};
 use switchboard_core::memory::input::{NewMemory, NewOutcome};
 use switchboard_core::memory::{
-    BudgetBand, MemoryAction, MemoryAgent, MemoryContext, MemoryKind, MemorySource, Metric, Objective, Observation,
-    OutcomeStatus, SourceKind,
+    BudgetBand, MemoryAction, MemoryAgent, MemoryContext, MemoryKind, MemorySource, Metric, Objective,
+    Observation, OutcomeStatus, SourceKind,
 };
 use switchboard_core::time::Timestamp;
 use switchboard_core::{Platform, ProjectId};
@@ -66,15 +66,27 @@ struct Seen {
 }
 
 const fn seen(months_ago: u32, day: u32, step: f64, net: f64) -> Seen {
-    Seen { when: When::Month(months_ago, day), step, res: Res::Net(net) }
+    Seen {
+        when: When::Month(months_ago, day),
+        step,
+        res: Res::Net(net),
+    }
 }
 
 const fn pending(days_ago: i64, step: f64) -> Seen {
-    Seen { when: When::DaysAgo(days_ago), step, res: Res::Pending }
+    Seen {
+        when: When::DaysAgo(days_ago),
+        step,
+        res: Res::Pending,
+    }
 }
 
 const fn unclear(months_ago: u32, day: u32, step: f64, why: &'static str) -> Seen {
-    Seen { when: When::Month(months_ago, day), step, res: Res::Unclear(why) }
+    Seen {
+        when: When::Month(months_ago, day),
+        step,
+        res: Res::Unclear(why),
+    }
 }
 
 /// A kind of change a run made.
@@ -90,12 +102,30 @@ enum Move {
 #[derive(Debug, Clone)]
 enum What {
     /// A change a run of `agent` made to the `pick`th campaign that was running on `platform`.
-    Change { agent: MemoryAgent, platform: Platform, how: Move, pick: usize, why: &'static str, seen: Vec<Seen> },
+    Change {
+        agent: MemoryAgent,
+        platform: Platform,
+        how: Move,
+        pick: usize,
+        why: &'static str,
+        seen: Vec<Seen>,
+    },
     /// One of the Analyst's findings, seen on each date (worded so that none of the demo runs' own
     /// findings, "Meta Ads took 46% of the spend", reads as a repeat of it).
-    Insight { platform: Option<Platform>, text: &'static str, seen: Vec<When> },
+    Insight {
+        platform: Option<Platform>,
+        text: &'static str,
+        seen: Vec<When>,
+    },
     /// A note by the owner.
-    Note { platform: Option<Platform>, action: Option<MemoryAction>, text: &'static str, tags: &'static [&'static str], pinned: bool, when: When },
+    Note {
+        platform: Option<Platform>,
+        action: Option<MemoryAction>,
+        text: &'static str,
+        tags: &'static [&'static str],
+        pinned: bool,
+        when: When,
+    },
     /// An outcome the owner recorded with its values: the metric before, and the net change, on each date.
     Told {
         platform: Option<Platform>,
@@ -122,16 +152,60 @@ const HARBOR: Option<usize> = Some(3);
 
 const NOT_NETTED: &str = "no untouched campaign in the account to compare with: the change is not netted";
 
-fn change(project: Option<usize>, agent: MemoryAgent, platform: Platform, how: Move, pick: usize, why: &'static str, seen: Vec<Seen>) -> Lesson {
-    Lesson { project, what: What::Change { agent, platform, how, pick, why, seen } }
+fn change(
+    project: Option<usize>,
+    agent: MemoryAgent,
+    platform: Platform,
+    how: Move,
+    pick: usize,
+    why: &'static str,
+    seen: Vec<Seen>,
+) -> Lesson {
+    Lesson {
+        project,
+        what: What::Change {
+            agent,
+            platform,
+            how,
+            pick,
+            why,
+            seen,
+        },
+    }
 }
 
-fn insight(project: Option<usize>, platform: Option<Platform>, text: &'static str, seen: Vec<When>) -> Lesson {
-    Lesson { project, what: What::Insight { platform, text, seen } }
+fn insight(
+    project: Option<usize>,
+    platform: Option<Platform>,
+    text: &'static str,
+    seen: Vec<When>,
+) -> Lesson {
+    Lesson {
+        project,
+        what: What::Insight { platform, text, seen },
+    }
 }
 
-fn note(project: Option<usize>, platform: Option<Platform>, action: Option<MemoryAction>, text: &'static str, tags: &'static [&'static str], pinned: bool, when: When) -> Lesson {
-    Lesson { project, what: What::Note { platform, action, text, tags, pinned, when } }
+fn note(
+    project: Option<usize>,
+    platform: Option<Platform>,
+    action: Option<MemoryAction>,
+    text: &'static str,
+    tags: &'static [&'static str],
+    pinned: bool,
+    when: When,
+) -> Lesson {
+    Lesson {
+        project,
+        what: What::Note {
+            platform,
+            action,
+            text,
+            tags,
+            pinned,
+            when,
+        },
+    }
 }
 
 /// The history, client by client.
@@ -147,97 +221,634 @@ fn lessons() -> Vec<Lesson> {
     let pause_why = "cost per conversion 2.3× the account average (limit 1.5×)";
     vec![
         // Northwind Outfitters (retail): Meta stops scaling, Google and Pinterest do.
-        change(NORTHWIND, Trader, Meta, Budget, 0, roas_up, vec![seen(2, 3, 0.20, -0.07), seen(2, 10, 0.15, -0.04), seen(2, 17, 0.20, -0.09), seen(2, 24, 0.10, 0.01)]),
-        change(NORTHWIND, Trader, Meta, Budget, 1, roas_up, vec![seen(1, 4, 0.20, -0.05), seen(1, 11, 0.20, -0.08), seen(1, 18, 0.15, -0.03)]),
-        change(NORTHWIND, Trader, Meta, Budget, 2, roas_up, vec![seen(3, 12, 0.25, -0.06)]),
-        change(NORTHWIND, Trader, Meta, Budget, 3, roas_down, vec![seen(1, 6, -0.20, 0.06), seen(1, 13, -0.15, 0.04)]),
-        change(NORTHWIND, Trader, Google, Budget, 0, roas_up, vec![seen(2, 5, 0.20, 0.05), seen(2, 12, 0.20, 0.08), seen(2, 19, 0.15, 0.02)]),
-        change(NORTHWIND, Trader, Google, Bid, 1, cpa_high, vec![seen(1, 3, -0.15, -0.09), seen(1, 10, -0.10, -0.06), seen(1, 17, -0.15, -0.11)]),
-        change(NORTHWIND, Trader, Google, Bid, 2, cpa_low, vec![seen(3, 9, 0.15, 0.12)]),
-        change(NORTHWIND, Trader, Pinterest, Budget, 0, roas_up, vec![seen(2, 8, 0.20, 0.07), seen(2, 15, 0.20, 0.05)]),
-        change(NORTHWIND, Buyer, Meta, Pause, 4, pause_why, vec![seen(2, 21, 0.0, -0.08)]),
-        change(NORTHWIND, Buyer, Pinterest, Promote, 1, "three newest Pins with the most saves", vec![seen(3, 14, 0.0, 0.06)]),
-        change(NORTHWIND, Trader, Pinterest, Bid, 2, cpa_high, vec![unclear(1, 9, -0.10, "CPA is not defined in the days after the change")]),
-        change(NORTHWIND, Trader, Google, Budget, 3, roas_down, vec![pending(2, -0.15)]),
-        change(NORTHWIND, Trader, Pinterest, Budget, 3, roas_down, vec![pending(4, -0.20)]),
-        insight(NORTHWIND, Some(Meta), "On Meta, ROAS fell three weeks running while the budget rose 18%: the prospecting audiences are saturating", vec![When::Month(1, 22)]),
-        insight(NORTHWIND, Some(Google), "Google brings 52% of the conversions on 38% of the budget", vec![When::Month(2, 7), When::Month(1, 7)]),
-        insight(NORTHWIND, Some(Pinterest), "Pinterest catalog campaigns convert 1.4% of clicks against 0.9% for the rest of the account", vec![When::Month(2, 14)]),
-        insight(NORTHWIND, None, "Retargeting campaigns return 6.2 per unit spent against 2.9 for prospecting", vec![When::Month(3, 20), When::Month(2, 20), When::Month(1, 20)]),
-        note(NORTHWIND, Some(Meta), Some(MemoryAction::BudgetIncrease), "Northwind's Black Friday: keep Meta budgets flat from 20 November and put the extra into Google Shopping", &["black friday", "seasonal"], true, When::Month(1, 25)),
-        Lesson { project: NORTHWIND, what: What::Told {
-            platform: None, objective: Some(Objective::Sales), action: MemoryAction::Rebalance, metric: Metric::Roas,
-            text: "Moving 15% of the Meta budget to Google Shopping raised Northwind's blended ROAS",
-            tags: &["rebalance", "google shopping"], seen: vec![(When::Month(3, 16), 0.07), (When::Month(2, 16), 0.04)],
-        } },
+        change(
+            NORTHWIND,
+            Trader,
+            Meta,
+            Budget,
+            0,
+            roas_up,
+            vec![
+                seen(2, 3, 0.20, -0.07),
+                seen(2, 10, 0.15, -0.04),
+                seen(2, 17, 0.20, -0.09),
+                seen(2, 24, 0.10, 0.01),
+            ],
+        ),
+        change(
+            NORTHWIND,
+            Trader,
+            Meta,
+            Budget,
+            1,
+            roas_up,
+            vec![
+                seen(1, 4, 0.20, -0.05),
+                seen(1, 11, 0.20, -0.08),
+                seen(1, 18, 0.15, -0.03),
+            ],
+        ),
+        change(
+            NORTHWIND,
+            Trader,
+            Meta,
+            Budget,
+            2,
+            roas_up,
+            vec![seen(3, 12, 0.25, -0.06)],
+        ),
+        change(
+            NORTHWIND,
+            Trader,
+            Meta,
+            Budget,
+            3,
+            roas_down,
+            vec![seen(1, 6, -0.20, 0.06), seen(1, 13, -0.15, 0.04)],
+        ),
+        change(
+            NORTHWIND,
+            Trader,
+            Google,
+            Budget,
+            0,
+            roas_up,
+            vec![
+                seen(2, 5, 0.20, 0.05),
+                seen(2, 12, 0.20, 0.08),
+                seen(2, 19, 0.15, 0.02),
+            ],
+        ),
+        change(
+            NORTHWIND,
+            Trader,
+            Google,
+            Bid,
+            1,
+            cpa_high,
+            vec![
+                seen(1, 3, -0.15, -0.09),
+                seen(1, 10, -0.10, -0.06),
+                seen(1, 17, -0.15, -0.11),
+            ],
+        ),
+        change(
+            NORTHWIND,
+            Trader,
+            Google,
+            Bid,
+            2,
+            cpa_low,
+            vec![seen(3, 9, 0.15, 0.12)],
+        ),
+        change(
+            NORTHWIND,
+            Trader,
+            Pinterest,
+            Budget,
+            0,
+            roas_up,
+            vec![seen(2, 8, 0.20, 0.07), seen(2, 15, 0.20, 0.05)],
+        ),
+        change(
+            NORTHWIND,
+            Buyer,
+            Meta,
+            Pause,
+            4,
+            pause_why,
+            vec![seen(2, 21, 0.0, -0.08)],
+        ),
+        change(
+            NORTHWIND,
+            Buyer,
+            Pinterest,
+            Promote,
+            1,
+            "three newest Pins with the most saves",
+            vec![seen(3, 14, 0.0, 0.06)],
+        ),
+        change(
+            NORTHWIND,
+            Trader,
+            Pinterest,
+            Bid,
+            2,
+            cpa_high,
+            vec![unclear(
+                1,
+                9,
+                -0.10,
+                "CPA is not defined in the days after the change",
+            )],
+        ),
+        change(
+            NORTHWIND,
+            Trader,
+            Google,
+            Budget,
+            3,
+            roas_down,
+            vec![pending(2, -0.15)],
+        ),
+        change(
+            NORTHWIND,
+            Trader,
+            Pinterest,
+            Budget,
+            3,
+            roas_down,
+            vec![pending(4, -0.20)],
+        ),
+        insight(
+            NORTHWIND,
+            Some(Meta),
+            "On Meta, ROAS fell three weeks running while the budget rose 18%: the prospecting audiences are saturating",
+            vec![When::Month(1, 22)],
+        ),
+        insight(
+            NORTHWIND,
+            Some(Google),
+            "Google brings 52% of the conversions on 38% of the budget",
+            vec![When::Month(2, 7), When::Month(1, 7)],
+        ),
+        insight(
+            NORTHWIND,
+            Some(Pinterest),
+            "Pinterest catalog campaigns convert 1.4% of clicks against 0.9% for the rest of the account",
+            vec![When::Month(2, 14)],
+        ),
+        insight(
+            NORTHWIND,
+            None,
+            "Retargeting campaigns return 6.2 per unit spent against 2.9 for prospecting",
+            vec![When::Month(3, 20), When::Month(2, 20), When::Month(1, 20)],
+        ),
+        note(
+            NORTHWIND,
+            Some(Meta),
+            Some(MemoryAction::BudgetIncrease),
+            "Northwind's Black Friday: keep Meta budgets flat from 20 November and put the extra into Google Shopping",
+            &["black friday", "seasonal"],
+            true,
+            When::Month(1, 25),
+        ),
+        Lesson {
+            project: NORTHWIND,
+            what: What::Told {
+                platform: None,
+                objective: Some(Objective::Sales),
+                action: MemoryAction::Rebalance,
+                metric: Metric::Roas,
+                text: "Moving 15% of the Meta budget to Google Shopping raised Northwind's blended ROAS",
+                tags: &["rebalance", "google shopping"],
+                seen: vec![(When::Month(3, 16), 0.07), (When::Month(2, 16), 0.04)],
+            },
+        },
         // Alpine Trails Travel (travel): the same Meta story; Google search pays in the booking season.
-        change(ALPINE, Trader, Meta, Budget, 0, roas_up, vec![seen(1, 2, 0.20, -0.06), seen(1, 9, 0.20, -0.10), seen(1, 16, 0.10, -0.02)]),
-        change(ALPINE, Trader, Google, Budget, 0, roas_up, vec![seen(3, 4, 0.20, 0.09), seen(3, 11, 0.20, 0.12)]),
-        change(ALPINE, Trader, Google, Bid, 1, cpa_high, vec![seen(2, 6, -0.15, -0.07), seen(2, 13, -0.10, -0.05), seen(2, 20, -0.15, -0.10)]),
-        change(ALPINE, Trader, Google, Bid, 2, cpa_low, vec![seen(1, 12, 0.15, 0.06)]),
-        change(ALPINE, Trader, Google, Budget, 3, roas_down, vec![seen(2, 22, -0.10, 0.01)]),
-        change(ALPINE, Buyer, Pinterest, Promote, 0, "promoting the newest hiking Pins in Germany, Austria and Switzerland", vec![seen(2, 4, 0.0, 0.11), seen(2, 18, 0.0, 0.05)]),
-        change(ALPINE, Buyer, Meta, Launch, 1, "the summer hiking weeks, launched paused for the client's review", vec![unclear(2, 26, 0.0, "ROAS is not defined in the days after the change")]),
-        change(ALPINE, Buyer, Meta, Pause, 2, pause_why, vec![seen(3, 18, 0.0, -0.05)]),
-        change(ALPINE, Trader, Pinterest, Budget, 1, roas_down, vec![seen(3, 7, -0.15, 0.03)]),
-        change(ALPINE, Trader, Meta, Budget, 3, roas_down, vec![pending(3, -0.15)]),
-        change(ALPINE, Buyer, Pinterest, Promote, 2, "promoting the autumn trail Pins", vec![pending(1, 0.0)]),
-        insight(ALPINE, Some(Pinterest), "Pinterest brings the cheapest clicks for hiking content: CPC 0.38 against 0.71 on Meta", vec![When::Month(2, 28), When::Month(1, 28)]),
-        insight(ALPINE, Some(Google), "Searches for hiking holidays double from February: bookings for the summer weeks start in March", vec![When::Month(3, 2)]),
-        insight(ALPINE, Some(Meta), "Meta CPM rose 35% in four weeks as holiday advertisers bid up the same audiences", vec![When::Month(1, 27)]),
-        note(ALPINE, Some(Pinterest), Some(MemoryAction::Promote), "Alpine Trails: no promoted Pins for Switzerland until the client has CHF landing pages", &["switzerland", "landing pages"], false, When::Month(2, 11)),
-        Lesson { project: ALPINE, what: What::Told {
-            platform: Some(Meta), objective: Some(Objective::Traffic), action: MemoryAction::CreativeRefresh, metric: Metric::Ctr,
-            text: "New trail videos in the Meta ads lifted the click-through rate by a sixth",
-            tags: &["creative", "video"], seen: vec![(When::Month(3, 22), 0.18), (When::Month(1, 21), 0.14)],
-        } },
+        change(
+            ALPINE,
+            Trader,
+            Meta,
+            Budget,
+            0,
+            roas_up,
+            vec![
+                seen(1, 2, 0.20, -0.06),
+                seen(1, 9, 0.20, -0.10),
+                seen(1, 16, 0.10, -0.02),
+            ],
+        ),
+        change(
+            ALPINE,
+            Trader,
+            Google,
+            Budget,
+            0,
+            roas_up,
+            vec![seen(3, 4, 0.20, 0.09), seen(3, 11, 0.20, 0.12)],
+        ),
+        change(
+            ALPINE,
+            Trader,
+            Google,
+            Bid,
+            1,
+            cpa_high,
+            vec![
+                seen(2, 6, -0.15, -0.07),
+                seen(2, 13, -0.10, -0.05),
+                seen(2, 20, -0.15, -0.10),
+            ],
+        ),
+        change(
+            ALPINE,
+            Trader,
+            Google,
+            Bid,
+            2,
+            cpa_low,
+            vec![seen(1, 12, 0.15, 0.06)],
+        ),
+        change(
+            ALPINE,
+            Trader,
+            Google,
+            Budget,
+            3,
+            roas_down,
+            vec![seen(2, 22, -0.10, 0.01)],
+        ),
+        change(
+            ALPINE,
+            Buyer,
+            Pinterest,
+            Promote,
+            0,
+            "promoting the newest hiking Pins in Germany, Austria and Switzerland",
+            vec![seen(2, 4, 0.0, 0.11), seen(2, 18, 0.0, 0.05)],
+        ),
+        change(
+            ALPINE,
+            Buyer,
+            Meta,
+            Launch,
+            1,
+            "the summer hiking weeks, launched paused for the client's review",
+            vec![unclear(
+                2,
+                26,
+                0.0,
+                "ROAS is not defined in the days after the change",
+            )],
+        ),
+        change(
+            ALPINE,
+            Buyer,
+            Meta,
+            Pause,
+            2,
+            pause_why,
+            vec![seen(3, 18, 0.0, -0.05)],
+        ),
+        change(
+            ALPINE,
+            Trader,
+            Pinterest,
+            Budget,
+            1,
+            roas_down,
+            vec![seen(3, 7, -0.15, 0.03)],
+        ),
+        change(
+            ALPINE,
+            Trader,
+            Meta,
+            Budget,
+            3,
+            roas_down,
+            vec![pending(3, -0.15)],
+        ),
+        change(
+            ALPINE,
+            Buyer,
+            Pinterest,
+            Promote,
+            2,
+            "promoting the autumn trail Pins",
+            vec![pending(1, 0.0)],
+        ),
+        insight(
+            ALPINE,
+            Some(Pinterest),
+            "Pinterest brings the cheapest clicks for hiking content: CPC 0.38 against 0.71 on Meta",
+            vec![When::Month(2, 28), When::Month(1, 28)],
+        ),
+        insight(
+            ALPINE,
+            Some(Google),
+            "Searches for hiking holidays double from February: bookings for the summer weeks start in March",
+            vec![When::Month(3, 2)],
+        ),
+        insight(
+            ALPINE,
+            Some(Meta),
+            "Meta CPM rose 35% in four weeks as holiday advertisers bid up the same audiences",
+            vec![When::Month(1, 27)],
+        ),
+        note(
+            ALPINE,
+            Some(Pinterest),
+            Some(MemoryAction::Promote),
+            "Alpine Trails: no promoted Pins for Switzerland until the client has CHF landing pages",
+            &["switzerland", "landing pages"],
+            false,
+            When::Month(2, 11),
+        ),
+        Lesson {
+            project: ALPINE,
+            what: What::Told {
+                platform: Some(Meta),
+                objective: Some(Objective::Traffic),
+                action: MemoryAction::CreativeRefresh,
+                metric: Metric::Ctr,
+                text: "New trail videos in the Meta ads lifted the click-through rate by a sixth",
+                tags: &["creative", "video"],
+                seen: vec![(When::Month(3, 22), 0.18), (When::Month(1, 21), 0.14)],
+            },
+        },
         // Bright Path Learning (education): lower Google bids bring the cost per enrolment down.
-        change(BRIGHT, Trader, Google, Bid, 0, cpa_high, vec![seen(1, 2, -0.15, -0.08), seen(1, 9, -0.10, -0.06), seen(1, 16, -0.15, -0.11), seen(1, 23, -0.10, -0.04)]),
-        change(BRIGHT, Trader, Google, Bid, 1, cpa_high, vec![seen(2, 5, -0.10, -0.05), seen(2, 12, -0.15, -0.07)]),
-        change(BRIGHT, Trader, Google, Bid, 2, cpa_low, vec![seen(3, 6, 0.15, 0.10), seen(3, 13, 0.10, 0.07)]),
-        change(BRIGHT, Buyer, Meta, Pause, 0, pause_why, vec![seen(2, 9, 0.0, -0.12)]),
-        change(BRIGHT, Buyer, Meta, Pause, 1, "spent 420.00 with no conversion, twice the Meta Ads cost per conversion", vec![seen(1, 14, 0.0, -0.10)]),
-        change(BRIGHT, Buyer, Meta, Pause, 2, pause_why, vec![unclear(3, 20, 0.0, "CPA is not defined in the days after the change")]),
-        change(BRIGHT, Trader, Meta, Budget, 0, roas_up, vec![seen(3, 3, 0.20, -0.05)]),
-        change(BRIGHT, Trader, Meta, Budget, 1, roas_down, vec![seen(2, 17, -0.20, 0.05), seen(2, 24, -0.15, 0.08)]),
-        change(BRIGHT, Trader, Google, Bid, 3, cpa_high, vec![unclear(2, 27, -0.10, "CPA is not defined in the days before the change")]),
+        change(
+            BRIGHT,
+            Trader,
+            Google,
+            Bid,
+            0,
+            cpa_high,
+            vec![
+                seen(1, 2, -0.15, -0.08),
+                seen(1, 9, -0.10, -0.06),
+                seen(1, 16, -0.15, -0.11),
+                seen(1, 23, -0.10, -0.04),
+            ],
+        ),
+        change(
+            BRIGHT,
+            Trader,
+            Google,
+            Bid,
+            1,
+            cpa_high,
+            vec![seen(2, 5, -0.10, -0.05), seen(2, 12, -0.15, -0.07)],
+        ),
+        change(
+            BRIGHT,
+            Trader,
+            Google,
+            Bid,
+            2,
+            cpa_low,
+            vec![seen(3, 6, 0.15, 0.10), seen(3, 13, 0.10, 0.07)],
+        ),
+        change(
+            BRIGHT,
+            Buyer,
+            Meta,
+            Pause,
+            0,
+            pause_why,
+            vec![seen(2, 9, 0.0, -0.12)],
+        ),
+        change(
+            BRIGHT,
+            Buyer,
+            Meta,
+            Pause,
+            1,
+            "spent 420.00 with no conversion, twice the Meta Ads cost per conversion",
+            vec![seen(1, 14, 0.0, -0.10)],
+        ),
+        change(
+            BRIGHT,
+            Buyer,
+            Meta,
+            Pause,
+            2,
+            pause_why,
+            vec![unclear(
+                3,
+                20,
+                0.0,
+                "CPA is not defined in the days after the change",
+            )],
+        ),
+        change(
+            BRIGHT,
+            Trader,
+            Meta,
+            Budget,
+            0,
+            roas_up,
+            vec![seen(3, 3, 0.20, -0.05)],
+        ),
+        change(
+            BRIGHT,
+            Trader,
+            Meta,
+            Budget,
+            1,
+            roas_down,
+            vec![seen(2, 17, -0.20, 0.05), seen(2, 24, -0.15, 0.08)],
+        ),
+        change(
+            BRIGHT,
+            Trader,
+            Google,
+            Bid,
+            3,
+            cpa_high,
+            vec![unclear(
+                2,
+                27,
+                -0.10,
+                "CPA is not defined in the days before the change",
+            )],
+        ),
         change(BRIGHT, Trader, Google, Budget, 3, roas_up, vec![pending(3, 0.15)]),
         change(BRIGHT, Buyer, Meta, Pause, 3, pause_why, vec![pending(2, 0.0)]),
-        insight(BRIGHT, Some(Meta), "On Meta the cost per enrolment is 2.1 times Google's over the last 14 days", vec![When::Month(2, 2), When::Month(1, 2)]),
-        insight(BRIGHT, None, "Enrolments peak in August and January: the cost per lead falls by a fifth in those months", vec![When::Month(3, 25)]),
-        note(BRIGHT, None, None, "Bright Path counts an enrolment after the trial class: platform conversions run about 30% ahead of the CRM", &["tracking", "crm"], true, When::Month(3, 1)),
-        Lesson { project: BRIGHT, what: What::Told {
-            platform: Some(Meta), objective: Some(Objective::Leads), action: MemoryAction::AudienceExpansion, metric: Metric::Cpa,
-            text: "Widening the Meta lookalike from 1% to 5% raised the cost per enrolment by a fifth",
-            tags: &["lookalike"], seen: vec![(When::Month(2, 10), 0.22)],
-        } },
+        insight(
+            BRIGHT,
+            Some(Meta),
+            "On Meta the cost per enrolment is 2.1 times Google's over the last 14 days",
+            vec![When::Month(2, 2), When::Month(1, 2)],
+        ),
+        insight(
+            BRIGHT,
+            None,
+            "Enrolments peak in August and January: the cost per lead falls by a fifth in those months",
+            vec![When::Month(3, 25)],
+        ),
+        note(
+            BRIGHT,
+            None,
+            None,
+            "Bright Path counts an enrolment after the trial class: platform conversions run about 30% ahead of the CRM",
+            &["tracking", "crm"],
+            true,
+            When::Month(3, 1),
+        ),
+        Lesson {
+            project: BRIGHT,
+            what: What::Told {
+                platform: Some(Meta),
+                objective: Some(Objective::Leads),
+                action: MemoryAction::AudienceExpansion,
+                metric: Metric::Cpa,
+                text: "Widening the Meta lookalike from 1% to 5% raised the cost per enrolment by a fifth",
+                tags: &["lookalike"],
+                seen: vec![(When::Month(2, 10), 0.22)],
+            },
+        },
         // Harbor Bank Savings (finance): lower Google bids and fewer Meta pounds.
-        change(HARBOR, Trader, Google, Bid, 0, cpa_high, vec![seen(2, 2, -0.10, -0.06), seen(2, 9, -0.15, -0.09), seen(2, 16, -0.10, -0.03)]),
-        change(HARBOR, Trader, Google, Bid, 1, cpa_low, vec![seen(1, 5, 0.15, 0.08)]),
-        change(HARBOR, Trader, Google, Budget, 2, roas_up, vec![seen(3, 10, 0.15, 0.04)]),
-        change(HARBOR, Trader, Meta, Budget, 0, roas_up, vec![seen(1, 3, 0.20, -0.08), seen(1, 10, 0.20, -0.05)]),
-        change(HARBOR, Trader, Meta, Budget, 1, roas_down, vec![seen(3, 15, -0.10, 0.015)]),
-        change(HARBOR, Buyer, Meta, Pause, 2, pause_why, vec![seen(2, 23, 0.0, -0.07)]),
-        change(HARBOR, Trader, Meta, Budget, 2, roas_down, vec![unclear(2, 5, -0.20, "ROAS is not defined in the days after the change")]),
+        change(
+            HARBOR,
+            Trader,
+            Google,
+            Bid,
+            0,
+            cpa_high,
+            vec![
+                seen(2, 2, -0.10, -0.06),
+                seen(2, 9, -0.15, -0.09),
+                seen(2, 16, -0.10, -0.03),
+            ],
+        ),
+        change(
+            HARBOR,
+            Trader,
+            Google,
+            Bid,
+            1,
+            cpa_low,
+            vec![seen(1, 5, 0.15, 0.08)],
+        ),
+        change(
+            HARBOR,
+            Trader,
+            Google,
+            Budget,
+            2,
+            roas_up,
+            vec![seen(3, 10, 0.15, 0.04)],
+        ),
+        change(
+            HARBOR,
+            Trader,
+            Meta,
+            Budget,
+            0,
+            roas_up,
+            vec![seen(1, 3, 0.20, -0.08), seen(1, 10, 0.20, -0.05)],
+        ),
+        change(
+            HARBOR,
+            Trader,
+            Meta,
+            Budget,
+            1,
+            roas_down,
+            vec![seen(3, 15, -0.10, 0.015)],
+        ),
+        change(
+            HARBOR,
+            Buyer,
+            Meta,
+            Pause,
+            2,
+            pause_why,
+            vec![seen(2, 23, 0.0, -0.07)],
+        ),
+        change(
+            HARBOR,
+            Trader,
+            Meta,
+            Budget,
+            2,
+            roas_down,
+            vec![unclear(
+                2,
+                5,
+                -0.20,
+                "ROAS is not defined in the days after the change",
+            )],
+        ),
         change(HARBOR, Trader, Meta, Budget, 3, roas_up, vec![pending(5, 0.10)]),
-        insight(HARBOR, Some(Google), "Savings-account leads from Google open accounts at three times the rate of Meta leads", vec![When::Month(3, 5), When::Month(2, 5), When::Month(1, 5)]),
-        insight(HARBOR, Some(Meta), "Meta frequency passed 4 in the last 14 days: the same people see the same adverts too often", vec![When::Month(1, 19)]),
-        note(HARBOR, None, Some(MemoryAction::Launch), "Harbor Bank: every ad text needs the compliance team's sign-off; allow 3 working days before a launch", &["compliance"], true, When::Month(3, 8)),
-        note(HARBOR, None, Some(MemoryAction::BudgetIncrease), "Harbor Bank's ISA season runs February to April: plan budgets 30% higher for those months", &["seasonal", "isa"], false, When::Month(2, 3)),
-        Lesson { project: HARBOR, what: What::Told {
-            platform: Some(Meta), objective: Some(Objective::Leads), action: MemoryAction::AudienceNarrowing, metric: Metric::Cpa,
-            text: "Narrowing Meta to existing current-account customers cut the cost per lead by 14%",
-            tags: &["audience"], seen: vec![(When::Month(2, 19), -0.14)],
-        } },
+        insight(
+            HARBOR,
+            Some(Google),
+            "Savings-account leads from Google open accounts at three times the rate of Meta leads",
+            vec![When::Month(3, 5), When::Month(2, 5), When::Month(1, 5)],
+        ),
+        insight(
+            HARBOR,
+            Some(Meta),
+            "Meta frequency passed 4 in the last 14 days: the same people see the same adverts too often",
+            vec![When::Month(1, 19)],
+        ),
+        note(
+            HARBOR,
+            None,
+            Some(MemoryAction::Launch),
+            "Harbor Bank: every ad text needs the compliance team's sign-off; allow 3 working days before a launch",
+            &["compliance"],
+            true,
+            When::Month(3, 8),
+        ),
+        note(
+            HARBOR,
+            None,
+            Some(MemoryAction::BudgetIncrease),
+            "Harbor Bank's ISA season runs February to April: plan budgets 30% higher for those months",
+            &["seasonal", "isa"],
+            false,
+            When::Month(2, 3),
+        ),
+        Lesson {
+            project: HARBOR,
+            what: What::Told {
+                platform: Some(Meta),
+                objective: Some(Objective::Leads),
+                action: MemoryAction::AudienceNarrowing,
+                metric: Metric::Cpa,
+                text: "Narrowing Meta to existing current-account customers cut the cost per lead by 14%",
+                tags: &["audience"],
+                seen: vec![(When::Month(2, 19), -0.14)],
+            },
+        },
         // Agency-wide.
-        note(None, Some(Meta), Some(MemoryAction::BudgetIncrease), "Meta restarts a campaign's learning phase when its budget moves more than 20%: step budgets up in smaller moves", &["learning phase"], true, When::Month(3, 2)),
-        note(None, Some(Google), Some(MemoryAction::BidDecrease), "Google smart bidding needs about 30 conversions a month per campaign before a bid change can be judged", &["smart bidding"], false, When::Month(2, 1)),
-        note(None, Some(Pinterest), Some(MemoryAction::Promote), "Promoted Pins need two weeks before their results settle: judge them after 14 days, not 7", &["pins"], false, When::Month(1, 8)),
-        Lesson { project: None, what: What::Told {
-            platform: Some(Meta), objective: Some(Objective::Sales), action: MemoryAction::BudgetIncrease, metric: Metric::Roas,
-            text: "Across clients, raising a Meta budget more than 20% at once lowered its ROAS within a week",
-            tags: &["scaling"], seen: vec![(When::Month(3, 28), -0.09), (When::Month(2, 28), -0.06), (When::Month(1, 28), -0.04)],
-        } },
+        note(
+            None,
+            Some(Meta),
+            Some(MemoryAction::BudgetIncrease),
+            "Meta restarts a campaign's learning phase when its budget moves more than 20%: step budgets up in smaller moves",
+            &["learning phase"],
+            true,
+            When::Month(3, 2),
+        ),
+        note(
+            None,
+            Some(Google),
+            Some(MemoryAction::BidDecrease),
+            "Google smart bidding needs about 30 conversions a month per campaign before a bid change can be judged",
+            &["smart bidding"],
+            false,
+            When::Month(2, 1),
+        ),
+        note(
+            None,
+            Some(Pinterest),
+            Some(MemoryAction::Promote),
+            "Promoted Pins need two weeks before their results settle: judge them after 14 days, not 7",
+            &["pins"],
+            false,
+            When::Month(1, 8),
+        ),
+        Lesson {
+            project: None,
+            what: What::Told {
+                platform: Some(Meta),
+                objective: Some(Objective::Sales),
+                action: MemoryAction::BudgetIncrease,
+                metric: Metric::Roas,
+                text: "Across clients, raising a Meta budget more than 20% at once lowered its ROAS within a week",
+                tags: &["scaling"],
+                seen: vec![
+                    (When::Month(3, 28), -0.09),
+                    (When::Month(2, 28), -0.06),
+                    (When::Month(1, 28), -0.04),
+                ],
+            },
+        },
     ]
 }
 
@@ -272,13 +883,15 @@ fn moment(today: NaiveDate, when: When, measured: bool, draw: &mut Draw) -> Time
         When::DaysAgo(n) => today - Duration::days(n),
         When::Month(back, day) => {
             let months = today.year() * 12 + today.month0() as i32 - back as i32;
-            let first = NaiveDate::from_ymd_opt(months.div_euclid(12), months.rem_euclid(12) as u32 + 1, 1).unwrap_or(today);
+            let first = NaiveDate::from_ymd_opt(months.div_euclid(12), months.rem_euclid(12) as u32 + 1, 1)
+                .unwrap_or(today);
             first + Duration::days(i64::from(day.clamp(1, 28)) - 1)
         }
     }
     .min(latest);
     let minutes = 6 * 60 + (draw.next() % 180) as i64;
-    let at = Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default()) + Duration::minutes(minutes);
+    let at =
+        Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default()) + Duration::minutes(minutes);
     Timestamp::from_datetime(at)
 }
 
@@ -341,18 +954,46 @@ pub fn history(seed: u64, today: NaiveDate, shelf: &Shelf) -> Vec<(NewMemory, Ob
         let project = lesson.project.and_then(project_of);
         let vertical = lesson.project.map(|n| PROJECTS[n].vertical);
         match lesson.what {
-            What::Change { agent, platform, how, pick, why, seen } => {
+            What::Change {
+                agent,
+                platform,
+                how,
+                pick,
+                why,
+                seen,
+            } => {
                 let Some(n) = lesson.project else { continue };
-                let Some((_, _, campaigns)) = shelf.iter().find(|(p, pl, _)| *p == n && *pl == platform) else {
+                let Some((_, _, campaigns)) = shelf.iter().find(|(p, pl, _)| *p == n && *pl == platform)
+                else {
                     continue;
                 };
-                let first = seen.first().map_or(today, |s| moment(today, s.when, !matches!(s.res, Res::Pending), &mut Draw(0)).date());
+                let first = seen.first().map_or(today, |s| {
+                    moment(today, s.when, !matches!(s.res, Res::Pending), &mut Draw(0)).date()
+                });
                 // The `pick`th campaign that was running by the first sighting (any when none was).
                 let running: Vec<&DemoCampaign> = campaigns.iter().filter(|c| c.start_date < first).collect();
-                let pool: Vec<&DemoCampaign> = if running.is_empty() { campaigns.iter().collect() } else { running };
-                let Some(campaign) = pool.get(pick % pool.len().max(1)).copied() else { continue };
+                let pool: Vec<&DemoCampaign> = if running.is_empty() {
+                    campaigns.iter().collect()
+                } else {
+                    running
+                };
+                let Some(campaign) = pool.get(pick % pool.len().max(1)).copied() else {
+                    continue;
+                };
                 for s in seen {
-                    out.push(sighting_of_change(n, project.clone(), vertical, agent, platform, how, campaign, why, s, today, &mut draw));
+                    out.push(sighting_of_change(
+                        n,
+                        project.clone(),
+                        vertical,
+                        agent,
+                        platform,
+                        how,
+                        campaign,
+                        why,
+                        s,
+                        today,
+                        &mut draw,
+                    ));
                 }
             }
             What::Insight { platform, text, seen } => {
@@ -362,7 +1003,11 @@ pub fn history(seed: u64, today: NaiveDate, shelf: &Shelf) -> Vec<(NewMemory, Ob
                         agent: MemoryAgent::Analyst,
                         kind: MemoryKind::Insight,
                         project_id: project.clone(),
-                        context: MemoryContext { platform, vertical, ..Default::default() },
+                        context: MemoryContext {
+                            platform,
+                            vertical,
+                            ..Default::default()
+                        },
                         action: None,
                         subject: None,
                         summary: text.to_owned(),
@@ -374,13 +1019,24 @@ pub fn history(seed: u64, today: NaiveDate, shelf: &Shelf) -> Vec<(NewMemory, Ob
                     out.push((input, empty_sighting(at)));
                 }
             }
-            What::Note { platform, action, text, tags, pinned, when } => {
+            What::Note {
+                platform,
+                action,
+                text,
+                tags,
+                pinned,
+                when,
+            } => {
                 let at = moment(today, when, true, &mut draw);
                 let input = NewMemory {
                     agent: MemoryAgent::Person,
                     kind: MemoryKind::Note,
                     project_id: project.clone(),
-                    context: MemoryContext { platform, vertical, ..Default::default() },
+                    context: MemoryContext {
+                        platform,
+                        vertical,
+                        ..Default::default()
+                    },
                     action,
                     subject: None,
                     summary: text.to_owned(),
@@ -391,12 +1047,29 @@ pub fn history(seed: u64, today: NaiveDate, shelf: &Shelf) -> Vec<(NewMemory, Ob
                 };
                 out.push((input, empty_sighting(at)));
             }
-            What::Told { platform, objective, action, metric, text, tags, seen } => {
+            What::Told {
+                platform,
+                objective,
+                action,
+                metric,
+                text,
+                tags,
+                seen,
+            } => {
                 for (when, net) in seen {
                     let at = moment(today, when, true, &mut draw);
-                    let before = round(level(lesson.project.unwrap_or(1), metric) * draw.between(0.9, 1.1), 4);
+                    let before = round(
+                        level(lesson.project.unwrap_or(1), metric) * draw.between(0.9, 1.1),
+                        4,
+                    );
                     let after = round(before * (1.0 + net + draw.between(-0.01, 0.01)), 4);
-                    let outcome = NewOutcome { metric, before: Some(before), after: Some(after), days: Some(7), spend_micros: None };
+                    let outcome = NewOutcome {
+                        metric,
+                        before: Some(before),
+                        after: Some(after),
+                        days: Some(7),
+                        spend_micros: None,
+                    };
                     let mut sighting = empty_sighting(at);
                     sighting.before = Some(before);
                     sighting.after = Some(after);
@@ -406,7 +1079,12 @@ pub fn history(seed: u64, today: NaiveDate, shelf: &Shelf) -> Vec<(NewMemory, Ob
                         agent: MemoryAgent::Person,
                         kind: MemoryKind::Outcome,
                         project_id: project.clone(),
-                        context: MemoryContext { platform, objective, vertical, ..Default::default() },
+                        context: MemoryContext {
+                            platform,
+                            objective,
+                            vertical,
+                            ..Default::default()
+                        },
                         action: Some(action),
                         subject: None,
                         summary: text.to_owned(),
@@ -443,11 +1121,36 @@ fn sighting_of_change(
     let budget = campaign.daily_budget_micros.max(10_000_000);
     let step = |from: i64| ((from as f64 * (1.0 + s.step)) / 10_000.0).round() as i64 * 10_000;
     let bid = 1_200_000 + (draw.next() % 8) as i64 * 100_000;
-    let active = if platform == Platform::Google { "ENABLED" } else { "ACTIVE" };
+    let active = if platform == Platform::Google {
+        "ENABLED"
+    } else {
+        "ACTIVE"
+    };
     let (kind, field, from, to, object_id, result) = match how {
-        Move::Budget => (ChangeKind::Budget, "daily_budget_micros", Some(json!(budget)), json!(step(budget)), Some(campaign.external_id.clone()), None),
-        Move::Bid => (ChangeKind::Bid, "cpc_bid_micros", Some(json!(bid)), json!(step(bid)), Some(campaign.external_id.clone()), None),
-        Move::Pause => (ChangeKind::Status, "status", Some(json!(active)), json!("PAUSED"), Some(campaign.external_id.clone()), None),
+        Move::Budget => (
+            ChangeKind::Budget,
+            "daily_budget_micros",
+            Some(json!(budget)),
+            json!(step(budget)),
+            Some(campaign.external_id.clone()),
+            None,
+        ),
+        Move::Bid => (
+            ChangeKind::Bid,
+            "cpc_bid_micros",
+            Some(json!(bid)),
+            json!(step(bid)),
+            Some(campaign.external_id.clone()),
+            None,
+        ),
+        Move::Pause => (
+            ChangeKind::Status,
+            "status",
+            Some(json!(active)),
+            json!("PAUSED"),
+            Some(campaign.external_id.clone()),
+            None,
+        ),
         Move::Launch => (
             ChangeKind::Create,
             "campaign",
@@ -491,7 +1194,11 @@ fn sighting_of_change(
         .objective
         .as_deref()
         .and_then(Objective::parse_word)
-        .or_else(|| to.get("goal").and_then(Value::as_str).and_then(Objective::parse_word));
+        .or_else(|| {
+            to.get("goal")
+                .and_then(Value::as_str)
+                .and_then(Objective::parse_word)
+        });
     let band_of = match how {
         Move::Budget => from.as_ref().and_then(Value::as_i64),
         Move::Launch | Move::Promote => to.get("daily_budget_micros").and_then(Value::as_i64),
@@ -544,7 +1251,11 @@ fn sighting_of_change(
             if why.contains("before") {
                 o.before = None;
             }
-            o.spend_micros = Some(if why.contains("after") { spend_micros / 20 } else { spend_micros });
+            o.spend_micros = Some(if why.contains("after") {
+                spend_micros / 20
+            } else {
+                spend_micros
+            });
             o.note = Some(why.to_owned());
         }
     }
@@ -564,7 +1275,13 @@ fn sighting_of_change(
         subject: Some(format!("{} campaign {}", platform.label(), campaign.external_id)),
         summary: summary_of(&proposed, action),
         tags: vec![action.as_str().replace('_', " ")],
-        outcome: Some(NewOutcome { metric, before: o.before, after: o.after, days: Some(days), spend_micros: o.spend_micros }),
+        outcome: Some(NewOutcome {
+            metric,
+            before: o.before,
+            after: o.after,
+            days: Some(days),
+            spend_micros: o.spend_micros,
+        }),
         source: history_source(),
         pinned: false,
     };
@@ -578,7 +1295,9 @@ pub async fn shelf(app: &crate::wiring::Wiring) -> Result<Shelf, switchboard_cor
         let Some(project) = project_of(n) else { continue };
         let connections = app.repos.connections.list(Some(&project)).await?;
         for platform in plan.platforms {
-            let Some(connection) = connections.iter().find(|c| c.platform == *platform) else { continue };
+            let Some(connection) = connections.iter().find(|c| c.platform == *platform) else {
+                continue;
+            };
             let query = switchboard_core::campaign::CampaignQuery {
                 project_id: Some(project.clone()),
                 platform: Some(*platform),
@@ -601,7 +1320,11 @@ pub async fn shelf(app: &crate::wiring::Wiring) -> Result<Shelf, switchboard_cor
                     start_date: c.start_date.unwrap_or_else(|| c.created_at.date()),
                 })
                 .collect();
-            campaigns.sort_by(|a, b| a.start_date.cmp(&b.start_date).then_with(|| a.external_id.cmp(&b.external_id)));
+            campaigns.sort_by(|a, b| {
+                a.start_date
+                    .cmp(&b.start_date)
+                    .then_with(|| a.external_id.cmp(&b.external_id))
+            });
             shelf.push((n, *platform, campaigns));
         }
     }
@@ -636,7 +1359,11 @@ mod tests {
                     .map(|i| DemoCampaign {
                         connection_id: format!("conn_{n}{k}"),
                         external_id: format!("{n}{k}{i:03}"),
-                        name: format!("{} | {}", plan.brand, ["Prospecting", "Retargeting", "Brand", "Best Sellers", "Holiday"][i]),
+                        name: format!(
+                            "{} | {}",
+                            plan.brand,
+                            ["Prospecting", "Retargeting", "Brand", "Best Sellers", "Holiday"][i]
+                        ),
                         objective: Some("OUTCOME_SALES".to_owned()),
                         daily_budget_micros: 60_000_000 + i as i64 * 40_000_000,
                         start_date: today - Duration::days(150 - i as i64 * 5),
@@ -649,7 +1376,15 @@ mod tests {
     }
 
     fn key(m: &NewMemory) -> String {
-        merge_key(m.kind, m.agent, m.project_id.as_ref(), &m.context, m.action, m.subject.as_deref(), m.outcome.as_ref().map(|o| o.metric))
+        merge_key(
+            m.kind,
+            m.agent,
+            m.project_id.as_ref(),
+            &m.context,
+            m.action,
+            m.subject.as_deref(),
+            m.outcome.as_ref().map(|o| o.metric),
+        )
     }
 
     #[test]
@@ -659,13 +1394,25 @@ mod tests {
         let h = history(7, today, &shelf);
         let keys: std::collections::BTreeSet<String> = h.iter().map(|(m, _)| key(m)).collect();
         assert!(keys.len() >= 60, "{} learnings", keys.len());
-        assert!(h.len() >= keys.len() + 25, "{} sightings for {} learnings", h.len(), keys.len());
+        assert!(
+            h.len() >= keys.len() + 25,
+            "{} sightings for {} learnings",
+            h.len(),
+            keys.len()
+        );
         for n in 0..PROJECTS.len() {
             let project = project_of(n);
-            assert!(h.iter().filter(|(m, _)| m.project_id == project).count() >= 12, "project {n}");
+            assert!(
+                h.iter().filter(|(m, _)| m.project_id == project).count() >= 12,
+                "project {n}"
+            );
         }
         assert!(h.iter().any(|(m, _)| m.project_id.is_none()));
-        let status = |s: OutcomeStatus| h.iter().filter(|(m, o)| o.status == s && m.kind == MemoryKind::Outcome).count();
+        let status = |s: OutcomeStatus| {
+            h.iter()
+                .filter(|(m, o)| o.status == s && m.kind == MemoryKind::Outcome)
+                .count()
+        };
         assert!(status(OutcomeStatus::Pending) >= 6);
         assert!(status(OutcomeStatus::Inconclusive) >= 4);
         // Every sighting is in the past and its month is the learning's.
@@ -678,19 +1425,31 @@ mod tests {
                 // Still pending when the demo starts: its days have not passed.
                 assert!(o.at.date() + Duration::days(8) > today, "{}", m.summary);
             } else if m.kind == MemoryKind::Outcome {
-                assert!(o.at.date() + Duration::days(8) <= today, "measured before its days passed: {}", m.summary);
+                assert!(
+                    o.at.date() + Duration::days(8) <= today,
+                    "measured before its days passed: {}",
+                    m.summary
+                );
             }
         }
         // The story: Meta budget raises for the retail client lowered ROAS, Google bid cuts for the
         // education client lowered CPA.
         let net = |platform: Platform, action: MemoryAction, project: usize| -> Vec<f64> {
             h.iter()
-                .filter(|(m, _)| m.context.platform == Some(platform) && m.action == Some(action) && m.project_id == project_of(project) && m.agent != MemoryAgent::Person)
+                .filter(|(m, _)| {
+                    m.context.platform == Some(platform)
+                        && m.action == Some(action)
+                        && m.project_id == project_of(project)
+                        && m.agent != MemoryAgent::Person
+                })
                 .filter_map(|(_, o)| o.net())
                 .collect()
         };
         let raises = net(Platform::Meta, MemoryAction::BudgetIncrease, 1);
-        assert!(raises.len() >= 7 && raises.iter().filter(|x| **x < 0.0).count() >= 6, "{raises:?}");
+        assert!(
+            raises.len() >= 7 && raises.iter().filter(|x| **x < 0.0).count() >= 6,
+            "{raises:?}"
+        );
         let cuts = net(Platform::Google, MemoryAction::BidDecrease, 2);
         assert!(cuts.len() >= 5 && cuts.iter().all(|x| *x < 0.0), "{cuts:?}");
         // The same seed makes the same history; another seed other figures.

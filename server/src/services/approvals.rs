@@ -25,7 +25,10 @@ const LIST_LIMIT: u32 = 200;
 fn proposal_id(id: &str) -> Result<&str, ServiceError> {
     let ok = id.len() <= 80
         && id.strip_prefix("prop_").is_some_and(|rest| {
-            !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            !rest.is_empty()
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         });
     if ok {
         Ok(id)
@@ -71,12 +74,7 @@ impl ApprovalService for Approvals {
         Ok(self.proposals.for_execution(run).await?)
     }
 
-    async fn decide(
-        &self,
-        id: &str,
-        input: &DecisionInput,
-        who: &str,
-    ) -> Result<Proposal, ServiceError> {
+    async fn decide(&self, id: &str, input: &DecisionInput, who: &str) -> Result<Proposal, ServiceError> {
         let mut proposal = self.proposals.get(proposal_id(id)?).await?;
         let now = Timestamp::from_datetime(chrono::Utc::now());
         match proposal.decide(input, who, now) {

@@ -7,8 +7,8 @@ use switchboard_core::CampaignId;
 use switchboard_core::analytics::DateRange;
 use switchboard_core::analytics::campaign_figures::{campaign_figures, daily_series, sort_by_figure};
 use switchboard_core::campaign::{
-    Campaign, CampaignDetail, CampaignList, CampaignMetrics, CampaignPage, CampaignQuery, CampaignTableRequest,
-    MAX_PAGE_SIZE,
+    Campaign, CampaignDetail, CampaignList, CampaignMetrics, CampaignPage, CampaignQuery,
+    CampaignTableRequest, MAX_PAGE_SIZE,
 };
 use switchboard_core::metrics::DailyMetric;
 use switchboard_core::ports::{AnalyticsRepo, CampaignRepo, MetricsRepo, ProjectRepo};

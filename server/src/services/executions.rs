@@ -8,12 +8,12 @@ use futures_util::stream::BoxStream;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use switchboard_core::execution::{
-    Execution, ExecutionDetail, ExecutionEvent, ExecutionFilter, RunView, events, RunList,
+    Execution, ExecutionDetail, ExecutionEvent, ExecutionFilter, RunList, RunView, events,
 };
 use switchboard_core::ports::{EventLog, ExecutionRepo, ProjectRepo, WorkflowRepo};
 use switchboard_core::project::{ProjectChoice, ProjectFilter};
-use switchboard_core::workflow::WorkflowChoice;
 use switchboard_core::service::{EventFeed, ExecutionService, ServiceError};
+use switchboard_core::workflow::WorkflowChoice;
 use switchboard_core::{ExecutionId, ProjectId, WorkflowId};
 use tokio::sync::broadcast::error::RecvError;
 
@@ -42,7 +42,11 @@ pub struct Executions {
 impl Executions {
     /// A run works on a project's connections: a workflow without a project (an imported one)
     /// is asked for one instead of starting a run that fails at once.
-    async fn needs_project(&self, workflow: &WorkflowId, project: Option<&ProjectId>) -> Result<(), ServiceError> {
+    async fn needs_project(
+        &self,
+        workflow: &WorkflowId,
+        project: Option<&ProjectId>,
+    ) -> Result<(), ServiceError> {
         if project.is_some() || self.workflows.get(workflow).await?.project_id.is_some() {
             return Ok(());
         }

@@ -42,9 +42,12 @@ impl Flashes {
 impl FlashService for Flashes {
     fn put(&self, scope: &str, payload: String) -> Result<String, ServiceError> {
         let mut bytes = [0u8; 18];
-        self.random
-            .fill(&mut bytes)
-            .map_err(|_| ServiceError::internal("a flash id could not be made", &"the system's random source failed"))?;
+        self.random.fill(&mut bytes).map_err(|_| {
+            ServiceError::internal(
+                "a flash id could not be made",
+                &"the system's random source failed",
+            )
+        })?;
         let id = URL_SAFE_NO_PAD.encode(bytes);
         let now = self.now_ms();
         let cookie = flash_cookie(&id, self.secure_cookie);
@@ -91,6 +94,9 @@ mod tests {
         let flashes = Flashes::new(true);
         let cookie = flashes.put("connections", "checked".to_owned()).expect("put");
         assert!(cookie.ends_with("; Secure"), "{cookie}");
-        assert_eq!(flashes.take(&id_in(&cookie), "connections"), Some("checked".to_owned()));
+        assert_eq!(
+            flashes.take(&id_in(&cookie), "connections"),
+            Some("checked".to_owned())
+        );
     }
 }

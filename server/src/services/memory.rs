@@ -12,10 +12,11 @@ use switchboard_core::execution::ExecutionDetail;
 use switchboard_core::ids::MemoryId;
 use switchboard_core::memory::input::{MemoryFilter, MemoryPatch, NewMemory};
 use switchboard_core::memory::merge::{absorb, merge_key, repeated, standing};
-use switchboard_core::memory::recall::{RecallSettings, rank};
+use switchboard_core::memory::recall::{RecallSettings, rank, same_context};
+use switchboard_core::memory::recommend::Recommendation;
 use switchboard_core::memory::{
-    AgentLearned, Memory, MemoryKind, MemoryPage, NOTHING_YET, Observation, OutcomeStatus, RecallQuery, Recalled,
-    Recommendations, Recorded,
+    AgentLearned, Memory, MemoryKind, MemoryPage, NOTHING_YET, Observation, OutcomeStatus, RecallQuery,
+    Recalled, Recommendations, Recorded,
 };
 use switchboard_core::ports::{CampaignRepo, ConnectionRepo, MemoryRepo, ProjectRepo};
 use switchboard_core::service::{MemoryService, ServiceError};
@@ -32,14 +33,21 @@ pub struct MemorySettings {
 
 impl Default for MemorySettings {
     fn default() -> Self {
-        MemorySettings { recall: RecallSettings::default(), outcome_days: 7 }
+        MemorySettings {
+            recall: RecallSettings::default(),
+            outcome_days: 7,
+        }
     }
 }
 
 impl MemorySettings {
     pub fn from_env() -> Self {
         let mut s = MemorySettings::default();
-        let var = |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse::<u32>().ok());
+        let var = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.trim().parse::<u32>().ok())
+        };
         if let Some(d) = var("SWITCHBOARD_MEMORY_HALF_LIFE_DAYS").filter(|d| (1..=3650).contains(d)) {
             s.recall.half_life_days = f64::from(d);
         }
@@ -55,7 +63,9 @@ const KEEP: u32 = 100;
 /// Candidates read from the store per kind of match for one recall: five times the answers asked
 /// for, at least 50 and at most 400.
 fn candidates_for(q: &RecallQuery) -> u32 {
-    u32::try_from(q.limit.saturating_mul(5)).unwrap_or(400).clamp(50, 400)
+    u32::try_from(q.limit.saturating_mul(5))
+        .unwrap_or(400)
+        .clamp(50, 400)
 }
 
 pub struct Memories {
@@ -76,7 +86,14 @@ impl Memories {
         connections: Arc<dyn ConnectionRepo>,
         settings: MemorySettings,
     ) -> Self {
-        Memories { memories, projects, campaigns, connections, settings, writing: Mutex::new(()) }
+        Memories {
+            memories,
+            projects,
+            campaigns,
+            connections,
+            settings,
+            writing: Mutex::new(()),
+        }
     }
 
     fn now() -> Timestamp {
@@ -85,18 +102,29 @@ impl Memories {
 
     /// The write path: merges `input` (with its sighting) into the learning it repeats, or stores a
     /// new one. A sighting whose key was recorded changes nothing.
-    pub(crate) async fn write(&self, input: NewMemory, sighting: Observation) -> Result<Recorded, ServiceError> {
+    pub(crate) async fn write(
+        &self,
+        input: NewMemory,
+        sighting: Observation,
+    ) -> Result<Recorded, ServiceError> {
         self.write_at(input, sighting, Self::now()).await
     }
 
     /// The write path as of `now`: a new learning is created then, a merged one updated then (never
     /// moved back). Only seeding a history passes a past moment (its sighting's).
-    async fn write_at(&self, input: NewMemory, sighting: Observation, now: Timestamp) -> Result<Recorded, ServiceError> {
+    async fn write_at(
+        &self,
+        input: NewMemory,
+        sighting: Observation,
+        now: Timestamp,
+    ) -> Result<Recorded, ServiceError> {
         let _one = self.writing.lock().await;
         if let Some(key) = &sighting.key
             && self.memories.seen(key).await?
         {
-            return Err(ServiceError::Conflict(format!("sighting '{key}' was already recorded")));
+            return Err(ServiceError::Conflict(format!(
+                "sighting '{key}' was already recorded"
+            )));
         }
         let metric = input.outcome.as_ref().map(|o| o.metric);
         let key = merge_key(
@@ -147,11 +175,18 @@ impl Memories {
             last_recalled_at: None,
         };
         self.memories.insert(&memory, &key, metric, &sighting).await?;
-        Ok(Recorded { memory, merged: false })
+        Ok(Recorded {
+            memory,
+            merged: false,
+        })
     }
 
     /// Works a learning's standing out again from its sightings and stores it.
-    pub(crate) async fn restand(&self, memory: &mut Memory, metric: Option<switchboard_core::memory::Metric>) -> Result<(), ServiceError> {
+    pub(crate) async fn restand(
+        &self,
+        memory: &mut Memory,
+        metric: Option<switchboard_core::memory::Metric>,
+    ) -> Result<(), ServiceError> {
         let seen = self.memories.observations(&memory.id, KEEP).await?;
         let metric = metric.or(memory.outcome.as_ref().map(|o| o.metric));
         let st = standing(memory.kind, metric, memory.evidence, &seen);
@@ -175,6 +210,45 @@ impl Memories {
         }
         Ok(q)
     }
+}
+
+/// What a recommendation's answer says beside its items, when there is something to say: nothing
+/// learned yet; nothing about the action asked (other actions' outcomes listed); nothing measured
+/// yet; or that what it rests on comes from related contexts, not this one.
+fn recommendation_message(
+    asked: &RecallQuery,
+    outcomes: &[Recalled],
+    items: &[Recommendation],
+) -> Option<String> {
+    if outcomes.is_empty() {
+        return Some(NOTHING_YET.to_owned());
+    }
+    let of_action: Vec<&Recalled> = outcomes
+        .iter()
+        .filter(|r| asked.action.is_none_or(|a| r.memory.action == Some(a)))
+        .collect();
+    if let Some(action) = asked.action
+        && of_action.is_empty()
+    {
+        return Some(format!(
+            "No learnings about {} here yet; the past outcomes listed are of other actions in this or related contexts.",
+            action.label().to_lowercase()
+        ));
+    }
+    if items.is_empty() {
+        return Some(if asked.action.is_some() {
+            "Past outcomes of this action fit this context, but none is measured yet.".to_owned()
+        } else {
+            "Past outcomes fit this context, but none is measured yet.".to_owned()
+        });
+    }
+    if items.iter().all(|i| i.exact == 0) && !of_action.iter().any(|r| same_context(asked, &r.memory)) {
+        return Some(
+            "Nothing was learned in exactly this context yet: these come from related contexts (one field different, or not said)."
+                .to_owned(),
+        );
+    }
+    None
 }
 
 /// The sighting a learning sent by a person or a system brings.
@@ -212,7 +286,11 @@ impl MemoryService for Memories {
         self.write(input, sighting).await
     }
 
-    async fn record_history(&self, input: NewMemory, sighting: Observation) -> Result<Recorded, ServiceError> {
+    async fn record_history(
+        &self,
+        input: NewMemory,
+        sighting: Observation,
+    ) -> Result<Recorded, ServiceError> {
         if let Some(p) = &input.project_id {
             self.projects.get(p).await.map_err(|e| {
                 ServiceError::from(e).missing_as_field("project_id", format!("project '{p}' was not found"))
@@ -252,7 +330,15 @@ impl MemoryService for Memories {
     }
 
     async fn forget(&self, id: &MemoryId, who: &str) -> Result<Memory, ServiceError> {
-        self.update(id, &MemoryPatch { forgotten: Some(true), ..Default::default() }, who).await
+        self.update(
+            id,
+            &MemoryPatch {
+                forgotten: Some(true),
+                ..Default::default()
+            },
+            who,
+        )
+        .await
     }
 
     async fn recall(&self, query: &RecallQuery) -> Result<Vec<Recalled>, ServiceError> {
@@ -275,35 +361,52 @@ impl MemoryService for Memories {
     }
 
     async fn recommend(&self, query: &RecallQuery) -> Result<Recommendations, ServiceError> {
-        let wide = RecallQuery { limit: 200, ..query.clone() };
+        let asked = self.complete(query).await?;
+        let wide = RecallQuery {
+            limit: 200,
+            ..query.clone()
+        };
         let outcomes: Vec<Recalled> = self
             .recall(&wide)
             .await?
             .into_iter()
             .filter(|r| r.memory.kind == MemoryKind::Outcome)
             .collect();
-        let items = switchboard_core::memory::recommend::recommend(&outcomes, query.action);
-        let message = if outcomes.is_empty() {
-            Some(NOTHING_YET.to_owned())
-        } else if items.is_empty() {
-            Some("Past outcomes fit this context, but none is measured yet.".to_owned())
-        } else {
-            None
-        };
+        let items = switchboard_core::memory::recommend::recommend(&outcomes, &asked);
+        let message = recommendation_message(&asked, &outcomes, &items);
         let mut outcomes = outcomes;
         outcomes.truncate(query.limit.max(1));
-        Ok(Recommendations { items, outcomes, message })
+        Ok(Recommendations {
+            items,
+            outcomes,
+            message,
+        })
     }
 
     async fn by_agent(&self) -> Result<Vec<AgentLearned>, ServiceError> {
         let mut out = Vec::new();
         for (agent, memories, good, bad, pending) in self.memories.counts_by_agent().await? {
             let Ok(agent) = agent.parse() else { continue };
-            let filter = MemoryFilter { agent: Some(agent), limit: 50, ..Default::default() };
+            let filter = MemoryFilter {
+                agent: Some(agent),
+                limit: 50,
+                ..Default::default()
+            };
             let mut top = self.memories.list(&filter).await?.items;
-            top.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(b.evidence.cmp(&a.evidence)));
+            top.sort_by(|a, b| {
+                b.confidence
+                    .total_cmp(&a.confidence)
+                    .then(b.evidence.cmp(&a.evidence))
+            });
             top.truncate(3);
-            out.push(AgentLearned { agent, memories, good, bad, pending, top });
+            out.push(AgentLearned {
+                agent,
+                memories,
+                good,
+                bad,
+                pending,
+                top,
+            });
         }
         Ok(out)
     }

@@ -3,6 +3,7 @@
 //! call them and nothing below them.
 
 mod analytics;
+mod api_keys;
 mod approvals;
 mod campaigns;
 mod connections;
@@ -14,10 +15,10 @@ mod projects;
 mod sync;
 mod system;
 mod webhooks;
-mod api_keys;
 mod workflows;
 
 pub use analytics::Analytics;
+pub use api_keys::ApiKeys;
 pub use approvals::Approvals;
 pub use campaigns::Campaigns;
 pub use connections::Connections;
@@ -29,5 +30,4 @@ pub use projects::Projects;
 pub use sync::PerformanceSync;
 pub use system::System;
 pub use webhooks::Webhooks;
-pub use api_keys::ApiKeys;
 pub use workflows::Workflows;

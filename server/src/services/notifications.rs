@@ -5,8 +5,8 @@ use crate::notifications::{Notifier, NotifyError};
 use async_trait::async_trait;
 use std::sync::Arc;
 use switchboard_core::notifications::{
-    Channel, ChannelInput, DeliveryState, Notification, NotificationsOverview, Preview, Rule,
-    RuleDraft, RuleInput,
+    Channel, ChannelInput, DeliveryState, Notification, NotificationsOverview, Preview, Rule, RuleDraft,
+    RuleInput,
 };
 use switchboard_core::ports::{ExecutionRepo, NotificationRepo, ProjectRepo};
 use switchboard_core::project::ProjectChoice;

@@ -1,12 +1,12 @@
 //! Projects' use cases over the project, campaign and activity repositories.
 
 use async_trait::async_trait;
+use chrono::NaiveDate;
 use std::sync::Arc;
 use switchboard_core::ProjectId;
-use switchboard_core::campaign::CampaignQuery;
-use chrono::NaiveDate;
 use switchboard_core::analytics::campaign_figures::campaign_figures;
 use switchboard_core::analytics::overview::month_pacing;
+use switchboard_core::campaign::CampaignQuery;
 use switchboard_core::ports::{ActivityRepo, AnalyticsRepo, CampaignRepo, ProjectRepo};
 use switchboard_core::project::{
     Project, ProjectDetail, ProjectFilter, ProjectInput, ProjectPatch, ProjectStatus, ProjectSummary,
@@ -71,7 +71,12 @@ impl ProjectService for Projects {
         Ok(self.projects.create(draft, actor).await?)
     }
 
-    async fn update(&self, id: &ProjectId, input: ProjectInput, actor: &str) -> Result<Project, ServiceError> {
+    async fn update(
+        &self,
+        id: &ProjectId,
+        input: ProjectInput,
+        actor: &str,
+    ) -> Result<Project, ServiceError> {
         let draft = input.validate().map_err(ServiceError::Invalid)?;
         Ok(self.projects.update(id, draft, actor).await?)
     }
@@ -92,10 +97,9 @@ impl ProjectService for Projects {
 
     async fn check_exists(&self, id: Option<&ProjectId>, field: &str) -> Result<(), ServiceError> {
         if let Some(p) = id {
-            self.projects
-                .get(p)
-                .await
-                .map_err(|e| ServiceError::from(e).missing_as_field(field, format!("there is no project '{p}'")))?;
+            self.projects.get(p).await.map_err(|e| {
+                ServiceError::from(e).missing_as_field(field, format!("there is no project '{p}'"))
+            })?;
         }
         Ok(())
     }

@@ -118,9 +118,7 @@ impl WorkflowService for Workflows {
         })?;
         let mut input = template.instantiate(name, project_id);
         input.approval = approval;
-        let mut draft = input
-            .validate()
-            .map_err(ServiceError::Invalid)?;
+        let mut draft = input.validate().map_err(ServiceError::Invalid)?;
         draft.template_id = Some(template.id.to_owned());
         Ok(self.workflows.create(draft, actor).await?)
     }

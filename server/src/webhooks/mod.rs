@@ -3,12 +3,11 @@
 
 pub mod signature;
 
-
 use crate::secrets::Keyring;
 use signature::WebhookSecret;
 use std::sync::Arc;
-use switchboard_core::webhooks::{Webhook, WebhookDraft};
 use switchboard_core::ports::WebhookRepo;
+use switchboard_core::webhooks::{Webhook, WebhookDraft};
 use switchboard_core::{RepoError, WebhookId};
 
 #[derive(Debug, thiserror::Error)]

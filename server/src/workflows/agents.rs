@@ -8,15 +8,15 @@ use switchboard_core::Platform;
 use switchboard_core::agents::decide::{self, CampaignPerf, Steps};
 use switchboard_core::agents::lessons::{self, Moves};
 use switchboard_core::agents::platform::{self as adapt, Call};
-use switchboard_core::approval::{ChangeDecision, ChangeKind, ProposedChange};
 use switchboard_core::agents::{find_action, resolve_action};
+use switchboard_core::approval::{ChangeDecision, ChangeKind, ProposedChange};
 use switchboard_core::connection::{Connection, ConnectionStatus};
 use switchboard_core::connectors::ConnectorError;
 use switchboard_core::execution::ToolCallScope;
-use switchboard_core::run_event::RunEvent;
 use switchboard_core::memory::recommend::recommend;
 use switchboard_core::memory::{Memory, MemoryContext, RecallQuery, Recalled};
 use switchboard_core::ports::{Repos, ToolRunError};
+use switchboard_core::run_event::RunEvent;
 use switchboard_core::service::MemoryService;
 use switchboard_core::vertical::Vertical;
 use switchboard_core::workflow::{Agent, StageDef};
@@ -99,8 +99,7 @@ impl StageContext<'_> {
             message: message.into(),
         }
         .into_parts();
-        if let Err(e) = self.services.events.record(self.execution, kind, data).await
-        {
+        if let Err(e) = self.services.events.record(self.execution, kind, data).await {
             tracing::warn!(execution = %self.execution, error = %e, "cannot record reasoning");
         }
     }
@@ -181,7 +180,11 @@ impl StageContext<'_> {
             for action in [moves.raise, moves.cut] {
                 let query = RecallQuery {
                     project_id: Some(project.clone()),
-                    context: MemoryContext { platform: Some(platform), vertical, ..Default::default() },
+                    context: MemoryContext {
+                        platform: Some(platform),
+                        vertical,
+                        ..Default::default()
+                    },
                     action: Some(action),
                     limit: RECALL,
                     ..Default::default()
@@ -211,10 +214,27 @@ impl StageContext<'_> {
         let recommendations: Vec<_> = [moves.raise, moves.cut]
             .iter()
             .zip(&sides)
-            .map(|(action, found)| recommend(found, Some(*action)).into_iter().next())
+            .map(|(action, found)| {
+                let asked = RecallQuery {
+                    context: MemoryContext {
+                        platform: Some(platform),
+                        vertical,
+                        ..Default::default()
+                    },
+                    action: Some(*action),
+                    ..Default::default()
+                };
+                recommend(found, &asked).into_iter().next()
+            })
             .collect();
-        let memories: Vec<Vec<&Memory>> = sides.iter().map(|s| s.iter().map(|r| &r.memory).collect()).collect();
-        let side = |i: usize| lessons::Side { recommendation: recommendations[i].as_ref(), learnings: &memories[i] };
+        let memories: Vec<Vec<&Memory>> = sides
+            .iter()
+            .map(|s| s.iter().map(|r| &r.memory).collect())
+            .collect();
+        let side = |i: usize| lessons::Side {
+            recommendation: recommendations[i].as_ref(),
+            learnings: &memories[i],
+        };
         let (steps, lines) = lessons::steps(max, moves, side(0), side(1), &context);
         for line in lines {
             self.reason(line).await;
@@ -234,7 +254,11 @@ impl StageContext<'_> {
     async fn recall_known(&self, project_name: &str) -> (Vec<String>, Vec<Recalled>) {
         let mut found = Vec::new();
         if let (Some(memory), Some(project)) = (self.memory, self.project) {
-            let query = RecallQuery { project_id: Some(project.clone()), limit: RECALL, ..Default::default() };
+            let query = RecallQuery {
+                project_id: Some(project.clone()),
+                limit: RECALL,
+                ..Default::default()
+            };
             match memory.recall(&query).await {
                 Ok(all) => {
                     found = all
@@ -245,7 +269,9 @@ impl StageContext<'_> {
                 }
                 Err(e) => {
                     tracing::warn!(execution = %self.execution, error = %e, "cannot recall");
-                    let line = "The memory could not be read: the report stands on this period's figures alone".to_owned();
+                    let line =
+                        "The memory could not be read: the report stands on this period's figures alone"
+                            .to_owned();
                     self.reason(line.clone()).await;
                     return (vec![line], Vec::new());
                 }
@@ -392,8 +418,10 @@ async fn report(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Va
         report.total.conversions,
         report.total.roas.map_or("—".to_owned(), |r| format!("{r:.2}"))
     );
-    Ok(json!({"summary": summary, "period": {"from": from, "to": to}, "report": report,
-              "known": known, "recalled": listed(&recalled)}))
+    Ok(
+        json!({"summary": summary, "period": {"from": from, "to": to}, "report": report,
+              "known": known, "recalled": listed(&recalled)}),
+    )
 }
 
 async fn plan(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Value, StageError> {
@@ -436,15 +464,17 @@ async fn plan(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Valu
 
 /// The recalled learnings as a stage lists them: id, summary, score and why.
 fn listed(recalled: &[Recalled]) -> Value {
-    json!(recalled
-        .iter()
-        .map(|r| json!({
-            "id": r.memory.id,
-            "summary": r.memory.summary,
-            "score": r.score,
-            "why": switchboard_core::memory::recall::explain(r),
-        }))
-        .collect::<Vec<_>>())
+    json!(
+        recalled
+            .iter()
+            .map(|r| json!({
+                "id": r.memory.id,
+                "summary": r.memory.summary,
+                "score": r.score,
+                "why": switchboard_core::memory::recall::explain(r),
+            }))
+            .collect::<Vec<_>>()
+    )
 }
 
 /// What a write action worked out: the changes it would make (none made yet) and what it says
@@ -517,7 +547,11 @@ fn launch(ctx: &StageContext<'_>, connections: &[Connection]) -> Planned {
                 "The workflow launches '{name}' on {} at {:.2} a day for {goal}, {}",
                 c.platform.label(),
                 budget as f64 / 1e6,
-                if active { "active at once" } else { "paused until you turn it on" }
+                if active {
+                    "active at once"
+                } else {
+                    "paused until you turn it on"
+                }
             ),
         })
         .collect();
@@ -549,8 +583,13 @@ async fn pause(ctx: &StageContext<'_>, connections: &[Connection]) -> Result<Pla
     let mut specs = Vec::new();
     for (c, d) in &decisions {
         let c = *c;
-        ctx.reason(format!("Would pause '{}' on {}: {}", d.name, d.platform.label(), d.reason))
-            .await;
+        ctx.reason(format!(
+            "Would pause '{}' on {}: {}",
+            d.name,
+            d.platform.label(),
+            d.reason
+        ))
+        .await;
         specs.push(ChangeSpec {
             connection: c,
             kind: ChangeKind::Status,
@@ -579,7 +618,9 @@ async fn rebalance(ctx: &StageContext<'_>, connections: &[Connection]) -> Result
         let s = match steps.iter().find(|(p, _)| *p == c.platform) {
             Some((_, s)) => *s,
             None => {
-                let s = ctx.recall_steps(c.platform, vertical, max, &lessons::BUDGETS, &mut recalled).await;
+                let s = ctx
+                    .recall_steps(c.platform, vertical, max, &lessons::BUDGETS, &mut recalled)
+                    .await;
                 steps.push((c.platform, s));
                 s
             }
@@ -626,7 +667,8 @@ async fn adjust_bids(ctx: &StageContext<'_>, connections: &[Connection]) -> Resu
     let (_, vertical) = ctx.project_words().await;
     let mut recalled = Vec::new();
     let steps = if connections.iter().any(|c| c.platform == Platform::Google) {
-        ctx.recall_steps(Platform::Google, vertical, max, &lessons::BIDS, &mut recalled).await
+        ctx.recall_steps(Platform::Google, vertical, max, &lessons::BIDS, &mut recalled)
+            .await
     } else {
         Steps::even(max)
     };
@@ -774,7 +816,11 @@ async fn promote_pins(ctx: &StageContext<'_>, connections: &[Connection]) -> Res
                 "Promote {} organic Pin(s) at {:.2} a day, {}",
                 chosen.len(),
                 budget as f64 / 1e6,
-                if active { "active at once" } else { "paused until you turn it on" }
+                if active {
+                    "active at once"
+                } else {
+                    "paused until you turn it on"
+                }
             ),
         });
     }
@@ -804,7 +850,10 @@ pub async fn apply(
         })?;
     let object = change.object_id.clone().unwrap_or_default();
     let to = &change.to;
-    let money = |v: &Value| v.as_i64().ok_or_else(|| StageError::Fatal(format!("change {} has no amount", change.id)));
+    let money = |v: &Value| {
+        v.as_i64()
+            .ok_or_else(|| StageError::Fatal(format!("change {} has no amount", change.id)))
+    };
     match (change.kind, change.field.as_str()) {
         (ChangeKind::Budget, _) => {
             let call = adapt::set_budget(c.platform, &object, money(to)?, c.currency);
@@ -824,15 +873,27 @@ pub async fn apply(
                 params: json!({"ad_group_id": object, "cpc_bid_micros": money(to)?}),
             };
             ctx.call(c, &call, Some(format!("bid/{object}"))).await?;
-            ctx.reason(format!("Applied: {} bid {:.2}", change.object_name, money(to)? as f64 / 1e6))
-                .await;
+            ctx.reason(format!(
+                "Applied: {} bid {:.2}",
+                change.object_name,
+                money(to)? as f64 / 1e6
+            ))
+            .await;
             Ok(Ok(json!({"ad_group_id": object})))
         }
         (ChangeKind::Status, _) => {
-            ctx.call(c, &adapt::pause(c.platform, &object), Some(format!("pause/{object}")))
-                .await?;
-            ctx.reason(format!("Applied: paused '{}' on {}", change.object_name, c.platform.label()))
-                .await;
+            ctx.call(
+                c,
+                &adapt::pause(c.platform, &object),
+                Some(format!("pause/{object}")),
+            )
+            .await?;
+            ctx.reason(format!(
+                "Applied: paused '{}' on {}",
+                change.object_name,
+                c.platform.label()
+            ))
+            .await;
             Ok(Ok(json!({"campaign_id": object})))
         }
         (ChangeKind::Create, "campaign") => {
@@ -844,8 +905,11 @@ pub async fn apply(
             let answer = ctx.call(c, &call, Some(format!("launch/{}", c.id))).await?;
             Ok(match adapt::launched(c.platform, &answer) {
                 Ok(id) => {
-                    ctx.reason(format!("Launched '{name}' on {}: campaign {id}", c.platform.label()))
-                        .await;
+                    ctx.reason(format!(
+                        "Launched '{name}' on {}: campaign {id}",
+                        c.platform.label()
+                    ))
+                    .await;
                     Ok(json!({"campaign_id": id}))
                 }
                 Err(reason) => {
@@ -860,10 +924,18 @@ pub async fn apply(
 }
 
 /// A Pin promotion: a campaign, an ad group and one ad per Pin.
-async fn promote(ctx: &StageContext<'_>, c: &Connection, to: &Value) -> Result<Result<Value, String>, StageError> {
+async fn promote(
+    ctx: &StageContext<'_>,
+    c: &Connection,
+    to: &Value,
+) -> Result<Result<Value, String>, StageError> {
     let name = to["name"].as_str().unwrap_or("Pin promotion");
     let budget = to["daily_budget_micros"].as_i64().unwrap_or(0);
-    let status = if to["active"].as_bool().unwrap_or(false) { "ACTIVE" } else { "PAUSED" };
+    let status = if to["active"].as_bool().unwrap_or(false) {
+        "ACTIVE"
+    } else {
+        "PAUSED"
+    };
     let countries = to["countries"].as_array().cloned().unwrap_or_default();
     let chosen: Vec<String> = to["pin_ids"]
         .as_array()
@@ -924,14 +996,20 @@ async fn promote(ctx: &StageContext<'_>, c: &Connection, to: &Value) -> Result<R
         }
     }
     let promoted = made.iter().filter(|m| m.get("ad_id").is_some()).count();
-    ctx.reason(format!("Promoted {promoted} Pin(s) in campaign {campaign_id}")).await;
-    Ok(Ok(json!({"campaign_id": campaign_id, "ad_group_id": group_id, "ads": made})))
+    ctx.reason(format!("Promoted {promoted} Pin(s) in campaign {campaign_id}"))
+        .await;
+    Ok(Ok(
+        json!({"campaign_id": campaign_id, "ad_group_id": group_id, "ads": made}),
+    ))
 }
 
 /// What a write stage reports once its approved changes were applied.
 pub fn applied_output(action: &str, base: &Value, changes: &[ProposedChange]) -> Value {
     let applied = changes.iter().filter(|c| c.applied).count();
-    let failed = changes.iter().filter(|c| c.is_approved() && c.error.is_some()).count();
+    let failed = changes
+        .iter()
+        .filter(|c| c.is_approved() && c.error.is_some())
+        .count();
     let not_approved = changes.iter().filter(|c| !c.is_approved()).count();
     let (verb, noun) = match action {
         "rebalance_budgets" => ("Moved budget on", "campaign(s)"),
@@ -943,7 +1021,10 @@ pub fn applied_output(action: &str, base: &Value, changes: &[ProposedChange]) ->
     let mut summary = format!("{verb} {applied} {noun}");
     let mut notes = Vec::new();
     if not_approved > 0 {
-        notes.push(format!("{not_approved} of {} proposed not approved", changes.len()));
+        notes.push(format!(
+            "{not_approved} of {} proposed not approved",
+            changes.len()
+        ));
     }
     if failed > 0 {
         notes.push(format!("{failed} refused by the platform"));

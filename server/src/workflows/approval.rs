@@ -58,7 +58,10 @@ pub async fn run_stage(ctx: &StageContext<'_>, settings: &GateSettings<'_>) -> R
         // What the stage said when it proposed (its recalled learnings) stays in its output.
         let base = ctx.earlier.cloned().unwrap_or_else(|| json!({}));
         if proposal.status == ProposalStatus::Pending {
-            return Ok(Gate::Waiting { proposal: Box::new(proposal), output: base });
+            return Ok(Gate::Waiting {
+                proposal: Box::new(proposal),
+                output: base,
+            });
         }
         all_refused(&proposal)?;
         return Ok(Gate::Done(agents::applied_output(
@@ -101,7 +104,11 @@ pub async fn run_stage(ctx: &StageContext<'_>, settings: &GateSettings<'_>) -> R
         proposal.decided_at = Some(now());
         apply_changes(ctx, &mut proposal).await?;
         all_refused(&proposal)?;
-        return Ok(Gate::Done(agents::applied_output(action, &output, &proposal.changes)));
+        return Ok(Gate::Done(agents::applied_output(
+            action,
+            &output,
+            &proposal.changes,
+        )));
     }
     let proposal = proposal_for(ctx, settings, changes);
     // Stored before anything is applied, so a restart finds it and carries on from it.
@@ -117,7 +124,10 @@ pub async fn run_stage(ctx: &StageContext<'_>, settings: &GateSettings<'_>) -> R
     ))
     .await;
     apply_approved(ctx, &mut proposal).await?;
-    Ok(Gate::Waiting { proposal: Box::new(proposal), output })
+    Ok(Gate::Waiting {
+        proposal: Box::new(proposal),
+        output,
+    })
 }
 
 /// A stage whose every approved change the platforms refused did not do its job.
@@ -126,7 +136,14 @@ fn all_refused(proposal: &Proposal) -> Result<(), StageError> {
     if !approved.is_empty() && approved.iter().all(|c| c.error.is_some()) {
         let why: Vec<String> = approved
             .iter()
-            .map(|c| format!("{} on {}: {}", c.object_name, c.platform.label(), c.error.as_deref().unwrap_or("")))
+            .map(|c| {
+                format!(
+                    "{} on {}: {}",
+                    c.object_name,
+                    c.platform.label(),
+                    c.error.as_deref().unwrap_or("")
+                )
+            })
             .collect();
         return Err(StageError::Fatal(format!(
             "the platforms refused every change ({})",

@@ -13,8 +13,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use switchboard_core::connectors::{Retry, RetryPolicy};
 use switchboard_core::execution::{Execution, ExecutionStatus, StageStatus};
-use switchboard_core::run_event::RunEvent;
 use switchboard_core::ports::Repos;
+use switchboard_core::run_event::RunEvent;
 use switchboard_core::service::MemoryService;
 use switchboard_core::workflow::StageDef;
 use switchboard_core::{ExecutionId, ProjectId, RepoError, WorkflowId};
@@ -315,13 +315,18 @@ impl Engine {
         match memory.capture_run(&detail).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(execution = %id, learnings = n, "the run's learnings were remembered"),
-            Err(e) => tracing::warn!(execution = %id, error = %e, "the run's learnings could not be remembered"),
+            Err(e) => {
+                tracing::warn!(execution = %id, error = %e, "the run's learnings could not be remembered")
+            }
         }
     }
 
     /// Whether a run waiting for approval must go on waiting (its proposal is undecided and in
     /// time); if not, it is marked running again.
-    async fn still_waiting(&self, detail: &switchboard_core::execution::ExecutionDetail) -> Result<bool, EngineError> {
+    async fn still_waiting(
+        &self,
+        detail: &switchboard_core::execution::ExecutionDetail,
+    ) -> Result<bool, EngineError> {
         let id = &detail.execution.id;
         let Some(stage) = detail
             .stages
@@ -363,7 +368,8 @@ impl Engine {
         if cancelled {
             return self.finish(id, Outcome::Cancelled, None).await;
         }
-        if detail.execution.status == ExecutionStatus::AwaitingApproval && self.still_waiting(&detail).await? {
+        if detail.execution.status == ExecutionStatus::AwaitingApproval && self.still_waiting(&detail).await?
+        {
             return Ok(());
         }
         if detail.execution.status == ExecutionStatus::Pending {
@@ -434,8 +440,16 @@ impl Engine {
                     action: def.action.clone(),
                     attempt,
                 };
-                self.set_stage(id, stage.position, StageStatus::Running, attempt, earlier.clone(), None, event)
-                    .await?;
+                self.set_stage(
+                    id,
+                    stage.position,
+                    StageStatus::Running,
+                    attempt,
+                    earlier.clone(),
+                    None,
+                    event,
+                )
+                .await?;
                 // The pause is spent running, so a watcher sees the stage at work.
                 if !self.settings.stage_pause.is_zero() {
                     let paused = tokio::select! {
@@ -503,7 +517,13 @@ impl Engine {
                         };
                         self.services
                             .executions
-                            .set_status(id, ExecutionStatus::AwaitingApproval, None, None, event.into_parts())
+                            .set_status(
+                                id,
+                                ExecutionStatus::AwaitingApproval,
+                                None,
+                                None,
+                                event.into_parts(),
+                            )
                             .await?;
                         // The task ends here; a decision or the expiry starts the run again.
                         return Ok(());

@@ -20,7 +20,10 @@ async fn project_with_google(app: &TestApp, name: &str, vertical: Option<&str>) 
     assert_eq!(status, 201, "{p}");
     let project = p["id"].as_str().expect("project").to_owned();
     let (status, c) = app
-        .post_json("/api/v1/connections", json!({"project_id": project, "platform": "google", "seed": 11}))
+        .post_json(
+            "/api/v1/connections",
+            json!({"project_id": project, "platform": "google", "seed": 11}),
+        )
         .await;
     assert_eq!(status, 201, "{c}");
     (project, c["id"].as_str().expect("id").to_owned())
@@ -28,7 +31,12 @@ async fn project_with_google(app: &TestApp, name: &str, vertical: Option<&str>) 
 
 /// Runs the performance sync and waits for it to end.
 async fn sync(app: &TestApp) {
-    let r = app.client.post(app.url("/api/v1/analytics/sync")).send().await.expect("request");
+    let r = app
+        .client
+        .post(app.url("/api/v1/analytics/sync"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(r.status().as_u16(), 202);
     let started: Value = r.json().await.expect("json");
     let id = started["run_id"].as_i64().expect("run id");
@@ -58,7 +66,9 @@ async fn workflow(app: &TestApp, project: &str, stages: Value, approval: Option<
 }
 
 async fn start(app: &TestApp, workflow: &str) -> String {
-    let (status, run) = app.post_json("/api/v1/executions", json!({"workflow_id": workflow})).await;
+    let (status, run) = app
+        .post_json("/api/v1/executions", json!({"workflow_id": workflow}))
+        .await;
     assert_eq!(status, 202, "{run}");
     run["id"].as_str().expect("id").to_owned()
 }
@@ -89,7 +99,10 @@ async fn rebalance_approving_all(app: &TestApp, workflow: &str) -> (Value, Vec<V
     let changes = proposal["changes"].as_array().expect("changes").clone();
     let id = proposal["id"].as_str().expect("id");
     let (status, decided) = app
-        .post_json(&format!("/api/v1/approvals/{id}/decision"), json!({"decision": "approve"}))
+        .post_json(
+            &format!("/api/v1/approvals/{id}/decision"),
+            json!({"decision": "approve"}),
+        )
         .await;
     assert_eq!(status, 200, "{decided}");
     let done = run_reaches(app, &run, &["completed", "failed"]).await;
@@ -109,7 +122,9 @@ async fn reasoning(pool: &SqlitePool, run: &str) -> Vec<String> {
 
 async fn outcomes(app: &TestApp, project: &str) -> Vec<Value> {
     let (status, page) = app
-        .get_json(&format!("/api/v1/memories?kind=outcome&project_id={project}&limit=100"))
+        .get_json(&format!(
+            "/api/v1/memories?kind=outcome&project_id={project}&limit=100"
+        ))
         .await;
     assert_eq!(status, 200, "{page}");
     page["items"].as_array().expect("items").clone()
@@ -155,7 +170,11 @@ async fn a_rebalance_is_remembered_measured_and_recalled_the_next_time() {
     let run = done["id"].as_str().expect("id").to_owned();
     let output = &done["stages"][0]["output"];
     assert_eq!(output["applied"].as_u64(), Some(changes.len() as u64), "{output}");
-    assert_eq!(output["recalled"], json!([]), "an empty memory recalls nothing: {output}");
+    assert_eq!(
+        output["recalled"],
+        json!([]),
+        "an empty memory recalls nothing: {output}"
+    );
     let pool = app.pool().await;
     let said = reasoning(&pool, &run).await;
     assert!(
@@ -175,7 +194,10 @@ async fn a_rebalance_is_remembered_measured_and_recalled_the_next_time() {
         assert_eq!(m["agent"], "trader");
         assert_eq!(m["platform"], "google");
         assert_eq!(m["vertical"], "home_decor");
-        assert_eq!(m["action"], if up { "budget_increase" } else { "budget_decrease" });
+        assert_eq!(
+            m["action"],
+            if up { "budget_increase" } else { "budget_decrease" }
+        );
         assert_eq!(m["evidence"], 1);
         assert_eq!(m["source"]["execution_id"], run.as_str());
         assert_eq!(m["outcome"]["status"], "pending", "{m}");
@@ -191,7 +213,13 @@ async fn a_rebalance_is_remembered_measured_and_recalled_the_next_time() {
             .expect("keys");
     let mut expected: Vec<String> = changes
         .iter()
-        .map(|c| format!("run:{run}/{}/{}", done["stages"][0]["stage_id"].as_str().expect("stage"), c["id"].as_str().expect("id")))
+        .map(|c| {
+            format!(
+                "run:{run}/{}/{}",
+                done["stages"][0]["stage_id"].as_str().expect("stage"),
+                c["id"].as_str().expect("id")
+            )
+        })
         .collect();
     expected.sort();
     assert_eq!(keys, expected);
@@ -223,13 +251,14 @@ async fn a_rebalance_is_remembered_measured_and_recalled_the_next_time() {
     .await
     .expect("backdate");
     assert_eq!(done_n.rows_affected(), 1);
-    let treated: String =
-        sqlx::query_scalar("SELECT id FROM campaigns WHERE project_id = ? AND platform = 'google' AND external_id = ?")
-            .bind(&project)
-            .bind(external)
-            .fetch_one(&pool)
-            .await
-            .expect("the raised campaign in the fact store");
+    let treated: String = sqlx::query_scalar(
+        "SELECT id FROM campaigns WHERE project_id = ? AND platform = 'google' AND external_id = ?",
+    )
+    .bind(&project)
+    .bind(external)
+    .fetch_one(&pool)
+    .await
+    .expect("the raised campaign in the fact store");
     sqlx::query(
         "INSERT INTO campaigns (id, project_id, connection_id, platform, external_id, name, status, platform_status, \
          daily_budget_micros, currency, created_at) VALUES ('camp_control01', ?, ?, 'google', '990001', 'Untouched', \
@@ -278,13 +307,30 @@ async fn a_rebalance_is_remembered_measured_and_recalled_the_next_time() {
         "Memory {memory_id}: 1 past budget increase on Google Ads for home decor, median ROAS -5%: raises kept to 10% instead of 20%"
     );
     assert!(said.contains(&line), "{said:#?}");
-    let recalled = again["stages"][0]["output"]["recalled"].as_array().expect("recalled").clone();
-    let cited = recalled.iter().find(|r| r["id"] == memory_id.as_str()).expect("the memory is listed");
-    assert!(cited["summary"].as_str().is_some_and(|s| s.starts_with("Raised the daily budget")), "{cited}");
+    let recalled = again["stages"][0]["output"]["recalled"]
+        .as_array()
+        .expect("recalled")
+        .clone();
+    let cited = recalled
+        .iter()
+        .find(|r| r["id"] == memory_id.as_str())
+        .expect("the memory is listed");
+    assert!(
+        cited["summary"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("Raised the daily budget")),
+        "{cited}"
+    );
     assert!(cited["score"].as_f64().is_some_and(|s| s > 0.0), "{cited}");
-    assert!(cited["why"].as_str().is_some_and(|w| w.starts_with("score ")), "{cited}");
+    assert!(
+        cited["why"].as_str().is_some_and(|w| w.starts_with("score ")),
+        "{cited}"
+    );
     for c in changes.iter().filter(|c| c["to"].as_i64() > c["from"].as_i64()) {
-        let (from, to) = (c["from"].as_i64().expect("from") as f64, c["to"].as_i64().expect("to") as f64);
+        let (from, to) = (
+            c["from"].as_i64().expect("from") as f64,
+            c["to"].as_i64().expect("to") as f64,
+        );
         // Whole cents: a hair over 10% at most.
         assert!(to / from - 1.0 <= 0.1 + 1e-3, "a raise over 10%: {c}");
     }
@@ -331,23 +377,44 @@ async fn with_an_empty_memory_every_agent_action_runs_and_says_there_is_nothing_
         assert!(said.iter().any(|l| l == line), "{line} missing from {said:#?}");
     }
     // The run's changes and the Analyst's findings are what the memory now holds.
-    let (status, page) = app.get_json(&format!("/api/v1/memories?project_id={project}&limit=100")).await;
+    let (status, page) = app
+        .get_json(&format!("/api/v1/memories?project_id={project}&limit=100"))
+        .await;
     assert_eq!(status, 200, "{page}");
     let findings = output(0)["report"]["findings"].as_array().map_or(0, Vec::len);
-    let insights = page["items"].as_array().expect("items").iter().filter(|m| m["kind"] == "insight").count();
-    assert!(findings > 0 && insights > 0 && insights <= findings, "{findings} findings, {insights} insights");
+    let insights = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|m| m["kind"] == "insight")
+        .count();
+    assert!(
+        findings > 0 && insights > 0 && insights <= findings,
+        "{findings} findings, {insights} insights"
+    );
 
     // The next report knows what the first one found, citing the learnings.
-    let report = workflow(&app, &project, json!([{"agent": "Analyst", "action": "report"}]), None).await;
+    let report = workflow(
+        &app,
+        &project,
+        json!([{"agent": "Analyst", "action": "report"}]),
+        None,
+    )
+    .await;
     let run = start(&app, &report).await;
     let done = run_reaches(&app, &run, &["completed", "failed"]).await;
     assert_eq!(done["status"], "completed", "{done}");
-    let known = done["stages"][0]["output"]["known"].as_array().expect("known").clone();
+    let known = done["stages"][0]["output"]["known"]
+        .as_array()
+        .expect("known")
+        .clone();
     assert!(!known.is_empty());
     for line in &known {
         let line = line.as_str().expect("text");
         assert!(line.starts_with("Known: ") && line.contains("(mem_"), "{line}");
     }
-    let recalled = done["stages"][0]["output"]["recalled"].as_array().expect("recalled");
+    let recalled = done["stages"][0]["output"]["recalled"]
+        .as_array()
+        .expect("recalled");
     assert_eq!(recalled.len(), known.len());
 }

@@ -465,14 +465,19 @@ async fn pacing_says_why_a_project_is_over_and_gives_no_status_without_campaigns
     assert_eq!(created, 201, "{project}");
     let id = project["id"].as_str().unwrap_or_default();
     let (_, pacing) = app
-        .get_json(&format!("/api/v1/analytics/pacing?as_of=2026-07-15&project_id={id}"))
+        .get_json(&format!(
+            "/api/v1/analytics/pacing?as_of=2026-07-15&project_id={id}"
+        ))
         .await;
     let p = &pacing["projects"][0];
     assert_eq!(p["campaigns"], 0, "{p}");
     assert_eq!(p["status"], Value::Null, "{p}");
     assert_eq!(p["budget_mismatch"], Value::Null, "{p}");
     assert_eq!(p["budget_micros"], 3_000_000_000i64, "{p}");
-    assert_eq!(p["expected_micros"], 1_451_612_903i64, "15 of July's 31 days of 3,000");
+    assert_eq!(
+        p["expected_micros"], 1_451_612_903i64,
+        "15 of July's 31 days of 3,000"
+    );
 
     // The document describes the new fields.
     let (_, doc) = app.get_json("/api/openapi.json").await;
@@ -484,7 +489,11 @@ async fn pacing_says_why_a_project_is_over_and_gives_no_status_without_campaigns
                 .as_array()
                 .is_some_and(|parts| parts.iter().any(|p| has(p, field)))
     }
-    assert!(has(&schemas["ProjectPacing"], "budget_mismatch"), "{}", schemas["ProjectPacing"]);
+    assert!(
+        has(&schemas["ProjectPacing"], "budget_mismatch"),
+        "{}",
+        schemas["ProjectPacing"]
+    );
     assert!(has(&schemas["Pacing"], "status"), "{}", schemas["Pacing"]);
     // ...and says the status may be null.
     let status = &schemas["Pacing"]["properties"]["status"];
@@ -494,7 +503,13 @@ async fn pacing_says_why_a_project_is_over_and_gives_no_status_without_campaigns
             .is_some_and(|alts| alts.iter().any(|a| a["type"] == "null")),
         "{status}"
     );
-    for field in ["gap", "campaigns_monthly_micros", "project_monthly_micros", "ratio", "message"] {
+    for field in [
+        "gap",
+        "campaigns_monthly_micros",
+        "project_monthly_micros",
+        "ratio",
+        "message",
+    ] {
         assert!(
             has(&schemas["BudgetMismatch"], field),
             "BudgetMismatch.{field}: {}",

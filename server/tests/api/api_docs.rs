@@ -102,7 +102,14 @@ async fn every_operation_is_described_and_every_reference_resolves() {
     // Enumerations use the wire's spelling.
     assert_eq!(
         schemas["ExecutionStatus"]["enum"],
-        json!(["pending", "running", "awaiting_approval", "completed", "failed", "cancelled"])
+        json!([
+            "pending",
+            "running",
+            "awaiting_approval",
+            "completed",
+            "failed",
+            "cancelled"
+        ])
     );
     assert_eq!(
         schemas["Platform"]["enum"],

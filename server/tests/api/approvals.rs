@@ -111,13 +111,20 @@ async fn a_rebalance_waits_and_applies_exactly_the_approved_changes() {
 
     let proposal = pending_proposal(&app, &run).await;
     let changes = proposal["changes"].as_array().expect("changes").clone();
-    assert!(changes.len() >= 2, "a rebalance moves at least two budgets: {proposal}");
+    assert!(
+        changes.len() >= 2,
+        "a rebalance moves at least two budgets: {proposal}"
+    );
     for c in &changes {
         assert_eq!(c["field"], "daily_budget_micros");
         assert_eq!(c["decision"], "pending");
         assert!(c["why"].as_str().is_some_and(|w| !w.is_empty()));
         let id = c["object_id"].as_str().expect("campaign");
-        assert_eq!(c["from"].as_i64(), before.get(id).copied(), "from is the live budget");
+        assert_eq!(
+            c["from"].as_i64(),
+            before.get(id).copied(),
+            "from is the live budget"
+        );
         assert_ne!(c["from"], c["to"]);
     }
     assert_eq!(proposal["stage_name"], "Trader: rebalance_budgets");
@@ -133,7 +140,12 @@ async fn a_rebalance_waits_and_applies_exactly_the_approved_changes() {
         .await;
     assert_eq!(status, 200, "{decided}");
     assert_eq!(decided["status"], "decided");
-    assert!(decided["decided_by"].as_str().is_some_and(|w| w.starts_with("api key key_")), "{decided}");
+    assert!(
+        decided["decided_by"]
+            .as_str()
+            .is_some_and(|w| w.starts_with("api key key_")),
+        "{decided}"
+    );
 
     let done = run_reaches(&app, &run, &["completed", "failed"]).await;
     assert_eq!(done["status"], "completed", "{done}");
@@ -141,7 +153,11 @@ async fn a_rebalance_waits_and_applies_exactly_the_approved_changes() {
     for c in &changes {
         let campaign = c["object_id"].as_str().expect("campaign");
         let expected = if c["id"] == first { &c["to"] } else { &c["from"] };
-        assert_eq!(after.get(campaign).copied(), expected.as_i64(), "campaign {campaign}");
+        assert_eq!(
+            after.get(campaign).copied(),
+            expected.as_i64(),
+            "campaign {campaign}"
+        );
     }
     // Campaigns nobody proposed to change kept their budgets.
     for (campaign, budget) in &before {
@@ -160,7 +176,10 @@ async fn a_rebalance_waits_and_applies_exactly_the_approved_changes() {
 
     // The decision is final.
     let (status, again) = app
-        .post_json(&format!("/api/v1/approvals/{id}/decision"), json!({"decision": "reject"}))
+        .post_json(
+            &format!("/api/v1/approvals/{id}/decision"),
+            json!({"decision": "reject"}),
+        )
         .await;
     assert_eq!(status, 409, "{again}");
 
@@ -178,14 +197,18 @@ async fn a_rebalance_waits_and_applies_exactly_the_approved_changes() {
     assert_eq!(audit[1].0, "user", "{audit:?}");
     assert!(audit[1].2.contains("(by api key key_"), "{audit:?}");
     assert!(audit[1].2.contains("only the first for now"), "{audit:?}");
-    let logged: Vec<String> = sqlx::query_scalar(
-        "SELECT type FROM events WHERE execution_id = ? ORDER BY seq",
-    )
-    .bind(&run)
-    .fetch_all(&pool)
-    .await
-    .expect("events");
-    for kind in ["stage.awaiting_approval", "approval.requested", "approval.decided", "execution.resumed"] {
+    let logged: Vec<String> =
+        sqlx::query_scalar("SELECT type FROM events WHERE execution_id = ? ORDER BY seq")
+            .bind(&run)
+            .fetch_all(&pool)
+            .await
+            .expect("events");
+    for kind in [
+        "stage.awaiting_approval",
+        "approval.requested",
+        "approval.decided",
+        "execution.resumed",
+    ] {
         assert!(logged.iter().any(|k| k == kind), "{kind} missing from {logged:?}");
     }
 }
@@ -202,7 +225,10 @@ async fn rejecting_applies_nothing_and_a_dry_run_writes_nothing() {
     let proposal = pending_proposal(&app, &run).await;
     let id = proposal["id"].as_str().expect("id");
     let (status, decided) = app
-        .post_json(&format!("/api/v1/approvals/{id}/decision"), json!({"decision": "reject"}))
+        .post_json(
+            &format!("/api/v1/approvals/{id}/decision"),
+            json!({"decision": "reject"}),
+        )
         .await;
     assert_eq!(status, 200, "{decided}");
     assert!(
@@ -213,7 +239,11 @@ async fn rejecting_applies_nothing_and_a_dry_run_writes_nothing() {
     let done = run_reaches(&app, &run, &["completed", "failed"]).await;
     assert_eq!(done["status"], "completed", "{done}");
     assert_eq!(done["stages"][0]["output"]["applied"], 0);
-    assert_eq!(budgets(&app, &connection).await, before, "rejecting applied nothing");
+    assert_eq!(
+        budgets(&app, &connection).await,
+        before,
+        "rejecting applied nothing"
+    );
 
     let dry = start(&app, &workflow, true).await;
     let done = run_reaches(&app, &dry, &["completed", "failed", "awaiting_approval"]).await;
@@ -222,8 +252,16 @@ async fn rejecting_applies_nothing_and_a_dry_run_writes_nothing() {
     let output = &done["stages"][0]["output"];
     assert_eq!(output["dry_run"], true, "{output}");
     assert!(output["changes"].as_array().is_some_and(|c| !c.is_empty()));
-    assert!(output["summary"].as_str().is_some_and(|s| s.starts_with("Dry run: would make")));
-    assert_eq!(budgets(&app, &connection).await, before, "a dry run wrote nothing");
+    assert!(
+        output["summary"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("Dry run: would make"))
+    );
+    assert_eq!(
+        budgets(&app, &connection).await,
+        before,
+        "a dry run wrote nothing"
+    );
     let (_, pending) = app.get_json("/api/v1/approvals?status=pending").await;
     assert_eq!(pending.as_array().map(Vec::len), Some(0), "{pending}");
 }
@@ -256,7 +294,9 @@ async fn auto_mode_and_small_changes_go_through_and_bad_decisions_name_the_field
     assert!(
         done["stages"][0]["output"]["changes"]
             .as_array()
-            .is_some_and(|c| c.iter().all(|c| c["decision"] == "auto_approved" && c["applied"] == true)),
+            .is_some_and(|c| c
+                .iter()
+                .all(|c| c["decision"] == "auto_approved" && c["applied"] == true)),
         "{done}"
     );
 
@@ -292,7 +332,10 @@ async fn auto_mode_and_small_changes_go_through_and_bad_decisions_name_the_field
         .await;
     assert_eq!(status, 422, "{e}");
     let (status, _) = app
-        .post_json("/api/v1/approvals/prop_nope/decision", json!({"decision": "approve"}))
+        .post_json(
+            "/api/v1/approvals/prop_nope/decision",
+            json!({"decision": "approve"}),
+        )
         .await;
     assert_eq!(status, 404);
     let (status, _) = app.get_json(&format!("/api/v1/approvals/{id}")).await;
@@ -306,7 +349,10 @@ async fn auto_mode_and_small_changes_go_through_and_bad_decisions_name_the_field
     let (_, p) = app.get_json(&format!("/api/v1/approvals/{id}")).await;
     assert_eq!(p["status"], "withdrawn", "{p}");
     let (status, _) = app
-        .post_json(&format!("/api/v1/approvals/{id}/decision"), json!({"decision": "approve"}))
+        .post_json(
+            &format!("/api/v1/approvals/{id}/decision"),
+            json!({"decision": "approve"}),
+        )
         .await;
     assert_eq!(status, 409);
 }
@@ -327,7 +373,10 @@ async fn an_expired_proposal_applies_nothing_and_the_run_goes_on() {
         .await
         .expect("expire");
     let (status, e) = app
-        .post_json(&format!("/api/v1/approvals/{id}/decision"), json!({"decision": "approve"}))
+        .post_json(
+            &format!("/api/v1/approvals/{id}/decision"),
+            json!({"decision": "approve"}),
+        )
         .await;
     assert_eq!(status, 409, "{e}");
     assert!(e.to_string().contains("expired"), "{e}");
@@ -379,11 +428,15 @@ async fn a_rule_on_approval_requested_sends_the_changes_with_a_link_to_decide() 
     }
     let embed = &body["embeds"][0];
     assert!(
-        embed["title"].as_str().is_some_and(|t| t.ends_with("Approval needed: Budget rebalance")),
+        embed["title"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("Approval needed: Budget rebalance")),
         "{body}"
     );
     assert!(
-        embed["url"].as_str().is_some_and(|u| u.ends_with(&format!("/executions/{run}#approval"))),
+        embed["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with(&format!("/executions/{run}#approval"))),
         "{body}"
     );
     let first = &proposal["changes"][0];
@@ -395,7 +448,9 @@ async fn a_rule_on_approval_requested_sends_the_changes_with_a_link_to_decide() 
         "{body}"
     );
     assert!(
-        fields.iter().any(|f| f["value"].as_str().is_some_and(|v| v.contains(first["why"].as_str().unwrap_or("?")))),
+        fields.iter().any(|f| f["value"]
+            .as_str()
+            .is_some_and(|v| v.contains(first["why"].as_str().unwrap_or("?")))),
         "{body}"
     );
 }

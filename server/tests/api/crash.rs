@@ -248,7 +248,12 @@ async fn a_run_waiting_for_approval_survives_a_sigkill_and_goes_on_after_the_dec
         .build()
         .expect("client");
     let (mut first, base) = start(&url);
-    let project = post(&client, format!("{base}/api/v1/projects"), json!({"name": "Wait Co"})).await;
+    let project = post(
+        &client,
+        format!("{base}/api/v1/projects"),
+        json!({"name": "Wait Co"}),
+    )
+    .await;
     let project = project["id"].as_str().expect("project").to_owned();
     post(
         &client,
@@ -281,7 +286,10 @@ async fn a_run_waiting_for_approval_survives_a_sigkill_and_goes_on_after_the_dec
     let (mut second, base) = start(&url);
     // Still waiting after the restart: nothing was applied or decided by itself.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(statuses(&client, &base, std::slice::from_ref(&id)).await[0], "awaiting_approval");
+    assert_eq!(
+        statuses(&client, &base, std::slice::from_ref(&id)).await[0],
+        "awaiting_approval"
+    );
     let pending: Value = client
         .get(format!("{base}/api/v1/approvals?status=pending"))
         .send()
@@ -298,14 +306,20 @@ async fn a_run_waiting_for_approval_survives_a_sigkill_and_goes_on_after_the_dec
     let proposed = proposal["changes"].as_array().map_or(0, Vec::len);
     let decided = post(
         &client,
-        format!("{base}/api/v1/approvals/{}/decision", proposal["id"].as_str().expect("id")),
+        format!(
+            "{base}/api/v1/approvals/{}/decision",
+            proposal["id"].as_str().expect("id")
+        ),
         json!({"decision": "approve"}),
     )
     .await;
     assert_eq!(decided["status"], "decided");
     let deadline = Instant::now() + Duration::from_secs(30);
     while statuses(&client, &base, std::slice::from_ref(&id)).await[0] != "completed" {
-        assert!(Instant::now() < deadline, "the run did not complete after the decision");
+        assert!(
+            Instant::now() < deadline,
+            "the run did not complete after the decision"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let detail: Value = client
@@ -316,7 +330,11 @@ async fn a_run_waiting_for_approval_survives_a_sigkill_and_goes_on_after_the_dec
         .json()
         .await
         .expect("json");
-    assert_eq!(detail["stages"][0]["output"]["applied"].as_u64(), Some(proposed as u64), "{detail}");
+    assert_eq!(
+        detail["stages"][0]["output"]["applied"].as_u64(),
+        Some(proposed as u64),
+        "{detail}"
+    );
     assert_eq!(detail["stages"][1]["status"], "completed");
     // The proposal made before the kill and applied after it: each change remembered once.
     let pool = sqlx::sqlite::SqlitePoolOptions::new()

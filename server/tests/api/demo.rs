@@ -58,7 +58,10 @@ async fn the_demo_tells_one_story_and_every_seeded_workflow_runs() {
         "seeding took {:?}",
         started.elapsed()
     );
-    assert!(said.contains("4 projects") && said.contains("6 workflows"), "{said}");
+    assert!(
+        said.contains("4 projects") && said.contains("6 workflows"),
+        "{said}"
+    );
     assert!(said.contains("runs made by the agents"), "{said}");
     // A second seed leaves the database alone.
     assert!(seed_demo(&url).contains("nothing was added"));
@@ -92,12 +95,24 @@ async fn the_demo_tells_one_story_and_every_seeded_workflow_runs() {
             assert_eq!(c["time_zone"], zone, "{c}");
         }
         // Its campaigns carry only its brand.
-        let (_, page) = app.get_json(&format!("/api/v1/campaigns?project_id={id}&limit=500")).await;
-        let campaigns = page["items"].as_array().or_else(|| page["campaigns"].as_array()).expect("campaigns");
-        assert!(campaigns.len() >= 3 * platforms.len(), "{id}: {} campaigns", campaigns.len());
+        let (_, page) = app
+            .get_json(&format!("/api/v1/campaigns?project_id={id}&limit=500"))
+            .await;
+        let campaigns = page["items"]
+            .as_array()
+            .or_else(|| page["campaigns"].as_array())
+            .expect("campaigns");
+        assert!(
+            campaigns.len() >= 3 * platforms.len(),
+            "{id}: {} campaigns",
+            campaigns.len()
+        );
         for c in campaigns {
             let name = c["name"].as_str().unwrap_or_default();
-            assert!(name.starts_with(brand), "{id} holds another brand's campaign: {name}");
+            assert!(
+                name.starts_with(brand),
+                "{id} holds another brand's campaign: {name}"
+            );
         }
     }
 
@@ -116,15 +131,26 @@ async fn the_demo_tells_one_story_and_every_seeded_workflow_runs() {
     let status_of = |s: &str| memories.iter().filter(|m| m["outcome"]["status"] == s).count();
     assert!(status_of("measured") >= 30, "{} measured", status_of("measured"));
     assert!(status_of("pending") >= 5, "{} pending", status_of("pending"));
-    assert!(status_of("inconclusive") >= 3, "{} inconclusive", status_of("inconclusive"));
-    let merged = memories.iter().filter(|m| m["evidence"].as_u64() > Some(1)).count();
+    assert!(
+        status_of("inconclusive") >= 3,
+        "{} inconclusive",
+        status_of("inconclusive")
+    );
+    let merged = memories
+        .iter()
+        .filter(|m| m["evidence"].as_u64() > Some(1))
+        .count();
     assert!(merged >= 10, "{merged} learnings seen more than once");
     for kind in ["outcome", "insight", "note"] {
         assert!(memories.iter().any(|m| m["kind"] == kind), "no {kind}");
     }
     assert!(memories.iter().any(|m| m["agent"] == "person"));
     // Dated in the past as they happened, not when seeding ran.
-    let oldest = memories.iter().filter_map(|m| m["created_at"].as_str()).min().expect("dates");
+    let oldest = memories
+        .iter()
+        .filter_map(|m| m["created_at"].as_str())
+        .min()
+        .expect("dates");
     let month_ago = (chrono::Utc::now() - chrono::Duration::days(30)).to_rfc3339();
     assert!(oldest < month_ago.as_str(), "oldest learning {oldest}");
     // The story recall tells: raising Meta budgets for the retail client lowered ROAS, repeatedly.
@@ -135,13 +161,18 @@ async fn the_demo_tells_one_story_and_every_seeded_workflow_runs() {
         .and_then(|p| p["id"].as_str())
         .expect("Northwind");
     let (status, recalled) = app
-        .get_json(&format!("/api/v1/memories/recall?project_id={retail}&platform=meta&action=budget_increase&limit=3"))
+        .get_json(&format!(
+            "/api/v1/memories/recall?project_id={retail}&platform=meta&action=budget_increase&limit=3"
+        ))
         .await;
     assert_eq!(status, 200, "{recalled}");
     assert!(
-        array(&recalled["items"]).iter().map(|r| &r["memory"]).any(|m| m["action"] == "budget_increase"
-            && m["outcome"]["verdict"] == "bad"
-            && m["evidence"].as_u64() >= Some(3)),
+        array(&recalled["items"])
+            .iter()
+            .map(|r| &r["memory"])
+            .any(|m| m["action"] == "budget_increase"
+                && m["outcome"]["verdict"] == "bad"
+                && m["evidence"].as_u64() >= Some(3)),
         "{recalled}"
     );
 
@@ -153,7 +184,9 @@ async fn the_demo_tells_one_story_and_every_seeded_workflow_runs() {
     for w in workflows {
         let wid = w["id"].as_str().expect("id");
         assert!(w["project_id"].is_string(), "{w}");
-        let (_, runs) = app.get_json(&format!("/api/v1/executions?workflow_id={wid}")).await;
+        let (_, runs) = app
+            .get_json(&format!("/api/v1/executions?workflow_id={wid}"))
+            .await;
         let runs = array(&runs);
         assert!(runs.len() >= 2, "{}: {} runs", w["name"], runs.len());
         for run in runs {
@@ -169,7 +202,10 @@ async fn the_demo_tells_one_story_and_every_seeded_workflow_runs() {
             let rid = run["id"].as_str().expect("id");
             let events = stream(&app, &format!("/api/v1/executions/{rid}/events"), None).await;
             let kinds: Vec<&str> = events.iter().map(|(_, k, _)| k.as_str()).collect();
-            assert!(kinds.contains(&"stage.started") && kinds.contains(&"stage.completed"), "{kinds:?}");
+            assert!(
+                kinds.contains(&"stage.started") && kinds.contains(&"stage.completed"),
+                "{kinds:?}"
+            );
             assert!(kinds.contains(&"agent.reasoning"), "{kinds:?}");
             for (_, kind, e) in &events {
                 if kind == "tool.called" {
@@ -221,13 +257,18 @@ async fn a_workflow_without_a_project_asks_for_one_and_earlier_words_save_unchan
         .await;
     assert_eq!(status, 422, "{refused}");
     assert!(refused.to_string().contains("project_id"), "{refused}");
-    let (_, runs) = app.get_json(&format!("/api/v1/executions?workflow_id={id}")).await;
+    let (_, runs) = app
+        .get_json(&format!("/api/v1/executions?workflow_id={id}"))
+        .await;
     assert_eq!(array(&runs).len(), 0, "nothing was started");
 
     // Given a project, it runs.
     let project = app.new_project("Imported Co", "EUR").await;
     let (status, started) = app
-        .post_json("/api/v1/executions", json!({"workflow_id": id, "project_id": project}))
+        .post_json(
+            "/api/v1/executions",
+            json!({"workflow_id": id, "project_id": project}),
+        )
         .await;
     assert_eq!(status, 202, "{started}");
 

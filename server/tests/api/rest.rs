@@ -214,7 +214,10 @@ async fn a_project_vertical_is_one_of_the_names() {
     assert_eq!(body["error"]["fields"][0]["field"], "status", "{body}");
     let (_, doc) = json(&app, "/api/openapi.json").await;
     let documented = &doc["components"]["schemas"]["ProjectPatch"]["properties"]["vertical"]["oneOf"];
-    assert_eq!(documented[0]["$ref"], "#/components/schemas/Vertical", "{documented}");
+    assert_eq!(
+        documented[0]["$ref"], "#/components/schemas/Vertical",
+        "{documented}"
+    );
     assert_eq!(documented[1]["pattern"], r"^\s*$", "{documented}");
 
     // A stored word that names no vertical (written by hand, say) reads as other.

@@ -348,11 +348,17 @@ async fn runs_are_listed_by_project_and_workflow() {
     got.sort();
     assert_eq!(got, expected);
     let (_, in_project) = app
-        .get_json(&format!("/api/v1/executions?project_id={project}&workflow_id={}", workflows[1]))
+        .get_json(&format!(
+            "/api/v1/executions?project_id={project}&workflow_id={}",
+            workflows[1]
+        ))
         .await;
     assert_eq!(ids(&in_project).len(), 1, "{in_project}");
     let (_, elsewhere) = app
-        .get_json(&format!("/api/v1/executions?project_id={other}&workflow_id={}", workflows[1]))
+        .get_json(&format!(
+            "/api/v1/executions?project_id={other}&workflow_id={}",
+            workflows[1]
+        ))
         .await;
     assert_eq!(ids(&elsewhere), Vec::<String>::new());
     let (status, bad) = app.get_json("/api/v1/executions?workflow_id=nope").await;

@@ -73,9 +73,7 @@ impl FromStr for Latency {
             n => match n.trim_end_matches("ms").trim().parse::<u64>() {
                 Ok(ms) if ms <= MAX_FIXED_MS => Ok(Latency::Fixed(Duration::from_millis(ms))),
                 Ok(_) => Err(format!("'{s}' is more than {MAX_FIXED_MS} ms")),
-                Err(_) => Err(format!(
-                    "'{s}' is not off, realistic or a number of milliseconds"
-                )),
+                Err(_) => Err(format!("'{s}' is not off, realistic or a number of milliseconds")),
             },
         }
     }
@@ -111,14 +109,24 @@ mod tests {
     #[test]
     fn realistic_calls_take_tens_to_hundreds_of_ms_the_same_for_the_same_call() {
         let l = Latency::Realistic;
-        assert_eq!(l.delay(Platform::Meta, Access::Read, &["c1", "list", "1"]), l.delay(Platform::Meta, Access::Read, &["c1", "list", "1"]));
+        assert_eq!(
+            l.delay(Platform::Meta, Access::Read, &["c1", "list", "1"]),
+            l.delay(Platform::Meta, Access::Read, &["c1", "list", "1"])
+        );
         for platform in Platform::ALL {
             for access in [Access::Read, Access::Write] {
                 let (lo, hi) = range_ms(platform, access);
                 let times: Vec<f64> = (0..500)
-                    .map(|n| l.delay(platform, access, &["c", "t", &n.to_string()]).as_secs_f64() * 1_000.0)
+                    .map(|n| {
+                        l.delay(platform, access, &["c", "t", &n.to_string()])
+                            .as_secs_f64()
+                            * 1_000.0
+                    })
                     .collect();
-                assert!(times.iter().all(|t| *t >= lo - 0.01 && *t <= hi + 0.01), "{platform}");
+                assert!(
+                    times.iter().all(|t| *t >= lo - 0.01 && *t <= hi + 0.01),
+                    "{platform}"
+                );
                 assert!(lo >= 50.0 && hi <= 1_000.0);
                 let mean = times.iter().sum::<f64>() / times.len() as f64;
                 // Most calls are quick; the mean sits in the lower half of the range.
@@ -135,7 +143,10 @@ mod tests {
         };
         assert!(mean(Platform::Google, Access::Write) > mean(Platform::Google, Access::Read));
         assert!(mean(Platform::Google, Access::Read) > mean(Platform::Pinterest, Access::Read));
-        assert_eq!(Latency::Off.delay(Platform::Google, Access::Write, &[]), Duration::ZERO);
+        assert_eq!(
+            Latency::Off.delay(Platform::Google, Access::Write, &[]),
+            Duration::ZERO
+        );
         assert_eq!(
             Latency::Fixed(Duration::from_millis(75)).delay(Platform::Meta, Access::Read, &["x"]),
             Duration::from_millis(75)

@@ -343,7 +343,11 @@ impl TestAccount {
         };
         let account_id = random_digits(&mut r, digits);
         let drawn_brand = *r.pick(&BRANDS);
-        let brand = look.brand.map(str::trim).filter(|b| !b.is_empty()).unwrap_or(drawn_brand);
+        let brand = look
+            .brand
+            .map(str::trim)
+            .filter(|b| !b.is_empty())
+            .unwrap_or(drawn_brand);
         // The draw is still made, so what follows is drawn as before.
         let _drawn_zone = r.pick(&TIME_ZONES);
         let time_zone = look.time_zone.unwrap_or_else(|| time_zone_for(currency));

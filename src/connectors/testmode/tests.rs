@@ -701,7 +701,10 @@ fn rates_vary_from_day_to_day_with_the_weekday_and_repeat_for_the_same_day() {
             let again = account(platform, seed);
             for c in &a.campaigns {
                 let rows: Vec<DayMetrics> = days.iter().filter_map(|d| a.day_metrics(c, *d, today)).collect();
-                let same: Vec<DayMetrics> = days.iter().filter_map(|d| again.day_metrics(c, *d, today)).collect();
+                let same: Vec<DayMetrics> = days
+                    .iter()
+                    .filter_map(|d| again.day_metrics(c, *d, today))
+                    .collect();
                 assert_eq!(rows, same, "same inputs, same numbers");
                 let rows: Vec<&DayMetrics> = rows.iter().filter(|m| m.clicks >= 200).collect();
                 if rows.len() < 10 {
@@ -715,7 +718,12 @@ fn rates_vary_from_day_to_day_with_the_weekday_and_repeat_for_the_same_day() {
                 };
                 let ctr = distinct(&|m| m.clicks as f64 / m.impressions as f64 * 100.0);
                 let cpc = distinct(&|m| m.spend_micros as f64 / m.clicks as f64 / 1e4);
-                assert!(ctr >= rows.len() * 2 / 3, "{platform} {}: {ctr} CTRs in {} days", c.name, rows.len());
+                assert!(
+                    ctr >= rows.len() * 2 / 3,
+                    "{platform} {}: {ctr} CTRs in {} days",
+                    c.name,
+                    rows.len()
+                );
                 assert!(cpc >= rows.len() * 2 / 3, "{platform} {}: {cpc} CPCs", c.name);
             }
         }
@@ -728,8 +736,14 @@ fn rates_vary_from_day_to_day_with_the_weekday_and_repeat_for_the_same_day() {
             for c in &a.campaigns {
                 for k in 1..=56 {
                     let d = today - chrono::Days::new(k);
-                    let Some(m) = a.day_metrics(c, d, today) else { continue };
-                    let bucket = if seasonality::is_weekend(d) { &mut we } else { &mut wd };
+                    let Some(m) = a.day_metrics(c, d, today) else {
+                        continue;
+                    };
+                    let bucket = if seasonality::is_weekend(d) {
+                        &mut we
+                    } else {
+                        &mut wd
+                    };
                     bucket.0 += m.clicks as f64;
                     bucket.1 += m.impressions as f64;
                 }
@@ -737,15 +751,26 @@ fn rates_vary_from_day_to_day_with_the_weekday_and_repeat_for_the_same_day() {
         }
         (we.0 / we.1) / (wd.0 / wd.1)
     };
-    assert!(weekend_lift(Platform::Meta) > 1.03, "{}", weekend_lift(Platform::Meta));
-    assert!(weekend_lift(Platform::Google) < 0.97, "{}", weekend_lift(Platform::Google));
+    assert!(
+        weekend_lift(Platform::Meta) > 1.03,
+        "{}",
+        weekend_lift(Platform::Meta)
+    );
+    assert!(
+        weekend_lift(Platform::Google) < 0.97,
+        "{}",
+        weekend_lift(Platform::Google)
+    );
 }
 
 #[test]
 fn new_accounts_keep_their_currencys_time_zone_unless_told_and_can_carry_a_brand() {
     assert_eq!(time_zone_for(Currency::EUR), "Europe/Berlin");
     assert_eq!(time_zone_for(Currency::USD), "America/New_York");
-    assert_eq!(time_zone_for(Currency::parse("GBP").expect("gbp")), "Europe/London");
+    assert_eq!(
+        time_zone_for(Currency::parse("GBP").expect("gbp")),
+        "Europe/London"
+    );
     assert_eq!(time_zone_for(Currency::parse("JPY").expect("jpy")), "Asia/Tokyo");
     assert_eq!(time_zone_for(Currency::parse("XYZ").expect("xyz")), "UTC");
     for seed in 0..20 {
@@ -760,9 +785,19 @@ fn new_accounts_keep_their_currencys_time_zone_unless_told_and_can_carry_a_brand
     let branded = TestAccount::generate_as(Platform::Pinterest, 9, Currency::EUR, day(TODAY), look);
     assert_eq!(branded.name, "Alpine Trails — Pinterest Ads");
     assert_eq!(branded.time_zone, "Europe/Vienna");
-    assert!(branded.campaigns.iter().all(|c| c.name.starts_with("Alpine Trails | ")));
+    assert!(
+        branded
+            .campaigns
+            .iter()
+            .all(|c| c.name.starts_with("Alpine Trails | "))
+    );
     assert!(branded.pins.iter().all(|p| p.title.starts_with("Alpine Trails")));
     // The same ids and budgets as the account the seed gives without a look.
-    let ids = |a: &TestAccount| a.campaigns.iter().map(|c| (c.id.clone(), c.current_budget())).collect::<Vec<_>>();
+    let ids = |a: &TestAccount| {
+        a.campaigns
+            .iter()
+            .map(|c| (c.id.clone(), c.current_budget()))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ids(&branded), ids(&plain));
 }

@@ -231,11 +231,7 @@ fn KpiCards(total: Compared, currency: Currency, range: String) -> impl IntoView
             number(k.conversions, 1),
             format!("{:.4}", k.conversions),
         ),
-        (
-            Metric::Cpa,
-            unit_cost(k.cpa, currency),
-            decimal(k.cpa),
-        ),
+        (Metric::Cpa, unit_cost(k.cpa, currency), decimal(k.cpa)),
         (
             Metric::Impressions,
             count(k.impressions),
@@ -243,16 +239,8 @@ fn KpiCards(total: Compared, currency: Currency, range: String) -> impl IntoView
         ),
         (Metric::Clicks, count(k.clicks), k.clicks.to_string()),
         (Metric::Ctr, percent(k.ctr), decimal(k.ctr)),
-        (
-            Metric::Cpc,
-            unit_cost(k.cpc, currency),
-            decimal(k.cpc),
-        ),
-        (
-            Metric::Cpm,
-            unit_cost(k.cpm, currency),
-            decimal(k.cpm),
-        ),
+        (Metric::Cpc, unit_cost(k.cpc, currency), decimal(k.cpc)),
+        (Metric::Cpm, unit_cost(k.cpm, currency), decimal(k.cpm)),
     ];
     view! {
         <section class="kpi-grid" aria-label=format!("Key figures, {range}") data-testid="kpis">

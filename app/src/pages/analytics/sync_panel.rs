@@ -1,8 +1,8 @@
 //! The performance sync on the Analytics page: its schedule, the latest run (followed while it
 //! runs), each connection's last day and error, and "Sync now".
 
-use crate::components::format::{count, date};
 use crate::components::Time;
+use crate::components::format::{count, date};
 use crate::components::{Column, DataTable, Loaded, TableWrap};
 use crate::server_fns::{SyncNow, get_sync_overview};
 use leptos::form::ActionForm;
@@ -24,7 +24,6 @@ fn state_badge(state: SyncState) -> &'static str {
         SyncState::Partial | SyncState::Failed => "badge badge--bad",
     }
 }
-
 
 #[component]
 pub fn SyncPanel() -> impl IntoView {
@@ -77,7 +76,9 @@ fn SyncView(overview: SyncOverview) -> impl IntoView {
     let schedule = if o.schedule == SCHEDULE_OFF {
         view! { "Scheduled syncs are off; sync on demand." }.into_any()
     } else {
-        let next = o.next_run_at.map(|t| view! { ", next " <Time at=t relative=true /> });
+        let next = o
+            .next_run_at
+            .map(|t| view! { ", next " <Time at=t relative=true /> });
         view! { {format!("Schedule: {} (UTC)", o.schedule)} {next} "." }.into_any()
     };
     let latest = o.runs.first().cloned();

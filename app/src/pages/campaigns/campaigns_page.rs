@@ -118,16 +118,26 @@ fn sort_headers(f: &CampaignFilters) -> Vec<Heading> {
                     } else {
                         (key.to_owned(), "")
                     };
-                    view! { <a class="sort" href=link(f, Some(&next), None) data-sort=key>{label}{mark}</a> }.into_any()
+                    view! { <a class="sort" href=link(f, Some(&next), None) data-sort=key>{label}{mark}</a> }
+                        .into_any()
                 }
             };
-            if numeric { Heading::num(content) } else { Heading::text(content) }
+            if numeric {
+                Heading::num(content)
+            } else {
+                Heading::text(content)
+            }
         })
         .collect()
 }
 
 #[component]
-fn FilterBar(filters: CampaignFilters, projects: Vec<(String, String)>, from: String, to: String) -> impl IntoView {
+fn FilterBar(
+    filters: CampaignFilters,
+    projects: Vec<(String, String)>,
+    from: String,
+    to: String,
+) -> impl IntoView {
     let selected = |current: &Option<String>, v: &str| current.as_deref() == Some(v);
     view! {
         <form method="get" action="/campaigns" class="filters glass" role="search" data-testid="campaign-filters">

@@ -145,7 +145,9 @@ fn ConnectionRow(
         let answer = if check.version().get() > 0 {
             check.value().get().map(|r| r.map_err(|e| e.to_string()))
         } else {
-            checked.clone().map(|c| if c.ok { Ok(c.message) } else { Err(c.message) })
+            checked
+                .clone()
+                .map(|c| if c.ok { Ok(c.message) } else { Err(c.message) })
         };
         answer.map(|r| match r {
             Ok(message) => view! { <p class="check-result check-result--ok" role="status" data-testid="check-result">{message}</p> }.into_any(),

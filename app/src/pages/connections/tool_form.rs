@@ -31,7 +31,9 @@ pub fn ToolForm(
     };
     let fields = properties(&tool.params)
         .into_iter()
-        .map(|(name, schema, required)| field(name.to_owned(), schema.clone(), required, error, typed.clone()))
+        .map(|(name, schema, required)| {
+            field(name.to_owned(), schema.clone(), required, error, typed.clone())
+        })
         .collect_view();
     let none = properties(&tool.params).is_empty();
     view! {

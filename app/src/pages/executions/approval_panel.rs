@@ -105,7 +105,9 @@ fn ProposalView(proposal: Proposal, run_id: String) -> impl IntoView {
     let waiting = proposal.status == ProposalStatus::Pending;
     let status = proposal.status.as_str();
     let when = match (proposal.decided_by.clone(), proposal.decided_at) {
-        (Some(by), Some(at)) => view! { {format!("Decided by {by} ")}<Time at=at relative=true /> }.into_any(),
+        (Some(by), Some(at)) => {
+            view! { {format!("Decided by {by} ")}<Time at=at relative=true /> }.into_any()
+        }
         _ => view! { "Waiting for a decision; it expires " <Time at=proposal.expires_at /> }.into_any(),
     };
     let note = proposal.note.clone();

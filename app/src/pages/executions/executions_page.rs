@@ -21,7 +21,9 @@ pub fn ExecutionsPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).filter(|s| !s.is_empty());
     let filters = move || (param("status"), param("project"), param("workflow"));
-    let runs = Resource::new(filters, |(status, project, workflow)| list_runs(status, project, workflow));
+    let runs = Resource::new(filters, |(status, project, workflow)| {
+        list_runs(status, project, workflow)
+    });
     view! {
         <PageHeader title="Executions" subtitle="Workflow runs and where each one is" />
         <Loaded resource=runs let:found>

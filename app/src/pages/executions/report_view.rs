@@ -23,14 +23,17 @@ const REPORT_COLUMNS: &[Column] = &[
 ];
 
 fn money(micros: &Value) -> String {
-    micros
-        .as_i64()
-        .map_or_else(|| "—".to_owned(), |m| crate::components::format::number(m as f64 / 1e6, 2))
+    micros.as_i64().map_or_else(
+        || "—".to_owned(),
+        |m| crate::components::format::number(m as f64 / 1e6, 2),
+    )
 }
 
 fn num(v: &Value, digits: usize) -> String {
-    v.as_f64()
-        .map_or_else(|| "—".to_owned(), |x| crate::components::format::number(x, digits))
+    v.as_f64().map_or_else(
+        || "—".to_owned(),
+        |x| crate::components::format::number(x, digits),
+    )
 }
 
 /// A proposed change (`switchboard_core::approval::ProposedChange`) in one line.
@@ -49,7 +52,11 @@ fn proposed_change_text(x: &Value) -> String {
         "promotion" => "new Pin promotion",
         other => other,
     };
-    let outcome = match (x["decision"].as_str().unwrap_or(""), x["applied"].as_bool(), x["error"].as_str()) {
+    let outcome = match (
+        x["decision"].as_str().unwrap_or(""),
+        x["applied"].as_bool(),
+        x["error"].as_str(),
+    ) {
         (_, _, Some(e)) => format!("refused: {e}"),
         (d, Some(true), None) => format!("{}, applied", d.replace('_', " ")),
         (d, _, None) => d.replace('_', " "),
@@ -69,10 +76,18 @@ pub fn StageOutput(output: Value) -> impl IntoView {
     let summary = output["summary"].as_str().map(str::to_owned);
     let report = output.get("report").cloned();
     let plan = output.get("plan").and_then(Value::as_array).cloned();
-    let strings = |v: &Vec<Value>| v.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect::<Vec<_>>();
+    let strings = |v: &Vec<Value>| {
+        v.iter()
+            .filter_map(|x| x.as_str().map(str::to_owned))
+            .collect::<Vec<_>>()
+    };
     let known = output.get("known").and_then(Value::as_array).map(strings);
     // The report's "Known" lines already cite what it recalled.
-    let recalled = output.get("recalled").and_then(Value::as_array).filter(|_| known.is_none()).cloned();
+    let recalled = output
+        .get("recalled")
+        .and_then(Value::as_array)
+        .filter(|_| known.is_none())
+        .cloned();
     let changes = output
         .get("changes")
         .or_else(|| output.get("paused"))

@@ -1,10 +1,10 @@
 use crate::components::format::Time;
 use crate::components::{Column, DataTable, Loaded};
+use crate::server_fns::flash::{Flash, FlashScope, Typed, take_flash};
 use crate::server_fns::notifications::{
     CreateChannel, CreateRule, DeleteChannel, DeleteRule, NotificationsOverview, ProjectChoice,
     RetryNotification, SendTestNotification, get_notifications,
 };
-use crate::server_fns::flash::{Flash, FlashScope, Typed, take_flash};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use switchboard_core::notifications::{Channel, DeliveryState, Notification, Rule};

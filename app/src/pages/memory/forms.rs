@@ -70,7 +70,12 @@ impl Forms {
     }
 
     fn watch(self) {
-        let Forms { record, update, forget, .. } = self;
+        let Forms {
+            record,
+            update,
+            forget,
+            ..
+        } = self;
         Effect::new(move |_| {
             if let Some(input) = update.input().get() {
                 self.last_update.set(Some(input));
@@ -86,7 +91,9 @@ impl Forms {
             }
         });
         Effect::new(move |_| {
-            let Some(answer) = update.value().get() else { return };
+            let Some(answer) = update.value().get() else {
+                return;
+            };
             match answer {
                 Ok(m) => {
                     // What was asked for, to say what was done.
@@ -95,7 +102,12 @@ impl Forms {
                         Some(a) => (a.summary.is_some(), a.pinned.clone(), a.forgotten.clone()),
                         None => (false, None, None),
                     };
-                    self.notice.set(Some(updated_notice(&m, summary, pinned.as_deref(), forgotten.as_deref())));
+                    self.notice.set(Some(updated_notice(
+                        &m,
+                        summary,
+                        pinned.as_deref(),
+                        forgotten.as_deref(),
+                    )));
                     self.error.set(None);
                     self.changed.update(|n| *n += 1);
                 }
@@ -213,15 +225,30 @@ pub fn EditSummary(id: String, summary: String) -> impl IntoView {
         return ().into_any();
     };
     // Without JavaScript: the post came back with an error for this learning.
-    let flashed = forms.typed("edit-summary").filter(|(t, _)| t.get("id").as_deref() == Some(id.as_str()));
-    let value = flashed.as_ref().and_then(|(t, _)| t.get("summary")).unwrap_or(summary);
-    let flashed_error = flashed.as_ref().and_then(|(_, e)| e.as_ref()).map(|e| e.field("summary").unwrap_or_else(|| e.to_string()));
+    let flashed = forms
+        .typed("edit-summary")
+        .filter(|(t, _)| t.get("id").as_deref() == Some(id.as_str()));
+    let value = flashed
+        .as_ref()
+        .and_then(|(t, _)| t.get("summary"))
+        .unwrap_or(summary);
+    let flashed_error = flashed
+        .as_ref()
+        .and_then(|(_, e)| e.as_ref())
+        .map(|e| e.field("summary").unwrap_or_else(|| e.to_string()));
     let open = flashed.is_some();
     let this = id.clone();
     let error = Memo::new(move |_| {
-        let mine = forms.last_update.with(|u| u.as_ref().is_some_and(|u| u.id == this));
+        let mine = forms
+            .last_update
+            .with(|u| u.as_ref().is_some_and(|u| u.id == this));
         let live = if mine {
-            forms.update.value().get().and_then(Result::err).and_then(|e| e.field("summary"))
+            forms
+                .update
+                .value()
+                .get()
+                .and_then(Result::err)
+                .and_then(|e| e.field("summary"))
         } else {
             None
         };

@@ -34,7 +34,11 @@ struct PageData {
 }
 
 async fn load(id: String, filters: MemoryFilters, changed: u32) -> Result<PageData, AppError> {
-    let flash = if changed == 0 { take_flash(FlashScope::Memory).await.ok().flatten() } else { None };
+    let flash = if changed == 0 {
+        take_flash(FlashScope::Memory).await.ok().flatten()
+    } else {
+        None
+    };
     let memory = get_memory(id).await?;
     let project = match &memory.project_id {
         None => None,
@@ -48,8 +52,17 @@ async fn load(id: String, filters: MemoryFilters, changed: u32) -> Result<PageDa
             Some((id, name))
         }
     };
-    let recall = if filters.can_recall() { Some(recall_memories(filters, Some(RECALL_DEPTH)).await?) } else { None };
-    Ok(PageData { flash, memory, project, recall })
+    let recall = if filters.can_recall() {
+        Some(recall_memories(filters, Some(RECALL_DEPTH)).await?)
+    } else {
+        None
+    };
+    Ok(PageData {
+        flash,
+        memory,
+        project,
+        recall,
+    })
 }
 
 #[component]
@@ -59,7 +72,13 @@ pub fn LearningPage() -> impl IntoView {
     let filters = Memo::new(move |_| filters_from_query(&query.read()));
     let forms = Forms::provide();
     let data = Resource::new(
-        move || (params.read().get("id").unwrap_or_default(), filters.get(), forms.changed.get()),
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                filters.get(),
+                forms.changed.get(),
+            )
+        },
         |(id, f, changed)| load(id, f, changed),
     );
     view! {
@@ -74,7 +93,12 @@ pub fn LearningPage() -> impl IntoView {
 
 #[component]
 fn Learning(data: PageData, filters: MemoryFilters) -> impl IntoView {
-    let PageData { memory: m, project, recall, .. } = data;
+    let PageData {
+        memory: m,
+        project,
+        recall,
+        ..
+    } = data;
     let id = m.id.to_string();
     let (pin_id, edit_id) = (id.clone(), id.clone());
     let badge = m.outcome.as_ref().map(outcome_badge);
@@ -82,7 +106,13 @@ fn Learning(data: PageData, filters: MemoryFilters) -> impl IntoView {
         Some((pid, name)) => view! { <a href=format!("/projects/{pid}")>{name}</a> }.into_any(),
         None => "Agency-wide".into_any(),
     };
-    let back = list_href(&MemoryFilters { page: None, ..filters.clone() }, None);
+    let back = list_href(
+        &MemoryFilters {
+            page: None,
+            ..filters.clone()
+        },
+        None,
+    );
     let why = recall.map(|found| {
         let r = found.into_iter().find(|r| r.memory.id == m.id);
         view! { <RecallWhy recalled=r filters=filters.clone() /> }
@@ -143,7 +173,13 @@ fn RecallWhy(recalled: Option<Recalled>, filters: MemoryFilters) -> impl IntoVie
         .pairs()
         .into_iter()
         .filter(|(k, _)| !matches!(*k, "kind" | "outcome"))
-        .map(|(k, v)| if k == "q" { format!("“{v}”") } else { format!("{k} {v}") })
+        .map(|(k, v)| {
+            if k == "q" {
+                format!("“{v}”")
+            } else {
+                format!("{k} {v}")
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ");
     let Some(r) = recalled else {
@@ -206,7 +242,11 @@ fn chart_value(metric: Metric, v: f64) -> f64 {
 fn OutcomeCharts(outcome: Outcome) -> impl IntoView {
     let o = outcome;
     let metric = o.metric;
-    let suffix = if matches!(metric, Metric::Ctr | Metric::Cvr) { "%" } else { "" };
+    let suffix = if matches!(metric, Metric::Ctr | Metric::Cvr) {
+        "%"
+    } else {
+        ""
+    };
     let before_after = match (o.before, o.after) {
         (Some(b), Some(a)) => {
             let net = o.net().unwrap_or(a / b.max(1e-12) - 1.0);

@@ -10,7 +10,9 @@ use crate::components::{EmptyState, IconName, Loaded, PageHeader};
 use crate::error::AppError;
 use crate::server_fns::flash::{Flash, FlashScope, take_flash};
 use crate::server_fns::list_projects;
-use crate::server_fns::memory::{AgentLearned, MemoryFilters, MemoryPage, PAGE_SIZE, list_memories, memories_by_agent};
+use crate::server_fns::memory::{
+    AgentLearned, MemoryFilters, MemoryPage, PAGE_SIZE, list_memories, memories_by_agent,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use switchboard_core::Platform;
@@ -29,7 +31,11 @@ struct PageData {
 
 async fn load(filters: MemoryFilters, changed: u32) -> Result<PageData, AppError> {
     // What a form post without JavaScript left for this page, on its first load only.
-    let flash = if changed == 0 { take_flash(FlashScope::Memory).await.ok().flatten() } else { None };
+    let flash = if changed == 0 {
+        take_flash(FlashScope::Memory).await.ok().flatten()
+    } else {
+        None
+    };
     let page = list_memories(filters).await?;
     let agents = memories_by_agent().await?;
     let projects = list_projects(None, None)
@@ -37,7 +43,12 @@ async fn load(filters: MemoryFilters, changed: u32) -> Result<PageData, AppError
         .into_iter()
         .map(|p| (p.project.id.to_string(), p.project.name))
         .collect();
-    Ok(PageData { flash, page, agents, projects })
+    Ok(PageData {
+        flash,
+        page,
+        agents,
+        projects,
+    })
 }
 
 #[component]
@@ -64,7 +75,12 @@ pub fn MemoryBrowserPage() -> impl IntoView {
 
 #[component]
 fn Body(data: PageData, filters: MemoryFilters) -> impl IntoView {
-    let PageData { page, agents, projects, .. } = data;
+    let PageData {
+        page,
+        agents,
+        projects,
+        ..
+    } = data;
     view! {
         <MemoryNotices />
         <FilterBar filters=filters.clone() projects=projects.clone() />
@@ -92,7 +108,8 @@ fn Results(page: MemoryPage, filters: MemoryFilters, projects: Vec<(String, Stri
             }
             .into_any()
         } else {
-            view! { <EmptyState title="No learnings yet" message=NOTHING_YET icon=IconName::Compass /> }.into_any()
+            view! { <EmptyState title="No learnings yet" message=NOTHING_YET icon=IconName::Compass /> }
+                .into_any()
         };
     }
     let current = filters.page.unwrap_or(1).max(1);
@@ -126,7 +143,11 @@ fn Results(page: MemoryPage, filters: MemoryFilters, projects: Vec<(String, Stri
 #[component]
 fn FilterBar(filters: MemoryFilters, projects: Vec<(String, String)>) -> impl IntoView {
     let f = filters;
-    let select = |name: &'static str, label: &'static str, any: &'static str, current: Option<String>, words: Vec<(String, String)>| {
+    let select = |name: &'static str,
+                  label: &'static str,
+                  any: &'static str,
+                  current: Option<String>,
+                  words: Vec<(String, String)>| {
         let none = current.is_none();
         view! {
             <label class="filters__item">
@@ -141,14 +162,27 @@ fn FilterBar(filters: MemoryFilters, projects: Vec<(String, String)>) -> impl In
             </label>
         }
     };
-    let words = |all: &[(&'static str, &'static str)]| all.iter().map(|(v, l)| ((*v).to_owned(), (*l).to_owned())).collect::<Vec<_>>();
+    let words = |all: &[(&'static str, &'static str)]| {
+        all.iter()
+            .map(|(v, l)| ((*v).to_owned(), (*l).to_owned()))
+            .collect::<Vec<_>>()
+    };
     let agents: Vec<_> = MemoryAgent::ALL.iter().map(|a| (a.as_str(), a.label())).collect();
     let kinds: Vec<_> = MemoryKind::ALL.iter().map(|k| (k.as_str(), k.label())).collect();
     let platforms: Vec<_> = Platform::ALL.iter().map(|p| (p.as_str(), p.label())).collect();
     let objectives: Vec<_> = Objective::ALL.iter().map(|o| (o.as_str(), o.label())).collect();
-    let actions: Vec<_> = MemoryAction::ALL.iter().map(|a| (a.as_str(), a.label())).collect();
+    let actions: Vec<_> = MemoryAction::ALL
+        .iter()
+        .map(|a| (a.as_str(), a.label()))
+        .collect();
     let verticals: Vec<_> = Vertical::ALL.iter().map(|v| (v.as_str(), v.label())).collect();
-    let outcomes = [("good", "Good"), ("bad", "Bad"), ("neutral", "Neutral"), ("pending", "Pending"), ("inconclusive", "Inconclusive")];
+    let outcomes = [
+        ("good", "Good"),
+        ("bad", "Bad"),
+        ("neutral", "Neutral"),
+        ("pending", "Pending"),
+        ("inconclusive", "Inconclusive"),
+    ];
     view! {
         <form method="get" action="/memory" class="filters glass memory-filters" role="search" data-testid="memory-filters">
             <label class="filters__item filters__item--grow">

@@ -57,7 +57,13 @@ pub fn MemoryCard(
     let (pin_id, edit_id, forget_id) = (id.clone(), id.clone(), id.clone());
     let outcome = m.outcome.clone();
     let badge = outcome.as_ref().map(outcome_badge);
-    let scope = project.unwrap_or_else(|| if m.project_id.is_some() { "one project".to_owned() } else { "agency-wide".to_owned() });
+    let scope = project.unwrap_or_else(|| {
+        if m.project_id.is_some() {
+            "one project".to_owned()
+        } else {
+            "agency-wide".to_owned()
+        }
+    });
     view! {
         <article class="memory-card glass" data-testid="memory" data-id=id data-kind=m.kind.as_str()
             data-outcome=badge.map(|(_, w)| w).unwrap_or("none")>

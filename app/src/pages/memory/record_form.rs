@@ -61,18 +61,29 @@ fn Fields(
         move |field: &str| typed.as_ref().and_then(|(t, _)| t.get(field))
     };
     let error = move || {
-        forms
-            .record
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| (forms.recorded.get_untracked() == 0 && forms.record.version().get() == 0).then(|| flashed_error.get_value()).flatten())
+        forms.record.value().get().and_then(Result::err).or_else(|| {
+            (forms.recorded.get_untracked() == 0 && forms.record.version().get() == 0)
+                .then(|| flashed_error.get_value())
+                .flatten()
+        })
     };
     // Exactly the field (`outcome` is not `outcome.metric`); a tag's error is under `tags[i]`.
     let message = move |field: &'static str| {
-        move || error().and_then(|e| if field == "tags" { e.validation_under(field) } else { e.field(field) })
+        move || {
+            error().and_then(|e| {
+                if field == "tags" {
+                    e.validation_under(field)
+                } else {
+                    e.field(field)
+                }
+            })
+        }
     };
-    let other = move || error().filter(|e| !matches!(e, AppError::Validation(_))).map(|e| e.to_string());
+    let other = move || {
+        error()
+            .filter(|e| !matches!(e, AppError::Validation(_)))
+            .map(|e| e.to_string())
+    };
     let field_error = move |field: &'static str| {
         view! {
             <Show when=move || message(field)().is_some()>
@@ -89,15 +100,15 @@ fn Fields(
     let options = {
         let (choose, value) = (choose.clone(), value.clone());
         move |field: &'static str, words: Vec<(&'static str, &'static str)>, none: &'static str| {
-        let choose = choose.clone();
-        let chosen_none = value(field).is_none();
-        view! {
-            <option value="" selected=chosen_none>{none}</option>
-            {words.into_iter().map(|(name, label)| {
-                let sel = choose(field, name);
-                view! { <option value=name selected=sel>{label}</option> }
-            }).collect_view()}
-        }
+            let choose = choose.clone();
+            let chosen_none = value(field).is_none();
+            view! {
+                <option value="" selected=chosen_none>{none}</option>
+                {words.into_iter().map(|(name, label)| {
+                    let sel = choose(field, name);
+                    view! { <option value=name selected=sel>{label}</option> }
+                }).collect_view()}
+            }
         }
     };
     view! {

@@ -3,12 +3,16 @@
 
 use crate::components::format::locale;
 use crate::server_fns::memory::{Memory, MemoryFilters};
-use switchboard_core::memory::{Metric, Outcome, OutcomeStatus, SourceKind, OutcomeVerdict};
+use switchboard_core::memory::{Metric, Outcome, OutcomeStatus, OutcomeVerdict, SourceKind};
 
 /// A relative change with its sign: `+3%`, `−9%`.
 pub fn signed_percent(x: f64) -> String {
     let text = locale().percent(x, 0);
-    if x > 0.0 && !text.starts_with('0') { format!("+{text}") } else { text }
+    if x > 0.0 && !text.starts_with('0') {
+        format!("+{text}")
+    } else {
+        text
+    }
 }
 
 /// A metric's value as people read it: ratios (CTR, conversion rate) in percent, the others with
@@ -23,7 +27,11 @@ pub fn metric_value(metric: Metric, v: f64) -> String {
 }
 
 fn days(n: u32) -> String {
-    if n == 1 { "1 day".to_owned() } else { format!("{n} days") }
+    if n == 1 {
+        "1 day".to_owned()
+    } else {
+        format!("{n} days")
+    }
 }
 
 /// What followed, in one line.
@@ -36,16 +44,26 @@ pub fn outcome_text(o: &Outcome) -> String {
         },
         OutcomeStatus::Inconclusive => format!(
             "{label}: inconclusive: {}",
-            o.note.clone().unwrap_or_else(|| "too little data to tell".to_owned())
+            o.note
+                .clone()
+                .unwrap_or_else(|| "too little data to tell".to_owned())
         ),
         OutcomeStatus::Measured => {
             let mut parts = Vec::new();
             let mut head = label.to_owned();
             if let (Some(b), Some(a)) = (o.before, o.after) {
-                head = format!("{label} {} → {}", metric_value(o.metric, b), metric_value(o.metric, a));
+                head = format!(
+                    "{label} {} → {}",
+                    metric_value(o.metric, b),
+                    metric_value(o.metric, a)
+                );
             }
             match (o.effect, o.control_change, o.change) {
-                (Some(e), Some(c), _) => parts.push(format!("{} net of the account's {}", signed_percent(e), signed_percent(c))),
+                (Some(e), Some(c), _) => parts.push(format!(
+                    "{} net of the account's {}",
+                    signed_percent(e),
+                    signed_percent(c)
+                )),
                 (Some(e), None, _) => parts.push(format!("{} net", signed_percent(e))),
                 (None, _, Some(ch)) => parts.push(signed_percent(ch)),
                 (None, _, None) => {}
@@ -53,7 +71,11 @@ pub fn outcome_text(o: &Outcome) -> String {
             if let Some(d) = o.days {
                 parts.push(days(d));
             }
-            parts.push(if o.measured > 1 { format!("measured {} times (average)", o.measured) } else { "measured".to_owned() });
+            parts.push(if o.measured > 1 {
+                format!("measured {} times (average)", o.measured)
+            } else {
+                "measured".to_owned()
+            });
             format!("{head}, {}", parts.join(", "))
         }
     }
@@ -87,7 +109,17 @@ pub fn confidence_text(c: f64) -> String {
 /// audience, budget band, month.
 pub fn context_chips(m: &Memory) -> Vec<(&'static str, String)> {
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
         "December",
     ];
     let mut chips = Vec::new();
@@ -137,11 +169,19 @@ pub fn encode(v: &str) -> String {
 
 /// `?q=roas&agent=trader` for the filters (and a page past the first), or nothing.
 pub fn query_string(f: &MemoryFilters, page: Option<u32>) -> String {
-    let mut parts: Vec<String> = f.pairs().into_iter().map(|(k, v)| format!("{k}={}", encode(&v))).collect();
+    let mut parts: Vec<String> = f
+        .pairs()
+        .into_iter()
+        .map(|(k, v)| format!("{k}={}", encode(&v)))
+        .collect();
     if let Some(p) = page.filter(|p| *p > 1) {
         parts.push(format!("page={p}"));
     }
-    if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
 }
 
 /// The Memory page with these filters.

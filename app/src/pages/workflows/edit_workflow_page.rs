@@ -5,10 +5,10 @@ use crate::server_fns::workflows::{WorkflowDetail, WorkflowForm, typed_in};
 use crate::server_fns::{UpdateWorkflow, get_workflow};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use switchboard_core::approval::ApprovalMode;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use switchboard_core::agents::actions_of;
+use switchboard_core::approval::ApprovalMode;
 use switchboard_core::workflow::{Agent, Trigger};
 
 #[component]
@@ -54,12 +54,19 @@ fn Editor(detail: WorkflowDetail, typed: Option<WorkflowForm>) -> impl IntoView 
     let w = detail.item.workflow;
     let shown = typed.unwrap_or_else(|| WorkflowForm::of(&w));
     // The projects to choose from; the workflow's own stays choosable even when archived.
-    let mut projects: Vec<(String, String)> =
-        detail.projects.iter().map(|p| (p.id.to_string(), p.name.clone())).collect();
+    let mut projects: Vec<(String, String)> = detail
+        .projects
+        .iter()
+        .map(|p| (p.id.to_string(), p.name.clone()))
+        .collect();
     if let Some(own) = &w.project_id
         && !projects.iter().any(|(id, _)| id == own.as_str())
     {
-        let name = detail.item.project_name.clone().unwrap_or_else(|| own.to_string());
+        let name = detail
+            .item
+            .project_name
+            .clone()
+            .unwrap_or_else(|| own.to_string());
         projects.push((own.to_string(), name));
     }
     let own_project = shown.project_id.clone().unwrap_or_default();

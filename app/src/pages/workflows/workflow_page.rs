@@ -25,7 +25,11 @@ fn WorkflowView(detail: WorkflowDetail) -> impl IntoView {
     let failed = move || start.value().get().and_then(Result::err);
     // A missing project is asked for beside the Run button; anything else shows below.
     let project_error = move || failed().and_then(|e| e.field("project_id"));
-    let error = move || failed().filter(|e| e.field("project_id").is_none()).map(|e| e.to_string());
+    let error = move || {
+        failed()
+            .filter(|e| e.field("project_id").is_none())
+            .map(|e| e.to_string())
+    };
     let edit_href = format!("/workflows/{}/edit", w.id);
     let no_project_notice = w.project_id.is_none().then(|| view! {
         <p class="notice" data-testid="no-project">

@@ -87,8 +87,18 @@ enum Held {
 }
 
 /// One seek: the newest `max` learnings with each asked field held as `how` says.
-fn push_seek(b: &mut QueryBuilder<Sqlite>, asked: &[(&'static str, &'static str, f64)], how: &[Held], max: i64) {
-    let equal: Vec<&str> = asked.iter().zip(how).filter(|(_, h)| **h != Held::Other).map(|((c, _, _), _)| *c).collect();
+fn push_seek(
+    b: &mut QueryBuilder<Sqlite>,
+    asked: &[(&'static str, &'static str, f64)],
+    how: &[Held],
+    max: i64,
+) {
+    let equal: Vec<&str> = asked
+        .iter()
+        .zip(how)
+        .filter(|(_, h)| **h != Held::Other)
+        .map(|((c, _, _), _)| *c)
+        .collect();
     b.push("SELECT n FROM (SELECT n FROM memories");
     if let Some(index) = index_for(&equal) {
         b.push(format!(" INDEXED BY {index}"));
@@ -103,18 +113,24 @@ fn push_seek(b: &mut QueryBuilder<Sqlite>, asked: &[(&'static str, &'static str,
                 b.push(format!(" AND {col} IS NULL"));
             }
             Held::Other => {
-                b.push(format!(" AND {col} IS NOT NULL AND {col} <> ")).push_bind(*value);
+                b.push(format!(" AND {col} IS NOT NULL AND {col} <> "))
+                    .push_bind(*value);
             }
         }
     }
-    b.push(" ORDER BY updated_at DESC LIMIT ").push_bind(max).push(")");
+    b.push(" ORDER BY updated_at DESC LIMIT ")
+        .push_bind(max)
+        .push(")");
 }
 
 /// `CASE` giving a field's weight when the learning says the same, half when it says nothing.
 fn push_fit(b: &mut QueryBuilder<Sqlite>, col: &str, value: String, weight: f64) {
     b.push(format!(" + CASE WHEN m.{col} = "))
         .push_bind(value)
-        .push(format!(" THEN {weight} WHEN m.{col} IS NULL THEN {} ELSE 0 END", weight / 2.0));
+        .push(format!(
+            " THEN {weight} WHEN m.{col} IS NULL THEN {} ELSE 0 END",
+            weight / 2.0
+        ));
 }
 
 /// The `max` learnings that fit the question's context best, newest first among equals. The
@@ -133,12 +149,26 @@ pub(super) async fn by_context(db: &Db, q: &RecallQuery, max: i64) -> Result<Vec
 /// The best-fitting `max` of the learnings that say the same in every asked field and the project's
 /// own; with `wider`, also of those that do not say some (every combination of "the same" and "not
 /// said") and of those that differ in one field only (when the others still make half the fit).
-async fn seeks(db: &Db, q: &RecallQuery, asked: &[(&'static str, &'static str, f64)], max: i64, wider: bool) -> Result<Vec<MemoryRow>, RepoError> {
+async fn seeks(
+    db: &Db,
+    q: &RecallQuery,
+    asked: &[(&'static str, &'static str, f64)],
+    max: i64,
+    wider: bool,
+) -> Result<Vec<MemoryRow>, RepoError> {
     let asked = asked.to_vec();
     let mut b = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM memories m WHERE m.n IN ("));
     let combinations = if wider { 1u32 << asked.len() } else { 1 };
     for mask in 0..combinations {
-        let how: Vec<Held> = (0..asked.len()).map(|i| if mask & (1 << i) == 0 { Held::Same } else { Held::Unsaid }).collect();
+        let how: Vec<Held> = (0..asked.len())
+            .map(|i| {
+                if mask & (1 << i) == 0 {
+                    Held::Same
+                } else {
+                    Held::Unsaid
+                }
+            })
+            .collect();
         if mask > 0 {
             b.push(" UNION ALL ");
         }
@@ -150,7 +180,9 @@ async fn seeks(db: &Db, q: &RecallQuery, asked: &[(&'static str, &'static str, f
             if (total - w) / total < 0.5 {
                 continue;
             }
-            let how: Vec<Held> = (0..asked.len()).map(|j| if j == i { Held::Other } else { Held::Same }).collect();
+            let how: Vec<Held> = (0..asked.len())
+                .map(|j| if j == i { Held::Other } else { Held::Same })
+                .collect();
             b.push(" UNION ALL ");
             push_seek(&mut b, &asked, &how, max);
         }
@@ -161,9 +193,13 @@ async fn seeks(db: &Db, q: &RecallQuery, asked: &[(&'static str, &'static str, f
             .push_bind(project.to_string())
             .push(" AND forgotten = 0");
         for (col, value, _) in &asked {
-            b.push(format!(" AND ({col} = ")).push_bind(*value).push(format!(" OR {col} IS NULL)"));
+            b.push(format!(" AND ({col} = "))
+                .push_bind(*value)
+                .push(format!(" OR {col} IS NULL)"));
         }
-        b.push(" ORDER BY updated_at DESC LIMIT ").push_bind(max).push(")");
+        b.push(" ORDER BY updated_at DESC LIMIT ")
+            .push_bind(max)
+            .push(")");
     }
     b.push(") ORDER BY (0.0");
     for (col, value, weight) in &asked {
@@ -172,26 +208,46 @@ async fn seeks(db: &Db, q: &RecallQuery, asked: &[(&'static str, &'static str, f
     if let Some(project) = &q.project_id {
         b.push(" + CASE WHEN m.project_id = ")
             .push_bind(project.to_string())
-            .push(format!(" THEN {W_PROJECT} WHEN m.project_id IS NULL THEN {} ELSE {} END", W_PROJECT / 2.0, W_PROJECT / 4.0));
+            .push(format!(
+                " THEN {W_PROJECT} WHEN m.project_id IS NULL THEN {} ELSE {} END",
+                W_PROJECT / 2.0,
+                W_PROJECT / 4.0
+            ));
     }
     if let Some(agent) = q.agent {
         b.push(" + CASE WHEN m.agent = ")
             .push_bind(agent.as_str())
-            .push(format!(" THEN {W_AGENT} WHEN m.agent = 'person' THEN {} ELSE {} END", W_AGENT * 0.75, W_AGENT / 4.0));
+            .push(format!(
+                " THEN {W_AGENT} WHEN m.agent = 'person' THEN {} ELSE {} END",
+                W_AGENT * 0.75,
+                W_AGENT / 4.0
+            ));
     }
     if let Some(audience) = &q.context.audience {
-        push_fit(&mut b, "audience", switchboard_core::words::normalize(audience), W_AUDIENCE);
+        push_fit(
+            &mut b,
+            "audience",
+            switchboard_core::words::normalize(audience),
+            W_AUDIENCE,
+        );
     }
     if let Some(band) = q.context.budget_band {
         push_fit(&mut b, "budget_band", band.as_str().to_owned(), W_BAND);
     }
     if let Some(month) = q.context.month {
-        b.push(format!(" + CASE WHEN m.month IS NULL THEN {} WHEN m.month = ", W_MONTH / 2.0))
-            .push_bind(i64::from(month))
-            .push(format!(" THEN {W_MONTH} WHEN (m.month - "))
-            .push_bind(i64::from(month))
-            .push(format!(" + 12) % 12 IN (1, 11) THEN {} ELSE 0 END", W_MONTH / 2.0));
+        b.push(format!(
+            " + CASE WHEN m.month IS NULL THEN {} WHEN m.month = ",
+            W_MONTH / 2.0
+        ))
+        .push_bind(i64::from(month))
+        .push(format!(" THEN {W_MONTH} WHEN (m.month - "))
+        .push_bind(i64::from(month))
+        .push(format!(
+            " + 12) % 12 IN (1, 11) THEN {} ELSE 0 END",
+            W_MONTH / 2.0
+        ));
     }
-    b.push(") DESC, m.updated_at DESC, m.n DESC LIMIT ").push_bind(max);
+    b.push(") DESC, m.updated_at DESC, m.n DESC LIMIT ")
+        .push_bind(max);
     b.build_query_as().fetch_all(&db.read).await.map_err(storage)
 }

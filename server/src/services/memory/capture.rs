@@ -68,10 +68,17 @@ pub(super) async fn capture(m: &Memories, run: &ExecutionDetail) -> Result<usize
                     agent: MemoryAgent::Analyst,
                     kind: MemoryKind::Insight,
                     project_id: Some(project.id.clone()),
-                    context: MemoryContext { platform, vertical: project.vertical, ..Default::default() },
+                    context: MemoryContext {
+                        platform,
+                        vertical: project.vertical,
+                        ..Default::default()
+                    },
                     action: None,
                     subject: None,
-                    summary: finding.chars().take(switchboard_core::memory::input::SUMMARY_MAX).collect(),
+                    summary: finding
+                        .chars()
+                        .take(switchboard_core::memory::input::SUMMARY_MAX)
+                        .collect(),
                     tags: vec!["report".to_owned()],
                     outcome: None,
                     source: source.clone(),
@@ -121,7 +128,15 @@ async fn outcome(
     let connection = ConnectionId::parse(&change.connection_id).ok();
     // The campaign as the fact store knows it: its objective and budget.
     let campaign = match &change.object_id {
-        Some(object) if matches!(action, MemoryAction::BudgetIncrease | MemoryAction::BudgetDecrease | MemoryAction::Pause | MemoryAction::Resume) => {
+        Some(object)
+            if matches!(
+                action,
+                MemoryAction::BudgetIncrease
+                    | MemoryAction::BudgetDecrease
+                    | MemoryAction::Pause
+                    | MemoryAction::Resume
+            ) =>
+        {
             let query = CampaignQuery {
                 project_id: Some(project.id.clone()),
                 platform: Some(change.platform),
@@ -129,7 +144,12 @@ async fn outcome(
                 limit: 20,
                 ..Default::default()
             };
-            m.campaigns.list(&query).await?.items.into_iter().find(|c| &c.external_id == object)
+            m.campaigns
+                .list(&query)
+                .await?
+                .items
+                .into_iter()
+                .find(|c| &c.external_id == object)
         }
         _ => None,
     };
@@ -138,11 +158,19 @@ async fn outcome(
         .and_then(|c| c.objective.as_deref())
         .and_then(Objective::parse_word)
         .or_else(|| {
-            change.to.get("goal").and_then(Value::as_str).and_then(Objective::parse_word)
+            change
+                .to
+                .get("goal")
+                .and_then(Value::as_str)
+                .and_then(Objective::parse_word)
         });
     let budget = match action {
-        MemoryAction::BudgetIncrease | MemoryAction::BudgetDecrease => change.from.as_ref().and_then(Value::as_i64),
-        MemoryAction::Launch | MemoryAction::Promote => change.to.get("daily_budget_micros").and_then(Value::as_i64),
+        MemoryAction::BudgetIncrease | MemoryAction::BudgetDecrease => {
+            change.from.as_ref().and_then(Value::as_i64)
+        }
+        MemoryAction::Launch | MemoryAction::Promote => {
+            change.to.get("daily_budget_micros").and_then(Value::as_i64)
+        }
         _ => campaign.as_ref().and_then(|c| c.daily_budget).map(|b| b.get()),
     };
     let days = m.settings.outcome_days;
@@ -160,8 +188,15 @@ async fn outcome(
     let (before_window, _) = windows(at.date(), days);
     let before = match &connection {
         Some(conn) => {
-            let set = if scope == "campaign" { CampaignSet::Only(treated.clone()) } else { CampaignSet::AllBut(Vec::new()) };
-            let (figures, _) = m.memories.figures(&project.id, conn, &set, before_window.0, before_window.1).await?;
+            let set = if scope == "campaign" {
+                CampaignSet::Only(treated.clone())
+            } else {
+                CampaignSet::AllBut(Vec::new())
+            };
+            let (figures, _) = m
+                .memories
+                .figures(&project.id, conn, &set, before_window.0, before_window.1)
+                .await?;
             metric.of(&figures, days)
         }
         None => None,
@@ -188,11 +223,21 @@ async fn outcome(
         subject: Some(format!(
             "{} campaign {}",
             change.platform.label(),
-            change.object_id.as_deref().or(new_campaign.as_deref()).unwrap_or(&change.object_name)
+            change
+                .object_id
+                .as_deref()
+                .or(new_campaign.as_deref())
+                .unwrap_or(&change.object_name)
         )),
         summary: summary_of(change, action),
         tags: vec![action.as_str().replace('_', " ")],
-        outcome: Some(NewOutcome { metric, before, after: None, days: Some(days), spend_micros: None }),
+        outcome: Some(NewOutcome {
+            metric,
+            before,
+            after: None,
+            days: Some(days),
+            spend_micros: None,
+        }),
         source: source.clone(),
         pinned: false,
     };

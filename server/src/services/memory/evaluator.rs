@@ -5,11 +5,11 @@
 use super::Memories;
 use chrono::NaiveDate;
 use serde_json::Value;
+use switchboard_core::ConnectionId;
 use switchboard_core::memory::evaluate::{Side, measure, windows};
 use switchboard_core::memory::{Observation, OutcomeStatus};
 use switchboard_core::ports::{CampaignSet, PendingObservation};
 use switchboard_core::service::ServiceError;
-use switchboard_core::ConnectionId;
 
 /// Sightings measured per pass.
 const BATCH: u32 = 500;
@@ -44,7 +44,11 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 }
 
 /// The measured sighting, or `None` to wait (its figures may still come with the next sync).
-async fn measure_one(m: &Memories, p: &PendingObservation, today: NaiveDate) -> Result<Option<Observation>, ServiceError> {
+async fn measure_one(
+    m: &Memories,
+    p: &PendingObservation,
+    today: NaiveDate,
+) -> Result<Option<Observation>, ServiceError> {
     let o = &p.observation;
     let days = o.days.unwrap_or(m.settings.outcome_days).max(1);
     let (before_w, after_w) = windows(o.at.date(), days);
@@ -56,9 +60,15 @@ async fn measure_one(m: &Memories, p: &PendingObservation, today: NaiveDate) -> 
         ..o.clone()
     };
     let (Some(target), Some(project), Some(metric)) = (&o.target, &p.project_id, p.metric) else {
-        return Ok(Some(inconclusive("no campaign to measure: the learning was recorded with its values or without any")));
+        return Ok(Some(inconclusive(
+            "no campaign to measure: the learning was recorded with its values or without any",
+        )));
     };
-    let Some(connection) = target.get("connection_id").and_then(Value::as_str).and_then(|c| ConnectionId::parse(c).ok()) else {
+    let Some(connection) = target
+        .get("connection_id")
+        .and_then(Value::as_str)
+        .and_then(|c| ConnectionId::parse(c).ok())
+    else {
         return Ok(Some(inconclusive("the change names no ad account")));
     };
     let scope = target.get("scope").and_then(Value::as_str).unwrap_or("campaign");
@@ -72,16 +82,27 @@ async fn measure_one(m: &Memories, p: &PendingObservation, today: NaiveDate) -> 
     let (treated_before, treated_after) = match scope {
         "account" => (account.clone(), account.clone()),
         "new" => (account.clone(), CampaignSet::Only(campaigns.clone())),
-        _ => (CampaignSet::Only(campaigns.clone()), CampaignSet::Only(campaigns.clone())),
+        _ => (
+            CampaignSet::Only(campaigns.clone()),
+            CampaignSet::Only(campaigns.clone()),
+        ),
     };
     let (before, _) = figures(treated_before, before_w).await?;
     let (after, days_after) = figures(treated_after, after_w).await?;
-    let treated = Side { before, after, days_after };
+    let treated = Side {
+        before,
+        after,
+        days_after,
+    };
     let control = if scope == "campaign" {
         let set = CampaignSet::AllBut(changed);
         let (cb, db) = figures(set.clone(), before_w).await?;
         let (ca, da) = figures(set, after_w).await?;
-        (db > 0 && da > 0).then_some(Side { before: cb, after: ca, days_after: da })
+        (db > 0 && da > 0).then_some(Side {
+            before: cb,
+            after: ca,
+            days_after: da,
+        })
     } else {
         None
     };
@@ -102,4 +123,3 @@ async fn measure_one(m: &Memories, p: &PendingObservation, today: NaiveDate) -> 
         ..o.clone()
     }))
 }
-
