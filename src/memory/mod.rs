@@ -6,6 +6,7 @@
 pub mod capture;
 pub mod evaluate;
 pub mod input;
+mod lexicon;
 pub mod merge;
 pub mod model;
 pub mod recall;

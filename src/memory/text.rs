@@ -9,6 +9,7 @@
 //! directions, one negated and the other not, different figures, or the two sides of a comparison
 //! swapped.
 
+use super::lexicon;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
@@ -525,6 +526,9 @@ const SAME: &[(&str, &str)] = &[
     ("dec", "decemb"),
 ];
 
+/// The most of a concept's other words a search looks for.
+const LEXICON_FORMS: usize = 10;
+
 /// Phrases whose words are also searched apart, as they are said in any order ("capping
 /// frequency", "a cap on bids").
 const APART: &[&str] = &[
@@ -632,6 +636,15 @@ const METRICS: &[&str] = &[
     "conversion",
     "fatigu",
     "cpi",
+];
+
+/// What a thing "cheaper" costs is the metric of ("cheaper clicks" are a lower CPC).
+const COST_OF: &[(&str, &str)] = &[
+    ("impression", "cpm"),
+    ("click", "cpc"),
+    ("lead", "cpl"),
+    ("install", "cpi"),
+    ("sale", "cpa"),
 ];
 
 /// Metrics a learning's result is told in, by family (a cheaper lead is a lower CPL).
@@ -800,11 +813,14 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Phrases by their first stemmed word: each phrase's stemmed words and its term.
+type Phrases = HashMap<String, Vec<(Vec<String>, &'static str)>>;
+
 /// The phrases' stemmed words by their first word, longest first where two start alike.
-fn phrases() -> &'static HashMap<String, Vec<(Vec<String>, &'static str)>> {
-    static P: OnceLock<HashMap<String, Vec<(Vec<String>, &'static str)>>> = OnceLock::new();
+fn phrases() -> &'static Phrases {
+    static P: OnceLock<Phrases> = OnceLock::new();
     P.get_or_init(|| {
-        let mut p: HashMap<String, Vec<(Vec<String>, &'static str)>> = HashMap::new();
+        let mut p = Phrases::new();
         for (phrase, term) in PHRASES {
             let stems: Vec<String> = words(phrase).iter().map(|w| stem(w)).collect();
             if let Some(first) = stems.first() {
@@ -886,11 +902,14 @@ pub struct Reading {
     /// Its content words in order, stemmed but not read as synonyms (the sides of a comparison).
     pub order: Vec<String>,
     /// What moved which way: each direction word with the nearest metric it speaks of ("raising
-    /// budgets lowered ROAS" → budget up, ROAS down); `-` where no metric is near.
+    /// budgets lowered ROAS" → budget up, ROAS down; "CPA held" → CPA 0); `-` where no metric is
+    /// near.
     pub claims: BTreeSet<(String, i8)>,
     /// Its terms and figures in order, with repeats (the frame two texts may share but for one
     /// slot: "Reels with captions raised watch time" / "Reels with trending audio raised watch time").
     pub frame: Vec<String>,
+    /// The trade's concepts it names (`lexicon`), each with the words it named it in.
+    pub concepts: Vec<(usize, String)>,
 }
 
 impl Reading {
@@ -899,19 +918,32 @@ impl Reading {
         // Content terms in order, with repeats, for the claims.
         let mut seq: Vec<String> = Vec::new();
         let all = tokens(text);
-        let mut skip_unit = false;
+        let mut skip: BTreeSet<usize> = BTreeSet::new();
         for (i, t) in all.iter().enumerate() {
-            if std::mem::take(&mut skip_unit) {
+            if skip.contains(&i) {
                 continue;
             }
-            let t = t.clone();
+            let mut t = t.clone();
             let single = t.words.len() == 1;
-            let w = &t.words[0];
-            if single && NEGATORS.contains(&w.as_str()) || t.term == "noeffect" {
+            let w = t.words[0].clone();
+            let w = &w;
+            // "Did not raise CPA", "without losing bookings", "no drop in leads", "barely
+            // changed", "no effect": it held, which is not a denial of what held.
+            let denies = single
+                && (NEGATORS.contains(&w.as_str()) || matches!(w.as_str(), "without" | "barely" | "hardly"));
+            let moved = (i + 1..(i + 3).min(all.len())).find(|&j| {
+                matches!(
+                    all[j].term.as_str(),
+                    "increas" | "decreas" | "worse" | "better" | "chang" | "impact" | "effect"
+                )
+            });
+            if t.term == "noeffect" {
+                t.term = "held".to_owned();
+            } else if let (true, Some(j)) = (denies, moved) {
+                t.term = "held".to_owned();
+                skip.extend(i + 1..=j);
+            } else if single && NEGATORS.contains(&w.as_str()) {
                 r.negated = true;
-                if t.term == "noeffect" {
-                    continue;
-                }
             }
             // A period is its length in days ("2 weeks" and "14 days" are "14d"), so that "every 7
             // days" and "every 21 days" differ and "a fortnight" and "two weeks" do not.
@@ -925,7 +957,7 @@ impl Reading {
                     Some(unit) => {
                         r.numbers.insert(format!("{}d", n * unit));
                         r.frame.push(format!("#{}d", n * unit));
-                        skip_unit = true;
+                        skip.insert(i + 1);
                     }
                     None => {
                         r.numbers.insert(n.to_string());
@@ -934,8 +966,17 @@ impl Reading {
                 }
                 continue;
             }
+            // "Cheaper impressions" are a lower CPM.
+            let cheap = i > 0 && all[i - 1].words.len() == 1 && all[i - 1].words[0].starts_with("cheap");
+            if cheap
+                && single
+                && let Some((_, cost)) = COST_OF.iter().find(|(of, _)| *of == t.term)
+            {
+                t.term = (*cost).to_owned();
+            }
             // A letter alone is what an apostrophe leaves ("didn't", "budget's"): it says nothing.
-            if single
+            if t.term != "held"
+                && single
                 && (STOP.contains(&w.as_str()) || NEGATORS.contains(&w.as_str()) || w.chars().count() == 1)
             {
                 // "than" is kept for comparisons even though it says nothing alone.
@@ -975,11 +1016,14 @@ impl Reading {
             let way = match term.as_str() {
                 "increas" => 1,
                 "decreas" => -1,
+                "held" => 0,
                 _ => continue,
             };
             r.claims
                 .insert((nearest_metric(&seq, i).unwrap_or("-").to_owned(), way));
         }
+        // The trade's concepts it names, in whichever of their words ("ad fatigue", "worn out").
+        r.concepts = lexicon::groups_in(text);
         r
     }
 
@@ -1018,7 +1062,7 @@ impl Reading {
         let (ours, theirs) = (only(self, other), only(other, self));
         if ours
             .iter()
-            .any(|(m, w)| theirs.iter().any(|(n, v)| m == n && *w == -*v))
+            .any(|(m, w)| theirs.iter().any(|(n, v)| m == n && w != v))
         {
             return true;
         }
@@ -1122,14 +1166,34 @@ pub fn similarity_in(a: &str, b: &str, context: &str) -> f64 {
         return 0.0;
     }
     let (ta, tb) = (strip(&ra), strip(&rb));
-    let shared = ta.intersection(&tb).count() as f64;
-    let union = ta.union(&tb).count() as f64;
+    // A concept of the trade both name in other words ("worn out" / "ad fatigue") is one more
+    // term they share; one they name in the same words is already counted by its terms.
+    let context_concepts: Vec<usize> = Reading::of(context).concepts.iter().map(|(g, _)| *g).collect();
+    let used = |r: &Reading, g: usize| -> BTreeSet<String> {
+        r.concepts
+            .iter()
+            .filter(|(h, _)| *h == g)
+            .map(|(_, f)| f.clone())
+            .collect()
+    };
+    let both: BTreeSet<usize> = ra
+        .concepts
+        .iter()
+        .map(|(g, _)| *g)
+        .filter(|g| !context_concepts.contains(g) && rb.concepts.iter().any(|(h, _)| h == g))
+        .collect();
+    let renamed = both
+        .into_iter()
+        .filter(|g| used(&ra, *g).is_disjoint(&used(&rb, *g)))
+        .count() as f64;
+    let shared = ta.intersection(&tb).count() as f64 + renamed;
+    let union = ta.union(&tb).count() as f64 + renamed;
     let jaccard = shared / union;
     let shorter = ta.len().min(tb.len());
-    let contained = shared / shorter as f64;
+    let contained = shared / (shorter as f64 + renamed);
     // Containment (a repeat that only adds words) counts when the shorter text says enough to be
     // a learning of its own and all of it, but one term when it is long, is in the other.
-    if shorter >= 3 && shorter as f64 - shared <= if shorter >= 6 { 1.0 } else { 0.0 } {
+    if shorter >= 3 && shorter as f64 + renamed - shared <= if shorter >= 6 { 1.0 } else { 0.0 } {
         jaccard.max(contained * 0.9)
     } else {
         jaccard
@@ -1170,6 +1234,16 @@ fn one_slot_apart(a: &Reading, b: &Reading, known: &BTreeSet<&str>) -> bool {
             .collect::<Vec<String>>()
     };
     let (ma, mb) = (said(ma), said(mb));
+    // Two words for one concept of the trade ("captions" / "subtitles") are not two slots.
+    let concepts = |m: &[String]| -> BTreeSet<usize> {
+        lexicon::groups_in(&m.join(" "))
+            .into_iter()
+            .map(|(g, _)| g)
+            .collect()
+    };
+    if !concepts(&ma).is_disjoint(&concepts(&mb)) {
+        return false;
+    }
     pre + suf >= 2 && !ma.is_empty() && !mb.is_empty() && ma.iter().all(|t| !mb.contains(t))
 }
 
@@ -1248,6 +1322,23 @@ pub fn fts_query(q: &str) -> Option<String> {
             0 => {}
             1 => groups.push(quoted.into_iter().next().unwrap_or_default()),
             _ => groups.push(format!("({})", quoted.join(" OR "))),
+        }
+    }
+    // The other words of the trade's concepts the search names ("worn out creatives" also looks
+    // for "creative fatigue", "ad fatigue", …), a few of each.
+    for (g, _) in lexicon::groups_in(q) {
+        if groups.len() >= 24 {
+            break;
+        }
+        let quoted: Vec<String> = lexicon::forms(g)
+            .iter()
+            .map(|s| s.replace('"', ""))
+            .filter(|s| !s.trim().is_empty() && seen.insert(s.clone()))
+            .take(LEXICON_FORMS)
+            .map(|s| format!("\"{s}\""))
+            .collect();
+        if !quoted.is_empty() {
+            groups.push(format!("({})", quoted.join(" OR ")));
         }
     }
     (!groups.is_empty()).then(|| groups.join(" OR "))
@@ -1468,12 +1559,13 @@ mod tests {
 
     #[test]
     fn a_search_finds_other_spellings_of_its_phrases() {
-        assert_eq!(
-            fts_query("day parting").as_deref(),
-            Some(
-                "(\"daypart\" OR \"day parting\" OR \"day part\" OR \"ad scheduling\" OR \"ad schedule\" OR \"time of day\" \
-                 OR \"hour of day\" OR \"hours of the day\" OR \"dayparting\" OR \"parting\")"
-            )
+        // The phrase, its other spellings, then the lexicon's other words for it.
+        let q = fts_query("day parting").unwrap_or_default();
+        assert!(
+            q.starts_with(
+                "(\"daypart\" OR \"day parting\" OR \"day part\" OR \"ad scheduling\" OR \"ad schedule\" OR \"time of day\""
+            ) && q.contains("\"bid schedule\""),
+            "{q}"
         );
         let q = fts_query("user generated content").unwrap_or_default();
         assert!(
@@ -1501,8 +1593,8 @@ mod tests {
     #[test]
     fn a_search_becomes_quoted_terms() {
         assert_eq!(
-            fts_query("creative refresh on Pinterest").as_deref(),
-            Some("\"creative\" OR \"refresh\" OR \"pinterest\"")
+            fts_query("lipstick swatches on Tuesdays").as_deref(),
+            Some("\"lipstick\" OR \"swatches\" OR \"tuesdays\"")
         );
         assert_eq!(fts_query("\"AND\" OR (NEAR"), Some("\"near\"".to_owned()));
         assert_eq!(fts_query("the of"), None);
@@ -1546,26 +1638,36 @@ mod rewordings_sets {
             }
         }
         let mut wrong = 0;
-        for p in d["distinct"].as_array().expect("distinct") {
+        for p in d["distinct"].as_array().map_or(&[][..], Vec::as_slice) {
             if let (true, said) = alike(p) {
                 wrong += 1;
                 println!("different merged ({}) {said}", p["why"]);
             }
         }
+        println!("{merged} of the repeats merged, {wrong} of the different pairs");
         (merged, wrong)
+    }
+
+    /// The same measure on a file of one's own (`REWORDINGS=pairs.json cargo test -p
+    /// switchboard-core --lib rewordings_file -- --ignored --nocapture`).
+    #[test]
+    #[ignore = "reads the file REWORDINGS names"]
+    fn rewordings_file() {
+        let path = std::env::var("REWORDINGS").expect("REWORDINGS: a file of labelled pairs");
+        measure(&std::fs::read_to_string(path).expect("the REWORDINGS file"));
     }
 
     #[test]
     fn most_rewordings_merge_and_different_learnings_do_not() {
-        // Measured at this commit: 33 and 1 of the first set, 27 and 0 of the second.
+        // Measured at this commit: 40 and 1 of the first set, 31 and 0 of the second.
         let (merged, wrong) = measure(include_str!("testdata/rewordings_a.json"));
         assert!(
-            merged >= 32 && wrong <= 1,
+            merged >= 38 && wrong <= 1,
             "first set: {merged} of 40 repeats merged, {wrong} of 40 different merged"
         );
         let (merged, wrong) = measure(include_str!("testdata/rewordings_b.json"));
         assert!(
-            merged >= 26 && wrong <= 1,
+            merged >= 29 && wrong <= 1,
             "second set: {merged} of 40 repeats merged, {wrong} of 40 different merged"
         );
     }
