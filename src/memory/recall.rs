@@ -11,7 +11,6 @@ use super::words::{MemoryAction, MemoryAgent};
 use crate::ids::ProjectId;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 /// What to recall for.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -215,18 +214,15 @@ fn round(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// The share of a question's terms a learning's words hold (summary, other wordings, subject, tags).
-fn coverage(asked: &BTreeSet<String>, m: &Memory) -> f64 {
-    if asked.is_empty() {
-        return 0.0;
-    }
+/// The share of a question's terms (or of the trade's concepts it names, when more of those) a
+/// learning's words hold (summary, other wordings, subject, tags).
+fn coverage(asked: &super::text::Asked, m: &Memory) -> f64 {
     let mut said = m.summary.clone();
     for t in m.also_said.iter().chain(&m.tags).chain(m.subject.iter()) {
         said.push_str(". ");
         said.push_str(t);
     }
-    let has = super::text::terms(&said);
-    asked.iter().filter(|t| has.contains(*t)).count() as f64 / asked.len() as f64
+    super::text::coverage(asked, &said)
 }
 
 /// Ranks candidates (each with its raw full-text relevance, higher is better, 0 when it did not
@@ -240,7 +236,7 @@ pub fn rank(
 ) -> Vec<Recalled> {
     let has_text = q.has_text();
     let best_text = candidates.iter().map(|(_, t)| *t).fold(0.0f64, f64::max);
-    let asked: BTreeSet<String> = q.q.as_deref().map(super::text::terms).unwrap_or_default();
+    let asked = q.q.as_deref().map(super::text::asked).unwrap_or_default();
     let mut out: Vec<Recalled> = candidates
         .into_iter()
         .filter(|(m, _)| !m.forgotten)

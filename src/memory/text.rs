@@ -1130,6 +1130,48 @@ pub fn terms(text: &str) -> BTreeSet<String> {
     Reading::of(text).set().into_iter().map(str::to_owned).collect()
 }
 
+/// What a search asks for: its terms, and the trade's concepts it names (`lexicon`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Asked {
+    terms: BTreeSet<String>,
+    concepts: BTreeSet<usize>,
+}
+
+/// A search's terms and concepts.
+pub fn asked(q: &str) -> Asked {
+    let r = Reading::of(q);
+    Asked {
+        terms: r.set().into_iter().map(str::to_owned).collect(),
+        concepts: r.concepts.iter().map(|(g, _)| *g).collect(),
+    }
+}
+
+/// How much of a search a text says, 0 to 1: the share of its terms the text has, or of the
+/// concepts it names, whichever is more ("worn out creatives" is all said by "ad fatigue set in").
+pub fn coverage(asked: &Asked, said: &str) -> f64 {
+    if asked.terms.is_empty() && asked.concepts.is_empty() {
+        return 0.0;
+    }
+    let r = Reading::of(said);
+    let has = r.set();
+    let terms = if asked.terms.is_empty() {
+        0.0
+    } else {
+        asked.terms.iter().filter(|t| has.contains(t.as_str())).count() as f64 / asked.terms.len() as f64
+    };
+    let concepts = if asked.concepts.is_empty() {
+        0.0
+    } else {
+        asked
+            .concepts
+            .iter()
+            .filter(|g| r.concepts.iter().any(|(h, _)| h == *g))
+            .count() as f64
+            / asked.concepts.len() as f64
+    };
+    terms.max(concepts)
+}
+
 /// How alike two texts are, 0 to 1: the larger of the terms' Jaccard index and the share of the
 /// shorter text's terms the other holds (a repeat that only adds a word is still a repeat); 0 when
 /// they contradict each other.
@@ -1588,6 +1630,15 @@ mod tests {
         );
         let q = fts_query("Christmas").unwrap_or_default();
         assert!(q.contains("\"holiday\""), "{q}");
+    }
+
+    #[test]
+    fn a_search_is_covered_by_its_words_or_by_the_concepts_it_names() {
+        let q = asked("worn out creatives");
+        assert_eq!(coverage(&q, "Ad fatigue set in after ten days on Meta"), 1.0);
+        assert!(coverage(&q, "New creatives every week") < 1.0);
+        assert_eq!(coverage(&q, "Broad match raised CPA"), 0.0);
+        assert_eq!(coverage(&asked(""), "Anything"), 0.0);
     }
 
     #[test]
