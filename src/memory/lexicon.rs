@@ -27,8 +27,14 @@ fn lexicon() -> &'static Lexicon {
     static L: OnceLock<Lexicon> = OnceLock::new();
     L.get_or_init(|| {
         // The file is part of the build (a test checks it reads); a group that does not read is
-        // left out rather than failing a search.
-        let groups: Vec<Vec<String>> = serde_json::from_str(include_str!("lexicon.json")).unwrap_or_default();
+        // left out rather than failing a search, and so are forms too short to say anything.
+        let groups: Vec<Vec<String>> =
+            serde_json::from_str::<Vec<serde_json::Value>>(include_str!("lexicon.json"))
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|g| serde_json::from_value::<Vec<String>>(g).ok())
+                .map(|g| g.into_iter().filter(|f| !too_short(f)).collect())
+                .collect();
         let mut forms = Forms::new();
         for (g, group) in groups.iter().enumerate() {
             for form in group {
@@ -46,6 +52,15 @@ fn lexicon() -> &'static Lexicon {
             written: groups,
         }
     })
+}
+
+/// Forms too short or too common to say a concept alone ("cr", "pc", "tag"), except the
+/// platforms' own short names.
+fn too_short(form: &str) -> bool {
+    match words(form).as_slice() {
+        [w] => (w.chars().count() <= 2 && !matches!(w.as_str(), "ig" | "fb" | "yt")) || w == "tag",
+        _ => false,
+    }
 }
 
 /// The groups a text says a form of, in order, each with the form it used (its stemmed words).

@@ -15,7 +15,7 @@ const WORDINGS_MAX: usize = 10;
 
 /// Of the learnings with a new one's merge key, the one it repeats: for an outcome, the one there
 /// is; for a note or an insight, the one with the closest wording (the closest of each one's
-/// wordings, as a third wording may be nearer the second) when it is near-identical, the words of
+/// wordings, as a third wording may be nearer the second) when it says the same (`text::similarity_in`), the words of
 /// the context they share left out of the comparison.
 pub fn repeated(new: &NewMemory, same: Vec<Memory>) -> Option<Memory> {
     match new.kind {
@@ -61,7 +61,7 @@ pub fn absorb(memory: &mut Memory, new: NewMemory) {
 
 /// What makes two learnings one: the same scope, agent, kind, context and action (and, for
 /// outcomes, the same subject and metric). Notes and insights with the same key merge only when
-/// their texts are near-identical (`text::similarity`).
+/// their texts say the same (`text::similarity_in`).
 #[allow(clippy::too_many_arguments)]
 pub fn merge_key(
     kind: MemoryKind,

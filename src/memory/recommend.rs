@@ -16,7 +16,7 @@ pub struct Recommendation {
     /// Measured past outcomes it rests on.
     pub outcomes: usize,
     /// How many of them are from exactly the context asked (every field asked the same or not
-    /// said); the others are from related contexts (one field different).
+    /// said); the others are from related contexts (some fields different or not said).
     pub exact: usize,
     pub median: f64,
     /// The likely effect: the middle half of the past outcomes (all of them under four).

@@ -1,5 +1,5 @@
 //! Words of a learning's text: the terms used to tell a repeat from a new learning (a note or an
-//! insight merges only with a near-identical text) and the full-text query recall sends to the
+//! insight merges only with a text that says the same) and the full-text query recall sends to the
 //! store (SQLite FTS5 with the Porter stemmer).
 //!
 //! A text is read as a sequence of terms: words stemmed, the trade's phrases and abbreviations read
@@ -438,6 +438,7 @@ const SAME: &[(&str, &str)] = &[
     ("decor", "decor"),
     ("furnitur", "decor"),
     ("interior", "decor"),
+    ("sal", "sale"),
     ("purchas", "sale"),
     ("conversion", "sale"),
     ("order", "sale"),
@@ -674,29 +675,50 @@ const RESULTS: &[(&str, &str)] = &[
 /// Terms that say opposite things of the same subject ("the first 48 hours" / "the last 48 hours").
 const OPPOSITES: &[(&str, &str)] = &[
     ("first", "last"),
-    ("earli", "later"),
-    ("earli", "late"),
+    ("early", "late"),
+    ("earlier", "later"),
     ("morning", "evening"),
     ("morning", "night"),
-    ("mobil", "desktop"),
+    ("mobile", "desktop"),
     ("weekday", "weekend"),
-    ("io", "android"),
+    ("ios", "android"),
     ("short", "long"),
-    ("small", "big"),
+    ("shorter", "longer"),
+    ("small", "large"),
+    ("smaller", "larger"),
     ("high", "low"),
     ("urban", "rural"),
     ("male", "female"),
     ("men", "women"),
     ("above", "below"),
-    ("over", "under"),
     ("start", "end"),
+    ("beginning", "end"),
     ("new", "old"),
     ("cold", "warm"),
-    ("broad", "narrow"),
     ("manual", "automatic"),
     ("top", "bottom"),
-    ("peak", "off"),
 ];
+
+/// The term a word alone is read as (stemmed, its synonyms and spellings as one).
+fn term_of(word: &str) -> String {
+    tokens(word)
+        .into_iter()
+        .next()
+        .map(|t| t.term)
+        .unwrap_or_default()
+}
+
+/// `OPPOSITES` as the terms the words are read as.
+fn opposites() -> &'static [(String, String)] {
+    static O: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    O.get_or_init(|| OPPOSITES.iter().map(|(x, y)| (term_of(x), term_of(y))).collect())
+}
+
+/// `METRICS` as the terms the words are read as.
+fn metrics() -> &'static std::collections::HashSet<String> {
+    static M: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    M.get_or_init(|| METRICS.iter().map(|m| term_of(m)).collect())
+}
 
 /// Terms that set two sides against each other ("UGC beat studio ads").
 const COMPARES: &[&str] = &["beat", "than", "vs"];
@@ -712,7 +734,7 @@ fn is_direction(t: &str) -> bool {
 fn nearest_metric(seq: &[String], i: usize) -> Option<&str> {
     let metric = |j: usize| {
         seq.get(j)
-            .filter(|m| METRICS.contains(&m.as_str()))
+            .filter(|m| metrics().contains(m.as_str()))
             .map(String::as_str)
     };
     let (mut ahead, mut behind) = (true, true);
@@ -759,7 +781,7 @@ fn unit_days(words: &[String]) -> Option<u64> {
 /// The length in days of a period said as a phrase with a figure ("two weeks", "14 day").
 fn period_days(words: &[String]) -> Option<u64> {
     match words {
-        [n, unit] => Some(number(n)? * unit_days(std::slice::from_ref(unit))?),
+        [n, unit] => number(n)?.checked_mul(unit_days(std::slice::from_ref(unit))?),
         _ => None,
     }
 }
@@ -807,7 +829,8 @@ fn undouble(base: &str) -> String {
 
 /// The words of a text, lower case, without punctuation (numbers kept, `%` dropped).
 pub fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
+    text.replace('+', " plus ")
+        .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect()
@@ -941,7 +964,7 @@ impl Reading {
                 t.term = "held".to_owned();
             } else if let (true, Some(j)) = (denies, moved) {
                 t.term = "held".to_owned();
-                skip.extend(i + 1..=j);
+                skip.insert(j);
             } else if single && NEGATORS.contains(&w.as_str()) {
                 r.negated = true;
             }
@@ -953,10 +976,14 @@ impl Reading {
                     r.frame.push(format!("#{days}d"));
                 }
             } else if let Some(n) = number(w) {
-                match all.get(i + 1).and_then(|u| unit_days(&u.words)) {
-                    Some(unit) => {
-                        r.numbers.insert(format!("{}d", n * unit));
-                        r.frame.push(format!("#{}d", n * unit));
+                match all
+                    .get(i + 1)
+                    .and_then(|u| unit_days(&u.words))
+                    .and_then(|unit| n.checked_mul(unit))
+                {
+                    Some(days) => {
+                        r.numbers.insert(format!("{days}d"));
+                        r.frame.push(format!("#{days}d"));
                         skip.insert(i + 1);
                     }
                     None => {
@@ -1009,8 +1036,9 @@ impl Reading {
                 _ => seq[i].clone(),
             })
             .collect();
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for (i, term) in seq.iter().enumerate() {
-            if !r.terms.contains(term) {
+            if seen.insert(term.as_str()) {
                 r.terms.push(term.clone());
             }
             let way = match term.as_str() {
@@ -1074,7 +1102,7 @@ impl Reading {
         let one_side = |x: &str, y: &str| {
             mine.contains(x) && !mine.contains(y) && theirs.contains(y) && !theirs.contains(x)
         };
-        if OPPOSITES.iter().any(|(x, y)| one_side(x, y) || one_side(y, x)) {
+        if opposites().iter().any(|(x, y)| one_side(x, y) || one_side(y, x)) {
             return true;
         }
         // Two terms that changed places and nothing else ("busy on weekday mornings, quiet in the
@@ -1130,11 +1158,12 @@ pub fn terms(text: &str) -> BTreeSet<String> {
     Reading::of(text).set().into_iter().map(str::to_owned).collect()
 }
 
-/// What a search asks for: its terms, and the trade's concepts it names (`lexicon`).
+/// What a search asks for: its terms, and the trade's concepts it names (`lexicon`) with the
+/// terms of the words it named each in.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Asked {
     terms: BTreeSet<String>,
-    concepts: BTreeSet<usize>,
+    concepts: Vec<(usize, BTreeSet<String>)>,
 }
 
 /// A search's terms and concepts.
@@ -1142,34 +1171,31 @@ pub fn asked(q: &str) -> Asked {
     let r = Reading::of(q);
     Asked {
         terms: r.set().into_iter().map(str::to_owned).collect(),
-        concepts: r.concepts.iter().map(|(g, _)| *g).collect(),
+        concepts: r.concepts.iter().map(|(g, form)| (*g, terms(form))).collect(),
     }
 }
 
-/// How much of a search a text says, 0 to 1: the share of its terms the text has, or of the
-/// concepts it names, whichever is more ("worn out creatives" is all said by "ad fatigue set in").
+/// How much of a search a text says, 0 to 1: the share of its terms the text has, itself or
+/// through a concept of the trade the text names in other words ("worn out creatives": "worn out"
+/// is said by "ad fatigue set in", "creatives" is not).
 pub fn coverage(asked: &Asked, said: &str) -> f64 {
-    if asked.terms.is_empty() && asked.concepts.is_empty() {
+    if asked.terms.is_empty() {
         return 0.0;
     }
     let r = Reading::of(said);
     let has = r.set();
-    let terms = if asked.terms.is_empty() {
-        0.0
-    } else {
-        asked.terms.iter().filter(|t| has.contains(t.as_str())).count() as f64 / asked.terms.len() as f64
-    };
-    let concepts = if asked.concepts.is_empty() {
-        0.0
-    } else {
-        asked
-            .concepts
-            .iter()
-            .filter(|g| r.concepts.iter().any(|(h, _)| h == *g))
-            .count() as f64
-            / asked.concepts.len() as f64
-    };
-    terms.max(concepts)
+    let through: BTreeSet<&str> = asked
+        .concepts
+        .iter()
+        .filter(|(g, _)| r.concepts.iter().any(|(h, _)| h == g))
+        .flat_map(|(_, t)| t.iter().map(String::as_str))
+        .collect();
+    let covered = asked
+        .terms
+        .iter()
+        .filter(|t| has.contains(t.as_str()) || through.contains(t.as_str()))
+        .count();
+    covered as f64 / asked.terms.len() as f64
 }
 
 /// How alike two texts are, 0 to 1: the larger of the terms' Jaccard index and the share of the
@@ -1194,8 +1220,8 @@ pub fn similarity_in(a: &str, b: &str, context: &str) -> f64 {
     if ra.contradicts(&rb) {
         return 0.0;
     }
-    let known = Reading::of(context);
-    let known = known.set();
+    let context = Reading::of(context);
+    let known = context.set();
     let strip = |r: &Reading| -> BTreeSet<String> {
         let rest: BTreeSet<String> = r.set().difference(&known).map(|t| (*t).to_owned()).collect();
         if rest.is_empty() {
@@ -1210,7 +1236,7 @@ pub fn similarity_in(a: &str, b: &str, context: &str) -> f64 {
     let (ta, tb) = (strip(&ra), strip(&rb));
     // A concept of the trade both name in other words ("worn out" / "ad fatigue") is one more
     // term they share; one they name in the same words is already counted by its terms.
-    let context_concepts: Vec<usize> = Reading::of(context).concepts.iter().map(|(g, _)| *g).collect();
+    let context_concepts: Vec<usize> = context.concepts.iter().map(|(g, _)| *g).collect();
     let used = |r: &Reading, g: usize| -> BTreeSet<String> {
         r.concepts
             .iter()
@@ -1635,10 +1661,44 @@ mod tests {
     #[test]
     fn a_search_is_covered_by_its_words_or_by_the_concepts_it_names() {
         let q = asked("worn out creatives");
-        assert_eq!(coverage(&q, "Ad fatigue set in after ten days on Meta"), 1.0);
+        // "worn out" through the concept, "creatives" not said.
+        assert!((coverage(&q, "Ad fatigue set in after ten days on Meta") - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!(coverage(&q, "Our creatives were worn out"), 1.0);
         assert!(coverage(&q, "New creatives every week") < 1.0);
         assert_eq!(coverage(&q, "Broad match raised CPA"), 0.0);
         assert_eq!(coverage(&asked(""), "Anything"), 0.0);
+    }
+
+    #[test]
+    fn huge_figures_and_periods_do_not_overflow() {
+        let r = Reading::of("9999999999999999999 weeks and 99999999999999999999 days");
+        assert!(r.numbers.contains("9999999999999999999"), "{:?}", r.numbers);
+    }
+
+    #[test]
+    fn each_pair_of_opposites_is_two_terms_a_text_can_say() {
+        for ((x, y), (tx, ty)) in OPPOSITES.iter().zip(opposites()) {
+            assert!(
+                !tx.is_empty() && tx != ty && !is_direction(tx) && !is_direction(ty),
+                "{x} / {y}: {tx} / {ty}"
+            );
+            assert!(
+                Reading::of(&format!("ads {x} campaigns"))
+                    .set()
+                    .contains(tx.as_str()),
+                "{x}: {tx}"
+            );
+        }
+        assert!(
+            Reading::of("Launching in the morning").contradicts(&Reading::of("Launching in the evening"))
+        );
+    }
+
+    #[test]
+    fn what_held_contradicts_what_moved_but_not_what_held() {
+        let held = Reading::of("Raising budgets did not raise CPA");
+        assert!(held.contradicts(&Reading::of("Raising budgets raised CPA")));
+        assert!(!held.contradicts(&Reading::of("Budget increases left CPA unchanged")));
     }
 
     #[test]
@@ -1710,7 +1770,7 @@ mod rewordings_sets {
 
     #[test]
     fn most_rewordings_merge_and_different_learnings_do_not() {
-        // Measured at this commit: 40 and 1 of the first set, 31 and 0 of the second.
+        // Measured at this commit: 40 and 1 of the first set, 31 and 1 of the second.
         let (merged, wrong) = measure(include_str!("testdata/rewordings_a.json"));
         assert!(
             merged >= 38 && wrong <= 1,

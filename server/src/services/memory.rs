@@ -244,7 +244,7 @@ fn recommendation_message(
     }
     if items.iter().all(|i| i.exact == 0) && !of_action.iter().any(|r| same_context(asked, &r.memory)) {
         return Some(
-            "Nothing was learned in exactly this context yet: these come from related contexts (one field different, or not said)."
+            "Nothing was learned in exactly this context yet: these come from related contexts (some fields different, or not said)."
                 .to_owned(),
         );
     }
