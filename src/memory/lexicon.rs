@@ -65,8 +65,13 @@ fn too_short(form: &str) -> bool {
 
 /// The groups a text says a form of, in order, each with the form it used (its stemmed words).
 pub fn groups_in(text: &str) -> Vec<(usize, String)> {
-    let l = lexicon();
     let stems: Vec<String> = words(text).iter().map(|w| stem(w)).collect();
+    groups_in_stems(&stems)
+}
+
+/// [`groups_in`] of a text's words already stemmed.
+pub fn groups_in_stems(stems: &[String]) -> Vec<(usize, String)> {
+    let l = lexicon();
     let mut out: Vec<(usize, String)> = Vec::new();
     let mut i = 0;
     while i < stems.len() {

@@ -4,7 +4,7 @@
 use super::MemoryContext;
 use super::input::{NewMemory, TAGS_MAX};
 use super::model::{Memory, Observation, Outcome, verdict};
-use super::text::{SAME_TEXT, similarity, similarity_in};
+use super::text::{Reading, SAME_TEXT, similarity_of};
 use super::words::{MemoryAction, MemoryAgent, MemoryKind, Metric, OutcomeStatus};
 use crate::ids::ProjectId;
 
@@ -21,12 +21,14 @@ pub fn repeated(new: &NewMemory, same: Vec<Memory>) -> Option<Memory> {
     match new.kind {
         MemoryKind::Outcome => same.into_iter().next(),
         MemoryKind::Insight | MemoryKind::Note => {
-            let context = new.context.words(new.action);
+            // Each text read once: the new one and the context are compared with every wording.
+            let context = Reading::of(&new.context.words(new.action));
+            let said = Reading::of(&new.summary);
             same.into_iter()
                 .map(|m| {
                     let best = std::iter::once(&m.summary)
                         .chain(&m.also_said)
-                        .map(|said| similarity_in(said, &new.summary, &context))
+                        .map(|other| similarity_of(&Reading::of(other), &said, &context))
                         .fold(0.0, f64::max);
                     (best, m)
                 })
@@ -48,12 +50,11 @@ pub fn absorb(memory: &mut Memory, new: NewMemory) {
     }
     memory.pinned |= new.pinned;
     let said = new.summary.replace('\n', " ");
+    let read = Reading::of(&said);
+    let alike = |other: &str| similarity_of(&Reading::of(other), &read, &Reading::default());
     if memory.also_said.len() < WORDINGS_MAX
-        && similarity(&memory.summary, &said) < SAME_WORDING
-        && !memory
-            .also_said
-            .iter()
-            .any(|a| similarity(a, &said) >= SAME_WORDING)
+        && alike(&memory.summary) < SAME_WORDING
+        && !memory.also_said.iter().any(|a| alike(a) >= SAME_WORDING)
     {
         memory.also_said.push(said);
     }

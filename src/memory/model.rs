@@ -185,6 +185,10 @@ pub struct Memory {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub last_recalled_at: Option<Timestamp>,
+    /// Its terms as recall matches them (`recall::index`), kept by the store when it is written;
+    /// not part of the API.
+    #[serde(skip)]
+    pub terms: Option<String>,
 }
 
 impl Memory {

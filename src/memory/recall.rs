@@ -214,15 +214,29 @@ fn round(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// The share of a question's terms (or of the trade's concepts it names, when more of those) a
-/// learning's words hold (summary, other wordings, subject, tags).
-fn coverage(asked: &super::text::Asked, m: &Memory) -> f64 {
+/// A learning's words as one text (summary, other wordings, tags, subject): what a search is
+/// matched on.
+pub fn said(m: &Memory) -> String {
     let mut said = m.summary.clone();
     for t in m.also_said.iter().chain(&m.tags).chain(m.subject.iter()) {
         said.push_str(". ");
         said.push_str(t);
     }
-    super::text::coverage(asked, &said)
+    said
+}
+
+/// A learning's index of terms, kept beside it (`text::index_of` of its words).
+pub fn index(m: &Memory) -> String {
+    super::text::index_of(&said(m))
+}
+
+/// The share of a question's terms a learning's words hold, themselves or through a concept of the
+/// trade it names: from its kept index, or its words when the index was written by other rules.
+fn coverage(asked: &super::text::Asked, m: &Memory) -> f64 {
+    m.terms
+        .as_deref()
+        .and_then(|i| super::text::coverage_indexed(asked, i))
+        .unwrap_or_else(|| super::text::coverage(asked, &said(m)))
 }
 
 /// Ranks candidates (each with its raw full-text relevance, higher is better, 0 when it did not

@@ -883,6 +883,11 @@ struct Token {
 fn tokens(text: &str) -> Vec<Token> {
     let raw = words(text);
     let stems: Vec<String> = raw.iter().map(|w| stem(w)).collect();
+    tokens_of(&raw, &stems)
+}
+
+/// [`tokens`] of words already stemmed.
+fn tokens_of(raw: &[String], stems: &[String]) -> Vec<Token> {
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
@@ -933,6 +938,8 @@ pub struct Reading {
     pub frame: Vec<String>,
     /// The trade's concepts it names (`lexicon`), each with the words it named it in.
     pub concepts: Vec<(usize, String)>,
+    /// Its words, lower case, one space apart (texts with no content terms are compared so).
+    pub plain: String,
 }
 
 impl Reading {
@@ -940,7 +947,10 @@ impl Reading {
         let mut r = Reading::default();
         // Content terms in order, with repeats, for the claims.
         let mut seq: Vec<String> = Vec::new();
-        let all = tokens(text);
+        let raw = words(text);
+        let stems: Vec<String> = raw.iter().map(|w| stem(w)).collect();
+        let all = tokens_of(&raw, &stems);
+        r.plain = raw.join(" ");
         let mut skip: BTreeSet<usize> = BTreeSet::new();
         for (i, t) in all.iter().enumerate() {
             if skip.contains(&i) {
@@ -1051,7 +1061,7 @@ impl Reading {
                 .insert((nearest_metric(&seq, i).unwrap_or("-").to_owned(), way));
         }
         // The trade's concepts it names, in whichever of their words ("ad fatigue", "worn out").
-        r.concepts = lexicon::groups_in(text);
+        r.concepts = lexicon::groups_in_stems(&stems);
         r
     }
 
@@ -1198,6 +1208,62 @@ pub fn coverage(asked: &Asked, said: &str) -> f64 {
     covered as f64 / asked.terms.len() as f64
 }
 
+/// The mark an index of terms starts with: another when the way texts are read changes (the
+/// rules, the synonyms, the lexicon), so that indexes written before are read again.
+pub const INDEX_VERSION: &str = "t1";
+
+/// A text's terms and the trade's concepts it names, as one line (`t1 ctr increas ~12`), kept
+/// beside a learning so a recall does not read every candidate's words again.
+pub fn index_of(text: &str) -> String {
+    let r = Reading::of(text);
+    let mut out = String::from(INDEX_VERSION);
+    for t in &r.terms {
+        out.push(' ');
+        out.push_str(t);
+    }
+    let concepts: BTreeSet<usize> = r.concepts.iter().map(|(g, _)| *g).collect();
+    for g in concepts {
+        out.push_str(&format!(" ~{g}"));
+    }
+    out
+}
+
+/// [`coverage`] from an index written by [`index_of`]; `None` when it was written by other rules.
+pub fn coverage_indexed(asked: &Asked, index: &str) -> Option<f64> {
+    let mut parts = index.split(' ');
+    if parts.next() != Some(INDEX_VERSION) {
+        return None;
+    }
+    if asked.terms.is_empty() {
+        return Some(0.0);
+    }
+    let (mut has, mut concepts): (BTreeSet<&str>, BTreeSet<usize>) = (BTreeSet::new(), BTreeSet::new());
+    for p in parts {
+        match p.strip_prefix('~') {
+            Some(g) => {
+                if let Ok(g) = g.parse() {
+                    concepts.insert(g);
+                }
+            }
+            None => {
+                has.insert(p);
+            }
+        }
+    }
+    let through: BTreeSet<&str> = asked
+        .concepts
+        .iter()
+        .filter(|(g, _)| concepts.contains(g))
+        .flat_map(|(_, t)| t.iter().map(String::as_str))
+        .collect();
+    let covered = asked
+        .terms
+        .iter()
+        .filter(|t| has.contains(t.as_str()) || through.contains(t.as_str()))
+        .count();
+    Some(covered as f64 / asked.terms.len() as f64)
+}
+
 /// How alike two texts are, 0 to 1: the larger of the terms' Jaccard index and the share of the
 /// shorter text's terms the other holds (a repeat that only adds a word is still a repeat); 0 when
 /// they contradict each other.
@@ -1209,18 +1275,17 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 /// installs, home decor, budget increase") say nothing of what tells them apart and are left out
 /// of the comparison, unless nothing else is left.
 pub fn similarity_in(a: &str, b: &str, context: &str) -> f64 {
-    let (ra, rb) = (Reading::of(a), Reading::of(b));
+    similarity_of(&Reading::of(a), &Reading::of(b), &Reading::of(context))
+}
+
+/// [`similarity_in`] of texts already read (a new learning is compared with many wordings).
+pub fn similarity_of(ra: &Reading, rb: &Reading, context: &Reading) -> f64 {
     if ra.set().is_empty() || rb.set().is_empty() {
-        return if normalize_text(a) == normalize_text(b) {
-            1.0
-        } else {
-            0.0
-        };
+        return if ra.plain == rb.plain { 1.0 } else { 0.0 };
     }
-    if ra.contradicts(&rb) {
+    if ra.contradicts(rb) {
         return 0.0;
     }
-    let context = Reading::of(context);
     let known = context.set();
     let strip = |r: &Reading| -> BTreeSet<String> {
         let rest: BTreeSet<String> = r.set().difference(&known).map(|t| (*t).to_owned()).collect();
@@ -1230,10 +1295,10 @@ pub fn similarity_in(a: &str, b: &str, context: &str) -> f64 {
             rest
         }
     };
-    if one_slot_apart(&ra, &rb, &known) {
+    if one_slot_apart(ra, rb, &known) {
         return 0.0;
     }
-    let (ta, tb) = (strip(&ra), strip(&rb));
+    let (ta, tb) = (strip(ra), strip(rb));
     // A concept of the trade both name in other words ("worn out" / "ad fatigue") is one more
     // term they share; one they name in the same words is already counted by its terms.
     let context_concepts: Vec<usize> = context.concepts.iter().map(|(g, _)| *g).collect();
@@ -1252,7 +1317,7 @@ pub fn similarity_in(a: &str, b: &str, context: &str) -> f64 {
         .collect();
     let renamed = both
         .into_iter()
-        .filter(|g| used(&ra, *g).is_disjoint(&used(&rb, *g)))
+        .filter(|g| used(ra, *g).is_disjoint(&used(rb, *g)))
         .count() as f64;
     let shared = ta.intersection(&tb).count() as f64 + renamed;
     let union = ta.union(&tb).count() as f64 + renamed;
@@ -1317,10 +1382,6 @@ fn one_slot_apart(a: &Reading, b: &Reading, known: &BTreeSet<&str>) -> bool {
 
 /// The threshold over which two texts in the same context are one learning.
 pub const SAME_TEXT: f64 = 0.4;
-
-fn normalize_text(s: &str) -> String {
-    words(s).join(" ")
-}
 
 /// A term's spellings a search should find: the phrases read as it, and the term itself where
 /// it is a word of its own ("ctr" → "ctr", "click through rate", "clickthrough rate", …).
@@ -1667,6 +1728,23 @@ mod tests {
         assert!(coverage(&q, "New creatives every week") < 1.0);
         assert_eq!(coverage(&q, "Broad match raised CPA"), 0.0);
         assert_eq!(coverage(&asked(""), "Anything"), 0.0);
+    }
+
+    #[test]
+    fn an_index_covers_a_search_as_the_text_does() {
+        let q = asked("worn out creatives on Meta");
+        for text in [
+            "Ad fatigue set in after ten days on Meta",
+            "Our creatives were worn out",
+            "Broad match raised CPA",
+        ] {
+            assert_eq!(
+                coverage_indexed(&q, &index_of(text)),
+                Some(coverage(&q, text)),
+                "{text}"
+            );
+        }
+        assert_eq!(coverage_indexed(&q, "t0 creativ"), None);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use sqlx::{QueryBuilder, Sqlite};
 use switchboard_core::ids::{ConnectionId, MemoryId};
 use switchboard_core::memory::input::{MemoryFilter, OutcomeFilter};
+use switchboard_core::memory::recall::index;
 use switchboard_core::memory::{
     Memory, MemoryPage, MemorySource, Metric, Observation, Outcome, OutcomeStatus, RecallQuery,
 };
@@ -55,11 +56,12 @@ struct MemoryRow {
     created_at: String,
     updated_at: String,
     last_recalled_at: Option<String>,
+    terms: Option<String>,
 }
 
 const COLUMNS: &str = "m.id, m.agent, m.kind, m.project_id, m.platform, m.objective, m.vertical, m.audience, \
     m.budget_band, m.month, m.action, m.subject, m.summary, m.variants, m.tags, m.outcome, m.evidence, m.confidence, \
-    m.confidence_reason, m.source, m.pinned, m.forgotten, m.created_at, m.updated_at, m.last_recalled_at";
+    m.confidence_reason, m.source, m.pinned, m.forgotten, m.created_at, m.updated_at, m.last_recalled_at, m.terms";
 
 fn bad(what: &'static str, value: &str) -> RepoError {
     RepoError::Invalid(ParseError::Invalid {
@@ -120,6 +122,7 @@ impl TryFrom<MemoryRow> for Memory {
             updated_at: Timestamp::parse(&r.updated_at)?,
             last_recalled_at: r.last_recalled_at.as_deref().map(Timestamp::parse).transpose()?,
             id: MemoryId::parse(&r.id)?,
+            terms: r.terms,
         })
     }
 }
@@ -277,8 +280,8 @@ impl MemoryRepo for SqliteMemoryRepo {
         let n: i64 = sqlx::query_scalar(
             "INSERT INTO memories (id, merge_key, agent, kind, project_id, platform, objective, vertical, audience, \
              budget_band, month, action, subject, summary, variants, tags, metric, outcome_status, verdict, outcome, evidence, \
-             confidence, confidence_reason, source, pinned, forgotten, created_at, updated_at, last_recalled_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING n",
+             confidence, confidence_reason, source, pinned, forgotten, created_at, updated_at, last_recalled_at, terms) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING n",
         )
         .bind(m.id.as_str())
         .bind(key)
@@ -309,6 +312,7 @@ impl MemoryRepo for SqliteMemoryRepo {
         .bind(m.created_at.to_text())
         .bind(m.updated_at.to_text())
         .bind(m.last_recalled_at.as_ref().map(Timestamp::to_text))
+        .bind(index(m))
         .fetch_one(&mut *tx)
         .await
         .map_err(storage)?;
@@ -370,7 +374,7 @@ impl MemoryRepo for SqliteMemoryRepo {
         let done = sqlx::query(
             "UPDATE memories SET summary = ?, variants = ?, tags = ?, subject = ?, outcome_status = ?, verdict = ?, outcome = ?, \
              evidence = ?, confidence = ?, confidence_reason = ?, pinned = ?, forgotten = ?, updated_at = ?, \
-             last_recalled_at = ? WHERE id = ?",
+             last_recalled_at = ?, terms = ? WHERE id = ?",
         )
         .bind(&m.summary)
         .bind(m.also_said.join("\n"))
@@ -386,6 +390,7 @@ impl MemoryRepo for SqliteMemoryRepo {
         .bind(m.forgotten)
         .bind(m.updated_at.to_text())
         .bind(m.last_recalled_at.as_ref().map(Timestamp::to_text))
+        .bind(index(m))
         .bind(m.id.as_str())
         .execute(&mut *tx)
         .await

@@ -173,6 +173,7 @@ impl Memories {
             created_at: now,
             updated_at: now,
             last_recalled_at: None,
+            terms: None,
         };
         self.memories.insert(&memory, &key, metric, &sighting).await?;
         Ok(Recorded {
