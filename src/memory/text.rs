@@ -528,7 +528,7 @@ const SAME: &[(&str, &str)] = &[
 ];
 
 /// The most of a concept's other words a search looks for.
-const LEXICON_FORMS: usize = 10;
+const LEXICON_FORMS: usize = 5;
 
 /// Phrases whose words are also searched apart, as they are said in any order ("capping
 /// frequency", "a cap on bids").
@@ -1014,7 +1014,7 @@ impl Reading {
             // A letter alone is what an apostrophe leaves ("didn't", "budget's"): it says nothing.
             if t.term != "held"
                 && single
-                && (STOP.contains(&w.as_str()) || NEGATORS.contains(&w.as_str()) || w.chars().count() == 1)
+                && (stop().contains(w.as_str()) || NEGATORS.contains(&w.as_str()) || w.chars().count() == 1)
             {
                 // "than" is kept for comparisons even though it says nothing alone.
                 if w == "than" {
@@ -1160,6 +1160,12 @@ impl Reading {
         }
         false
     }
+}
+
+/// `STOP` as a set (it is looked up for every word read).
+fn stop() -> &'static std::collections::HashSet<&'static str> {
+    static S: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    S.get_or_init(|| STOP.iter().copied().collect())
 }
 
 /// A text's terms: content words, stemmed, phrases and synonyms read as one, numbers left out (a
@@ -1398,14 +1404,31 @@ fn spellings(term: &str) -> Vec<String> {
     out
 }
 
+/// The most quoted terms a search sends to the store: each one is another list of matches to
+/// merge and to score (README: Benchmarks, Agent memory).
+const SEARCH_TERMS_MAX: usize = 12;
+
 /// The FTS5 query of a free-text search: each content word (or phrase, with its other
-/// spellings) as a quoted term, so no word is read as an operator; any of them matching, ranked
-/// by BM25. `None` when nothing searchable is left.
+/// spellings, and the trade's other words for it) as a quoted term, so no word is read as an
+/// operator; any of them matching, ranked by BM25. Every word asked is searched; the other
+/// spellings and words are added a few of each in turn up to [`SEARCH_TERMS_MAX`]. `None` when
+/// nothing searchable is left.
 pub fn fts_query(q: &str) -> Option<String> {
     let mut seen = BTreeSet::new();
-    let mut groups: Vec<String> = Vec::new();
+    let mut lists: Vec<Vec<String>> = Vec::new();
+    let mut keep = |spelled: Vec<String>, most: usize, lists: &mut Vec<Vec<String>>| {
+        let fresh: Vec<String> = spelled
+            .into_iter()
+            .map(|s| s.replace('"', ""))
+            .filter(|s| !s.trim().is_empty() && seen.insert(s.clone()))
+            .take(most)
+            .collect();
+        if !fresh.is_empty() {
+            lists.push(fresh);
+        }
+    };
     for t in tokens(q) {
-        if groups.len() >= 16 {
+        if lists.len() >= SEARCH_TERMS_MAX {
             break;
         }
         let spelled: Vec<String> = if t.phrase {
@@ -1420,14 +1443,14 @@ pub fn fts_query(q: &str) -> Option<String> {
                 s.extend(
                     t.words
                         .iter()
-                        .filter(|w| !STOP.contains(&w.as_str()) && w.chars().count() >= 5)
+                        .filter(|w| !stop().contains(w.as_str()) && w.chars().count() >= 5)
                         .cloned(),
                 );
             }
             s
         } else {
             let w = &t.words[0];
-            if STOP.contains(&w.as_str()) {
+            if stop().contains(w.as_str()) {
                 continue;
             }
             let mut s = vec![w.clone()];
@@ -1441,35 +1464,44 @@ pub fn fts_query(q: &str) -> Option<String> {
             }
             s
         };
-        let quoted: Vec<String> = spelled
-            .iter()
-            .map(|s| s.replace('"', ""))
-            .filter(|s| !s.trim().is_empty() && seen.insert(s.clone()))
-            .map(|s| format!("\"{s}\""))
-            .collect();
-        match quoted.len() {
-            0 => {}
-            1 => groups.push(quoted.into_iter().next().unwrap_or_default()),
-            _ => groups.push(format!("({})", quoted.join(" OR "))),
-        }
+        keep(spelled, usize::MAX, &mut lists);
     }
     // The other words of the trade's concepts the search names ("worn out creatives" also looks
-    // for "creative fatigue", "ad fatigue", …), a few of each.
+    // for "creative fatigue", "ad fatigue", …).
     for (g, _) in lexicon::groups_in(q) {
-        if groups.len() >= 24 {
+        keep(lexicon::forms(g).to_vec(), LEXICON_FORMS, &mut lists);
+    }
+    // The first of each list, then one more of each in turn, up to the most terms.
+    let mut take = vec![0usize; lists.len()];
+    let mut total = 0;
+    for round in 0.. {
+        let before = total;
+        for (i, list) in lists.iter().enumerate() {
+            if total >= SEARCH_TERMS_MAX && round > 0 {
+                break;
+            }
+            if take[i] == round && round < list.len() {
+                take[i] += 1;
+                total += 1;
+            }
+        }
+        if total == before || total >= SEARCH_TERMS_MAX {
             break;
         }
-        let quoted: Vec<String> = lexicon::forms(g)
-            .iter()
-            .map(|s| s.replace('"', ""))
-            .filter(|s| !s.trim().is_empty() && seen.insert(s.clone()))
-            .take(LEXICON_FORMS)
-            .map(|s| format!("\"{s}\""))
-            .collect();
-        if !quoted.is_empty() {
-            groups.push(format!("({})", quoted.join(" OR ")));
-        }
     }
+    let groups: Vec<String> = lists
+        .iter()
+        .zip(&take)
+        .filter(|(_, n)| **n > 0)
+        .map(|(list, n)| {
+            let quoted: Vec<String> = list.iter().take(*n).map(|s| format!("\"{s}\"")).collect();
+            if quoted.len() == 1 {
+                quoted.concat()
+            } else {
+                format!("({})", quoted.join(" OR "))
+            }
+        })
+        .collect();
     (!groups.is_empty()).then(|| groups.join(" OR "))
 }
 #[cfg(test)]
