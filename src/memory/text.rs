@@ -829,11 +829,32 @@ fn undouble(base: &str) -> String {
 
 /// The words of a text, lower case, without punctuation (numbers kept, `%` dropped).
 pub fn words(text: &str) -> Vec<String> {
-    text.replace('+', " plus ")
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+    let text = text.replace('+', " plus ");
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut word = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        // A decimal point between digits keeps a figure whole ("2.9%" is 2.9, not 2 and 9).
+        let decimal = *c == '.'
+            && i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+            && word.chars().all(|d| d.is_ascii_digit() || d == '.');
+        if c.is_alphanumeric() || decimal {
+            word.extend(c.to_lowercase());
+        } else if !word.is_empty() {
+            out.push(std::mem::take(&mut word));
+        }
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+/// A figure with a decimal point ("2.9"), kept as written.
+fn decimal(w: &str) -> Option<&str> {
+    (w.contains('.') && w.chars().all(|c| c.is_ascii_digit() || c == '.')).then_some(w)
 }
 
 /// Phrases by their first stemmed word: each phrase's stemmed words and its term.
@@ -985,6 +1006,10 @@ impl Reading {
                     r.numbers.insert(format!("{days}d"));
                     r.frame.push(format!("#{days}d"));
                 }
+            } else if let Some(d) = decimal(w) {
+                r.numbers.insert(d.to_owned());
+                r.frame.push(format!("#{d}"));
+                continue;
             } else if let Some(n) = number(w) {
                 match all
                     .get(i + 1)
@@ -1777,6 +1802,20 @@ mod tests {
             );
         }
         assert_eq!(coverage_indexed(&q, "t0 creativ"), None);
+    }
+
+    #[test]
+    fn decimals_are_one_figure() {
+        assert_eq!(
+            words("CVR 2.9% vs 3.3%. Next"),
+            ["cvr", "2.9", "vs", "3.3", "next"]
+        );
+        let (a, b) = (
+            "Geo ads convert 2.9% against 3.3%",
+            "Geo ads convert 1.7% against 3.4%",
+        );
+        assert!(similarity(a, b) < SAME_TEXT, "{}", similarity(a, b));
+        assert!(similarity(a, "Geo ads convert 2.9% against 3.3%.") >= SAME_TEXT);
     }
 
     #[test]
