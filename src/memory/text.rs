@@ -1224,11 +1224,16 @@ pub fn coverage(asked: &Asked, said: &str) -> f64 {
         return 0.0;
     }
     let r = Reading::of(said);
-    let has = r.set();
+    covered(asked, &r.set(), &r.concepts.iter().map(|(g, _)| *g).collect())
+}
+
+/// The share of a search's terms a text has (`has`), itself or through one of the concepts it
+/// names (`concepts`).
+fn covered(asked: &Asked, has: &BTreeSet<&str>, concepts: &BTreeSet<usize>) -> f64 {
     let through: BTreeSet<&str> = asked
         .concepts
         .iter()
-        .filter(|(g, _)| r.concepts.iter().any(|(h, _)| h == g))
+        .filter(|(g, _)| concepts.contains(g))
         .flat_map(|(_, t)| t.iter().map(String::as_str))
         .collect();
     let covered = asked
@@ -1281,18 +1286,7 @@ pub fn coverage_indexed(asked: &Asked, index: &str) -> Option<f64> {
             }
         }
     }
-    let through: BTreeSet<&str> = asked
-        .concepts
-        .iter()
-        .filter(|(g, _)| concepts.contains(g))
-        .flat_map(|(_, t)| t.iter().map(String::as_str))
-        .collect();
-    let covered = asked
-        .terms
-        .iter()
-        .filter(|t| has.contains(t.as_str()) || through.contains(t.as_str()))
-        .count();
-    Some(covered as f64 / asked.terms.len() as f64)
+    Some(covered(asked, &has, &concepts))
 }
 
 /// How alike two texts are, 0 to 1: the larger of the terms' Jaccard index and the share of the
