@@ -1427,6 +1427,49 @@ fn spellings(term: &str) -> Vec<String> {
 /// merge and to score (README: Benchmarks, Agent memory).
 const SEARCH_TERMS_MAX: usize = 12;
 
+/// How many of each list's terms (in order) a search sends: the first of each, then one more of
+/// each in turn, up to [`SEARCH_TERMS_MAX`] (all the firsts even beyond it).
+fn chosen(lists: &[Vec<String>]) -> Vec<usize> {
+    let mut take = vec![0usize; lists.len()];
+    let mut total = 0;
+    for round in 0.. {
+        let before = total;
+        for (i, list) in lists.iter().enumerate() {
+            if total >= SEARCH_TERMS_MAX && round > 0 {
+                break;
+            }
+            if take[i] == round && round < list.len() {
+                take[i] += 1;
+                total += 1;
+            }
+        }
+        if total == before || total >= SEARCH_TERMS_MAX {
+            break;
+        }
+    }
+    take
+}
+
+/// The word the store's Porter stemmer reads `w` as when `w` is a plain plural of it ("coupons":
+/// "coupon"; not "glass", "classes" or "stories", which it reads otherwise).
+fn singular(w: &str) -> Option<&str> {
+    let stem = w.strip_suffix('s')?;
+    (!stem.ends_with('s') && !w.ends_with("ies") && !stem.is_empty()).then_some(stem)
+}
+
+/// Whether a term matches only where one of the `picked` single words does, so searching it
+/// finds nothing more: a phrase holding a picked word ("carousel ads" beside "carousel"), or a
+/// plural of one ("discounts" beside "discount"). Each term costs the store a pass over every
+/// learning that says it, to weigh it (BM25), whether or not it adds a match.
+fn needless(term: &str, picked: &BTreeSet<String>) -> bool {
+    let covered = |w: &str| singular(w).is_some_and(|s| picked.contains(s));
+    if term.contains(' ') {
+        term.split(' ').any(|w| picked.contains(w) || covered(w))
+    } else {
+        covered(term)
+    }
+}
+
 /// The FTS5 query of a free-text search: each content word (or phrase, with its other
 /// spellings, and the trade's other words for it) as a quoted term, so no word is read as an
 /// operator; any of them matching, ranked by BM25. Every word asked is searched; the other
@@ -1438,8 +1481,15 @@ pub fn fts_query(q: &str) -> Option<String> {
     let mut keep = |spelled: Vec<String>, most: usize, lists: &mut Vec<Vec<String>>| {
         let fresh: Vec<String> = spelled
             .into_iter()
-            .map(|s| s.replace('"', ""))
-            .filter(|s| !s.trim().is_empty() && seen.insert(s.clone()))
+            // The store reads "multi-image" as "multi image".
+            .map(|s| {
+                s.replace('"', "")
+                    .replace('-', " ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .filter(|s| !s.is_empty() && seen.insert(s.clone()))
             .take(most)
             .collect();
         if !fresh.is_empty() {
@@ -1490,24 +1540,33 @@ pub fn fts_query(q: &str) -> Option<String> {
     for (g, _) in lexicon::groups_in(q) {
         keep(lexicon::forms(g).to_vec(), LEXICON_FORMS, &mut lists);
     }
-    // The first of each list, then one more of each in turn, up to the most terms.
-    let mut take = vec![0usize; lists.len()];
-    let mut total = 0;
-    for round in 0.. {
-        let before = total;
-        for (i, list) in lists.iter().enumerate() {
-            if total >= SEARCH_TERMS_MAX && round > 0 {
-                break;
-            }
-            if take[i] == round && round < list.len() {
-                take[i] += 1;
-                total += 1;
-            }
-        }
-        if total == before || total >= SEARCH_TERMS_MAX {
-            break;
-        }
+    // Each word asked goes first in the list that holds it, so it is always searched.
+    let said: BTreeSet<String> = tokens(q)
+        .into_iter()
+        .filter(|t| !t.phrase)
+        .map(|t| t.words[0].clone())
+        .collect();
+    for list in &mut lists {
+        list.sort_by_key(|s| !said.contains(s));
     }
+    // The first of each list, then one more of each in turn, up to the most terms; a term that
+    // can only match where another term chosen matches is left out, and its place goes on to
+    // the next (README: Benchmarks, Agent memory).
+    let take = loop {
+        let take = chosen(&lists);
+        let picked: BTreeSet<String> = lists
+            .iter()
+            .zip(&take)
+            .flat_map(|(list, n)| list.iter().take(*n).cloned())
+            .collect();
+        let before: usize = lists.iter().map(Vec::len).sum();
+        for list in &mut lists {
+            list.retain(|s| !needless(s, &picked));
+        }
+        if lists.iter().map(Vec::len).sum::<usize>() == before {
+            break take;
+        }
+    };
     let groups: Vec<String> = lists
         .iter()
         .zip(&take)
@@ -1757,6 +1816,25 @@ mod tests {
             q.contains("\"free shipping\"") && !q.contains("\"delivery\""),
             "{q}"
         );
+    }
+
+    #[test]
+    fn a_search_leaves_out_terms_that_could_find_nothing_more() {
+        // "carousel ads" and "carousels" match only where "carousel" does.
+        let q = fts_query("carousel").unwrap_or_default();
+        assert!(q.contains("\"carousel\"") && q.contains("\"multi image\""), "{q}");
+        assert!(!q.contains("carousels") && !q.contains("carousel ad"), "{q}");
+        assert!(!q.contains("multi-image"), "{q}");
+        // Every word asked is searched, also one that is another's synonym.
+        let q = fts_query("discount coupon holiday").unwrap_or_default();
+        for w in ["\"discount\"", "\"coupon\"", "\"holiday\""] {
+            assert!(q.contains(w), "{w} in {q}");
+        }
+        assert!(!q.contains("discounts") && !q.contains("discount code"), "{q}");
+        // The store's stemmer reads a plain plural as its word, but not every word ending in s.
+        assert_eq!(singular("coupons"), Some("coupon"));
+        assert_eq!(singular("glass"), None);
+        assert_eq!(singular("stories"), None);
     }
 
     #[test]
