@@ -31,8 +31,10 @@ pub mod ports;
 pub mod project;
 pub mod run_event;
 pub mod schedule;
+pub mod seeded;
 #[cfg(feature = "server")]
 pub mod service;
+pub mod stats;
 pub mod sync;
 pub mod time;
 pub mod validation;

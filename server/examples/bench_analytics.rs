@@ -12,6 +12,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use std::io::Write;
 use std::time::Instant;
 use switchboard_core::Platform;
+use switchboard_core::seeded::Seeded as Rng;
 
 // The allocator the server runs with.
 #[global_allocator]
@@ -35,34 +36,6 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     }
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
-}
-
-/// SplitMix64: a small, seeded, reproducible generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    /// Uniform in [lo, hi).
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.unit()
-    }
-    /// Log-normal around `median` (sigma in log space).
-    fn lognormal(&mut self, median: f64, sigma: f64) -> f64 {
-        // Box-Muller.
-        let (u1, u2) = (self.unit().max(1e-12), self.unit());
-        let z = (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos();
-        median * (sigma * z).exp()
-    }
 }
 
 struct Campaign {
@@ -110,7 +83,7 @@ fn campaigns(rng: &mut Rng) -> Vec<Campaign> {
                 id: format!("camp_bench{}{i:05}", platform.as_str()),
                 project: i % PROJECTS,
                 platform,
-                objective: objs[(rng.next() % objs.len() as u64) as usize],
+                objective: objs[(rng.next_u64() % objs.len() as u64) as usize],
                 status: if rng.unit() < 0.8 { "active" } else { "paused" },
                 daily_budget: rng.lognormal(120.0, 0.8).clamp(5.0, 5000.0),
                 cpm: rng.lognormal(cpm, 0.3),
@@ -144,14 +117,16 @@ fn binomial_ish(rng: &mut Rng, n: f64, p: f64) -> f64 {
 fn day(rng: &mut Rng, c: &Campaign, date: NaiveDate) -> Day {
     let weekday = [1.05, 1.08, 1.06, 1.02, 0.97, 0.88, 0.9][date.weekday().num_days_from_monday() as usize];
     let season = 1.0 + 0.25 * ((date.ordinal() as f64 / 365.0 - 0.87) * 2.0 * std::f64::consts::PI).cos();
-    let spend = c.daily_budget * weekday * season * rng.range(0.55, 1.15);
-    let impressions = (spend / c.cpm * 1000.0 * rng.range(0.85, 1.15)).round().max(0.0);
+    let spend = c.daily_budget * weekday * season * rng.between(0.55, 1.15);
+    let impressions = (spend / c.cpm * 1000.0 * rng.between(0.85, 1.15))
+        .round()
+        .max(0.0);
     let clicks = binomial_ish(rng, impressions, c.ctr);
     let mut conversions = binomial_ish(rng, clicks, c.cvr);
     if c.fractional && conversions > 0.0 {
-        conversions = (conversions * rng.range(0.8, 1.1) * 100.0).round() / 100.0;
+        conversions = (conversions * rng.between(0.8, 1.1) * 100.0).round() / 100.0;
     }
-    let value = conversions * c.order_value * rng.range(0.7, 1.3);
+    let value = conversions * c.order_value * rng.between(0.7, 1.3);
     Day {
         spend: (spend * 1e6).round() as i64,
         impressions: impressions as i64,
@@ -166,7 +141,7 @@ async fn generate(
     first: NaiveDate,
     csv: Option<&std::path::Path>,
 ) -> anyhow::Result<usize> {
-    let mut rng = Rng(20261125);
+    let mut rng = Rng::new(20261125);
     let created = "2024-01-01T00:00:00Z";
     let mut csv_files = match csv {
         Some(dir) => {

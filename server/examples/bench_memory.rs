@@ -23,6 +23,7 @@ use switchboard_core::memory::{
     RecallQuery, SourceKind,
 };
 use switchboard_core::project::ProjectInput;
+use switchboard_core::seeded::Seeded as Draw;
 use switchboard_core::service::MemoryService;
 use switchboard_core::time::Timestamp;
 use switchboard_core::vertical::Vertical;
@@ -59,31 +60,6 @@ fn spread(times: &mut [f64]) -> (f64, f64, f64, f64) {
         percentile(times, 0.99),
         times.last().copied().unwrap_or(0.0),
     )
-}
-
-/// A small deterministic generator (splitmix64), so every run of the benchmark asks the same.
-struct Draw(u64);
-
-impl Draw {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-    fn chance(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
-    }
-    fn between(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * ((self.next() >> 11) as f64 / (1u64 << 53) as f64)
-    }
 }
 
 const TOPICS: &[&str] = &[
@@ -345,7 +321,7 @@ fn audience_word(d: &mut Draw) -> &'static str {
         "travellers",
         "gamers",
     ];
-    *d.pick(WHO)
+    WHO[d.below(WHO.len())]
 }
 
 /// A question: by context only, text only, both, or for a project (an index 0 to 3).
@@ -507,7 +483,7 @@ async fn main() -> anyhow::Result<()> {
     }
 
     // 1. Fill.
-    let mut d = Draw(20_261_205);
+    let mut d = Draw::new(20_261_205);
     let started = Instant::now();
     let (mut made, mut merged_in_fill, mut n, mut printed) = (0usize, 0usize, 0usize, 0usize);
     let mut repeatable: Vec<NewMemory> = Vec::new();
@@ -582,7 +558,7 @@ async fn main() -> anyhow::Result<()> {
         ("store: both", Vec::new()),
     ];
     if arg("--detail", 0) == 1 {
-        let mut dd = Draw(99);
+        let mut dd = Draw::new(99);
         for _ in 0..300 {
             let both = question(&mut dd, 2, &projects);
             let text = RecallQuery {
@@ -626,7 +602,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let after_resume = rows(&pool).await?;
     // One learning seen 300 times keeps its 100 newest settled sightings.
-    let mut pick = Draw(7);
+    let mut pick = Draw::new(7);
     let one = loop {
         let l = learning(&mut pick, 999_999_999, &projects);
         if l.kind == MemoryKind::Outcome {

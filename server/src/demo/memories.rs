@@ -21,6 +21,7 @@ use switchboard_core::memory::{
     BudgetBand, MemoryAction, MemoryAgent, MemoryContext, MemoryKind, MemorySource, Metric, Objective,
     Observation, OutcomeStatus, SourceKind,
 };
+use switchboard_core::seeded::Seeded as Draw;
 use switchboard_core::time::Timestamp;
 use switchboard_core::{Platform, ProjectId};
 
@@ -852,24 +853,6 @@ fn lessons() -> Vec<Lesson> {
     ]
 }
 
-/// splitmix64: a small deterministic generator for the figures' spread.
-struct Draw(u64);
-
-impl Draw {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `[lo, hi)`.
-    fn between(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * ((self.next() >> 11) as f64 / (1u64 << 53) as f64)
-    }
-}
-
 fn round(x: f64, places: i32) -> f64 {
     let f = 10f64.powi(places);
     (x * f).round() / f
@@ -889,7 +872,7 @@ fn moment(today: NaiveDate, when: When, measured: bool, draw: &mut Draw) -> Time
         }
     }
     .min(latest);
-    let minutes = 6 * 60 + (draw.next() % 180) as i64;
+    let minutes = 6 * 60 + (draw.next_u64() % 180) as i64;
     let at =
         Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default()) + Duration::minutes(minutes);
     Timestamp::from_datetime(at)
@@ -948,7 +931,7 @@ fn project_of(n: usize) -> Option<ProjectId> {
 
 /// The demo's learnings, each sighting as the write path is given it, in the order they happened.
 pub fn history(seed: u64, today: NaiveDate, shelf: &Shelf) -> Vec<(NewMemory, Observation)> {
-    let mut draw = Draw(seed ^ 0x6D65_6D6F_7279);
+    let mut draw = Draw::new(seed ^ 0x6D65_6D6F_7279);
     let mut out: Vec<(NewMemory, Observation)> = Vec::new();
     for lesson in lessons() {
         let project = lesson.project.and_then(project_of);
@@ -968,7 +951,7 @@ pub fn history(seed: u64, today: NaiveDate, shelf: &Shelf) -> Vec<(NewMemory, Ob
                     continue;
                 };
                 let first = seen.first().map_or(today, |s| {
-                    moment(today, s.when, !matches!(s.res, Res::Pending), &mut Draw(0)).date()
+                    moment(today, s.when, !matches!(s.res, Res::Pending), &mut Draw::new(0)).date()
                 });
                 // The `pick`th campaign that was running by the first sighting (any when none was).
                 let running: Vec<&DemoCampaign> = campaigns.iter().filter(|c| c.start_date < first).collect();
@@ -1120,7 +1103,7 @@ fn sighting_of_change(
     let at = moment(today, s.when, !matches!(s.res, Res::Pending), draw);
     let budget = campaign.daily_budget_micros.max(10_000_000);
     let step = |from: i64| ((from as f64 * (1.0 + s.step)) / 10_000.0).round() as i64 * 10_000;
-    let bid = 1_200_000 + (draw.next() % 8) as i64 * 100_000;
+    let bid = 1_200_000 + (draw.next_u64() % 8) as i64 * 100_000;
     let active = if platform == Platform::Google {
         "ENABLED"
     } else {
