@@ -15,7 +15,7 @@ TEST_SITE_ROOT := $(CURDIR)/target/test-site
 # watched), off, or milliseconds per call (README: Demo data).
 SWITCHBOARD_TESTMODE_LATENCY ?= realistic
 
-.PHONY: help setup setup-tests assets build build-release run dev test test-rust test-api test-e2e check fmt lint bench-import bench-runs bench-analytics bench-memory
+.PHONY: help setup setup-tests assets build build-release run dev test test-rust test-api test-e2e check fmt lint bench-import bench-runs bench-analytics bench-memory bench-ab
 
 help:
 	@echo "make run    set up what is missing, build a release and serve http://$(ADDR)"
@@ -93,3 +93,7 @@ bench-runs:
 # ARGS="--memories 100000 --writes 1000 --recalls 1000 --runs 1000 --rounds 10".
 bench-memory:
 	cargo run --release -p server --example bench_memory -- $(ARGS)
+
+# The A/B calculator: 10,000 tests a call over HTTP (README: Benchmarks); ARGS="--tests 10000 --calls 50".
+bench-ab:
+	cargo run --release -p server --example bench_ab -- $(ARGS)

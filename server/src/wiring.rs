@@ -146,6 +146,7 @@ pub fn application(infra: Infrastructure, settings: AppSettings) -> anyhow::Resu
         analytics: repos.analytics.clone(),
     });
     let services = Services {
+        experiments: Arc::new(services::Experiments::new()),
         flash: Arc::new(services::Flashes::new(secure_cookies)),
         analytics: Arc::new(services::Analytics {
             analytics: repos.analytics.clone(),

@@ -10,6 +10,7 @@ pub mod campaigns;
 pub mod connections;
 mod error;
 pub mod executions;
+pub mod experiments;
 pub mod flash;
 pub mod memory;
 pub mod notifications;
@@ -26,6 +27,7 @@ pub use campaigns::CampaignService;
 pub use connections::ConnectionService;
 pub use error::ServiceError;
 pub use executions::{EventFeed, ExecutionService};
+pub use experiments::ExperimentService;
 pub use flash::FlashService;
 pub use memory::MemoryService;
 pub use notifications::NotificationService;
@@ -55,6 +57,8 @@ pub struct Services {
     pub approvals: Arc<dyn ApprovalService>,
     /// The agents' learnings, recall and recommendations.
     pub memory: Arc<dyn MemoryService>,
+    /// A/B tests and their statistics.
+    pub experiments: Arc<dyn ExperimentService>,
     /// One-time values across a plain form post's redirect (pages without JavaScript).
     pub flash: Arc<dyn FlashService>,
 }

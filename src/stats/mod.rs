@@ -15,6 +15,7 @@
 //! Tail probabilities come from survival functions (`erfc`, the regularized incomplete beta and
 //! gamma), never `1 - cdf`, so p-values far below 1e-12 keep their digits.
 
+pub mod calculator;
 pub mod decision;
 pub mod fdr;
 pub mod normal;

@@ -9,6 +9,7 @@ mod connections;
 mod connectors;
 mod error;
 mod executions;
+mod experiments;
 mod extract;
 mod hooks_inbound;
 mod memories;
@@ -40,6 +41,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(executions::router())
         .merge(approvals::router())
         .merge(memories::router())
+        .merge(experiments::router())
         .merge(webhooks::router())
         .merge(api_keys::router())
         .merge(notifications::router())

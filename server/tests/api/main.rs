@@ -11,6 +11,7 @@ mod connectors;
 mod crash;
 mod dashboard;
 mod demo;
+mod experiments;
 mod health;
 mod helpers;
 mod legacy;
