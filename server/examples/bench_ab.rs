@@ -43,7 +43,11 @@ fn body(tests: usize, seed: u64) -> Value {
 
 fn spread(times: &mut [f64]) -> (f64, f64, f64) {
     times.sort_by(f64::total_cmp);
-    let at = |q: f64| times[((times.len() as f64 * q).ceil() as usize).saturating_sub(1).min(times.len() - 1)];
+    let at = |q: f64| {
+        times[((times.len() as f64 * q).ceil() as usize)
+            .saturating_sub(1)
+            .min(times.len() - 1)]
+    };
     (at(0.5), at(0.95), times[times.len() - 1])
 }
 
@@ -67,7 +71,10 @@ async fn main() -> anyhow::Result<()> {
         let start = Instant::now();
         let value: Value = serde_json::from_slice(&bytes)?;
         let parsed = calculator::parse(&value).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let results: Vec<_> = parsed.iter().map(calculator::calculate).collect::<Result<_, _>>()?;
+        let results: Vec<_> = parsed
+            .iter()
+            .map(calculator::calculate)
+            .collect::<Result<_, _>>()?;
         let out = serde_json::to_vec(&json!({ "results": results }))?;
         inproc.push(start.elapsed().as_secs_f64() * 1000.0);
         assert!(!out.is_empty());
@@ -90,11 +97,18 @@ async fn main() -> anyhow::Result<()> {
         let status = answer.status();
         let got = answer.bytes().await?;
         http.push(start.elapsed().as_secs_f64() * 1000.0);
-        anyhow::ensure!(status.is_success(), "status {status}: {}", String::from_utf8_lossy(&got));
+        anyhow::ensure!(
+            status.is_success(),
+            "status {status}: {}",
+            String::from_utf8_lossy(&got)
+        );
     }
     let (p50, p95, max) = spread(&mut inproc);
     let (h50, h95, hmax) = spread(&mut http);
-    println!("## A/B calculator benchmark ({tests} tests a call, {calls} calls, request {:.1} MB)\n", size as f64 / 1e6);
+    println!(
+        "## A/B calculator benchmark ({tests} tests a call, {calls} calls, request {:.1} MB)\n",
+        size as f64 / 1e6
+    );
     println!("| measure | p50 ms | p95 ms | max ms |\n| --- | ---: | ---: | ---: |");
     println!("| in the process: parse, calculate, write the answer | {p50:.2} | {p95:.2} | {max:.2} |");
     println!("| over HTTP: request sent to answer received | {h50:.2} | {h95:.2} | {hmax:.2} |");

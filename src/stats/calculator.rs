@@ -151,7 +151,10 @@ fn arm(v: Option<&Value>, path: &str, errors: &mut FieldErrors) -> Option<Arm> {
     };
     for key in map.keys() {
         if !ARM_FIELDS.contains(&key.as_str()) {
-            errors.add(&format!("{path}.{key}"), "is not a known field (known: conversions, visitors)");
+            errors.add(
+                &format!("{path}.{key}"),
+                "is not a known field (known: conversions, visitors)",
+            );
         }
     }
     let conversions = count(map.get("conversions"), &format!("{path}.conversions"), errors);
@@ -168,10 +171,20 @@ fn arm(v: Option<&Value>, path: &str, errors: &mut FieldErrors) -> Option<Arm> {
         );
         return None;
     }
-    Some(Arm { conversions, visitors })
+    Some(Arm {
+        conversions,
+        visitors,
+    })
 }
 
-fn number(v: Option<&Value>, path: &str, default: f64, ok: impl Fn(f64) -> bool, rule: &str, errors: &mut FieldErrors) -> f64 {
+fn number(
+    v: Option<&Value>,
+    path: &str,
+    default: f64,
+    ok: impl Fn(f64) -> bool,
+    rule: &str,
+    errors: &mut FieldErrors,
+) -> f64 {
     match v {
         None | Some(Value::Null) => default,
         Some(Value::Number(n)) => match n.as_f64() {
@@ -193,7 +206,10 @@ fn number(v: Option<&Value>, path: &str, default: f64, ok: impl Fn(f64) -> bool,
 pub fn parse(body: &Value) -> Result<Vec<AbInput>, FieldErrors> {
     let mut errors = FieldErrors::new();
     let Some(map) = body.as_object() else {
-        return Err(FieldErrors::single("body", "must be a JSON object: {\"tests\": [...]}"));
+        return Err(FieldErrors::single(
+            "body",
+            "must be a JSON object: {\"tests\": [...]}",
+        ));
     };
     for key in map.keys() {
         if key != "tests" {
@@ -208,7 +224,10 @@ pub fn parse(body: &Value) -> Result<Vec<AbInput>, FieldErrors> {
         errors.add("tests", "must hold at least one test");
     }
     if tests.len() > TESTS_MAX {
-        errors.add("tests", format!("holds {} tests; at most {TESTS_MAX} a call", tests.len()));
+        errors.add(
+            "tests",
+            format!("holds {} tests; at most {TESTS_MAX} a call", tests.len()),
+        );
         return Err(errors);
     }
     let mut out = Vec::with_capacity(tests.len());
@@ -279,7 +298,13 @@ mod tests {
             {"a": {"conversions": 30, "visitors": 20}, "b": {"conversions": 4.5, "visitors": 10}, "mode": "bayes"},
         ]});
         let errors = parse(&body).expect_err("bad counts").to_string();
-        for field in ["tests[1].a.conversions", "tests[1].b.visitors", "tests[2].a.conversions", "tests[2].b.conversions", "tests[2].mode"] {
+        for field in [
+            "tests[1].a.conversions",
+            "tests[1].b.visitors",
+            "tests[2].a.conversions",
+            "tests[2].b.conversions",
+            "tests[2].mode",
+        ] {
             assert!(errors.contains(field), "{field} in {errors}");
         }
         assert!(!errors.contains("tests[0]"), "{errors}");
@@ -289,7 +314,12 @@ mod tests {
     fn too_many_or_no_tests_are_refused() {
         let one = json!({"a": {"conversions": 3, "visitors": 100}, "b": {"conversions": 4, "visitors": 100}});
         let many: Vec<Value> = (0..=TESTS_MAX).map(|_| one.clone()).collect();
-        assert!(parse(&json!({"tests": many})).expect_err("too many").to_string().contains("at most 10000"));
+        assert!(
+            parse(&json!({"tests": many}))
+                .expect_err("too many")
+                .to_string()
+                .contains("at most 10000")
+        );
         assert!(parse(&json!({"tests": []})).is_err());
         assert!(parse(&json!({"test": [one]})).is_err());
     }

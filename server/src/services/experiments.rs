@@ -20,7 +20,8 @@ impl ExperimentService for Experiments {
             .enumerate()
             .map(|(i, t)| {
                 // The parser checked every count; a refusal here names the test all the same.
-                calculator::calculate(t).map_err(|e| ServiceError::field(&format!("tests[{i}].{}", e.field()), e.to_string()))
+                calculator::calculate(t)
+                    .map_err(|e| ServiceError::field(&format!("tests[{i}].{}", e.field()), e.to_string()))
             })
             .collect()
     }
