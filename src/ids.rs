@@ -140,6 +140,10 @@ prefixed_id!(
     MemoryId, "mem", "memory id", "mem_0001"
 );
 prefixed_id!(
+    /// An A/B experiment on platform objects.
+    ExperimentId, "exp", "experiment id", "exp_0001"
+);
+prefixed_id!(
     /// One notification in the outbox.
     NotificationId, "ntf", "notification id", "ntf_0001"
 );

@@ -13,10 +13,12 @@ pub mod connectors;
 pub mod dashboard;
 pub mod error;
 pub mod execution;
+pub mod experiments;
 pub mod flash;
 pub mod format;
 pub mod health;
 pub mod ids;
+pub mod json_fields;
 pub mod legacy;
 pub mod memory;
 pub mod metrics;
@@ -45,8 +47,8 @@ pub mod workflow;
 
 pub use error::{ParseError, RepoError};
 pub use ids::{
-    ApiKeyId, CampaignId, ChannelId, ConnectionId, DeliveryId, ExecutionId, MemoryId, NotificationId,
-    ProjectId, RuleId, WebhookId, WorkflowId,
+    ApiKeyId, CampaignId, ChannelId, ConnectionId, DeliveryId, ExecutionId, ExperimentId, MemoryId,
+    NotificationId, ProjectId, RuleId, WebhookId, WorkflowId,
 };
 pub use money::{Currency, Micros};
 pub use platform::Platform;

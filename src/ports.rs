@@ -607,6 +607,55 @@ pub trait MemoryRepo: Send + Sync {
     ) -> Result<(crate::metrics::MetricValues, u32), RepoError>;
 }
 
+pub use crate::experiments::{DecisionEntry, ExperimentFilter};
+
+/// A/B experiments, their daily results, evaluations and decision history.
+#[async_trait]
+pub trait ExperimentRepo: Send + Sync {
+    async fn insert(&self, experiment: &crate::experiments::Experiment) -> Result<(), RepoError>;
+    /// Writes an experiment's fields and status (its variants are kept as created).
+    async fn save(&self, experiment: &crate::experiments::Experiment) -> Result<(), RepoError>;
+    async fn get(&self, id: &crate::ids::ExperimentId) -> Result<crate::experiments::Experiment, RepoError>;
+    /// The experiments that match, newest first, with the total that match.
+    async fn list(
+        &self,
+        filter: &ExperimentFilter,
+    ) -> Result<(Vec<crate::experiments::Experiment>, u64), RepoError>;
+    async fn delete(&self, id: &crate::ids::ExperimentId) -> Result<(), RepoError>;
+    /// Writes daily results, each replacing the one of the same variant and day.
+    async fn write_results(
+        &self,
+        id: &crate::ids::ExperimentId,
+        days: &[crate::experiments::VariantDay],
+    ) -> Result<(), RepoError>;
+    /// Its daily results, by day then variant.
+    async fn results(
+        &self,
+        id: &crate::ids::ExperimentId,
+    ) -> Result<Vec<crate::experiments::VariantDay>, RepoError>;
+    /// Keeps the latest evaluation; with `entry`, adds it to the decision history.
+    async fn save_evaluation(
+        &self,
+        id: &crate::ids::ExperimentId,
+        evaluation: &crate::experiments::Evaluation,
+        at: &crate::time::Timestamp,
+        entry: Option<&DecisionEntry>,
+    ) -> Result<(), RepoError>;
+    /// The latest evaluation and when it was made.
+    async fn evaluation(
+        &self,
+        id: &crate::ids::ExperimentId,
+    ) -> Result<Option<(crate::experiments::Evaluation, crate::time::Timestamp)>, RepoError>;
+    /// Adds an entry to the decision history.
+    async fn add_entry(&self, id: &crate::ids::ExperimentId, entry: &DecisionEntry) -> Result<(), RepoError>;
+    /// The decision history, newest first.
+    async fn history(
+        &self,
+        id: &crate::ids::ExperimentId,
+        limit: u32,
+    ) -> Result<Vec<DecisionEntry>, RepoError>;
+}
+
 /// The repositories and infrastructure ports, cheap to clone: what the application services, the executor and the background jobs are built on.
 #[derive(Clone)]
 pub struct Repos {
@@ -627,4 +676,5 @@ pub struct Repos {
     pub notifications: Arc<dyn NotificationRepo>,
     pub proposals: Arc<dyn ProposalRepo>,
     pub memories: Arc<dyn MemoryRepo>,
+    pub experiments: Arc<dyn ExperimentRepo>,
 }

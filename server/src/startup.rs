@@ -68,7 +68,11 @@ impl Application {
         wiring.engine.resume_all().await?;
         crate::workflows::scheduler::spawn(wiring.engine.clone(), wiring.repos.workflows.clone());
         wiring.syncer.spawn_schedule();
-        crate::sync::outcomes::spawn_schedule(wiring.services.memory.clone(), crate::sync::outcomes::EVERY);
+        crate::sync::outcomes::spawn_schedule(
+            wiring.services.memory.clone(),
+            wiring.services.experiments.clone(),
+            crate::sync::outcomes::EVERY,
+        );
         wiring
             .notifier
             .start(&wiring.bus)

@@ -78,6 +78,7 @@ pub fn infrastructure(
         notifications: Arc::new(db::SqliteNotificationRepo::new(db.clone())),
         proposals: Arc::new(db::SqliteProposalRepo::new(db.clone())),
         memories: Arc::new(db::SqliteMemoryRepo::new(db.clone())),
+        experiments: Arc::new(db::SqliteExperimentRepo::new(db.clone())),
     };
     Ok(Infrastructure {
         repos,
@@ -145,8 +146,17 @@ pub fn application(infra: Infrastructure, settings: AppSettings) -> anyhow::Resu
         activity: repos.activity.clone(),
         analytics: repos.analytics.clone(),
     });
+    let experiments: Arc<dyn switchboard_core::service::ExperimentService> =
+        Arc::new(services::Experiments {
+            experiments: repos.experiments.clone(),
+            projects: repos.projects.clone(),
+            campaigns: repos.campaigns.clone(),
+            metrics: repos.metrics.clone(),
+            evaluating: tokio::sync::Mutex::new(()),
+        });
+    syncer.set_experiments(experiments.clone());
     let services = Services {
-        experiments: Arc::new(services::Experiments::new()),
+        experiments,
         flash: Arc::new(services::Flashes::new(secure_cookies)),
         analytics: Arc::new(services::Analytics {
             analytics: repos.analytics.clone(),

@@ -6,6 +6,7 @@
 //!   difference and the relative lift with its delta-method interval (fixed horizon).
 //! - [`sequential`]: always-valid p-values and confidence sequences (GrowthBook's sequential
 //!   mode), safe to look at every day.
+//! - [`rates`]: two Poisson rates (conversions per unit of spend: the cost per conversion).
 //! - [`welch`]: Welch's t-test from each arm's mean, standard deviation and count.
 //! - [`srm`]: the sample-ratio-mismatch check (chi-square goodness of fit).
 //! - [`fdr`]: Benjamini-Hochberg across concurrently running tests.
@@ -21,6 +22,7 @@ pub mod fdr;
 pub mod normal;
 pub mod power;
 pub mod proportions;
+pub mod rates;
 pub mod sequential;
 pub mod srm;
 pub mod welch;

@@ -25,6 +25,7 @@ pub struct PowerInput {
 
 /// The plan.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PowerPlan {
     /// Visitors per arm for a fixed-horizon test.
     pub visitors_per_arm: f64,
@@ -128,4 +129,83 @@ pub fn plan(input: PowerInput) -> Result<PowerPlan, StatsError> {
         sequential_visitors_per_arm: sequential_n,
         sequential_days: days(sequential_n, daily_visitors_per_arm),
     })
+}
+
+/// Parses `{"baseline", "relative_lift", "daily_visitors_per_arm", "alpha"?, "power"?}`, naming
+/// every bad field; the plan's own checks then name what does not fit together.
+pub fn parse(body: &serde_json::Value) -> Result<PowerInput, crate::validation::FieldErrors> {
+    use crate::json_fields as f;
+    let mut errors = crate::validation::FieldErrors::new();
+    let Some(map) = body.as_object() else {
+        return Err(crate::validation::FieldErrors::single(
+            "body",
+            "must be a JSON object",
+        ));
+    };
+    f::known(
+        map,
+        "",
+        &[
+            "baseline",
+            "relative_lift",
+            "daily_visitors_per_arm",
+            "alpha",
+            "power",
+        ],
+        &mut errors,
+    );
+    let required =
+        |key: &str, ok: &dyn Fn(f64) -> bool, rule: &str, errors: &mut crate::validation::FieldErrors| {
+            let v = f::number(map.get(key), key, ok, rule, errors);
+            if map.get(key).is_none_or(serde_json::Value::is_null) {
+                errors.add(key, format!("is required: {rule}"));
+            }
+            v
+        };
+    let baseline = required(
+        "baseline",
+        &|x| x > 0.0 && x < 1.0,
+        "the control's rate, between 0 and 1",
+        &mut errors,
+    );
+    let relative_lift = required(
+        "relative_lift",
+        &|x| x != 0.0 && x > -1.0 && x < 100.0,
+        "the smallest relative lift worth finding (0.2 for +20%), not 0",
+        &mut errors,
+    );
+    let daily = required(
+        "daily_visitors_per_arm",
+        &|x| (1.0..=1e12).contains(&x),
+        "visitors each variant gets a day, at least 1",
+        &mut errors,
+    );
+    let alpha = f::number(
+        map.get("alpha"),
+        "alpha",
+        |x| x > 0.0 && x < 0.5,
+        "must be between 0 and 0.5",
+        &mut errors,
+    )
+    .unwrap_or(0.05);
+    let power = f::number(
+        map.get("power"),
+        "power",
+        |x| x > 0.0 && x < 1.0,
+        "must be between 0 and 1",
+        &mut errors,
+    )
+    .unwrap_or(0.8);
+    match (baseline, relative_lift, daily) {
+        (Some(baseline), Some(relative_lift), Some(daily_visitors_per_arm)) if errors.is_empty() => {
+            Ok(PowerInput {
+                baseline,
+                relative_lift,
+                daily_visitors_per_arm,
+                alpha,
+                power,
+            })
+        }
+        _ => Err(errors),
+    }
 }

@@ -191,3 +191,20 @@ fn sequential_p_does_not_overflow() {
     assert!((0.0..1e-12).contains(&p), "{p}");
     assert_eq!(sequential::p_value(0.0, 0.0, 100.0, 0.05, 5000.0), 1.0);
 }
+
+#[test]
+fn poisson_rates_equal_statsmodels() {
+    use super::rates::{RateArm, fixed};
+    for (i, c) in reference()["rates"].as_array().expect("rates").iter().enumerate() {
+        let r = |v: &Value| RateArm {
+            events: v["events"].as_u64().expect("events"),
+            exposure: f(&v["exposure"]),
+        };
+        let t = fixed(r(&c["a"]), r(&c["b"]), f(&c["alpha"])).expect("valid");
+        close(&format!("rates {i} z"), t.z, f(&c["z"]));
+        close(&format!("rates {i} p"), t.p_value, f(&c["p_value"]));
+        let (lo, hi) = pair(&c["diff_ci"]);
+        close(&format!("rates {i} lo"), t.diff_ci.0, lo);
+        close(&format!("rates {i} hi"), t.diff_ci.1, hi);
+    }
+}

@@ -11,6 +11,7 @@ pub const SRM_THRESHOLD: f64 = 0.001;
 
 /// The check's result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SrmCheck {
     pub chi2: f64,
     pub p_value: f64,

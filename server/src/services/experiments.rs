@@ -1,18 +1,211 @@
-//! The experiments service: A/B statistics (the core's `stats`), and the experiments built on them.
+//! The experiments service: the A/B calculator and power plan (the core's `stats`), and
+//! experiments on platform objects: created against the project's campaigns, their daily results
+//! read from the synced platform data, evaluated (the core's `experiments::evaluate`), decided.
 
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use std::sync::Arc;
+use switchboard_core::campaign::{Campaign, CampaignQuery};
+use switchboard_core::experiments::input::{ExperimentPatch, NewExperiment};
+use switchboard_core::experiments::{
+    Decision, Evaluation, Experiment, ExperimentStatus, Level, Variant, VariantDay, evaluate,
+};
+use switchboard_core::ids::ExperimentId;
+use switchboard_core::ports::{
+    CampaignRepo, DecisionEntry, ExperimentFilter, ExperimentRepo, MetricsRepo, ProjectRepo,
+};
+use switchboard_core::service::experiments::{ExperimentPage, ExperimentResults, ExperimentSummary};
 use switchboard_core::service::{ExperimentService, ServiceError};
 use switchboard_core::stats::calculator::{self, AbInput, AbResult};
+use switchboard_core::stats::decision::Guard;
+use switchboard_core::stats::power::{self, PowerInput, PowerPlan};
+use switchboard_core::time::Timestamp;
+use switchboard_core::validation::FieldErrors;
+use switchboard_core::{Platform, ProjectId, RepoError};
+use tokio::sync::Mutex;
 
 /// The experiments service.
-#[derive(Debug, Default, Clone)]
-pub struct Experiments;
+pub struct Experiments {
+    pub experiments: Arc<dyn ExperimentRepo>,
+    pub projects: Arc<dyn ProjectRepo>,
+    pub campaigns: Arc<dyn CampaignRepo>,
+    pub metrics: Arc<dyn MetricsRepo>,
+    /// One evaluation at a time, so a decision is written once.
+    pub evaluating: Mutex<()>,
+}
 
-impl Experiments {
-    pub fn new() -> Experiments {
-        Experiments
+fn now() -> Timestamp {
+    Timestamp::from_datetime(chrono::Utc::now())
+}
+
+fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+fn entry(state: &str, message: String, winner: Option<String>, through: Option<NaiveDate>) -> DecisionEntry {
+    DecisionEntry {
+        at: now(),
+        state: state.to_owned(),
+        winner,
+        message,
+        through,
     }
 }
 
+fn state_of(d: &Decision) -> &'static str {
+    match d {
+        Decision::Winner { .. } => "winner",
+        Decision::NoDifference { .. } => "no_difference",
+        Decision::Waiting { .. } => "waiting",
+        Decision::Blocked { .. } => "blocked",
+    }
+}
+
+/// The p-value an evaluation's decision reads (the smallest adjusted one).
+fn decision_p(e: &Evaluation) -> Option<f64> {
+    e.comparisons.iter().map(|c| c.adjusted_p_value).reduce(f64::min)
+}
+
+impl Experiments {
+    /// The project's campaign on `platform` with the platform id `external`.
+    async fn campaign(
+        &self,
+        project: &ProjectId,
+        platform: Platform,
+        external: &str,
+    ) -> Result<Option<Campaign>, RepoError> {
+        let page = self
+            .campaigns
+            .list(&CampaignQuery {
+                project_id: Some(project.clone()),
+                platform: Some(platform),
+                search: Some(external.to_owned()),
+                limit: 200,
+                ..CampaignQuery::default()
+            })
+            .await?;
+        Ok(page.items.into_iter().find(|c| c.external_id == external))
+    }
+
+    /// The variants' daily results from the synced campaign days within the experiment's days.
+    async fn read_days(&self, e: &Experiment) -> Result<Vec<VariantDay>, ServiceError> {
+        let Some(from) = e.started_on else {
+            return Ok(Vec::new());
+        };
+        let to = e.ended_on.unwrap_or_else(today);
+        let mut out = Vec::new();
+        for v in &e.variants {
+            let Some(c) = self.campaign(&e.project_id, e.platform, &v.object_id).await? else {
+                continue;
+            };
+            for d in self.metrics.campaign_daily(&c.id, Some(from), Some(to)).await? {
+                out.push(VariantDay {
+                    variant: v.key.clone(),
+                    date: d.date,
+                    impressions: d.values.impressions,
+                    clicks: d.values.clicks,
+                    conversions: d.values.conversions,
+                    spend_micros: d.values.spend.get().max(0),
+                    revenue_micros: d.values.conversion_value.get().max(0),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The decision p-values of the project's other running experiments.
+    async fn concurrent(&self, e: &Experiment) -> Result<Vec<f64>, ServiceError> {
+        let (others, _) = self
+            .experiments
+            .list(&ExperimentFilter {
+                project_id: Some(e.project_id.clone()),
+                status: Some(ExperimentStatus::Running),
+                limit: 500,
+                offset: 0,
+            })
+            .await?;
+        let mut out = Vec::new();
+        for o in others.iter().filter(|o| o.id != e.id) {
+            if let Some(p) = self
+                .experiments
+                .evaluation(&o.id)
+                .await?
+                .as_ref()
+                .and_then(|(ev, _)| decision_p(ev))
+            {
+                out.push(p);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Reads, evaluates and, when the rule says so, decides a running experiment.
+    async fn refresh(
+        &self,
+        mut e: Experiment,
+    ) -> Result<(Experiment, Evaluation, Vec<VariantDay>), ServiceError> {
+        let days = self.read_days(&e).await?;
+        self.experiments.write_results(&e.id, &days).await?;
+        let days = self.experiments.results(&e.id).await?;
+        let concurrent = self.concurrent(&e).await?;
+        let evaluation = evaluate(&e, &days, &concurrent, Guard::default());
+        let last = self.experiments.history(&e.id, 1).await?;
+        let state = state_of(&evaluation.decision);
+        let changed = last
+            .first()
+            .is_none_or(|l| l.state != state || l.message != evaluation.decision.message());
+        let at = now();
+        let new_entry = changed.then(|| {
+            entry(
+                state,
+                evaluation.decision.message().to_owned(),
+                evaluation.decision.winner().map(str::to_owned),
+                evaluation.through,
+            )
+        });
+        self.experiments
+            .save_evaluation(&e.id, &evaluation, &at, new_entry.as_ref())
+            .await?;
+        if matches!(
+            evaluation.decision,
+            Decision::Winner { .. } | Decision::NoDifference { .. }
+        ) {
+            e.status = ExperimentStatus::Decided;
+            e.winner = evaluation.decision.winner().map(str::to_owned);
+            e.ended_on = evaluation.through.or(Some(today()));
+            e.updated_at = at;
+            self.experiments.save(&e).await?;
+            tracing::info!(experiment = %e.id, winner = ?e.winner, "experiment decided");
+        }
+        Ok((e, evaluation, days))
+    }
+
+    async fn summary(&self, e: Experiment) -> Result<ExperimentSummary, ServiceError> {
+        let evaluation = self.experiments.evaluation(&e.id).await?;
+        let best = evaluation.as_ref().and_then(|(ev, _)| {
+            ev.comparisons
+                .iter()
+                .min_by(|a, b| a.adjusted_p_value.total_cmp(&b.adjusted_p_value))
+                .cloned()
+        });
+        Ok(ExperimentSummary {
+            lift: best.as_ref().and_then(|c| c.lift),
+            p_value: best.as_ref().map(|c| c.adjusted_p_value),
+            decision: evaluation.map(|(ev, _)| ev.decision.message().to_owned()),
+            experiment: e,
+        })
+    }
+}
+
+fn conflict(e: &Experiment, doing: &str) -> ServiceError {
+    ServiceError::Conflict(format!(
+        "experiment '{}' is {}: it cannot be {doing}",
+        e.id,
+        e.status.as_str()
+    ))
+}
+
+#[async_trait]
 impl ExperimentService for Experiments {
     fn calculate(&self, tests: &[AbInput]) -> Result<Vec<AbResult>, ServiceError> {
         tests
@@ -25,4 +218,251 @@ impl ExperimentService for Experiments {
             })
             .collect()
     }
+
+    fn plan(&self, input: PowerInput) -> Result<PowerPlan, ServiceError> {
+        power::plan(input).map_err(|e| ServiceError::field(&e.field(), e.to_string()))
+    }
+
+    async fn create(&self, input: NewExperiment, who: &str) -> Result<Experiment, ServiceError> {
+        let mut errors = FieldErrors::new();
+        if input.level != Level::Campaigns {
+            errors.add(
+                "level",
+                "only campaigns can be tested for now: the platforms' ad group and ad reporting is not read yet",
+            );
+        }
+        if let Err(RepoError::NotFound { .. }) = self.projects.get(&input.project_id).await {
+            return Err(ServiceError::field(
+                "project_id",
+                format!("no project '{}'", input.project_id),
+            ));
+        }
+        let mut variants = Vec::new();
+        for (i, v) in input.variants.iter().enumerate() {
+            let key = ((b'a' + u8::try_from(i).unwrap_or(25)) as char).to_string();
+            match self
+                .campaign(&input.project_id, input.platform, &v.object_id)
+                .await?
+            {
+                Some(c) => variants.push(Variant {
+                    key,
+                    name: v.name.clone().unwrap_or(c.name),
+                    object_id: v.object_id.clone(),
+                    weight: v.weight,
+                    control: v.control,
+                }),
+                None => errors.add(
+                    &format!("variants[{i}].object_id"),
+                    format!(
+                        "no {} campaign '{}' in this project (sync its connection first)",
+                        input.platform.label(),
+                        v.object_id
+                    ),
+                ),
+            }
+        }
+        let today = today();
+        if input.started_on.is_some_and(|d| d > today) {
+            errors.add("started_on", "must not be after today");
+        }
+        if !errors.is_empty() {
+            return Err(ServiceError::Invalid(errors));
+        }
+        let at = now();
+        let e = Experiment {
+            id: ExperimentId::from_suffix(&crate::db::ids::new_suffix())?,
+            project_id: input.project_id,
+            name: input.name,
+            hypothesis: input.hypothesis,
+            platform: input.platform,
+            level: input.level,
+            metric: input.metric,
+            guardrails: input.guardrails,
+            alpha: input.alpha,
+            mode: input.mode,
+            planned_per_arm: input.planned_per_arm,
+            auto_apply: input.auto_apply,
+            status: if input.start {
+                ExperimentStatus::Running
+            } else {
+                ExperimentStatus::Draft
+            },
+            variants,
+            started_on: input.started_on.or(input.start.then_some(today)),
+            ended_on: None,
+            winner: None,
+            applied_by: None,
+            created_at: at,
+            updated_at: at,
+        };
+        self.experiments.insert(&e).await?;
+        let what = if input.start { "started" } else { "created" };
+        self.experiments
+            .add_entry(
+                &e.id,
+                &entry(what, format!("{} by {who}.", capitalized(what)), None, None),
+            )
+            .await?;
+        Ok(e)
+    }
+
+    async fn list(&self, filter: &ExperimentFilter) -> Result<ExperimentPage, ServiceError> {
+        let (items, total) = self.experiments.list(filter).await?;
+        let mut out = Vec::with_capacity(items.len());
+        for e in items {
+            out.push(self.summary(e).await?);
+        }
+        Ok(ExperimentPage { items: out, total })
+    }
+
+    async fn get(&self, id: &ExperimentId) -> Result<Experiment, ServiceError> {
+        Ok(self.experiments.get(id).await?)
+    }
+
+    async fn update(
+        &self,
+        id: &ExperimentId,
+        patch: ExperimentPatch,
+        who: &str,
+    ) -> Result<Experiment, ServiceError> {
+        let mut e = self.experiments.get(id).await?;
+        if matches!(e.status, ExperimentStatus::Applied)
+            && (patch.alpha.is_some() || patch.guardrails.is_some())
+        {
+            return Err(conflict(&e, "re-tuned"));
+        }
+        if let Some(name) = patch.name {
+            e.name = name;
+        }
+        if let Some(h) = patch.hypothesis {
+            e.hypothesis = h;
+        }
+        if let Some(a) = patch.auto_apply {
+            e.auto_apply = a;
+        }
+        if let Some(a) = patch.alpha {
+            e.alpha = a;
+        }
+        if let Some(g) = patch.guardrails {
+            if g.iter().any(|g| g.metric == e.metric) {
+                return Err(ServiceError::field(
+                    "guardrails",
+                    "the primary metric cannot be its own guardrail",
+                ));
+            }
+            e.guardrails = g;
+        }
+        e.updated_at = now();
+        self.experiments.save(&e).await?;
+        tracing::info!(experiment = %e.id, who, "experiment changed");
+        Ok(e)
+    }
+
+    async fn delete(&self, id: &ExperimentId) -> Result<(), ServiceError> {
+        let e = self.experiments.get(id).await?;
+        if e.status == ExperimentStatus::Running {
+            return Err(conflict(&e, "deleted (stop it first)"));
+        }
+        Ok(self.experiments.delete(id).await?)
+    }
+
+    async fn start(&self, id: &ExperimentId, who: &str) -> Result<Experiment, ServiceError> {
+        let mut e = self.experiments.get(id).await?;
+        match e.status {
+            ExperimentStatus::Draft | ExperimentStatus::Stopped => {}
+            ExperimentStatus::Running => return Ok(e),
+            _ => return Err(conflict(&e, "started again")),
+        }
+        e.status = ExperimentStatus::Running;
+        e.started_on = e.started_on.or(Some(today()));
+        e.ended_on = None;
+        e.updated_at = now();
+        self.experiments.save(&e).await?;
+        self.experiments
+            .add_entry(&e.id, &entry("started", format!("Started by {who}."), None, None))
+            .await?;
+        Ok(e)
+    }
+
+    async fn stop(&self, id: &ExperimentId, who: &str) -> Result<Experiment, ServiceError> {
+        let _one = self.evaluating.lock().await;
+        let mut e = self.experiments.get(id).await?;
+        match e.status {
+            ExperimentStatus::Running => {}
+            ExperimentStatus::Stopped => return Ok(e),
+            _ => return Err(conflict(&e, "stopped")),
+        }
+        e.status = ExperimentStatus::Stopped;
+        e.ended_on = Some(today());
+        e.updated_at = now();
+        self.experiments.save(&e).await?;
+        self.experiments
+            .add_entry(
+                &e.id,
+                &entry(
+                    "stopped",
+                    format!("Stopped by {who}, without a decision."),
+                    None,
+                    e.ended_on,
+                ),
+            )
+            .await?;
+        Ok(e)
+    }
+
+    async fn results(&self, id: &ExperimentId) -> Result<ExperimentResults, ServiceError> {
+        let _one = self.evaluating.lock().await;
+        let e = self.experiments.get(id).await?;
+        let (experiment, evaluation, days, evaluated_at) = if e.status == ExperimentStatus::Running {
+            let (e, ev, days) = self.refresh(e).await?;
+            let at = self.experiments.evaluation(&e.id).await?.map(|(_, at)| at);
+            (e, Some(ev), days, at)
+        } else {
+            let days = self.experiments.results(&e.id).await?;
+            let stored = self.experiments.evaluation(&e.id).await?;
+            let (ev, at) = stored.map_or((None, None), |(ev, at)| (Some(ev), Some(at)));
+            (e, ev, days, at)
+        };
+        let history = self.experiments.history(&experiment.id, 100).await?;
+        Ok(ExperimentResults {
+            experiment,
+            evaluation,
+            evaluated_at,
+            days,
+            history,
+        })
+    }
+
+    async fn evaluate_running(&self) -> Result<usize, ServiceError> {
+        let (running, _) = self
+            .experiments
+            .list(&ExperimentFilter {
+                project_id: None,
+                status: Some(ExperimentStatus::Running),
+                limit: 1000,
+                offset: 0,
+            })
+            .await?;
+        let mut decided = 0;
+        for e in running {
+            let _one = self.evaluating.lock().await;
+            // Read again under the lock: a stop may have come first.
+            let e = self.experiments.get(&e.id).await?;
+            if e.status != ExperimentStatus::Running {
+                continue;
+            }
+            let (after, _, _) = self.refresh(e).await?;
+            if after.status == ExperimentStatus::Decided {
+                decided += 1;
+            }
+        }
+        Ok(decided)
+    }
+}
+
+fn capitalized(word: &str) -> String {
+    let mut c = word.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }

@@ -99,6 +99,8 @@ pub struct Syncer {
     starting: tokio::sync::Mutex<()>,
     /// The agents' memory, whose due outcomes are measured after each run that stored figures.
     memory: OnceLock<Arc<dyn switchboard_core::service::MemoryService>>,
+    /// The experiments, evaluated after each run that stored figures.
+    experiments: OnceLock<Arc<dyn switchboard_core::service::ExperimentService>>,
 }
 
 impl Syncer {
@@ -115,6 +117,7 @@ impl Syncer {
             settings,
             starting: tokio::sync::Mutex::new(()),
             memory: OnceLock::new(),
+            experiments: OnceLock::new(),
         })
     }
 
@@ -122,6 +125,13 @@ impl Syncer {
     pub fn set_memory(&self, memory: Arc<dyn switchboard_core::service::MemoryService>) {
         if self.memory.set(memory).is_err() {
             tracing::warn!("the sync's memory was already set");
+        }
+    }
+
+    /// Gives the sync the experiments (once), to evaluate the running ones after each run.
+    pub fn set_experiments(&self, experiments: Arc<dyn switchboard_core::service::ExperimentService>) {
+        if self.experiments.set(experiments).is_err() {
+            tracing::warn!("the sync's experiments were already set");
         }
     }
 
@@ -274,6 +284,11 @@ impl Syncer {
             && let Some(memory) = self.memory.get()
         {
             outcomes::evaluate(memory.as_ref(), "after a sync").await;
+        }
+        if failed < connections.len()
+            && let Some(experiments) = self.experiments.get()
+        {
+            outcomes::experiments(experiments.as_ref(), "after a sync").await;
         }
         self.repo.finish(run, state).await?;
         tracing::info!(

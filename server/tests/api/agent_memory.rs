@@ -31,28 +31,7 @@ async fn project_with_google(app: &TestApp, name: &str, vertical: Option<&str>) 
 
 /// Runs the performance sync and waits for it to end.
 async fn sync(app: &TestApp) {
-    let r = app
-        .client
-        .post(app.url("/api/v1/analytics/sync"))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(r.status().as_u16(), 202);
-    let started: Value = r.json().await.expect("json");
-    let id = started["run_id"].as_i64().expect("run id");
-    for _ in 0..600 {
-        let (_, overview) = app.get_json("/api/v1/analytics/sync").await;
-        let run = overview["runs"]
-            .as_array()
-            .and_then(|runs| runs.iter().find(|r| r["id"] == id))
-            .cloned()
-            .expect("the run is listed");
-        if run["state"] != "running" {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the sync did not finish");
+    crate::helpers::sync(app).await;
 }
 
 async fn workflow(app: &TestApp, project: &str, stages: Value, approval: Option<Value>) -> String {

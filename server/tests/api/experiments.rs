@@ -107,3 +107,162 @@ async fn ten_thousand_tests_in_one_call_and_no_more() {
     assert_eq!(status, 422, "{e}");
     assert_eq!(e["error"]["fields"][0]["field"], "tests");
 }
+
+/// A project with a synced test-mode Pinterest account; answers the project and two of its
+/// campaigns' platform ids.
+async fn pinterest_project(app: &crate::helpers::TestApp) -> (String, Vec<String>) {
+    let project = app.new_project("Experiments", "USD").await;
+    let (status, c) = app
+        .post_json(
+            "/api/v1/connections",
+            json!({"project_id": project, "platform": "pinterest", "seed": 21}),
+        )
+        .await;
+    assert_eq!(status, 201, "{c}");
+    let run = crate::helpers::sync(app).await;
+    assert_eq!(run["state"], "succeeded", "{run}");
+    let (status, page) = app
+        .get_json(&format!(
+            "/api/v1/campaigns?project_id={project}&platform=pinterest&limit=50"
+        ))
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let ids: Vec<String> = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|c| c["external_id"].as_str().map(str::to_owned))
+        .collect();
+    assert!(ids.len() >= 2, "{page}");
+    (project, ids)
+}
+
+#[tokio::test]
+async fn an_experiment_is_created_evaluated_stopped_and_deleted() {
+    let app = spawn_app().await;
+    let (project, ids) = pinterest_project(&app).await;
+    let started_on = (chrono::Utc::now().date_naive() - chrono::Duration::days(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    let (status, e) = app
+        .post_json(
+            "/api/v1/experiments",
+            json!({"project_id": project, "name": "Two campaigns", "hypothesis": "B converts better",
+                   "platform": "pinterest", "metric": "cvr", "variants": [{"object_id": ids[0]}, {"object_id": ids[1]}],
+                   "started_on": started_on, "start": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "{e}");
+    assert_eq!(e["status"], "running");
+    assert_eq!(e["variants"][0]["control"], true);
+    assert_eq!(e["variants"][1]["key"], "b");
+    // The variant takes its campaign's name when none is given.
+    assert!(
+        e["variants"][0]["name"].as_str().is_some_and(|n| !n.is_empty()),
+        "{e}"
+    );
+    let id = e["id"].as_str().expect("id").to_owned();
+
+    let (status, r) = app.get_json(&format!("/api/v1/experiments/{id}/results")).await;
+    assert_eq!(status, 200, "{r}");
+    let ev = &r["evaluation"];
+    assert_eq!(ev["totals"].as_array().map(Vec::len), Some(2), "{r}");
+    assert!(ev["totals"][0]["clicks"].as_u64().unwrap_or(0) > 0, "{r}");
+    assert!(ev["timeline"].as_array().is_some_and(|t| !t.is_empty()), "{r}");
+    assert!(
+        ev["decision"]["state"].is_string() && ev["decision"]["message"].is_string(),
+        "{r}"
+    );
+    assert!(r["days"].as_array().is_some_and(|d| d.len() >= 50), "{r}");
+    let states: Vec<&str> = r["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter_map(|h| h["state"].as_str())
+        .collect();
+    assert!(states.contains(&"started"), "{states:?}");
+
+    let (status, page) = app
+        .get_json(&format!("/api/v1/experiments?project_id={project}"))
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["total"], 1);
+    assert!(page["items"][0]["decision"].is_string(), "{page}");
+
+    let delete = app
+        .client
+        .delete(app.url(&format!("/api/v1/experiments/{id}")))
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(
+        delete.status().as_u16(),
+        409,
+        "a running experiment is stopped first"
+    );
+    let state = r["experiment"]["status"].as_str().unwrap_or_default().to_owned();
+    if state == "running" {
+        let (status, stopped) = app
+            .post_json(&format!("/api/v1/experiments/{id}/stop"), json!({}))
+            .await;
+        assert_eq!(status, 200, "{stopped}");
+        assert_eq!(stopped["status"], "stopped");
+    }
+    let delete = app
+        .client
+        .delete(app.url(&format!("/api/v1/experiments/{id}")))
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(delete.status().as_u16(), 204);
+    let (status, _) = app.get_json(&format!("/api/v1/experiments/{id}")).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn a_bad_experiment_is_422_naming_each_field() {
+    let app = spawn_app().await;
+    let (project, ids) = pinterest_project(&app).await;
+    let (status, e) = app
+        .post_json(
+            "/api/v1/experiments",
+            json!({"project_id": project, "name": "Bad", "platform": "pinterest", "metric": "cvr", "level": "ads",
+                   "variants": [{"object_id": ids[0]}, {"object_id": "not-a-campaign"}]}),
+        )
+        .await;
+    assert_eq!(status, 422, "{e}");
+    let fields: Vec<&str> = e["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
+    assert!(
+        fields.contains(&"level") && fields.contains(&"variants[1].object_id"),
+        "{fields:?}"
+    );
+    let (status, e) = app
+        .post_json(
+            "/api/v1/experiments",
+            json!({"project_id": "proj_nope", "name": "Bad", "platform": "pinterest", "metric": "cvr",
+                   "variants": [{"object_id": ids[0]}, {"object_id": ids[1]}]}),
+        )
+        .await;
+    assert_eq!(status, 422, "{e}");
+    assert_eq!(e["error"]["fields"][0]["field"], "project_id");
+    let (status, plan) = app
+        .post_json(
+            "/api/v1/stats/power",
+            json!({"baseline": 0.03, "relative_lift": 0.2, "daily_visitors_per_arm": 1000}),
+        )
+        .await;
+    assert_eq!(status, 200, "{plan}");
+    assert_eq!(plan["days"], 14, "{plan}");
+    let (status, e) = app
+        .post_json(
+            "/api/v1/stats/power",
+            json!({"baseline": 2, "daily_visitors_per_arm": 0}),
+        )
+        .await;
+    assert_eq!(status, 422, "{e}");
+}

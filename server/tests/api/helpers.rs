@@ -150,3 +150,30 @@ pub async fn stored_test_account(
         .await
         .expect("test account")
 }
+
+/// Starts a sync and waits for it to finish; answers the finished run.
+pub async fn sync(app: &TestApp) -> serde_json::Value {
+    let response = app
+        .client
+        .post(app.url("/api/v1/analytics/sync"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 202);
+    let started: serde_json::Value = response.json().await.expect("json");
+    let id = started["run_id"].as_i64().expect("run id");
+    for _ in 0..600 {
+        let (status, overview) = app.get_json("/api/v1/analytics/sync").await;
+        assert_eq!(status, 200, "{overview}");
+        let run = overview["runs"]
+            .as_array()
+            .and_then(|runs| runs.iter().find(|r| r["id"] == id))
+            .cloned()
+            .expect("the run is listed");
+        if run["state"] != "running" {
+            return run;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the sync did not finish");
+}

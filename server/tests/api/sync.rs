@@ -2,9 +2,8 @@
 //! tables, reports then equal the platforms' own answers summed here, a second sync writes nothing
 //! new, and the schedule is validated.
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, sync};
 use serde_json::{Value, json};
-use std::time::Duration;
 
 async fn tool(app: &TestApp, platform: &str, tool: &str, connection: &str, params: Value) -> Value {
     let (status, body) = app
@@ -107,33 +106,6 @@ async fn platform_totals(
             })
         }
     }
-}
-
-/// Starts a sync and waits for it to finish; answers the finished run.
-async fn sync(app: &TestApp) -> Value {
-    let response = app
-        .client
-        .post(app.url("/api/v1/analytics/sync"))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(response.status().as_u16(), 202);
-    let started: Value = response.json().await.expect("json");
-    let id = started["run_id"].as_i64().expect("run id");
-    for _ in 0..600 {
-        let (status, overview) = app.get_json("/api/v1/analytics/sync").await;
-        assert_eq!(status, 200, "{overview}");
-        let run = overview["runs"]
-            .as_array()
-            .and_then(|runs| runs.iter().find(|r| r["id"] == id))
-            .cloned()
-            .expect("the run is listed");
-        if run["state"] != "running" {
-            return run;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the sync did not finish");
 }
 
 #[tokio::test]

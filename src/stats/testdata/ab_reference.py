@@ -5,7 +5,7 @@ this writes). Run from the repository root:
     /tmp/ref/bin/python src/stats/testdata/ab_reference.py > src/stats/testdata/ab_reference.json
 
 Sources: statsmodels (pooled two-proportion z-test, Wald interval of the difference, power by
-Cohen's h, Benjamini-Hochberg), scipy (Welch's t-test from sufficient statistics, chi-square
+Cohen's h, Benjamini-Hochberg, the Wald test of two Poisson rates), scipy (Welch's t-test from sufficient statistics, chi-square
 goodness of fit for the sample-ratio check), gbstats (GrowthBook's sequential test: the
 asymptotic confidence sequence of Waudby-Smith et al. 2023, eq. 9, 155 and 161). The relative
 lift's delta-method interval is gbstats' relative variance with the normal quantile.
@@ -18,6 +18,7 @@ import numpy as np
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower
+from statsmodels.stats.rates import confint_poisson_2indep, test_poisson_2indep
 from statsmodels.stats.proportion import (
     confint_proportions_2indep,
     proportion_effectsize,
@@ -174,5 +175,18 @@ def power():
     return out
 
 
-print(json.dumps({"proportions": proportions(), "welch": welch(), "tails": tails(), "srm": srm(),
+def rates():
+    # (events a, exposure a, events b, exposure b, alpha): conversions per unit of spend
+    cases = [(60, 1000.0, 50, 1000.0, 0.05), (120, 2400.5, 150, 2300.25, 0.05), (5, 80.0, 19, 95.0, 0.1),
+             (3000, 45000.0, 3400, 44000.0, 0.01), (1, 10.0, 0, 12.0, 0.05), (40000, 1.0e6, 41000, 1.0e6, 0.05)]
+    out = []
+    for xa, ea, xb, eb, alpha in cases:
+        r = test_poisson_2indep(xb, eb, xa, ea, method="wald", compare="diff")
+        lo, hi = confint_poisson_2indep(xb, eb, xa, ea, method="wald", compare="diff", alpha=alpha)
+        out.append({"a": {"events": xa, "exposure": ea}, "b": {"events": xb, "exposure": eb}, "alpha": alpha,
+                    "z": float(r.statistic), "p_value": float(r.pvalue), "diff_ci": [float(lo), float(hi)]})
+    return out
+
+
+print(json.dumps({"rates": rates(), "proportions": proportions(), "welch": welch(), "tails": tails(), "srm": srm(),
                   "benjamini_hochberg": bh(), "power": power()}, indent=1))
