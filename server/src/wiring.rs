@@ -152,6 +152,8 @@ pub fn application(infra: Infrastructure, settings: AppSettings) -> anyhow::Resu
             projects: repos.projects.clone(),
             campaigns: repos.campaigns.clone(),
             metrics: repos.metrics.clone(),
+            connections: repos.connections.clone(),
+            tools: repos.tools.clone(),
             evaluating: tokio::sync::Mutex::new(()),
         });
     syncer.set_experiments(experiments.clone());

@@ -331,6 +331,8 @@ pub fn tools() -> Vec<ToolSpec> {
     ad_update["id"] = id();
     let mut campaign_analytics = analytics_window();
     campaign_analytics["campaign_ids"] = ids(250);
+    let mut ad_analytics = analytics_window();
+    ad_analytics["ad_ids"] = ids(250);
     let mut targeting_analytics = analytics_window();
     targeting_analytics["targeting_types"] = json!({"type": "array", "items": {"type": "string", "enum": ANALYTICS_TARGETING_TYPES}, "minItems": 1, "maxItems": 15});
     let metrics_rows = json!({"type": "array", "items": {"type": "object", "properties": {
@@ -513,6 +515,19 @@ pub fn tools() -> Vec<ToolSpec> {
                 campaign_analytics,
             ),
             result: metrics_rows,
+        },
+        ToolSpec {
+            name: "get_ad_analytics",
+            endpoint: "GET /ad_accounts/{ad_account_id}/ads/analytics",
+            title: "Ad analytics",
+            description: "Metrics per ad for a date range (at most 90 days back), by day, week, month or in total; one flat row per ad and period keyed by column name (what an A/B test of ads reads).",
+            access: Access::Read,
+            params: object(
+                &["ad_ids", "start_date", "end_date", "columns", "granularity"],
+                ad_analytics,
+            ),
+            result: json!({"type": "array", "items": {"type": "object", "required": ["AD_ID"], "properties": {
+                "DATE": {"type": "string", "format": "date"}, "AD_ID": id()}}}),
         },
         ToolSpec {
             name: "get_targeting_analytics",

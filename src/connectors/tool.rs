@@ -67,7 +67,7 @@ mod tests {
 
     #[test]
     fn every_schema_is_enforceable_and_every_name_unique() {
-        assert_eq!(catalog(Platform::Pinterest).len(), 18);
+        assert_eq!(catalog(Platform::Pinterest).len(), 19);
         for platform in Platform::ALL {
             let tools = catalog(platform);
             assert!(tools.len() >= 8, "{platform}");

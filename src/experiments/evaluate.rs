@@ -118,7 +118,7 @@ impl Decision {
 pub struct Evaluation {
     pub totals: Vec<VariantTotals>,
     pub comparisons: Vec<Comparison>,
-    /// The split check on the metric's visitors (impressions or clicks) against the weights.
+    /// The split check on the impressions against the weights.
     pub srm: Option<SrmCheck>,
     pub decision: Decision,
     pub timeline: Vec<LiftPoint>,
@@ -446,8 +446,10 @@ pub fn evaluate(
             }
         })
         .collect();
+    // The split is checked on impressions: what the platform assigns to each variant (clicks
+    // and conversions then follow from how good each one is).
     let srm = {
-        let observed: Vec<u64> = totals.iter().map(|t| units(metric, t).0).collect();
+        let observed: Vec<u64> = totals.iter().map(|t| t.impressions).collect();
         let weights: Vec<f64> = experiment.variants.iter().map(|v| v.weight).collect();
         srm::check(&observed, &weights).ok()
     };
@@ -485,16 +487,16 @@ fn decide(
             })
             .collect();
         let seen: Vec<String> = {
-            let all: u64 = totals.iter().map(|t| units(metric, t).0).sum();
+            let all: u64 = totals.iter().map(|t| t.impressions).sum();
             totals
                 .iter()
-                .map(|t| format!("{:.0}", 100.0 * units(metric, t).0 as f64 / all.max(1) as f64))
+                .map(|t| format!("{:.0}", 100.0 * t.impressions as f64 / all.max(1) as f64))
                 .collect()
         };
         return Decision::Blocked {
             reason: "sample_ratio_mismatch".to_owned(),
             message: format!(
-                "Sample ratio mismatch: the {visitors_word} split {} against the configured {} ({}); no winner is \
+                "Sample ratio mismatch: the impressions split {} against the configured {} ({}); no winner is \
                  declared until the variants are served as configured.",
                 seen.join("/"),
                 shares.join("/"),

@@ -259,8 +259,8 @@ pub fn parse_new(body: &Value) -> Result<NewExperiment, FieldErrors> {
     let alpha = f::number(
         map.get("alpha"),
         "alpha",
-        |x| x > 0.0 && x < 0.5,
-        "must be a number between 0 and 0.5 (0.05 when left out)",
+        crate::stats::proportions::alpha_ok,
+        "must be a number from 1e-10 to below 0.5 (0.05 when left out)",
         &mut errors,
     )
     .unwrap_or(0.05);
@@ -347,8 +347,8 @@ pub fn parse_patch(body: &Value) -> Result<ExperimentPatch, FieldErrors> {
         alpha: f::number(
             map.get("alpha"),
             "alpha",
-            |x| x > 0.0 && x < 0.5,
-            "must be a number between 0 and 0.5",
+            crate::stats::proportions::alpha_ok,
+            "must be a number from 1e-10 to below 0.5",
             &mut errors,
         ),
         guardrails: map

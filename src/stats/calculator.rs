@@ -112,6 +112,18 @@ pub fn calculate(t: &AbInput) -> Result<AbResult, proportions::StatsError> {
 
 /// A whole count at `path`, or an error naming it.
 fn count(v: Option<&Value>, path: &str, errors: &mut FieldErrors) -> Option<u64> {
+    let c = whole_count(v, path, errors)?;
+    if c > proportions::COUNT_MAX {
+        errors.add(
+            path,
+            format!("must be at most {} (a quadrillion)", proportions::COUNT_MAX),
+        );
+        return None;
+    }
+    Some(c)
+}
+
+fn whole_count(v: Option<&Value>, path: &str, errors: &mut FieldErrors) -> Option<u64> {
     match v {
         None | Some(Value::Null) => {
             errors.add(path, "is required: a whole number, 0 or more");
@@ -260,16 +272,16 @@ pub fn parse(body: &Value) -> Result<Vec<AbInput>, FieldErrors> {
             test.get("alpha"),
             &format!("{path}.alpha"),
             0.05,
-            |x| x > 0.0 && x < 0.5,
-            "must be a number between 0 and 0.5 (0.05 when left out)",
+            crate::stats::proportions::alpha_ok,
+            "must be a number from 1e-10 to below 0.5 (0.05 when left out)",
             &mut errors,
         );
         let tuning = number(
             test.get("tuning"),
             &format!("{path}.tuning"),
             DEFAULT_TUNING,
-            |x| x.is_finite() && x >= 1.0,
-            "must be a total sample (both arms) of at least 1 (5000 when left out)",
+            |x| x.is_finite() && (1.0..=2e15).contains(&x),
+            "must be a total sample (both arms) from 1 to 2e15 (5000 when left out)",
             &mut errors,
         );
         if let (Some(a), Some(b), Some(mode)) = (a, b, mode) {
@@ -308,6 +320,16 @@ mod tests {
             assert!(errors.contains(field), "{field} in {errors}");
         }
         assert!(!errors.contains("tests[0]"), "{errors}");
+        // Counts past a quadrillion, and levels no float can hold a critical value for.
+        let body = json!({"tests": [
+            {"a": {"conversions": 30, "visitors": 1000}, "b": {"conversions": 30, "visitors": 9223372036854775808u64}},
+            {"a": {"conversions": 3, "visitors": 100}, "b": {"conversions": 4, "visitors": 100}, "alpha": 5e-324},
+            {"a": {"conversions": 3, "visitors": 100}, "b": {"conversions": 4, "visitors": 100}, "tuning": 1e300},
+        ]});
+        let errors = parse(&body).expect_err("out of range").to_string();
+        for field in ["tests[0].b.visitors", "tests[1].alpha", "tests[2].tuning"] {
+            assert!(errors.contains(field), "{field} in {errors}");
+        }
     }
 
     #[test]

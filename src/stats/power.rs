@@ -123,6 +123,11 @@ pub fn plan(input: PowerInput) -> Result<PowerPlan, StatsError> {
         delta - (-lo) - z_power * var.sqrt()
     };
     let sequential_n = solve(1.0, n * 100.0 + 100.0, clears);
+    if !(n.is_finite() && sequential_n.is_finite()) {
+        return Err(StatsError::Invalid(
+            "the lift is too small for these settings: no finite sample finds it".to_owned(),
+        ));
+    }
     Ok(PowerPlan {
         visitors_per_arm: n,
         days: days(n, daily_visitors_per_arm),
@@ -183,8 +188,8 @@ pub fn parse(body: &serde_json::Value) -> Result<PowerInput, crate::validation::
     let alpha = f::number(
         map.get("alpha"),
         "alpha",
-        |x| x > 0.0 && x < 0.5,
-        "must be between 0 and 0.5",
+        crate::stats::proportions::alpha_ok,
+        "must be a number from 1e-10 to below 0.5",
         &mut errors,
     )
     .unwrap_or(0.05);

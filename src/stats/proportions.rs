@@ -43,7 +43,7 @@ pub enum StatsError {
         conversions: u64,
         visitors: u64,
     },
-    #[error("alpha must be between 0 and 0.5 (got {0})")]
+    #[error("alpha must be from 1e-10 to below 0.5 (got {0})")]
     Alpha(f64),
     #[error("{0}")]
     Invalid(String),
@@ -82,9 +82,21 @@ impl Arm {
     }
 }
 
+/// The smallest significance level taken: below it the critical values leave what a float holds.
+pub const ALPHA_MIN: f64 = 1e-10;
+
+/// The largest count an arm may have (a quadrillion): beyond it a count is not a float's exact
+/// whole number any more.
+pub const COUNT_MAX: u64 = 1_000_000_000_000_000;
+
+/// Whether `alpha` is a significance level the statistics take.
+pub fn alpha_ok(alpha: f64) -> bool {
+    alpha.is_finite() && (ALPHA_MIN..0.5).contains(&alpha)
+}
+
 /// Checks a significance level.
 pub fn check_alpha(alpha: f64) -> Result<(), StatsError> {
-    if alpha.is_finite() && alpha > 0.0 && alpha < 0.5 {
+    if alpha_ok(alpha) {
         Ok(())
     } else {
         Err(StatsError::Alpha(alpha))

@@ -16,11 +16,11 @@ pub const DEFAULT_TUNING: f64 = 5000.0;
 
 /// Checks a tuning sample.
 pub fn check_tuning(tuning: f64) -> Result<(), StatsError> {
-    if tuning.is_finite() && tuning >= 1.0 {
+    if tuning.is_finite() && (1.0..=2e15).contains(&tuning) {
         Ok(())
     } else {
         Err(StatsError::Invalid(format!(
-            "tuning must be a total sample of at least 1 (got {tuning})"
+            "tuning must be a total sample from 1 to 2e15 (got {tuning})"
         )))
     }
 }

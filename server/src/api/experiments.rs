@@ -63,7 +63,7 @@ struct NewExperimentBody {
     /// `cvr` (conversions per click), `ctr`, `cpa` (cost per conversion) or `rpc` (revenue per click).
     metric: switchboard_core::experiments::ExperimentMetric,
     guardrails: Option<Vec<switchboard_core::experiments::Guardrail>>,
-    #[schema(exclusive_minimum = 0, exclusive_maximum = 0.5)]
+    #[schema(minimum = 1e-10, exclusive_maximum = 0.5)]
     alpha: Option<f64>,
     /// `sequential` (default: always valid, decided as soon as the rule says so) or `fixed`.
     mode: Option<switchboard_core::experiments::DecisionMode>,
@@ -249,7 +249,7 @@ struct PowerBody {
     relative_lift: f64,
     #[schema(minimum = 1, example = 1000)]
     daily_visitors_per_arm: f64,
-    #[schema(exclusive_minimum = 0, exclusive_maximum = 0.5)]
+    #[schema(minimum = 1e-10, exclusive_maximum = 0.5)]
     alpha: Option<f64>,
     #[schema(exclusive_minimum = 0, exclusive_maximum = 1)]
     power: Option<f64>,
@@ -273,9 +273,9 @@ async fn power(
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
 struct ArmBody {
-    #[schema(minimum = 0, example = 30)]
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_000_u64, example = 30)]
     conversions: u64,
-    #[schema(minimum = 1, example = 1000)]
+    #[schema(minimum = 1, maximum = 1_000_000_000_000_000_u64, example = 1000)]
     visitors: u64,
 }
 
@@ -288,10 +288,10 @@ struct AbTestBody {
     /// `fixed` (default) or `sequential` (always-valid, safe to check at every look).
     mode: Option<calculator::TestMode>,
     /// Significance level, 0 to 0.5 (default 0.05).
-    #[schema(exclusive_minimum = 0, exclusive_maximum = 0.5, example = 0.05)]
+    #[schema(minimum = 1e-10, exclusive_maximum = 0.5, example = 0.05)]
     alpha: Option<f64>,
     /// Sequential mode: the total sample (both arms) the interval is tightest at (default 5000).
-    #[schema(minimum = 1, example = 5000)]
+    #[schema(minimum = 1, maximum = 2e15, example = 5000)]
     tuning: Option<f64>,
 }
 

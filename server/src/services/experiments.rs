@@ -6,13 +6,15 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use std::sync::Arc;
 use switchboard_core::campaign::{Campaign, CampaignQuery};
+
 use switchboard_core::experiments::input::{ExperimentPatch, NewExperiment};
 use switchboard_core::experiments::{
     Decision, Evaluation, Experiment, ExperimentStatus, Level, Variant, VariantDay, evaluate,
 };
-use switchboard_core::ids::ExperimentId;
+use switchboard_core::ids::{ConnectionId, ExperimentId};
 use switchboard_core::ports::{
-    CampaignRepo, DecisionEntry, ExperimentFilter, ExperimentRepo, MetricsRepo, ProjectRepo,
+    CampaignRepo, ConnectionRepo, DecisionEntry, ExperimentFilter, ExperimentRepo, MetricsRepo, ProjectRepo,
+    ToolRunner,
 };
 use switchboard_core::service::experiments::{ExperimentPage, ExperimentResults, ExperimentSummary};
 use switchboard_core::service::{ExperimentService, ServiceError};
@@ -30,6 +32,9 @@ pub struct Experiments {
     pub projects: Arc<dyn ProjectRepo>,
     pub campaigns: Arc<dyn CampaignRepo>,
     pub metrics: Arc<dyn MetricsRepo>,
+    pub connections: Arc<dyn ConnectionRepo>,
+    /// The platform tools, for what the sync does not store (each ad's days).
+    pub tools: Arc<dyn ToolRunner>,
     /// One evaluation at a time, so a decision is written once.
     pub evaluating: Mutex<()>,
 }
@@ -87,12 +92,16 @@ impl Experiments {
         Ok(page.items.into_iter().find(|c| c.external_id == external))
     }
 
-    /// The variants' daily results from the synced campaign days within the experiment's days.
+    /// The variants' daily results within the experiment's days: campaigns from the synced
+    /// campaign days, ads from the platform's ad analytics.
     async fn read_days(&self, e: &Experiment) -> Result<Vec<VariantDay>, ServiceError> {
         let Some(from) = e.started_on else {
             return Ok(Vec::new());
         };
-        let to = e.ended_on.unwrap_or_else(today);
+        let to = e.ended_on.unwrap_or_else(today).min(today());
+        if e.level == Level::Ads {
+            return self.ad_days(e, from, to).await;
+        }
         let mut out = Vec::new();
         for v in &e.variants {
             let Some(c) = self.campaign(&e.project_id, e.platform, &v.object_id).await? else {
@@ -111,6 +120,119 @@ impl Experiments {
             }
         }
         Ok(out)
+    }
+
+    /// The project's connection to `platform` (the first, when it has several).
+    async fn connection(
+        &self,
+        project: &ProjectId,
+        platform: Platform,
+    ) -> Result<Option<ConnectionId>, ServiceError> {
+        Ok(self
+            .connections
+            .list(Some(project))
+            .await?
+            .into_iter()
+            .filter(|c| c.platform == platform)
+            .min_by(|a, b| a.created_at.to_text().cmp(&b.created_at.to_text()))
+            .map(|c| c.id))
+    }
+
+    /// Each ad variant's days from Pinterest's ad analytics (90 days back at most: older days
+    /// read before are kept).
+    async fn ad_days(
+        &self,
+        e: &Experiment,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<VariantDay>, ServiceError> {
+        let Some(connection) = self.connection(&e.project_id, e.platform).await? else {
+            return Ok(Vec::new());
+        };
+        let from = from.max(to - chrono::Days::new(89));
+        if from > to {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<&str> = e.variants.iter().map(|v| v.object_id.as_str()).collect();
+        let rows = self
+            .tools
+            .run(
+                e.platform,
+                "get_ad_analytics",
+                &connection,
+                serde_json::json!({"ad_ids": ids, "start_date": switchboard_core::time::date_text(from),
+                    "end_date": switchboard_core::time::date_text(to), "granularity": "DAY",
+                    "columns": ["SPEND_IN_MICRO_DOLLAR", "IMPRESSION_1", "CLICKTHROUGH_1", "TOTAL_CONVERSIONS",
+                                "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR"]}),
+            )
+            .await?;
+        let number = |row: &serde_json::Value, key: &str| {
+            row.get(key).and_then(serde_json::Value::as_f64).unwrap_or(0.0)
+        };
+        let mut out = Vec::new();
+        for row in rows.as_array().map(Vec::as_slice).unwrap_or_default() {
+            let ad = row
+                .get("AD_ID")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default();
+            let Some(v) = e.variants.iter().find(|v| v.object_id == ad) else {
+                continue;
+            };
+            let Some(date) = row
+                .get("DATE")
+                .and_then(serde_json::Value::as_str)
+                .and_then(|d| switchboard_core::time::parse_date(d).ok())
+            else {
+                continue;
+            };
+            out.push(VariantDay {
+                variant: v.key.clone(),
+                date,
+                impressions: number(row, "IMPRESSION_1").max(0.0) as u64,
+                clicks: number(row, "CLICKTHROUGH_1").max(0.0) as u64,
+                conversions: number(row, "TOTAL_CONVERSIONS").max(0.0),
+                spend_micros: number(row, "SPEND_IN_MICRO_DOLLAR").max(0.0) as i64,
+                revenue_micros: number(row, "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR").max(0.0) as i64,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The ads of the project's `platform` account with these ids: id to name.
+    async fn ads(
+        &self,
+        project: &ProjectId,
+        platform: Platform,
+        ids: &[&str],
+    ) -> Result<Vec<(String, String)>, ServiceError> {
+        let Some(connection) = self.connection(project, platform).await? else {
+            return Ok(Vec::new());
+        };
+        let page = self
+            .tools
+            .run(
+                platform,
+                "list_ads",
+                &connection,
+                serde_json::json!({"ad_ids": ids, "page_size": 250}),
+            )
+            .await?;
+        Ok(page
+            .get("items")
+            .and_then(serde_json::Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|ad| {
+                let id = ad.get("id")?.as_str()?.to_owned();
+                let name = ad
+                    .get("name")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or(&id)
+                    .to_owned();
+                Some((id, name))
+            })
+            .collect())
     }
 
     /// The decision p-values of the project's other running experiments.
@@ -225,11 +347,16 @@ impl ExperimentService for Experiments {
 
     async fn create(&self, input: NewExperiment, who: &str) -> Result<Experiment, ServiceError> {
         let mut errors = FieldErrors::new();
-        if input.level != Level::Campaigns {
-            errors.add(
+        match (input.level, input.platform) {
+            (Level::Campaigns, _) | (Level::Ads, Platform::Pinterest) => {}
+            (Level::Ads, _) => errors.add(
                 "level",
-                "only campaigns can be tested for now: the platforms' ad group and ad reporting is not read yet",
-            );
+                "ads can be tested on Pinterest (its ad analytics); on Google and Meta, test campaigns",
+            ),
+            (Level::AdGroups, _) => errors.add(
+                "level",
+                "ad groups cannot be tested yet (their reporting is not read): test campaigns, or Pinterest ads",
+            ),
         }
         if let Err(RepoError::NotFound { .. }) = self.projects.get(&input.project_id).await {
             return Err(ServiceError::field(
@@ -237,20 +364,50 @@ impl ExperimentService for Experiments {
                 format!("no project '{}'", input.project_id),
             ));
         }
+        let ads = if input.level == Level::Ads && errors.is_empty() {
+            // Pinterest's ids are digits; anything else is no ad of it (and not sent).
+            let ids: Vec<&str> = input
+                .variants
+                .iter()
+                .map(|v| v.object_id.as_str())
+                .filter(|id| id.bytes().all(|b| b.is_ascii_digit()))
+                .collect();
+            if ids.is_empty() {
+                Vec::new()
+            } else {
+                self.ads(&input.project_id, input.platform, &ids).await?
+            }
+        } else {
+            Vec::new()
+        };
         let mut variants = Vec::new();
         for (i, v) in input.variants.iter().enumerate() {
             let key = ((b'a' + u8::try_from(i).unwrap_or(25)) as char).to_string();
-            match self
-                .campaign(&input.project_id, input.platform, &v.object_id)
-                .await?
-            {
-                Some(c) => variants.push(Variant {
+            let found = if input.level == Level::Ads {
+                ads.iter()
+                    .find(|(id, _)| *id == v.object_id)
+                    .map(|(_, name)| name.clone())
+            } else {
+                self.campaign(&input.project_id, input.platform, &v.object_id)
+                    .await?
+                    .map(|c| c.name)
+            };
+            match found {
+                Some(name) => variants.push(Variant {
                     key,
-                    name: v.name.clone().unwrap_or(c.name),
+                    name: v.name.clone().unwrap_or(name),
                     object_id: v.object_id.clone(),
                     weight: v.weight,
                     control: v.control,
                 }),
+                None if input.level == Level::Ads => errors.add(
+                    &format!("variants[{i}].object_id"),
+                    format!(
+                        "no ad '{}' in this project's {} account",
+                        v.object_id,
+                        input.platform.label()
+                    ),
+                ),
                 None => errors.add(
                     &format!("variants[{i}].object_id"),
                     format!(

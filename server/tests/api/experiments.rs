@@ -226,7 +226,7 @@ async fn a_bad_experiment_is_422_naming_each_field() {
     let (status, e) = app
         .post_json(
             "/api/v1/experiments",
-            json!({"project_id": project, "name": "Bad", "platform": "pinterest", "metric": "cvr", "level": "ads",
+            json!({"project_id": project, "name": "Bad", "platform": "pinterest", "metric": "cvr", "level": "ad_groups",
                    "variants": [{"object_id": ids[0]}, {"object_id": "not-a-campaign"}]}),
         )
         .await;
@@ -265,4 +265,107 @@ async fn a_bad_experiment_is_422_naming_each_field() {
         )
         .await;
     assert_eq!(status, 422, "{e}");
+}
+
+#[tokio::test]
+async fn pinterest_ads_are_tested_on_their_own_delivery() {
+    let app = spawn_app().await;
+    let (project, _) = pinterest_project(&app).await;
+    let (_, connections) = app
+        .get_json(&format!("/api/v1/connections?project_id={project}"))
+        .await;
+    let connection = connections
+        .as_array()
+        .and_then(|c| c.first())
+        .and_then(|c| c["id"].as_str())
+        .expect("a connection")
+        .to_owned();
+    // The ad group with the most ads, of a campaign that delivered lately.
+    let logged = crate::helpers::stored_test_account(&app.pool().await, &connection).await;
+    let account = logged.account;
+    let today = chrono::Utc::now().date_naive();
+    let group = account
+        .ad_groups
+        .iter()
+        .filter(|g| {
+            account.campaigns.iter().any(|c| {
+                c.id == g.campaign_id
+                    && account
+                        .day_metrics(c, today - chrono::Days::new(2), today)
+                        .is_some()
+            })
+        })
+        .max_by_key(|g| account.ads.iter().filter(|a| a.ad_group_id == g.id).count())
+        .expect("an ad group");
+    let ads: Vec<&switchboard_core::connectors::testmode::TestAd> =
+        account.ads.iter().filter(|a| a.ad_group_id == group.id).collect();
+    assert!(ads.len() >= 2, "{} ads", ads.len());
+    let variants: Vec<Value> = ads.iter().map(|a| json!({"object_id": a.id})).collect();
+    let started_on = (today - chrono::Duration::days(60))
+        .format("%Y-%m-%d")
+        .to_string();
+    let (status, e) = app
+        .post_json(
+            "/api/v1/experiments",
+            json!({"project_id": project, "name": "Pins", "platform": "pinterest", "level": "ads", "metric": "cvr",
+                   "variants": variants, "started_on": started_on, "start": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "{e}");
+    assert_eq!(e["level"], "ads");
+    assert_eq!(e["variants"][0]["name"], json!(ads[0].name), "the ad's own name");
+    let id = e["id"].as_str().expect("id");
+    let (status, r) = app.get_json(&format!("/api/v1/experiments/{id}/results")).await;
+    assert_eq!(status, 200, "{r}");
+    let totals = r["evaluation"]["totals"].as_array().expect("totals");
+    assert_eq!(totals.len(), ads.len());
+    // The rotation shares impressions evenly: the split check passes (p well above 0.001 is
+    // not promised for any one seed, but the shares are within a few percent).
+    let impressions: Vec<f64> = totals
+        .iter()
+        .map(|t| t["impressions"].as_f64().unwrap_or(0.0))
+        .collect();
+    let all: f64 = impressions.iter().sum();
+    assert!(all > 0.0, "{r}");
+    for i in &impressions {
+        let share = i / all;
+        assert!((share - 1.0 / ads.len() as f64).abs() < 0.03, "{impressions:?}");
+    }
+    // A winner, when there is one, is the ad with the better hidden conversion rate.
+    if let Some(winner) = r["evaluation"]["decision"]["variant"].as_str() {
+        let key = |a: &switchboard_core::connectors::testmode::TestAd| account.ad_quality(a).cvr;
+        let best = ads
+            .iter()
+            .enumerate()
+            .max_by(|x, y| key(x.1).total_cmp(&key(y.1)))
+            .map(|(i, _)| i)
+            .expect("best");
+        let won = e["variants"]
+            .as_array()
+            .expect("variants")
+            .iter()
+            .position(|v| v["key"] == winner)
+            .expect("variant");
+        assert_eq!(won, best, "{}", r["evaluation"]["decision"]);
+    }
+    // Ads of another platform's account, or ad groups: refused with the reason.
+    let (status, bad) = app
+        .post_json(
+            "/api/v1/experiments",
+            json!({"project_id": project, "name": "Groups", "platform": "pinterest", "level": "ad_groups", "metric": "cvr",
+                   "variants": [{"object_id": "1"}, {"object_id": "2"}]}),
+        )
+        .await;
+    assert_eq!(status, 422, "{bad}");
+    assert_eq!(bad["error"]["fields"][0]["field"], "level");
+    let (status, bad) = app
+        .post_json(
+            "/api/v1/experiments",
+            json!({"project_id": project, "name": "Ghost", "platform": "pinterest", "level": "ads", "metric": "cvr",
+                   "variants": [{"object_id": ads[0].id}, {"object_id": "999999999"}, {"object_id": "pin-1"}]}),
+        )
+        .await;
+    assert_eq!(status, 422, "{bad}");
+    assert_eq!(bad["error"]["fields"][0]["field"], "variants[1].object_id");
+    assert_eq!(bad["error"]["fields"][1]["field"], "variants[2].object_id");
 }

@@ -75,7 +75,7 @@ async fn every_pinterest_tool_answers_in_test_mode_as_pinterests_openapi_documen
         .and_then(|c| c.iter().find(|c| c["platform"] == "pinterest"))
         .cloned()
         .expect("pinterest listed");
-    assert_eq!(pinterest["tools"].as_array().map(Vec::len), Some(18));
+    assert_eq!(pinterest["tools"].as_array().map(Vec::len), Some(19));
 
     // Campaigns: list, a bulk create with one bad item, a bulk update with one unknown id.
     let campaigns = run(&app, &conn, "list_campaigns", json!({})).await;
@@ -273,6 +273,38 @@ async fn every_pinterest_tool_answers_in_test_mode_as_pinterests_openapi_documen
     assert_eq!(t["CAMPAIGN_ID"], spender, "{t}");
     assert_eq!(num(t, "SPEND_IN_MICRO_DOLLAR"), daily_sum);
     assert!(t.get("DATE").is_none());
+
+    // Ads share their campaign's impressions day by day (each its own clicks and conversions).
+    let ads = run(&app, &conn, "list_ads", json!({"campaign_ids": [spender]})).await;
+    let ad_ids = ids(&ads, "items");
+    assert!(!ad_ids.is_empty());
+    let ad_rows = run(
+        &app,
+        &conn,
+        "get_ad_analytics",
+        json!({"ad_ids": ad_ids, "start_date": day(14), "end_date": day(1), "columns": columns, "granularity": "DAY"}),
+    )
+    .await;
+    let ad_rows = ad_rows.as_array().expect("ad rows").clone();
+    assert!(!ad_rows.is_empty());
+    for campaign_day in rows.iter().filter(|r| r["CAMPAIGN_ID"] == spender) {
+        let shared: f64 = ad_rows
+            .iter()
+            .filter(|r| r["DATE"] == campaign_day["DATE"])
+            .map(|r| num(r, "IMPRESSION_1"))
+            .sum();
+        assert_eq!(shared, num(campaign_day, "IMPRESSION_1"), "{campaign_day}");
+    }
+    for row in &ad_rows {
+        assert!(
+            ad_ids.contains(&row["AD_ID"].as_str().unwrap_or_default().to_owned()),
+            "{row}"
+        );
+        assert!(
+            num(row, "TOTAL_CONVERSIONS") <= num(row, "TOTAL_CLICKTHROUGH"),
+            "{row}"
+        );
+    }
     let (status, too_old) = app.post_json(
         "/api/v1/connectors/pinterest/tools/get_campaign_analytics",
         json!({"connection_id": conn, "params": {"campaign_ids": campaign_ids, "start_date": day(120), "end_date": day(1), "columns": ["CTR"], "granularity": "DAY"}}),

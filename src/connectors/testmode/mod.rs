@@ -8,6 +8,7 @@
 //! budget and status as they were on that day (changes are kept with the date they took effect).
 //! Rates stay inside the benchmark bands of `../shared/reference/ad-platforms.md` section 5.
 
+pub mod ads;
 mod google;
 pub mod latency;
 mod meta;
@@ -134,6 +135,13 @@ pub struct TestAd {
     /// Pinterest: the Pin the ad promotes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin_id: Option<String>,
+    /// Its status over time once it changed (empty: `status` all along); see `ads.rs`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub status_history: Vec<Dated<String>>,
+    /// Its hidden quality when set (the demo and tests make one ad better); otherwise drawn from
+    /// the seed. Never shown by any tool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<ads::AdQuality>,
 }
 
 /// A Pinterest Pin (the creative a Pinterest ad promotes).
@@ -453,6 +461,8 @@ impl TestAccount {
                     ),
                     final_url: format!("https://www.example.com/{}", campaign_id),
                     pin_id: None,
+                    status_history: Vec::new(),
+                    quality: None,
                 });
             }
         }

@@ -183,8 +183,8 @@ pub fn call(
                 .collect();
             page(order(rows, p), p)
         }
-        "create_ads" => Ok(bulk(p, Exceptions::One, |item| create_ad(a, item))),
-        "update_ads" => Ok(bulk(p, Exceptions::One, |item| update_ad(a, item))),
+        "create_ads" => Ok(bulk(p, Exceptions::One, |item| create_ad(a, item, today))),
+        "update_ads" => Ok(bulk(p, Exceptions::One, |item| update_ad(a, item, today))),
         "list_pins" => {
             let filter = text(p, "pin_filter");
             let types = strings(p, "creative_types");
@@ -244,6 +244,28 @@ pub fn call(
                 for (date, m) in periods(a, c, from, to, today, granularity) {
                     let mut row = metric_row(a, c, &m, &columns);
                     row.insert("CAMPAIGN_ID".into(), json!(c.id));
+                    rows.push(Value::Object(dated(row, date)));
+                }
+            }
+            Ok(Value::Array(rows))
+        }
+        "get_ad_analytics" => {
+            let (from, to) = window(p, today, SYNC_DAYS, SYNC_DAYS)?;
+            let granularity = text(p, "granularity").unwrap_or("DAY");
+            let columns = strings(p, "columns");
+            let wanted = strings(p, "ad_ids");
+            let mut rows = Vec::new();
+            for c in a.campaigns.iter().filter(|c| {
+                a.ads
+                    .iter()
+                    .any(|x| x.campaign_id == c.id && wanted.contains(&x.id.as_str()))
+            }) {
+                for (ad, date, m) in child_periods(a, c, (from, to), today, granularity, false) {
+                    if !wanted.contains(&ad.as_str()) {
+                        continue;
+                    }
+                    let mut row = metric_row(a, c, &m, &columns);
+                    row.insert("AD_ID".into(), json!(ad));
                     rows.push(Value::Object(dated(row, date)));
                 }
             }
@@ -673,7 +695,7 @@ fn ad_json(a: &TestAccount, x: &TestAd) -> Value {
     })
 }
 
-fn create_ad(a: &mut TestAccount, item: &Value) -> Result<Value, (i64, String)> {
+fn create_ad(a: &mut TestAccount, item: &Value, today: NaiveDate) -> Result<Value, (i64, String)> {
     let group_id = text(item, "ad_group_id").unwrap_or_default();
     let group = a
         .ad_groups
@@ -699,6 +721,12 @@ fn create_ad(a: &mut TestAccount, item: &Value) -> Result<Value, (i64, String)> 
         headline: title,
         final_url: text(item, "destination_url").map_or(link, str::to_owned),
         pin_id: Some(pin_id.to_owned()),
+        // It delivers from the day it was made.
+        status_history: vec![super::Dated {
+            from: today,
+            value: text(item, "status").unwrap_or("ACTIVE").to_owned(),
+        }],
+        quality: None,
     };
     let mut answer = ad_json(a, &ad);
     if let Some(cta) = text(item, "customizable_cta_type") {
@@ -712,14 +740,14 @@ fn create_ad(a: &mut TestAccount, item: &Value) -> Result<Value, (i64, String)> 
     Ok(answer)
 }
 
-fn update_ad(a: &mut TestAccount, item: &Value) -> Result<Value, (i64, String)> {
+fn update_ad(a: &mut TestAccount, item: &Value, today: NaiveDate) -> Result<Value, (i64, String)> {
     let id = text(item, "id").unwrap_or_default();
     let x = item_mut(&mut a.ads, id, "Ad", |x| x.id.as_str())?;
     if let Some(name) = text(item, "name") {
         x.name = name.to_owned();
     }
     if let Some(status) = text(item, "status") {
-        x.status = status.to_owned();
+        x.set_status(status, today);
     }
     if let Some(url) = text(item, "destination_url") {
         x.final_url = url.to_owned();
@@ -1191,6 +1219,45 @@ fn metric_row(a: &TestAccount, c: &TestCampaign, m: &DayMetrics, columns: &[&str
 /// One report row: column name to value.
 type Row = Map<String, Value>;
 
+/// The delivery of a campaign's ads (or, `by_group`, of its ad groups) per period: each ad's day
+/// as the rotation shares it out (`ads.rs`), summed by period like a campaign's.
+fn child_periods(
+    a: &TestAccount,
+    c: &TestCampaign,
+    (from, to): (NaiveDate, NaiveDate),
+    today: NaiveDate,
+    granularity: &str,
+    by_group: bool,
+) -> Vec<(String, Option<String>, DayMetrics)> {
+    let mut out: Vec<(String, Option<String>, DayMetrics)> = Vec::new();
+    let mut day = from;
+    while day <= to {
+        for x in a.ad_days(c, day, today) {
+            let child = if by_group { x.ad_group_id } else { x.ad_id };
+            if granularity == "HOUR" {
+                let weights: Vec<u64> = HOURLY.to_vec();
+                for hour in 0..24 {
+                    let part = split_metrics(&x.metrics, &weights, hour);
+                    out.push((
+                        child.clone(),
+                        Some(format!("{} {hour:02}", crate::time::date_text(day))),
+                        part,
+                    ));
+                }
+            } else {
+                let key = period_of(day, granularity);
+                match out.iter_mut().find(|(k, p, _)| *k == child && *p == key) {
+                    Some((_, _, total)) => add(total, &x.metrics),
+                    None => out.push((child, key, x.metrics)),
+                }
+            }
+        }
+        day = day + Days::new(1);
+    }
+    out.retain(|(_, _, m)| m.impressions > 0);
+    out
+}
+
 /// The file of a finished report: JSON keyed by entity id (each a list of rows), or CSV.
 pub fn report_file(a: &TestAccount, token: &str, today: NaiveDate) -> Option<(&'static str, String)> {
     let report = a.reports.iter().find(|r| r.token == token)?;
@@ -1222,18 +1289,23 @@ pub fn report_file(a: &TestAccount, token: &str, today: NaiveDate) -> Option<(&'
                 .iter()
                 .filter(|c| only.is_empty() || only.contains(&c.id.as_str()))
             {
+                if matches!(level, "AD_GROUP" | "PIN_PROMOTION") {
+                    // Each ad's (or ad group's) own delivery.
+                    for (child, date, part) in
+                        child_periods(a, c, (from, to), today, granularity, level == "AD_GROUP")
+                    {
+                        let mut row = dated(metric_row(a, c, &part, &columns), date);
+                        row.insert("CAMPAIGN_ID".into(), json!(c.id));
+                        rows.push((child, row));
+                    }
+                    continue;
+                }
                 let children: Vec<String> = match level {
-                    "AD_GROUP" | "AD_GROUP_TARGETING" => a
+                    "AD_GROUP_TARGETING" => a
                         .ad_groups
                         .iter()
                         .filter(|g| g.campaign_id == c.id)
                         .map(|g| g.id.clone())
-                        .collect(),
-                    "PIN_PROMOTION" => a
-                        .ads
-                        .iter()
-                        .filter(|x| x.campaign_id == c.id)
-                        .map(|x| x.id.clone())
                         .collect(),
                     _ => vec![c.id.clone()],
                 };

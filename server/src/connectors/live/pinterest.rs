@@ -188,6 +188,17 @@ impl PinterestAds<'_> {
                 )
                 .await
             }
+            "get_ad_analytics" => {
+                let mut keys = vec!["ad_ids"];
+                keys.extend(ANALYTICS);
+                self.send(
+                    Method::GET,
+                    &self.account("/ads/analytics"),
+                    &query(p, &keys),
+                    None,
+                )
+                .await
+            }
             "get_targeting_analytics" => {
                 let mut keys = vec!["targeting_types"];
                 keys.extend(ANALYTICS);
