@@ -154,6 +154,8 @@ pub fn application(infra: Infrastructure, settings: AppSettings) -> anyhow::Resu
             metrics: repos.metrics.clone(),
             connections: repos.connections.clone(),
             tools: repos.tools.clone(),
+            memory: memory.clone(),
+            notifier: notifier.clone(),
             evaluating: tokio::sync::Mutex::new(()),
         });
     syncer.set_experiments(experiments.clone());

@@ -5,6 +5,7 @@
 
 pub mod evaluate;
 pub mod input;
+pub mod learning;
 pub mod model;
 pub mod words;
 

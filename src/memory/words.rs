@@ -66,6 +66,7 @@ word_enum!(
         BidStrategyChange => "bid_strategy_change", "Bid strategy change", ["bidding_change"],
         Promote => "promote", "Promote posts", ["promote_pins", "boost"],
         Report => "report", "Report", ["analysis"],
+        AbTest => "ab_test", "A/B test winner", ["split_test", "experiment", "a_b_test"],
     }
 );
 

@@ -245,6 +245,76 @@ pub fn test_notice(channel_name: &str, base_url: &str, at: Timestamp) -> Notice 
     }
 }
 
+/// An A/B test that found its winner. `base_url` is the server's public address (the link goes
+/// to the experiment's page).
+pub fn experiment_notice(
+    experiment: &crate::experiments::Experiment,
+    evaluation: &crate::experiments::Evaluation,
+    project_name: Option<&str>,
+    base_url: &str,
+    at: Timestamp,
+) -> Notice {
+    let winner = evaluation
+        .decision
+        .winner()
+        .and_then(|k| experiment.variant(k))
+        .map_or_else(|| "A variant".to_owned(), |v| v.name.clone());
+    let mut fields = vec![
+        NoticeField {
+            name: "Experiment".to_owned(),
+            value: experiment.name.clone(),
+            inline: true,
+        },
+        NoticeField {
+            name: "Winner".to_owned(),
+            value: winner.clone(),
+            inline: true,
+        },
+        NoticeField {
+            name: "Metric".to_owned(),
+            value: experiment.metric.label().to_owned(),
+            inline: true,
+        },
+    ];
+    if let crate::experiments::Decision::Winner {
+        lift: Some(lift),
+        lift_ci,
+        p_value,
+        ..
+    } = &evaluation.decision
+    {
+        let interval = lift_ci.map_or_else(String::new, |[lo, hi]| {
+            format!(" [{:+.1}%, {:+.1}%]", lo * 100.0, hi * 100.0)
+        });
+        fields.push(NoticeField {
+            name: "Lift".to_owned(),
+            value: format!("{:+.1}%{interval}, p = {p_value:.4}", lift * 100.0),
+            inline: false,
+        });
+    }
+    if let Some(p) = project_name {
+        fields.push(NoticeField {
+            name: "Project".to_owned(),
+            value: p.to_owned(),
+            inline: true,
+        });
+    }
+    Notice {
+        event: EventKind::AbTestWinner,
+        severity: Severity::Success,
+        title: format!("A/B test winner: {}", experiment.name),
+        summary: evaluation.decision.message().to_owned(),
+        fields,
+        link: Some(format!(
+            "{}/experiments/{}",
+            base_url.trim_end_matches('/'),
+            experiment.id
+        )),
+        footer: format!("Switchboard · {}", experiment.platform.label()),
+        occurred_at: at,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -108,7 +108,7 @@ pub async fn retry_notification(id: String) -> Result<Notification, AppError> {
     .await
 }
 
-/// A rule from the page's form: the two run events are checkboxes. Without JavaScript, what was
+/// A rule from the page's form: the run events and an A/B test's winner are checkboxes. Without JavaScript, what was
 /// typed waits for the page in the flash store when the form answers an error.
 #[server]
 pub async fn create_rule(
@@ -117,6 +117,7 @@ pub async fn create_rule(
     project_id: Option<String>,
     on_completed: Option<String>,
     on_failed: Option<String>,
+    #[server(default)] on_ab_winner: Option<String>,
 ) -> Result<Rule, AppError> {
     use super::flash::{FlashScope, TypedForm, ssr::after};
     let typed = TypedForm::new(
@@ -127,6 +128,7 @@ pub async fn create_rule(
             ("project_id", project_id.as_deref()),
             ("on_completed", on_completed.as_deref()),
             ("on_failed", on_failed.as_deref()),
+            ("on_ab_winner", on_ab_winner.as_deref()),
         ],
     );
     let result = async move {
@@ -136,6 +138,9 @@ pub async fn create_rule(
         }
         if on_failed.is_some() {
             events.push("execution.failed".to_owned());
+        }
+        if on_ab_winner.is_some() {
+            events.push("ab_test.winner".to_owned());
         }
         let input = switchboard_core::notifications::RuleInput {
             name,

@@ -366,6 +366,43 @@ impl Notifier {
         Ok(self.repo.enqueue(&items).await?.len())
     }
 
+    /// Queues `notice` (an event other than a run's) for every rule that routes its event for
+    /// `project`, once per `subject` and channel; answers how many were queued.
+    pub async fn announce(
+        &self,
+        project: Option<&switchboard_core::ProjectId>,
+        subject: &str,
+        notice: switchboard_core::notifications::message::Notice,
+    ) -> Result<usize, NotifyError> {
+        let event = notice.event;
+        let rules = self.repo.rules().await?;
+        let items: Vec<NewNotification> = rules
+            .iter()
+            .filter(|r| r.matches(event, project))
+            .map(|r| NewNotification {
+                channel_id: r.channel_id.clone(),
+                rule_id: Some(r.id.clone()),
+                event,
+                subject: Some(subject.to_owned()),
+                notice: notice.clone(),
+                not_before: None,
+            })
+            .collect();
+        if items.is_empty() {
+            return Ok(0);
+        }
+        let queued = self.repo.enqueue(&items).await?.len();
+        if queued > 0 {
+            self.wake.notify_one();
+        }
+        Ok(queued)
+    }
+
+    /// The server's public address, for links in notices.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
     /// Delivers everything due now.
     pub async fn send_due(&self) -> Result<usize, NotifyError> {
         let mut sent = 0;

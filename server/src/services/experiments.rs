@@ -35,6 +35,10 @@ pub struct Experiments {
     pub connections: Arc<dyn ConnectionRepo>,
     /// The platform tools, for what the sync does not store (each ad's days).
     pub tools: Arc<dyn ToolRunner>,
+    /// Where a decided experiment's learning goes.
+    pub memory: Arc<dyn switchboard_core::service::MemoryService>,
+    /// Announces a winner (`ab_test.winner`) through the notification rules.
+    pub notifier: Arc<crate::notifications::Notifier>,
     /// One evaluation at a time, so a decision is written once.
     pub evaluating: Mutex<()>,
 }
@@ -298,8 +302,43 @@ impl Experiments {
             e.updated_at = at;
             self.experiments.save(&e).await?;
             tracing::info!(experiment = %e.id, winner = ?e.winner, "experiment decided");
+            self.decided(&e, &evaluation, at).await;
         }
         Ok((e, evaluation, days))
+    }
+
+    /// What follows a decision with a winner: the learning in the memory and the announcement.
+    /// Neither undoes the decision when it fails (each is logged).
+    async fn decided(&self, e: &Experiment, evaluation: &Evaluation, at: Timestamp) {
+        if evaluation.decision.winner().is_none() {
+            return;
+        }
+        let project = self.projects.get(&e.project_id).await.ok();
+        let vertical = project.as_ref().and_then(|p| p.vertical);
+        if let Some(learning) = switchboard_core::experiments::learning::learning(e, evaluation, vertical) {
+            match self.memory.record(learning).await {
+                Ok(r) => {
+                    tracing::info!(experiment = %e.id, memory = %r.memory.id, merged = r.merged, "experiment remembered")
+                }
+                Err(err) => {
+                    tracing::warn!(experiment = %e.id, error = %err, "the experiment's learning was not recorded")
+                }
+            }
+        }
+        let notice = switchboard_core::notifications::notices::experiment_notice(
+            e,
+            evaluation,
+            project.as_ref().map(|p| p.name.as_str()),
+            self.notifier.public_url(),
+            at,
+        );
+        if let Err(err) = self
+            .notifier
+            .announce(Some(&e.project_id), e.id.as_str(), notice)
+            .await
+        {
+            tracing::warn!(experiment = %e.id, error = ?err, "the winner was not announced");
+        }
     }
 
     async fn summary(&self, e: Experiment) -> Result<ExperimentSummary, ServiceError> {

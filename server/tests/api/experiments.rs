@@ -369,3 +369,153 @@ async fn pinterest_ads_are_tested_on_their_own_delivery() {
     assert_eq!(bad["error"]["fields"][0]["field"], "variants[1].object_id");
     assert_eq!(bad["error"]["fields"][1]["field"], "variants[2].object_id");
 }
+
+#[tokio::test]
+async fn a_pinterest_ad_test_is_decided_remembered_and_announced_to_discord() {
+    use crate::stub::Stub;
+    use switchboard_core::net::AllowList;
+    let discord = Stub::start(|_, _| (axum::http::StatusCode::NO_CONTENT, vec![], Value::Null)).await;
+    let allow = discord.address.to_string();
+    let app = crate::helpers::spawn_app_with(move |c| {
+        c.outbound.allow = AllowList::parse(&allow).expect("allow list");
+    })
+    .await;
+    let project = app.new_project("Juniper Home", "USD").await;
+    let (status, c) = app
+        .post_json(
+            "/api/v1/connections",
+            json!({"project_id": project, "platform": "pinterest", "seed": 9}),
+        )
+        .await;
+    assert_eq!(status, 201, "{c}");
+    let connection = c["id"].as_str().expect("id").to_owned();
+    let (status, ch) = app
+        .post_json(
+            "/api/v1/notification-channels",
+            json!({"name": "Tests", "kind": "discord", "url": format!("{}/api/webhooks/9/token", discord.url())}),
+        )
+        .await;
+    assert_eq!(status, 201, "{ch}");
+    let (status, rule) = app
+        .post_json(
+            "/api/v1/notification-rules",
+            json!({"name": "Winners", "project_id": project, "events": ["ab_test.winner"], "channel_id": ch["id"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{rule}");
+    // The ad group whose ads differ most in their hidden conversion rates (this seed's has one
+    // ad far better than the other, whatever the day the test runs).
+    let account = crate::helpers::stored_test_account(&app.pool().await, &connection)
+        .await
+        .account;
+    let today = chrono::Utc::now().date_naive();
+    let spread = |g: &str| {
+        let q: Vec<f64> = account
+            .ads
+            .iter()
+            .filter(|a| a.ad_group_id == g)
+            .map(|a| account.ad_quality(a).cvr)
+            .collect();
+        let (hi, lo) = (
+            q.iter().copied().fold(0.0, f64::max),
+            q.iter().copied().fold(f64::MAX, f64::min),
+        );
+        if q.len() >= 2 { hi / lo } else { 0.0 }
+    };
+    let group = account
+        .ad_groups
+        .iter()
+        .filter(|g| {
+            account.campaigns.iter().any(|c| {
+                c.id == g.campaign_id
+                    && account
+                        .day_metrics(c, today - chrono::Days::new(1), today)
+                        .is_some()
+            })
+        })
+        .max_by(|a, b| spread(&a.id).total_cmp(&spread(&b.id)))
+        .expect("an ad group");
+    let ads: Vec<&switchboard_core::connectors::testmode::TestAd> =
+        account.ads.iter().filter(|a| a.ad_group_id == group.id).collect();
+    let best = ads
+        .iter()
+        .max_by(|a, b| account.ad_quality(a).cvr.total_cmp(&account.ad_quality(b).cvr))
+        .expect("best")
+        .id
+        .clone();
+    let started_on = (today - chrono::Duration::days(89))
+        .format("%Y-%m-%d")
+        .to_string();
+    let variants: Vec<Value> = ads.iter().map(|a| json!({"object_id": a.id})).collect();
+    let (status, e) = app
+        .post_json(
+            "/api/v1/experiments",
+            json!({"project_id": project, "name": "Pin creative", "platform": "pinterest", "level": "ads", "metric": "cvr",
+                   "variants": variants, "started_on": started_on, "start": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "{e}");
+    let id = e["id"].as_str().expect("id").to_owned();
+    let (status, r) = app.get_json(&format!("/api/v1/experiments/{id}/results")).await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(
+        r["experiment"]["status"], "decided",
+        "{}",
+        r["evaluation"]["decision"]
+    );
+    let winner = r["experiment"]["winner"].as_str().expect("a winner");
+    let won = r["experiment"]["variants"]
+        .as_array()
+        .expect("variants")
+        .iter()
+        .find(|v| v["key"] == winner)
+        .expect("variant");
+    assert_eq!(won["object_id"], json!(best), "the truly better ad wins");
+    assert!(
+        r["history"]
+            .as_array()
+            .expect("history")
+            .iter()
+            .any(|h| h["state"] == "winner"),
+        "{}",
+        r["history"]
+    );
+
+    // Remembered: an outcome learning from the experiment.
+    let (status, page) = app
+        .get_json(&format!("/api/v1/memories?project_id={project}&action=ab_test"))
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let m = &page["items"][0];
+    assert_eq!(m["kind"], "outcome", "{page}");
+    assert_eq!(m["source"]["experiment_id"], json!(id), "{m}");
+    assert!(
+        m["summary"].as_str().is_some_and(|s| s.contains("Pin creative")),
+        "{m}"
+    );
+    assert_eq!(m["outcome"]["metric"], "cvr");
+
+    // Announced: the Discord receiver gets the winner.
+    for _ in 0..200 {
+        if !discord.seen().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let seen = discord.seen();
+    assert_eq!(seen.len(), 1, "one announcement");
+    let embed = &seen[0].json()["embeds"][0];
+    assert!(
+        embed["title"]
+            .as_str()
+            .is_some_and(|t| t.contains("A/B test winner: Pin creative")),
+        "{embed}"
+    );
+    // Evaluated again: nothing new is announced or remembered.
+    let (_, again) = app.get_json(&format!("/api/v1/experiments/{id}/results")).await;
+    assert_eq!(again["experiment"]["status"], "decided");
+    let (_, page) = app
+        .get_json(&format!("/api/v1/memories?project_id={project}&action=ab_test"))
+        .await;
+    assert_eq!(page["total"], 1);
+}

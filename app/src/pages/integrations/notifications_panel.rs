@@ -284,6 +284,7 @@ fn NewRule(
     // Both events by default; as they were ticked when the form comes back.
     let on_completed = !typed.is_some() || typed.value("on_completed").is_some();
     let on_failed = !typed.is_some() || typed.value("on_failed").is_some();
+    let on_ab_winner = typed.value("on_ab_winner").is_some();
     view! {
         <section class="panel glass" aria-labelledby="new-rule-title">
             <h3 class="panel__title" id="new-rule-title">"New rule"</h3>
@@ -323,6 +324,7 @@ fn NewRule(
                     <legend>"When"</legend>
                     <label><input type="checkbox" name="on_completed" value="on" checked=on_completed /> " a run completes"</label>
                     <label><input type="checkbox" name="on_failed" value="on" checked=on_failed /> " a run fails"</label>
+                    <label><input type="checkbox" name="on_ab_winner" value="on" checked=on_ab_winner /> " an A/B test finds its winner"</label>
                     <p class="field__error">{message("events")}</p>
                 </fieldset>
                 <div class="form__actions">
