@@ -458,16 +458,23 @@ impl MemoryRepo for SqliteMemoryRepo {
         let max = i64::from(max.max(1));
         // The text's matches and the context's fits are read side by side, on two connections.
         let fts = q.q.as_deref().and_then(switchboard_core::memory::text::fts_query);
+        // A question with both words and a context reads three fifths of the candidates from
+        // each (their best): each learning read whole costs time, and the two lists overlap.
+        let each = if fts.is_some() && q.has_context() {
+            (max * 3 / 5).max(1)
+        } else {
+            max
+        };
         let (by_text, by_context) = tokio::join!(
             async {
                 match &fts {
-                    Some(fts) => candidates::by_text(&self.db, fts, max).await,
+                    Some(fts) => candidates::by_text(&self.db, fts, each).await,
                     None => Ok(Vec::new()),
                 }
             },
             async {
                 if q.has_context() {
-                    candidates::by_context(&self.db, q, max).await
+                    candidates::by_context(&self.db, q, each).await
                 } else {
                     Ok(Vec::new())
                 }
