@@ -553,11 +553,12 @@ pub trait MemoryRepo: Send + Sync {
         metric: Option<crate::memory::Metric>,
         first: &crate::memory::Observation,
     ) -> Result<(), RepoError>;
-    /// Adds a sighting unless one with its key is there (answers whether it was added) and keeps
-    /// at most `keep` sightings per learning (the oldest measured ones go first).
-    async fn add_observation(
+    /// In one transaction: adds a sighting to a learning unless one with its key is there (answers
+    /// whether it was added), keeps at most `keep` sightings per learning (the oldest measured ones
+    /// go first), and writes the learning's fields and standing as `save` does.
+    async fn merge(
         &self,
-        id: &crate::ids::MemoryId,
+        memory: &crate::memory::Memory,
         observation: &crate::memory::Observation,
         keep: u32,
     ) -> Result<bool, RepoError>;

@@ -17,9 +17,9 @@ use leptos_router::{
 };
 use pages::{
     AnalyticsPage, ApprovalsPage, CampaignPage, CampaignsPage, ConnectionsPage, DashboardPage,
-    EditProjectPage, EditWorkflowPage, ExecutionPage, ExecutionsPage, ExplorerPage, IntegrationsPage,
-    LearningPage, MemoryBrowserPage, NewProjectPage, NotFoundPage, ProjectPage, ProjectsPage, SystemPage,
-    WebhookPage, WorkflowPage, WorkflowsPage,
+    EditProjectPage, EditWorkflowPage, ExecutionPage, ExecutionsPage, ExperimentPage, ExperimentsPage,
+    ExplorerPage, IntegrationsPage, LearningPage, MemoryBrowserPage, NewExperimentPage, NewProjectPage,
+    NotFoundPage, ProjectPage, ProjectsPage, SystemPage, WebhookPage, WorkflowPage, WorkflowsPage,
 };
 
 /// Applies the saved colour theme before the first paint, so a dark-mode user never sees a flash.
@@ -82,6 +82,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/executions/:id") view=ExecutionPage ssr=SsrMode::Async />
                     <Route path=path!("/memory") view=MemoryBrowserPage ssr=SsrMode::Async />
                     <Route path=path!("/memory/:id") view=LearningPage ssr=SsrMode::Async />
+                    <Route path=path!("/experiments") view=ExperimentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/experiments/new") view=NewExperimentPage ssr=SsrMode::Async />
+                    <Route path=path!("/experiments/:id") view=ExperimentPage ssr=SsrMode::Async />
                     <Route path=path!("/connections") view=ConnectionsPage ssr=SsrMode::Async />
                     <Route path=path!("/connections/:id/explorer") view=ExplorerPage ssr=SsrMode::Async />
                     <Route path=path!("/integrations") view=IntegrationsPage ssr=SsrMode::Async />

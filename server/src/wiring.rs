@@ -157,8 +157,12 @@ pub fn application(infra: Infrastructure, settings: AppSettings) -> anyhow::Resu
             memory: memory.clone(),
             notifier: notifier.clone(),
             evaluating: tokio::sync::Mutex::new(()),
+            engine: engine.clone(),
+            workflows: repos.workflows.clone(),
+            executions: repos.executions.clone(),
         });
     syncer.set_experiments(experiments.clone());
+    engine.set_experiments(experiments.clone());
     let services = Services {
         experiments,
         flash: Arc::new(services::Flashes::new(secure_cookies)),

@@ -109,6 +109,18 @@ static ACTIONS: LazyLock<Vec<ActionSpec>> = LazyLock::new(|| {
             })),
         },
         ActionSpec {
+            agent: Agent::SocialMediaBuyer,
+            name: "apply_experiment",
+            title: "Apply an A/B test's winner",
+            description: "Reads a decided experiment and its objects as they stand on the platform, pauses the losing campaigns or ads and moves their daily budget to the winner (an ad group left with no ad delivering is paused and its budget moved).",
+            platforms: ALL,
+            writes: true,
+            params: params(json!({
+                "experiment_id": {"type": "string", "minLength": 1, "maxLength": 64,
+                                  "description": "The experiment whose winner to apply (the run's input experiment_id when left out)."}
+            })),
+        },
+        ActionSpec {
             agent: Agent::Trader,
             name: "rebalance_budgets",
             title: "Rebalance budgets",

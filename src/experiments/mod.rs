@@ -3,10 +3,12 @@
 //! daily results into per-variant figures, comparisons against the control, the lift over time
 //! and the decision (on the statistics of [`crate::stats`]).
 
+pub mod apply;
 pub mod evaluate;
 pub mod input;
 pub mod learning;
 pub mod model;
+pub mod views;
 pub mod words;
 
 pub use evaluate::{Comparison, Decision, Evaluation, LiftPoint, VariantTotals, evaluate};

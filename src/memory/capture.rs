@@ -9,6 +9,15 @@ use serde_json::Value;
 /// the memory does not learn from).
 pub fn action_of(change: &ProposedChange) -> Option<(MemoryAction, Metric)> {
     let num = |v: Option<&Value>| v.and_then(Value::as_i64);
+    // Ads and ad groups changed when an A/B test's winner is applied: the experiment's own
+    // learning (what won, by how much) is what the memory keeps of them; their outcome is not
+    // measured on campaign figures.
+    if matches!(
+        change.field.as_str(),
+        "ad_status" | "ad_group_status" | "ad_group_budget_micros"
+    ) {
+        return None;
+    }
     match change.kind {
         ChangeKind::Budget => {
             let (from, to) = (num(change.from.as_ref())?, num(Some(&change.to))?);

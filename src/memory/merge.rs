@@ -128,6 +128,17 @@ fn round(x: f64, places: i32) -> f64 {
     (x * f).round() / f
 }
 
+/// A learning's newest `keep` sightings once `new` joins `prior` (its newest sightings, newest
+/// first, as the store gives them). The store puts the later-written of two sightings at the same
+/// instant first, so `new` goes before the ones of its instant. Trimming a learning's measured
+/// sightings beyond `keep` never touches these, so this is what the store holds afterwards.
+pub fn with_sighting(mut prior: Vec<Observation>, new: Observation, keep: usize) -> Vec<Observation> {
+    let at = prior.iter().position(|o| o.at <= new.at).unwrap_or(prior.len());
+    prior.insert(at, new);
+    prior.truncate(keep);
+    prior
+}
+
 /// Confidence of an outcome learning: `n / (n + 2)` for `n` measured sightings (one sighting is
 /// weak, eight make 0.8), times the share of them that went the same way as their average.
 /// Notes and insights: `e / (e + 1)` for `e` sightings.
@@ -326,6 +337,30 @@ mod tests {
             at: Timestamp::parse("2026-11-01T10:00:00Z").expect("time"),
             target: None,
         }
+    }
+
+    #[test]
+    fn a_new_sighting_takes_its_place_by_time_and_the_oldest_go() {
+        let at = |t: &str, net: f64| Observation {
+            at: Timestamp::parse(t).expect("time"),
+            ..obs(Some(net))
+        };
+        let prior = vec![
+            at("2026-11-03T00:00:00Z", 0.3),
+            at("2026-11-02T00:00:00Z", 0.2),
+            at("2026-11-01T00:00:00Z", 0.1),
+        ];
+        let nets = |v: &[Observation]| v.iter().map(|o| o.change.unwrap_or(0.0)).collect::<Vec<_>>();
+        let mid = with_sighting(prior.clone(), at("2026-11-02T00:00:00Z", 0.25), 3);
+        assert_eq!(nets(&mid), vec![0.3, 0.25, 0.2]);
+        let newest = with_sighting(prior.clone(), at("2026-11-04T00:00:00Z", 0.4), 10);
+        assert_eq!(nets(&newest), vec![0.4, 0.3, 0.2, 0.1]);
+        let oldest = with_sighting(prior, at("2026-10-01T00:00:00Z", 0.0), 3);
+        assert_eq!(nets(&oldest), vec![0.3, 0.2, 0.1]);
+        assert_eq!(
+            nets(&with_sighting(Vec::new(), at("2026-10-01T00:00:00Z", 0.5), 3)),
+            vec![0.5]
+        );
     }
 
     #[test]

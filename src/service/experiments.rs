@@ -2,51 +2,28 @@
 //! start, stop, change, delete), their results read from the platforms' reporting and evaluated.
 
 use super::ServiceError;
+use crate::experiments::Experiment;
 use crate::experiments::ExperimentFilter;
 use crate::experiments::input::{ExperimentPatch, NewExperiment};
-use crate::experiments::{DecisionEntry, Evaluation, Experiment, VariantDay};
 use crate::ids::ExperimentId;
 use crate::stats::calculator::{AbInput, AbResult};
 use crate::stats::power::{PowerInput, PowerPlan};
-use crate::time::Timestamp;
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 
-/// A page of experiments with the total that match.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ExperimentPage {
-    pub items: Vec<ExperimentSummary>,
-    pub total: u64,
-}
-
-/// An experiment with the headline of its latest evaluation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ExperimentSummary {
-    #[serde(flatten)]
-    pub experiment: Experiment,
-    /// The best variant's lift against the control, as last evaluated.
-    pub lift: Option<f64>,
-    /// The p-value the decision reads (adjusted), as last evaluated.
-    pub p_value: Option<f64>,
-    /// What the rule said last, in words.
-    pub decision: Option<String>,
-}
-
-/// An experiment with its latest evaluation, daily results and decision history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ExperimentResults {
-    pub experiment: Experiment,
-    pub evaluation: Option<Evaluation>,
-    pub evaluated_at: Option<Timestamp>,
-    pub days: Vec<VariantDay>,
-    pub history: Vec<DecisionEntry>,
-}
+pub use crate::experiments::views::{
+    ExperimentObject, ExperimentPage, ExperimentResults, ExperimentSummary, OBJECT_DAYS,
+};
 
 #[async_trait]
 pub trait ExperimentService: Send + Sync {
+    /// The project's objects an experiment on `platform` at `level` can test (campaigns from the
+    /// synced data; Pinterest ads from its API), newest activity first.
+    async fn objects(
+        &self,
+        project: &crate::ids::ProjectId,
+        platform: crate::Platform,
+        level: crate::experiments::Level,
+    ) -> Result<Vec<ExperimentObject>, ServiceError>;
     /// Works out each two-arm test (checked by `stats::calculator::parse`), in order.
     fn calculate(&self, tests: &[AbInput]) -> Result<Vec<AbResult>, ServiceError>;
     /// How many visitors and days a test needs.
@@ -70,6 +47,14 @@ pub trait ExperimentService: Send + Sync {
     /// (deciding when the rule says so), and answers everything known.
     async fn results(&self, id: &ExperimentId) -> Result<ExperimentResults, ServiceError>;
     /// Evaluates every running experiment (after a sync, and on a schedule); answers how many
-    /// were decided now.
+    /// were decided now. Also settles applies whose run ended while nobody heard of it.
     async fn evaluate_running(&self) -> Result<usize, ServiceError>;
+    /// Applies a decided experiment's winner: starts a durable run (the project's "Apply A/B test
+    /// winners" workflow, made on first use) whose SocialMediaBuyer pauses the losers and moves
+    /// their budget to the winner. Asked again while that run goes on, or once applied, it
+    /// answers the experiment as it is (one run per apply); after a failed run it starts another.
+    async fn apply(&self, id: &ExperimentId, who: &str) -> Result<Experiment, ServiceError>;
+    /// What the executor says when a run ends: an apply's run that completed marks its
+    /// experiment applied; one that failed or was cancelled is written in its history.
+    async fn run_ended(&self, run: &crate::ids::ExecutionId) -> Result<(), ServiceError>;
 }

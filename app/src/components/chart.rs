@@ -47,6 +47,16 @@ pub enum ChartSpec {
     },
     /// A dial in percent (see [`GaugeScale`]), green inside its band.
     Gauge { scale: GaugeScale, label: String },
+    /// A line with its interval drawn as a shaded band around it, and a dashed line at zero (a
+    /// test's lift over time: the band narrows as data comes), in `unit`.
+    Band {
+        labels: Vec<String>,
+        line: SeriesSpec,
+        low: Vec<Option<f64>>,
+        high: Vec<Option<f64>>,
+        band_name: String,
+        unit: String,
+    },
     /// A bar per category, each in its own colour, with its value written over it followed by
     /// `suffix` (a learning's metric before and after, or each sighting's result in percent).
     Bars {
@@ -412,6 +422,62 @@ mod draw {
                     );
                 }
                 chart
+            }
+            ChartSpec::Band {
+                labels,
+                line,
+                low,
+                high,
+                band_name,
+                unit,
+            } => {
+                // The band: the low edge (not drawn) with the width stacked on it, shaded.
+                let width: Vec<Option<f64>> = low
+                    .iter()
+                    .zip(high)
+                    .map(|(l, h)| l.zip(*h).map(|(l, h)| ((h - l) * 100.0).round() / 100.0))
+                    .collect();
+                let hidden = LineStyle::new().opacity(0.0);
+                Chart::new()
+                    .tooltip(Tooltip::new().trigger(Trigger::Axis))
+                    .legend(legend(ink))
+                    .grid(grid())
+                    .x_axis(category_axis(labels, ink))
+                    .y_axis(value_axis(unit, ink, true))
+                    .series(
+                        Line::new()
+                            .name(format!("{band_name} (low)"))
+                            .stack("band")
+                            .show_symbol(false)
+                            .line_style(hidden.clone())
+                            .item_style(ItemStyle::new().color(line.color).opacity(0.0))
+                            .data(low.clone()),
+                    )
+                    .series(
+                        Line::new()
+                            .name(band_name.clone())
+                            .stack("band")
+                            .show_symbol(false)
+                            .line_style(hidden)
+                            .item_style(ItemStyle::new().color(line.color))
+                            .area_style(AreaStyle::new().color(line.color).opacity(0.18))
+                            .data(width),
+                    )
+                    .series(
+                        Line::new()
+                            .name(line.name.clone())
+                            .show_symbol(false)
+                            .item_style(ItemStyle::new().color(line.color))
+                            .data(values(line)),
+                    )
+                    .series(
+                        Line::new()
+                            .name("No difference")
+                            .show_symbol(false)
+                            .item_style(ItemStyle::new().color(ink.muted.as_str()))
+                            .line_style(LineStyle::new().type_(LineStyleType::Dashed))
+                            .data(vec![Some(0.0); labels.len()]),
+                    )
             }
             ChartSpec::Bars {
                 categories,

@@ -184,3 +184,13 @@ pub fn Time(
 fn relative_text(at: &Timestamp, now: DateTime<Utc>) -> Option<String> {
     relative(at.as_datetime().naive_utc(), now.naive_utc())
 }
+
+/// Percent-encodes a query value.
+pub fn query_value(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -21,6 +21,8 @@ pub enum IconName {
     Chart,
     /// A light bulb: what was learned (the Memory page).
     Bulb,
+    /// A flask: A/B tests (the Experiments page).
+    Flask,
 }
 
 impl IconName {
@@ -33,6 +35,7 @@ impl IconName {
             }
             IconName::Flow => "M4 6h6v4H4zM14 14h6v4h-6zM7 10v4a2 2 0 0 0 2 2h5",
             IconName::Play => "M6 4l14 8-14 8z",
+            IconName::Flask => "M9 3h6M10 3v6L4.2 19.5A1 1 0 0 0 5 21h14a1 1 0 0 0 .8-1.5L14 9V3M7.5 15h9",
             IconName::Chart => "M3 3v18h18M7 15l4-4 3 3 5-6",
             IconName::Plug => "M9 2v6M15 2v6M6 8h12v4a6 6 0 0 1-12 0zM12 18v4",
             IconName::Moon => "M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8z",

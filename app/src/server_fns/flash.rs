@@ -26,6 +26,8 @@ pub enum FlashScope {
     WorkflowEditor,
     /// The Memory page and a learning's page (a notice with its undo, or an error).
     Memory,
+    /// The Experiments pages (a button's notice, or the create form's error with what was typed).
+    Experiments,
 }
 
 impl FlashScope {
@@ -38,6 +40,7 @@ impl FlashScope {
             FlashScope::Explorer => "explorer",
             FlashScope::WorkflowEditor => "workflow-editor",
             FlashScope::Memory => "memory",
+            FlashScope::Experiments => "experiments",
         }
     }
 }
@@ -65,6 +68,8 @@ pub enum Flash {
     Typed(TypedForm),
     /// What a post on the Memory pages made, or its error with what was typed.
     Memory(super::memory::MemoryFlash),
+    /// What a post on the Experiments pages did, or its error with what was typed.
+    Experiments(super::experiments::ExperimentFlash),
 }
 
 /// What was typed into one form, by field name (secrets are never kept).

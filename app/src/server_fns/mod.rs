@@ -8,6 +8,7 @@ pub mod approvals;
 pub mod campaigns;
 pub mod connections;
 pub mod executions;
+pub mod experiments;
 pub mod flash;
 pub mod memory;
 pub mod notifications;

@@ -1,5 +1,5 @@
 //! `/api/v1/experiments` (A/B tests on platform objects: create, list, get, change, delete, start,
-//! stop, results), `/api/v1/stats/ab` (the stateless A/B calculator, up to 10,000 two-arm tests a
+//! stop, results, apply), `/api/v1/stats/ab` (the stateless A/B calculator, up to 10,000 two-arm tests a
 //! call, fixed-horizon and always-valid) and `/api/v1/stats/power` (visitors and days a test needs).
 //! README: A/B statistics, Experiments.
 
@@ -33,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(show, change, remove))
         .routes(routes!(start))
         .routes(routes!(stop))
+        .routes(routes!(apply))
         .routes(routes!(results))
         .routes(routes!(power))
         .merge(calculator)
@@ -219,6 +220,30 @@ async fn stop(
             .stop(&experiment_id(&id)?, &who(caller))
             .await?,
     ))
+}
+
+/// Applies a decided experiment's winner: starts a durable run (the project's "Apply A/B test
+/// winners" workflow) that pauses the losing variants and moves their daily budget to the winner,
+/// through the platform's tools. `applied_by` names the run (follow it at
+/// `/api/v1/executions/{run}`); the status becomes `applied` when the run completes. Asked again
+/// while the run goes on, or once applied, it answers the experiment as it is.
+#[utoipa::path(post, path = "/experiments/{id}/apply", tag = "experiments",
+    params(("id" = String, Path, example = "exp_0001")),
+    responses((status = 202, body = Experiment, description = "The run that applies it is going (or done)."),
+              (status = 404, body = super::ErrorEnvelope),
+              (status = 409, body = super::ErrorEnvelope, description = "Not decided, or decided without a winner.")),
+)]
+async fn apply(
+    State(state): State<AppState>,
+    caller: Option<Extension<Caller>>,
+    Segment(id): Segment,
+) -> Result<(StatusCode, Json<Experiment>), ApiError> {
+    let e = state
+        .services
+        .experiments
+        .apply(&experiment_id(&id)?, &who(caller))
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(e)))
 }
 
 /// The experiment's results: per-variant totals, each variant against the control, the lift over

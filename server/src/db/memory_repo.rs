@@ -224,6 +224,35 @@ async fn insert_observation(
     Ok(done.rows_affected() == 1)
 }
 
+/// Writes a learning's fields and standing; answers whether it was there.
+async fn update(tx: &mut sqlx::Transaction<'_, Sqlite>, m: &Memory) -> Result<bool, RepoError> {
+    let done = sqlx::query(
+        "UPDATE memories SET summary = ?, variants = ?, tags = ?, subject = ?, outcome_status = ?, verdict = ?, outcome = ?, \
+         evidence = ?, confidence = ?, confidence_reason = ?, pinned = ?, forgotten = ?, updated_at = ?, \
+         last_recalled_at = ?, terms = ? WHERE id = ?",
+    )
+    .bind(&m.summary)
+    .bind(m.also_said.join("\n"))
+    .bind(tags_text(&m.tags)?)
+    .bind(&m.subject)
+    .bind(m.outcome.as_ref().map(|o| o.status.as_str()))
+    .bind(m.outcome.as_ref().and_then(|o| o.verdict).map(|v| v.as_str()))
+    .bind(m.outcome.as_ref().map(json).transpose()?)
+    .bind(i64::from(m.evidence.max(1)))
+    .bind(m.confidence)
+    .bind(&m.confidence_reason)
+    .bind(m.pinned)
+    .bind(m.forgotten)
+    .bind(m.updated_at.to_text())
+    .bind(m.last_recalled_at.as_ref().map(Timestamp::to_text))
+    .bind(index(m))
+    .bind(m.id.as_str())
+    .execute(&mut **tx)
+    .await
+    .map_err(storage)?;
+    Ok(done.rows_affected() == 1)
+}
+
 fn push_filter(b: &mut QueryBuilder<Sqlite>, f: &MemoryFilter) {
     if !f.include_forgotten {
         b.push(" AND m.forgotten = 0");
@@ -321,14 +350,15 @@ impl MemoryRepo for SqliteMemoryRepo {
         Ok(())
     }
 
-    async fn add_observation(&self, id: &MemoryId, o: &Observation, keep: u32) -> Result<bool, RepoError> {
+    #[tracing::instrument(skip_all, fields(memory = %m.id), err(Debug, level = "debug"))]
+    async fn merge(&self, m: &Memory, o: &Observation, keep: u32) -> Result<bool, RepoError> {
         let mut tx = self.db.begin_write().await?;
         let n: Option<i64> = sqlx::query_scalar("SELECT n FROM memories WHERE id = ?")
-            .bind(id.as_str())
+            .bind(m.id.as_str())
             .fetch_optional(&mut *tx)
             .await
             .map_err(storage)?;
-        let n = n.ok_or_else(|| not_found(id))?;
+        let n = n.ok_or_else(|| not_found(&m.id))?;
         let added = insert_observation(&mut tx, n, o).await?;
         if added {
             // Bounded: beyond `keep`, the oldest settled sightings go (pending ones stay to be measured).
@@ -342,6 +372,7 @@ impl MemoryRepo for SqliteMemoryRepo {
             .await
             .map_err(storage)?;
         }
+        update(&mut tx, m).await?;
         tx.commit().await.map_err(storage)?;
         Ok(added)
     }
@@ -371,32 +402,9 @@ impl MemoryRepo for SqliteMemoryRepo {
     #[tracing::instrument(skip_all, fields(memory = %m.id), err(Debug, level = "debug"))]
     async fn save(&self, m: &Memory) -> Result<(), RepoError> {
         let mut tx = self.db.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE memories SET summary = ?, variants = ?, tags = ?, subject = ?, outcome_status = ?, verdict = ?, outcome = ?, \
-             evidence = ?, confidence = ?, confidence_reason = ?, pinned = ?, forgotten = ?, updated_at = ?, \
-             last_recalled_at = ?, terms = ? WHERE id = ?",
-        )
-        .bind(&m.summary)
-        .bind(m.also_said.join("\n"))
-        .bind(tags_text(&m.tags)?)
-        .bind(&m.subject)
-        .bind(m.outcome.as_ref().map(|o| o.status.as_str()))
-        .bind(m.outcome.as_ref().and_then(|o| o.verdict).map(|v| v.as_str()))
-        .bind(m.outcome.as_ref().map(json).transpose()?)
-        .bind(i64::from(m.evidence.max(1)))
-        .bind(m.confidence)
-        .bind(&m.confidence_reason)
-        .bind(m.pinned)
-        .bind(m.forgotten)
-        .bind(m.updated_at.to_text())
-        .bind(m.last_recalled_at.as_ref().map(Timestamp::to_text))
-        .bind(index(m))
-        .bind(m.id.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(storage)?;
+        let changed = update(&mut tx, m).await?;
         tx.commit().await.map_err(storage)?;
-        if done.rows_affected() == 0 {
+        if !changed {
             return Err(not_found(&m.id));
         }
         Ok(())

@@ -13,10 +13,12 @@ use switchboard_core::experiments::{
 };
 use switchboard_core::ids::{ConnectionId, ExperimentId};
 use switchboard_core::ports::{
-    CampaignRepo, ConnectionRepo, DecisionEntry, ExperimentFilter, ExperimentRepo, MetricsRepo, ProjectRepo,
-    ToolRunner,
+    CampaignRepo, ConnectionRepo, DecisionEntry, ExecutionRepo, ExperimentFilter, ExperimentRepo,
+    MetricsRepo, ProjectRepo, ToolRunner, WorkflowRepo,
 };
-use switchboard_core::service::experiments::{ExperimentPage, ExperimentResults, ExperimentSummary};
+use switchboard_core::service::experiments::{
+    ExperimentObject, ExperimentPage, ExperimentResults, ExperimentSummary, OBJECT_DAYS,
+};
 use switchboard_core::service::{ExperimentService, ServiceError};
 use switchboard_core::stats::calculator::{self, AbInput, AbResult};
 use switchboard_core::stats::decision::Guard;
@@ -41,7 +43,14 @@ pub struct Experiments {
     pub notifier: Arc<crate::notifications::Notifier>,
     /// One evaluation at a time, so a decision is written once.
     pub evaluating: Mutex<()>,
+    /// Starts the durable runs that apply winners.
+    pub engine: Arc<crate::workflows::Engine>,
+    pub workflows: Arc<dyn WorkflowRepo>,
+    pub executions: Arc<dyn ExecutionRepo>,
 }
+
+/// The template id that marks a project's workflow that applies A/B test winners.
+const APPLY_TEMPLATE: &str = "apply_experiment";
 
 fn now() -> Timestamp {
     Timestamp::from_datetime(chrono::Utc::now())
@@ -202,6 +211,25 @@ impl Experiments {
         Ok(out)
     }
 
+    /// The `items` a list tool answers on the project's `platform` connection (none without one).
+    async fn listed(
+        &self,
+        project: &ProjectId,
+        platform: Platform,
+        tool: &str,
+        params: serde_json::Value,
+    ) -> Result<Vec<serde_json::Value>, ServiceError> {
+        let Some(connection) = self.connection(project, platform).await? else {
+            return Ok(Vec::new());
+        };
+        let page = self.tools.run(platform, tool, &connection, params).await?;
+        Ok(page
+            .get("items")
+            .and_then(serde_json::Value::as_array)
+            .cloned()
+            .unwrap_or_default())
+    }
+
     /// The ads of the project's `platform` account with these ids: id to name.
     async fn ads(
         &self,
@@ -209,23 +237,15 @@ impl Experiments {
         platform: Platform,
         ids: &[&str],
     ) -> Result<Vec<(String, String)>, ServiceError> {
-        let Some(connection) = self.connection(project, platform).await? else {
-            return Ok(Vec::new());
-        };
-        let page = self
-            .tools
-            .run(
+        let items = self
+            .listed(
+                project,
                 platform,
                 "list_ads",
-                &connection,
                 serde_json::json!({"ad_ids": ids, "page_size": 250}),
             )
             .await?;
-        Ok(page
-            .get("items")
-            .and_then(serde_json::Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+        Ok(items
             .iter()
             .filter_map(|ad| {
                 let id = ad.get("id")?.as_str()?.to_owned();
@@ -235,6 +255,80 @@ impl Experiments {
                     .unwrap_or(&id)
                     .to_owned();
                 Some((id, name))
+            })
+            .collect())
+    }
+
+    /// Pinterest's ads with their ad group and their delivery over `[from, to]` (per day).
+    async fn ad_objects(
+        &self,
+        project: &ProjectId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<ExperimentObject>, ServiceError> {
+        let platform = Platform::Pinterest;
+        let statuses = serde_json::json!({"entity_statuses": ["ACTIVE", "PAUSED"], "page_size": 250});
+        let ads = self
+            .listed(project, platform, "list_ads", statuses.clone())
+            .await?;
+        let Some(connection) = self
+            .connection(project, platform)
+            .await?
+            .filter(|_| !ads.is_empty())
+        else {
+            return Ok(Vec::new());
+        };
+        let groups = self.listed(project, platform, "list_ad_groups", statuses).await?;
+        let text = |v: &serde_json::Value, k: &str| {
+            v.get(k)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let ids: Vec<String> = ads.iter().map(|a| text(a, "id")).collect();
+        let totals = self
+            .tools
+            .run(
+                platform,
+                "get_ad_analytics",
+                &connection,
+                serde_json::json!({"ad_ids": ids, "start_date": switchboard_core::time::date_text(from),
+                       "end_date": switchboard_core::time::date_text(to), "granularity": "TOTAL",
+                       "columns": ["IMPRESSION_1", "CLICKTHROUGH_1", "TOTAL_CONVERSIONS"]}),
+            )
+            .await?;
+        let totals = totals.as_array().cloned().unwrap_or_default();
+        let days = (to - from).num_days().max(0) as f64 + 1.0;
+        Ok(ads
+            .iter()
+            .map(|a| {
+                let id = text(a, "id");
+                let sum = |k: &str| {
+                    totals
+                        .iter()
+                        .filter(|r| r.get("AD_ID").and_then(serde_json::Value::as_str) == Some(id.as_str()))
+                        .filter_map(|r| r.get(k).and_then(serde_json::Value::as_f64))
+                        .sum::<f64>()
+                        / days
+                };
+                let group_id = text(a, "ad_group_id");
+                let group = groups
+                    .iter()
+                    .find(|g| text(g, "id") == group_id)
+                    .map(|g| text(g, "name"))
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or(group_id);
+                ExperimentObject {
+                    daily_impressions: sum("IMPRESSION_1"),
+                    daily_clicks: sum("CLICKTHROUGH_1"),
+                    daily_conversions: sum("TOTAL_CONVERSIONS"),
+                    active: text(a, "status") == "ACTIVE",
+                    name: Some(text(a, "name"))
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or_else(|| id.clone()),
+                    id,
+                    group: Some(group),
+                }
             })
             .collect())
     }
@@ -303,6 +397,9 @@ impl Experiments {
             self.experiments.save(&e).await?;
             tracing::info!(experiment = %e.id, winner = ?e.winner, "experiment decided");
             self.decided(&e, &evaluation, at).await;
+            if e.auto_apply && e.winner.is_some() {
+                e = self.start_apply(e, "auto-apply").await?;
+            }
         }
         Ok((e, evaluation, days))
     }
@@ -341,6 +438,165 @@ impl Experiments {
         }
     }
 
+    /// The project's workflow that applies winners (a SocialMediaBuyer stage applying the run's
+    /// `experiment_id`, changes made at once), made on first use.
+    async fn apply_workflow(
+        &self,
+        project: &ProjectId,
+    ) -> Result<switchboard_core::workflow::Workflow, ServiceError> {
+        if let Some(w) = self
+            .workflows
+            .list(Some(project))
+            .await?
+            .into_iter()
+            .find(|w| w.template_id.as_deref() == Some(APPLY_TEMPLATE))
+        {
+            return Ok(w);
+        }
+        use switchboard_core::approval::{ApprovalMode, ApprovalPolicy};
+        use switchboard_core::workflow::{Agent, StageDef, Trigger, WorkflowDraft};
+        let draft = WorkflowDraft {
+            project_id: Some(project.clone()),
+            name: "Apply A/B test winners".to_owned(),
+            description: Some(
+                "Started by an experiment's Apply (or its auto-apply): pauses the losing variants and moves their \
+                 daily budget to the winner. Changes are made at once; set the approval to propose to review them first."
+                    .to_owned(),
+            ),
+            trigger: Trigger::Manual,
+            schedule: None,
+            stages: vec![StageDef {
+                id: "apply".to_owned(),
+                name: "Apply the winner".to_owned(),
+                agent: Agent::SocialMediaBuyer,
+                action: "apply_experiment".to_owned(),
+                params: serde_json::json!({}),
+            }],
+            approval: ApprovalPolicy {
+                mode: ApprovalMode::Auto,
+                ..ApprovalPolicy::default()
+            },
+            template_id: Some(APPLY_TEMPLATE.to_owned()),
+        };
+        Ok(self.workflows.create(draft, "system").await?)
+    }
+
+    /// Starts (or finds going, or finds done) the run that applies `e`'s winner.
+    async fn start_apply(&self, mut e: Experiment, who: &str) -> Result<Experiment, ServiceError> {
+        match e.status {
+            ExperimentStatus::Applied => return Ok(e),
+            ExperimentStatus::Decided if e.winner.is_some() => {}
+            ExperimentStatus::Decided => {
+                return Err(ServiceError::Conflict(format!(
+                    "experiment '{}' was decided without a winner (no difference): there is nothing to apply",
+                    e.id
+                )));
+            }
+            _ => return Err(conflict(&e, "applied (it has no winner yet)")),
+        }
+        if let Some(run) = &e.applied_by {
+            match self.executions.get(run).await {
+                Ok(d) if !d.execution.status.is_terminal() => return Ok(e),
+                Ok(d) if d.execution.status == switchboard_core::execution::ExecutionStatus::Completed => {
+                    self.ended(&mut e, &d).await?;
+                    return Ok(e);
+                }
+                Ok(_) | Err(RepoError::NotFound { .. }) => {}
+                Err(err) => return Err(err.into()),
+            }
+        }
+        let workflow = self.apply_workflow(&e.project_id).await?;
+        let input = serde_json::json!({"trigger": "experiment", "experiment_id": e.id, "by": who});
+        let run = self
+            .engine
+            .start(&workflow.id, Some(&e.project_id), input, false)
+            .await?;
+        e.applied_by = Some(run.id.clone());
+        e.updated_at = now();
+        self.experiments.save(&e).await?;
+        self.experiments
+            .add_entry(
+                &e.id,
+                &entry(
+                    "applying",
+                    format!("Apply started by {who}: run {}.", run.id),
+                    e.winner.clone(),
+                    None,
+                ),
+            )
+            .await?;
+        tracing::info!(experiment = %e.id, run = %run.id, who, "applying the winner");
+        Ok(e)
+    }
+
+    /// Writes what an apply's ended run came to.
+    async fn ended(
+        &self,
+        e: &mut Experiment,
+        run: &switchboard_core::execution::ExecutionDetail,
+    ) -> Result<(), ServiceError> {
+        use switchboard_core::execution::ExecutionStatus;
+        if e.status != ExperimentStatus::Decided || e.applied_by.as_ref() != Some(&run.execution.id) {
+            return Ok(());
+        }
+        let said = run
+            .stages
+            .iter()
+            .find_map(|s| s.output.as_ref()?.get("summary")?.as_str().map(str::to_owned));
+        match run.execution.status {
+            ExecutionStatus::Completed => {
+                e.status = ExperimentStatus::Applied;
+                e.updated_at = now();
+                self.experiments.save(e).await?;
+                let message = format!(
+                    "Applied by run {}: {}.",
+                    run.execution.id,
+                    said.unwrap_or_else(|| "done".to_owned()).trim_end_matches('.')
+                );
+                self.experiments
+                    .add_entry(&e.id, &entry("applied", message, e.winner.clone(), None))
+                    .await?;
+                tracing::info!(experiment = %e.id, run = %run.execution.id, "winner applied");
+            }
+            status if status.is_terminal() => {
+                let told = self
+                    .experiments
+                    .history(&e.id, 1)
+                    .await?
+                    .first()
+                    .is_some_and(|l| {
+                        l.state == "apply_failed" && l.message.contains(run.execution.id.as_str())
+                    });
+                if told {
+                    return Ok(());
+                }
+                let why = run
+                    .execution
+                    .error
+                    .clone()
+                    .unwrap_or_else(|| status.as_str().to_owned());
+                self.experiments
+                    .add_entry(
+                        &e.id,
+                        &entry(
+                            "apply_failed",
+                            format!(
+                                "The apply run {} ended {}: {why}. Apply again to retry.",
+                                run.execution.id,
+                                status.as_str()
+                            ),
+                            e.winner.clone(),
+                            None,
+                        ),
+                    )
+                    .await?;
+                tracing::warn!(experiment = %e.id, run = %run.execution.id, error = %why, "the winner was not applied");
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
     async fn summary(&self, e: Experiment) -> Result<ExperimentSummary, ServiceError> {
         let evaluation = self.experiments.evaluation(&e.id).await?;
         let best = evaluation.as_ref().and_then(|(ev, _)| {
@@ -368,6 +624,72 @@ fn conflict(e: &Experiment, doing: &str) -> ServiceError {
 
 #[async_trait]
 impl ExperimentService for Experiments {
+    async fn objects(
+        &self,
+        project: &ProjectId,
+        platform: Platform,
+        level: Level,
+    ) -> Result<Vec<ExperimentObject>, ServiceError> {
+        if let Err(RepoError::NotFound { .. }) = self.projects.get(project).await {
+            return Err(ServiceError::field(
+                "project_id",
+                format!("no project '{project}'"),
+            ));
+        }
+        let to = today() - chrono::Days::new(1);
+        let from = to - chrono::Days::new(u64::from(OBJECT_DAYS - 1));
+        let per_day = |x: f64| x / f64::from(OBJECT_DAYS);
+        let mut out = Vec::new();
+        match (level, platform) {
+            (Level::Campaigns, _) => {
+                let page = self
+                    .campaigns
+                    .list(&CampaignQuery {
+                        project_id: Some(project.clone()),
+                        platform: Some(platform),
+                        limit: 200,
+                        ..CampaignQuery::default()
+                    })
+                    .await?;
+                for c in page.items {
+                    let days = self.metrics.campaign_daily(&c.id, Some(from), Some(to)).await?;
+                    let sum = |f: &dyn Fn(&switchboard_core::metrics::MetricValues) -> f64| {
+                        days.iter().map(|d| f(&d.values)).sum::<f64>()
+                    };
+                    out.push(ExperimentObject {
+                        daily_impressions: per_day(sum(&|v| v.impressions as f64)),
+                        daily_clicks: per_day(sum(&|v| v.clicks as f64)),
+                        daily_conversions: per_day(sum(&|v| v.conversions)),
+                        active: c.status == switchboard_core::campaign::CampaignStatus::Active,
+                        id: c.external_id,
+                        name: c.name,
+                        group: None,
+                    });
+                }
+            }
+            (Level::Ads, Platform::Pinterest) => out = self.ad_objects(project, from, to).await?,
+            (Level::Ads, _) => {
+                return Err(ServiceError::field(
+                    "level",
+                    "ads can be tested on Pinterest; on Google and Meta, test campaigns",
+                ));
+            }
+            (Level::AdGroups, _) => {
+                return Err(ServiceError::field(
+                    "level",
+                    "ad groups cannot be tested yet: test campaigns, or Pinterest ads",
+                ));
+            }
+        }
+        // Delivering first, then the busiest.
+        out.sort_by(|a, b| {
+            b.active
+                .cmp(&a.active)
+                .then(b.daily_impressions.total_cmp(&a.daily_impressions))
+        });
+        Ok(out)
+    }
+
     fn calculate(&self, tests: &[AbInput]) -> Result<Vec<AbResult>, ServiceError> {
         tests
             .iter()
@@ -648,11 +970,63 @@ impl ExperimentService for Experiments {
                 continue;
             }
             let (after, _, _) = self.refresh(e).await?;
-            if after.status == ExperimentStatus::Decided {
+            if matches!(
+                after.status,
+                ExperimentStatus::Decided | ExperimentStatus::Applied
+            ) {
                 decided += 1;
             }
         }
+        // Applies whose run ended while the server was going down (the executor tells at the end
+        // of a run; a crash in between leaves it untold).
+        let (decided_ones, _) = self
+            .experiments
+            .list(&ExperimentFilter {
+                project_id: None,
+                status: Some(ExperimentStatus::Decided),
+                limit: 1000,
+                offset: 0,
+            })
+            .await?;
+        for e in decided_ones.into_iter().filter(|e| e.applied_by.is_some()) {
+            if let Some(run) = &e.applied_by {
+                self.run_ended(run).await?;
+            }
+        }
         Ok(decided)
+    }
+
+    async fn apply(&self, id: &ExperimentId, who: &str) -> Result<Experiment, ServiceError> {
+        let _one = self.evaluating.lock().await;
+        let e = self.experiments.get(id).await?;
+        self.start_apply(e, who).await
+    }
+
+    async fn run_ended(&self, run: &switchboard_core::ids::ExecutionId) -> Result<(), ServiceError> {
+        let detail = match self.executions.get(run).await {
+            Ok(d) => d,
+            Err(RepoError::NotFound { .. }) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        let Some(id) = detail
+            .execution
+            .input
+            .get("experiment_id")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|i| ExperimentId::parse(i).ok())
+        else {
+            return Ok(());
+        };
+        if !detail.execution.status.is_terminal() {
+            return Ok(());
+        }
+        let _one = self.evaluating.lock().await;
+        let mut e = match self.experiments.get(&id).await {
+            Ok(e) => e,
+            Err(RepoError::NotFound { .. }) => return Ok(()),
+            Err(err) => return Err(err.into()),
+        };
+        self.ended(&mut e, &detail).await
     }
 }
 

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use switchboard_core::execution::ExecutionDetail;
 use switchboard_core::ids::MemoryId;
 use switchboard_core::memory::input::{MemoryFilter, MemoryPatch, NewMemory};
-use switchboard_core::memory::merge::{absorb, merge_key, repeated, standing};
+use switchboard_core::memory::merge::{absorb, merge_key, repeated, standing, with_sighting};
 use switchboard_core::memory::recall::{RecallSettings, rank, same_context};
 use switchboard_core::memory::recommend::Recommendation;
 use switchboard_core::memory::{
@@ -138,10 +138,22 @@ impl Memories {
         );
         let same = self.memories.by_key(&key).await?;
         if let Some(mut memory) = repeated(&input, same) {
-            self.memories.add_observation(&memory.id, &sighting, KEEP).await?;
+            // The standing is worked out from the sightings it will have, so the sighting and the
+            // learning's new standing are written together (one commit per merge).
+            let prior = self.memories.observations(&memory.id, KEEP).await?;
             absorb(&mut memory, input);
             memory.updated_at = memory.updated_at.max(now);
-            self.restand(&mut memory, metric).await?;
+            let seen = with_sighting(prior, sighting.clone(), KEEP as usize);
+            let st = standing(
+                memory.kind,
+                metric.or(memory.outcome.as_ref().map(|o| o.metric)),
+                memory.evidence,
+                &seen,
+            );
+            memory.outcome = st.outcome;
+            memory.confidence = st.confidence;
+            memory.confidence_reason = st.confidence_reason;
+            self.memories.merge(&memory, &sighting, KEEP).await?;
             return Ok(Recorded { memory, merged: true });
         }
         let id = MemoryId::from_suffix(&crate::db::ids::new_suffix())

@@ -22,6 +22,8 @@ use switchboard_core::vertical::Vertical;
 use switchboard_core::workflow::{Agent, StageDef};
 use switchboard_core::{ExecutionId, ProjectId};
 
+mod winner;
+
 /// Why a stage did not finish.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StageError {
@@ -75,6 +77,8 @@ pub struct StageContext<'a> {
     pub memory: Option<&'a dyn MemoryService>,
     /// The stage's output from before it waited for approval, when it did.
     pub earlier: Option<&'a Value>,
+    /// The run's input (what started it gave).
+    pub input: &'a Value,
 }
 
 /// Learnings recalled per question (the best fitting are kept).
@@ -384,6 +388,7 @@ pub async fn run(ctx: &StageContext<'_>) -> Result<StageOutcome, StageError> {
         (Agent::SocialMediaBuyer, "pause_underperformers") => Changes(pause(ctx, &connections).await?),
         (Agent::Trader, "rebalance_budgets") => Changes(rebalance(ctx, &connections).await?),
         (Agent::Trader, "adjust_bids") => Changes(adjust_bids(ctx, &connections).await?),
+        (Agent::SocialMediaBuyer, "apply_experiment") => Changes(winner::plan(ctx, &connections).await?),
         (agent, other) => return Err(StageError::Fatal(format!("{agent} cannot {other}"))),
     })
 }
@@ -855,6 +860,25 @@ pub async fn apply(
             .ok_or_else(|| StageError::Fatal(format!("change {} has no amount", change.id)))
     };
     match (change.kind, change.field.as_str()) {
+        (_, field @ ("ad_status" | "ad_group_status" | "ad_group_budget_micros")) => {
+            let done = winner::apply_pinterest(ctx, c, field, &object, to).await?;
+            let what = match field {
+                "ad_status" => format!("paused ad '{}'", change.object_name),
+                "ad_group_status" => format!("paused ad group '{}'", change.object_name),
+                _ => format!(
+                    "ad group '{}' budget {:.2} → {:.2} a day",
+                    change.object_name,
+                    change.from.as_ref().and_then(Value::as_i64).unwrap_or(0) as f64 / 1e6,
+                    money(to)? as f64 / 1e6
+                ),
+            };
+            ctx.reason(match &done {
+                Ok(_) => format!("Applied: {what}"),
+                Err(why) => format!("{} refused: {what} ({why})", c.platform.label()),
+            })
+            .await;
+            Ok(done)
+        }
         (ChangeKind::Budget, _) => {
             let call = adapt::set_budget(c.platform, &object, money(to)?, c.currency);
             ctx.call(c, &call, Some(format!("budget/{object}"))).await?;
@@ -1016,6 +1040,7 @@ pub fn applied_output(action: &str, base: &Value, changes: &[ProposedChange]) ->
         "pause_underperformers" => ("Paused", "campaign(s)"),
         "adjust_bids" => ("Moved", "bid(s)"),
         "launch" => ("Launched", "campaign(s)"),
+        "apply_experiment" => ("Applied the winner:", "change(s)"),
         _ => ("Made", "promotion(s)"),
     };
     let mut summary = format!("{verb} {applied} {noun}");

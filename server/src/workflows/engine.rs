@@ -15,7 +15,7 @@ use switchboard_core::connectors::{Retry, RetryPolicy};
 use switchboard_core::execution::{Execution, ExecutionStatus, StageStatus};
 use switchboard_core::ports::Repos;
 use switchboard_core::run_event::RunEvent;
-use switchboard_core::service::MemoryService;
+use switchboard_core::service::{ExperimentService, MemoryService};
 use switchboard_core::workflow::StageDef;
 use switchboard_core::{ExecutionId, ProjectId, RepoError, WorkflowId};
 use tokio::sync::{Mutex, Semaphore, watch};
@@ -94,6 +94,8 @@ pub struct Engine {
     /// The agents' memory: recalled before deciding, handed each run's changes when it ends. Set
     /// once at wiring (the memory service is built after the engine).
     memory: OnceLock<Arc<dyn MemoryService>>,
+    /// Told when a run ends (`set_experiments`).
+    experiments: OnceLock<Arc<dyn ExperimentService>>,
 }
 
 enum Outcome {
@@ -112,7 +114,16 @@ impl Engine {
             running: Mutex::new(HashMap::new()),
             again: Mutex::new(std::collections::HashSet::new()),
             memory: OnceLock::new(),
+            experiments: OnceLock::new(),
         })
+    }
+
+    /// Gives the engine the experiments, told when a run ends (an apply's run marks its
+    /// experiment applied). Once; a second call changes nothing.
+    pub fn set_experiments(&self, experiments: Arc<dyn ExperimentService>) {
+        if self.experiments.set(experiments).is_err() {
+            tracing::warn!("the engine's experiments were already set");
+        }
     }
 
     /// Gives the engine the agents' memory (once; a second call changes nothing).
@@ -259,6 +270,12 @@ impl Engine {
             .executions
             .set_status(id, status, result, error, event.into_parts())
             .await?;
+        if let Some(experiments) = self.experiments.get()
+            && let Err(e) = experiments.run_ended(id).await
+        {
+            // Settled by the experiments' hourly evaluation.
+            tracing::warn!(execution = %id, error = %e, "cannot tell the experiments that a run ended");
+        }
         // A proposal still waiting when its run ends can no longer be applied.
         let now = switchboard_core::time::Timestamp::from_datetime(chrono::Utc::now());
         for mut p in self.services.proposals.for_execution(id).await? {
@@ -472,6 +489,7 @@ impl Engine {
                     today: chrono::Utc::now().date_naive(),
                     memory: self.memory.get().map(|m| m.as_ref()),
                     earlier: earlier.as_ref(),
+                    input: &detail.execution.input,
                 };
                 let result = tokio::select! {
                     r = tokio::time::timeout(self.settings.stage_timeout, approval::run_stage(&ctx, &gate)) => Some(match r {

@@ -518,4 +518,178 @@ async fn a_pinterest_ad_test_is_decided_remembered_and_announced_to_discord() {
         .get_json(&format!("/api/v1/memories?project_id={project}&action=ab_test"))
         .await;
     assert_eq!(page["total"], 1);
+
+    // Applied: a durable run pauses the losing ads, and the ad group's delivery goes to the winner.
+    let (status, applying) = app
+        .post_json(&format!("/api/v1/experiments/{id}/apply"), json!({}))
+        .await;
+    assert_eq!(status, 202, "{applying}");
+    let run = applying["applied_by"]
+        .as_str()
+        .expect("the apply's run")
+        .to_owned();
+    let (status, twice) = app
+        .post_json(&format!("/api/v1/experiments/{id}/apply"), json!({}))
+        .await;
+    assert_eq!(status, 202, "{twice}");
+    assert_eq!(twice["applied_by"], json!(run), "asked twice, one run");
+    let mut applied = Value::Null;
+    for _ in 0..400 {
+        let (_, e) = app.get_json(&format!("/api/v1/experiments/{id}")).await;
+        if e["status"] == "applied" {
+            applied = e;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(applied["status"], "applied", "{applied}");
+    let (status, detail) = app.get_json(&format!("/api/v1/executions/{run}")).await;
+    assert_eq!(status, 200, "{detail}");
+    assert_eq!(detail["status"], "completed", "{detail}");
+    let output = &detail["stages"][0]["output"];
+    let changes = output["changes"].as_array().expect("changes");
+    assert_eq!(changes.len(), ads.len() - 1, "one pause per losing ad: {output}");
+    assert!(
+        changes
+            .iter()
+            .all(|c| c["field"] == "ad_status" && c["to"] == "PAUSED" && c["applied"] == true),
+        "{output}"
+    );
+    assert!(
+        output["notes"].as_array().is_some_and(|n| n
+            .iter()
+            .any(|n| n.as_str().is_some_and(|n| n.contains("now goes to the winner")))),
+        "{output}"
+    );
+    let tool = |name: &str, params: Value| {
+        let app = &app;
+        let connection = connection.clone();
+        let name = name.to_owned();
+        async move {
+            let (status, answer) = app
+                .post_json(
+                    &format!("/api/v1/connectors/pinterest/tools/{name}"),
+                    json!({"connection_id": connection, "params": params}),
+                )
+                .await;
+            assert_eq!(status, 200, "{answer}");
+            answer
+        }
+    };
+    let ids: Vec<&str> = ads.iter().map(|a| a.id.as_str()).collect();
+    let listed = tool(
+        "list_ads",
+        json!({"ad_ids": ids, "entity_statuses": ["ACTIVE", "PAUSED"]}),
+    )
+    .await;
+    for ad in listed["items"].as_array().expect("ads") {
+        let want = if ad["id"] == json!(best) {
+            "ACTIVE"
+        } else {
+            "PAUSED"
+        };
+        assert_eq!(ad["status"], want, "{ad}");
+    }
+    // From today the ad group's budget is spent on the winner alone.
+    let day = switchboard_core::time::date_text(today);
+    let delivery = tool(
+        "get_ad_analytics",
+        json!({"ad_ids": ids, "start_date": day, "end_date": day, "granularity": "DAY", "columns": ["IMPRESSION_1", "SPEND_IN_MICRO_DOLLAR"]}),
+    )
+    .await;
+    let rows = delivery.as_array().expect("rows");
+    let spent = |ad: &str| {
+        rows.iter()
+            .filter(|r| r["AD_ID"] == ad)
+            .map(|r| r["SPEND_IN_MICRO_DOLLAR"].as_f64().unwrap_or(0.0))
+            .sum::<f64>()
+    };
+    assert!(spent(&best) > 0.0, "{delivery}");
+    for a in ads.iter().filter(|a| a.id != best) {
+        assert_eq!(spent(&a.id), 0.0, "a paused ad spends nothing: {delivery}");
+    }
+    let (_, r) = app.get_json(&format!("/api/v1/experiments/{id}/results")).await;
+    let states: Vec<&str> = r["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter_map(|h| h["state"].as_str())
+        .collect();
+    assert!(
+        states.contains(&"applying") && states.contains(&"applied"),
+        "{states:?}"
+    );
+    // Applied once: asking again changes nothing.
+    let (status, again) = app
+        .post_json(&format!("/api/v1/experiments/{id}/apply"), json!({}))
+        .await;
+    assert_eq!(status, 202);
+    assert_eq!(again["applied_by"], json!(run));
+}
+
+#[tokio::test]
+async fn a_split_unlike_the_one_configured_blocks_the_decision() {
+    let app = spawn_app().await;
+    let (project, _) = pinterest_project(&app).await;
+    let (_, connections) = app
+        .get_json(&format!("/api/v1/connections?project_id={project}"))
+        .await;
+    let connection = connections[0]["id"].as_str().expect("a connection").to_owned();
+    let account = crate::helpers::stored_test_account(&app.pool().await, &connection)
+        .await
+        .account;
+    let today = chrono::Utc::now().date_naive();
+    // Two ads a rotation serves evenly (50/50), configured as a 60/40 split.
+    let group = account
+        .ad_groups
+        .iter()
+        .find(|g| {
+            account.ads.iter().filter(|a| a.ad_group_id == g.id).count() == 2
+                && account.campaigns.iter().any(|c| {
+                    c.id == g.campaign_id
+                        && account
+                            .day_metrics(c, today - chrono::Days::new(1), today)
+                            .is_some()
+                })
+        })
+        .expect("an ad group with two ads that delivers");
+    let ads: Vec<&str> = account
+        .ads
+        .iter()
+        .filter(|a| a.ad_group_id == group.id)
+        .map(|a| a.id.as_str())
+        .collect();
+    let started_on = switchboard_core::time::date_text(today - chrono::Days::new(60));
+    let (status, e) = app
+        .post_json(
+            "/api/v1/experiments",
+            json!({"project_id": project, "name": "Uneven", "platform": "pinterest", "level": "ads", "metric": "ctr",
+                   "variants": [{"object_id": ads[0], "weight": 60}, {"object_id": ads[1], "weight": 40}],
+                   "started_on": started_on, "start": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "{e}");
+    let id = e["id"].as_str().expect("id");
+    let (status, r) = app.get_json(&format!("/api/v1/experiments/{id}/results")).await;
+    assert_eq!(status, 200, "{r}");
+    let decision = &r["evaluation"]["decision"];
+    assert_eq!(decision["state"], "blocked", "{decision}");
+    let message = decision["message"].as_str().unwrap_or_default();
+    assert!(
+        message.to_lowercase().contains("sample ratio mismatch"),
+        "{message}"
+    );
+    assert!(
+        r["evaluation"]["srm"]["mismatch"] == true,
+        "{}",
+        r["evaluation"]["srm"]
+    );
+    assert_eq!(
+        r["experiment"]["status"], "running",
+        "no decision under a mismatch"
+    );
+    let (status, refused) = app
+        .post_json(&format!("/api/v1/experiments/{id}/apply"), json!({}))
+        .await;
+    assert_eq!(status, 409, "nothing to apply before a decision: {refused}");
 }

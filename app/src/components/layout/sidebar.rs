@@ -55,6 +55,11 @@ pub const NAV_AREAS: &[NavArea] = &[
         icon: IconName::Bulb,
     },
     NavArea {
+        href: "/experiments",
+        label: "Experiments",
+        icon: IconName::Flask,
+    },
+    NavArea {
         href: "/connections",
         label: "Connections",
         icon: IconName::Plug,

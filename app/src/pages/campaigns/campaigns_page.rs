@@ -90,14 +90,7 @@ fn link(f: &CampaignFilters, sort: Option<&str>, page: Option<u32>) -> String {
     }
 }
 
-fn encode(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
+use crate::components::format::query_value as encode;
 
 /// Column headers that sort by their column; clicking the sorted column again reverses it.
 fn sort_headers(f: &CampaignFilters) -> Vec<Heading> {

@@ -14,7 +14,9 @@ fn value_text(change: &ProposedChange, value: Option<&serde_json::Value>) -> Str
         return "—".to_owned();
     };
     match (change.field.as_str(), v.as_i64(), change.currency) {
-        ("daily_budget_micros" | "cpc_bid_micros", Some(m), Some(c)) => amount(m, c),
+        ("daily_budget_micros" | "ad_group_budget_micros" | "cpc_bid_micros", Some(m), Some(c)) => {
+            amount(m, c)
+        }
         _ => match v {
             serde_json::Value::String(s) => s.clone(),
             serde_json::Value::Object(o) => {
@@ -42,6 +44,9 @@ fn field_label(field: &str) -> &str {
         "daily_budget_micros" => "Daily budget",
         "cpc_bid_micros" => "Max CPC bid",
         "status" => "Status",
+        "ad_status" => "Ad status",
+        "ad_group_status" => "Ad group status",
+        "ad_group_budget_micros" => "Ad group daily budget",
         "campaign" => "New campaign",
         "promotion" => "New Pin promotion",
         other => other,

@@ -157,15 +157,7 @@ pub fn recorded_by(m: &Memory) -> String {
     }
 }
 
-/// Percent-encodes a query value.
-pub fn encode(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
+pub use crate::components::format::query_value as encode;
 
 /// `?q=roas&agent=trader` for the filters (and a page past the first), or nothing.
 pub fn query_string(f: &MemoryFilters, page: Option<u32>) -> String {
