@@ -608,6 +608,31 @@ fn decide(
             ),
         };
     }
+    let name = |c: &Comparison| {
+        experiment
+            .variant(&c.variant)
+            .map_or(c.variant.clone(), |v| v.name.clone())
+    };
+    let (worse, open): (Vec<&Comparison>, Vec<&Comparison>) = comparisons
+        .iter()
+        .partition(|c| c.verdict.as_deref() == Some("worse"));
+    if !worse.is_empty() {
+        // Some variants lost to the control; the others are not told apart from it yet.
+        let control = experiment.control().map_or("the control", |c| c.name.as_str());
+        let lost: Vec<String> = worse.iter().map(|c| name(c)).collect();
+        let open_p = open.iter().map(|c| c.adjusted_p_value).fold(1.0f64, f64::min);
+        let undecided: Vec<String> = open.iter().map(|c| name(c)).collect();
+        return Decision::Waiting {
+            reason: "not_significant".to_owned(),
+            message: format!(
+                "No winner yet: {} did worse than {control}; {} not told apart from it yet ({}, always valid). \
+                 Looking again after each sync is safe.",
+                lost.join(", "),
+                undecided.join(", "),
+                p_text(open_p)
+            ),
+        };
+    }
     Decision::Waiting {
         reason: "not_significant".to_owned(),
         message: format!(

@@ -56,6 +56,8 @@ pub enum ChartSpec {
         high: Vec<Option<f64>>,
         band_name: String,
         unit: String,
+        /// The value axis's bounds (the earliest intervals, very wide, run off it).
+        range: (f64, f64),
     },
     /// A bar per category, each in its own colour, with its value written over it followed by
     /// `suffix` (a learning's metric before and after, or each sighting's result in percent).
@@ -430,6 +432,7 @@ mod draw {
                 high,
                 band_name,
                 unit,
+                range,
             } => {
                 // The band: the low edge (not drawn) with the width stacked on it, shaded.
                 let width: Vec<Option<f64>> = low
@@ -438,12 +441,13 @@ mod draw {
                     .map(|(l, h)| l.zip(*h).map(|(l, h)| ((h - l) * 100.0).round() / 100.0))
                     .collect();
                 let hidden = LineStyle::new().opacity(0.0);
+                let shown = vec![band_name.clone(), line.name.clone(), "No difference".to_owned()];
                 Chart::new()
                     .tooltip(Tooltip::new().trigger(Trigger::Axis))
-                    .legend(legend(ink))
+                    .legend(legend(ink).data(shown))
                     .grid(grid())
                     .x_axis(category_axis(labels, ink))
-                    .y_axis(value_axis(unit, ink, true))
+                    .y_axis(value_axis(unit, ink, true).min(range.0).max(range.1))
                     .series(
                         Line::new()
                             .name(format!("{band_name} (low)"))

@@ -283,3 +283,18 @@ fn revenue_per_click_is_compared_over_the_days() {
     assert!(c.lift.is_some_and(|l| l > 0.2), "{c:?}");
     assert!(ev.totals[1].value.is_some_and(|v| v > 1.5), "{:?}", ev.totals[1]);
 }
+
+#[test]
+fn a_variant_that_lost_is_named_while_another_is_still_open() {
+    let e = experiment(ExperimentMetric::Cvr, DecisionMode::Sequential, &[1.0, 1.0, 1.0]);
+    let days = results(&[1000, 1000, 1000], &[0.04, 0.02, 0.04], 30, 5);
+    let ev = evaluate(&e, &days, &[], Guard::default());
+    assert!(
+        matches!(&ev.decision, Decision::Waiting { reason, .. } if reason == "not_significant"),
+        "{:?}",
+        ev.decision
+    );
+    let m = ev.decision.message();
+    assert!(m.contains("Variant B did worse than Variant A"), "{m}");
+    assert!(m.contains("Variant C not told apart"), "{m}");
+}

@@ -43,9 +43,16 @@ pub fn ExperimentPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let notice = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
+    // The button pressed (the action's own input is cleared as soon as it answers).
+    let asked = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(input) = act.input().get() {
+            asked.set(input.action);
+        }
+    });
     Effect::new(move |_| match act.value().get() {
         Some(Ok(e)) => {
-            let asked = act.input().get_untracked().map(|a| a.action).unwrap_or_default();
+            let asked = asked.get_untracked();
             notice.set(Some(action_notice(&asked, e.as_ref())));
             error.set(None);
             version.update(|v| *v += 1);
@@ -311,7 +318,8 @@ fn LiftOverTime(e: Experiment, ev: Evaluation) -> impl IntoView {
     if points.is_empty() {
         return ().into_any();
     }
-    let pct = |v: f64| Some((v * 10_000.0).round() / 100.0);
+    let (lo, hi) = band_range(&points);
+    let pct = |v: f64| Some((v.clamp(lo, hi) * 10_000.0).round() / 100.0);
     let spec = ChartSpec::Band {
         labels: points.iter().map(|p| date(p.date)).collect(),
         line: SeriesSpec {
@@ -323,6 +331,7 @@ fn LiftOverTime(e: Experiment, ev: Evaluation) -> impl IntoView {
         high: points.iter().map(|p| pct(p.high)).collect(),
         band_name: "Interval".to_owned(),
         unit: "%".to_owned(),
+        range: ((lo * 10_000.0).round() / 100.0, (hi * 10_000.0).round() / 100.0),
     };
     view! {
         <section class="panel glass" data-testid="experiment-lift-chart">
@@ -344,6 +353,28 @@ fn LiftOverTime(e: Experiment, ev: Evaluation) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// The lift axis's bounds: the band over its last four fifths of days (the first days' intervals
+/// are very wide and would flatten the rest), with zero, padded a tenth.
+fn band_range(points: &[switchboard_core::experiments::LiftPoint]) -> (f64, f64) {
+    let later = &points[points.len() / 5..];
+    let (mut lo, mut hi) = later
+        .iter()
+        .fold((0.0f64, 0.0f64), |(lo, hi), p| (lo.min(p.low), hi.max(p.high)));
+    let pad = (hi - lo).max(0.01) * 0.1;
+    lo -= pad;
+    hi += pad;
+    // Whole steps of 1, 2 or 5 × 10^k percent, so the axis's ends are round numbers.
+    let span = (hi - lo) * 100.0 / 5.0;
+    let power = 10f64.powf(span.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|s| *s >= span)
+        .unwrap_or(10.0 * power)
+        / 100.0;
+    ((lo / step).floor() * step, (hi / step).ceil() * step)
 }
 
 /// What was decided and done, newest first.

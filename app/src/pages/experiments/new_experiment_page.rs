@@ -295,7 +295,9 @@ fn CreateForm(
             <h2 class="panel__title">"How long it needs"</h2>
             {plan_text}
         </section>
-        <ActionForm action=create attr:class="form form--wide glass" attr:data-testid="experiment-form">
+        <section class="panel glass">
+        <h2 class="panel__title">"The experiment"</h2>
+        <ActionForm action=create attr:class="form form--wide" attr:data-testid="experiment-form">
             {move || shown_error().map(|e| view! { <p class="form__error" role="alert" data-testid="create-error">{e}</p> })}
             <input type="hidden" name="form[project_id]" value=project.clone() />
             <input type="hidden" name="form[platform]" value=choice.platform.clone() />
@@ -311,7 +313,7 @@ fn CreateForm(
                 <input id="experiment-hypothesis" name="form[hypothesis]" type="text" maxlength="1000" value=text("hypothesis")
                     placeholder="A benefit-led headline converts more clicks" />
             </div>
-            <fieldset class="field" data-testid="experiment-objects">
+            <fieldset class="field experiment__objects" data-testid="experiment-objects">
                 <legend>{format!("The {level_word} to test (two or more; the control is the one marked)")}</legend>
                 {empty.then(|| view! { <p class="panel__note" data-testid="no-objects">{format!("No {level_word} found for this project on this platform: connect the platform and sync, or choose another.")}</p> })}
                 <div class="table-wrap">
@@ -409,5 +411,6 @@ fn CreateForm(
                 <button type="submit" class="button" data-testid="experiment-create">"Create the experiment"</button>
             </div>
         </ActionForm>
+        </section>
     }
 }
