@@ -647,6 +647,11 @@ pub trait ExperimentRepo: Send + Sync {
         &self,
         id: &crate::ids::ExperimentId,
     ) -> Result<Option<(crate::experiments::Evaluation, crate::time::Timestamp)>, RepoError>;
+    /// The latest evaluations of these experiments (those evaluated), in one read.
+    async fn evaluations(
+        &self,
+        ids: &[crate::ids::ExperimentId],
+    ) -> Result<Vec<(crate::ids::ExperimentId, crate::experiments::Evaluation)>, RepoError>;
     /// Adds an entry to the decision history.
     async fn add_entry(&self, id: &crate::ids::ExperimentId, entry: &DecisionEntry) -> Result<(), RepoError>;
     /// The decision history, newest first.

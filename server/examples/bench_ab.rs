@@ -7,6 +7,11 @@
 //! request's start to the last byte of the answer (p50, p95, max). Also times the same work in
 //! the process (parse, calculate, write the JSON), without HTTP.
 
+#[path = "common/mod.rs"]
+mod common;
+
+use common::arg;
+
 use serde_json::{Value, json};
 use std::time::Instant;
 use switchboard_core::seeded::Seeded;
@@ -14,15 +19,6 @@ use switchboard_core::stats::calculator;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn body(tests: usize, seed: u64) -> Value {
     let mut r = Seeded::new(seed);

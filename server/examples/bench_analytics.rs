@@ -8,6 +8,11 @@
 //!    after a sync-sized change (100 campaigns, 7 days restated).
 //! 4. With `--csv DIR`, writes the same data as CSV for `scripts/bench_analytics_duckdb.py`.
 
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{arg_text as arg, percentile};
+
 use chrono::{Datelike, Days, NaiveDate};
 use std::io::Write;
 use std::time::Instant;
@@ -21,22 +26,6 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const PROJECTS: usize = 12;
 const PER_PLATFORM: usize = 1000;
 const DAYS: u64 = 730;
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .cloned()
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
 
 struct Campaign {
     id: String,

@@ -13,6 +13,11 @@
 //!    many (merged), their sightings grow by one a round; the same runs captured again (a resumed
 //!    run) add nothing; and one learning seen 300 times keeps 100 sightings.
 
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{arg, percentile};
+
 use std::sync::Arc;
 use std::time::Instant;
 use switchboard_core::approval::{ChangeDecision, ChangeKind, ProposedChange};
@@ -33,23 +38,6 @@ use switchboard_core::{ExecutionId, Platform, ProjectId};
 // The allocator the server runs with.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
 
 /// p50 / p95 / p99 / max of times in ms.
 fn spread(times: &mut [f64]) -> (f64, f64, f64, f64) {

@@ -5,6 +5,11 @@
 //! 2. SSE fan-out: S clients on `GET /api/v1/events` of a running server; events are appended and the
 //!    time from append to each client reading it is measured (p50, p99, max).
 
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{arg, percentile};
+
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,23 +22,6 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 // The allocator the server runs with.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
 
 async fn bench_runs(runs: usize, per_project: usize, max_running: usize) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;

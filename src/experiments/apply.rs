@@ -1,8 +1,8 @@
 //! What applying an experiment's winner changes on the platform, worked out from the objects as
 //! they stand now (pure: the agent reads them through the tools, then makes these changes).
 //!
-//! - **Campaigns**: each losing campaign still delivering is paused, and its daily budget is added
-//!   to the winner's, so the money the test spent keeps being spent, on what won.
+//! - **Campaigns and ad groups**: each loser still delivering is paused, and its daily budget is
+//!   added to the winner's, so the money the test spent keeps being spent, on what won.
 //! - **Ads**: each losing ad still delivering is paused. Ads share their ad group's budget: where
 //!   the winner is in the same ad group, that budget now goes to the winner alone. Where a loser's
 //!   ad group has no other ad left delivering, that ad group is paused too and its budget added to
@@ -71,8 +71,6 @@ pub enum ApplyError {
     NoWinner,
     #[error("the winner's {0} '{1}' was not found on the platform")]
     Missing(&'static str, String),
-    #[error("{0} cannot be applied yet")]
-    Level(&'static str),
 }
 
 fn money(micros: i64) -> String {
@@ -89,8 +87,8 @@ pub fn plan(e: &Experiment, now: &Standing) -> Result<Plan, ApplyError> {
     let find = |id: &str| now.objects.iter().find(|o| o.id == id);
     let what = match e.level {
         Level::Campaigns => "campaign",
+        Level::AdGroups => "ad group",
         Level::Ads => "ad",
-        Level::AdGroups => return Err(ApplyError::Level("an ad group test")),
     };
     let w = find(&winner.object_id).ok_or_else(|| ApplyError::Missing(what, winner.object_id.clone()))?;
     let mut plan = Plan::default();
@@ -129,13 +127,14 @@ pub fn plan(e: &Experiment, now: &Standing) -> Result<Plan, ApplyError> {
         }
     }
     match e.level {
-        Level::Campaigns => campaign_budgets(e, w, &losers, &mut plan),
-        _ => ad_budgets(e, w, &losers, now, &mut plan),
+        Level::Ads => ad_budgets(e, w, &losers, now, &mut plan),
+        _ => own_budgets(e, w, &losers, &mut plan),
     }
     Ok(plan)
 }
 
-fn campaign_budgets(e: &Experiment, w: &Placed, losers: &[&Placed], plan: &mut Plan) {
+/// Campaigns and ad groups carry their own budgets: the losers' go to the winner.
+fn own_budgets(e: &Experiment, w: &Placed, losers: &[&Placed], plan: &mut Plan) {
     let freed: Vec<&&Placed> = losers
         .iter()
         .filter(|l| l.active && l.budget_micros.unwrap_or(0) > 0)
@@ -153,7 +152,7 @@ fn campaign_budgets(e: &Experiment, w: &Placed, losers: &[&Placed], plan: &mut P
     };
     let names: Vec<String> = freed.iter().map(|l| format!("'{}'", l.name)).collect();
     plan.steps.push(Step::Budget {
-        level: Level::Campaigns,
+        level: e.level,
         id: w.id.clone(),
         name: w.name.clone(),
         from_micros: from,
@@ -340,6 +339,24 @@ mod tests {
             "{:?}",
             p.notes
         );
+    }
+
+    #[test]
+    fn losing_ad_groups_are_paused_and_their_budget_moved() {
+        let e = experiment(Level::AdGroups, &["g1", "g2"], Some("b"));
+        let now = Standing {
+            objects: vec![
+                placed("g1", true, Some(15_000_000), None),
+                placed("g2", true, Some(25_000_000), None),
+            ],
+            ..Default::default()
+        };
+        let p = plan(&e, &now).expect("plan");
+        assert!(matches!(&p.steps[0], Step::Pause { id, level: Level::AdGroups, .. } if id == "g1"));
+        assert!(matches!(
+            &p.steps[1],
+            Step::Budget { id, level: Level::AdGroups, to_micros: 40_000_000, .. } if id == "g2"
+        ));
     }
 
     #[test]

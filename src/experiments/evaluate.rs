@@ -308,14 +308,12 @@ fn by_mode(p: &Pair, mode: DecisionMode, alpha: f64, tuning: f64, metric: Experi
     }
 }
 
-fn totals(experiment: &Experiment, days: &[VariantDay], through: Option<NaiveDate>) -> Vec<VariantTotals> {
+fn totals(experiment: &Experiment, days: &[VariantDay]) -> Vec<VariantTotals> {
     experiment
         .variants
         .iter()
         .map(|v| {
-            let mine = days
-                .iter()
-                .filter(|d| d.variant == v.key && through.is_none_or(|t| d.date <= t));
+            let mine = days.iter().filter(|d| d.variant == v.key);
             let mut t = VariantTotals {
                 key: v.key.clone(),
                 name: v.name.clone(),
@@ -373,7 +371,7 @@ pub fn evaluate(
     let alpha = experiment.alpha;
     let tuning = tuning(experiment);
     let through = days.iter().map(|d| d.date).max();
-    let totals = totals(experiment, days, None);
+    let totals = totals(experiment, days);
     let Some(control) = experiment.control() else {
         return Evaluation {
             totals,
@@ -556,7 +554,7 @@ fn decide(
         })
         .copied();
     if let Some(w) = winner {
-        if let Some(breach) = guardrail_breach(experiment, w, days) {
+        if let Some(breach) = guardrail_breach(experiment, w, totals, days) {
             return Decision::Blocked {
                 reason: "guardrail".to_owned(),
                 message: breach,
@@ -644,11 +642,15 @@ fn decide(
 
 /// The winner against the control on each guardrail: a breach when the metric is significantly
 /// worse (fixed test at the experiment's alpha) by more than its tolerance.
-fn guardrail_breach(experiment: &Experiment, winner: &Comparison, days: &[VariantDay]) -> Option<String> {
+fn guardrail_breach(
+    experiment: &Experiment,
+    winner: &Comparison,
+    totals: &[VariantTotals],
+    days: &[VariantDay],
+) -> Option<String> {
     let control = experiment.control()?;
-    let all = totals(experiment, days, None);
-    let c = all.iter().find(|t| t.key == control.key)?;
-    let w = all.iter().find(|t| t.key == winner.variant)?;
+    let c = totals.iter().find(|t| t.key == control.key)?;
+    let w = totals.iter().find(|t| t.key == winner.variant)?;
     let days_of = |key: &str| -> Vec<&VariantDay> { days.iter().filter(|d| d.variant == key).collect() };
     for g in &experiment.guardrails {
         let p = pair(
@@ -683,21 +685,42 @@ fn timeline(experiment: &Experiment, days: &[VariantDay], tuning: f64) -> Vec<Li
     let mut dates: Vec<NaiveDate> = days.iter().map(|d| d.date).collect();
     dates.sort();
     dates.dedup();
+    // Each variant's days in date order and its running totals: each date adds its own days
+    // (one pass over the results, not one per date).
+    let mut arms: Vec<(Vec<&VariantDay>, VariantTotals)> = totals(experiment, &[])
+        .into_iter()
+        .map(|t| {
+            let mut mine: Vec<&VariantDay> = days.iter().filter(|d| d.variant == t.key).collect();
+            mine.sort_by_key(|d| d.date);
+            (mine, t)
+        })
+        .collect();
+    let mut upto = vec![0usize; arms.len()];
+    let Some(ci) = arms.iter().position(|(_, t)| t.key == control.key) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for date in dates {
-        let upto: Vec<VariantDay> = days.iter().filter(|d| d.date <= date).cloned().collect();
-        let t = totals(experiment, &upto, None);
-        let Some(c) = t.iter().find(|x| x.key == control.key) else {
-            continue;
-        };
-        let days_of = |key: &str| -> Vec<&VariantDay> { upto.iter().filter(|d| d.variant == key).collect() };
-        for v in t.iter().filter(|x| !x.control) {
+        for ((mine, t), n) in arms.iter_mut().zip(upto.iter_mut()) {
+            while let Some(d) = mine.get(*n).filter(|d| d.date <= date) {
+                t.impressions += d.impressions;
+                t.clicks += d.clicks;
+                t.conversions += d.conversions;
+                t.spend_micros = t.spend_micros.saturating_add(d.spend_micros);
+                t.revenue_micros = t.revenue_micros.saturating_add(d.revenue_micros);
+                t.days += 1;
+                *n += 1;
+            }
+            t.value = value(experiment.metric, t);
+        }
+        let (c_days, c) = (&arms[ci].0[..upto[ci]], &arms[ci].1);
+        for (i, (mine, v)) in arms.iter().enumerate().filter(|(_, (_, t))| !t.control) {
             let Some(p) = pair(
                 experiment.metric,
                 c,
                 v,
-                &days_of(&c.key),
-                &days_of(&v.key),
+                c_days,
+                &mine[..upto[i]],
                 experiment.alpha,
             ) else {
                 continue;

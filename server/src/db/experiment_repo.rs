@@ -13,6 +13,14 @@ use switchboard_core::ports::{DecisionEntry, ExperimentFilter, ExperimentRepo};
 use switchboard_core::time::{Timestamp, date_text, parse_date};
 use switchboard_core::{ParseError, ProjectId, RepoError};
 
+/// No experiment with this id.
+fn missing(id: &ExperimentId) -> RepoError {
+    RepoError::NotFound {
+        entity: "experiment",
+        id: id.to_string(),
+    }
+}
+
 pub struct SqliteExperimentRepo {
     db: Db,
 }
@@ -141,10 +149,7 @@ impl SqliteExperimentRepo {
             .fetch_optional(&self.db.read)
             .await
             .map_err(storage)?
-            .ok_or_else(|| RepoError::NotFound {
-                entity: "experiment",
-                id: id.to_string(),
-            })
+            .ok_or_else(|| missing(id))
     }
 }
 
@@ -244,10 +249,7 @@ impl ExperimentRepo for SqliteExperimentRepo {
         .await
         .map_err(storage)?;
         if done.rows_affected() == 0 {
-            return Err(RepoError::NotFound {
-                entity: "experiment",
-                id: e.id.to_string(),
-            });
+            return Err(missing(&e.id));
         }
         tx.commit().await.map_err(storage)
     }
@@ -260,17 +262,8 @@ impl ExperimentRepo for SqliteExperimentRepo {
         .fetch_optional(&self.db.read)
         .await
         .map_err(storage)?;
-        let row = row.ok_or_else(|| RepoError::NotFound {
-            entity: "experiment",
-            id: id.to_string(),
-        })?;
-        self.whole(vec![row])
-            .await?
-            .pop()
-            .ok_or_else(|| RepoError::NotFound {
-                entity: "experiment",
-                id: id.to_string(),
-            })
+        let row = row.ok_or_else(|| missing(id))?;
+        self.whole(vec![row]).await?.pop().ok_or_else(|| missing(id))
     }
 
     async fn list(&self, f: &ExperimentFilter) -> Result<(Vec<Experiment>, u64), RepoError> {
@@ -312,10 +305,7 @@ impl ExperimentRepo for SqliteExperimentRepo {
             .await
             .map_err(storage)?;
         if done.rows_affected() == 0 {
-            return Err(RepoError::NotFound {
-                entity: "experiment",
-                id: id.to_string(),
-            });
+            return Err(missing(id));
         }
         tx.commit().await.map_err(storage)
     }
@@ -405,13 +395,34 @@ impl ExperimentRepo for SqliteExperimentRepo {
                 .await
                 .map_err(storage)?;
         match row {
-            None => Err(RepoError::NotFound {
-                entity: "experiment",
-                id: id.to_string(),
-            }),
+            None => Err(missing(id)),
             Some((Some(e), Some(at))) => Ok(Some((from_json("evaluation", &e)?, Timestamp::parse(&at)?))),
             Some(_) => Ok(None),
         }
+    }
+
+    async fn evaluations(&self, ids: &[ExperimentId]) -> Result<Vec<(ExperimentId, Evaluation)>, RepoError> {
+        let mut out = Vec::with_capacity(ids.len());
+        // Bound parameters stay well under SQLite's limit.
+        for chunk in ids.chunks(500) {
+            let mut b = QueryBuilder::<Sqlite>::new(
+                "SELECT id, evaluation FROM experiments WHERE evaluation IS NOT NULL AND id IN (",
+            );
+            let mut list = b.separated(", ");
+            for id in chunk {
+                list.push_bind(id.as_str());
+            }
+            b.push(")");
+            let rows: Vec<(String, String)> = b
+                .build_query_as()
+                .fetch_all(&self.db.read)
+                .await
+                .map_err(storage)?;
+            for (id, e) in rows {
+                out.push((ExperimentId::parse(&id)?, from_json("evaluation", &e)?));
+            }
+        }
+        Ok(out)
     }
 
     async fn add_entry(&self, id: &ExperimentId, entry: &DecisionEntry) -> Result<(), RepoError> {

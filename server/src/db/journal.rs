@@ -277,22 +277,68 @@ fn publish_and_answer(bus: &dyn EventPublisher, job: Job, outcome: Reply) {
 /// SQLite's own checkpoint comes at 1,000).
 const CHECKPOINT_EVERY: u64 = 32;
 
+/// Commits after which, with no pass of the checkpointer finished meanwhile (its thread starved of
+/// the CPU), the writer checkpoints itself: the WAL stays bounded however busy the machine is.
+const CHECKPOINT_STALLED: u64 = 8 * CHECKPOINT_EVERY;
+
+/// The longest the writer waits for a checkpointer that is behind before checkpointing itself.
+const STALL_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Whether the checkpointer finished a pass since the writer last looked, and the signal of it.
+#[derive(Default)]
+struct Passes {
+    done: std::sync::Mutex<bool>,
+    signal: std::sync::Condvar,
+}
+
+impl Passes {
+    fn finished(&self) {
+        if let Ok(mut done) = self.done.lock() {
+            *done = true;
+        }
+        self.signal.notify_all();
+    }
+
+    /// Whether a pass finished since the last look (and forgets it).
+    fn take(&self) -> bool {
+        self.done
+            .lock()
+            .map(|mut d| std::mem::take(&mut *d))
+            .unwrap_or(false)
+    }
+
+    /// Waits up to `at_most` for a pass to finish; whether one did.
+    fn wait(&self, at_most: std::time::Duration) -> bool {
+        let Ok(done) = self.done.lock() else {
+            return false;
+        };
+        match self.signal.wait_timeout_while(done, at_most, |d| !*d) {
+            Ok((mut d, _)) => std::mem::take(&mut *d),
+            Err(_) => false,
+        }
+    }
+}
+
 /// Checkpoints (copying the WAL back into the database) run on a thread of their own, so the
 /// writer's commits do not wait for the copying. The WAL can only start over once a checkpoint
 /// has caught up with the last commit, which one running beside a busy writer never does: so
 /// after each of the checkpointer's passes, the writer copies the few pages committed since
 /// itself. Should the checkpointer be missing, the writer checkpoints alone, as SQLite does by
-/// default.
+/// default; should it fall behind (starved of the CPU), the writer waits for its pass after
+/// [`CHECKPOINT_STALLED`] commits (at most [`STALL_WAIT`], then checkpoints itself), so the WAL
+/// stays bounded.
 struct Checkpoints {
     nudge: Option<std::sync::mpsc::SyncSender<()>>,
     /// Set by the checkpointer when a pass ends.
-    passed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    passed: std::sync::Arc<Passes>,
     commits: u64,
+    /// Commits since the checkpointer's last finished pass (or the writer's own checkpoint).
+    since_pass: u64,
 }
 
 impl Checkpoints {
     fn start(options: &SqliteConnectOptions) -> Checkpoints {
-        let passed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let passed = std::sync::Arc::new(Passes::default());
         let (nudge, nudged) = std::sync::mpsc::sync_channel::<()>(1);
         let (options, done) = (options.clone(), passed.clone());
         let started = std::thread::Builder::new()
@@ -309,7 +355,7 @@ impl Checkpoints {
                     if let Err(e) = checkpoint(&conn) {
                         tracing::warn!(error = %e, "a WAL checkpoint failed");
                     }
-                    done.store(true, std::sync::atomic::Ordering::Release);
+                    done.finished();
                 }
             });
         let nudge = match started {
@@ -323,6 +369,7 @@ impl Checkpoints {
             nudge,
             passed,
             commits: 0,
+            since_pass: 0,
         }
     }
 
@@ -339,10 +386,22 @@ impl Checkpoints {
     /// to checkpointing itself.
     fn after_commit(&mut self, conn: &rusqlite::Connection) {
         let Some(nudge) = &self.nudge else { return };
-        if self.passed.swap(false, std::sync::atomic::Ordering::Acquire)
-            && let Err(e) = checkpoint(conn)
-        {
-            tracing::warn!(error = %e, "a WAL checkpoint failed");
+        self.since_pass += 1;
+        let mut passed = self.passed.take();
+        if !passed && self.since_pass >= CHECKPOINT_STALLED {
+            // The checkpointer is behind (its pass holds the checkpoint lock, or it has not run):
+            // the writer waits for its pass rather than let the WAL grow.
+            tracing::debug!(
+                commits = self.since_pass,
+                "the checkpointer is behind; the writer waits for it"
+            );
+            passed = self.passed.wait(STALL_WAIT);
+        }
+        if passed || self.since_pass >= CHECKPOINT_STALLED {
+            self.since_pass = 0;
+            if let Err(e) = checkpoint(conn) {
+                tracing::warn!(error = %e, "a WAL checkpoint failed");
+            }
         }
         self.commits += 1;
         if !self.commits.is_multiple_of(CHECKPOINT_EVERY) {

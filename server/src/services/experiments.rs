@@ -112,7 +112,7 @@ impl Experiments {
             return Ok(Vec::new());
         };
         let to = e.ended_on.unwrap_or_else(today).min(today());
-        if e.level == Level::Ads {
+        if matches!(e.level, Level::Ads | Level::AdGroups) {
             return self.ad_days(e, from, to).await;
         }
         let mut out = Vec::new();
@@ -151,8 +151,8 @@ impl Experiments {
             .map(|c| c.id))
     }
 
-    /// Each ad variant's days from Pinterest's ad analytics (90 days back at most: older days
-    /// read before are kept).
+    /// Each variant's days from Pinterest's ad analytics (90 days back at most: older days read
+    /// before are kept): an ad variant's own rows, an ad group variant's the sum of its ads'.
     async fn ad_days(
         &self,
         e: &Experiment,
@@ -166,47 +166,95 @@ impl Experiments {
         if from > to {
             return Ok(Vec::new());
         }
-        let ids: Vec<&str> = e.variants.iter().map(|v| v.object_id.as_str()).collect();
-        let rows = self
-            .tools
-            .run(
+        // Which variant each ad's rows count for.
+        let owner: Vec<(String, String)> = if e.level == Level::AdGroups {
+            let groups: Vec<&str> = e.variants.iter().map(|v| v.object_id.as_str()).collect();
+            self.listed(
+                &e.project_id,
                 e.platform,
-                "get_ad_analytics",
-                &connection,
-                serde_json::json!({"ad_ids": ids, "start_date": switchboard_core::time::date_text(from),
-                    "end_date": switchboard_core::time::date_text(to), "granularity": "DAY",
-                    "columns": ["SPEND_IN_MICRO_DOLLAR", "IMPRESSION_1", "CLICKTHROUGH_1", "TOTAL_CONVERSIONS",
-                                "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR"]}),
+                "list_ads",
+                serde_json::json!({"ad_group_ids": groups, "entity_statuses": ["ACTIVE", "PAUSED", "ARCHIVED"], "page_size": 250}),
             )
-            .await?;
-        let number = |row: &serde_json::Value, key: &str| {
-            row.get(key).and_then(serde_json::Value::as_f64).unwrap_or(0.0)
+            .await?
+            .iter()
+            .filter_map(|ad| {
+                let id = ad.get("id")?.as_str()?;
+                let group = ad.get("ad_group_id")?.as_str()?;
+                let v = e.variants.iter().find(|v| v.object_id == group)?;
+                Some((id.to_owned(), v.key.clone()))
+            })
+            .collect()
+        } else {
+            e.variants
+                .iter()
+                .map(|v| (v.object_id.clone(), v.key.clone()))
+                .collect()
         };
-        let mut out = Vec::new();
-        for row in rows.as_array().map(Vec::as_slice).unwrap_or_default() {
-            let ad = row
-                .get("AD_ID")
-                .and_then(serde_json::Value::as_str)
-                .unwrap_or_default();
-            let Some(v) = e.variants.iter().find(|v| v.object_id == ad) else {
-                continue;
+        if owner.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<&str> = owner.iter().map(|(ad, _)| ad.as_str()).collect();
+        let mut out: Vec<VariantDay> = Vec::new();
+        for chunk in ids.chunks(250) {
+            let rows = self
+                .tools
+                .run(
+                    e.platform,
+                    "get_ad_analytics",
+                    &connection,
+                    serde_json::json!({"ad_ids": chunk, "start_date": switchboard_core::time::date_text(from),
+                        "end_date": switchboard_core::time::date_text(to), "granularity": "DAY",
+                        "columns": ["SPEND_IN_MICRO_DOLLAR", "IMPRESSION_1", "CLICKTHROUGH_1", "TOTAL_CONVERSIONS",
+                                    "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR"]}),
+                )
+                .await?;
+            let number = |row: &serde_json::Value, key: &str| {
+                row.get(key)
+                    .and_then(serde_json::Value::as_f64)
+                    .unwrap_or(0.0)
+                    .max(0.0)
             };
-            let Some(date) = row
-                .get("DATE")
-                .and_then(serde_json::Value::as_str)
-                .and_then(|d| switchboard_core::time::parse_date(d).ok())
-            else {
-                continue;
-            };
-            out.push(VariantDay {
-                variant: v.key.clone(),
-                date,
-                impressions: number(row, "IMPRESSION_1").max(0.0) as u64,
-                clicks: number(row, "CLICKTHROUGH_1").max(0.0) as u64,
-                conversions: number(row, "TOTAL_CONVERSIONS").max(0.0),
-                spend_micros: number(row, "SPEND_IN_MICRO_DOLLAR").max(0.0) as i64,
-                revenue_micros: number(row, "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR").max(0.0) as i64,
-            });
+            for row in rows.as_array().map(Vec::as_slice).unwrap_or_default() {
+                let ad = row
+                    .get("AD_ID")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default();
+                let Some((_, variant)) = owner.iter().find(|(id, _)| id == ad) else {
+                    continue;
+                };
+                let Some(date) = row
+                    .get("DATE")
+                    .and_then(serde_json::Value::as_str)
+                    .and_then(|d| switchboard_core::time::parse_date(d).ok())
+                else {
+                    continue;
+                };
+                let at = match out.iter().position(|d| d.variant == *variant && d.date == date) {
+                    Some(at) => at,
+                    None => {
+                        out.push(VariantDay {
+                            variant: variant.clone(),
+                            date,
+                            impressions: 0,
+                            clicks: 0,
+                            conversions: 0.0,
+                            spend_micros: 0,
+                            revenue_micros: 0,
+                        });
+                        out.len() - 1
+                    }
+                };
+                let d = &mut out[at];
+                d.impressions += number(row, "IMPRESSION_1") as u64;
+                d.clicks += number(row, "CLICKTHROUGH_1") as u64;
+                d.conversions += number(row, "TOTAL_CONVERSIONS");
+                d.spend_micros = d
+                    .spend_micros
+                    .saturating_add(number(row, "SPEND_IN_MICRO_DOLLAR") as i64);
+                d.revenue_micros = d
+                    .revenue_micros
+                    .saturating_add(number(row, "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR") as i64);
+            }
         }
         Ok(out)
     }
@@ -230,19 +278,25 @@ impl Experiments {
             .unwrap_or_default())
     }
 
-    /// The ads of the project's `platform` account with these ids: id to name.
-    async fn ads(
+    /// The ads or ad groups (by `level`) of the project's `platform` account with these ids: id
+    /// to name.
+    async fn named(
         &self,
         project: &ProjectId,
         platform: Platform,
+        level: Level,
         ids: &[&str],
     ) -> Result<Vec<(String, String)>, ServiceError> {
+        let (tool, key) = match level {
+            Level::AdGroups => ("list_ad_groups", "ad_group_ids"),
+            _ => ("list_ads", "ad_ids"),
+        };
         let items = self
             .listed(
                 project,
                 platform,
-                "list_ads",
-                serde_json::json!({"ad_ids": ids, "page_size": 250}),
+                tool,
+                serde_json::json!({key: ids, "entity_statuses": ["ACTIVE", "PAUSED"], "page_size": 250}),
             )
             .await?;
         Ok(items
@@ -259,13 +313,13 @@ impl Experiments {
             .collect())
     }
 
-    /// Pinterest's ads with their ad group and their delivery over `[from, to]` (per day).
+    /// Pinterest's ads with their ad group's id and their delivery over `[from, to]` (per day).
     async fn ad_objects(
         &self,
         project: &ProjectId,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<Vec<ExperimentObject>, ServiceError> {
+    ) -> Result<Vec<(String, ExperimentObject)>, ServiceError> {
         let platform = Platform::Pinterest;
         let statuses = serde_json::json!({"entity_statuses": ["ACTIVE", "PAUSED"], "page_size": 250});
         let ads = self
@@ -317,8 +371,8 @@ impl Experiments {
                     .find(|g| text(g, "id") == group_id)
                     .map(|g| text(g, "name"))
                     .filter(|n| !n.is_empty())
-                    .unwrap_or(group_id);
-                ExperimentObject {
+                    .unwrap_or_else(|| group_id.clone());
+                let object = ExperimentObject {
                     daily_impressions: sum("IMPRESSION_1"),
                     daily_clicks: sum("CLICKTHROUGH_1"),
                     daily_conversions: sum("TOTAL_CONVERSIONS"),
@@ -328,7 +382,8 @@ impl Experiments {
                         .unwrap_or_else(|| id.clone()),
                     id,
                     group: Some(group),
-                }
+                };
+                (group_id, object)
             })
             .collect())
     }
@@ -344,19 +399,18 @@ impl Experiments {
                 offset: 0,
             })
             .await?;
-        let mut out = Vec::new();
-        for o in others.iter().filter(|o| o.id != e.id) {
-            if let Some(p) = self
-                .experiments
-                .evaluation(&o.id)
-                .await?
-                .as_ref()
-                .and_then(|(ev, _)| decision_p(ev))
-            {
-                out.push(p);
-            }
-        }
-        Ok(out)
+        let ids: Vec<ExperimentId> = others
+            .into_iter()
+            .filter(|o| o.id != e.id)
+            .map(|o| o.id)
+            .collect();
+        Ok(self
+            .experiments
+            .evaluations(&ids)
+            .await?
+            .iter()
+            .filter_map(|(_, ev)| decision_p(ev))
+            .collect())
     }
 
     /// Reads, evaluates and, when the rule says so, decides a running experiment.
@@ -597,20 +651,19 @@ impl Experiments {
         Ok(())
     }
 
-    async fn summary(&self, e: Experiment) -> Result<ExperimentSummary, ServiceError> {
-        let evaluation = self.experiments.evaluation(&e.id).await?;
-        let best = evaluation.as_ref().and_then(|(ev, _)| {
+    fn summary(e: Experiment, evaluation: Option<&Evaluation>) -> ExperimentSummary {
+        let best = evaluation.and_then(|ev| {
             ev.comparisons
                 .iter()
                 .min_by(|a, b| a.adjusted_p_value.total_cmp(&b.adjusted_p_value))
                 .cloned()
         });
-        Ok(ExperimentSummary {
+        ExperimentSummary {
             lift: best.as_ref().and_then(|c| c.lift),
             p_value: best.as_ref().map(|c| c.adjusted_p_value),
-            decision: evaluation.map(|(ev, _)| ev.decision.message().to_owned()),
+            decision: evaluation.map(|ev| ev.decision.message().to_owned()),
             experiment: e,
-        })
+        }
     }
 }
 
@@ -667,17 +720,53 @@ impl ExperimentService for Experiments {
                     });
                 }
             }
-            (Level::Ads, Platform::Pinterest) => out = self.ad_objects(project, from, to).await?,
-            (Level::Ads, _) => {
-                return Err(ServiceError::field(
-                    "level",
-                    "ads can be tested on Pinterest; on Google and Meta, test campaigns",
-                ));
+            (Level::Ads, Platform::Pinterest) => {
+                out = self
+                    .ad_objects(project, from, to)
+                    .await?
+                    .into_iter()
+                    .map(|(_, o)| o)
+                    .collect();
             }
-            (Level::AdGroups, _) => {
+            (Level::AdGroups, Platform::Pinterest) => {
+                let ads = self.ad_objects(project, from, to).await?;
+                let groups = self
+                    .listed(
+                        project,
+                        platform,
+                        "list_ad_groups",
+                        serde_json::json!({"entity_statuses": ["ACTIVE", "PAUSED"], "page_size": 250}),
+                    )
+                    .await?;
+                for g in &groups {
+                    let text = |k: &str| g.get(k).and_then(serde_json::Value::as_str).unwrap_or_default();
+                    let id = text("id").to_owned();
+                    let mine = ads.iter().filter(|(group, _)| *group == id).map(|(_, o)| o);
+                    let (mut i, mut c, mut v) = (0.0, 0.0, 0.0);
+                    for o in mine {
+                        (i, c, v) = (
+                            i + o.daily_impressions,
+                            c + o.daily_clicks,
+                            v + o.daily_conversions,
+                        );
+                    }
+                    out.push(ExperimentObject {
+                        name: Some(text("name").to_owned())
+                            .filter(|n| !n.is_empty())
+                            .unwrap_or_else(|| id.clone()),
+                        active: text("status") == "ACTIVE",
+                        id,
+                        group: None,
+                        daily_impressions: i,
+                        daily_clicks: c,
+                        daily_conversions: v,
+                    });
+                }
+            }
+            (_, _) => {
                 return Err(ServiceError::field(
                     "level",
-                    "ad groups cannot be tested yet: test campaigns, or Pinterest ads",
+                    "ads and ad groups can be tested on Pinterest; on Google and Meta, test campaigns",
                 ));
             }
         }
@@ -709,14 +798,10 @@ impl ExperimentService for Experiments {
     async fn create(&self, input: NewExperiment, who: &str) -> Result<Experiment, ServiceError> {
         let mut errors = FieldErrors::new();
         match (input.level, input.platform) {
-            (Level::Campaigns, _) | (Level::Ads, Platform::Pinterest) => {}
-            (Level::Ads, _) => errors.add(
+            (Level::Campaigns, _) | (Level::Ads | Level::AdGroups, Platform::Pinterest) => {}
+            (_, _) => errors.add(
                 "level",
-                "ads can be tested on Pinterest (its ad analytics); on Google and Meta, test campaigns",
-            ),
-            (Level::AdGroups, _) => errors.add(
-                "level",
-                "ad groups cannot be tested yet (their reporting is not read): test campaigns, or Pinterest ads",
+                "ads and ad groups can be tested on Pinterest (its ad analytics); on Google and Meta, test campaigns",
             ),
         }
         if let Err(RepoError::NotFound { .. }) = self.projects.get(&input.project_id).await {
@@ -725,8 +810,9 @@ impl ExperimentService for Experiments {
                 format!("no project '{}'", input.project_id),
             ));
         }
-        let ads = if input.level == Level::Ads && errors.is_empty() {
-            // Pinterest's ids are digits; anything else is no ad of it (and not sent).
+        let below = input.level != Level::Campaigns;
+        let named = if below && errors.is_empty() {
+            // Pinterest's ids are digits; anything else is none of its objects (and not sent).
             let ids: Vec<&str> = input
                 .variants
                 .iter()
@@ -736,7 +822,8 @@ impl ExperimentService for Experiments {
             if ids.is_empty() {
                 Vec::new()
             } else {
-                self.ads(&input.project_id, input.platform, &ids).await?
+                self.named(&input.project_id, input.platform, input.level, &ids)
+                    .await?
             }
         } else {
             Vec::new()
@@ -744,8 +831,9 @@ impl ExperimentService for Experiments {
         let mut variants = Vec::new();
         for (i, v) in input.variants.iter().enumerate() {
             let key = ((b'a' + u8::try_from(i).unwrap_or(25)) as char).to_string();
-            let found = if input.level == Level::Ads {
-                ads.iter()
+            let found = if below {
+                named
+                    .iter()
                     .find(|(id, _)| *id == v.object_id)
                     .map(|(_, name)| name.clone())
             } else {
@@ -761,10 +849,15 @@ impl ExperimentService for Experiments {
                     weight: v.weight,
                     control: v.control,
                 }),
-                None if input.level == Level::Ads => errors.add(
+                None if below => errors.add(
                     &format!("variants[{i}].object_id"),
                     format!(
-                        "no ad '{}' in this project's {} account",
+                        "no {} '{}' in this project's {} account",
+                        if input.level == Level::Ads {
+                            "ad"
+                        } else {
+                            "ad group"
+                        },
                         v.object_id,
                         input.platform.label()
                     ),
@@ -826,11 +919,16 @@ impl ExperimentService for Experiments {
 
     async fn list(&self, filter: &ExperimentFilter) -> Result<ExperimentPage, ServiceError> {
         let (items, total) = self.experiments.list(filter).await?;
-        let mut out = Vec::with_capacity(items.len());
-        for e in items {
-            out.push(self.summary(e).await?);
-        }
-        Ok(ExperimentPage { items: out, total })
+        let ids: Vec<ExperimentId> = items.iter().map(|e| e.id.clone()).collect();
+        let evaluations = self.experiments.evaluations(&ids).await?;
+        let items = items
+            .into_iter()
+            .map(|e| {
+                let ev = evaluations.iter().find(|(id, _)| *id == e.id).map(|(_, ev)| ev);
+                Self::summary(e, ev)
+            })
+            .collect();
+        Ok(ExperimentPage { items, total })
     }
 
     async fn get(&self, id: &ExperimentId) -> Result<Experiment, ServiceError> {

@@ -226,7 +226,7 @@ async fn a_bad_experiment_is_422_naming_each_field() {
     let (status, e) = app
         .post_json(
             "/api/v1/experiments",
-            json!({"project_id": project, "name": "Bad", "platform": "pinterest", "metric": "cvr", "level": "ad_groups",
+            json!({"project_id": project, "name": "Bad", "platform": "google", "metric": "cvr", "level": "ad_groups",
                    "variants": [{"object_id": ids[0]}, {"object_id": "not-a-campaign"}]}),
         )
         .await;
@@ -348,11 +348,47 @@ async fn pinterest_ads_are_tested_on_their_own_delivery() {
             .expect("variant");
         assert_eq!(won, best, "{}", r["evaluation"]["decision"]);
     }
-    // Ads of another platform's account, or ad groups: refused with the reason.
+    // Ad groups: the sum of their ads' delivery, day by day.
+    let siblings: Vec<&str> = account
+        .ad_groups
+        .iter()
+        .filter(|g| g.campaign_id == group.campaign_id)
+        .map(|g| g.id.as_str())
+        .collect();
+    if siblings.len() >= 2 {
+        let (status, g) = app
+            .post_json(
+                "/api/v1/experiments",
+                json!({"project_id": project, "name": "Audiences", "platform": "pinterest", "level": "ad_groups", "metric": "ctr",
+                       "variants": [{"object_id": siblings[0]}, {"object_id": siblings[1]}], "started_on": started_on, "start": true}),
+            )
+            .await;
+        assert_eq!(status, 201, "{g}");
+        let gid = g["id"].as_str().expect("id");
+        let (status, r) = app.get_json(&format!("/api/v1/experiments/{gid}/results")).await;
+        assert_eq!(status, 200, "{r}");
+        let ads_of = |gid: &str| account.ads.iter().filter(|a| a.ad_group_id == gid).count();
+        if ads_of(siblings[0]) > 0 {
+            assert!(
+                r["evaluation"]["totals"][0]["impressions"].as_u64().unwrap_or(0) > 0,
+                "{r}"
+            );
+        }
+    }
+    // Ads of another platform's account, or ad groups not in it: refused with the reason.
     let (status, bad) = app
         .post_json(
             "/api/v1/experiments",
             json!({"project_id": project, "name": "Groups", "platform": "pinterest", "level": "ad_groups", "metric": "cvr",
+                   "variants": [{"object_id": group.id}, {"object_id": "2"}]}),
+        )
+        .await;
+    assert_eq!(status, 422, "{bad}");
+    assert_eq!(bad["error"]["fields"][0]["field"], "variants[1].object_id");
+    let (status, bad) = app
+        .post_json(
+            "/api/v1/experiments",
+            json!({"project_id": project, "name": "Groups", "platform": "meta", "level": "ad_groups", "metric": "cvr",
                    "variants": [{"object_id": "1"}, {"object_id": "2"}]}),
         )
         .await;

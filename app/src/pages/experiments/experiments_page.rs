@@ -116,7 +116,7 @@ fn Body(data: PageData, filters: Filters) -> impl IntoView {
             .into_any()
         } else {
             view! {
-                <EmptyState title="No experiments yet" message="Test two or more campaigns or Pinterest ads against each other: the page says how many days the test needs, decides when the data says so, and applies the winner." icon=IconName::Flask>
+                <EmptyState title="No experiments yet" message="Test two or more campaigns, or Pinterest ad groups or ads, against each other: the page says how many days the test needs, decides when the data says so, and applies the winner." icon=IconName::Flask>
                     <a class="button" href="/experiments/new">"New experiment"</a>
                 </EmptyState>
             }

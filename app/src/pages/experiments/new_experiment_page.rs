@@ -85,7 +85,7 @@ pub fn NewExperimentPage() -> impl IntoView {
     });
     let data = Resource::new(move || choice.get(), load);
     view! {
-        <PageHeader title="New experiment" subtitle="Test two or more campaigns or Pinterest ads against each other on one metric; the plan says how long it needs">
+        <PageHeader title="New experiment" subtitle="Test two or more campaigns, or Pinterest ad groups or ads, against each other on one metric; the plan says how long it needs">
             <a class="button button--ghost" href="/experiments">"All experiments"</a>
         </PageHeader>
         <Loaded resource=data let:d>
@@ -137,9 +137,9 @@ fn Body(data: PageData, choice: Choice) -> impl IntoView {
             <label class="filters__item">
                 <span>"Test"</span>
                 <select name="level" data-testid="choose-level">
-                    {[Level::Campaigns, Level::Ads].iter().map(|l| {
+                    {[Level::Campaigns, Level::AdGroups, Level::Ads].iter().map(|l| {
                         let sel = l.as_str() == choice.level;
-                        let text = match l { Level::Ads => "Ads (Pinterest)", _ => "Campaigns" };
+                        let text = match l { Level::Ads => "Ads (Pinterest)", Level::AdGroups => "Ad groups (Pinterest)", _ => "Campaigns" };
                         view! { <option value=l.as_str() selected=sel>{text}</option> }
                     }).collect_view()}
                 </select>
@@ -287,7 +287,11 @@ fn CreateForm(
             .or_else(|| error.clone())
             .map(|e| e.to_string())
     };
-    let level_word = if choice.level == "ads" { "ads" } else { "campaigns" };
+    let level_word = match choice.level.as_str() {
+        "ads" => "ads",
+        "ad_groups" => "ad groups",
+        _ => "campaigns",
+    };
     let text = move |k: &str| value(k).unwrap_or_default();
     let empty = objects.is_empty();
     view! {

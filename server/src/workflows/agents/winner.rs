@@ -101,6 +101,22 @@ async fn standing(ctx: &StageContext<'_>, c: &Connection, e: &Experiment) -> Res
                 ..Default::default()
             })
         }
+        Level::AdGroups if c.platform == Platform::Pinterest => {
+            let groups = ctx
+                .call(
+                    c,
+                    &Call {
+                        tool: "list_ad_groups",
+                        params: json!({"ad_group_ids": ids, "entity_statuses": ["ACTIVE", "PAUSED"], "page_size": 250}),
+                    },
+                    None,
+                )
+                .await?;
+            Ok(Standing {
+                objects: items(&groups).iter().map(placed).collect(),
+                ..Default::default()
+            })
+        }
         Level::Ads if c.platform == Platform::Pinterest => {
             let statuses = json!(["ACTIVE", "PAUSED"]);
             let list = |tool: &'static str, params: Value| Call { tool, params };
