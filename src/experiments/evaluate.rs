@@ -327,17 +327,24 @@ fn totals(experiment: &Experiment, days: &[VariantDay]) -> Vec<VariantTotals> {
                 value: None,
             };
             for d in mine {
-                t.impressions += d.impressions;
-                t.clicks += d.clicks;
-                t.conversions += d.conversions;
-                t.spend_micros = t.spend_micros.saturating_add(d.spend_micros);
-                t.revenue_micros = t.revenue_micros.saturating_add(d.revenue_micros);
-                t.days += 1;
+                t.add(d);
             }
             t.value = value(experiment.metric, &t);
             t
         })
         .collect()
+}
+
+impl VariantTotals {
+    /// Counts one more day.
+    fn add(&mut self, d: &VariantDay) {
+        self.impressions += d.impressions;
+        self.clicks += d.clicks;
+        self.conversions += d.conversions;
+        self.spend_micros = self.spend_micros.saturating_add(d.spend_micros);
+        self.revenue_micros = self.revenue_micros.saturating_add(d.revenue_micros);
+        self.days += 1;
+    }
 }
 
 /// The total sample (both arms, in the metric's visitors) the always-valid interval is tuned to.
@@ -703,12 +710,7 @@ fn timeline(experiment: &Experiment, days: &[VariantDay], tuning: f64) -> Vec<Li
     for date in dates {
         for ((mine, t), n) in arms.iter_mut().zip(upto.iter_mut()) {
             while let Some(d) = mine.get(*n).filter(|d| d.date <= date) {
-                t.impressions += d.impressions;
-                t.clicks += d.clicks;
-                t.conversions += d.conversions;
-                t.spend_micros = t.spend_micros.saturating_add(d.spend_micros);
-                t.revenue_micros = t.revenue_micros.saturating_add(d.revenue_micros);
-                t.days += 1;
+                t.add(d);
                 *n += 1;
             }
             t.value = value(experiment.metric, t);
