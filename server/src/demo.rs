@@ -9,6 +9,7 @@
 //! `SWITCHBOARD_TESTMODE_LATENCY` says (realistic by default, so the history's tool calls carry
 //! real-looking timings; seeding then takes about ten seconds; `off` makes it instant).
 
+mod experiments;
 mod memories;
 
 use crate::connectors::ConnectorSettings;
@@ -51,6 +52,8 @@ pub enum DemoError {
     Workflows(String),
     #[error("cannot record the demo's learnings: {0}")]
     Memories(String),
+    #[error("cannot make the demo's experiments: {0}")]
+    Experiments(String),
 }
 
 /// A demo client: its project, brand, currency and time zone, and where it advertises.
@@ -263,6 +266,8 @@ pub struct DemoReport {
     pub memories: u64,
     /// Each run made: its workflow's name and how it ended.
     pub runs: Vec<(String, ExecutionStatus)>,
+    /// Each A/B test made, and where it stands.
+    pub experiments: Vec<(String, switchboard_core::experiments::ExperimentStatus)>,
 }
 
 impl fmt::Display for DemoReport {
@@ -281,7 +286,13 @@ impl fmt::Display for DemoReport {
             count("awaiting_approval"),
             count("failed"),
             self.runs.len() - count("completed") - count("awaiting_approval") - count("failed")
-        )
+        )?;
+        let tests: Vec<String> = self
+            .experiments
+            .iter()
+            .map(|(name, status)| format!("{name} ({})", status.as_str()))
+            .collect();
+        write!(f, "\n{} A/B tests: {}", tests.len(), tests.join(", "))
     }
 }
 
@@ -322,6 +333,9 @@ pub async fn seed(
     let made = make_workflows(&app).await?;
     report.workflows = made.len();
     report.runs = run_history(&app, &made).await;
+    report.experiments = experiments::seed(&app, today)
+        .await
+        .map_err(DemoError::Experiments)?;
     let all = switchboard_core::memory::input::MemoryFilter {
         limit: 1,
         ..Default::default()

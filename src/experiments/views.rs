@@ -49,6 +49,8 @@ pub struct ExperimentObject {
     pub active: bool,
     /// An ad's ad group, by name.
     pub group: Option<String>,
+    /// An ad's ad group, by its platform id.
+    pub group_id: Option<String>,
     /// Per day, over the last 14 days.
     pub daily_impressions: f64,
     pub daily_clicks: f64,

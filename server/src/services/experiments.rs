@@ -382,6 +382,7 @@ impl Experiments {
                         .unwrap_or_else(|| id.clone()),
                     id,
                     group: Some(group),
+                    group_id: Some(group_id.clone()),
                 };
                 (group_id, object)
             })
@@ -717,6 +718,7 @@ impl ExperimentService for Experiments {
                         id: c.external_id,
                         name: c.name,
                         group: None,
+                        group_id: None,
                     });
                 }
             }
@@ -757,6 +759,7 @@ impl ExperimentService for Experiments {
                         active: text("status") == "ACTIVE",
                         id,
                         group: None,
+                        group_id: None,
                         daily_impressions: i,
                         daily_clicks: c,
                         daily_conversions: v,

@@ -178,8 +178,37 @@ async fn the_demo_tells_one_story_and_every_seeded_workflow_runs() {
 
     // Every seeded workflow belongs to a project and its runs are real agent work.
     let (_, workflows) = app.get_json("/api/v1/workflows").await;
-    let workflows = array(&workflows);
+    // Beside them, the workflow the demo's A/B test winner was applied through.
+    let (seeded, appliers): (Vec<&Value>, Vec<&Value>) = array(&workflows)
+        .iter()
+        .partition(|w| w["template_id"] != "apply_experiment");
+    let workflows = seeded;
     assert_eq!(workflows.len(), 6);
+    assert!(appliers.len() <= 1, "{appliers:?}");
+
+    // The A/B tests: a Pinterest ad test decided and its winner applied by a completed run, a
+    // running (or decided) campaign test, and a draft.
+    let (status, tests) = app.get_json("/api/v1/experiments").await;
+    assert_eq!(status, 200, "{tests}");
+    let tests = array(&tests["items"]);
+    assert_eq!(tests.len(), 3, "{tests:?}");
+    let named = |n: &str| {
+        tests
+            .iter()
+            .find(|t| t["name"].as_str().is_some_and(|x| x.starts_with(n)))
+            .unwrap_or_else(|| panic!("no test {n}: {tests:?}"))
+    };
+    let pins = named("Pin creative");
+    assert_eq!(pins["status"], "applied", "{pins}");
+    let run = pins["applied_by"].as_str().expect("the apply run");
+    let (_, detail) = app.get_json(&format!("/api/v1/executions/{run}")).await;
+    assert_eq!(detail["status"], "completed", "{detail}");
+    assert!(
+        pins["decision"].as_str().is_some_and(|d| d.contains("wins")),
+        "{pins}"
+    );
+    assert_eq!(named("Pinterest audiences")["status"], "draft");
+    assert!(named("Meta").is_object());
     let mut tool_calls = 0;
     for w in workflows {
         let wid = w["id"].as_str().expect("id");
