@@ -16,14 +16,33 @@ pub const HYPOTHESIS_MAX: usize = 1000;
 pub const VARIANTS_MAX: usize = 10;
 pub const OBJECT_ID_MAX: usize = 64;
 
+/// What a variant tests: an object the account has, or one to make.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum VariantObject {
+    /// The platform's id of a campaign, ad group or ad.
+    Existing(String),
+    /// A Pin to promote as a new ad in the control's ad group (Pinterest ad tests).
+    NewAd { pin_id: String },
+}
+
 /// A variant as sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewVariant {
     /// The name shown; the object's own name when left out.
     pub name: Option<String>,
-    pub object_id: String,
+    pub object: VariantObject,
     pub weight: f64,
     pub control: bool,
+}
+
+impl NewVariant {
+    /// The existing object's id (none for one to make).
+    pub fn object_id(&self) -> Option<&str> {
+        match &self.object {
+            VariantObject::Existing(id) => Some(id),
+            VariantObject::NewAd { .. } => None,
+        }
+    }
 }
 
 /// An experiment to create.
@@ -63,7 +82,7 @@ const FIELDS: [&str; 14] = [
     "started_on",
     "start",
 ];
-const VARIANT_FIELDS: [&str; 4] = ["name", "object_id", "weight", "control"];
+const VARIANT_FIELDS: [&str; 5] = ["name", "object_id", "pin_id", "weight", "control"];
 const GUARDRAIL_FIELDS: [&str; 2] = ["metric", "max_worse"];
 
 fn date(v: Option<&Value>, path: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
@@ -79,7 +98,7 @@ fn date(v: Option<&Value>, path: &str, errors: &mut FieldErrors) -> Option<Naive
 
 fn variants(v: Option<&Value>, errors: &mut FieldErrors) -> Vec<NewVariant> {
     let Some(items) = v.and_then(Value::as_array) else {
-        errors.add("variants", "is required: a list of 2 to 10 variants, each {\"object_id\", \"name\"?, \"weight\"?, \"control\"?}");
+        errors.add("variants", "is required: a list of 2 to 10 variants, each {\"object_id\" (or \"pin_id\"), \"name\"?, \"weight\"?, \"control\"?}");
         return Vec::new();
     };
     if items.len() < 2 || items.len() > VARIANTS_MAX {
@@ -94,7 +113,7 @@ fn variants(v: Option<&Value>, errors: &mut FieldErrors) -> Vec<NewVariant> {
         let Some(map) = item.as_object() else {
             errors.add(
                 &path,
-                "must be an object: {\"object_id\", \"name\"?, \"weight\"?, \"control\"?}",
+                "must be an object: {\"object_id\" (or \"pin_id\"), \"name\"?, \"weight\"?, \"control\"?}",
             );
             continue;
         };
@@ -105,14 +124,34 @@ fn variants(v: Option<&Value>, errors: &mut FieldErrors) -> Vec<NewVariant> {
             OBJECT_ID_MAX,
             errors,
         );
-        if object_id.is_none()
+        let pin_id = f::line(
+            map.get("pin_id"),
+            &format!("{path}.pin_id"),
+            OBJECT_ID_MAX,
+            errors,
+        );
+        if pin_id
+            .as_deref()
+            .is_some_and(|p| !p.bytes().all(|b| b.is_ascii_digit()))
+        {
+            errors.add(&format!("{path}.pin_id"), "must be a Pin's id (digits)");
+        }
+        let given = |k: &str| map.get(k).is_some_and(|v| !v.is_null());
+        if given("object_id") && given("pin_id") {
+            errors.add(
+                &format!("{path}.pin_id"),
+                "give object_id (an existing object) or pin_id (a new ad from a Pin), not both",
+            );
+        } else if object_id.is_none()
+            && pin_id.is_none()
             && !map
                 .get("object_id")
                 .is_some_and(|v| v.is_string() && !v.as_str().unwrap_or("").trim().is_empty())
+            && !given("pin_id")
         {
             errors.add(
                 &format!("{path}.object_id"),
-                "is required: the platform's id of the campaign, ad group or ad",
+                "is required: the platform's id of the campaign, ad group or ad (or pin_id: a Pin to make a new ad of)",
             );
         }
         let name = f::line(map.get("name"), &format!("{path}.name"), NAME_MAX, errors);
@@ -124,16 +163,24 @@ fn variants(v: Option<&Value>, errors: &mut FieldErrors) -> Vec<NewVariant> {
             errors,
         );
         let control = f::flag(map.get("control"), &format!("{path}.control"), errors);
-        if let Some(object_id) = object_id {
-            if out.iter().any(|v: &NewVariant| v.object_id == object_id) {
+        let object = match (object_id, pin_id) {
+            (Some(id), None) => Some(("object_id", VariantObject::Existing(id))),
+            (None, Some(pin_id)) => Some(("pin_id", VariantObject::NewAd { pin_id })),
+            _ => None,
+        };
+        if let Some((field, object)) = object {
+            if out.iter().any(|v: &NewVariant| v.object == object) {
+                let what = match &object {
+                    VariantObject::Existing(id) | VariantObject::NewAd { pin_id: id } => id,
+                };
                 errors.add(
-                    &format!("{path}.object_id"),
-                    format!("'{object_id}' is already another variant"),
+                    &format!("{path}.{field}"),
+                    format!("'{what}' is already another variant"),
                 );
             }
             out.push(NewVariant {
                 name,
-                object_id,
+                object,
                 weight: weight.unwrap_or(1.0),
                 control: control.unwrap_or(false),
             });
@@ -283,6 +330,24 @@ pub fn parse_new(body: &Value) -> Result<NewExperiment, FieldErrors> {
     let start = f::flag(map.get("start"), "start", &mut errors).unwrap_or(false);
     let started_on = date(map.get("started_on"), "started_on", &mut errors);
     let variants = variants(map.get("variants"), &mut errors);
+    // New ads from Pins join the control's ad group: a Pinterest ad test with an existing control.
+    for (i, v) in variants.iter().enumerate() {
+        if v.object_id().is_some() {
+            continue;
+        }
+        let path = format!("variants[{i}].pin_id");
+        if level != Level::Ads || platform.is_some_and(|p| p != Platform::Pinterest) {
+            errors.add(
+                &path,
+                "new ads from Pins are made for Pinterest ad tests (level ads)",
+            );
+        } else if v.control {
+            errors.add(
+                &path,
+                "the control must be an existing ad: the new ads join its ad group",
+            );
+        }
+    }
     match (project_id, name, platform, metric) {
         (Some(project_id), Some(name), Some(platform), Some(metric)) if errors.is_empty() => {
             Ok(NewExperiment {
@@ -406,6 +471,42 @@ mod tests {
         let mut b = good();
         b["variants"] = json!([{"object_id": "1"}]);
         assert!(parse_new(&b).expect_err("one").to_string().contains("2 to 10"));
+    }
+
+    #[test]
+    fn a_pin_makes_a_new_ad_beside_an_existing_control() {
+        let mut b = good();
+        b["level"] = json!("ads");
+        b["platform"] = json!("pinterest");
+        b["variants"] = json!([{"object_id": "111"}, {"pin_id": "555", "name": "Lifestyle"}]);
+        let e = parse_new(&b).expect("valid");
+        assert_eq!(e.variants[0].object_id(), Some("111"));
+        assert_eq!(
+            e.variants[1].object,
+            VariantObject::NewAd { pin_id: "555".into() }
+        );
+        let errors = |variants: Value, level: &str| {
+            let mut b = good();
+            b["level"] = json!(level);
+            b["platform"] = json!("pinterest");
+            b["variants"] = variants;
+            parse_new(&b).expect_err("refused").to_string()
+        };
+        assert!(
+            errors(json!([{"pin_id": "555"}, {"object_id": "111"}]), "ads").contains("variants[0].pin_id")
+        );
+        assert!(
+            errors(json!([{"object_id": "111"}, {"pin_id": "555"}]), "campaigns")
+                .contains("variants[1].pin_id")
+        );
+        assert!(
+            errors(
+                json!([{"object_id": "1"}, {"object_id": "2", "pin_id": "3"}]),
+                "ads"
+            )
+            .contains("not both")
+        );
+        assert!(errors(json!([{"object_id": "1"}, {"pin_id": "pin-3"}]), "ads").contains("digits"));
     }
 
     #[test]

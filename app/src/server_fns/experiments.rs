@@ -162,6 +162,9 @@ pub struct NewExperimentForm {
     pub start: Option<String>,
     #[serde(default)]
     pub control: Option<String>,
+    /// Pinterest ad tests: Pins to promote as new ads beside the control (ids, by commas or spaces).
+    #[serde(default)]
+    pub new_pins: Option<String>,
     #[serde(default)]
     pub variants: HashMap<String, String>,
     #[serde(default)]
@@ -205,7 +208,7 @@ impl NewExperimentForm {
             )
         };
         let control = self.control.as_deref().map(str::trim).unwrap_or_default();
-        let variants: Vec<Value> = self
+        let mut variants: Vec<Value> = self
             .chosen(order)
             .iter()
             .map(|id| {
@@ -219,6 +222,15 @@ impl NewExperimentForm {
                 v
             })
             .collect();
+        for pin in self
+            .new_pins
+            .as_deref()
+            .unwrap_or_default()
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|p| !p.is_empty())
+        {
+            variants.push(json!({"pin_id": pin}));
+        }
         let mut body = json!({
             "project_id": self.project_id.trim(),
             "name": self.name,
@@ -259,6 +271,7 @@ impl NewExperimentForm {
             ("started_on", self.started_on.clone()),
             ("start", self.start.clone()),
             ("control", self.control.clone()),
+            ("new_pins", self.new_pins.clone()),
         ]
         .into_iter()
         .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))

@@ -84,8 +84,13 @@ struct NewExperimentBody {
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
 struct NewVariantBody {
+    /// The platform's id of an existing campaign, ad group or ad (or give `pin_id`).
     #[schema(max_length = 64, example = "687194767360")]
-    object_id: String,
+    object_id: Option<String>,
+    /// Pinterest ad tests: a Pin to promote as a new ad in the control's ad group (made when the
+    /// experiment is created; the control must be an existing ad).
+    #[schema(max_length = 64, example = "813744226420795884")]
+    pin_id: Option<String>,
     #[schema(max_length = 120)]
     name: Option<String>,
     #[schema(exclusive_minimum = 0)]

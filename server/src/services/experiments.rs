@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use std::sync::Arc;
 use switchboard_core::campaign::{Campaign, CampaignQuery};
 
-use switchboard_core::experiments::input::{ExperimentPatch, NewExperiment};
+use switchboard_core::experiments::input::{ExperimentPatch, NewExperiment, NewVariant, VariantObject};
 use switchboard_core::experiments::{
     Decision, Evaluation, Experiment, ExperimentStatus, Level, Variant, VariantDay, evaluate,
 };
@@ -387,6 +387,110 @@ impl Experiments {
                 (group_id, object)
             })
             .collect())
+    }
+
+    /// Makes the new ads a test asks for (a Pin each, promoted in the control's ad group, delivering
+    /// at once) through Pinterest's `create_ads`: answers each new ad's variant position, id and
+    /// name. A Pin the platform refuses is named in the error (the ads already made stay, paused
+    /// by nobody: they are listed in the log).
+    async fn make_ads(&self, input: &NewExperiment) -> Result<Vec<(usize, String, String)>, ServiceError> {
+        let Some(connection) = self.connection(&input.project_id, input.platform).await? else {
+            return Err(ServiceError::field(
+                "platform",
+                format!(
+                    "this project has no {} connection to make the ads on",
+                    input.platform.label()
+                ),
+            ));
+        };
+        let control = input
+            .variants
+            .iter()
+            .find(|v| v.control)
+            .and_then(NewVariant::object_id)
+            .ok_or_else(|| ServiceError::field("variants", "the control must be an existing ad"))?;
+        let listed = self
+            .listed(
+                &input.project_id,
+                input.platform,
+                "list_ads",
+                serde_json::json!({"ad_ids": [control], "entity_statuses": ["ACTIVE", "PAUSED"]}),
+            )
+            .await?;
+        let group = listed
+            .first()
+            .and_then(|ad| ad.get("ad_group_id"))
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(|| {
+                ServiceError::field("variants", format!("the control ad '{control}' has no ad group"))
+            })?
+            .to_owned();
+        let wanted: Vec<(usize, &str, Option<&str>)> = input
+            .variants
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| match &v.object {
+                VariantObject::NewAd { pin_id } => Some((i, pin_id.as_str(), v.name.as_deref())),
+                VariantObject::Existing(_) => None,
+            })
+            .collect();
+        let items: Vec<serde_json::Value> = wanted
+            .iter()
+            .map(|(_, pin, name)| {
+                let mut item = serde_json::json!({"ad_group_id": group, "pin_id": pin, "creative_type": "REGULAR", "status": "ACTIVE"});
+                if let Some(n) = name {
+                    item["name"] = serde_json::json!(n);
+                }
+                item
+            })
+            .collect();
+        let answer = self
+            .tools
+            .run(
+                input.platform,
+                "create_ads",
+                &connection,
+                serde_json::json!({"items": items}),
+            )
+            .await?;
+        let answered = answer
+            .get("items")
+            .and_then(serde_json::Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let mut made = Vec::new();
+        let mut errors = FieldErrors::new();
+        for ((i, pin, _), item) in wanted
+            .iter()
+            .zip(answered.iter().chain(std::iter::repeat(&serde_json::Value::Null)))
+        {
+            match item.pointer("/data/id").and_then(serde_json::Value::as_str) {
+                Some(id) => {
+                    let name = item
+                        .pointer("/data/name")
+                        .and_then(serde_json::Value::as_str)
+                        .filter(|n| !n.is_empty())
+                        .map_or_else(|| format!("Pin {pin}"), str::to_owned);
+                    tracing::info!(ad = id, pin, "a new ad was made for an experiment");
+                    made.push((*i, id.to_owned(), name));
+                }
+                None => {
+                    let why = item
+                        .pointer("/exceptions/message")
+                        .or_else(|| item.pointer("/exceptions/0/message"))
+                        .and_then(serde_json::Value::as_str)
+                        .unwrap_or("refused");
+                    errors.add(
+                        &format!("variants[{i}].pin_id"),
+                        format!("Pinterest did not make the ad: {why}"),
+                    );
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ServiceError::Invalid(errors));
+        }
+        Ok(made)
     }
 
     /// The decision p-values of the project's other running experiments.
@@ -819,7 +923,7 @@ impl ExperimentService for Experiments {
             let ids: Vec<&str> = input
                 .variants
                 .iter()
-                .map(|v| v.object_id.as_str())
+                .filter_map(NewVariant::object_id)
                 .filter(|id| id.bytes().all(|b| b.is_ascii_digit()))
                 .collect();
             if ids.is_empty() {
@@ -831,53 +935,79 @@ impl ExperimentService for Experiments {
         } else {
             Vec::new()
         };
-        let mut variants = Vec::new();
+        // What each variant is: an object found (its name), or a new ad to make (later).
+        let mut found: Vec<Option<String>> = Vec::new();
         for (i, v) in input.variants.iter().enumerate() {
-            let key = ((b'a' + u8::try_from(i).unwrap_or(25)) as char).to_string();
-            let found = if below {
-                named
-                    .iter()
-                    .find(|(id, _)| *id == v.object_id)
-                    .map(|(_, name)| name.clone())
+            let Some(id) = v.object_id() else {
+                found.push(None);
+                continue;
+            };
+            let name = if below {
+                named.iter().find(|(x, _)| x == id).map(|(_, name)| name.clone())
             } else {
-                self.campaign(&input.project_id, input.platform, &v.object_id)
+                self.campaign(&input.project_id, input.platform, id)
                     .await?
                     .map(|c| c.name)
             };
-            match found {
-                Some(name) => variants.push(Variant {
-                    key,
-                    name: v.name.clone().unwrap_or(name),
-                    object_id: v.object_id.clone(),
-                    weight: v.weight,
-                    control: v.control,
-                }),
-                None if below => errors.add(
+            if name.is_none() {
+                let what = match input.level {
+                    Level::Ads => "ad",
+                    Level::AdGroups => "ad group",
+                    Level::Campaigns => "campaign",
+                };
+                errors.add(
                     &format!("variants[{i}].object_id"),
-                    format!(
-                        "no {} '{}' in this project's {} account",
-                        if input.level == Level::Ads {
-                            "ad"
-                        } else {
-                            "ad group"
-                        },
-                        v.object_id,
-                        input.platform.label()
-                    ),
-                ),
-                None => errors.add(
-                    &format!("variants[{i}].object_id"),
-                    format!(
-                        "no {} campaign '{}' in this project (sync its connection first)",
-                        input.platform.label(),
-                        v.object_id
-                    ),
-                ),
+                    if below {
+                        format!(
+                            "no {what} '{id}' in this project's {} account",
+                            input.platform.label()
+                        )
+                    } else {
+                        format!(
+                            "no {} campaign '{id}' in this project (sync its connection first)",
+                            input.platform.label()
+                        )
+                    },
+                );
             }
+            found.push(name);
         }
         let today = today();
         if input.started_on.is_some_and(|d| d > today) {
             errors.add("started_on", "must not be after today");
+        }
+        let makes_ads = input.variants.iter().any(|v| v.object_id().is_none());
+        if makes_ads && input.started_on.is_some_and(|d| d < today) {
+            errors.add(
+                "started_on",
+                "a new ad has no days before today: leave started_on out (the test counts from today)",
+            );
+        }
+        if !errors.is_empty() {
+            return Err(ServiceError::Invalid(errors));
+        }
+        let made = if makes_ads {
+            self.make_ads(&input).await?
+        } else {
+            Vec::new()
+        };
+        let mut variants = Vec::new();
+        for (i, (v, name)) in input.variants.iter().zip(found).enumerate() {
+            let key = ((b'a' + u8::try_from(i).unwrap_or(25)) as char).to_string();
+            let (object_id, name) = match (v.object_id(), name) {
+                (Some(id), Some(name)) => (id.to_owned(), name),
+                _ => match made.iter().find(|(at, _, _)| *at == i) {
+                    Some((_, id, name)) => (id.clone(), name.clone()),
+                    None => continue,
+                },
+            };
+            variants.push(Variant {
+                key,
+                name: v.name.clone().unwrap_or(name),
+                object_id,
+                weight: v.weight,
+                control: v.control,
+            });
         }
         if !errors.is_empty() {
             return Err(ServiceError::Invalid(errors));

@@ -729,3 +729,57 @@ async fn a_split_unlike_the_one_configured_blocks_the_decision() {
         .await;
     assert_eq!(status, 409, "nothing to apply before a decision: {refused}");
 }
+
+#[tokio::test]
+async fn a_pin_becomes_a_new_ad_variant_in_the_control_s_ad_group() {
+    let app = spawn_app().await;
+    let (project, _) = pinterest_project(&app).await;
+    let (_, connections) = app
+        .get_json(&format!("/api/v1/connections?project_id={project}"))
+        .await;
+    let connection = connections[0]["id"].as_str().expect("a connection").to_owned();
+    let account = crate::helpers::stored_test_account(&app.pool().await, &connection)
+        .await
+        .account;
+    let control = account
+        .ads
+        .iter()
+        .find(|a| a.status == "ACTIVE")
+        .expect("an active ad");
+    let pin = account.pins.iter().find(|p| !p.promoted).expect("an organic Pin");
+    let today = chrono::Utc::now().date_naive();
+    // A new ad has no past: a start before today is refused, naming the field.
+    let (status, bad) = app
+        .post_json(
+            "/api/v1/experiments",
+            json!({"project_id": project, "name": "New creative", "platform": "pinterest", "level": "ads", "metric": "ctr",
+                   "variants": [{"object_id": control.id}, {"pin_id": pin.id}],
+                   "started_on": switchboard_core::time::date_text(today - chrono::Days::new(7))}),
+        )
+        .await;
+    assert_eq!(status, 422, "{bad}");
+    assert_eq!(bad["error"]["fields"][0]["field"], "started_on");
+    let (status, e) = app
+        .post_json(
+            "/api/v1/experiments",
+            json!({"project_id": project, "name": "New creative", "platform": "pinterest", "level": "ads", "metric": "ctr",
+                   "variants": [{"object_id": control.id}, {"pin_id": pin.id, "name": "Lifestyle Pin"}], "start": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "{e}");
+    assert_eq!(e["started_on"], json!(switchboard_core::time::date_text(today)));
+    assert_eq!(e["variants"][1]["name"], "Lifestyle Pin");
+    let made = e["variants"][1]["object_id"].as_str().expect("the new ad's id");
+    assert_ne!(made, control.id);
+    let (status, listed) = app
+        .post_json(
+            "/api/v1/connectors/pinterest/tools/list_ads",
+            json!({"connection_id": connection, "params": {"ad_ids": [made]}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{listed}");
+    let ad = &listed["items"][0];
+    assert_eq!(ad["ad_group_id"], json!(control.ad_group_id), "{ad}");
+    assert_eq!(ad["pin_id"], json!(pin.id), "{ad}");
+    assert_eq!(ad["status"], "ACTIVE");
+}

@@ -376,6 +376,14 @@ fn CreateForm(
                 </div>
                 <p class="field__hint">"The split is each object's share of the traffic as served (1 and 1: even). A split unlike it blocks the decision (the sample-ratio check)."</p>
             </fieldset>
+            {(choice.level == "ads").then(|| view! {
+                <div class="field">
+                    <label for="experiment-new-pins">"New ads from Pins"</label>
+                    <input id="experiment-new-pins" name="form[new_pins]" type="text" value=text("new_pins")
+                        placeholder="813744226420795884, 813744226420795885" data-testid="experiment-new-pins" />
+                    <p class="field__hint">"Each Pin is promoted as a new ad in the control's ad group when the experiment is made, and tested from today."</p>
+                </div>
+            })}
             <div class="field-row">
                 <div class="field">
                     <label for="experiment-mode">"Decision"</label>
