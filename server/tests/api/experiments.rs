@@ -137,6 +137,21 @@ async fn pinterest_project(app: &crate::helpers::TestApp) -> (String, Vec<String
     (project, ids)
 }
 
+/// The project's Pinterest connection and its test account (with the hidden rates).
+async fn pinterest_account(
+    app: &crate::helpers::TestApp,
+    project: &str,
+) -> (String, switchboard_core::connectors::testmode::TestAccount) {
+    let (_, connections) = app
+        .get_json(&format!("/api/v1/connections?project_id={project}"))
+        .await;
+    let connection = connections[0]["id"].as_str().expect("a connection").to_owned();
+    let account = crate::helpers::stored_test_account(&app.pool().await, &connection)
+        .await
+        .account;
+    (connection, account)
+}
+
 #[tokio::test]
 async fn an_experiment_is_created_evaluated_stopped_and_deleted() {
     let app = spawn_app().await;
@@ -667,13 +682,7 @@ async fn a_pinterest_ad_test_is_decided_remembered_and_announced_to_discord() {
 async fn a_split_unlike_the_one_configured_blocks_the_decision() {
     let app = spawn_app().await;
     let (project, _) = pinterest_project(&app).await;
-    let (_, connections) = app
-        .get_json(&format!("/api/v1/connections?project_id={project}"))
-        .await;
-    let connection = connections[0]["id"].as_str().expect("a connection").to_owned();
-    let account = crate::helpers::stored_test_account(&app.pool().await, &connection)
-        .await
-        .account;
+    let (_, account) = pinterest_account(&app, &project).await;
     let today = chrono::Utc::now().date_naive();
     // Two ads a rotation serves evenly (50/50), configured as a 60/40 split.
     let group = account
@@ -734,13 +743,7 @@ async fn a_split_unlike_the_one_configured_blocks_the_decision() {
 async fn a_pin_becomes_a_new_ad_variant_in_the_control_s_ad_group() {
     let app = spawn_app().await;
     let (project, _) = pinterest_project(&app).await;
-    let (_, connections) = app
-        .get_json(&format!("/api/v1/connections?project_id={project}"))
-        .await;
-    let connection = connections[0]["id"].as_str().expect("a connection").to_owned();
-    let account = crate::helpers::stored_test_account(&app.pool().await, &connection)
-        .await
-        .account;
+    let (connection, account) = pinterest_account(&app, &project).await;
     let control = account
         .ads
         .iter()
