@@ -684,32 +684,47 @@ async fn a_split_unlike_the_one_configured_blocks_the_decision() {
     let (project, _) = pinterest_project(&app).await;
     let (_, account) = pinterest_account(&app, &project).await;
     let today = chrono::Utc::now().date_naive();
-    // Two ads a rotation serves evenly (50/50), configured as a 60/40 split.
-    let group = account
-        .ad_groups
+    // A campaign splits its impressions evenly over its two ad groups, and each ad group over its
+    // ads: an ad of a group of two gets a quarter, one of a group of three a sixth, 60/40
+    // between them. Configured as 50/50 (no weights).
+    let size = |g: &str| account.ads.iter().filter(|a| a.ad_group_id == g).count();
+    let (two, three) = account
+        .campaigns
         .iter()
-        .find(|g| {
-            account.ads.iter().filter(|a| a.ad_group_id == g.id).count() == 2
-                && account.campaigns.iter().any(|c| {
-                    c.id == g.campaign_id
-                        && account
-                            .day_metrics(c, today - chrono::Days::new(1), today)
-                            .is_some()
-                })
+        .filter(|c| {
+            account
+                .day_metrics(c, today - chrono::Days::new(1), today)
+                .is_some()
         })
-        .expect("an ad group with two ads that delivers");
-    let ads: Vec<&str> = account
-        .ads
-        .iter()
-        .filter(|a| a.ad_group_id == group.id)
-        .map(|a| a.id.as_str())
-        .collect();
+        .find_map(|c| {
+            let groups: Vec<&str> = account
+                .ad_groups
+                .iter()
+                .filter(|g| g.campaign_id == c.id)
+                .map(|g| g.id.as_str())
+                .collect();
+            match groups.as_slice() {
+                [a, b] if size(a) == 2 && size(b) == 3 => Some((*a, *b)),
+                [a, b] if size(a) == 3 && size(b) == 2 => Some((*b, *a)),
+                _ => None,
+            }
+        })
+        .expect("a delivering campaign with ad groups of two and three ads");
+    let first = |g: &str| {
+        account
+            .ads
+            .iter()
+            .find(|a| a.ad_group_id == g)
+            .map(|a| a.id.clone())
+            .expect("an ad")
+    };
+    let ads = [first(two), first(three)];
     let started_on = switchboard_core::time::date_text(today - chrono::Days::new(60));
     let (status, e) = app
         .post_json(
             "/api/v1/experiments",
             json!({"project_id": project, "name": "Uneven", "platform": "pinterest", "level": "ads", "metric": "ctr",
-                   "variants": [{"object_id": ads[0], "weight": 60}, {"object_id": ads[1], "weight": 40}],
+                   "variants": [{"object_id": ads[0]}, {"object_id": ads[1]}],
                    "started_on": started_on, "start": true}),
         )
         .await;
@@ -722,6 +737,10 @@ async fn a_split_unlike_the_one_configured_blocks_the_decision() {
     let message = decision["message"].as_str().unwrap_or_default();
     assert!(
         message.to_lowercase().contains("sample ratio mismatch"),
+        "{message}"
+    );
+    assert!(
+        message.contains("split 60/40 against the configured 50/50"),
         "{message}"
     );
     assert!(
