@@ -67,10 +67,7 @@ async fn main() -> anyhow::Result<()> {
         let start = Instant::now();
         let value: Value = serde_json::from_slice(&bytes)?;
         let parsed = calculator::parse(&value).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let results: Vec<_> = parsed
-            .iter()
-            .map(calculator::calculate)
-            .collect::<Result<_, _>>()?;
+        let results = server::services::calculate_all(&parsed).map_err(|e| anyhow::anyhow!("{e}"))?;
         let out = serde_json::to_vec(&json!({ "results": results }))?;
         inproc.push(start.elapsed().as_secs_f64() * 1000.0);
         assert!(!out.is_empty());

@@ -24,7 +24,7 @@ pub use approvals::Approvals;
 pub use campaigns::Campaigns;
 pub use connections::Connections;
 pub use executions::Executions;
-pub use experiments::Experiments;
+pub use experiments::{Experiments, calculate_all};
 pub use flash::Flashes;
 pub use memory::{Memories, MemorySettings};
 pub use notifications::Notifications;

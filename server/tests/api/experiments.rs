@@ -421,44 +421,9 @@ async fn pinterest_ads_are_tested_on_their_own_delivery() {
     assert_eq!(bad["error"]["fields"][1]["field"], "variants[2].object_id");
 }
 
-#[tokio::test]
-async fn a_pinterest_ad_test_is_decided_remembered_and_announced_to_discord() {
-    use crate::stub::Stub;
-    use switchboard_core::net::AllowList;
-    let discord = Stub::start(|_, _| (axum::http::StatusCode::NO_CONTENT, vec![], Value::Null)).await;
-    let allow = discord.address.to_string();
-    let app = crate::helpers::spawn_app_with(move |c| {
-        c.outbound.allow = AllowList::parse(&allow).expect("allow list");
-    })
-    .await;
-    let project = app.new_project("Juniper Home", "USD").await;
-    let (status, c) = app
-        .post_json(
-            "/api/v1/connections",
-            json!({"project_id": project, "platform": "pinterest", "seed": 9}),
-        )
-        .await;
-    assert_eq!(status, 201, "{c}");
-    let connection = c["id"].as_str().expect("id").to_owned();
-    let (status, ch) = app
-        .post_json(
-            "/api/v1/notification-channels",
-            json!({"name": "Tests", "kind": "discord", "url": format!("{}/api/webhooks/9/token", discord.url())}),
-        )
-        .await;
-    assert_eq!(status, 201, "{ch}");
-    let (status, rule) = app
-        .post_json(
-            "/api/v1/notification-rules",
-            json!({"name": "Winners", "project_id": project, "events": ["ab_test.winner"], "channel_id": ch["id"]}),
-        )
-        .await;
-    assert_eq!(status, 201, "{rule}");
-    // The ad group whose ads differ most in their hidden conversion rates (this seed's has one
-    // ad far better than the other, whatever the day the test runs).
-    let account = crate::helpers::stored_test_account(&app.pool().await, &connection)
-        .await
-        .account;
+/// The ads of the delivering ad group whose ads differ most in their hidden conversion rates (seed
+/// 9's has one ad far better than the others, whatever the day the test runs), and the best one.
+fn clearest_group(account: &switchboard_core::connectors::testmode::TestAccount) -> (Vec<String>, String) {
     let today = chrono::Utc::now().date_naive();
     let spread = |g: &str| {
         let q: Vec<f64> = account
@@ -494,6 +459,111 @@ async fn a_pinterest_ad_test_is_decided_remembered_and_announced_to_discord() {
         .expect("best")
         .id
         .clone();
+    (ads.iter().map(|a| a.id.clone()).collect(), best)
+}
+
+#[tokio::test]
+async fn with_auto_apply_the_winner_is_applied_as_soon_as_it_is_decided() {
+    let app = spawn_app().await;
+    let project = app.new_project("Juniper Home", "USD").await;
+    let (status, c) = app
+        .post_json(
+            "/api/v1/connections",
+            json!({"project_id": project, "platform": "pinterest", "seed": 9}),
+        )
+        .await;
+    assert_eq!(status, 201, "{c}");
+    let connection = c["id"].as_str().expect("id").to_owned();
+    let account = crate::helpers::stored_test_account(&app.pool().await, &connection)
+        .await
+        .account;
+    let (ads, best) = clearest_group(&account);
+    let started_on =
+        switchboard_core::time::date_text(chrono::Utc::now().date_naive() - chrono::Days::new(89));
+    let variants: Vec<Value> = ads.iter().map(|a| json!({"object_id": a})).collect();
+    let (status, e) = app
+        .post_json(
+            "/api/v1/experiments",
+            json!({"project_id": project, "name": "Auto", "platform": "pinterest", "level": "ads", "metric": "cvr",
+                   "variants": variants, "started_on": started_on, "start": true, "auto_apply": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "{e}");
+    let id = e["id"].as_str().expect("id").to_owned();
+    // Evaluated (as after a sync): decided, and the apply's run started by itself.
+    let (_, r) = app.get_json(&format!("/api/v1/experiments/{id}/results")).await;
+    assert!(r["experiment"]["applied_by"].is_string(), "{}", r["experiment"]);
+    let mut status = Value::Null;
+    for _ in 0..400 {
+        let (_, e) = app.get_json(&format!("/api/v1/experiments/{id}")).await;
+        status = e["status"].clone();
+        if status == "applied" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(status, "applied");
+    let (_, r) = app.get_json(&format!("/api/v1/experiments/{id}/results")).await;
+    let history: Vec<&str> = r["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter_map(|h| h["message"].as_str())
+        .collect();
+    assert!(
+        history.iter().any(|m| m.contains("Apply started by auto-apply")),
+        "{history:?}"
+    );
+    let winner = r["experiment"]["winner"].as_str().expect("winner");
+    let won = r["experiment"]["variants"]
+        .as_array()
+        .expect("variants")
+        .iter()
+        .find(|v| v["key"] == winner)
+        .expect("variant");
+    assert_eq!(won["object_id"], json!(best));
+}
+
+#[tokio::test]
+async fn a_pinterest_ad_test_is_decided_remembered_and_announced_to_discord() {
+    use crate::stub::Stub;
+    use switchboard_core::net::AllowList;
+    let discord = Stub::start(|_, _| (axum::http::StatusCode::NO_CONTENT, vec![], Value::Null)).await;
+    let allow = discord.address.to_string();
+    let app = crate::helpers::spawn_app_with(move |c| {
+        c.outbound.allow = AllowList::parse(&allow).expect("allow list");
+    })
+    .await;
+    let project = app.new_project("Juniper Home", "USD").await;
+    let (status, c) = app
+        .post_json(
+            "/api/v1/connections",
+            json!({"project_id": project, "platform": "pinterest", "seed": 9}),
+        )
+        .await;
+    assert_eq!(status, 201, "{c}");
+    let connection = c["id"].as_str().expect("id").to_owned();
+    let (status, ch) = app
+        .post_json(
+            "/api/v1/notification-channels",
+            json!({"name": "Tests", "kind": "discord", "url": format!("{}/api/webhooks/9/token", discord.url())}),
+        )
+        .await;
+    assert_eq!(status, 201, "{ch}");
+    let (status, rule) = app
+        .post_json(
+            "/api/v1/notification-rules",
+            json!({"name": "Winners", "project_id": project, "events": ["ab_test.winner"], "channel_id": ch["id"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{rule}");
+    let account = crate::helpers::stored_test_account(&app.pool().await, &connection)
+        .await
+        .account;
+    let today = chrono::Utc::now().date_naive();
+    let (ads, best) = clearest_group(&account);
+    let ads: Vec<&switchboard_core::connectors::testmode::TestAd> =
+        account.ads.iter().filter(|a| ads.contains(&a.id)).collect();
     let started_on = (today - chrono::Duration::days(89))
         .format("%Y-%m-%d")
         .to_string();
