@@ -62,14 +62,36 @@ async fn main() -> anyhow::Result<()> {
 
     // In the process: the handler's work without HTTP.
     let mut inproc = Vec::new();
+    // Where a call's time goes: reading the JSON, checking it into tests, working them out,
+    // writing the answer.
+    let mut phases: [Vec<f64>; 4] = Default::default();
+    #[derive(serde::Serialize)]
+    struct Answer<'a> {
+        results: &'a [calculator::AbResult],
+    }
     for c in 0..calls {
         let bytes = serde_json::to_vec(&body(tests, c as u64))?;
         let start = Instant::now();
         let value: Value = serde_json::from_slice(&bytes)?;
+        let read = start.elapsed();
         let parsed = calculator::parse(&value).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let checked = start.elapsed();
         let results = server::services::calculate_all(&parsed).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let out = serde_json::to_vec(&json!({ "results": results }))?;
-        inproc.push(start.elapsed().as_secs_f64() * 1000.0);
+        let worked = start.elapsed();
+        let out = serde_json::to_vec(&Answer { results: &results })?;
+        let all = start.elapsed();
+        inproc.push(all.as_secs_f64() * 1000.0);
+        for (i, (from, to)) in [
+            (std::time::Duration::ZERO, read),
+            (read, checked),
+            (checked, worked),
+            (worked, all),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            phases[i].push((to - from).as_secs_f64() * 1000.0);
+        }
         assert!(!out.is_empty());
     }
 
@@ -105,5 +127,15 @@ async fn main() -> anyhow::Result<()> {
     println!("| measure | p50 ms | p95 ms | max ms |\n| --- | ---: | ---: | ---: |");
     println!("| in the process: parse, calculate, write the answer | {p50:.2} | {p95:.2} | {max:.2} |");
     println!("| over HTTP: request sent to answer received | {h50:.2} | {h95:.2} | {hmax:.2} |");
+    let names = [
+        "read the JSON",
+        "check it into tests",
+        "work them out",
+        "write the answer",
+    ];
+    for (name, times) in names.iter().zip(phases.iter_mut()) {
+        let (a, b, c) = spread(times);
+        println!("| in the process, {name} | {a:.2} | {b:.2} | {c:.2} |");
+    }
     Ok(())
 }
