@@ -279,7 +279,7 @@ const CHECKPOINT_EVERY: u64 = 32;
 
 /// Commits after which, with no pass of the checkpointer finished meanwhile (its thread starved of
 /// the CPU), the writer checkpoints itself: the WAL stays bounded however busy the machine is.
-const CHECKPOINT_STALLED: u64 = 8 * CHECKPOINT_EVERY;
+const CHECKPOINT_STALLED: u64 = 4 * CHECKPOINT_EVERY;
 
 /// The longest the writer waits for a checkpointer that is behind before checkpointing itself.
 const STALL_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
