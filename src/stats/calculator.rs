@@ -213,6 +213,92 @@ fn number(
     }
 }
 
+/// A call as the fast reading takes it: only the plain shape (whole counts, the two mode words);
+/// anything else goes through [`parse`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlainCall {
+    tests: Vec<PlainTest>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlainTest {
+    a: PlainArm,
+    b: PlainArm,
+    #[serde(default)]
+    mode: Option<String>,
+    #[serde(default)]
+    alpha: Option<f64>,
+    #[serde(default)]
+    tuning: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlainArm {
+    conversions: u64,
+    visitors: u64,
+}
+
+impl PlainArm {
+    fn arm(&self) -> Option<Arm> {
+        (self.visitors >= 1 && self.conversions <= self.visitors && self.visitors <= proportions::COUNT_MAX)
+            .then_some(Arm {
+                conversions: self.conversions,
+                visitors: self.visitors,
+            })
+    }
+}
+
+impl PlainTest {
+    /// The test when every field holds (as [`parse`] would take it), else `None`.
+    fn input(&self) -> Option<AbInput> {
+        let mode = match self.mode.as_deref() {
+            None | Some("fixed") => TestMode::Fixed,
+            Some("sequential") => TestMode::Sequential,
+            Some(_) => return None,
+        };
+        let alpha = self.alpha.unwrap_or(0.05);
+        let tuning = self.tuning.unwrap_or(DEFAULT_TUNING);
+        (crate::stats::proportions::alpha_ok(alpha) && tuning.is_finite() && (1.0..=2e15).contains(&tuning))
+            .then_some(())?;
+        Some(AbInput {
+            a: self.a.arm()?,
+            b: self.b.arm()?,
+            mode,
+            alpha,
+            tuning,
+        })
+    }
+}
+
+/// Why a call's bytes were refused: not JSON at all (a 400), or tests that do not hold (a 422
+/// naming each field).
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyError {
+    NotJson(String),
+    Invalid(FieldErrors),
+}
+
+/// Parses a call from its bytes. A well-formed call is read straight into its tests, with no JSON
+/// tree in between (reading the tree was most of a large call's time); anything else is read again
+/// through [`parse`], which names every bad field the same way.
+pub fn parse_bytes(bytes: &[u8]) -> Result<Vec<AbInput>, BodyError> {
+    if let Ok(call) = serde_json::from_slice::<PlainCall>(bytes)
+        && (1..=TESTS_MAX).contains(&call.tests.len())
+        && let Some(tests) = call
+            .tests
+            .iter()
+            .map(PlainTest::input)
+            .collect::<Option<Vec<_>>>()
+    {
+        return Ok(tests);
+    }
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| BodyError::NotJson(e.to_string()))?;
+    parse(&value).map_err(BodyError::Invalid)
+}
+
 /// Parses `{"tests": [...]}`. Every bad field is named by its place; unknown fields are refused
 /// so a misspelt one is not silently dropped.
 pub fn parse(body: &Value) -> Result<Vec<AbInput>, FieldErrors> {
@@ -330,6 +416,35 @@ mod tests {
         for field in ["tests[0].b.visitors", "tests[1].alpha", "tests[2].tuning"] {
             assert!(errors.contains(field), "{field} in {errors}");
         }
+    }
+
+    #[test]
+    fn reading_the_bytes_answers_as_the_tree_does() {
+        let one = json!({"a": {"conversions": 3, "visitors": 100}, "b": {"conversions": 4, "visitors": 100}});
+        let bodies = [
+            // Taken by the fast reading.
+            json!({"tests": [one, {"a": {"conversions": 30, "visitors": 1000}, "b": {"conversions": 45, "visitors": 1000},
+                                    "mode": "sequential", "alpha": 0.01, "tuning": 20000}]}),
+            json!({"tests": [{"a": {"conversions": 0, "visitors": 1}, "b": {"conversions": 1, "visitors": 1}, "mode": null}]}),
+            // Read again through the tree: a count written with a point, then refusals.
+            json!({"tests": [{"a": {"conversions": 3.0, "visitors": 100}, "b": {"conversions": 4, "visitors": 100}}]}),
+            json!({"tests": [{"a": {"conversions": 30, "visitors": 20}, "b": {"conversions": 4, "visitors": 0}, "mode": "bayes"}]}),
+            json!({"tests": [one, {"a": {"conversions": 3, "visitors": 100}, "b": {"conversions": 4, "visitors": 100}, "alpha": 0.7}]}),
+            json!({"tests": [], "extra": 1}),
+            json!({"tests": [{"a": {"conversions": 3, "visitors": 100, "rate": 1}, "b": {"conversions": 4, "visitors": 100}}]}),
+        ];
+        for body in bodies {
+            let bytes = serde_json::to_vec(&body).expect("bytes");
+            assert_eq!(
+                parse_bytes(&bytes),
+                parse(&body).map_err(BodyError::Invalid),
+                "{body}"
+            );
+        }
+        assert!(matches!(
+            parse_bytes(b"{\"tests\": ["),
+            Err(BodyError::NotJson(_))
+        ));
     }
 
     #[test]

@@ -353,9 +353,14 @@ struct AbResponse {
 )]
 async fn ab(
     State(state): State<AppState>,
-    super::extract::ApiJson(body): super::extract::ApiJson<Value>,
+    super::extract::JsonBytes(body): super::extract::JsonBytes,
 ) -> Result<Json<AbResponse>, ApiError> {
-    let tests = calculator::parse(&body).map_err(ApiError::Validation)?;
+    let tests = calculator::parse_bytes(&body).map_err(|e| match e {
+        calculator::BodyError::NotJson(why) => {
+            ApiError::BadRequest(format!("Failed to parse the request body as JSON: {why}"))
+        }
+        calculator::BodyError::Invalid(errors) => ApiError::Validation(errors),
+    })?;
     let results = state.services.experiments.calculate(&tests)?;
     Ok(Json(AbResponse { results }))
 }

@@ -34,6 +34,42 @@ where
     }
 }
 
+/// A JSON body's bytes, for a handler that reads them itself (the A/B calculator reads a large
+/// call straight into its tests); the content type is checked as for [`ApiJson`].
+pub struct JsonBytes(pub axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for JsonBytes {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|v| v.trim().to_ascii_lowercase())
+            .is_some_and(|t| {
+                t == "application/json" || (t.starts_with("application/") && t.ends_with("+json"))
+            });
+        if !json {
+            return Err(ApiError::BadRequest(
+                "send the body as JSON with 'Content-Type: application/json'".to_owned(),
+            ));
+        }
+        axum::body::Bytes::from_request(req, state)
+            .await
+            .map(JsonBytes)
+            .map_err(|e| match e.status() {
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE => ApiError::Status(
+                    axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    "the request body is too large".to_owned(),
+                ),
+                _ => ApiError::BadRequest(e.body_text()),
+            })
+    }
+}
+
 /// A request body read into `T`: it must be a JSON object (serde would otherwise read `[…]` as a
 /// struct's fields in order), and a mismatch is a 400 that names the field.
 pub fn body_from<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {

@@ -399,7 +399,7 @@ impl Checkpoints {
         }
         if passed || self.since_pass >= CHECKPOINT_STALLED {
             self.since_pass = 0;
-            if let Err(e) = checkpoint(conn) {
+            if let Err(e) = catch_up(conn) {
                 tracing::warn!(error = %e, "a WAL checkpoint failed");
             }
         }
@@ -420,6 +420,23 @@ impl Checkpoints {
 /// A passive checkpoint: copies what no reader still needs, and never blocks a writer.
 fn checkpoint(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+}
+
+/// WAL frames past which the writer makes the WAL start over (8 MiB at 16 KiB a page).
+const WAL_FRAMES_MAX: i64 = 512;
+
+/// The writer's checkpoint after a pass of the checkpointer: copies the frames committed since.
+/// Readers that keep reading (each holds the frames of its snapshot) can stop the WAL from ever
+/// starting over; once it holds more than [`WAL_FRAMES_MAX`] frames, the writer waits for the
+/// readers of the old frames to finish (`RESTART`, through the busy handler) so the next commit
+/// writes from the WAL's start.
+fn catch_up(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    let frames: i64 = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))?;
+    if frames > WAL_FRAMES_MAX {
+        tracing::debug!(frames, "the WAL is long; the writer restarts it");
+        conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()))?;
+    }
+    Ok(())
 }
 
 fn stopped() -> RepoError {
