@@ -128,6 +128,15 @@ fn display_name<'a>(name: Option<&'a str>, errors: &mut FieldErrors) -> Option<&
     name
 }
 
+/// The project's connection on `platform` that experiments read and change: the first one made
+/// (a project with two accounts on a platform tests on its first).
+pub fn first_on(connections: &[Connection], platform: Platform) -> Option<&Connection> {
+    connections
+        .iter()
+        .filter(|c| c.platform == platform)
+        .min_by_key(|c| c.created_at)
+}
+
 impl ConnectionInput {
     pub fn validate(&self) -> Result<ConnectionDraft, FieldErrors> {
         let mut errors = FieldErrors::new();

@@ -85,11 +85,7 @@ pub fn plan(e: &Experiment, now: &Standing) -> Result<Plan, ApplyError> {
         .and_then(|k| e.variant(k))
         .ok_or(ApplyError::NoWinner)?;
     let find = |id: &str| now.objects.iter().find(|o| o.id == id);
-    let what = match e.level {
-        Level::Campaigns => "campaign",
-        Level::AdGroups => "ad group",
-        Level::Ads => "ad",
-    };
+    let what = e.level.noun();
     let w = find(&winner.object_id).ok_or_else(|| ApplyError::Missing(what, winner.object_id.clone()))?;
     let mut plan = Plan::default();
     if !w.active {
@@ -258,41 +254,21 @@ fn ad_budgets(e: &Experiment, w: &Placed, losers: &[&Placed], now: &Standing, pl
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiments::model::Variant;
-    use crate::experiments::words::{DecisionMode, ExperimentMetric, ExperimentStatus};
+    use crate::experiments::model::sample;
+    use crate::experiments::words::ExperimentStatus;
 
     fn experiment(level: Level, ids: &[&str], winner: Option<&str>) -> Experiment {
         Experiment {
-            id: crate::ids::ExperimentId::parse("exp_0001").expect("id"),
-            project_id: crate::ids::ProjectId::parse("proj_0001").expect("id"),
             name: "Creative".into(),
-            hypothesis: String::new(),
-            platform: crate::Platform::Pinterest,
             level,
-            metric: ExperimentMetric::Cvr,
-            guardrails: Vec::new(),
-            alpha: 0.05,
-            mode: DecisionMode::Sequential,
-            planned_per_arm: None,
-            auto_apply: false,
             status: ExperimentStatus::Decided,
-            variants: ids
-                .iter()
-                .enumerate()
-                .map(|(i, id)| Variant {
-                    key: ((b'a' + i as u8) as char).to_string(),
-                    name: format!("V{id}"),
-                    object_id: (*id).to_owned(),
-                    weight: 1.0,
-                    control: i == 0,
-                })
-                .collect(),
-            started_on: None,
-            ended_on: None,
             winner: winner.map(str::to_owned),
-            applied_by: None,
-            created_at: crate::time::Timestamp::parse("2026-11-01T00:00:00Z").expect("t"),
-            updated_at: crate::time::Timestamp::parse("2026-11-01T00:00:00Z").expect("t"),
+            ..sample::experiment(
+                ids.iter()
+                    .enumerate()
+                    .map(|(i, id)| sample::variant(i, &format!("V{id}"), id, 1.0))
+                    .collect(),
+            )
         }
     }
 

@@ -111,42 +111,21 @@ pub fn learning(
 mod tests {
     use super::*;
     use crate::experiments::evaluate::{Comparison, VariantTotals};
-    use crate::experiments::model::Variant;
-    use crate::experiments::words::{DecisionMode, ExperimentStatus};
-    use crate::ids::{ExperimentId, ProjectId};
+    use crate::experiments::model::sample;
+    use crate::experiments::words::ExperimentStatus;
     use crate::platform::Platform;
-    use crate::time::Timestamp;
 
     fn experiment() -> Experiment {
-        let now = Timestamp::parse("2026-12-01T00:00:00Z").expect("time");
-        let variant = |key: &str, name: &str, control: bool| Variant {
-            key: key.to_owned(),
-            name: name.to_owned(),
-            object_id: format!("1{key}"),
-            weight: 1.0,
-            control,
-        };
         Experiment {
-            id: ExperimentId::parse("exp_0001").expect("id"),
-            project_id: ProjectId::parse("proj_0001").expect("id"),
             name: "Benefit headline".to_owned(),
             hypothesis: String::new(),
-            platform: Platform::Pinterest,
             level: Level::Ads,
-            metric: ExperimentMetric::Cvr,
-            guardrails: Vec::new(),
-            alpha: 0.05,
-            mode: DecisionMode::Sequential,
-            planned_per_arm: None,
-            auto_apply: false,
             status: ExperimentStatus::Decided,
-            variants: vec![variant("a", "Plain", true), variant("b", "Benefit", false)],
-            started_on: None,
-            ended_on: None,
             winner: Some("b".to_owned()),
-            applied_by: None,
-            created_at: now,
-            updated_at: now,
+            ..sample::experiment(vec![
+                sample::variant(0, "Plain", "1a", 1.0),
+                sample::variant(1, "Benefit", "1b", 1.0),
+            ])
         }
     }
 

@@ -109,3 +109,48 @@ pub struct DecisionEntry {
     /// The last day of results it read.
     pub through: Option<NaiveDate>,
 }
+
+/// Experiments for the core's tests.
+#[cfg(test)]
+pub(crate) mod sample {
+    use super::*;
+
+    /// A running Pinterest campaign test on conversion rate per click (sequential, alpha 0.05) of
+    /// these variants.
+    pub fn experiment(variants: Vec<Variant>) -> Experiment {
+        let now = Timestamp::parse("2026-12-01T00:00:00Z").expect("time");
+        Experiment {
+            id: ExperimentId::parse("exp_0001").expect("id"),
+            project_id: ProjectId::parse("proj_0001").expect("id"),
+            name: "Headline test".to_owned(),
+            hypothesis: "A benefit-led headline converts better".to_owned(),
+            platform: Platform::Pinterest,
+            level: Level::Campaigns,
+            metric: ExperimentMetric::Cvr,
+            guardrails: Vec::new(),
+            alpha: 0.05,
+            mode: DecisionMode::Sequential,
+            planned_per_arm: None,
+            auto_apply: false,
+            status: ExperimentStatus::Running,
+            variants,
+            started_on: None,
+            ended_on: None,
+            winner: None,
+            applied_by: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    /// Variant `i` (key `a`, `b`, …; the first is the control).
+    pub fn variant(i: usize, name: &str, object_id: &str, weight: f64) -> Variant {
+        Variant {
+            key: ((b'a' + u8::try_from(i).expect("a few variants")) as char).to_string(),
+            name: name.to_owned(),
+            object_id: object_id.to_owned(),
+            weight,
+            control: i == 0,
+        }
+    }
+}

@@ -11,6 +11,17 @@ word_enum!(
     }
 );
 
+impl Level {
+    /// One object of the level, in words: `campaign`, `ad group`, `ad`.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Level::Campaigns => "campaign",
+            Level::AdGroups => "ad group",
+            Level::Ads => "ad",
+        }
+    }
+}
+
 word_enum!(
     /// What decides the test.
     ExperimentMetric, "metric", {

@@ -176,23 +176,21 @@ pub struct NewExperimentForm {
 pub const VARIANT_KEY: &str = "v_";
 
 impl NewExperimentForm {
-    /// The chosen objects' ids, in the order the page lists them (`order`), then any others.
-    pub fn chosen(&self, order: &[String]) -> Vec<String> {
-        let on: Vec<String> = self
+    /// The chosen objects' ids, in order (the form's fields come in no order; the control is
+    /// marked, not first).
+    pub fn chosen(&self) -> Vec<String> {
+        let mut on: Vec<String> = self
             .variants
             .iter()
             .filter(|(_, v)| !v.is_empty() && v.as_str() != "off")
             .filter_map(|(k, _)| k.strip_prefix(VARIANT_KEY).map(str::to_owned))
             .collect();
-        let mut out: Vec<String> = order.iter().filter(|id| on.contains(id)).cloned().collect();
-        let mut rest: Vec<String> = on.into_iter().filter(|id| !out.contains(id)).collect();
-        rest.sort();
-        out.extend(rest);
-        out
+        on.sort();
+        on
     }
 
     /// The body `POST /api/v1/experiments` takes, from the form.
-    pub fn body(&self, order: &[String]) -> serde_json::Value {
+    pub fn body(&self) -> serde_json::Value {
         use serde_json::{Value, json};
         let text = |v: &Option<String>| {
             v.as_deref()
@@ -209,7 +207,7 @@ impl NewExperimentForm {
         };
         let control = self.control.as_deref().map(str::trim).unwrap_or_default();
         let mut variants: Vec<Value> = self
-            .chosen(order)
+            .chosen()
             .iter()
             .map(|id| {
                 let mut v = json!({"object_id": id});
@@ -294,7 +292,7 @@ impl NewExperimentForm {
 pub async fn create_experiment(form: NewExperimentForm) -> Result<Experiment, AppError> {
     let typed = form.typed();
     let result = async move {
-        let body = form.body(&[]);
+        let body = form.body();
         let input = switchboard_core::experiments::input::parse_new(&body).map_err(AppError::Validation)?;
         let e = super::ssr::services()?.experiments.create(input, WHO).await?;
         leptos_axum::redirect(&format!("/experiments/{}", e.id));

@@ -194,6 +194,15 @@ impl Experiments {
         }
     }
 
+    /// Writes a change of the experiment (its time stamped now) and adds what happened to its
+    /// history.
+    async fn save_noting(&self, e: &mut Experiment, happened: DecisionEntry) -> Result<(), ServiceError> {
+        e.updated_at = now();
+        self.experiments.save(e).await?;
+        self.experiments.add_entry(&e.id, &happened).await?;
+        Ok(())
+    }
+
     fn summary(e: Experiment, evaluation: Option<&Evaluation>) -> ExperimentSummary {
         let best = evaluation.and_then(|ev| {
             ev.comparisons
@@ -285,11 +294,7 @@ impl ExperimentService for Experiments {
                     .map(|c| c.name)
             };
             if name.is_none() {
-                let what = match input.level {
-                    Level::Ads => "ad",
-                    Level::AdGroups => "ad group",
-                    Level::Campaigns => "campaign",
-                };
+                let what = input.level.noun();
                 errors.add(
                     &format!("variants[{i}].object_id"),
                     if below {
@@ -460,10 +465,7 @@ impl ExperimentService for Experiments {
         e.status = ExperimentStatus::Running;
         e.started_on = e.started_on.or(Some(today()));
         e.ended_on = None;
-        e.updated_at = now();
-        self.experiments.save(&e).await?;
-        self.experiments
-            .add_entry(&e.id, &entry("started", format!("Started by {who}."), None, None))
+        self.save_noting(&mut e, entry("started", format!("Started by {who}."), None, None))
             .await?;
         Ok(e)
     }
@@ -478,19 +480,13 @@ impl ExperimentService for Experiments {
         }
         e.status = ExperimentStatus::Stopped;
         e.ended_on = Some(today());
-        e.updated_at = now();
-        self.experiments.save(&e).await?;
-        self.experiments
-            .add_entry(
-                &e.id,
-                &entry(
-                    "stopped",
-                    format!("Stopped by {who}, without a decision."),
-                    None,
-                    e.ended_on,
-                ),
-            )
-            .await?;
+        let stopped = entry(
+            "stopped",
+            format!("Stopped by {who}, without a decision."),
+            None,
+            e.ended_on,
+        );
+        self.save_noting(&mut e, stopped).await?;
         Ok(e)
     }
 

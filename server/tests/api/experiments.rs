@@ -4,6 +4,25 @@
 use crate::helpers::spawn_app;
 use serde_json::{Value, json};
 
+/// `key` of each item of a list (each history entry's state, each refused field's name).
+fn each<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
+    list.as_array()
+        .map(|items| items.iter().filter_map(|x| x[key].as_str()).collect())
+        .unwrap_or_default()
+}
+
+/// A Pinterest tool's answer on the connection (through the API).
+async fn tool(app: &crate::helpers::TestApp, connection: &str, name: &str, params: Value) -> Value {
+    let (status, answer) = app
+        .post_json(
+            &format!("/api/v1/connectors/pinterest/tools/{name}"),
+            json!({"connection_id": connection, "params": params}),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    answer
+}
+
 fn test(xa: u64, na: u64, xb: u64, nb: u64) -> Value {
     json!({"a": {"conversions": xa, "visitors": na}, "b": {"conversions": xb, "visitors": nb}})
 }
@@ -189,12 +208,7 @@ async fn an_experiment_is_created_evaluated_stopped_and_deleted() {
         "{r}"
     );
     assert!(r["days"].as_array().is_some_and(|d| d.len() >= 50), "{r}");
-    let states: Vec<&str> = r["history"]
-        .as_array()
-        .expect("history")
-        .iter()
-        .filter_map(|h| h["state"].as_str())
-        .collect();
+    let states = each(&r["history"], "state");
     assert!(states.contains(&"started"), "{states:?}");
 
     let (status, page) = app
@@ -246,12 +260,7 @@ async fn a_bad_experiment_is_422_naming_each_field() {
         )
         .await;
     assert_eq!(status, 422, "{e}");
-    let fields: Vec<&str> = e["error"]["fields"]
-        .as_array()
-        .expect("fields")
-        .iter()
-        .filter_map(|f| f["field"].as_str())
-        .collect();
+    let fields = each(&e["error"]["fields"], "field");
     assert!(
         fields.contains(&"level") && fields.contains(&"variants[1].object_id"),
         "{fields:?}"
@@ -364,31 +373,62 @@ async fn pinterest_ads_are_tested_on_their_own_delivery() {
         assert_eq!(won, best, "{}", r["evaluation"]["decision"]);
     }
     // Ad groups: the sum of their ads' delivery, day by day.
+    // Two ad groups with ads, of one campaign that delivered lately.
     let siblings: Vec<&str> = account
-        .ad_groups
+        .campaigns
         .iter()
-        .filter(|g| g.campaign_id == group.campaign_id)
-        .map(|g| g.id.as_str())
-        .collect();
-    if siblings.len() >= 2 {
-        let (status, g) = app
-            .post_json(
-                "/api/v1/experiments",
-                json!({"project_id": project, "name": "Audiences", "platform": "pinterest", "level": "ad_groups", "metric": "ctr",
-                       "variants": [{"object_id": siblings[0]}, {"object_id": siblings[1]}], "started_on": started_on, "start": true}),
-            )
-            .await;
-        assert_eq!(status, 201, "{g}");
-        let gid = g["id"].as_str().expect("id");
-        let (status, r) = app.get_json(&format!("/api/v1/experiments/{gid}/results")).await;
-        assert_eq!(status, 200, "{r}");
-        let ads_of = |gid: &str| account.ads.iter().filter(|a| a.ad_group_id == gid).count();
-        if ads_of(siblings[0]) > 0 {
-            assert!(
-                r["evaluation"]["totals"][0]["impressions"].as_u64().unwrap_or(0) > 0,
-                "{r}"
-            );
-        }
+        .filter(|c| {
+            account
+                .day_metrics(c, today - chrono::Days::new(2), today)
+                .is_some()
+        })
+        .map(|c| {
+            account
+                .ad_groups
+                .iter()
+                .filter(|g| g.campaign_id == c.id && account.ads.iter().any(|a| a.ad_group_id == g.id))
+                .map(|g| g.id.as_str())
+                .collect::<Vec<_>>()
+        })
+        .find(|groups| groups.len() >= 2)
+        .expect("a delivering campaign with two ad groups");
+    let (status, g) = app
+        .post_json(
+            "/api/v1/experiments",
+            json!({"project_id": project, "name": "Audiences", "platform": "pinterest", "level": "ad_groups", "metric": "ctr",
+                   "variants": [{"object_id": siblings[0]}, {"object_id": siblings[1]}], "started_on": started_on, "start": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "{g}");
+    let gid = g["id"].as_str().expect("id");
+    let (status, r) = app.get_json(&format!("/api/v1/experiments/{gid}/results")).await;
+    assert_eq!(status, 200, "{r}");
+    for (i, sibling) in siblings.iter().take(2).enumerate() {
+        let ids: Vec<&str> = account
+            .ads
+            .iter()
+            .filter(|a| a.ad_group_id == *sibling)
+            .map(|a| a.id.as_str())
+            .collect();
+        let answer = tool(
+            &app,
+            &connection,
+            "get_ad_analytics",
+            json!({"ad_ids": ids, "start_date": started_on, "end_date": switchboard_core::time::date_text(today),
+                   "granularity": "TOTAL", "columns": ["IMPRESSION_1"]}),
+        )
+        .await;
+        let sum: f64 = answer
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter_map(|row| row["IMPRESSION_1"].as_f64())
+            .sum();
+        assert_eq!(
+            r["evaluation"]["totals"][i]["impressions"].as_f64(),
+            Some(sum),
+            "ad group {sibling}: the sum of its ads"
+        );
     }
     // Ads of another platform's account, or ad groups not in it: refused with the reason.
     let (status, bad) = app
@@ -504,12 +544,7 @@ async fn with_auto_apply_the_winner_is_applied_as_soon_as_it_is_decided() {
     }
     assert_eq!(status, "applied");
     let (_, r) = app.get_json(&format!("/api/v1/experiments/{id}/results")).await;
-    let history: Vec<&str> = r["history"]
-        .as_array()
-        .expect("history")
-        .iter()
-        .filter_map(|h| h["message"].as_str())
-        .collect();
+    let history = each(&r["history"], "message");
     assert!(
         history.iter().any(|m| m.contains("Apply started by auto-apply")),
         "{history:?}"
@@ -593,11 +628,7 @@ async fn a_pinterest_ad_test_is_decided_remembered_and_announced_to_discord() {
         .expect("variant");
     assert_eq!(won["object_id"], json!(best), "the truly better ad wins");
     assert!(
-        r["history"]
-            .as_array()
-            .expect("history")
-            .iter()
-            .any(|h| h["state"] == "winner"),
+        each(&r["history"], "state").contains(&"winner"),
         "{}",
         r["history"]
     );
@@ -682,23 +713,10 @@ async fn a_pinterest_ad_test_is_decided_remembered_and_announced_to_discord() {
             .any(|n| n.as_str().is_some_and(|n| n.contains("now goes to the winner")))),
         "{output}"
     );
-    let tool = |name: &str, params: Value| {
-        let app = &app;
-        let connection = connection.clone();
-        let name = name.to_owned();
-        async move {
-            let (status, answer) = app
-                .post_json(
-                    &format!("/api/v1/connectors/pinterest/tools/{name}"),
-                    json!({"connection_id": connection, "params": params}),
-                )
-                .await;
-            assert_eq!(status, 200, "{answer}");
-            answer
-        }
-    };
     let ids: Vec<&str> = ads.iter().map(|a| a.id.as_str()).collect();
     let listed = tool(
+        &app,
+        &connection,
         "list_ads",
         json!({"ad_ids": ids, "entity_statuses": ["ACTIVE", "PAUSED"]}),
     )
@@ -714,6 +732,8 @@ async fn a_pinterest_ad_test_is_decided_remembered_and_announced_to_discord() {
     // From today the ad group's budget is spent on the winner alone.
     let day = switchboard_core::time::date_text(today);
     let delivery = tool(
+        &app,
+        &connection,
         "get_ad_analytics",
         json!({"ad_ids": ids, "start_date": day, "end_date": day, "granularity": "DAY", "columns": ["IMPRESSION_1", "SPEND_IN_MICRO_DOLLAR"]}),
     )
@@ -730,12 +750,7 @@ async fn a_pinterest_ad_test_is_decided_remembered_and_announced_to_discord() {
         assert_eq!(spent(&a.id), 0.0, "a paused ad spends nothing: {delivery}");
     }
     let (_, r) = app.get_json(&format!("/api/v1/experiments/{id}/results")).await;
-    let states: Vec<&str> = r["history"]
-        .as_array()
-        .expect("history")
-        .iter()
-        .filter_map(|h| h["state"].as_str())
-        .collect();
+    let states = each(&r["history"], "state");
     assert!(
         states.contains(&"applying") && states.contains(&"applied"),
         "{states:?}"
@@ -863,13 +878,7 @@ async fn a_pin_becomes_a_new_ad_variant_in_the_control_s_ad_group() {
     assert_eq!(e["variants"][1]["name"], "Lifestyle Pin");
     let made = e["variants"][1]["object_id"].as_str().expect("the new ad's id");
     assert_ne!(made, control.id);
-    let (status, listed) = app
-        .post_json(
-            "/api/v1/connectors/pinterest/tools/list_ads",
-            json!({"connection_id": connection, "params": {"ad_ids": [made]}}),
-        )
-        .await;
-    assert_eq!(status, 200, "{listed}");
+    let listed = tool(&app, &connection, "list_ads", json!({"ad_ids": [made]})).await;
     let ad = &listed["items"][0];
     assert_eq!(ad["ad_group_id"], json!(control.ad_group_id), "{ad}");
     assert_eq!(ad["pin_id"], json!(pin.id), "{ad}");

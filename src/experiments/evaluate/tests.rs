@@ -1,44 +1,25 @@
 use super::*;
 use crate::experiments::model::Guardrail;
-use crate::experiments::words::{ExperimentStatus, Level};
-use crate::ids::{ExperimentId, ProjectId};
-use crate::platform::Platform;
+use crate::experiments::model::sample;
 use crate::seeded::Seeded;
-use crate::time::Timestamp;
 
 fn experiment(metric: ExperimentMetric, mode: DecisionMode, weights: &[f64]) -> Experiment {
-    let now = Timestamp::parse("2026-12-01T00:00:00Z").expect("time");
+    let variants = weights
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            sample::variant(
+                i,
+                &format!("Variant {}", (b'A' + i as u8) as char),
+                &format!("obj{i}"),
+                *w,
+            )
+        })
+        .collect();
     Experiment {
-        id: ExperimentId::parse("exp_0001").expect("id"),
-        project_id: ProjectId::parse("proj_0001").expect("id"),
-        name: "Headline test".to_owned(),
-        hypothesis: "A benefit-led headline converts better".to_owned(),
-        platform: Platform::Pinterest,
-        level: Level::Campaigns,
         metric,
-        guardrails: Vec::new(),
-        alpha: 0.05,
         mode,
-        planned_per_arm: None,
-        auto_apply: false,
-        status: ExperimentStatus::Running,
-        variants: weights
-            .iter()
-            .enumerate()
-            .map(|(i, w)| Variant {
-                key: ((b'a' + i as u8) as char).to_string(),
-                name: format!("Variant {}", ((b'A' + i as u8) as char)),
-                object_id: format!("obj{i}"),
-                weight: *w,
-                control: i == 0,
-            })
-            .collect(),
-        started_on: None,
-        ended_on: None,
-        winner: None,
-        applied_by: None,
-        created_at: now,
-        updated_at: now,
+        ..sample::experiment(variants)
     }
 }
 

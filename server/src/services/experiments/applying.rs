@@ -81,19 +81,13 @@ impl Experiments {
             .start(&workflow.id, Some(&e.project_id), input, false)
             .await?;
         e.applied_by = Some(run.id.clone());
-        e.updated_at = now();
-        self.experiments.save(&e).await?;
-        self.experiments
-            .add_entry(
-                &e.id,
-                &entry(
-                    "applying",
-                    format!("Apply started by {who}: run {}.", run.id),
-                    e.winner.clone(),
-                    None,
-                ),
-            )
-            .await?;
+        let applying = entry(
+            "applying",
+            format!("Apply started by {who}: run {}.", run.id),
+            e.winner.clone(),
+            None,
+        );
+        self.save_noting(&mut e, applying).await?;
         tracing::info!(experiment = %e.id, run = %run.id, who, "applying the winner");
         Ok(e)
     }
@@ -115,16 +109,13 @@ impl Experiments {
         match run.execution.status {
             ExecutionStatus::Completed => {
                 e.status = ExperimentStatus::Applied;
-                e.updated_at = now();
-                self.experiments.save(e).await?;
                 let message = format!(
                     "Applied by run {}: {}.",
                     run.execution.id,
                     said.unwrap_or_else(|| "done".to_owned()).trim_end_matches('.')
                 );
-                self.experiments
-                    .add_entry(&e.id, &entry("applied", message, e.winner.clone(), None))
-                    .await?;
+                let applied = entry("applied", message, e.winner.clone(), None);
+                self.save_noting(e, applied).await?;
                 tracing::info!(experiment = %e.id, run = %run.execution.id, "winner applied");
             }
             status if status.is_terminal() => {

@@ -61,14 +61,8 @@ impl Experiments {
         project: &ProjectId,
         platform: Platform,
     ) -> Result<Option<ConnectionId>, ServiceError> {
-        Ok(self
-            .connections
-            .list(Some(project))
-            .await?
-            .into_iter()
-            .filter(|c| c.platform == platform)
-            .min_by(|a, b| a.created_at.to_text().cmp(&b.created_at.to_text()))
-            .map(|c| c.id))
+        let all = self.connections.list(Some(project)).await?;
+        Ok(switchboard_core::connection::first_on(&all, platform).map(|c| c.id.clone()))
     }
 
     /// Each variant's days from Pinterest's ad analytics (90 days back at most: older days read

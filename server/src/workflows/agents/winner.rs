@@ -44,15 +44,6 @@ fn experiment_id(ctx: &StageContext<'_>) -> Result<ExperimentId, StageError> {
     ExperimentId::parse(raw).map_err(|e| StageError::Fatal(format!("experiment_id '{raw}': {e}")))
 }
 
-/// The connection the experiment reads (the project's first on its platform, as the
-/// experiments service reads results through).
-fn connection_of(connections: &[Connection], platform: Platform) -> Option<&Connection> {
-    connections
-        .iter()
-        .filter(|c| c.platform == platform)
-        .min_by(|a, b| a.created_at.to_text().cmp(&b.created_at.to_text()))
-}
-
 fn items(answer: &Value) -> &[Value] {
     answer["items"].as_array().map_or(&[][..], Vec::as_slice)
 }
@@ -183,7 +174,7 @@ pub(super) async fn plan(ctx: &StageContext<'_>, connections: &[Connection]) -> 
             "experiment {id} belongs to another project"
         )));
     }
-    let c = connection_of(connections, e.platform).ok_or_else(|| {
+    let c = switchboard_core::connection::first_on(connections, e.platform).ok_or_else(|| {
         StageError::Fatal(format!(
             "no active {} connection in this project to apply '{}' through",
             e.platform.label(),
@@ -212,7 +203,7 @@ pub(super) async fn plan(ctx: &StageContext<'_>, connections: &[Connection]) -> 
     for step in &plan.steps {
         match step {
             Step::Pause { level, id, name, why } => {
-                ctx.reason(format!("Would pause {} '{name}': {why}", level_word(*level)))
+                ctx.reason(format!("Would pause {} '{name}': {why}", level.noun()))
                     .await;
                 specs.push(ChangeSpec {
                     connection: c,
@@ -235,7 +226,7 @@ pub(super) async fn plan(ctx: &StageContext<'_>, connections: &[Connection]) -> 
             } => {
                 ctx.reason(format!(
                     "Would set {} '{name}' to {:.2} a day (from {:.2}): {why}",
-                    level_word(*level),
+                    level.noun(),
                     *to_micros as f64 / 1e6,
                     *from_micros as f64 / 1e6
                 ))
@@ -261,14 +252,6 @@ pub(super) async fn plan(ctx: &StageContext<'_>, connections: &[Connection]) -> 
         output: json!({"summary": summary, "experiment_id": e.id, "winner": e.winner, "notes": plan.notes}),
         changes: changes(specs),
     })
-}
-
-fn level_word(level: Level) -> &'static str {
-    match level {
-        Level::Campaigns => "campaign",
-        Level::AdGroups => "ad group",
-        Level::Ads => "ad",
-    }
 }
 
 /// Why Pinterest refused the one item of a bulk change, if it did.
