@@ -277,25 +277,45 @@ fn publish_and_answer(bus: &dyn EventPublisher, job: Job, outcome: Reply) {
 /// SQLite's own checkpoint comes at 1,000).
 const CHECKPOINT_EVERY: u64 = 32;
 
-/// Commits after which, with the WAL not seen short meanwhile (the checkpointer starved of the CPU,
-/// or always mid-pass when the writer looks), the writer makes it start over itself: the WAL
-/// stays bounded however busy the machine is.
+/// Commits after which, with no pass of the checkpointer finished meanwhile (its thread starved of
+/// the CPU), the writer checkpoints itself: the WAL stays bounded however busy the machine is.
 const CHECKPOINT_STALLED: u64 = 4 * CHECKPOINT_EVERY;
 
-/// Whether the checkpointer finished a pass since the writer last looked.
+/// The longest the writer waits for a checkpointer that is behind before checkpointing itself.
+const STALL_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Whether the checkpointer finished a pass since the writer last looked, and the signal of it.
 #[derive(Default)]
 struct Passes {
-    done: std::sync::atomic::AtomicBool,
+    done: std::sync::Mutex<bool>,
+    signal: std::sync::Condvar,
 }
 
 impl Passes {
     fn finished(&self) {
-        self.done.store(true, std::sync::atomic::Ordering::Release);
+        if let Ok(mut done) = self.done.lock() {
+            *done = true;
+        }
+        self.signal.notify_all();
     }
 
     /// Whether a pass finished since the last look (and forgets it).
     fn take(&self) -> bool {
-        self.done.swap(false, std::sync::atomic::Ordering::Acquire)
+        self.done
+            .lock()
+            .map(|mut d| std::mem::take(&mut *d))
+            .unwrap_or(false)
+    }
+
+    /// Waits up to `at_most` for a pass to finish; whether one did.
+    fn wait(&self, at_most: std::time::Duration) -> bool {
+        let Ok(done) = self.done.lock() else {
+            return false;
+        };
+        match self.signal.wait_timeout_while(done, at_most, |d| !*d) {
+            Ok((mut d, _)) => std::mem::take(&mut *d),
+            Err(_) => false,
+        }
     }
 }
 
@@ -304,14 +324,15 @@ impl Passes {
 /// has caught up with the last commit, which one running beside a busy writer never does: so
 /// after each of the checkpointer's passes, the writer copies the few pages committed since
 /// itself. Should the checkpointer be missing, the writer checkpoints alone, as SQLite does by
-/// default; should it fall behind (starved of the CPU), the writer makes the WAL start over itself
-/// every [`CHECKPOINT_STALLED`] commits, so the WAL stays bounded.
+/// default; should it fall behind (starved of the CPU), the writer waits for its pass after
+/// [`CHECKPOINT_STALLED`] commits (at most [`STALL_WAIT`], then checkpoints itself), so the WAL
+/// stays bounded.
 struct Checkpoints {
     nudge: Option<std::sync::mpsc::SyncSender<()>>,
     /// Set by the checkpointer when a pass ends.
     passed: std::sync::Arc<Passes>,
     commits: u64,
-    /// Commits since the WAL was last seen short (or made to start over).
+    /// Commits since the checkpointer's last finished pass (or the writer's own checkpoint).
     since_pass: u64,
 }
 
@@ -366,25 +387,19 @@ impl Checkpoints {
     fn after_commit(&mut self, conn: &rusqlite::Connection) {
         let Some(nudge) = &self.nudge else { return };
         self.since_pass += 1;
-        if self.passed.take() {
-            match catch_up(conn) {
-                // The WAL was seen short (or made to start over).
-                Ok(true) => self.since_pass = 0,
-                Ok(false) => {}
-                Err(e) => tracing::warn!(error = %e, "a WAL checkpoint failed"),
-            }
-        }
-        if self.since_pass >= CHECKPOINT_STALLED {
-            // The checkpointer is behind (starved of the CPU, or its pass is slow): the writer
-            // copies the WAL back itself and makes it start over (waiting, through the busy
-            // handler, for the checkpointer's pass and for readers of old frames), so the WAL
-            // stays bounded however busy the machine is.
+        let mut passed = self.passed.take();
+        if !passed && self.since_pass >= CHECKPOINT_STALLED {
+            // The checkpointer is behind (its pass holds the checkpoint lock, or it has not run):
+            // the writer waits for its pass rather than let the WAL grow.
             tracing::debug!(
                 commits = self.since_pass,
-                "the checkpointer is behind; the writer restarts the WAL"
+                "the checkpointer is behind; the writer waits for it"
             );
+            passed = self.passed.wait(STALL_WAIT);
+        }
+        if passed || self.since_pass >= CHECKPOINT_STALLED {
             self.since_pass = 0;
-            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(())) {
+            if let Err(e) = catch_up(conn) {
                 tracing::warn!(error = %e, "a WAL checkpoint failed");
             }
         }
@@ -415,20 +430,13 @@ const WAL_FRAMES_MAX: i64 = 512;
 /// starting over; once it holds more than [`WAL_FRAMES_MAX`] frames, the writer waits for the
 /// readers of the old frames to finish (`RESTART`, through the busy handler) so the next commit
 /// writes from the WAL's start.
-/// Answers whether the WAL is known to be short now (`false` when the checkpoint could not tell:
-/// another one was running).
-fn catch_up(conn: &rusqlite::Connection) -> rusqlite::Result<bool> {
-    let (busy, frames): (i64, i64) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
-        Ok((r.get(0)?, r.get(1)?))
-    })?;
-    if busy != 0 || frames < 0 {
-        return Ok(false);
-    }
+fn catch_up(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    let frames: i64 = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))?;
     if frames > WAL_FRAMES_MAX {
         tracing::debug!(frames, "the WAL is long; the writer restarts it");
         conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()))?;
     }
-    Ok(true)
+    Ok(())
 }
 
 fn stopped() -> RepoError {

@@ -407,27 +407,6 @@ async fn the_scheduler_makes_up_a_missed_run_once() {
     );
 }
 
-/// The journal's writer leaves checkpoints to a thread of its own: the WAL is still copied back
-/// and reused, so thousands of commits leave it small (without checkpoints it would pass 3,000
-/// pages, 48 MB at 16 KiB a page).
-#[tokio::test]
-async fn the_write_ahead_log_stays_small_over_thousands_of_commits() {
-    use switchboard_core::ExecutionId;
-    let (services, _pool, dir) = services().await;
-    let execution = ExecutionId::parse("exec_000001").expect("id");
-    let data = serde_json::json!({"message": "x".repeat(200)});
-    for _ in 0..3_000 {
-        // Each append waits for its commit: one commit each.
-        services
-            .events
-            .append(&execution, "test.noted", data.clone())
-            .await
-            .expect("append");
-    }
-    let wal = std::fs::metadata(dir.path().join("sb.db-wal")).map_or(0, |m| m.len());
-    assert!(wal < 16 << 20, "the WAL grew to {wal} bytes");
-}
-
 /// A write refused inside a batch (its run does not exist) is answered with its refusal; the
 /// writes committed beside it are not lost.
 #[tokio::test]
